@@ -1,0 +1,60 @@
+interface Pending {
+  data: Float32Array;
+  resolve: (logits: Float32Array) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Serialises session runs and batches what waits: images submitted while a run is in flight are
+ * sent together (up to `maxBatch`) in the next one. This makes concurrent calls on one classifier
+ * safe (onnxruntime-web rejects overlapping runs of a session) and turns concurrency into
+ * batching instead of contention.
+ */
+export class BatchScheduler {
+  private readonly pending: Pending[] = [];
+  private running: Promise<void> | null = null;
+  private closedWith: unknown = null;
+
+  constructor(
+    private readonly maxBatch: number,
+    private readonly run: (inputs: Float32Array[]) => Promise<Float32Array[]>,
+  ) {}
+
+  /** Queues images (each one model input) and resolves to their logits, in order. */
+  submit(inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    const results = inputs.map(
+      (data) => new Promise<Float32Array>((resolve, reject) => this.pending.push({ data, resolve, reject })),
+    );
+    if (!this.running) this.running = this.drain();
+    return Promise.all(results);
+  }
+
+  private async drain(): Promise<void> {
+    // Let the calls of the current tick queue up first, so they share a batch.
+    await Promise.resolve();
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        try {
+          const out = await this.run(batch.map((p) => p.data));
+          batch.forEach((p, i) => p.resolve(out[i]));
+        } catch (err) {
+          batch.forEach((p) => p.reject(err));
+        }
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /**
+   * Rejects everything still waiting with `reason`, refuses new work, and resolves once the run
+   * in flight (if any) has finished, so the session can be released safely.
+   */
+  async close(reason: unknown): Promise<void> {
+    this.closedWith = reason;
+    for (const p of this.pending.splice(0)) p.reject(reason);
+    await this.running;
+  }
+}

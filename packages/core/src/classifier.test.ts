@@ -1,0 +1,185 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { describe, expect, it, vi } from 'vitest';
+import type { ClassifierBackend } from './backend.js';
+import { createClassifierWithBackend } from './classifier.js';
+import type { PreparedTensor } from './image.js';
+
+const SIZE = 224;
+const PLANE = SIZE * SIZE;
+const LABELS = Array.from({ length: 10 }, (_, i) => `class${i}`);
+
+interface FakeOptions {
+  inputShape?: (number | string)[];
+  outputShape?: (number | string)[];
+  inputName?: string;
+  outputName?: string;
+  runDelayMs?: number;
+}
+
+/**
+ * A stand-in session whose "model" is known exactly: for an image whose tensor is filled with v,
+ * the logit of class k is -|k - 10·v|, so the top class is round(10·v). It records batch sizes
+ * and fails if two runs overlap (as onnxruntime-web does).
+ */
+function fakeBackend(opts: FakeOptions = {}) {
+  const inputName = opts.inputName ?? 'input';
+  const outputName = opts.outputName ?? 'output';
+  const batches: number[] = [];
+  let running = false;
+  const release = vi.fn(async () => undefined);
+  const session = {
+    inputNames: [inputName],
+    outputNames: [outputName],
+    inputMetadata: [{ name: inputName, isTensor: true, type: 'float32', shape: opts.inputShape ?? ['batch_size', 3, SIZE, SIZE] }],
+    outputMetadata: [{ name: outputName, isTensor: true, type: 'float32', shape: opts.outputShape ?? ['batch_size', 10] }],
+    release,
+    async run(feeds: Record<string, { data: Float32Array; dims: number[] }>) {
+      if (running) throw new Error('overlapping run');
+      running = true;
+      try {
+        const feed = feeds[inputName];
+        if (!feed) throw new Error(`no feed named ${inputName}`);
+        const n = feed.dims[0];
+        batches.push(n);
+        if (opts.runDelayMs) await new Promise((r) => setTimeout(r, opts.runDelayMs));
+        const out = new Float32Array(n * 10);
+        for (let b = 0; b < n; b++) {
+          const v = feed.data[b * 3 * PLANE];
+          for (let k = 0; k < 10; k++) out[b * 10 + k] = -Math.abs(k - 10 * v);
+        }
+        return { [outputName]: { data: out, dims: [n, 10], getData: async () => out, dispose() {} } };
+      } finally {
+        running = false;
+      }
+    },
+  };
+  const backend: ClassifierBackend<never> = {
+    name: 'fake',
+    createSession: async () => session as unknown as InferenceSession,
+    createTensor: (data, dims) => ({ data, dims: [...dims], dispose() {} }) as unknown as Tensor,
+    loadAsset: async () => new Uint8Array(0),
+    decodeImage: async () => {
+      throw new Error('not used');
+    },
+  };
+  return { backend, batches, release };
+}
+
+function filled(v: number): PreparedTensor {
+  return { data: new Float32Array(3 * PLANE).fill(v), dims: [1, 3, SIZE, SIZE] };
+}
+
+const model = new Uint8Array([1]);
+
+describe('createClassifierWithBackend', () => {
+  it('classifies one input and arrays in order', async () => {
+    const { backend } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    const [best] = await c.classify(filled(0.3));
+    expect(best).toMatchObject({ index: 3, id: 'class3', label: 'class3' });
+    const many = await c.classify([0.1, 0.9, 0.5].map(filled), { topK: 1 });
+    expect(many.map((p) => p[0].index)).toEqual([1, 9, 5]);
+    const logits = await c.logits(filled(0.2));
+    [-2, -1, 0, -1, -2, -3, -4, -5, -6, -7].forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 5));
+  });
+
+  it('runs arrays in batches of at most batchSize on a dynamic-batch model', async () => {
+    const { backend, batches } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 8 });
+    const out = await c.classify(Array.from({ length: 20 }, (_, i) => filled((i % 10) / 10)), { topK: 1 });
+    expect(out.map((p) => p[0].index)).toEqual(Array.from({ length: 20 }, (_, i) => i % 10));
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Math.max(...batches)).toBe(8);
+  });
+
+  it('runs one image per run when the model fixes the batch to 1', async () => {
+    const { backend, batches } = fakeBackend({ inputShape: [1, 3, SIZE, SIZE], outputShape: [1, 10] });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    expect(c.model.batch).toBe(1);
+    const out = await c.classify([0.1, 0.2, 0.3].map(filled), { topK: 1 });
+    expect(out.map((p) => p[0].index)).toEqual([1, 2, 3]);
+    expect(batches).toEqual([1, 1, 1]);
+  });
+
+  it('reads input and output names from the session (mobilenetv2-7 naming)', async () => {
+    const { backend } = fakeBackend({ inputName: 'data', outputName: 'mobilenetv20_output_flatten0_reshape0' });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    expect(c.model).toMatchObject({ inputName: 'data', outputName: 'mobilenetv20_output_flatten0_reshape0' });
+    expect((await c.classify(filled(0.7)))[0].index).toBe(7);
+  });
+
+  it('keeps 30 overlapping calls correct and never overlaps session runs', async () => {
+    const { backend, batches } = fakeBackend({ runDelayMs: 5 });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 4 });
+    const values = Array.from({ length: 30 }, (_, i) => (i * 7) % 10);
+    const results = await Promise.all(values.map((v) => c.classify(filled(v / 10), { topK: 1 })));
+    expect(results.map((r) => r[0].index)).toEqual(values);
+    expect(batches.length).toBeLessThan(30); // waiting calls were batched together
+  });
+
+  it('on dispose, settles calls in flight, rejects later ones with E_DISPOSED, releases once', async () => {
+    const { backend, release } = fakeBackend({ runDelayMs: 20 });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 1 });
+    const calls = Promise.allSettled(Array.from({ length: 5 }, (_, i) => c.classify(filled(i / 10), { topK: 1 })));
+    await new Promise((r) => setTimeout(r, 5));
+    await c.dispose();
+    const settled = await calls;
+    expect(settled[0]).toMatchObject({ status: 'fulfilled' });
+    for (const s of settled) {
+      if (s.status === 'rejected') expect(s.reason).toMatchObject({ code: 'E_DISPOSED' });
+    }
+    expect(settled.some((s) => s.status === 'rejected')).toBe(true);
+    await expect(c.classify(filled(0.1))).rejects.toMatchObject({ code: 'E_DISPOSED' });
+    await c[Symbol.asyncDispose]();
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    [{ inputShape: ['N', 3, SIZE] }, /float32 N×3×H×W.*\[N, 3, 224\]/],
+    [{ inputShape: ['N', 1, SIZE, SIZE] }, /N×3×H×W/],
+    [{ outputShape: ['N', 10, 1, 1] }, /N×classes.*\[N, 10, 1, 1\]/],
+  ] as const)('rejects a model that does not fit with E_MODEL_SHAPE (%j)', async (shape, message) => {
+    const { backend, release } = fakeBackend(shape as FakeOptions);
+    await expect(createClassifierWithBackend(backend, { model, labels: LABELS })).rejects.toMatchObject({
+      code: 'E_MODEL_SHAPE',
+      message: expect.stringMatching(message),
+    });
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects labels that do not match the class count, and an unloadable model', async () => {
+    const { backend } = fakeBackend();
+    await expect(createClassifierWithBackend(backend, { model, labels: ['a', 'b'] })).rejects.toMatchObject({
+      code: 'E_LABELS',
+      message: expect.stringContaining('outputs 10 classes but the label list has 2'),
+    });
+    const broken = { ...backend, createSession: async () => Promise.reject(new Error('protobuf parsing failed')) };
+    await expect(createClassifierWithBackend(broken, { model, labels: LABELS })).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining('protobuf parsing failed'),
+    });
+  });
+
+  it('rejects bad arguments with E_INPUT', async () => {
+    const { backend } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    await expect(c.classify(filled(0.1), { topK: 0 })).rejects.toMatchObject({ code: 'E_INPUT' });
+    await expect(c.classify(filled(0.1), { threshold: 2 })).rejects.toMatchObject({ code: 'E_INPUT' });
+    await expect(c.classify({ data: new Float32Array(10), dims: [1, 3, 2, 2] })).rejects.toMatchObject({ code: 'E_INPUT' });
+    await expect(c.classify({ data: new Uint8Array(5), width: 2, height: 2, channels: 3 })).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('needs 12'),
+    });
+    await expect(createClassifierWithBackend(backend, { model: 42 as never })).rejects.toMatchObject({ code: 'E_INPUT' });
+  });
+
+  it('preprocesses raw pixels with core (uniform gray image -> uniform tensor)', async () => {
+    const { backend } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, preprocess: { mean: [0, 0, 0], std: [1, 1, 1] } });
+    const gray = { data: new Uint8Array(300 * 200).fill(153), width: 300, height: 200, channels: 1 as const };
+    const t = await c.prepare(gray);
+    expect(t.length).toBe(3 * PLANE);
+    expect(t.every((x) => Math.abs(x - 0.6) < 1e-6)).toBe(true);
+    expect((await c.classify(gray))[0].index).toBe(6);
+  });
+});

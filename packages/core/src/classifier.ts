@@ -1,0 +1,370 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import type { ClassifierBackend, DownloadProgress } from './backend.js';
+import { BatchScheduler } from './batch-scheduler.js';
+import { DEFAULTS, resolvePreprocessOptions, type PreprocessOptions } from './defaults.js';
+import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
+import { parseLabels, type ClassLabel } from './labels.js';
+import { inspectModelIO, type ModelIO } from './model-io.js';
+import type { RegistryModel } from './model-registry.js';
+import { normalizeToCHW } from './normalize.js';
+import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
+import { resizeAndCrop } from './preprocess.js';
+import { planResize } from './resize-plan.js';
+import { resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
+
+/** Options of `createClassifier`, the same in Node and in browsers. */
+export interface ClassifierOptions {
+  /**
+   * The model: a registry name (see `MODELS`; default `DEFAULTS.model`, `'mobilenetv2-7'`), a file
+   * path, an `http(s):` or `file:` URL, or the `.onnx` bytes.
+   */
+  model?: ModelSource;
+  /** Expected sha256 (hex) of a model given by path or URL; registry models carry their own. */
+  sha256?: string;
+  /**
+   * Class labels in output order: a path or URL of a `synset.txt`, JSON array or one-per-line file,
+   * its bytes, or an array of strings. Default: the model zoo's ImageNet `synset.txt`.
+   */
+  labels?: LabelsSource;
+  /** Preprocessing overrides; unset fields come from `DEFAULTS.preprocess`. */
+  preprocess?: Partial<PreprocessOptions>;
+  /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
+  batchSize?: number;
+  /** onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`). */
+  executionProviders?: InferenceSession.ExecutionProviderConfig[];
+  /** onnxruntime intra-op threads; default: onnxruntime's own choice. */
+  threads?: number;
+  /** Extra onnxruntime session options, merged last. */
+  sessionOptions?: InferenceSession.SessionOptions;
+  /** Where downloads are cached (Node: a directory; default `ONNX_MOBILENET_CACHE`, else the user cache dir). */
+  cacheDir?: string;
+  /** Called as model and label downloads progress. */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Cancels loading. */
+  signal?: AbortSignal;
+}
+
+/** What a classifier loaded, for display and logging. */
+export interface ModelInfo {
+  /** Registry name, or the path/URL the model came from. */
+  source: string;
+  /** Registry entry when the model was loaded by name. */
+  registry?: RegistryModel;
+  /** Backend that runs the session (`onnxruntime-node`, `onnxruntime-web`). */
+  backend: string;
+  inputName: string;
+  outputName: string;
+  /** Side of the square input image. */
+  inputSize: number;
+  /** Number of classes. */
+  classes: number;
+  /** Fixed batch size, or `'dynamic'`. */
+  batch: number | 'dynamic';
+}
+
+/**
+ * A loaded MobileNetV2 classifier. Calls may overlap: they are queued and batched safely.
+ *
+ * @typeParam TInput - the image inputs the environment accepts besides raw pixels and prepared tensors.
+ */
+export interface Classifier<TInput> {
+  /** Classifies one image: its top-k predictions, best first. */
+  classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
+  /** Classifies several images (batched): one prediction list per image, in order. */
+  classify(inputs: readonly (TInput | RawImage | PreparedTensor)[], options?: ClassifyOptions): Promise<Prediction[][]>;
+  /** Raw model scores (before softmax) of one image, one value per class. */
+  logits(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal }): Promise<Float32Array>;
+  /** The image's model input: normalised CHW float32, `3 × size × size` values. */
+  prepare(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal }): Promise<Float32Array>;
+  /** The classes, in output order. */
+  readonly labels: readonly ClassLabel[];
+  /** What was loaded. */
+  readonly model: ModelInfo;
+  /** The effective preprocessing options. */
+  readonly preprocessOptions: Readonly<PreprocessOptions>;
+  /** Releases the session. Pending calls reject with `E_DISPOSED`; later calls too. */
+  dispose(): Promise<void>;
+  /** Same as `dispose()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+
+function disposedError(): OnnxMobilenetError {
+  return new OnnxMobilenetError('E_DISPOSED', 'this classifier was disposed; create a new one with createClassifier()');
+}
+
+function assertPositiveInt(name: string, value: unknown): void {
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
+    throw new OnnxMobilenetError('E_INPUT', `${name} must be a positive integer, got ${String(value)}`);
+  }
+}
+
+function checkClassifyOptions(options: ClassifyOptions): void {
+  if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'classify options must be an object');
+  assertPositiveInt('topK', options.topK);
+  const t = options.threshold;
+  if (t !== undefined && !(typeof t === 'number' && t >= 0 && t <= 1)) {
+    throw new OnnxMobilenetError('E_INPUT', `threshold must be a number in [0, 1], got ${String(t)}`);
+  }
+  for (const key of ['allow', 'deny'] as const) {
+    if (options[key] !== undefined && !Array.isArray(options[key])) {
+      throw new OnnxMobilenetError('E_INPUT', `${key} must be an array of class indices, ids or labels`);
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new OnnxMobilenetError('E_INPUT', 'aborted');
+}
+
+async function loadLabelList(
+  backend: ClassifierBackend<unknown>,
+  source: AssetRef | readonly string[],
+  options: ClassifierOptions,
+): Promise<ClassLabel[]> {
+  if (Array.isArray(source)) return parseLabels(source as readonly string[]);
+  const ref = source as AssetRef;
+  const bytes =
+    ref.kind === 'bytes'
+      ? ref.bytes
+      : await backend.loadAsset(ref, { purpose: 'labels', onProgress: options.onProgress, signal: options.signal, cacheDir: options.cacheDir });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new OnnxMobilenetError('E_LABELS', `labels from ${ref.description} are not UTF-8 text`);
+  }
+  return parseLabels(text);
+}
+
+/**
+ * Creates a classifier on an injected backend. Environment packages call this with their backend;
+ * app code calls `createClassifier` from `onnx-mobilenet` (or `@onnx-mobilenet/node` / `/web`).
+ *
+ * @example
+ * ```ts
+ * import { createClassifierWithBackend } from '@onnx-mobilenet/core';
+ * const classifier = await createClassifierWithBackend(myBackend, { model: 'mobilenetv2-12-int8' });
+ * ```
+ */
+export async function createClassifierWithBackend<TInput>(
+  backend: ClassifierBackend<TInput>,
+  options: ClassifierOptions = {},
+): Promise<Classifier<TInput>> {
+  if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'createClassifier options must be an object');
+  const pre = resolvePreprocessOptions(options.preprocess);
+  assertPositiveInt('batchSize', options.batchSize);
+  assertPositiveInt('threads', options.threads);
+  const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256);
+  throwIfAborted(options.signal);
+
+  const modelBytes =
+    asset.kind === 'bytes'
+      ? asset.bytes
+      : await backend.loadAsset(asset, { purpose: 'model', onProgress: options.onProgress, signal: options.signal, cacheDir: options.cacheDir });
+
+  const sessionOptions: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    ...options.sessionOptions,
+  };
+  let session: InferenceSession;
+  try {
+    session = await backend.createSession(modelBytes, sessionOptions);
+  } catch (err) {
+    if (isOnnxMobilenetError(err)) throw err;
+    throw new OnnxMobilenetError(
+      'E_MODEL_LOAD',
+      `could not load the model from ${asset.description} (${modelBytes.byteLength} bytes) with ${backend.name}: it is not a valid ONNX model or uses operators this runtime lacks: ${describeError(err)}`,
+      { cause: err },
+    );
+  }
+
+  try {
+    const io = inspectModelIO(session);
+    for (const [dim, value] of [['height', io.height], ['width', io.width]] as const) {
+      if (value !== null && value !== pre.cropSize) {
+        throw new OnnxMobilenetError(
+          'E_MODEL_SHAPE',
+          `the model's input ${dim} is ${value} but preprocess.cropSize is ${pre.cropSize}; set preprocess.cropSize to ${value}`,
+        );
+      }
+    }
+    const labels = await loadLabelList(backend as ClassifierBackend<unknown>, resolveLabelsSource(options.labels), options);
+    if (io.classes !== null && labels.length !== io.classes) {
+      throw new OnnxMobilenetError(
+        'E_LABELS',
+        `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`,
+      );
+    }
+    backend.onSessionCreated?.({ session, modelBytes });
+    return new OrtClassifier(backend, session, io, labels, pre, options, asset.description, registry);
+  } catch (err) {
+    await session.release().catch(() => undefined);
+    throw err;
+  }
+}
+
+class OrtClassifier<TInput> implements Classifier<TInput> {
+  readonly model: ModelInfo;
+  private readonly scheduler: BatchScheduler;
+  private readonly maxBatch: number;
+  private disposed = false;
+  private disposing: Promise<void> | null = null;
+
+  constructor(
+    private readonly backend: ClassifierBackend<TInput>,
+    private readonly session: InferenceSession,
+    private readonly io: ModelIO,
+    readonly labels: readonly ClassLabel[],
+    readonly preprocessOptions: Readonly<PreprocessOptions>,
+    options: ClassifierOptions,
+    source: string,
+    registry: RegistryModel | undefined,
+  ) {
+    this.model = {
+      source,
+      registry,
+      backend: backend.name,
+      inputName: io.inputName,
+      outputName: io.outputName,
+      inputSize: preprocessOptions.cropSize,
+      classes: labels.length,
+      batch: io.fixedBatch ?? 'dynamic',
+    };
+    this.maxBatch = io.fixedBatch ?? options.batchSize ?? DEFAULTS.batchSize;
+    this.scheduler = new BatchScheduler(this.maxBatch, (inputs) => this.runBatch(inputs));
+  }
+
+  classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
+  classify(inputs: readonly (TInput | RawImage | PreparedTensor)[], options?: ClassifyOptions): Promise<Prediction[][]>;
+  async classify(
+    input: TInput | RawImage | PreparedTensor | readonly (TInput | RawImage | PreparedTensor)[],
+    options: ClassifyOptions = {},
+  ): Promise<Prediction[] | Prediction[][]> {
+    this.assertUsable();
+    checkClassifyOptions(options);
+    const post = { ...options, topK: Math.min(options.topK ?? DEFAULTS.topK, this.labels.length) };
+    if (Array.isArray(input)) {
+      const all = await this.logitsMany(input as readonly (TInput | RawImage | PreparedTensor)[], options.signal);
+      return all.map((l) => predictionsFromLogits(l, this.labels, post));
+    }
+    const [l] = await this.logitsMany([input as TInput], options.signal);
+    return predictionsFromLogits(l, this.labels, post);
+  }
+
+  async logits(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+    this.assertUsable();
+    const [l] = await this.logitsMany([input], options.signal);
+    return l;
+  }
+
+  async prepare(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+    this.assertUsable();
+    return this.prepareOne(input, options.signal);
+  }
+
+  /**
+   * Decodes in groups of one batch: the next group decodes while the previous one runs, and at
+   * most one batch of decoded images is held per call.
+   */
+  private async logitsMany(inputs: readonly (TInput | RawImage | PreparedTensor)[], signal?: AbortSignal): Promise<Float32Array[]> {
+    const group = this.maxBatch;
+    const runs: Promise<Float32Array[]>[] = [];
+    for (let i = 0; i < inputs.length; i += group) {
+      const prepared = await Promise.all(inputs.slice(i, i + group).map((x) => this.prepareOne(x, signal)));
+      throwIfAborted(signal);
+      this.assertUsable();
+      const run = this.scheduler.submit(prepared);
+      run.catch(() => undefined); // awaited below; avoid an unhandled rejection while the next group decodes
+      runs.push(run);
+    }
+    return (await Promise.all(runs)).flat();
+  }
+
+  private async prepareOne(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<Float32Array> {
+    throwIfAborted(signal);
+    const pre = this.preprocessOptions;
+    const size = pre.cropSize;
+    if (isPreparedTensor(input)) {
+      const dims = input.dims;
+      const ok =
+        (dims.length === 4 && dims[0] === 1 && dims[1] === 3 && dims[2] === size && dims[3] === size) ||
+        (dims.length === 3 && dims[0] === 3 && dims[1] === size && dims[2] === size);
+      if (!ok || input.data.length !== 3 * size * size) {
+        throw new OnnxMobilenetError(
+          'E_INPUT',
+          `a prepared tensor must have dims [1, 3, ${size}, ${size}] and ${3 * size * size} values; got dims [${dims.join(', ')}] and ${input.data.length} values`,
+        );
+      }
+      return input.data;
+    }
+    if (isRawImage(input)) {
+      assertRawImage(input);
+      return normalizeToCHW(resizeAndCrop(input, pre), pre.mean, pre.std);
+    }
+    if (input === null || input === undefined) {
+      throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
+    }
+    const decoded = await this.backend.decodeImage(input as TInput, (w, h) => planResize(w, h, pre), signal);
+    const crop = decoded.planned ? decoded.image : resizeAndCrop(decoded.image, pre);
+    if (crop.width !== size || crop.height !== size) {
+      throw new OnnxMobilenetError('E_INPUT', `the ${this.backend.name} decoder returned ${crop.width}x${crop.height}, expected ${size}x${size}`);
+    }
+    return normalizeToCHW(crop, pre.mean, pre.std);
+  }
+
+  private async runBatch(inputs: Float32Array[]): Promise<Float32Array[]> {
+    if (this.disposed) throw disposedError();
+    const size = this.preprocessOptions.cropSize;
+    const per = 3 * size * size;
+    let data: Float32Array;
+    if (inputs.length === 1) {
+      data = inputs[0];
+    } else {
+      data = new Float32Array(per * inputs.length);
+      inputs.forEach((x, i) => data.set(x, i * per));
+    }
+    const feed: Tensor = this.backend.createTensor(data, [inputs.length, 3, size, size]);
+    let out: Tensor | undefined;
+    try {
+      const result = await this.session.run({ [this.io.inputName]: feed }, [this.io.outputName]);
+      out = result[this.io.outputName];
+      const scores = (await out.getData()) as Float32Array;
+      const classes = this.labels.length;
+      if (scores.length !== classes * inputs.length) {
+        throw new OnnxMobilenetError(
+          'E_MODEL_SHAPE',
+          `the model returned ${scores.length} scores for ${inputs.length} images; expected ${classes} per image`,
+        );
+      }
+      return inputs.map((_, i) => scores.slice(i * classes, (i + 1) * classes));
+    } catch (err) {
+      if (isOnnxMobilenetError(err)) throw err;
+      throw new OnnxMobilenetError('E_INFERENCE', `onnxruntime failed to run the model: ${describeError(err)}`, { cause: err });
+    } finally {
+      feed.dispose?.();
+      out?.dispose?.();
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw disposedError();
+  }
+
+  dispose(): Promise<void> {
+    if (!this.disposing) {
+      this.disposed = true;
+      this.disposing = this.scheduler.close(disposedError()).then(() => this.session.release());
+    }
+    return this.disposing;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}

@@ -1,0 +1,78 @@
+import { OnnxMobilenetError } from './errors.js';
+
+/** How the photo is fitted to the model's square input. */
+export type ResizeMode =
+  /** Resize so the shorter side is `resizeShorter`, then take the center `cropSize` square (the reference evaluation). */
+  | 'shorter-side-crop'
+  /** Resize both sides straight to `cropSize`, ignoring aspect ratio (as the MXNet evaluation did). */
+  | 'squash';
+
+/** Preprocessing settings; the defaults follow the MobileNetV2 model card. */
+export interface PreprocessOptions {
+  /** Fitting strategy. Default `'shorter-side-crop'`. */
+  mode: ResizeMode;
+  /** Shorter side after resizing, before the crop (`'shorter-side-crop'` only). Default 256. */
+  resizeShorter: number;
+  /** Side of the square model input. Default 224. */
+  cropSize: number;
+  /** Per-channel RGB mean subtracted after scaling to [0, 1]. */
+  mean: readonly [number, number, number];
+  /** Per-channel RGB standard deviation divided by after subtracting the mean. */
+  std: readonly [number, number, number];
+}
+
+/**
+ * Every default of onnx-mobilenet in one place. The README's option tables are tested against
+ * this constant, so it is the single source of truth.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULTS } from '@onnx-mobilenet/core';
+ * console.log(DEFAULTS.preprocess.cropSize); // 224
+ * ```
+ */
+export const DEFAULTS = Object.freeze({
+  /** Registry name of the model used when `model` is not given. */
+  model: 'mobilenetv2-7',
+  /** Number of predictions returned by `classify`. */
+  topK: 5,
+  /** Largest batch sent to one session run, for models with a dynamic batch dimension. */
+  batchSize: 8,
+  /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
+  preprocess: Object.freeze({
+    mode: 'shorter-side-crop',
+    resizeShorter: 256,
+    cropSize: 224,
+    mean: Object.freeze([0.485, 0.456, 0.406]) as readonly [number, number, number],
+    std: Object.freeze([0.229, 0.224, 0.225]) as readonly [number, number, number],
+  }) as Readonly<PreprocessOptions>,
+});
+
+/** Fills unset preprocessing options from {@link DEFAULTS} and checks the given ones. */
+export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {}): PreprocessOptions {
+  const o: PreprocessOptions = { ...DEFAULTS.preprocess, ...stripUndefined(options) };
+  if (o.mode !== 'shorter-side-crop' && o.mode !== 'squash') {
+    throw new OnnxMobilenetError('E_INPUT', `preprocess.mode must be 'shorter-side-crop' or 'squash', got ${JSON.stringify(o.mode)}`);
+  }
+  for (const key of ['resizeShorter', 'cropSize'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) {
+      throw new OnnxMobilenetError('E_INPUT', `preprocess.${key} must be a positive integer, got ${String(o[key])}`);
+    }
+  }
+  if (o.mode === 'shorter-side-crop' && o.cropSize > o.resizeShorter) {
+    throw new OnnxMobilenetError('E_INPUT', `preprocess.cropSize (${o.cropSize}) cannot exceed preprocess.resizeShorter (${o.resizeShorter})`);
+  }
+  for (const key of ['mean', 'std'] as const) {
+    const v = o[key];
+    if (!Array.isArray(v) || v.length !== 3 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x)) || (key === 'std' && v.some((x) => x === 0))) {
+      throw new OnnxMobilenetError('E_INPUT', `preprocess.${key} must be three finite numbers${key === 'std' ? ', none zero' : ''}`);
+    }
+  }
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * Stable error codes carried by every {@link OnnxMobilenetError}.
+ *
+ * - `E_MODEL_LOAD`: the model file could not be read or is not a valid ONNX model.
+ * - `E_MODEL_SHAPE`: the model loads but its input/output do not fit an image classifier.
+ * - `E_MODEL_CHECKSUM`: a downloaded or cached file does not match its pinned sha256.
+ * - `E_DOWNLOAD`: a network fetch failed (HTTP status, connection cut, short body).
+ * - `E_LABELS`: the label list could not be read or does not match the model's classes.
+ * - `E_IMAGE_DECODE`: an image could not be decoded (corrupt, truncated, unsupported).
+ * - `E_INPUT`: an argument has the wrong type or inconsistent dimensions.
+ * - `E_NOT_FOUND`: a file named by the caller does not exist.
+ * - `E_DISPOSED`: the classifier was disposed before or during the call.
+ * - `E_INFERENCE`: onnxruntime failed while running the model.
+ */
+export type ErrorCode =
+  | 'E_MODEL_LOAD'
+  | 'E_MODEL_SHAPE'
+  | 'E_MODEL_CHECKSUM'
+  | 'E_DOWNLOAD'
+  | 'E_LABELS'
+  | 'E_IMAGE_DECODE'
+  | 'E_INPUT'
+  | 'E_NOT_FOUND'
+  | 'E_DISPOSED'
+  | 'E_INFERENCE';
+
+/**
+ * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across
+ * releases; `message` names the problem and, where there is one, the fix.
+ *
+ * @example
+ * ```ts
+ * import { OnnxMobilenetError } from '@onnx-mobilenet/core';
+ * try {
+ *   await classifier.classify('missing.jpg');
+ * } catch (err) {
+ *   if (err instanceof OnnxMobilenetError && err.code === 'E_NOT_FOUND') console.error(err.message);
+ *   else throw err;
+ * }
+ * ```
+ */
+export class OnnxMobilenetError extends Error {
+  /** Stable machine-readable error code. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OnnxMobilenetError';
+    this.code = code;
+  }
+}
+
+/**
+ * True when `err` is an {@link OnnxMobilenetError}, optionally with the given code. Works across
+ * duplicated copies of the package (it checks the shape, not the prototype).
+ *
+ * @example
+ * ```ts
+ * if (isOnnxMobilenetError(err, 'E_IMAGE_DECODE')) skip(file);
+ * ```
+ */
+export function isOnnxMobilenetError(err: unknown, code?: ErrorCode): err is OnnxMobilenetError {
+  if (!(err instanceof Error) || err.name !== 'OnnxMobilenetError') return false;
+  return code === undefined || (err as OnnxMobilenetError).code === code;
+}
+
+/** Short text of an unknown thrown value, for wrapping it into a message. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,29 @@
+/**
+ * `@onnx-mobilenet/core`: the environment-agnostic heart of onnx-mobilenet. Preprocessing math,
+ * labels, softmax/top-k, the model registry and the classifier logic, written against
+ * `onnxruntime-common` types and an injected {@link ClassifierBackend}. No Node or DOM API.
+ *
+ * @packageDocumentation
+ */
+export { DEFAULTS, resolvePreprocessOptions, type PreprocessOptions, type ResizeMode } from './defaults.js';
+export { OnnxMobilenetError, describeError, isOnnxMobilenetError, type ErrorCode } from './errors.js';
+export { assertRawImage, isPreparedTensor, isRawImage, type Channels, type PreparedTensor, type RawImage } from './image.js';
+export { planResize, roundHalfEven, type Rect, type ResizePlan } from './resize-plan.js';
+export { resampleBilinear } from './resample.js';
+export { normalizeToCHW } from './normalize.js';
+export { preprocess, resizeAndCrop } from './preprocess.js';
+export { parseLabels, type ClassLabel } from './labels.js';
+export {
+  predictionsFromLogits,
+  selectClasses,
+  softmax,
+  topK,
+  type ClassSelector,
+  type ClassifyOptions,
+  type Prediction,
+} from './postprocess.js';
+export { IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from './model-registry.js';
+export { inspectModelIO, type ModelIO } from './model-io.js';
+export { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
+export type { ClassifierBackend, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';
+export { createClassifierWithBackend, type Classifier, type ClassifierOptions, type ModelInfo } from './classifier.js';

@@ -1,0 +1,71 @@
+import { OnnxMobilenetError } from './errors.js';
+import { IMAGENET_LABELS, MODELS, type RegistryModel } from './model-registry.js';
+
+/** Where a model comes from: a registry name, a file path, an `http(s):`/`file:` URL, or the bytes. */
+export type ModelSource = string | URL | Uint8Array | ArrayBuffer;
+
+/** Where labels come from: a file path or URL, the file's bytes, or the labels themselves in output order. */
+export type LabelsSource = string | URL | Uint8Array | ArrayBuffer | readonly string[];
+
+/**
+ * A resolved file to load, as handed to a backend's `loadAsset`. `sha256`, when present, must be
+ * checked before the bytes are used; a `url` asset with a `sha256` may be cached by that hash.
+ */
+export type AssetRef =
+  | { kind: 'bytes'; bytes: Uint8Array; description: string }
+  | { kind: 'path'; path: string; sha256?: string; description: string }
+  | { kind: 'url'; url: string; sha256?: string; bytes?: number; description: string };
+
+function bytesOf(value: Uint8Array | ArrayBuffer): Uint8Array {
+  return value instanceof Uint8Array ? value : new Uint8Array(value);
+}
+
+/** Resolves a `model` option to the file to load, and to its registry entry when it names one. */
+export function resolveModelSource(model: ModelSource, sha256?: string): { asset: AssetRef; registry?: RegistryModel } {
+  if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
+    return { asset: { kind: 'bytes', bytes: bytesOf(model), description: 'model bytes' } };
+  }
+  if (model instanceof URL) return { asset: { kind: 'url', url: model.href, sha256, description: model.href } };
+  if (typeof model !== 'string' || model === '') {
+    throw new OnnxMobilenetError(
+      'E_INPUT',
+      `model must be a registry name (${Object.keys(MODELS).join(', ')}), a path, a URL or bytes; got ${describeValue(model)}`,
+    );
+  }
+  const registry = Object.prototype.hasOwnProperty.call(MODELS, model) ? MODELS[model] : undefined;
+  if (registry) {
+    return {
+      asset: { kind: 'url', url: registry.url, sha256: registry.sha256, bytes: registry.bytes, description: registry.name },
+      registry,
+    };
+  }
+  if (/^(https?|file|blob|data):/i.test(model)) return { asset: { kind: 'url', url: model, sha256, description: model } };
+  return { asset: { kind: 'path', path: model, sha256, description: model } };
+}
+
+/** Resolves a `labels` option; with none, the model zoo's ImageNet list (pinned by sha256). */
+export function resolveLabelsSource(labels: LabelsSource | undefined): AssetRef | readonly string[] {
+  if (labels === undefined) {
+    return { kind: 'url', url: IMAGENET_LABELS.url, sha256: IMAGENET_LABELS.sha256, bytes: IMAGENET_LABELS.bytes, description: 'ImageNet labels' };
+  }
+  if (Array.isArray(labels)) return labels as readonly string[];
+  if (labels instanceof Uint8Array || labels instanceof ArrayBuffer) {
+    return { kind: 'bytes', bytes: bytesOf(labels), description: 'label bytes' };
+  }
+  if (labels instanceof URL) return { kind: 'url', url: labels.href, description: labels.href };
+  if (typeof labels === 'string' && labels !== '') {
+    if (/^(https?|file|blob|data):/i.test(labels)) return { kind: 'url', url: labels, description: labels };
+    return { kind: 'path', path: labels, description: labels };
+  }
+  throw new OnnxMobilenetError('E_INPUT', `labels must be a path, a URL, bytes or an array of strings; got ${describeValue(labels)}`);
+}
+
+/** A short description of a value of unexpected type, for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 80))}`;
+  return `${typeof value} ${String(value)}`;
+}

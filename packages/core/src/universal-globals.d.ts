@@ -1,0 +1,23 @@
+// The few web-platform globals core may use: each exists in Node >= 20 and in every browser and
+// worker. Declaring only these (instead of the DOM or Node libs) makes any other host API a
+// compile error in core.
+
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: any;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+interface URL {
+  readonly href: string;
+  readonly protocol: string;
+  readonly pathname: string;
+  toString(): string;
+}
+declare var URL: { prototype: URL; new (url: string, base?: string | URL): URL };
+
+interface TextDecoder {
+  decode(input?: ArrayBufferView | ArrayBuffer): string;
+}
+declare var TextDecoder: { prototype: TextDecoder; new (label?: string, options?: { fatal?: boolean }): TextDecoder };
