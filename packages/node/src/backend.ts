@@ -1,0 +1,16 @@
+import * as ort from 'onnxruntime-node';
+import type { ClassifierBackend } from '@onnx-mobilenet/core';
+import { decodeImageNode, type NodeImageSource } from './decode-image.js';
+import { loadAssetNode } from './load-asset.js';
+
+/**
+ * The Node backend: onnxruntime-node sessions (CPU unless `executionProviders` says otherwise),
+ * sharp decoding, file and cached-download loading.
+ */
+export const nodeBackend: ClassifierBackend<NodeImageSource> = {
+  name: 'onnxruntime-node',
+  createSession: (model, options) => ort.InferenceSession.create(model, options),
+  createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
+  loadAsset: loadAssetNode,
+  decodeImage: decodeImageNode,
+};

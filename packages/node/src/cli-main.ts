@@ -1,0 +1,158 @@
+import { parseArgs } from 'node:util';
+import { DEFAULTS, MODELS, isOnnxMobilenetError, type Prediction } from '@onnx-mobilenet/core';
+import { createClassifier } from './index.js';
+import { expandInputs } from './expand-inputs.js';
+
+/** Where the CLI writes; injectable so tests run it in-process. */
+export interface CliIO {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
+
+Classifies images with MobileNetV2 (ImageNet, 1000 classes).
+
+Options:
+  --model <name|path|url>  model: ${Object.keys(MODELS).join(', ')}, a .onnx path or URL (default ${DEFAULTS.model})
+  --labels <path|url>      class list (synset.txt, JSON array or one label a line; default: the zoo's ImageNet list)
+  --top <k>                predictions per image (default ${DEFAULTS.topK})
+  --json                   one JSON object a line instead of a table
+  --threads <n>            onnxruntime intra-op threads
+  --batch <n>              images per session run (default ${DEFAULTS.batchSize})
+  --mode <mode>            preprocessing: shorter-side-crop (default) or squash
+  -h, --help               this help
+
+Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage error.`;
+
+/** How many images are decoded ahead of inference at once. */
+const IN_FLIGHT = 16;
+
+function pct(p: number): string {
+  return `${(p * 100).toFixed(1).padStart(5)}%`;
+}
+
+/**
+ * Runs the `onnx-mobilenet` command line. Returns the exit code instead of exiting, so it can be
+ * tested and embedded.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['classify', 'photos/', '--json'], { stdout: console.log, stderr: console.error });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        labels: { type: 'string' },
+        top: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        threads: { type: 'string' },
+        batch: { type: 'string' },
+        mode: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    io.stderr(`onnx-mobilenet: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...targets] = positionals;
+  if (values.help || command === undefined) {
+    (values.help ? io.stdout : io.stderr)(HELP);
+    return values.help ? 0 : 2;
+  }
+  if (command !== 'classify') {
+    io.stderr(`onnx-mobilenet: unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  if (targets.length === 0) {
+    io.stderr(`onnx-mobilenet: classify needs at least one file, directory or glob\n\n${HELP}`);
+    return 2;
+  }
+  const intOption = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+  let topK: number | undefined, threads: number | undefined, batchSize: number | undefined;
+  try {
+    topK = intOption('top', values.top);
+    threads = intOption('threads', values.threads);
+    batchSize = intOption('batch', values.batch);
+    if (values.mode !== undefined && values.mode !== 'shorter-side-crop' && values.mode !== 'squash') {
+      throw new Error(`--mode must be shorter-side-crop or squash, got "${values.mode}"`);
+    }
+  } catch (err) {
+    io.stderr(`onnx-mobilenet: ${(err as Error).message}`);
+    return 2;
+  }
+
+  const files = await expandInputs(targets);
+  if (files.length === 0) {
+    io.stderr('onnx-mobilenet: no images found');
+    return 1;
+  }
+
+  let classifier;
+  try {
+    classifier = await createClassifier({
+      model: values.model,
+      labels: values.labels,
+      threads,
+      batchSize,
+      preprocess: values.mode ? { mode: values.mode as 'squash' | 'shorter-side-crop' } : undefined,
+    });
+  } catch (err) {
+    io.stderr(`onnx-mobilenet: ${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`);
+    return 1;
+  }
+
+  let failures = 0;
+  const width = Math.max(...files.map((f) => f.length));
+  const print = (file: string, result: { predictions?: Prediction[]; error?: unknown }): void => {
+    if (result.error !== undefined) {
+      failures++;
+      const e = result.error as { code?: string; message?: string };
+      if (values.json) io.stdout(JSON.stringify({ file, error: { code: e.code ?? 'E_UNKNOWN', message: e.message ?? String(e) } }));
+      io.stderr(`${file}: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(e)}`);
+      return;
+    }
+    const preds = result.predictions ?? [];
+    if (values.json) {
+      io.stdout(JSON.stringify({ file, predictions: preds }));
+      return;
+    }
+    preds.forEach((p, i) => {
+      const head = i === 0 ? file.padEnd(width) : ' '.repeat(width);
+      io.stdout(`${head}  ${pct(p.probability)}  ${p.label} (${p.id})`);
+    });
+  };
+
+  try {
+    // Keep up to IN_FLIGHT images decoding while the classifier batches what is ready; print in order.
+    const pending: Promise<{ predictions?: Prediction[]; error?: unknown }>[] = [];
+    let next = 0;
+    const launch = (): void => {
+      const file = files[next++];
+      pending.push(classifier.classify(file, { topK }).then((predictions) => ({ predictions }), (error: unknown) => ({ error })));
+    };
+    while (next < files.length && pending.length < IN_FLIGHT) launch();
+    for (let i = 0; i < files.length; i++) {
+      const result = await pending[i];
+      if (next < files.length) launch();
+      print(files[i], result);
+      delete pending[i];
+    }
+  } finally {
+    await classifier.dispose();
+  }
+  return failures > 0 ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+// End to end through the public API on the real photos: each photo's class is its file name.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createClassifier, decodeFullImageNode, type NodeClassifier } from '@onnx-mobilenet/node';
+import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+
+/**
+ * Floors from measurements on the 53 photos with this pipeline (onnxruntime-node 1.30, x86-64
+ * AVX2 without VNNI): int8 44/53 top-1 and 51/53 top-5, fp32 stand-in 44/53 and 52/53. Each floor
+ * sits two photos under its measurement, so a real regression fails.
+ */
+const FLOORS = {
+  int8: { top1: 42, top5: 49 },
+  fp32: { top1: 42, top5: 50 },
+};
+
+for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as const) {
+  describeWithAssets(`the ${name} model on the labelled photos`, () => {
+    let classifier: NodeClassifier;
+    beforeAll(async () => {
+      classifier = await createClassifier({ model, labels: SYNSET });
+    });
+    afterAll(() => classifier?.dispose());
+
+    it(`reaches the top-1 and top-5 floors (${FLOORS[name].top1}/${FLOORS[name].top5} of 53)`, async () => {
+      const set = photos();
+      expect(set).toHaveLength(53);
+      const results = await classifier.classify(set.map((p) => p.path), { topK: 5 });
+      let top1 = 0;
+      let top5 = 0;
+      results.forEach((preds, i) => {
+        expect(preds).toHaveLength(5);
+        if (preds[0].id === set[i].wnid) top1++;
+        if (preds.some((p) => p.id === set[i].wnid)) top5++;
+      });
+      console.log(`${name}: top-1 ${top1}/53, top-5 ${top5}/53`);
+      expect(top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
+      expect(top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
+    });
+
+    it('gives the same top-1 for a photo as a path, a Buffer, an ArrayBuffer and a file URL', async () => {
+      for (const photo of photos()) {
+        const buf = readFileSync(photo.path);
+        const inputs = [photo.path, buf, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), pathToFileURL(photo.path)];
+        const ids = (await classifier.classify(inputs, { topK: 1 })).map((r) => r[0].id);
+        expect(new Set(ids).size, `${photo.name}: ${ids.join(', ')}`).toBe(1);
+      }
+    });
+
+    it('gives the same top-1 for raw pixels (core resizes) as for the encoded file (sharp resizes)', async () => {
+      let agree = 0;
+      const disagreements: string[] = [];
+      for (const photo of photos()) {
+        const raw = await decodeFullImageNode(photo.path);
+        const [fromFile, fromPixels] = await classifier.classify([photo.path, raw], { topK: 1 });
+        if (fromFile[0].id === fromPixels[0].id) agree++;
+        else disagreements.push(`${photo.name}: ${fromFile[0].label} vs ${fromPixels[0].label}`);
+      }
+      console.log(`${name}: file vs raw pixels agree on ${agree}/53 ${disagreements.join('; ')}`);
+      // The two tensors differ by ~0.003 (mean abs, normalised units). fp32 must agree everywhere;
+      // onnxruntime-node's int8 kernels on AVX2 without VNNI saturate (microsoft/onnxruntime#16105)
+      // and flip borderline photos on differences that small (measured 50/53 here).
+      expect(agree).toBeGreaterThanOrEqual(name === 'fp32' ? 53 : 49); // int8 measured 50/53
+    });
+  });
+}
