@@ -139,7 +139,7 @@ describe('createClassifierWithBackend', () => {
     [{ inputShape: ['N', 1, SIZE, SIZE] }, /N×3×H×W/],
     [{ outputShape: ['N', 10, 1, 1] }, /N×classes.*\[N, 10, 1, 1\]/],
   ] as const)('rejects a model that does not fit with E_MODEL_SHAPE (%j)', async (shape, message) => {
-    const { backend, release } = fakeBackend(shape as FakeOptions);
+    const { backend, release } = fakeBackend(shape as unknown as FakeOptions);
     await expect(createClassifierWithBackend(backend, { model, labels: LABELS })).rejects.toMatchObject({
       code: 'E_MODEL_SHAPE',
       message: expect.stringMatching(message),

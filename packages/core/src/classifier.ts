@@ -37,6 +37,11 @@ export interface ClassifierOptions {
   threads?: number;
   /** Extra onnxruntime session options, merged last. */
   sessionOptions?: InferenceSession.SessionOptions;
+  /**
+   * Base URL replacing `MODEL_ZOO_BASE_URL` for registry downloads (a mirror laid out like the zoo's
+   * folder); files are still verified against the registry's sha256.
+   */
+  mirror?: string;
   /** Where downloads are cached (Node: a directory; default `ONNX_MOBILENET_CACHE`, else the user cache dir). */
   cacheDir?: string;
   /** Called as model and label downloads progress. */
@@ -158,7 +163,7 @@ export async function createClassifierWithBackend<TInput>(
   const pre = resolvePreprocessOptions(options.preprocess);
   assertPositiveInt('batchSize', options.batchSize);
   assertPositiveInt('threads', options.threads);
-  const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256);
+  const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
   const modelBytes =
@@ -194,7 +199,7 @@ export async function createClassifierWithBackend<TInput>(
         );
       }
     }
-    const labels = await loadLabelList(backend as ClassifierBackend<unknown>, resolveLabelsSource(options.labels), options);
+    const labels = await loadLabelList(backend as ClassifierBackend<unknown>, resolveLabelsSource(options.labels, options.mirror), options);
     if (io.classes !== null && labels.length !== io.classes) {
       throw new OnnxMobilenetError(
         'E_LABELS',

@@ -48,7 +48,14 @@ export const DEFAULTS = Object.freeze({
   }) as Readonly<PreprocessOptions>,
 });
 
-/** Fills unset preprocessing options from {@link DEFAULTS} and checks the given ones. */
+/**
+ * Fills unset preprocessing options from {@link DEFAULTS} and checks the given ones (`E_INPUT`).
+ *
+ * @example
+ * ```ts
+ * resolvePreprocessOptions({ mode: 'squash' }).cropSize; // 224
+ * ```
+ */
 export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {}): PreprocessOptions {
   const o: PreprocessOptions = { ...DEFAULTS.preprocess, ...stripUndefined(options) };
   if (o.mode !== 'shorter-side-crop' && o.mode !== 'squash') {

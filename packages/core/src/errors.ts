@@ -64,7 +64,14 @@ export function isOnnxMobilenetError(err: unknown, code?: ErrorCode): err is Onn
   return code === undefined || (err as OnnxMobilenetError).code === code;
 }
 
-/** Short text of an unknown thrown value, for wrapping it into a message. */
+/**
+ * Short text of an unknown thrown value, for wrapping it into a message.
+ *
+ * @example
+ * ```ts
+ * describeError(new Error('boom')); // 'boom'
+ * ```
+ */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

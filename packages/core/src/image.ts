@@ -33,7 +33,14 @@ export interface PreparedTensor {
   dims: readonly number[];
 }
 
-/** True for a value shaped like a {@link RawImage} (typed-array `data`, `width`, `height`, `channels`). */
+/**
+ * True for a value shaped like a {@link RawImage} (typed-array `data`, `width`, `height`, `channels`).
+ *
+ * @example
+ * ```ts
+ * isRawImage({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 }); // true
+ * ```
+ */
 export function isRawImage(value: unknown): value is RawImage {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<RawImage>;
@@ -45,14 +52,28 @@ export function isRawImage(value: unknown): value is RawImage {
   );
 }
 
-/** True for a value shaped like a {@link PreparedTensor} (Float32Array `data` and `dims`). */
+/**
+ * True for a value shaped like a {@link PreparedTensor} (Float32Array `data` and `dims`).
+ *
+ * @example
+ * ```ts
+ * isPreparedTensor({ data: new Float32Array(150528), dims: [1, 3, 224, 224] }); // true
+ * ```
+ */
 export function isPreparedTensor(value: unknown): value is PreparedTensor {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<PreparedTensor>;
   return v.data instanceof Float32Array && Array.isArray(v.dims);
 }
 
-/** Throws `E_INPUT` unless the image's size, channel count and buffer length agree. */
+/**
+ * Throws `E_INPUT` unless the image's size, channel count and buffer length agree.
+ *
+ * @example
+ * ```ts
+ * assertRawImage({ data: new Uint8Array(5), width: 2, height: 2, channels: 3 }); // throws: needs 12
+ * ```
+ */
 export function assertRawImage(image: RawImage): void {
   const { width, height, channels, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {

@@ -22,7 +22,7 @@ export {
   type ClassifyOptions,
   type Prediction,
 } from './postprocess.js';
-export { IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from './model-registry.js';
+export { IMAGENET_LABELS, MODELS, MODEL_ZOO_BASE_URL, registryUrl, type RegistryLabels, type RegistryModel } from './model-registry.js';
 export { inspectModelIO, type ModelIO } from './model-io.js';
 export { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
 export type { ClassifierBackend, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';

@@ -31,6 +31,11 @@ function shapeText(shape: readonly Dim[]): string {
  * float32 output N×classes (the zoo files differ in names: `data`/`mobilenetv20_output_flatten0_reshape0`
  * in mobilenetv2-7, `input`/`output` in -12). A model that does not fit is an `E_MODEL_SHAPE` error
  * saying what was expected and what was found.
+ *
+ * @example
+ * ```ts
+ * const io = inspectModelIO(session); // { inputName: 'input', outputName: 'output', fixedBatch: null, ... }
+ * ```
  */
 export function inspectModelIO(session: InferenceSession): ModelIO {
   const inputs = session.inputMetadata ?? [];

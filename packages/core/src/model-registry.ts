@@ -25,11 +25,41 @@ export interface RegistryLabels {
   bytes: number;
 }
 
-const ZOO = 'https://github.com/onnx/models/raw/main/validated/vision/classification';
+/**
+ * Where registry files are downloaded from: the ONNX model zoo's classification folder on GitHub
+ * (Git LFS files). The `mirror` option replaces this prefix.
+ *
+ * @example
+ * ```ts
+ * `${MODEL_ZOO_BASE_URL}/synset.txt`; // the ImageNet class list
+ * ```
+ */
+export const MODEL_ZOO_BASE_URL = 'https://github.com/onnx/models/raw/main/validated/vision/classification';
+const ZOO = MODEL_ZOO_BASE_URL;
+
+/**
+ * The download URL of a registry file, from `mirror` when one is given (a folder laid out like
+ * the zoo's: `synset.txt`, `mobilenet/model/<name>.onnx`).
+ *
+ * @example
+ * ```ts
+ * registryUrl(MODELS['mobilenetv2-7'].url, 'https://models.example.com/zoo');
+ * // 'https://models.example.com/zoo/mobilenet/model/mobilenetv2-7.onnx'
+ * ```
+ */
+export function registryUrl(url: string, mirror?: string): string {
+  if (!mirror || !url.startsWith(ZOO)) return url;
+  return mirror.replace(/\/+$/, '') + url.slice(ZOO.length);
+}
 
 /**
  * The ImageNet class list of the model zoo (`synset.txt`, 1000 lines in output order), used by
  * every registry model unless `labels` is given.
+ *
+ * @example
+ * ```ts
+ * IMAGENET_LABELS.sha256; // checked after every download
+ * ```
  */
 export const IMAGENET_LABELS: RegistryLabels = Object.freeze({
   url: `${ZOO}/synset.txt`,

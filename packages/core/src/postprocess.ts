@@ -82,6 +82,11 @@ export function topK(scores: ArrayLike<number>, k: number, include?: (index: num
 /**
  * Turns selectors (index, id or label, case-insensitive for names) into a set of output indices.
  * An unknown selector is an `E_INPUT` error, so a typo never silently filters everything.
+ *
+ * @example
+ * ```ts
+ * selectClasses(labels, [0, 'n01443537', 'great white shark']); // Set {0, 1, 2}
+ * ```
  */
 export function selectClasses(labels: readonly ClassLabel[], selectors: readonly ClassSelector[]): Set<number> {
   const set = new Set<number>();

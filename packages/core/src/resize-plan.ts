@@ -54,7 +54,15 @@ export function planResize(width: number, height: number, options: PreprocessOpt
   return { width: w, height: h, crop };
 }
 
-/** Rounds half to even, like Python 3's `round`, so sizes match the reference script exactly. */
+/**
+ * Rounds half to even, like Python 3's `round`, so sizes match the reference script exactly.
+ *
+ * @example
+ * ```ts
+ * roundHalfEven(340.5); // 340
+ * roundHalfEven(341.5); // 342
+ * ```
+ */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;

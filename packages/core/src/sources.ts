@@ -1,5 +1,5 @@
 import { OnnxMobilenetError } from './errors.js';
-import { IMAGENET_LABELS, MODELS, type RegistryModel } from './model-registry.js';
+import { IMAGENET_LABELS, MODELS, registryUrl, type RegistryModel } from './model-registry.js';
 
 /** Where a model comes from: a registry name, a file path, an `http(s):`/`file:` URL, or the bytes. */
 export type ModelSource = string | URL | Uint8Array | ArrayBuffer;
@@ -20,8 +20,15 @@ function bytesOf(value: Uint8Array | ArrayBuffer): Uint8Array {
   return value instanceof Uint8Array ? value : new Uint8Array(value);
 }
 
-/** Resolves a `model` option to the file to load, and to its registry entry when it names one. */
-export function resolveModelSource(model: ModelSource, sha256?: string): { asset: AssetRef; registry?: RegistryModel } {
+/**
+ * Resolves a `model` option to the file to load, and to its registry entry when it names one.
+ *
+ * @example
+ * ```ts
+ * resolveModelSource('./model.onnx').asset; // { kind: 'path', path: './model.onnx', ... }
+ * ```
+ */
+export function resolveModelSource(model: ModelSource, sha256?: string, mirror?: string): { asset: AssetRef; registry?: RegistryModel } {
   if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
     return { asset: { kind: 'bytes', bytes: bytesOf(model), description: 'model bytes' } };
   }
@@ -35,7 +42,7 @@ export function resolveModelSource(model: ModelSource, sha256?: string): { asset
   const registry = Object.prototype.hasOwnProperty.call(MODELS, model) ? MODELS[model] : undefined;
   if (registry) {
     return {
-      asset: { kind: 'url', url: registry.url, sha256: registry.sha256, bytes: registry.bytes, description: registry.name },
+      asset: { kind: 'url', url: registryUrl(registry.url, mirror), sha256: registry.sha256, bytes: registry.bytes, description: registry.name },
       registry,
     };
   }
@@ -43,10 +50,17 @@ export function resolveModelSource(model: ModelSource, sha256?: string): { asset
   return { asset: { kind: 'path', path: model, sha256, description: model } };
 }
 
-/** Resolves a `labels` option; with none, the model zoo's ImageNet list (pinned by sha256). */
-export function resolveLabelsSource(labels: LabelsSource | undefined): AssetRef | readonly string[] {
+/**
+ * Resolves a `labels` option; with none, the model zoo's ImageNet list (pinned by sha256).
+ *
+ * @example
+ * ```ts
+ * resolveLabelsSource(['cat', 'dog']); // ['cat', 'dog'] (used as they are)
+ * ```
+ */
+export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: string): AssetRef | readonly string[] {
   if (labels === undefined) {
-    return { kind: 'url', url: IMAGENET_LABELS.url, sha256: IMAGENET_LABELS.sha256, bytes: IMAGENET_LABELS.bytes, description: 'ImageNet labels' };
+    return { kind: 'url', url: registryUrl(IMAGENET_LABELS.url, mirror), sha256: IMAGENET_LABELS.sha256, bytes: IMAGENET_LABELS.bytes, description: 'ImageNet labels' };
   }
   if (Array.isArray(labels)) return labels as readonly string[];
   if (labels instanceof Uint8Array || labels instanceof ArrayBuffer) {
@@ -60,7 +74,14 @@ export function resolveLabelsSource(labels: LabelsSource | undefined): AssetRef 
   throw new OnnxMobilenetError('E_INPUT', `labels must be a path, a URL, bytes or an array of strings; got ${describeValue(labels)}`);
 }
 
-/** A short description of a value of unexpected type, for error messages. */
+/**
+ * A short description of a value of unexpected type, for error messages.
+ *
+ * @example
+ * ```ts
+ * describeValue(42); // 'number 42'
+ * ```
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;

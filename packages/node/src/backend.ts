@@ -5,7 +5,13 @@ import { loadAssetNode } from './load-asset.js';
 
 /**
  * The Node backend: onnxruntime-node sessions (CPU unless `executionProviders` says otherwise),
- * sharp decoding, file and cached-download loading.
+ * sharp decoding, file and cached-download loading. For embedding tools that drive core directly.
+ *
+ * @example
+ * ```ts
+ * import { createClassifierWithBackend, nodeBackend } from '@onnx-mobilenet/node';
+ * const classifier = await createClassifierWithBackend(nodeBackend, { model: 'mobilenetv2-12' });
+ * ```
  */
 export const nodeBackend: ClassifierBackend<NodeImageSource> = {
   name: 'onnxruntime-node',

@@ -102,7 +102,16 @@ export async function decodeImageNode(
   }
 }
 
-/** Decodes to full-size 8-bit sRGB pixels without resizing (for tests, tools and custom pipelines). */
+/**
+ * Decodes to full-size 8-bit sRGB pixels without resizing (EXIF orientation applied, alpha dropped),
+ * for tools and custom pipelines. The result is a raw image any classifier accepts.
+ *
+ * @example
+ * ```ts
+ * const pixels = await decodeFullImageNode('photo.jpg'); // { data, width, height, channels: 3 }
+ * await classifier.classify(pixels);
+ * ```
+ */
 export async function decodeFullImageNode(input: NodeImageSource): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const { data, name } = await toSharpInput(input);
   try {

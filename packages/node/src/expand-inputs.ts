@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** File extensions the CLI picks up when given a directory. */
@@ -22,7 +23,7 @@ export async function expandInputs(args: readonly string[]): Promise<string[]> {
       const files = await glob(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, { cwd: arg, absolute: false, caseSensitiveMatch: false });
       out.push(...files.sort().map((f) => `${arg.replace(/\/+$/, '')}/${f}`));
     } else if (isDynamicPattern(arg)) {
-      const files = await glob(arg, { onlyFiles: true });
+      const files = await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) });
       out.push(...(files.length ? files.sort() : [arg]));
     } else {
       out.push(arg);

@@ -24,7 +24,7 @@ export async function readLocalFile(path: string, what: string): Promise<Uint8Ar
 function cachePathFor(url: string, sha256: string | undefined, options: LoadAssetOptions): string {
   const name = basename(new URL(url).pathname) || 'file';
   const key = sha256 ? sha256.toLowerCase() : `url-${sha256Hex(new TextEncoder().encode(url)).slice(0, 16)}`;
-  return join(resolveCacheDir(options.cacheDir), `${options.purpose}s`, `${key}-${name}`);
+  return join(resolveCacheDir(options.cacheDir), options.purpose === 'model' ? 'models' : 'labels', `${key}-${name}`);
 }
 
 /**

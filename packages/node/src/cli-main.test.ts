@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from './cli-main.js';
+import { IMAGES_DIR, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+const modelArgs = ['--model', INT8_MODEL, '--labels', SYNSET];
+
+describeWithAssets('onnx-mobilenet classify', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-cli-'));
+    for (const p of photos().slice(0, 3)) copyFileSync(p.path, join(dir, p.path.split('/').pop()!));
+    writeFileSync(join(dir, 'broken.jpg'), Buffer.from('this is not a jpeg'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('labels every photo of a directory as JSON lines', async () => {
+    const { code, out, err } = await cli(['classify', IMAGES_DIR, ...modelArgs, '--json', '--top', '3']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const rows = out.map((l) => JSON.parse(l) as { file: string; predictions: { id: string; probability: number }[] });
+    expect(rows).toHaveLength(53);
+    expect(rows.map((r) => r.file)).toEqual(photos().map((p) => p.path));
+    expect(rows.every((r) => r.predictions.length === 3)).toBe(true);
+    const top1 = rows.filter((r, i) => r.predictions[0].id === photos()[i].wnid).length;
+    expect(top1).toBeGreaterThanOrEqual(42);
+  });
+
+  it('prints a readable table', async () => {
+    const { code, out } = await cli(['classify', photos()[0].path, ...modelArgs, '--top', '2']);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/n01440764_tench\.JPEG\s+\d+\.\d%\s+tench \(n01440764\)/);
+  });
+
+  it('reports a bad file on one line, classifies the others, and exits 1', async () => {
+    const { code, out, err } = await cli(['classify', dir, join(dir, 'missing.jpg'), ...modelArgs, '--json', '--top', '1']);
+    expect(code).toBe(1);
+    const rows = out.map((l) => JSON.parse(l));
+    expect(rows.filter((r) => r.predictions)).toHaveLength(3);
+    expect(rows.filter((r) => r.error).map((r) => r.error.code).sort()).toEqual(['E_IMAGE_DECODE', 'E_NOT_FOUND']);
+    expect(err).toHaveLength(2);
+    expect(err.every((l) => !l.includes('\n'))).toBe(true);
+    expect(err.find((l) => l.includes('broken.jpg'))).toMatch(/^.*broken\.jpg: E_IMAGE_DECODE: cannot decode image/);
+  });
+
+  it('expands globs and rejects usage errors with exit 2', async () => {
+    const { code, out } = await cli(['classify', `${IMAGES_DIR}/n014*.JPEG`, ...modelArgs, '--json']);
+    expect(code).toBe(0);
+    expect(out.map((l) => JSON.parse(l).file)).toEqual(photos().filter((p) => p.wnid.startsWith('n014')).map((p) => p.path));
+    expect((await cli(['classify'])).code).toBe(2);
+    expect((await cli(['classify', 'x.jpg', '--top', 'zero'])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['--help'])).code).toBe(0);
+  });
+
+  it('fails with a clear message when the model cannot be loaded', async () => {
+    const { code, err } = await cli(['classify', photos()[0].path, '--model', join(dir, 'broken.jpg'), '--labels', SYNSET]);
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/E_MODEL_LOAD: could not load the model/);
+  });
+
+  it('runs as the installed bin (built dist/cli.js)', () => {
+    const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
+    if (!existsSync(bin) && process.env.CI !== 'true') return; // built by `pnpm install` (prepare) and in CI
+    const r = spawnSync(process.execPath, [bin, 'classify', photos()[0].path, ...modelArgs, '--top', '1'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/tench \(n01440764\)/);
+  });
+});

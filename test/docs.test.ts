@@ -1,0 +1,79 @@
+// Documentation is part of the API: every public export carries TSDoc, every function, class and
+// constant an @example, and the README's defaults table is checked against DEFAULTS.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '@onnx-mobilenet/core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRIES = ['packages/core/src/index.ts', 'packages/node/src/index.ts'];
+
+function exportsOf(entry: string): { name: string; kind: string; doc: string; tags: string[] }[] {
+  const program = ts.createProgram([join(root, entry)], {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    customConditions: ['source'],
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: ['node'],
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(join(root, entry))!;
+  const moduleSymbol = checker.getSymbolAtLocation(file)!;
+  return checker.getExportsOfModule(moduleSymbol).map((s) => {
+    const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+    const decl = target.declarations?.[0];
+    const kind = decl ? ts.SyntaxKind[decl.kind] : 'unknown';
+    return {
+      name: s.getName(),
+      kind,
+      doc: ts.displayPartsToString(target.getDocumentationComment(checker)),
+      tags: target.getJsDocTags(checker).map((t) => t.name),
+    };
+  });
+}
+
+describe('public API documentation', () => {
+  for (const entry of ENTRIES) {
+    it(`documents every export of ${entry}`, () => {
+      const exported = exportsOf(entry);
+      expect(exported.length).toBeGreaterThan(10);
+      const undocumented = exported.filter((e) => e.doc.trim() === '').map((e) => `${e.name} (${e.kind})`);
+      expect(undocumented).toEqual([]);
+      const needExample = exported.filter((e) => /FunctionDeclaration|ClassDeclaration|VariableDeclaration/.test(e.kind));
+      const missing = needExample.filter((e) => !e.tags.includes('example')).map((e) => e.name);
+      expect(missing).toEqual([]);
+    });
+  }
+});
+
+describe('README', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+  it('states the defaults that DEFAULTS holds', () => {
+    const table = new Map<string, string>();
+    for (const m of readme.matchAll(/^\| `([\w.]+)` \| `([^`]+)` \|/gm)) table.set(m[1], m[2]);
+    const expected: Record<string, unknown> = {
+      model: DEFAULTS.model,
+      topK: DEFAULTS.topK,
+      batchSize: DEFAULTS.batchSize,
+      'preprocess.mode': DEFAULTS.preprocess.mode,
+      'preprocess.resizeShorter': DEFAULTS.preprocess.resizeShorter,
+      'preprocess.cropSize': DEFAULTS.preprocess.cropSize,
+      'preprocess.mean': DEFAULTS.preprocess.mean,
+      'preprocess.std': DEFAULTS.preprocess.std,
+    };
+    for (const [key, value] of Object.entries(expected)) {
+      expect(table.get(key), `README default of ${key}`).toBe(typeof value === 'string' ? `'${value}'` : JSON.stringify(value).replace(/,/g, ', '));
+    }
+  });
+
+  it('opens with the setup-and-run command and the test command', () => {
+    const firstBlock = /```(?:sh|bash)\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(firstBlock).toMatch(/pnpm install && pnpm classify /);
+    expect(firstBlock).toMatch(/^pnpm test$/m);
+  });
+});
