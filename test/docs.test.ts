@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '@onnx-mobilenet/core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRIES = ['packages/core/src/index.ts', 'packages/node/src/index.ts'];
+const ENTRIES = ['packages/core/src/index.ts', 'packages/node/src/index.ts', 'packages/web/src/index.ts'];
 
 function exportsOf(entry: string): { name: string; kind: string; doc: string; tags: string[] }[] {
   const program = ts.createProgram([join(root, entry)], {

@@ -4,16 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '@onnx-mobilenet/node';
 import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { FLOORS } from '../floors.js';
 
-/**
- * Floors from measurements on the 53 photos with this pipeline (onnxruntime-node 1.30, x86-64
- * AVX2 without VNNI): int8 44/53 top-1 and 51/53 top-5, fp32 stand-in 44/53 and 52/53. Each floor
- * sits two photos under its measurement, so a real regression fails.
- */
-const FLOORS = {
-  int8: { top1: 42, top5: 49 },
-  fp32: { top1: 42, top5: 50 },
-};
 
 for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as const) {
   describeWithAssets(`the ${name} model on the labelled photos`, () => {

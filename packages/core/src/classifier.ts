@@ -33,8 +33,17 @@ export interface ClassifierOptions {
   batchSize?: number;
   /** onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`). */
   executionProviders?: InferenceSession.ExecutionProviderConfig[];
-  /** onnxruntime intra-op threads; default: onnxruntime's own choice. */
+  /**
+   * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
+   * Browsers: `env.wasm.numThreads` (default: up to 4 where the page is `crossOriginIsolated`, else 1).
+   */
   threads?: number;
+  /**
+   * Browsers only: where onnxruntime-web's `.wasm` (and `.mjs`) files are served from, as a URL
+   * prefix or `{ wasm, mjs }` URLs. Default: beside the bundle (`import.meta.url`), which Vite and
+   * webpack resolve; set it when serving them from a CDN or a custom folder.
+   */
+  wasmPaths?: string | { wasm?: string; mjs?: string };
   /** Extra onnxruntime session options, merged last. */
   sessionOptions?: InferenceSession.SessionOptions;
   /**

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, describeError, type DownloadProgress } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, concatBytes, describeError, type DownloadProgress } from '@onnx-mobilenet/core';
 
 /** What {@link downloadToFile} needs besides the URL. */
 export interface DownloadOptions {
@@ -103,11 +103,5 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
       await unlink(temp).catch(() => undefined);
     }
   }
-  const out = new Uint8Array(loaded);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }

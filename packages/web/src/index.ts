@@ -1,0 +1,38 @@
+/**
+ * `@onnx-mobilenet/web`: MobileNetV2 image classification in browsers and Web Workers on
+ * onnxruntime-web, decoding with the platform (`createImageBitmap`, canvas). Re-exports everything
+ * of `@onnx-mobilenet/core`.
+ *
+ * @packageDocumentation
+ */
+import { createClassifierWithBackend, type Classifier, type ClassifierOptions } from '@onnx-mobilenet/core';
+import { createWebBackend } from './backend.js';
+import type { WebImageSource } from './decode-image.js';
+
+export * from '@onnx-mobilenet/core';
+export { createWebBackend } from './backend.js';
+export { CACHE_NAME } from './load-asset.js';
+export type { WebImageSource } from './decode-image.js';
+
+/** A classifier whose inputs are browser images, blobs, URLs, bytes, raw pixels or prepared tensors. */
+export type WebClassifier = Classifier<WebImageSource>;
+
+/**
+ * Loads a MobileNetV2 model on onnxruntime-web (wasm by default) and returns a classifier. Works
+ * on a page and inside a Web Worker.
+ *
+ * @example
+ * ```ts
+ * import { createClassifier } from '@onnx-mobilenet/web';
+ *
+ * const classifier = await createClassifier({
+ *   model: 'mobilenetv2-12-int8',
+ *   onProgress: ({ loaded, total }) => console.log(`${loaded} / ${total}`),
+ * });
+ * const [best] = await classifier.classify(document.querySelector('img')!);
+ * console.log(best.label, best.probability);
+ * ```
+ */
+export function createClassifier(options: ClassifierOptions = {}): Promise<WebClassifier> {
+  return createClassifierWithBackend(createWebBackend(options), options);
+}

@@ -1,0 +1,71 @@
+// Functions the browser tests call through page.evaluate(() => window.harness...).
+import { createClassifier, isOnnxMobilenetError } from 'onnx-mobilenet';
+import { classifyUrls, type RunRequest, type RunResult } from './shared';
+
+async function inWorker(req: RunRequest): Promise<RunResult & { hasDocument: boolean }> {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.onmessage = (e) => (e.data.ok ? resolve({ ...e.data.result, hasDocument: e.data.hasDocument }) : reject(new Error(`${e.data.error.code}: ${e.data.error.message}`)));
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage(req);
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string } | 'resolved'> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (err) {
+    return { code: isOnnxMobilenetError(err) ? err.code : `not typed: ${(err as Error)?.name}`, message: (err as Error).message };
+  }
+}
+
+async function errors(model: string, labels: string, goodUrl: string): Promise<Record<string, unknown>> {
+  const classifier = await createClassifier({ model, labels });
+  const jpeg = new Uint8Array(await (await fetch(goodUrl)).arrayBuffer());
+  const out = {
+    corruptBlob: await codeOf(classifier.classify(new Blob([jpeg.slice(0, 600)], { type: 'image/jpeg' }))),
+    garbageBlob: await codeOf(classifier.classify(new Blob(['not an image'], { type: 'image/png' }))),
+    missingImage: await codeOf(classifier.classify(new URL('/nope/missing.jpg', location.href).href)),
+    missingModel: await codeOf(createClassifier({ model: new URL('/nope/model.onnx', location.href).href, labels })),
+    htmlModel: await codeOf(createClassifier({ model: new URL('/index.html', location.href).href, labels })),
+    wrongType: await codeOf(classifier.classify(42 as never)),
+  };
+  await classifier.dispose();
+  return out;
+}
+
+async function overlapping(model: string, labels: string, urls: string[]): Promise<{ sequential: string[]; overlapping: string[] }> {
+  const classifier = await createClassifier({ model, labels });
+  const blobs = await Promise.all(urls.map((u) => fetch(u).then((r) => r.blob())));
+  const sequential: string[] = [];
+  for (const b of blobs) sequential.push((await classifier.classify(b, { topK: 1 }))[0].id);
+  const overlapping = (await Promise.all(blobs.map((b) => classifier.classify(b, { topK: 1 })))).map((p) => p[0].id);
+  await classifier.dispose();
+  return { sequential, overlapping };
+}
+
+async function imageElement(model: string, labels: string, url: string): Promise<string[]> {
+  const classifier = await createClassifier({ model, labels });
+  const img = new Image();
+  img.src = url;
+  const canvas = document.createElement('canvas');
+  await img.decode();
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  canvas.getContext('2d')!.drawImage(img, 0, 0);
+  const bitmap = await createImageBitmap(img);
+  const imageData = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+  const inputs = [img, canvas, bitmap, imageData, url, await (await fetch(url)).blob()];
+  const ids = (await classifier.classify(inputs, { topK: 1 })).map((p) => p[0].id);
+  await classifier.dispose();
+  return ids;
+}
+
+const harness = { classifyUrls, inWorker, errors, overlapping, imageElement, crossOriginIsolated: () => crossOriginIsolated };
+(window as unknown as { harness: typeof harness }).harness = harness;
+document.getElementById('status')!.textContent = 'ready';

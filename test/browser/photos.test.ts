@@ -1,0 +1,113 @@
+// The web adapter in a real browser (headless Chromium), on the real photos, against the Node adapter.
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createClassifier } from '@onnx-mobilenet/node';
+import { FP32_MODEL, SYNSET, photos } from '../assets.js';
+import { FLOORS } from '../floors.js';
+import { buildPage, describeInBrowser, launchBrowser, serveStatic, type StaticServer } from './browser-env.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Prediction {
+  index: number;
+  id: string;
+  label: string;
+  probability: number;
+}
+interface RunResult {
+  predictions: Prediction[][];
+  loadMs: number;
+  msPerPhoto: number;
+  backend: string;
+  hasDocument?: boolean;
+}
+
+function score(predictions: Prediction[][]): { top1: number; top5: number } {
+  const set = photos();
+  return {
+    top1: predictions.filter((p, i) => p[0].id === set[i].wnid).length,
+    top5: predictions.filter((p, i) => p.some((x) => x.id === set[i].wnid)).length,
+  };
+}
+
+describeInBrowser('the web adapter in Chromium', () => {
+  let dist: string;
+  let server: StaticServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const models = { int8: '/data/models/mobilenetv2-12-int8.onnx', fp32: '/data/models/mobilenetv2-12-fp32-dequantized.onnx' };
+  const labels = '/data/models/synset.txt';
+  const urls = () => photos().map((p) => `/data/images/${p.path.split('/').pop()}`);
+
+  beforeAll(async () => {
+    dist = await buildPage(join(here, 'harness'));
+    server = await serveStatic(dist, { isolate: true });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  for (const name of ['int8', 'fp32'] as const) {
+    it(`classifies the 53 photos with the ${name} model above the Node floors`, async () => {
+      const r: RunResult = await page.evaluate((req) => (window as any).harness.classifyUrls(req), { model: models[name], labels, urls: urls() });
+      const s = score(r.predictions);
+      console.log(`chromium ${name}: top-1 ${s.top1}/53, top-5 ${s.top5}/53, ${r.msPerPhoto.toFixed(1)} ms/photo (load ${r.loadMs.toFixed(0)} ms)`);
+      expect(r.backend).toBe('onnxruntime-web');
+      expect(s.top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
+      expect(s.top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
+    });
+  }
+
+  it('agrees with the Node adapter on top-1 for at least 51 of 53 photos (fp32 stand-in)', async () => {
+    const web: RunResult = await page.evaluate((req) => (window as any).harness.classifyUrls(req), { model: models.fp32, labels, urls: urls(), topK: 1 });
+    const node = await createClassifier({ model: FP32_MODEL, labels: SYNSET });
+    const fromNode = await node.classify(photos().map((p) => p.path), { topK: 1 });
+    await node.dispose();
+    const agree = fromNode.filter((p, i) => p[0].id === web.predictions[i][0].id).length;
+    console.log(`node/web top-1 agreement (fp32): ${agree}/53`);
+    expect(agree).toBeGreaterThanOrEqual(51);
+  });
+
+  it('runs the same classification inside a Web Worker', async () => {
+    const r: RunResult = await page.evaluate((req) => (window as any).harness.inWorker(req), { model: models.int8, labels, urls: urls() });
+    const s = score(r.predictions);
+    console.log(`worker int8: top-1 ${s.top1}/53, top-5 ${s.top5}/53, ${r.msPerPhoto.toFixed(1)} ms/photo`);
+    expect(r.hasDocument).toBe(false);
+    expect(s.top1).toBeGreaterThanOrEqual(FLOORS.int8.top1);
+    expect(s.top5).toBeGreaterThanOrEqual(FLOORS.int8.top5);
+  });
+
+  it('gives typed errors for a corrupt Blob, a 404 image, a missing model and an HTML page', async () => {
+    const r = await page.evaluate(
+      ([m, l, u]) => (window as any).harness.errors(m, l, u),
+      [models.int8, labels, urls()[0]] as const,
+    );
+    expect(r.corruptBlob).toMatchObject({ code: 'E_IMAGE_DECODE' });
+    expect(r.garbageBlob).toMatchObject({ code: 'E_IMAGE_DECODE' });
+    expect(r.missingImage).toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringMatching(/HTTP 404 .*\/nope\/missing\.jpg/) });
+    expect(r.missingModel).toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringMatching(/HTTP 404 .*\/nope\/model\.onnx/) });
+    expect(r.htmlModel).toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringContaining('HTML page') });
+    expect(r.wrongType).toMatchObject({ code: 'E_INPUT' });
+  });
+
+  it('resolves 20 overlapping classify calls with the answers of sequential calls', async () => {
+    const r = await page.evaluate(([m, l, u]) => (window as any).harness.overlapping(m, l, u), [models.int8, labels, urls().slice(0, 20)] as const);
+    expect(r.overlapping).toHaveLength(20);
+    expect(r.overlapping).toEqual(r.sequential);
+  });
+
+  it('gives one answer for an <img>, a canvas, an ImageBitmap, ImageData, a URL and a Blob of one photo', async () => {
+    const ids: string[] = await page.evaluate(([m, l, u]) => (window as any).harness.imageElement(m, l, u), [models.fp32, labels, urls()[0]] as const);
+    expect(new Set(ids)).toEqual(new Set([photos()[0].wnid]));
+  });
+});

@@ -1,0 +1,67 @@
+// `onnx-mobilenet` resolves to the Node adapter under `node` and to the web adapter under
+// `browser`, `worker` and `default`, and nothing in the browser graph reaches onnxruntime-node or sharp.
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Imports the built package in a fresh Node process with the given extra conditions. */
+function loadWith(conditions: string[], format: 'import' | 'require'): string {
+  const code =
+    format === 'import'
+      ? "import('onnx-mobilenet').then((m) => console.log(JSON.stringify({ node: 'nodeBackend' in m, web: 'createWebBackend' in m, create: typeof m.createClassifier })))"
+      : "const m = require('onnx-mobilenet'); console.log(JSON.stringify({ node: 'nodeBackend' in m, web: 'createWebBackend' in m, create: typeof m.createClassifier }))";
+  const args = [...conditions.map((c) => `--conditions=${c}`), '-e', code];
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
+}
+
+describe('the isomorphic entry', () => {
+  it.each(['import', 'require'] as const)('loads the Node adapter in Node (%s)', (format) => {
+    expect(JSON.parse(loadWith([], format))).toEqual({ node: true, web: false, create: 'function' });
+  });
+
+  it.each(['browser', 'worker'])('loads the web adapter under the %s condition', (condition) => {
+    expect(JSON.parse(loadWith([condition], 'import'))).toEqual({ node: false, web: true, create: 'function' });
+  });
+
+  for (const conditions of [['browser'], ['worker'], []]) {
+    it(`bundles for the browser without onnxruntime-node or sharp (conditions: ${conditions.join(', ') || 'default'})`, async () => {
+      const result = await build({
+        stdin: { contents: "export { createClassifier } from 'onnx-mobilenet';", resolveDir: root, loader: 'js' },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        conditions: [...conditions, 'import'],
+        external: ['onnxruntime-web', 'onnxruntime-web/wasm'],
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((p) => p.includes('packages/web/dist'))).toBe(true);
+      expect(inputs.filter((p) => /onnxruntime-node|sharp|packages\/node\//.test(p))).toEqual([]);
+    });
+  }
+
+  it('keeps the web adapter small (adapter + core, onnxruntime-web and its wasm excluded)', async () => {
+    const result = await build({
+      stdin: { contents: "export * from '@onnx-mobilenet/web';", resolveDir: root, loader: 'js' },
+      bundle: true,
+      write: false,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      external: ['onnxruntime-web', 'onnxruntime-web/wasm'],
+      logLevel: 'silent',
+    });
+    const js = result.outputFiles[0].contents;
+    const gz = gzipSync(js).byteLength;
+    console.log(`web adapter + core: ${js.byteLength} bytes minified, ${gz} bytes gzip`);
+    expect(gz).toBeLessThan(20_000);
+  });
+});
