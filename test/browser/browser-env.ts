@@ -52,11 +52,12 @@ export async function serveStatic(root: string, options: { isolate?: boolean } =
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const [base, rel] = path.startsWith('/data/') ? [ASSETS_DIR, path.slice('/data/'.length)] : [root, path.slice(1) || 'index.html'];
     const file = normalize(join(base, rel));
-    const headers: Record<string, string> = { 'cache-control': 'no-store' };
+    // The data folder is also fetched cross-origin (the Next.js example's page loads it from here).
+    const headers: Record<string, string> = { 'cache-control': 'no-store', 'access-control-allow-origin': '*' };
     if (options.isolate) {
       headers['cross-origin-opener-policy'] = 'same-origin';
       headers['cross-origin-embedder-policy'] = 'require-corp';
-      headers['cross-origin-resource-policy'] = 'same-origin';
+      headers['cross-origin-resource-policy'] = 'cross-origin';
     }
     if (!file.startsWith(resolve(base)) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');

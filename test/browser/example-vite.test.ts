@@ -1,0 +1,47 @@
+// examples/browser-vite as a user sees it: built with its own Vite config, a photo picked, the
+// top-5 shown; the screenshot is kept as a test artifact (test-results/browser-vite.png).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { photos } from '../assets.js';
+import { describeInBrowser, launchBrowser, serveStatic, type StaticServer } from './browser-env.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const example = join(root, 'examples/browser-vite');
+
+describeInBrowser('examples/browser-vite', () => {
+  let dist: string;
+  let server: StaticServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  beforeAll(async () => {
+    const { build } = await import('vite');
+    dist = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-example-'));
+    await build({ root: example, configFile: join(example, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+    server = await serveStatic(dist);
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('shows download progress, then the top-5 of a picked photo with bars', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 900, height: 640 });
+    await page.goto(`${server.origin}/index.html?model=/data/models/mobilenetv2-12-int8.onnx&labels=/data/models/synset.txt`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'));
+    expect(Number(await page.evaluate(() => document.body.dataset.downloaded))).toBe(3655033);
+    const tench = photos().find((p) => p.name === 'tench')!;
+    await page.setInputFiles('#file', tench.path);
+    await page.waitForFunction(() => document.body.dataset.state === 'classified');
+    const rows = await page.$$eval('#predictions li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toMatch(/^tench\s*\d+\.\d%$/);
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results/browser-vite.png') });
+  });
+});
