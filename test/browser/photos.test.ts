@@ -106,8 +106,15 @@ describeInBrowser('the web adapter in Chromium', () => {
     expect(r.overlapping).toEqual(r.sequential);
   });
 
-  it('gives one answer for an <img>, a canvas, an ImageBitmap, ImageData, a URL and a Blob of one photo', async () => {
+  it('gives one answer for an <img>, a canvas, an ImageBitmap, ImageData, a VideoFrame, a URL and a Blob of one photo', async () => {
     const ids: string[] = await page.evaluate(([m, l, u]) => (window as any).harness.imageElement(m, l, u), [models.fp32, labels, urls()[0]] as const);
     expect(new Set(ids)).toEqual(new Set([photos()[0].wnid]));
+  });
+
+  it('falls back to wasm with a warning, not an exception, when WebGPU is asked for but unusable', async () => {
+    const r = await page.evaluate(([m, l, u]) => (window as any).harness.webgpuFallback(m, l, u), [models.fp32, labels, urls()[0]] as const);
+    expect(r.top1).toBe(photos()[0].wnid);
+    // ours when navigator.gpu is missing; onnxruntime-web's own when it exists but has no adapter
+    expect(r.warnings.join('\n')).toMatch(/\[onnx-mobilenet\] webgpu .*(not available|failed)|removing requested execution provider "webgpu"/);
   });
 });

@@ -60,12 +60,29 @@ async function imageElement(model: string, labels: string, url: string): Promise
   canvas.getContext('2d')!.drawImage(img, 0, 0);
   const bitmap = await createImageBitmap(img);
   const imageData = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-  const inputs = [img, canvas, bitmap, imageData, url, await (await fetch(url)).blob()];
+  const frame = new VideoFrame(canvas, { timestamp: 0 });
+  const inputs = [img, canvas, bitmap, imageData, frame, url, await (await fetch(url)).blob()];
   const ids = (await classifier.classify(inputs, { topK: 1 })).map((p) => p[0].id);
+  frame.close();
   await classifier.dispose();
   return ids;
 }
 
-const harness = { classifyUrls, inWorker, errors, overlapping, imageElement, crossOriginIsolated: () => crossOriginIsolated };
+/** Asks for WebGPU where this headless browser has no usable GPU: expect wasm and a warning. */
+async function webgpuFallback(model: string, labels: string, url: string): Promise<{ warnings: string[]; top1: string }> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+  try {
+    const classifier = await createClassifier({ model, labels, executionProviders: ['webgpu'] });
+    const top1 = (await classifier.classify(url, { topK: 1 }))[0].id;
+    await classifier.dispose();
+    return { warnings, top1 };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+const harness = { classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';
