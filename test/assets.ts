@@ -1,13 +1,11 @@
 // The one setting that locates the real models and photos: ONNX_MOBILENET_ASSETS, defaulting to
 // ../shared beside the repository. Tests that need them skip with a reason, or fail when CI=true.
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { describe } from 'vitest';
+import { ASSETS_DIR } from './assets-dir.mjs';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-export const ASSETS_DIR = resolve(repoRoot, process.env.ONNX_MOBILENET_ASSETS ?? '../shared');
+export { ASSETS_DIR };
 export const INT8_MODEL = join(ASSETS_DIR, 'models/mobilenetv2-12-int8.onnx');
 export const FP32_MODEL = join(ASSETS_DIR, 'models/mobilenetv2-12-fp32-dequantized.onnx');
 export const SYNSET = join(ASSETS_DIR, 'models/synset.txt');

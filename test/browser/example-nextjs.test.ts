@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FP32_MODEL, SYNSET, photos } from '../assets.js';
-import { describeInBrowser, launchBrowser, serveStatic, type StaticServer } from './browser-env.js';
+import { launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
+import { describeInBrowser } from './describe-in-browser.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const app = join(root, 'examples/nextjs');

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { photos } from '../assets.js';
-import { describeInBrowser, launchBrowser, serveStatic, type StaticServer } from './browser-env.js';
+import { launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
+import { describeInBrowser } from './describe-in-browser.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const example = join(root, 'examples/browser-vite');

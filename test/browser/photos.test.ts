@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier } from '@onnx-mobilenet/node';
 import { FP32_MODEL, SYNSET, photos } from '../assets.js';
 import { FLOORS } from '../floors.js';
-import { buildPage, describeInBrowser, launchBrowser, serveStatic, type StaticServer } from './browser-env.js';
+import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
+import { describeInBrowser } from './describe-in-browser.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

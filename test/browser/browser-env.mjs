@@ -1,29 +1,17 @@
 // Shared pieces of the real-browser tests: a Vite build of a page, a static server on 127.0.0.1
 // that also serves the assets folder, and Debian's Chromium driven by playwright-core.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { describe } from 'vitest';
-import { ASSETS_DIR, assetsReason } from '../assets.js';
+import { chromium } from 'playwright-core';
+import { ASSETS_DIR } from '../assets-dir.mjs';
 
+/** Debian's Chromium, or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const browserReason = existsSync(CHROMIUM) ? '' : `no browser at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 
-/** `describe` for suites that need Chromium and the assets: skipped with a reason, failing when CI=true. */
-export function describeInBrowser(name: string, fn: () => void): void {
-  const reason = assetsReason || browserReason;
-  if (!reason) {
-    describe(name, fn);
-    return;
-  }
-  if (process.env.CI === 'true') throw new Error(`CI=true and ${reason}`);
-  describe.skip(`${name} [skipped: ${reason}]`, fn);
-}
-
-const TYPES: Record<string, string> = {
+/** @type {Record<string, string>} */
+const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
@@ -38,22 +26,25 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-export interface StaticServer {
-  origin: string;
-  close(): Promise<void>;
-}
+/** @typedef {{ origin: string, close(): Promise<void> }} StaticServer */
 
 /**
  * Serves `root` at `/` and the assets folder at `/data/`, read-only, on 127.0.0.1. With
  * `isolate`, sends the COOP/COEP headers that make the page cross-origin isolated (wasm threads).
  */
-export async function serveStatic(root: string, options: { isolate?: boolean } = {}): Promise<StaticServer> {
-  const server: Server = createServer((req, res) => {
+/**
+ * @param {string} root
+ * @param {{ isolate?: boolean }} [options]
+ * @returns {Promise<StaticServer>}
+ */
+export async function serveStatic(root, options = {}) {
+  const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const [base, rel] = path.startsWith('/data/') ? [ASSETS_DIR, path.slice('/data/'.length)] : [root, path.slice(1) || 'index.html'];
     const file = normalize(join(base, rel));
     // The data folder is also fetched cross-origin (the Next.js example's page loads it from here).
-    const headers: Record<string, string> = { 'cache-control': 'no-store', 'access-control-allow-origin': '*' };
+    /** @type {Record<string, string>} */
+    const headers = { 'cache-control': 'no-store', 'access-control-allow-origin': '*' };
     if (options.isolate) {
       headers['cross-origin-opener-policy'] = 'same-origin';
       headers['cross-origin-embedder-policy'] = 'require-corp';
@@ -66,19 +57,24 @@ export async function serveStatic(root: string, options: { isolate?: boolean } =
     res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
   return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    origin: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
-        server.close(() => r());
+        server.close(() => r(undefined));
       }),
   };
 }
 
-/** Builds a page with Vite (sources of the workspace packages, as the tests use) into a temp dir. */
-export async function buildPage(root: string, options: { source?: boolean } = {}): Promise<string> {
+/**
+ * Builds a page with Vite (sources of the workspace packages, as the tests use) into a temp dir.
+ * @param {string} root
+ * @param {{ source?: boolean }} [options]
+ * @returns {Promise<string>}
+ */
+export async function buildPage(root, options = {}) {
   const { build } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-page-'));
   const conditions = options.source === false ? [] : ['source'];
@@ -93,8 +89,11 @@ export async function buildPage(root: string, options: { source?: boolean } = {}
   return outDir;
 }
 
-/** Headless Debian Chromium with a fresh profile and no background network. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * Headless Debian Chromium with a fresh profile and no background network.
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
+ */
+export async function launchBrowser() {
   const profile = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
