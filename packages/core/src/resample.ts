@@ -51,15 +51,12 @@ function axisWeights(inSize: number, outSize: number, outStart: number, outCount
   return { start, count, weights, ksize };
 }
 
-function clamp8(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-}
-
 /**
  * Resizes `image` to `outWidth`×`outHeight` with antialiased bilinear filtering, as Pillow's
  * `Image.resize(size, BILINEAR)` does (a horizontal pass then a vertical one, each rounded to
  * 8 bits), and returns only the `window` of the result: pixels outside the crop are never
- * computed. Works for enlarging too. Channels are kept as they are.
+ * computed. Works for enlarging too. Gray stays gray; RGB and RGBA come out as RGB (alpha is
+ * dropped here, where it would otherwise cost a quarter of the work, since the model ignores it).
  *
  * @example
  * ```ts
@@ -73,7 +70,8 @@ export function resampleBilinear(
   outHeight: number,
   window: Rect = { left: 0, top: 0, width: outWidth, height: outHeight },
 ): RawImage {
-  const { width: inW, height: inH, channels: c, data: src } = image;
+  const { width: inW, height: inH, channels: inC, data: src } = image;
+  const c = inC === 1 ? 1 : 3;
   const h = axisWeights(inW, outWidth, window.left, window.width);
   const v = axisWeights(inH, outHeight, window.top, window.height);
 
@@ -85,37 +83,50 @@ export function resampleBilinear(
     rowEnd = Math.max(rowEnd, v.start[i] + v.count[i]);
   }
   const rows = Math.max(rowEnd - rowFirst, 0);
-  const mid = new Uint8ClampedArray(rows * window.width * c);
-  const acc = new Float64Array(c);
+  const rowLen = window.width * c;
+  // Uint8ClampedArray rounds and clamps on store: each pass ends in 8 bits, as Pillow's does.
+  const mid = new Uint8ClampedArray(rows * rowLen);
+  const { start: hs, count: hn, weights: hw, ksize: hk } = h;
   for (let y = 0; y < rows; y++) {
-    const srcRow = (rowFirst + y) * inW * c;
-    const midRow = y * window.width * c;
+    const srcRow = (rowFirst + y) * inW * inC;
+    let o = y * rowLen;
     for (let x = 0; x < window.width; x++) {
-      const s = h.start[x];
-      const n = h.count[x];
-      const wOff = x * h.ksize;
-      acc.fill(0);
-      for (let k = 0; k < n; k++) {
-        const w = h.weights[wOff + k];
-        const p = srcRow + (s + k) * c;
-        for (let ch = 0; ch < c; ch++) acc[ch] += src[p + ch] * w;
+      const n = hn[x];
+      const wOff = x * hk;
+      let p = srcRow + hs[x] * inC;
+      if (c === 1) {
+        let g = 0;
+        for (let k = 0; k < n; k++, p++) g += src[p] * hw[wOff + k];
+        mid[o++] = g;
+      } else {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let k = 0; k < n; k++, p += inC) {
+          const w = hw[wOff + k];
+          r += src[p] * w;
+          g += src[p + 1] * w;
+          b += src[p + 2] * w;
+        }
+        mid[o++] = r;
+        mid[o++] = g;
+        mid[o++] = b;
       }
-      for (let ch = 0; ch < c; ch++) mid[midRow + x * c + ch] = clamp8(acc[ch]);
     }
   }
 
-  const out = new Uint8ClampedArray(window.width * window.height * c);
-  const rowLen = window.width * c;
+  // Vertical pass row by row, tap-major, so both arrays are read sequentially.
+  const out = new Uint8ClampedArray(window.height * rowLen);
+  const acc = new Float64Array(rowLen);
   for (let y = 0; y < window.height; y++) {
+    acc.fill(0);
     const s = v.start[y] - rowFirst;
-    const n = v.count[y];
-    const wOff = y * v.ksize;
-    const outRow = y * rowLen;
-    for (let i = 0; i < rowLen; i++) {
-      let sum = 0;
-      for (let k = 0; k < n; k++) sum += mid[(s + k) * rowLen + i] * v.weights[wOff + k];
-      out[outRow + i] = clamp8(sum);
+    for (let k = 0; k < v.count[y]; k++) {
+      const w = v.weights[y * v.ksize + k];
+      const base = (s + k) * rowLen;
+      for (let i = 0; i < rowLen; i++) acc[i] += mid[base + i] * w;
     }
+    out.set(acc, y * rowLen);
   }
   return { data: out, width: window.width, height: window.height, channels: c };
 }

@@ -1,0 +1,69 @@
+// Timings of the web adapter's stages against bare onnxruntime-web, called by ../web-bench.mjs.
+import { createClassifier, createWebBackend, normalizeToCHW, parseLabels, planResize, predictionsFromLogits, resizeAndCrop, DEFAULTS } from '@onnx-mobilenet/web';
+
+interface Request {
+  model: string;
+  labels: string;
+  urls: string[];
+  threads: number;
+}
+
+async function time<T>(items: T[], fn: (x: T) => unknown, warmup = 3): Promise<number[]> {
+  for (const x of items.slice(0, warmup)) await fn(x);
+  const out: number[] = [];
+  for (const x of items) {
+    const t0 = performance.now();
+    await fn(x);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function run(req: Request) {
+  // Imported dynamically, as the adapter does: onnxruntime-web's threads start workers from its own
+  // module URL, so it must stay a chunk of its own rather than part of this page's bundle.
+  const ort = await import('onnxruntime-web/wasm');
+  const pre = DEFAULTS.preprocess;
+  const blobs = await Promise.all(req.urls.map((u) => fetch(u).then((r) => r.blob())));
+  // The classifier first: it sets onnxruntime-web's thread count, which the bare session shares.
+  const t0 = performance.now();
+  const classifier = await createClassifier({ model: req.model, labels: req.labels, threads: req.threads });
+  const coldMs = performance.now() - t0;
+  const backend = createWebBackend();
+  const plan = (w: number, h: number) => planResize(w, h, pre);
+  const decoded = await Promise.all(blobs.map(async (b) => (await backend.decodeImage(b, plan)).image));
+  const crops = decoded.map((d) => resizeAndCrop(d, pre));
+  const tensors = crops.map((c) => normalizeToCHW(c, pre.mean, pre.std));
+  const session = await ort.InferenceSession.create(new Uint8Array(await (await fetch(req.model)).arrayBuffer()), { graphOptimizationLevel: 'all' });
+  const runBatch = async (ts: Float32Array[]) => {
+    const data = new Float32Array(ts.length * ts[0].length);
+    ts.forEach((t, i) => data.set(t, i * t.length));
+    const r = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, [ts.length, 3, 224, 224]) });
+    return r[session.outputNames[0]].data as Float32Array;
+  };
+  const labels = parseLabels(await (await fetch(req.labels)).text());
+  const logits = await runBatch([tensors[0]]);
+  const batches8: Float32Array[][] = [];
+  for (let i = 0; i + 8 <= tensors.length; i += 8) batches8.push(tensors.slice(i, i + 8));
+  const blobBatches8: Blob[][] = [];
+  for (let i = 0; i + 8 <= blobs.length; i += 8) blobBatches8.push(blobs.slice(i, i + 8));
+  const result = {
+    crossOriginIsolated,
+    threads: ort.env.wasm.numThreads,
+    coldMs,
+    decode: await time(blobs, (b) => backend.decodeImage(b, plan)),
+    resizeCrop: await time(decoded, (d) => resizeAndCrop(d, pre)),
+    normalise: await time(crops, (c) => normalizeToCHW(c, pre.mean, pre.std)),
+    sessionRun1: await time(tensors, (t) => runBatch([t])),
+    sessionRun8: (await time(batches8, (b) => runBatch(b), 1)).map((t) => t / 8),
+    postprocess: await time(Array.from({ length: 100 }, () => logits), (l) => predictionsFromLogits(l, labels, { topK: 5 })),
+    endToEnd1: await time(blobs, (b) => classifier.classify(b)),
+    endToEnd8: (await time(blobBatches8, (b) => classifier.classify(b), 1)).map((t) => t / 8),
+  };
+  await session.release();
+  await classifier.dispose();
+  return result;
+}
+
+(window as unknown as { bench: unknown }).bench = { run };
+document.getElementById('status')!.textContent = 'ready';
