@@ -2,7 +2,7 @@
 // hand-written pipeline and transformers.js, on the ../shared photos and large synthetic photos,
 // all in this one process. Prints tables and writes bench/results/node-<date>.json.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { DEFAULTS, normalizeToCHW, parseLabels, planResize, predictionsFromLogits, resizeAndCrop } from '@onnx-mobilenet/core';
 import { createClassifier, nodeBackend } from '@onnx-mobilenet/node';
 import { handPreprocess } from './lib/hand-pipeline.mjs';
-import { printTable, row, summarize, timeBatches, timeEach, timeInFlight } from './lib/stats.mjs';
+import { printTable, row, summarize, timeBatches, timeEach, timeInFlight, writeResults } from './lib/stats.mjs';
 import { createTransformersPipeline } from './lib/transformers-baseline.mjs';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 
@@ -189,9 +189,5 @@ sampleRss();
 results.peakRssMB = peakRss / 2 ** 20;
 console.log(`peak RSS of the whole run: ${results.peakRssMB.toFixed(0)} MB`);
 
-const dir = join(here, 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `node-${results.date.replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify(results, null, 2));
-writeFileSync(join(dir, 'node-latest.json'), JSON.stringify(results, null, 2));
+const file = writeResults(join(here, 'results'), 'node', results);
 console.log(`\nwrote ${file}`);

@@ -1,11 +1,11 @@
 // pnpm bench:web: the web adapter in headless Chromium (wasm, 1 and 2 threads) against bare
 // onnxruntime-web on prepared tensors. Prints a table and writes bench/results/web-<date>.json.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { buildPage, launchBrowser, serveStatic } from '../test/browser/browser-env.mjs';
-import { printTable, row, summarize } from './lib/stats.mjs';
+import { printTable, row, summarize, writeResults } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const urls = readdirSync(join(ASSETS_DIR, 'images')).filter((f) => /\.jpe?g$/i.test(f)).sort().map((f) => `/data/images/${f}`);
@@ -46,9 +46,5 @@ try {
   await server.close();
   rmSync(dist, { recursive: true, force: true });
 }
-const dir = join(here, 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `web-${results.date.replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify(results, null, 2));
-writeFileSync(join(dir, 'web-latest.json'), JSON.stringify(results, null, 2));
+const file = writeResults(join(here, 'results'), 'web', results);
 console.log(`\nwrote ${file}`);

@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 // Small measurement helpers: per-item timings, median/p95, table printing.
 
 /** Median and 95th percentile of a list of numbers. */
@@ -67,4 +70,13 @@ export function printTable(title, rows, baseline) {
   console.log(fmt(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(fmt(l));
+}
+
+/** Writes `results` to bench/results/<kind>-<date>.json and <kind>-latest.json; returns the dated path. */
+export function writeResults(dir, kind, results) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${kind}-${results.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  writeFileSync(join(dir, `${kind}-latest.json`), JSON.stringify(results, null, 2));
+  return file;
 }
