@@ -52,6 +52,11 @@ export interface ClassifierBackend<TInput> {
    * backend that can resize natively applies it and returns `planned: true`.
    */
   decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, signal?: AbortSignal): Promise<DecodedImage>;
-  /** Called once per classifier after the session is created (warnings about the platform, say). */
-  onSessionCreated?(info: { session: InferenceSession; modelBytes: Uint8Array }): void;
+  /**
+   * Whether this runtime's int8 kernels are known to lose accuracy here, with the reason. With
+   * `precision: 'auto'`, core then runs quantized models dequantized to float.
+   */
+  int8Inaccurate?(): { inaccurate: boolean; reason: string };
+  /** Reports a one-time warning (Node: process.emitWarning); default console.warn. */
+  warn?(message: string, code: string): void;
 }

@@ -1,7 +1,8 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { ClassifierBackend, DownloadProgress } from './backend.js';
 import { BatchScheduler } from './batch-scheduler.js';
-import { DEFAULTS, resolvePreprocessOptions, type PreprocessOptions } from './defaults.js';
+import { DEFAULTS, resolvePreprocessOptions, type Precision, type PreprocessOptions } from './defaults.js';
+import { dequantizeModel, isQuantizedModel } from './dequantize.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
 import { parseLabels, type ClassLabel } from './labels.js';
@@ -31,6 +32,12 @@ export interface ClassifierOptions {
   preprocess?: Partial<PreprocessOptions>;
   /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
   batchSize?: number;
+  /**
+   * How to run a quantized (int8) model: `'auto'` (default) dequantizes it to an equivalent float
+   * graph where the backend's int8 kernels lose accuracy (onnxruntime-node on x86-64 without
+   * VNNI), `'fp32'` always does, `'model'` never does.
+   */
+  precision?: Precision;
   /** onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`). */
   executionProviders?: InferenceSession.ExecutionProviderConfig[];
   /**
@@ -75,6 +82,8 @@ export interface ModelInfo {
   classes: number;
   /** Fixed batch size, or `'dynamic'`. */
   batch: number | 'dynamic';
+  /** True when a quantized model was dequantized to float at load time (see `precision`). */
+  dequantized: boolean;
 }
 
 /**
@@ -154,6 +163,30 @@ async function loadLabelList(
   return parseLabels(text);
 }
 
+let warnedInt8 = false;
+
+/** Decides `precision` for one model; warns once per process when `'auto'` dequantizes. */
+async function shouldDequantize(
+  backend: ClassifierBackend<unknown>,
+  precision: Precision,
+  modelBytes: Uint8Array,
+  registry: RegistryModel | undefined,
+): Promise<boolean> {
+  if (precision !== 'auto' && precision !== 'fp32' && precision !== 'model') {
+    throw new OnnxMobilenetError('E_INPUT', `precision must be 'auto', 'fp32' or 'model', got ${JSON.stringify(precision)}`);
+  }
+  if (precision === 'model' || (registry && registry.precision !== 'int8')) return false;
+  const check = precision === 'auto' ? backend.int8Inaccurate?.() : undefined;
+  if (precision === 'auto' && !check?.inaccurate) return false;
+  if (!(await isQuantizedModel(modelBytes))) return false;
+  if (check && !warnedInt8) {
+    warnedInt8 = true;
+    const message = `int8 model runs dequantized to float32: ${check.reason}. Pass precision: 'model' to run the int8 kernels anyway.`;
+    (backend.warn ?? ((m: string) => console.warn(`[onnx-mobilenet] ${m}`)))(message, 'ONNX_MOBILENET_INT8');
+  }
+  return true;
+}
+
 /**
  * Creates a classifier on an injected backend. Environment packages call this with their backend;
  * app code calls `createClassifier` from `onnx-mobilenet` (or `@onnx-mobilenet/node` / `/web`).
@@ -175,10 +208,12 @@ export async function createClassifierWithBackend<TInput>(
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
-  const modelBytes =
+  let modelBytes =
     asset.kind === 'bytes'
       ? asset.bytes
       : await backend.loadAsset(asset, { purpose: 'model', onProgress: options.onProgress, signal: options.signal, cacheDir: options.cacheDir });
+  const dequantized = await shouldDequantize(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, modelBytes, registry);
+  if (dequantized) modelBytes = await dequantizeModel(modelBytes);
 
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
@@ -215,8 +250,7 @@ export async function createClassifierWithBackend<TInput>(
         `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`,
       );
     }
-    backend.onSessionCreated?.({ session, modelBytes });
-    return new OrtClassifier(backend, session, io, labels, pre, options, asset.description, registry);
+    return new OrtClassifier(backend, session, io, labels, pre, options, asset.description, registry, dequantized);
   } catch (err) {
     await session.release().catch(() => undefined);
     throw err;
@@ -239,6 +273,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     options: ClassifierOptions,
     source: string,
     registry: RegistryModel | undefined,
+    dequantized: boolean,
   ) {
     this.model = {
       source,
@@ -249,6 +284,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       inputSize: preprocessOptions.cropSize,
       classes: labels.length,
       batch: io.fixedBatch ?? 'dynamic',
+      dequantized,
     };
     this.maxBatch = io.fixedBatch ?? options.batchSize ?? DEFAULTS.batchSize;
     this.scheduler = new BatchScheduler(this.maxBatch, (inputs) => this.runBatch(inputs));

@@ -22,6 +22,12 @@ export interface PreprocessOptions {
 }
 
 /**
+ * How to run a quantized model: `'model'` as it is, `'fp32'` dequantized into an equivalent float
+ * graph at load time, `'auto'` float only where the backend's int8 kernels lose accuracy.
+ */
+export type Precision = 'auto' | 'model' | 'fp32';
+
+/**
  * Every default of onnx-mobilenet in one place. The README's option tables are tested against
  * this constant, so it is the single source of truth.
  *
@@ -38,6 +44,11 @@ export const DEFAULTS = Object.freeze({
   topK: 5,
   /** Largest batch sent to one session run, for models with a dynamic batch dimension. */
   batchSize: 8,
+  /**
+   * Weights of quantized (int8) models: `'auto'` runs them as float where the backend reports
+   * int8 kernels less accurate (onnxruntime-node on x86-64 without VNNI), else as they are.
+   */
+  precision: 'auto' as Precision,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({
     mode: 'shorter-side-crop',

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { concatBytes } from './bytes.js';
-export { DEFAULTS, resolvePreprocessOptions, type PreprocessOptions, type ResizeMode } from './defaults.js';
+export { DEFAULTS, resolvePreprocessOptions, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';
 export { OnnxMobilenetError, describeError, isOnnxMobilenetError, type ErrorCode } from './errors.js';
 export { assertRawImage, isPreparedTensor, isRawImage, type Channels, type PreparedTensor, type RawImage } from './image.js';
 export { planResize, roundHalfEven, type Rect, type ResizePlan } from './resize-plan.js';
@@ -28,3 +28,4 @@ export { inspectModelIO, type ModelIO } from './model-io.js';
 export { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
 export type { ClassifierBackend, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';
 export { createClassifierWithBackend, type Classifier, type ClassifierOptions, type ModelInfo } from './classifier.js';
+export { dequantizeModel, isQuantizedModel } from './dequantize.js';

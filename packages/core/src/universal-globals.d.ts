@@ -1,4 +1,4 @@
-// The few web-platform globals core may use: each exists in Node >= 20 and in every browser and
+// The few web-platform globals core may use (and console): each exists in Node >= 20 and in every browser and
 // worker. Declaring only these (instead of the DOM or Node libs) makes any other host API a
 // compile error in core.
 
@@ -21,3 +21,5 @@ interface TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer): string;
 }
 declare var TextDecoder: { prototype: TextDecoder; new (label?: string, options?: { fatal?: boolean }): TextDecoder };
+
+declare var console: { warn(...data: unknown[]): void };

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ClassifierBackend } from '@onnx-mobilenet/core';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
+import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
 
 /**
@@ -26,4 +27,6 @@ export const nodeBackend: ClassifierBackend<NodeImageSource> = {
   createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
   loadAsset: loadAssetNode,
   decodeImage: decodeImageNode,
+  int8Inaccurate: () => int8Accuracy(),
+  warn: (message, code) => process.emitWarning(message, { code }),
 };

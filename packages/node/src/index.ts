@@ -12,6 +12,7 @@ import type { NodeImageSource } from './decode-image.js';
 export * from '@onnx-mobilenet/core';
 export { nodeBackend } from './backend.js';
 export { resolveCacheDir } from './cache-dir.js';
+export { int8Accuracy } from './int8-accuracy.js';
 export { decodeFullImageNode, type NodeImageSource } from './decode-image.js';
 
 /** A classifier whose inputs are paths, URLs, encoded image bytes, raw pixels or prepared tensors. */

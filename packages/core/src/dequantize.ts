@@ -1,0 +1,188 @@
+import { OnnxMobilenetError } from './errors.js';
+import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, tensorValues, type ModelProto, type NodeProto, type TensorProto } from './onnx-model.js';
+
+/** Operators of the QOperator format (and QuantizeLinear/DequantizeLinear) this rewrite turns into float ones. */
+const QUANTIZED_OPS = new Set(['QuantizeLinear', 'DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QLinearAdd', 'QLinearGlobalAveragePool']);
+
+/**
+ * True when the graph holds quantized operators (QLinear*, QuantizeLinear/DequantizeLinear),
+ * as the zoo's `mobilenetv2-12-int8` and `-qdq` files do.
+ *
+ * @example
+ * ```ts
+ * if (await isQuantizedModel(bytes)) console.log('int8 model');
+ * ```
+ */
+export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
+  const model = await decodeModel(bytes);
+  return (model.graph?.node ?? []).some((n) => QUANTIZED_OPS.has(n.opType) || /^QLinear/.test(n.opType));
+}
+
+interface Quant {
+  scale: Float64Array;
+  zeroPoint: Float64Array;
+  /** Range of the quantized type: uint8 [0, 255] or int8 [-128, 127]. */
+  qmin: number;
+  qmax: number;
+}
+
+/**
+ * Rewrites a quantized (QOperator or QDQ) graph into an equivalent float32 graph: every weight is
+ * dequantized (`(q - zeroPoint) × scale`, per tensor or per channel), every quantized operator
+ * becomes its float twin, and the range that each quantized activation could hold is kept as a
+ * Clip, so fused ReLU6 behaviour and saturation survive. The download stays the small int8 file;
+ * the session runs float kernels, which avoids onnxruntime's saturating int8 kernels on x86-64
+ * CPUs without VNNI (microsoft/onnxruntime#16105).
+ *
+ * @example
+ * ```ts
+ * const fp32Bytes = await dequantizeModel(int8Bytes);
+ * const session = await ort.InferenceSession.create(fp32Bytes);
+ * ```
+ */
+export async function dequantizeModel(bytes: Uint8Array): Promise<Uint8Array> {
+  const model = await decodeModel(bytes);
+  await dequantizeGraph(model);
+  return encodeModel(model);
+}
+
+/** The in-place rewrite behind {@link dequantizeModel}. */
+export async function dequantizeGraph(model: ModelProto): Promise<void> {
+  const make = await messageFactory();
+  const graph = model.graph!;
+  const opset = Number(model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+  const inits = new Map<string, TensorProto>(graph.initializer.map((t) => [t.name, t]));
+  const floatTensor = (name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto =>
+    make.tensor({ name, dims: [...dims], dataType: DataType.FLOAT, rawData: float32Bytes(values) });
+  const added: TensorProto[] = [];
+  const nodes: NodeProto[] = [];
+  let counter = 0;
+
+  const values = (name: string): Float64Array => {
+    const t = inits.get(name);
+    if (!t) throw new OnnxMobilenetError('E_MODEL_LOAD', `cannot dequantize: ${name} is not a constant initializer`);
+    return tensorValues(t);
+  };
+  const quant = (scaleName: string, zpName: string | undefined): Quant => {
+    const zpTensor = zpName ? inits.get(zpName) : undefined;
+    const signed = zpTensor?.dataType === DataType.INT8;
+    return {
+      scale: values(scaleName),
+      zeroPoint: zpName ? values(zpName) : new Float64Array([0]),
+      qmin: signed ? -128 : 0,
+      qmax: signed ? 127 : 255,
+    };
+  };
+  /** Float initializer from a quantized one; `axis` is the per-channel axis when scales are per channel. */
+  const dequantizeInit = (name: string, q: Quant, axis: number, outName: string): string => {
+    const t = inits.get(name)!;
+    const dims = t.dims.map(Number);
+    const raw = tensorValues(t);
+    const out = new Float64Array(raw.length);
+    const channels = q.scale.length;
+    const inner = channels > 1 ? dims.slice(axis + 1).reduce((a, d) => a * d, 1) : 1;
+    for (let i = 0; i < raw.length; i++) {
+      const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
+      out[i] = (raw[i] - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]) * q.scale[c];
+    }
+    added.push(floatTensor(outName, dims, out));
+    return outName;
+  };
+  const scalar = (value: number): string => {
+    const name = `dequant_const_${counter++}`;
+    added.push(floatTensor(name, [], [value]));
+    return name;
+  };
+  /** The float range a quantized tensor can hold, as a Clip from `input` to `output`. */
+  const clip = (input: string, output: string, q: Quant): NodeProto => {
+    const lo = (q.qmin - q.zeroPoint[0]) * q.scale[0];
+    const hi = (q.qmax - q.zeroPoint[0]) * q.scale[0];
+    if (opset >= 11) return make.node({ opType: 'Clip', input: [input, scalar(lo), scalar(hi)], output: [output], name: `${output}_clip` });
+    return make.node({
+      opType: 'Clip',
+      input: [input],
+      output: [output],
+      name: `${output}_clip`,
+      attribute: [make.attribute({ name: 'min', type: 1, f: lo }), make.attribute({ name: 'max', type: 1, f: hi })],
+    });
+  };
+  const floatOperand = (name: string, q: Quant, axis = 1): string => (inits.has(name) ? dequantizeInit(name, q, axis, `${name}_deq`) : name);
+
+  for (const node of graph.node) {
+    const i = node.input;
+    const out = node.output[0] ?? '';
+    const attrs = node.attribute;
+    switch (node.opType) {
+      case 'QuantizeLinear':
+        nodes.push(clip(i[0], out, quant(i[1], i[2])));
+        break;
+      case 'DequantizeLinear': {
+        const axis = Number(attrs.find((a) => a.name === 'axis')?.i ?? 1);
+        if (inits.has(i[0])) dequantizeInit(i[0], quant(i[1], i[2]), axis, out);
+        else nodes.push(make.node({ opType: 'Identity', input: [i[0]], output: [out], name: node.name }));
+        break;
+      }
+      case 'QLinearConv': {
+        const x = quant(i[1], i[2]);
+        const w = quant(i[4], i[5]);
+        const inputs = [i[0], dequantizeInit(i[3], w, 0, `${i[3]}_deq`)];
+        if (i[8]) {
+          // int32 bias, scaled by input scale × weight scale (per output channel)
+          const bias = values(i[8]);
+          const f = bias.map((b, c) => b * x.scale[0] * w.scale[w.scale.length > 1 ? c : 0]);
+          added.push(floatTensor(`${i[8]}_deq`, [bias.length], f));
+          inputs.push(`${i[8]}_deq`);
+        }
+        nodes.push(make.node({ opType: 'Conv', input: inputs, output: [`${out}_raw`], attribute: attrs, name: node.name }));
+        nodes.push(clip(`${out}_raw`, out, quant(i[6], i[7])));
+        break;
+      }
+      case 'QLinearMatMul':
+        nodes.push(
+          make.node({
+            opType: 'MatMul',
+            input: [floatOperand(i[0], quant(i[1], i[2])), floatOperand(i[3], quant(i[4], i[5]), 1)],
+            output: [`${out}_raw`],
+            name: node.name,
+          }),
+        );
+        nodes.push(clip(`${out}_raw`, out, quant(i[6], i[7])));
+        break;
+      case 'QLinearAdd':
+        nodes.push(
+          make.node({
+            opType: 'Add',
+            input: [floatOperand(i[0], quant(i[1], i[2])), floatOperand(i[3], quant(i[4], i[5]))],
+            output: [`${out}_raw`],
+            name: node.name,
+          }),
+        );
+        nodes.push(clip(`${out}_raw`, out, quant(i[6], i[7])));
+        break;
+      case 'QLinearGlobalAveragePool':
+        if (Number(attrs.find((a) => a.name === 'channels_last')?.i ?? 0) !== 0) {
+          throw new OnnxMobilenetError('E_MODEL_LOAD', 'cannot dequantize QLinearGlobalAveragePool with channels_last=1');
+        }
+        nodes.push(make.node({ opType: 'GlobalAveragePool', input: [i[0]], output: [`${out}_raw`], name: node.name }));
+        nodes.push(clip(`${out}_raw`, out, quant(i[3], i[4])));
+        break;
+      default:
+        if (/^QLinear|^QGemm|^QAttention|^DynamicQuantize/.test(node.opType)) {
+          throw new OnnxMobilenetError(
+            'E_MODEL_LOAD',
+            `cannot dequantize operator ${node.opType}; load the model with precision: 'model' to run it as it is`,
+          );
+        }
+        nodes.push(node);
+    }
+  }
+
+  // Keep only the initializers something still reads.
+  const used = new Set<string>([...nodes.flatMap((n) => n.input), ...graph.output.map((o) => o.name)]);
+  const initializers = [...graph.initializer, ...added].filter((t) => used.has(t.name));
+  const initNames = new Set(initializers.map((t) => t.name));
+  graph.node = nodes;
+  graph.initializer = initializers;
+  graph.input = graph.input.filter((v) => !inits.has(v.name) || initNames.has(v.name));
+  graph.valueInfo = []; // shapes and types of the quantized tensors no longer hold
+}

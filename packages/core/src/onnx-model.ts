@@ -1,0 +1,217 @@
+import type { DescMessage } from '@bufbuild/protobuf';
+import { OnnxMobilenetError, describeError } from './errors.js';
+
+// The parts of the ONNX protobuf schema that graph rewrites read and write (field numbers from
+// onnx.proto). Everything else in a model is kept byte for byte: protobuf-es carries fields it
+// does not know through a decode/encode round trip as unknown fields.
+
+/** An ONNX tensor (initializer); numeric fields in JS numbers. */
+export interface TensorProto {
+  dims: number[];
+  dataType: number;
+  floatData: number[];
+  int32Data: number[];
+  name: string;
+  rawData: Uint8Array;
+}
+export interface AttributeProto {
+  name: string;
+  f: number;
+  i: number;
+  type: number;
+}
+export interface NodeProto {
+  input: string[];
+  output: string[];
+  name: string;
+  opType: string;
+  attribute: AttributeProto[];
+  domain: string;
+}
+export interface DimensionProto {
+  dimValue?: number;
+  dimParam?: string;
+}
+export interface ValueInfoProto {
+  name: string;
+  type?: { tensorType?: { elemType: number; shape?: { dim: DimensionProto[] } } };
+}
+export interface GraphProto {
+  node: NodeProto[];
+  name: string;
+  initializer: TensorProto[];
+  input: ValueInfoProto[];
+  output: ValueInfoProto[];
+  valueInfo: ValueInfoProto[];
+}
+export interface ModelProto {
+  irVersion: number;
+  graph?: GraphProto;
+  opsetImport: { domain: string; version: number }[];
+}
+
+/** ONNX tensor element types used here. */
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
+
+interface Schema {
+  create: (typeName: string, init: object) => unknown;
+  decode: (bytes: Uint8Array) => ModelProto;
+  encode: (model: ModelProto) => Uint8Array;
+}
+
+let loading: Promise<Schema> | undefined;
+
+/** Builds the schema on first use (protobuf-es is imported lazily: plain classification never needs it). */
+function schema(): Promise<Schema> {
+  loading ??= (async () => {
+    const pb = await import('@bufbuild/protobuf');
+    const wkt = await import('@bufbuild/protobuf/wkt');
+    const T = { FLOAT: 2, INT64: 3, INT32: 5, STRING: 9, MESSAGE: 11, BYTES: 12 };
+    const OPT = 1;
+    const REP = 3;
+    const NUM = { jstype: 2 }; // int64 as JS number: every int64 here (dims, versions, attributes) fits
+    const f = (name: string, number: number, type: number, label: number, extra: object = {}) => ({ name, number, type, label, ...extra });
+    const msg = (name: string, fields: object[]) => ({ name, field: fields });
+    const file = pb.create(wkt.FileDescriptorProtoSchema, {
+      name: 'onnx_mobilenet_subset.proto',
+      package: 'onnx',
+      syntax: 'proto2',
+      messageType: [
+        msg('ModelProto', [
+          f('ir_version', 1, T.INT64, OPT, { options: NUM }),
+          f('graph', 7, T.MESSAGE, OPT, { typeName: '.onnx.GraphProto' }),
+          f('opset_import', 8, T.MESSAGE, REP, { typeName: '.onnx.OperatorSetIdProto' }),
+        ]),
+        msg('OperatorSetIdProto', [f('domain', 1, T.STRING, OPT), f('version', 2, T.INT64, OPT, { options: NUM })]),
+        msg('GraphProto', [
+          f('node', 1, T.MESSAGE, REP, { typeName: '.onnx.NodeProto' }),
+          f('name', 2, T.STRING, OPT),
+          f('initializer', 5, T.MESSAGE, REP, { typeName: '.onnx.TensorProto' }),
+          f('input', 11, T.MESSAGE, REP, { typeName: '.onnx.ValueInfoProto' }),
+          f('output', 12, T.MESSAGE, REP, { typeName: '.onnx.ValueInfoProto' }),
+          f('value_info', 13, T.MESSAGE, REP, { typeName: '.onnx.ValueInfoProto' }),
+        ]),
+        msg('NodeProto', [
+          f('input', 1, T.STRING, REP),
+          f('output', 2, T.STRING, REP),
+          f('name', 3, T.STRING, OPT),
+          f('op_type', 4, T.STRING, OPT),
+          f('attribute', 5, T.MESSAGE, REP, { typeName: '.onnx.AttributeProto' }),
+          f('domain', 7, T.STRING, OPT),
+        ]),
+        msg('AttributeProto', [
+          f('name', 1, T.STRING, OPT),
+          f('f', 2, T.FLOAT, OPT),
+          f('i', 3, T.INT64, OPT, { options: NUM }),
+          f('type', 20, T.INT32, OPT),
+        ]),
+        msg('TensorProto', [
+          f('dims', 1, T.INT64, REP, { options: NUM }),
+          f('data_type', 2, T.INT32, OPT),
+          f('float_data', 4, T.FLOAT, REP, { options: { packed: true } }),
+          f('int32_data', 5, T.INT32, REP, { options: { packed: true } }),
+          f('name', 8, T.STRING, OPT),
+          f('raw_data', 9, T.BYTES, OPT),
+        ]),
+        msg('ValueInfoProto', [f('name', 1, T.STRING, OPT), f('type', 2, T.MESSAGE, OPT, { typeName: '.onnx.TypeProto' })]),
+        msg('TypeProto', [f('tensor_type', 1, T.MESSAGE, OPT, { typeName: '.onnx.TypeProtoTensor' })]),
+        msg('TypeProtoTensor', [f('elem_type', 1, T.INT32, OPT), f('shape', 2, T.MESSAGE, OPT, { typeName: '.onnx.TensorShapeProto' })]),
+        msg('TensorShapeProto', [f('dim', 1, T.MESSAGE, REP, { typeName: '.onnx.TensorShapeDimension' })]),
+        msg('TensorShapeDimension', [f('dim_value', 1, T.INT64, OPT, { options: NUM }), f('dim_param', 2, T.STRING, OPT)]),
+      ],
+    });
+    const registry = pb.createFileRegistry(file, () => undefined);
+    const desc = (name: string): DescMessage => {
+      const d = registry.getMessage(`onnx.${name}`);
+      if (!d) throw new Error(`schema has no ${name}`);
+      return d;
+    };
+    const model = desc('ModelProto');
+    return {
+      create: (typeName, init) => pb.create(desc(typeName), init as never),
+      decode: (bytes) => pb.fromBinary(model, bytes) as unknown as ModelProto,
+      encode: (m) => pb.toBinary(model, m as never),
+    };
+  })();
+  return loading;
+}
+
+/** Parses model bytes; a file that is not an ONNX protobuf is an `E_MODEL_LOAD` error. */
+export async function decodeModel(bytes: Uint8Array): Promise<ModelProto> {
+  const s = await schema();
+  let model: ModelProto;
+  try {
+    model = s.decode(bytes);
+  } catch (err) {
+    throw new OnnxMobilenetError('E_MODEL_LOAD', `cannot parse the model as ONNX: ${describeError(err)}`, { cause: err });
+  }
+  if (!model.graph) throw new OnnxMobilenetError('E_MODEL_LOAD', 'cannot parse the model as ONNX: it has no graph');
+  return model;
+}
+
+/** Serialises a model back to bytes. */
+export async function encodeModel(model: ModelProto): Promise<Uint8Array> {
+  return (await schema()).encode(model);
+}
+
+/** Message builders for rewrites (every new node, tensor and attribute goes through these). */
+export async function messageFactory(): Promise<{
+  node: (init: Partial<NodeProto>) => NodeProto;
+  tensor: (init: Partial<TensorProto>) => TensorProto;
+  attribute: (init: Partial<AttributeProto>) => AttributeProto;
+  valueInfo: (init: ValueInfoProto) => ValueInfoProto;
+}> {
+  const s = await schema();
+  return {
+    node: (init) => s.create('NodeProto', init) as NodeProto,
+    tensor: (init) => s.create('TensorProto', init) as TensorProto,
+    attribute: (init) => s.create('AttributeProto', init) as AttributeProto,
+    valueInfo: (init) => {
+      const tt = init.type?.tensorType;
+      const type = tt
+        ? s.create('TypeProto', {
+            tensorType: s.create('TypeProtoTensor', {
+              elemType: tt.elemType,
+              shape: tt.shape ? s.create('TensorShapeProto', { dim: tt.shape.dim.map((d) => s.create('TensorShapeDimension', d)) }) : undefined,
+            }),
+          })
+        : undefined;
+      return s.create('ValueInfoProto', { name: init.name, type }) as ValueInfoProto;
+    },
+  };
+}
+
+/** Element values of a numeric initializer as float64, whatever its storage (raw bytes or typed fields). */
+export function tensorValues(t: TensorProto): Float64Array {
+  const count = t.dims.reduce<number>((a, d) => a * Number(d), 1);
+  const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : null;
+  const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    switch (t.dataType) {
+      case DataType.FLOAT:
+        out[i] = view ? view.getFloat32(i * 4, true) : t.floatData[i];
+        break;
+      case DataType.UINT8:
+        out[i] = view ? view.getUint8(i) : t.int32Data[i];
+        break;
+      case DataType.INT8:
+        out[i] = view ? view.getInt8(i) : t.int32Data[i];
+        break;
+      case DataType.INT32:
+        out[i] = view ? view.getInt32(i * 4, true) : t.int32Data[i];
+        break;
+      default:
+        throw new OnnxMobilenetError('E_MODEL_LOAD', `initializer ${t.name} has element type ${t.dataType}, which this rewrite does not read`);
+    }
+  }
+  return out;
+}
+
+/** Little-endian float32 bytes of `values`, as ONNX raw data stores them. */
+export function float32Bytes(values: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  return bytes;
+}
