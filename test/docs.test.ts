@@ -60,6 +60,7 @@ describe('README', () => {
       model: DEFAULTS.model,
       topK: DEFAULTS.topK,
       batchSize: DEFAULTS.batchSize,
+      precision: DEFAULTS.precision,
       'preprocess.mode': DEFAULTS.preprocess.mode,
       'preprocess.resizeShorter': DEFAULTS.preprocess.resizeShorter,
       'preprocess.cropSize': DEFAULTS.preprocess.cropSize,

@@ -118,4 +118,32 @@ describeInBrowser('the web adapter in Chromium', () => {
     // ours when navigator.gpu is missing; onnxruntime-web's own when it exists but has no adapter
     expect(r.warnings.join('\n')).toMatch(/\[onnx-mobilenet\] webgpu .*(not available|failed)|removing requested execution provider "webgpu"/);
   });
+
+  it('builds tensors within 0.02 of the reference preprocessing, with the same top-1 on every photo', async () => {
+    const rows: { url: string; mad: number; ourTop: string; refTop: string; refSecond: string; margin: number }[] = await page.evaluate(
+      ([m, l, u]) => (window as any).harness.fidelity(m, l, u),
+      [models.fp32, labels, urls()] as const,
+    );
+    const worst = Math.max(...rows.map((r) => r.mad));
+    const mean = rows.reduce((a, r) => a + r.mad, 0) / rows.length;
+    // as in the Node test: a tie (within 1 point) between the reference's two best counts as agreement
+    const disagree = rows.filter((r) => r.ourTop !== r.refTop && !(r.margin < 0.01 && r.ourTop === r.refSecond)).map((r) => r.url);
+    console.log(`web vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/53`);
+    expect(rows).toHaveLength(53);
+    expect(worst).toBeLessThan(0.02);
+    expect(disagree).toEqual([]);
+  });
+
+  it("runs core's evaluate() in the browser, in both preprocessing modes", async () => {
+    for (const [name, mode] of [['int8', 'shorter-side-crop'], ['int8', 'squash'], ['fp32', 'shorter-side-crop'], ['fp32', 'squash']] as const) {
+      const r = await page.evaluate(([m, l, u, mo]) => (window as any).harness.evaluateUrls(m, l, u, mo), [models[name], labels, urls(), mode] as const);
+      console.log(`chromium eval ${name} ${mode}: top-1 ${r.top1}/${r.samples}, top-5 ${r.top5}/${r.samples}, ${r.msPerSample.toFixed(1)} ms/photo`);
+      expect(r.samples).toBe(53);
+      expect(r.errors).toBe(0);
+      if (mode === 'shorter-side-crop') {
+        expect(r.top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
+        expect(r.top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
+      }
+    }
+  });
 });

@@ -29,3 +29,4 @@ export { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, 
 export type { ClassifierBackend, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';
 export { createClassifierWithBackend, type Classifier, type ClassifierOptions, type ModelInfo } from './classifier.js';
 export { dequantizeModel, isQuantizedModel } from './dequantize.js';
+export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './evaluate.js';

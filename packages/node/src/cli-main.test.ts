@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './cli-main.js';
+import { createClassifier } from './index.js';
 import { IMAGES_DIR, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -78,5 +79,35 @@ describeWithAssets('onnx-mobilenet classify', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/tench \(n01440764\)/);
+  });
+
+  it('eval reproduces what classify measures, per model and mode, with full JSON', async () => {
+    const { code, out, err } = await cli(['eval', IMAGES_DIR, '--model', INT8_MODEL, '--labels', SYNSET, '--mode', 'shorter-side-crop', '--mode', 'squash', '--json']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join('\n'));
+    expect(report.samples).toBe(53);
+    expect(report.runs.map((r: { mode: string }) => r.mode)).toEqual(['shorter-side-crop', 'squash']);
+    const [crop] = report.runs;
+    expect(crop.result.perSample).toHaveLength(53);
+    expect(crop.result.perSample[0]).toMatchObject({ name: 'n01440764_tench.JPEG', expected: { id: 'n01440764' } });
+    expect(crop.result.perSample[0].top5).toHaveLength(5);
+    expect(Object.keys(crop.result.perClass)).toHaveLength(53);
+    // an independent count through classify()
+    const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
+    const preds = await c.classify(photos().map((p) => p.path), { topK: 5 });
+    await c.dispose();
+    expect(crop.result.top1).toBe(preds.filter((p, i) => p[0].id === photos()[i].wnid).length);
+    expect(crop.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i].wnid)).length);
+  });
+
+  it('eval prints a side-by-side table and reads a ground-truth file', async () => {
+    const gt = join(dir, 'truth.txt');
+    writeFileSync(gt, photos().slice(0, 3).map((p, i) => `${p.path} ${i === 0 ? 0 : p.wnid}`).join('\n'));
+    const { code, out } = await cli(['eval', dir, '--ground-truth', gt, '--model', INT8_MODEL, '--labels', SYNSET, '--precision', 'model', '--precision', 'fp32']);
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^model\s+backend\s+mode\s+precision\s+top-1\s+top-5\s+ms\/photo/);
+    expect(out.slice(2)).toHaveLength(2);
+    expect(out[3]).toMatch(/fp32 \(float\)\s+\d\/3/);
   });
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULTS, MODELS, isOnnxMobilenetError, type Prediction } from '@onnx-mobilenet/core';
 import { createClassifier } from './index.js';
 import { expandInputs } from './expand-inputs.js';
+import { EVAL_HELP, runEval } from './cli-eval.js';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
 export interface CliIO {
@@ -10,6 +11,7 @@ export interface CliIO {
 }
 
 const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
+       onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
 
 Classifies images with MobileNetV2 (ImageNet, 1000 classes).
 
@@ -41,7 +43,14 @@ function pct(p: number): string {
  * const code = await runCli(['classify', 'photos/', '--json'], { stdout: console.log, stderr: console.error });
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = false): Promise<number> {
+  if (argv[0] === 'eval') {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(EVAL_HELP);
+      return 0;
+    }
+    return runEval(argv.slice(1), io, stderrIsTTY);
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -8,8 +8,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 runCli(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
-}).then(
+  // the eval progress bar redraws its line: it sends its own \r and \n
+  stderr: (line) => process.stderr.write(line.startsWith('\r') || line === '\n' ? line : `${line}\n`),
+}, process.stderr.isTTY === true).then(
   (code) => {
     process.exitCode = code;
   },

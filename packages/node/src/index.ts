@@ -13,6 +13,7 @@ export * from '@onnx-mobilenet/core';
 export { nodeBackend } from './backend.js';
 export { resolveCacheDir } from './cache-dir.js';
 export { int8Accuracy } from './int8-accuracy.js';
+export { loadImageNetSamples } from './imagenet-samples.js';
 export { decodeFullImageNode, type NodeImageSource } from './decode-image.js';
 
 /** A classifier whose inputs are paths, URLs, encoded image bytes, raw pixels or prepared tensors. */

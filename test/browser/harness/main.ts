@@ -1,5 +1,6 @@
 // Functions the browser tests call through page.evaluate(() => window.harness...).
-import { createClassifier, isOnnxMobilenetError } from 'onnx-mobilenet';
+import { createClassifier, evaluate, isOnnxMobilenetError, type ResizeMode } from 'onnx-mobilenet';
+import { meanAbsDiff, referencePreprocess } from '../../reference-preprocess';
 import { classifyUrls, type RunRequest, type RunResult } from './shared';
 
 async function inWorker(req: RunRequest): Promise<RunResult & { hasDocument: boolean }> {
@@ -83,6 +84,36 @@ async function webgpuFallback(model: string, labels: string, url: string): Promi
   }
 }
 
-const harness = { classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
+/** The web adapter's tensors against the independent reference implementation, on the browser's own decode. */
+async function fidelity(model: string, labels: string, urls: string[]) {
+  const classifier = await createClassifier({ model, labels });
+  const out: { url: string; mad: number; ourTop: string; refTop: string; refSecond: string; margin: number }[] = [];
+  for (const url of urls) {
+    const blob = await (await fetch(url)).blob();
+    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const reference = referencePreprocess(pixels, bitmap.width, bitmap.height, 4);
+    const ours = await classifier.prepare(blob);
+    const [r1, r2] = await classifier.classify({ data: reference, dims: [1, 3, 224, 224] }, { topK: 2 });
+    const [o1] = await classifier.classify({ data: ours, dims: [1, 3, 224, 224] }, { topK: 1 });
+    out.push({ url, mad: meanAbsDiff(ours, reference), ourTop: o1.id, refTop: r1.id, refSecond: r2.id, margin: r1.probability - r2.probability });
+  }
+  await classifier.dispose();
+  return out;
+}
+
+/** core's evaluate() in the browser, over the labelled photos' URLs. */
+async function evaluateUrls(model: string, labels: string, urls: string[], mode: ResizeMode) {
+  const classifier = await createClassifier({ model, labels, preprocess: { mode } });
+  const samples = urls.map((u) => ({ input: u, label: u.split('/').pop()!.slice(0, 9), name: u }));
+  const r = await evaluate(classifier, samples);
+  await classifier.dispose();
+  return { top1: r.top1, top5: r.top5, samples: r.samples, errors: r.errors, msPerSample: r.timing.msPerSample };
+}
+
+const harness = { evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,111 @@
+import type { Classifier } from './classifier.js';
+import { describeError, OnnxMobilenetError } from './errors.js';
+import type { Prediction } from './postprocess.js';
+
+/** One labelled image: the input and its true class (output index, or id such as a wnid). */
+export interface EvalSample<TInput> {
+  input: TInput;
+  label: number | string;
+  /** Shown in per-sample results (a file name, say). */
+  name?: string;
+}
+
+/** The outcome for one sample. */
+export interface EvalSampleResult {
+  name: string;
+  expected: { index: number; id: string; label: string };
+  top5: Prediction[];
+  top1Correct: boolean;
+  top5Correct: boolean;
+  /** Set when the image could not be classified (it then counts as wrong). */
+  error?: { code: string; message: string };
+}
+
+/** Accuracy over a set of samples. */
+export interface EvalResult {
+  samples: number;
+  top1: number;
+  top5: number;
+  /** top1 / samples, in [0, 1]. */
+  top1Accuracy: number;
+  top5Accuracy: number;
+  errors: number;
+  /** Hits per true class id. */
+  perClass: Record<string, { samples: number; top1: number; top5: number }>;
+  perSample: EvalSampleResult[];
+  timing: { totalMs: number; msPerSample: number };
+}
+
+/**
+ * Top-1 and top-5 accuracy of a classifier over labelled samples, with per-class and per-sample
+ * detail. Runs in any environment (Node, browsers): loading the samples is the caller's part.
+ * Samples are classified in batches of `batchSize`; one that fails to decode counts as wrong and is
+ * reported, it does not stop the run.
+ *
+ * @example
+ * ```ts
+ * const result = await evaluate(classifier, [{ input: 'tench.jpg', label: 'n01440764' }]);
+ * console.log(result.top1Accuracy);
+ * ```
+ */
+export async function evaluate<TInput>(
+  classifier: Pick<Classifier<TInput>, 'classify' | 'labels'>,
+  samples: readonly EvalSample<TInput>[],
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<EvalResult> {
+  const labels = classifier.labels;
+  const byId = new Map(labels.map((l) => [l.id, l]));
+  const expectedOf = (label: number | string, name: string) => {
+    const l = typeof label === 'number' ? labels[label] : byId.get(label) ?? labels.find((x) => x.label === label);
+    if (!l) throw new OnnxMobilenetError('E_INPUT', `sample ${name}: unknown class ${JSON.stringify(label)}`);
+    return { index: l.index, id: l.id, label: l.label };
+  };
+  const batchSize = options.batchSize ?? 16;
+  const perSample: EvalSampleResult[] = [];
+  const started = performanceNow();
+  for (let i = 0; i < samples.length; i += batchSize) {
+    const batch = samples.slice(i, i + batchSize);
+    const results = await Promise.all(
+      batch.map((s) => classifier.classify(s.input, { topK: 5 }).then((p) => ({ predictions: p }), (err: unknown) => ({ err }))),
+    );
+    batch.forEach((s, j) => {
+      const name = s.name ?? `#${i + j}`;
+      const expected = expectedOf(s.label, name);
+      const r = results[j];
+      if ('err' in r) {
+        const e = r.err as { code?: string };
+        perSample.push({ name, expected, top5: [], top1Correct: false, top5Correct: false, error: { code: e.code ?? 'E_UNKNOWN', message: describeError(r.err) } });
+        return;
+      }
+      const top5 = r.predictions;
+      perSample.push({ name, expected, top5, top1Correct: top5[0]?.index === expected.index, top5Correct: top5.some((p) => p.index === expected.index) });
+    });
+    options.onProgress?.(Math.min(i + batchSize, samples.length), samples.length);
+  }
+  const totalMs = performanceNow() - started;
+  const perClass: EvalResult['perClass'] = {};
+  for (const s of perSample) {
+    const c = (perClass[s.expected.id] ??= { samples: 0, top1: 0, top5: 0 });
+    c.samples++;
+    c.top1 += s.top1Correct ? 1 : 0;
+    c.top5 += s.top5Correct ? 1 : 0;
+  }
+  const top1 = perSample.filter((s) => s.top1Correct).length;
+  const top5 = perSample.filter((s) => s.top5Correct).length;
+  const n = perSample.length;
+  return {
+    samples: n,
+    top1,
+    top5,
+    top1Accuracy: n ? top1 / n : 0,
+    top5Accuracy: n ? top5 / n : 0,
+    errors: perSample.filter((s) => s.error).length,
+    perClass,
+    perSample,
+    timing: { totalMs, msPerSample: n ? totalMs / n : 0 },
+  };
+}
+
+function performanceNow(): number {
+  return (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+}

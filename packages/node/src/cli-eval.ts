@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+import { evaluate, isOnnxMobilenetError, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/core';
+import type { CliIO } from './cli-main.js';
+import { loadImageNetSamples } from './imagenet-samples.js';
+import { createClassifier } from './index.js';
+
+export const EVAL_HELP = `Usage: onnx-mobilenet eval <dir> [options]
+
+Top-1 and top-5 accuracy over labelled images: <dir>/<wnid>/*.JPEG, <dir>/<wnid>_*.JPEG, or a
+ground-truth file. Repeat --model, --mode or --precision to compare them side by side.
+
+Options:
+  --model <name|path|url>     (repeatable; default mobilenetv2-7)
+  --labels <path|url>         class list
+  --mode <mode>               shorter-side-crop or squash (repeatable)
+  --precision <p>             auto, model or fp32 (repeatable)
+  --ground-truth <file>       "file label" lines (label: index or wnid) or a JSON object
+  --json                      print the full results (per-photo top-5, per-class hits, timing) as JSON
+  --threads <n>               onnxruntime intra-op threads`;
+
+interface Run {
+  model: string;
+  mode: ResizeMode;
+  precision: Precision;
+  backend?: string;
+  dequantized?: boolean;
+  result?: EvalResult;
+  error?: string;
+}
+
+function progressBar(label: string, done: number, total: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+/** `onnx-mobilenet eval`: returns the exit code. */
+export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = false): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        model: { type: 'string', multiple: true },
+        labels: { type: 'string' },
+        mode: { type: 'string', multiple: true },
+        precision: { type: 'string', multiple: true },
+        'ground-truth': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        threads: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    io.stderr(`onnx-mobilenet: ${(err as Error).message}\n\n${EVAL_HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    io.stderr(`onnx-mobilenet: eval needs one dataset folder\n\n${EVAL_HELP}`);
+    return 2;
+  }
+  const modes = (values.mode ?? ['shorter-side-crop']) as ResizeMode[];
+  const precisions = (values.precision ?? ['auto']) as Precision[];
+  if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !['auto', 'model', 'fp32'].includes(p))) {
+    io.stderr(`onnx-mobilenet: --mode is shorter-side-crop or squash, --precision is auto, model or fp32\n\n${EVAL_HELP}`);
+    return 2;
+  }
+  const threads = values.threads ? Number(values.threads) : undefined;
+  let samples;
+  try {
+    samples = loadImageNetSamples(positionals[0], { groundTruth: values['ground-truth'] });
+  } catch (err) {
+    io.stderr(`onnx-mobilenet: ${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`);
+    return 1;
+  }
+
+  const runs: Run[] = [];
+  for (const model of values.model ?? [undefined as unknown as string]) {
+    for (const mode of modes) {
+      for (const precision of precisions) {
+        const run: Run = { model: model ?? 'mobilenetv2-7', mode, precision };
+        runs.push(run);
+        try {
+          const classifier = await createClassifier({ model, labels: values.labels, preprocess: { mode }, precision, threads });
+          run.backend = classifier.model.backend;
+          run.dequantized = classifier.model.dequantized;
+          const label = `${run.model.split('/').pop()} ${mode} ${precision}`;
+          run.result = await evaluate(classifier, samples, {
+            onProgress: stderrIsTTY && !values.json ? (d, t) => io.stderr(progressBar(label, d, t)) : undefined,
+          });
+          if (stderrIsTTY && !values.json) io.stderr('\n');
+          await classifier.dispose();
+        } catch (err) {
+          run.error = `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`;
+          io.stderr(`onnx-mobilenet: ${run.model}: ${run.error}`);
+        }
+      }
+    }
+  }
+
+  if (values.json) {
+    io.stdout(JSON.stringify({ dataset: positionals[0], samples: samples.length, runs }, null, 2));
+  } else {
+    const pct = (n: number, of: number) => `${n}/${of} ${((n / of) * 100).toFixed(1)}%`;
+    const rows = runs.map((r) => [
+      r.model.split('/').pop()!,
+      r.backend ?? '-',
+      r.mode,
+      `${r.precision}${r.dequantized ? ' (float)' : ''}`,
+      r.result ? pct(r.result.top1, r.result.samples) : r.error ?? '',
+      r.result ? pct(r.result.top5, r.result.samples) : '',
+      r.result ? r.result.timing.msPerSample.toFixed(1) : '',
+    ]);
+    const header = ['model', 'backend', 'mode', 'precision', 'top-1', 'top-5', 'ms/photo'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+    io.stdout(line(header));
+    io.stdout(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) io.stdout(line(r));
+    const errors = runs.reduce((a, r) => a + (r.result?.errors ?? 0), 0);
+    if (errors) io.stdout(`${errors} image(s) could not be classified; see --json for which`);
+  }
+  return runs.some((r) => r.error) ? 1 : 0;
+}

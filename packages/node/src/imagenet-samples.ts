@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { OnnxMobilenetError, type EvalSample } from '@onnx-mobilenet/core';
+import { IMAGE_EXTENSIONS } from './expand-inputs.js';
+
+const WNID = /^(n\d{8})/;
+const isImage = (f: string) => IMAGE_EXTENSIONS.includes(f.split('.').pop()!.toLowerCase());
+
+/**
+ * Finds labelled images in an ImageNet-style folder: `<wnid>/*.JPEG` sub-folders, files named
+ * `<wnid>_*.JPEG`, or any files listed in a ground-truth file (`file label` a line, label an output
+ * index or a wnid; or a JSON object `{ "file": label }`).
+ *
+ * @example
+ * ```ts
+ * const samples = loadImageNetSamples('../shared/images'); // [{ input: '.../n01440764_tench.JPEG', label: 'n01440764', name: ... }]
+ * const result = await evaluate(classifier, samples);
+ * ```
+ */
+export function loadImageNetSamples(dir: string, options: { groundTruth?: string } = {}): EvalSample<string>[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (err) {
+    throw new OnnxMobilenetError('E_NOT_FOUND', `dataset folder not found: ${resolve(dir)}`, { cause: err });
+  }
+  if (options.groundTruth) return fromGroundTruth(dir, options.groundTruth);
+  const samples: EvalSample<string>[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    const m = WNID.exec(entry);
+    if (statSync(path).isDirectory()) {
+      if (!m || entry !== m[1]) continue;
+      for (const f of readdirSync(path).sort()) if (isImage(f)) samples.push({ input: join(path, f), label: m[1], name: `${entry}/${f}` });
+    } else if (m && isImage(entry)) {
+      samples.push({ input: path, label: m[1], name: entry });
+    }
+  }
+  if (samples.length === 0) {
+    throw new OnnxMobilenetError('E_INPUT', `no labelled images in ${resolve(dir)}: expected <wnid>/ sub-folders, files named <wnid>_*.JPEG, or --ground-truth`);
+  }
+  return samples;
+}
+
+function fromGroundTruth(dir: string, file: string): EvalSample<string>[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new OnnxMobilenetError('E_NOT_FOUND', `ground-truth file not found: ${resolve(file)}`, { cause: err });
+  }
+  const pairs: [string, string][] = text.trim().startsWith('{')
+    ? Object.entries(JSON.parse(text) as Record<string, string | number>).map(([k, v]) => [k, String(v)])
+    : text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => {
+          const parts = l.split(/[\s,]+/);
+          return [parts[0], parts[parts.length - 1]] as [string, string];
+        });
+  return pairs.map(([f, label]) => ({
+    input: isAbsolute(f) ? f : join(dir, f),
+    label: /^\d+$/.test(label) ? Number(label) : label,
+    name: basename(f),
+  }));
+}
