@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import type { Limits } from './defaults.js';
 import type { RawImage } from './image.js';
 import type { ResizePlan } from './resize-plan.js';
 import type { AssetRef } from './sources.js';
@@ -21,6 +22,16 @@ export interface LoadAssetOptions {
   signal?: AbortSignal;
   /** Cache directory or name, backend-defined. */
   cacheDir?: string;
+  /** Largest acceptable file (`E_LIMIT` beyond). */
+  maxBytes: number;
+  /** Abandon a download that receives nothing for this long (ms). */
+  timeoutMs: number;
+}
+
+/** What a backend's `decodeImage` may use. */
+export interface DecodeContext {
+  signal?: AbortSignal;
+  limits: Limits;
 }
 
 /**
@@ -51,7 +62,7 @@ export interface ClassifierBackend<TInput> {
    * Decodes one input to 8-bit pixels. `plan` gives the resize and crop for the decoded size; a
    * backend that can resize natively applies it and returns `planned: true`.
    */
-  decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, signal?: AbortSignal): Promise<DecodedImage>;
+  decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, context: DecodeContext): Promise<DecodedImage>;
   /**
    * Whether this runtime's int8 kernels are known to lose accuracy here, with the reason. With
    * `precision: 'auto'`, core then runs quantized models dequantized to float.

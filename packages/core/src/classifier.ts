@@ -1,7 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { ClassifierBackend, DownloadProgress } from './backend.js';
 import { BatchScheduler } from './batch-scheduler.js';
-import { DEFAULTS, resolvePreprocessOptions, type Precision, type PreprocessOptions } from './defaults.js';
+import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
 import { dequantizeModel, isQuantizedModel } from './dequantize.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
@@ -28,6 +28,8 @@ export interface ClassifierOptions {
    * its bytes, or an array of strings. Default: the model zoo's ImageNet `synset.txt`.
    */
   labels?: LabelsSource;
+  /** Safety limits on inputs and downloads; unset fields come from `DEFAULTS.limits`. */
+  limits?: Partial<Limits>;
   /** Preprocessing overrides; unset fields come from `DEFAULTS.preprocess`. */
   preprocess?: Partial<PreprocessOptions>;
   /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
@@ -139,6 +141,21 @@ function checkClassifyOptions(options: ClassifyOptions): void {
   }
 }
 
+function loadOptions(options: ClassifierOptions, limits: Limits) {
+  return { onProgress: options.onProgress, signal: options.signal, cacheDir: options.cacheDir, timeoutMs: limits.downloadTimeoutMs };
+}
+
+/** Rejects with the signal's reason as soon as it aborts, whatever `promise` does. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new OnnxMobilenetError('E_INPUT', 'aborted');
 }
@@ -147,13 +164,14 @@ async function loadLabelList(
   backend: ClassifierBackend<unknown>,
   source: AssetRef | readonly string[],
   options: ClassifierOptions,
+  limits: Limits,
 ): Promise<ClassLabel[]> {
   if (Array.isArray(source)) return parseLabels(source as readonly string[]);
   const ref = source as AssetRef;
   const bytes =
     ref.kind === 'bytes'
       ? ref.bytes
-      : await backend.loadAsset(ref, { purpose: 'labels', onProgress: options.onProgress, signal: options.signal, cacheDir: options.cacheDir });
+      : await backend.loadAsset(ref, { ...loadOptions(options, limits), purpose: 'labels', maxBytes: limits.maxEncodedBytes });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -203,15 +221,17 @@ export async function createClassifierWithBackend<TInput>(
 ): Promise<Classifier<TInput>> {
   if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'createClassifier options must be an object');
   const pre = resolvePreprocessOptions(options.preprocess);
+  const limits = resolveLimits(options.limits);
   assertPositiveInt('batchSize', options.batchSize);
   assertPositiveInt('threads', options.threads);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
   let modelBytes =
-    asset.kind === 'bytes'
-      ? asset.bytes
-      : await backend.loadAsset(asset, { purpose: 'model', onProgress: options.onProgress, signal: options.signal, cacheDir: options.cacheDir });
+    asset.kind === 'bytes' ? asset.bytes : await backend.loadAsset(asset, { ...loadOptions(options, limits), purpose: 'model', maxBytes: limits.maxModelBytes });
+  if (modelBytes.byteLength > limits.maxModelBytes) {
+    throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
+  }
   const dequantized = await shouldDequantize(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, modelBytes, registry);
   if (dequantized) modelBytes = await dequantizeModel(modelBytes);
 
@@ -243,14 +263,14 @@ export async function createClassifierWithBackend<TInput>(
         );
       }
     }
-    const labels = await loadLabelList(backend as ClassifierBackend<unknown>, resolveLabelsSource(options.labels, options.mirror), options);
+    const labels = await loadLabelList(backend as ClassifierBackend<unknown>, resolveLabelsSource(options.labels, options.mirror), options, limits);
     if (io.classes !== null && labels.length !== io.classes) {
       throw new OnnxMobilenetError(
         'E_LABELS',
         `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`,
       );
     }
-    return new OrtClassifier(backend, session, io, labels, pre, options, asset.description, registry, dequantized);
+    return new OrtClassifier(backend, session, io, labels, pre, limits, options, asset.description, registry, dequantized);
   } catch (err) {
     await session.release().catch(() => undefined);
     throw err;
@@ -270,6 +290,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     private readonly io: ModelIO,
     readonly labels: readonly ClassLabel[],
     readonly preprocessOptions: Readonly<PreprocessOptions>,
+    private readonly limits: Limits,
     options: ClassifierOptions,
     source: string,
     registry: RegistryModel | undefined,
@@ -333,7 +354,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       run.catch(() => undefined); // awaited below; avoid an unhandled rejection while the next group decodes
       runs.push(run);
     }
-    return (await Promise.all(runs)).flat();
+    return (await abortable(Promise.all(runs), signal)).flat();
   }
 
   private async prepareOne(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<Float32Array> {
@@ -355,17 +376,35 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     }
     if (isRawImage(input)) {
       assertRawImage(input);
+      this.checkPixels(input.width, input.height);
       return normalizeToCHW(resizeAndCrop(input, pre), pre.mean, pre.std);
     }
     if (input === null || input === undefined) {
       throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
     }
-    const decoded = await this.backend.decodeImage(input as TInput, (w, h) => planResize(w, h, pre), signal);
+    const decoded = await abortable(
+      this.backend.decodeImage(
+        input as TInput,
+        (w, h) => {
+          this.checkPixels(w, h);
+          return planResize(w, h, pre);
+        },
+        { signal, limits: this.limits },
+      ),
+      signal,
+    );
+    if (!decoded.planned) this.checkPixels(decoded.image.width, decoded.image.height);
     const crop = decoded.planned ? decoded.image : resizeAndCrop(decoded.image, pre);
     if (crop.width !== size || crop.height !== size) {
       throw new OnnxMobilenetError('E_INPUT', `the ${this.backend.name} decoder returned ${crop.width}x${crop.height}, expected ${size}x${size}`);
     }
     return normalizeToCHW(crop, pre.mean, pre.std);
+  }
+
+  private checkPixels(width: number, height: number): void {
+    if (width * height > this.limits.maxInputPixels) {
+      throw new OnnxMobilenetError('E_LIMIT', `the image is ${width}x${height} (${width * height} pixels), over limits.maxInputPixels (${this.limits.maxInputPixels})`);
+    }
   }
 
   private async runBatch(inputs: Float32Array[]): Promise<Float32Array[]> {

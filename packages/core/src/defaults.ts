@@ -21,6 +21,18 @@ export interface PreprocessOptions {
   std: readonly [number, number, number];
 }
 
+/** Safety limits on what a classifier accepts; every limit breach is an `E_LIMIT` error. */
+export interface Limits {
+  /** Largest decoded image, in pixels (width × height), checked from the header before decoding. */
+  maxInputPixels: number;
+  /** Largest encoded image (file, bytes, download), in bytes. */
+  maxEncodedBytes: number;
+  /** Largest model file, in bytes. */
+  maxModelBytes: number;
+  /** A download that receives nothing for this long (ms) is abandoned. */
+  downloadTimeoutMs: number;
+}
+
 /**
  * How to run a quantized model: `'model'` as it is, `'fp32'` dequantized into an equivalent float
  * graph at load time, `'auto'` float only where the backend's int8 kernels lose accuracy.
@@ -49,6 +61,13 @@ export const DEFAULTS = Object.freeze({
    * int8 kernels less accurate (onnxruntime-node on x86-64 without VNNI), else as they are.
    */
   precision: 'auto' as Precision,
+  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence). */
+  limits: Object.freeze({
+    maxInputPixels: 100_000_000,
+    maxEncodedBytes: 64 * 2 ** 20,
+    maxModelBytes: 256 * 2 ** 20,
+    downloadTimeoutMs: 30_000,
+  }) as Readonly<Limits>,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({
     mode: 'shorter-side-crop',
@@ -92,5 +111,21 @@ export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/**
+ * Fills unset limits from {@link DEFAULTS} and checks the given ones.
+ *
+ * @example
+ * ```ts
+ * resolveLimits({ maxInputPixels: 4096 * 4096 }).maxEncodedBytes; // 67108864
+ * ```
+ */
+export function resolveLimits(limits: Partial<Limits> = {}): Limits {
+  const out: Limits = { ...DEFAULTS.limits, ...stripUndefined(limits) };
+  for (const [key, value] of Object.entries(out)) {
+    if (!(typeof value === 'number' && value > 0)) throw new OnnxMobilenetError('E_INPUT', `limits.${key} must be a positive number, got ${String(value)}`);
+  }
   return out;
 }

@@ -11,6 +11,7 @@
  * - `E_NOT_FOUND`: a file named by the caller does not exist.
  * - `E_DISPOSED`: the classifier was disposed before or during the call.
  * - `E_INFERENCE`: onnxruntime failed while running the model.
+ * - `E_LIMIT`: an input, file or download exceeds a configured limit (see `limits`).
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'
@@ -22,7 +23,8 @@ export type ErrorCode =
   | 'E_INPUT'
   | 'E_NOT_FOUND'
   | 'E_DISPOSED'
-  | 'E_INFERENCE';
+  | 'E_INFERENCE'
+  | 'E_LIMIT';
 
 /**
  * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across

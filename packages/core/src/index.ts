@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { concatBytes } from './bytes.js';
-export { DEFAULTS, resolvePreprocessOptions, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';
+export { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';
 export { OnnxMobilenetError, describeError, isOnnxMobilenetError, type ErrorCode } from './errors.js';
 export { assertRawImage, isPreparedTensor, isRawImage, type Channels, type PreparedTensor, type RawImage } from './image.js';
 export { planResize, roundHalfEven, type Rect, type ResizePlan } from './resize-plan.js';
@@ -26,7 +26,7 @@ export {
 export { IMAGENET_LABELS, MODELS, MODEL_ZOO_BASE_URL, registryUrl, type RegistryLabels, type RegistryModel } from './model-registry.js';
 export { inspectModelIO, type ModelIO } from './model-io.js';
 export { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
-export type { ClassifierBackend, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';
+export type { ClassifierBackend, DecodeContext, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';
 export { createClassifierWithBackend, type Classifier, type ClassifierOptions, type ModelInfo } from './classifier.js';
 export { dequantizeModel, isQuantizedModel } from './dequantize.js';
 export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './evaluate.js';

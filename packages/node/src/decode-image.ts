@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { OnnxMobilenetError, describeError, describeValue, type DecodedImage, type ResizePlan } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
 import { readLocalFile } from './load-asset.js';
 
 /**
@@ -13,13 +13,16 @@ import { readLocalFile } from './load-asset.js';
 export type NodeImageSource = string | URL | Uint8Array | ArrayBuffer;
 
 /** Loads what sharp should read: a path stays a path (sharp reads it natively), the rest becomes bytes. */
-async function toSharpInput(input: NodeImageSource, signal?: AbortSignal): Promise<{ data: string | Uint8Array; name: string }> {
+async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<{ data: string | Uint8Array; name: string }> {
+  const tooBig = (bytes: number, name: string) =>
+    new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
-    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(new URL(input), signal);
+    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(new URL(input), signal, limits);
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
     try {
       const s = await stat(input);
       if (!s.isFile()) throw new OnnxMobilenetError('E_INPUT', `not a file: ${resolve(input)}`);
+      if (s.size > limits.maxEncodedBytes) throw tooBig(s.size, resolve(input));
     } catch (err) {
       if (err instanceof OnnxMobilenetError) throw err;
       throw new OnnxMobilenetError('E_NOT_FOUND', `image file not found: ${resolve(input)}`, { cause: err });
@@ -27,7 +30,7 @@ async function toSharpInput(input: NodeImageSource, signal?: AbortSignal): Promi
     return { data: input, name: input };
   }
   if (input instanceof URL) {
-    if (input.protocol === 'file:') return toSharpInput(fileURLToPath(input), signal);
+    if (input.protocol === 'file:') return toSharpInput(fileURLToPath(input), signal, limits);
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
     }
@@ -42,10 +45,22 @@ async function toSharpInput(input: NodeImageSource, signal?: AbortSignal): Promi
       await response.body?.cancel().catch(() => undefined);
       throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status} ${response.statusText} from image URL ${input.href}`);
     }
-    return { data: new Uint8Array(await response.arrayBuffer()), name: input.href };
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > limits.maxEncodedBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooBig(declared, input.href);
+    }
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (body.byteLength > limits.maxEncodedBytes) throw tooBig(body.byteLength, input.href);
+    return { data: body, name: input.href };
   }
-  if (input instanceof Uint8Array) return { data: input, name: `${input.byteLength}-byte buffer` };
-  if (input instanceof ArrayBuffer) return { data: new Uint8Array(input), name: `${input.byteLength}-byte ArrayBuffer` };
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    // A detached buffer reads as 0 bytes; it is reported as empty below.
+    const data = input instanceof Uint8Array ? input : new Uint8Array(input);
+    const name = `${data.byteLength}-byte ${input instanceof Uint8Array ? 'buffer' : 'ArrayBuffer'}`;
+    if (data.byteLength > limits.maxEncodedBytes) throw tooBig(data.byteLength, name);
+    return { data, name };
+  }
   throw new OnnxMobilenetError(
     'E_INPUT',
     `unsupported image input: ${describeValue(input)}. Pass a path, a URL, encoded image bytes, raw pixels {data, width, height, channels} or a prepared tensor {data, dims}`,
@@ -61,14 +76,15 @@ async function toSharpInput(input: NodeImageSource, signal?: AbortSignal): Promi
 export async function decodeImageNode(
   input: NodeImageSource,
   plan: (width: number, height: number) => ResizePlan,
-  signal?: AbortSignal,
+  { signal, limits }: DecodeContext,
 ): Promise<DecodedImage> {
-  const { data, name } = await toSharpInput(input, signal);
+  const { data, name } = await toSharpInput(input, signal, limits);
   if (data instanceof Uint8Array && data.byteLength === 0) {
     throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: the buffer is empty`);
   }
   try {
-    const image = sharp(data, { failOn: 'error' });
+    // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
+    const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }).timeout({ seconds: 30 });
     const meta = await image.metadata();
     if (!meta.width || !meta.height) throw new Error('the image has no size');
     // Orientations 5-8 swap width and height once applied.
@@ -112,10 +128,13 @@ export async function decodeImageNode(
  * await classifier.classify(pixels);
  * ```
  */
-export async function decodeFullImageNode(input: NodeImageSource): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
-  const { data, name } = await toSharpInput(input);
+export async function decodeFullImageNode(
+  input: NodeImageSource,
+  limits: Limits = DEFAULTS.limits,
+): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
+  const { data, name } = await toSharpInput(input, undefined, limits);
   try {
-    const { data: pixels, info } = await sharp(data, { failOn: 'error' })
+    const { data: pixels, info } = await sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels })
       .rotate()
       .removeAlpha()
       .toColourspace('srgb')

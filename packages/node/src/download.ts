@@ -15,6 +15,10 @@ export interface DownloadOptions {
   purpose: 'model' | 'labels';
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
+  /** Larger bodies are refused (`E_LIMIT`) without being read to the end. */
+  maxBytes: number;
+  /** Abandon the download when nothing arrives for this long (ms). */
+  timeoutMs: number;
 }
 
 /** Hex sha256 of bytes. */
@@ -40,11 +44,34 @@ export function assertChecksum(what: string, expected: string, actual: string): 
  */
 export async function downloadToFile(url: string, options: DownloadOptions): Promise<Uint8Array> {
   const { destination, signal } = options;
+  // One controller for the caller's signal and the inactivity timer.
+  const controller = new AbortController();
+  const stalled = new OnnxMobilenetError('E_DOWNLOAD', `${url} sent nothing for ${options.timeoutMs} ms; the download was abandoned`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(stalled), options.timeoutMs);
+  };
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) throw signal.reason;
+  signal?.addEventListener('abort', onAbort, { once: true });
+  arm();
+  try {
+    return await download(url, options, destination, controller.signal, arm);
+  } catch (err) {
+    throw controller.signal.aborted ? controller.signal.reason : err;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function download(url: string, options: DownloadOptions, destination: string, signal: AbortSignal, onData: () => void): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url, { signal, redirect: 'follow' });
   } catch (err) {
-    if (signal?.aborted) throw signal.reason;
+    if (signal.aborted) throw signal.reason;
     throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${describeError((err as { cause?: unknown }).cause ?? err)}`, { cause: err });
   }
   if (!response.ok || !response.body) {
@@ -59,6 +86,11 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
   const lengthHeader = response.headers.get('content-length');
   const declared = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
   const total = declared ?? options.bytes;
+  const tooBig = (bytes: number) => new OnnxMobilenetError('E_LIMIT', `${url} has ${bytes} bytes or more, over the limit of ${options.maxBytes}`);
+  if (declared !== undefined && declared > options.maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooBig(declared);
+  }
 
   await mkdir(dirname(destination), { recursive: true });
   const temp = join(dirname(destination), `.${basename(destination)}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
@@ -74,7 +106,7 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
       try {
         step = await reader.read();
       } catch (err) {
-        if (signal?.aborted) throw signal.reason;
+        if (signal.aborted) throw signal.reason;
         throw new OnnxMobilenetError(
           'E_DOWNLOAD',
           `the connection to ${url} broke after ${loaded}${total ? ` of ${total}` : ''} bytes: ${describeError((err as { cause?: unknown }).cause ?? err)}`,
@@ -82,7 +114,12 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
         );
       }
       if (step.done) break;
+      onData();
       const chunk = step.value as Uint8Array;
+      if (loaded + chunk.byteLength > options.maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooBig(loaded + chunk.byteLength);
+      }
       await file.write(chunk);
       hash.update(chunk);
       chunks.push(chunk);

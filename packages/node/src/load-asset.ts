@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, describeError, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
@@ -36,6 +36,8 @@ function cachePathFor(url: string, sha256: string | undefined, options: LoadAsse
 export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array> {
   if (asset.kind === 'path' || (asset.kind === 'url' && asset.url.startsWith('file:'))) {
     const path = asset.kind === 'path' ? asset.path : fileURLToPath(asset.url);
+    const size = await stat(path).then((s) => s.size, () => 0);
+    if (size > options.maxBytes) throw new OnnxMobilenetError('E_LIMIT', `${options.purpose} file ${resolve(path)} has ${size} bytes, over the limit of ${options.maxBytes}`);
     const bytes = await readLocalFile(path, options.purpose);
     if (asset.sha256) assertChecksum(resolve(path), asset.sha256, sha256Hex(bytes));
     return bytes;
@@ -56,5 +58,7 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
     purpose: options.purpose,
     onProgress: options.onProgress,
     signal: options.signal,
+    maxBytes: options.maxBytes,
+    timeoutMs: options.timeoutMs,
   });
 }

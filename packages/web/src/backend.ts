@@ -50,6 +50,6 @@ export function createWebBackend(options: ClassifierOptions = {}): ClassifierBac
       return new ort.Tensor('float32', data, dims);
     },
     loadAsset: loadAssetWeb,
-    decodeImage: (input, _plan, signal) => decodeImageWeb(input, signal),
+    decodeImage: (input, _plan, context) => decodeImageWeb(input, context),
   };
 }

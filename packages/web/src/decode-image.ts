@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, describeError, describeValue, type DecodedImage, type RawImage } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type RawImage } from '@onnx-mobilenet/core';
 
 /**
  * Image inputs the browser adapter decodes with the platform: elements, canvases, bitmaps, video
@@ -47,8 +47,11 @@ function readPixels(source: Drawable, width: number, height: number): RawImage {
   return { data, width, height, channels: 4 };
 }
 
-async function decodeBlob(blob: Blob, name: string): Promise<RawImage> {
+async function decodeBlob(blob: Blob, name: string, limits: Limits): Promise<RawImage> {
   if (blob.size === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: it is empty`);
+  if (blob.size > limits.maxEncodedBytes) {
+    throw new OnnxMobilenetError('E_LIMIT', `${name} has ${blob.size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
+  }
   let bitmap: ImageBitmap;
   try {
     // EXIF orientation applied, colours as the platform shows them, no premultiplication.
@@ -59,6 +62,9 @@ async function decodeBlob(blob: Blob, name: string): Promise<RawImage> {
     });
   }
   try {
+    if (bitmap.width * bitmap.height > limits.maxInputPixels) {
+      throw new OnnxMobilenetError('E_LIMIT', `${name} is ${bitmap.width}x${bitmap.height}, over limits.maxInputPixels (${limits.maxInputPixels})`);
+    }
     return readPixels(bitmap, bitmap.width, bitmap.height);
   } finally {
     bitmap.close();
@@ -85,21 +91,21 @@ async function fetchBlob(url: string, signal?: AbortSignal): Promise<Blob> {
  * `imageOrientation: 'from-image'`, a canvas to read pixels). It does no resizing: core resizes
  * and crops, so Node and browsers build the same tensor up to decoder differences.
  */
-export async function decodeImageWeb(input: WebImageSource, signal?: AbortSignal): Promise<DecodedImage> {
-  const image = await toPixels(input, signal);
+export async function decodeImageWeb(input: WebImageSource, { signal, limits }: DecodeContext): Promise<DecodedImage> {
+  const image = await toPixels(input, signal, limits);
   return { image, planned: false };
 }
 
-async function toPixels(input: WebImageSource, signal?: AbortSignal): Promise<RawImage> {
+async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<RawImage> {
   if (isA<ImageData>(input, 'ImageData')) return { data: input.data, width: input.width, height: input.height, channels: 4 };
-  if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob');
+  if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob', limits);
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
     if (url === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    return decodeBlob(await fetchBlob(url, signal), url);
+    return decodeBlob(await fetchBlob(url, signal), url, limits);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
-    return decodeBlob(new Blob([input as Uint8Array<ArrayBuffer>]), `${input.byteLength}-byte buffer`);
+    return decodeBlob(new Blob([input as Uint8Array<ArrayBuffer>]), `${input.byteLength}-byte buffer`, limits);
   }
   if (isA<HTMLImageElement>(input, 'HTMLImageElement')) {
     try {

@@ -45,7 +45,7 @@ async function openCache(name: string): Promise<Cache | null> {
 }
 
 /** Reads a response body with progress, refusing HTML pages and short bodies. */
-async function readBody(url: string, response: Response, options: LoadAssetOptions, expectedBytes?: number): Promise<Uint8Array> {
+async function readBody(url: string, response: Response, options: LoadAssetOptions, onData: () => void, expectedBytes?: number): Promise<Uint8Array> {
   const type = response.headers.get('content-type') ?? '';
   if (options.purpose === 'model' && /text\/html/i.test(type)) {
     await response.body?.cancel().catch(() => undefined);
@@ -55,6 +55,11 @@ async function readBody(url: string, response: Response, options: LoadAssetOptio
   // A compressed response's Content-Length counts encoded bytes, not the body we read.
   const declared = header && !response.headers.get('content-encoding') ? Number(header) : undefined;
   const total = declared ?? expectedBytes;
+  const tooBig = (n: number) => new OnnxMobilenetError('E_LIMIT', `${url} has ${n} bytes or more, over the limit of ${options.maxBytes}`);
+  if (declared !== undefined && declared > options.maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooBig(declared);
+  }
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -64,10 +69,14 @@ async function readBody(url: string, response: Response, options: LoadAssetOptio
     try {
       step = await reader.read();
     } catch (err) {
-      if (options.signal?.aborted) throw options.signal.reason;
       throw new OnnxMobilenetError('E_DOWNLOAD', `the download of ${url} broke after ${loaded} bytes: ${describeError(err)}`, { cause: err });
     }
     if (step.done) break;
+    onData();
+    if (loaded + step.value.byteLength > options.maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig(loaded + step.value.byteLength);
+    }
     chunks.push(step.value);
     loaded += step.value.byteLength;
     options.onProgress?.({ url, loaded, total });
@@ -96,18 +105,37 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
       await cache.delete(url).catch(() => false); // altered or corrupt: fetch a verified copy
     }
   }
+  // One controller for the caller's signal and the inactivity timer.
+  const controller = new AbortController();
+  const stalled = new OnnxMobilenetError('E_DOWNLOAD', `${url} sent nothing for ${options.timeoutMs} ms; the download was abandoned`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(stalled), options.timeoutMs);
+  };
+  const onAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) throw options.signal.reason;
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  arm();
   let response: Response;
+  let bytes: Uint8Array;
   try {
-    response = await fetch(url, { signal: options.signal });
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (err) {
+      throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${describeError(err)}`, { cause: err });
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}`);
+    }
+    bytes = await readBody(url, response, options, arm, asset.kind === 'url' ? asset.bytes : undefined);
   } catch (err) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${describeError(err)}`, { cause: err });
+    throw controller.signal.aborted ? controller.signal.reason : err;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}`);
-  }
-  const bytes = await readBody(url, response, options, asset.kind === 'url' ? asset.bytes : undefined);
   if (!(await verify(url, bytes, sha256))) {
     throw new OnnxMobilenetError(
       'E_MODEL_CHECKSUM',
