@@ -107,6 +107,22 @@ describeInBrowser('the web adapter in Chromium', () => {
     expect(r.overlapping).toEqual(r.sequential);
   });
 
+  it('returns for 200 concurrent calls what the same calls return one by one', async () => {
+    const r = await page.evaluate(([m, l, u]) => (window as any).harness.overlapping(m, l, u, 200), [models.int8, labels, urls()] as const);
+    expect(r.overlapping).toHaveLength(200);
+    expect(r.overlapping).toEqual(r.sequential);
+  });
+
+  it('ends a sample of fuzz inputs in predictions or typed errors', async () => {
+    const rows: string[] = await page.evaluate(([m, l, u]) => (window as any).harness.fuzzSample(m, l, u), [models.int8, labels, urls()[0]] as const);
+    console.log(`browser fuzz sample:\n  ${rows.join('\n  ')}`);
+    expect(rows).toHaveLength(12);
+    expect(rows.filter((r) => r.includes('UNTYPED'))).toEqual([]);
+    expect(rows.find((r) => r.startsWith('truncated jpeg'))).toMatch(/E_IMAGE_DECODE|predictions/);
+    expect(rows.find((r) => r.startsWith('number'))).toBe('number: E_INPUT');
+    expect(rows.find((r) => r.startsWith('detached'))).toBe('detached ArrayBuffer: E_INPUT');
+  });
+
   it('gives one answer for an <img>, a canvas, an ImageBitmap, ImageData, a VideoFrame, a URL and a Blob of one photo', async () => {
     const ids: string[] = await page.evaluate(([m, l, u]) => (window as any).harness.imageElement(m, l, u), [models.fp32, labels, urls()[0]] as const);
     expect(new Set(ids)).toEqual(new Set([photos()[0].wnid]));

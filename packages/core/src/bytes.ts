@@ -1,3 +1,5 @@
+import { OnnxMobilenetError } from './errors.js';
+
 /**
  * Joins chunks (a streamed download) into one array.
  *
@@ -16,4 +18,21 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
     offset += c.byteLength;
   }
   return out;
+}
+
+/**
+ * A Uint8Array view of bytes given as a Uint8Array or an ArrayBuffer. A detached buffer (one
+ * transferred to a worker, say) is an `E_INPUT` error instead of a TypeError.
+ *
+ * @example
+ * ```ts
+ * const bytes = bytesView(await blob.arrayBuffer(), 'image');
+ * ```
+ */
+export function bytesView(value: Uint8Array | ArrayBuffer, what: string): Uint8Array {
+  try {
+    return value instanceof Uint8Array ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
+  } catch (err) {
+    throw new OnnxMobilenetError('E_INPUT', `the ${what} buffer is detached (transferred elsewhere) and cannot be read`, { cause: err });
+  }
 }

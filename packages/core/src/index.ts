@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { concatBytes } from './bytes.js';
+export { bytesView, concatBytes } from './bytes.js';
 export { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';
 export { OnnxMobilenetError, describeError, isOnnxMobilenetError, type ErrorCode } from './errors.js';
 export { assertRawImage, isPreparedTensor, isRawImage, type Channels, type PreparedTensor, type RawImage } from './image.js';

@@ -156,6 +156,7 @@ export async function encodeModel(model: ModelProto): Promise<Uint8Array> {
 
 /** Message builders for rewrites (every new node, tensor and attribute goes through these). */
 export async function messageFactory(): Promise<{
+  model: (init: { irVersion: number; opsetImport: { domain: string; version: number }[]; graph: Partial<GraphProto> }) => ModelProto;
   node: (init: Partial<NodeProto>) => NodeProto;
   tensor: (init: Partial<TensorProto>) => TensorProto;
   attribute: (init: Partial<AttributeProto>) => AttributeProto;
@@ -163,6 +164,12 @@ export async function messageFactory(): Promise<{
 }> {
   const s = await schema();
   return {
+    model: (init) =>
+      s.create('ModelProto', {
+        irVersion: init.irVersion,
+        opsetImport: init.opsetImport.map((o) => s.create('OperatorSetIdProto', o)),
+        graph: s.create('GraphProto', init.graph),
+      }) as ModelProto,
     node: (init) => s.create('NodeProto', init) as NodeProto,
     tensor: (init) => s.create('TensorProto', init) as TensorProto,
     attribute: (init) => s.create('AttributeProto', init) as AttributeProto,

@@ -1,3 +1,4 @@
+import { bytesView } from './bytes.js';
 import { OnnxMobilenetError } from './errors.js';
 import { IMAGENET_LABELS, MODELS, registryUrl, type RegistryModel } from './model-registry.js';
 
@@ -16,9 +17,6 @@ export type AssetRef =
   | { kind: 'path'; path: string; sha256?: string; description: string }
   | { kind: 'url'; url: string; sha256?: string; bytes?: number; description: string };
 
-function bytesOf(value: Uint8Array | ArrayBuffer): Uint8Array {
-  return value instanceof Uint8Array ? value : new Uint8Array(value);
-}
 
 /**
  * Resolves a `model` option to the file to load, and to its registry entry when it names one.
@@ -30,7 +28,7 @@ function bytesOf(value: Uint8Array | ArrayBuffer): Uint8Array {
  */
 export function resolveModelSource(model: ModelSource, sha256?: string, mirror?: string): { asset: AssetRef; registry?: RegistryModel } {
   if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
-    return { asset: { kind: 'bytes', bytes: bytesOf(model), description: 'model bytes' } };
+    return { asset: { kind: 'bytes', bytes: bytesView(model, 'model'), description: 'model bytes' } };
   }
   if (model instanceof URL) return { asset: { kind: 'url', url: model.href, sha256, description: model.href } };
   if (typeof model !== 'string' || model === '') {
@@ -64,7 +62,7 @@ export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: s
   }
   if (Array.isArray(labels)) return labels as readonly string[];
   if (labels instanceof Uint8Array || labels instanceof ArrayBuffer) {
-    return { kind: 'bytes', bytes: bytesOf(labels), description: 'label bytes' };
+    return { kind: 'bytes', bytes: bytesView(labels, 'labels'), description: 'label bytes' };
   }
   if (labels instanceof URL) return { kind: 'url', url: labels.href, description: labels.href };
   if (typeof labels === 'string' && labels !== '') {

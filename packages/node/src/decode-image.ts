@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { DEFAULTS, OnnxMobilenetError, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, bytesView, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
 import { readLocalFile } from './load-asset.js';
 
 /**
@@ -56,7 +56,7 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     // A detached buffer reads as 0 bytes; it is reported as empty below.
-    const data = input instanceof Uint8Array ? input : new Uint8Array(input);
+    const data = bytesView(input, 'image');
     const name = `${data.byteLength}-byte ${input instanceof Uint8Array ? 'buffer' : 'ArrayBuffer'}`;
     if (data.byteLength > limits.maxEncodedBytes) throw tooBig(data.byteLength, name);
     return { data, name };
@@ -113,9 +113,17 @@ export async function decodeImageNode(
     }
     return { image: { data: pixels, width: info.width, height: info.height, channels: 3 }, planned: true };
   } catch (err) {
-    if (err instanceof OnnxMobilenetError) throw err;
-    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: ${describeError(err)}`, { cause: err });
+    throw decodeError(err, name, limits);
   }
+}
+
+/** sharp's failure as a typed error: a refused decompression bomb is E_LIMIT, anything else E_IMAGE_DECODE. */
+function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetError {
+  if (err instanceof OnnxMobilenetError) return err;
+  if (/pixel limit/i.test(describeError(err))) {
+    return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });
+  }
+  return new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: ${describeError(err)}`, { cause: err });
 }
 
 /**
@@ -142,7 +150,7 @@ export async function decodeFullImageNode(
       .toBuffer({ resolveWithObject: true });
     return { data: pixels, width: info.width, height: info.height, channels: 3 };
   } catch (err) {
-    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: ${describeError(err)}`, { cause: err });
+    throw decodeError(err, name, limits);
   }
 }
 

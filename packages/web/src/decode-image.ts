@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, bytesView, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type RawImage } from '@onnx-mobilenet/core';
 
 /**
  * Image inputs the browser adapter decodes with the platform: elements, canvases, bitmaps, video
@@ -105,7 +105,8 @@ async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, 
     return decodeBlob(await fetchBlob(url, signal), url, limits);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
-    return decodeBlob(new Blob([input as Uint8Array<ArrayBuffer>]), `${input.byteLength}-byte buffer`, limits);
+    const bytes = bytesView(input, 'image');
+    return decodeBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), `${bytes.byteLength}-byte buffer`, limits);
   }
   if (isA<HTMLImageElement>(input, 'HTMLImageElement')) {
     try {

@@ -40,12 +40,13 @@ async function errors(model: string, labels: string, goodUrl: string): Promise<R
   return out;
 }
 
-async function overlapping(model: string, labels: string, urls: string[]): Promise<{ sequential: string[]; overlapping: string[] }> {
+async function overlapping(model: string, labels: string, urls: string[], calls = urls.length): Promise<{ sequential: string[]; overlapping: string[] }> {
   const classifier = await createClassifier({ model, labels });
   const blobs = await Promise.all(urls.map((u) => fetch(u).then((r) => r.blob())));
-  const sequential: string[] = [];
-  for (const b of blobs) sequential.push((await classifier.classify(b, { topK: 1 }))[0].id);
-  const overlapping = (await Promise.all(blobs.map((b) => classifier.classify(b, { topK: 1 })))).map((p) => p[0].id);
+  const once: string[] = [];
+  for (const b of blobs) once.push((await classifier.classify(b, { topK: 1 }))[0].id);
+  const sequential = Array.from({ length: calls }, (_, i) => once[i % once.length]);
+  const overlapping = (await Promise.all(sequential.map((_, i) => classifier.classify(blobs[i % blobs.length], { topK: 1 })))).map((p) => p[0].id);
   await classifier.dispose();
   return { sequential, overlapping };
 }
@@ -114,6 +115,43 @@ async function evaluateUrls(model: string, labels: string, urls: string[], mode:
   return { top1: r.top1, top5: r.top5, samples: r.samples, errors: r.errors, msPerSample: r.timing.msPerSample };
 }
 
-const harness = { evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
+/** A sample of the Node fuzz kinds in the browser: each must end in predictions or a typed error. */
+async function fuzzSample(model: string, labels: string, url: string): Promise<string[]> {
+  const classifier = await createClassifier({ model, labels });
+  const jpeg = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const flipped = jpeg.slice();
+  for (let i = 0; i < 20; i++) flipped[(i * 7919) % flipped.length] ^= 0x10;
+  const canvas = new OffscreenCanvas(1, 1);
+  canvas.getContext('2d')!.fillRect(0, 0, 1, 1);
+  const detached = new ArrayBuffer(8);
+  structuredClone(detached, { transfer: [detached] });
+  const inputs: [string, unknown][] = [
+    ['truncated jpeg', new Blob([jpeg.slice(0, jpeg.length / 2)])],
+    ['bit-flipped jpeg', new Blob([flipped])],
+    ['random bytes', new Blob([crypto.getRandomValues(new Uint8Array(2048))])],
+    ['empty blob', new Blob([])],
+    ['1x1 png', await canvas.convertToBlob()],
+    ['svg', new Blob(['<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="red"/></svg>'], { type: 'image/svg+xml' })],
+    ['number', 42],
+    ['null', null],
+    ['plain object', { a: 1 }],
+    ['detached ArrayBuffer', detached],
+    ['raw pixels of the wrong length', { data: new Uint8Array(5), width: 2, height: 2, channels: 3 }],
+    ['empty url', ''],
+  ];
+  const out: string[] = [];
+  for (const [name, input] of inputs) {
+    try {
+      const p = await classifier.classify(input as never, { topK: 1 });
+      out.push(`${name}: predictions (${p[0].label})`);
+    } catch (err) {
+      out.push(`${name}: ${isOnnxMobilenetError(err) ? err.code : `UNTYPED ${(err as Error)?.name}: ${(err as Error)?.message}`}`);
+    }
+  }
+  await classifier.dispose();
+  return out;
+}
+
+const harness = { fuzzSample, evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';
