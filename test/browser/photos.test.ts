@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClassifier } from '@onnx-mobilenet/node';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createClassifier, createFewShotClassifier } from '@onnx-mobilenet/node';
+import { augment } from '../augment.js';
 import { FP32_MODEL, SYNSET, photos } from '../assets.js';
 import { FLOORS } from '../floors.js';
 import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
@@ -45,6 +47,12 @@ describeInBrowser('the web adapter in Chromium', () => {
 
   beforeAll(async () => {
     dist = await buildPage(join(here, 'harness'));
+    // augmented copies, made in Node, served to the page as files
+    mkdirSync(join(dist, 'aug'));
+    for (const p of photos()) {
+      const bytes = readFileSync(p.path);
+      for (const kind of ['copy', 'query'] as const) writeFileSync(join(dist, 'aug', `${kind}-${p.name}.jpg`), await augment(bytes, kind));
+    }
     server = await serveStatic(dist, { isolate: true });
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -161,5 +169,33 @@ describeInBrowser('the web adapter in Chromium', () => {
         expect(r.top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
       }
     }
+  });
+
+  it('finds each augmented copy nearest to its own original for at least 50 of 53 photos', async () => {
+    const copies = photos().map((p) => `/aug/copy-${p.name}.jpg`);
+    const hits: number = await page.evaluate(([m, l, o, c]) => (window as any).harness.nearestOriginals(m, l, o, c), [models.fp32, labels, urls(), copies] as const);
+    console.log(`browser: augmented copy nearest to its original for ${hits}/53 photos`);
+    expect(hits).toBeGreaterThanOrEqual(50);
+  });
+
+  it('loads a few-shot classifier saved in Node and predicts what Node predicts', async () => {
+    const set = photos().slice(0, 10);
+    const node = await createClassifier({ model: FP32_MODEL, labels: SYNSET });
+    const fewShot = createFewShotClassifier(node);
+    for (const p of set) {
+      const bytes = readFileSync(p.path);
+      await fewShot.add(await augment(bytes, 'shot1'), p.name);
+      await fewShot.add(await augment(bytes, 'shot2'), p.name);
+    }
+    const fromNode: string[] = [];
+    for (const p of set) fromNode.push((await fewShot.predict(readFileSync(join(dist, 'aug', `query-${p.name}.jpg`)))).label);
+    await node.dispose();
+    const json = JSON.parse(JSON.stringify(fewShot.toJSON()));
+    const inBrowser: string[] = await page.evaluate(
+      ([m, l, j, q]) => (window as any).harness.fewShotFromJSON(m, l, j, q),
+      [models.fp32, labels, json, set.map((p) => `/aug/query-${p.name}.jpg`)] as const,
+    );
+    console.log(`few-shot JSON from Node: browser agrees on ${inBrowser.filter((x, i) => x === fromNode[i]).length}/10, correct ${inBrowser.filter((x, i) => x === set[i].name).length}/10`);
+    expect(inBrowser).toEqual(fromNode);
   });
 });

@@ -6,29 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MODELS, createClassifier, type NodeClassifier } from '@onnx-mobilenet/node';
-import { encodeModel, messageFactory } from '../../packages/core/src/onnx-model.js';
+import { identityModel } from '../onnx-models.js';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { serveFiles, type FileServer } from '../serve-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** A real ONNX file: one Identity node from `input` (shape `inShape`) to `output` (shape `outShape`). */
-async function identityModel(inShape: (number | string)[], outShape: (number | string)[]): Promise<Uint8Array> {
-  const make = await messageFactory();
-  const dims = (shape: (number | string)[]) => ({ dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) });
-  return encodeModel(
-    make.model({
-      irVersion: 7,
-      opsetImport: [{ domain: '', version: 12 }],
-      graph: {
-        name: 'identity',
-        node: [make.node({ opType: 'Identity', input: ['input'], output: ['output'] })],
-        input: [make.valueInfo({ name: 'input', type: { tensorType: { elemType: 1, shape: dims(inShape) } } })],
-        output: [make.valueInfo({ name: 'output', type: { tensorType: { elemType: 1, shape: dims(outShape) } } })],
-      },
-    }),
-  );
-}
 
 describeWithAssets('bad models', () => {
   it('names what was expected and found', async () => {

@@ -1,6 +1,6 @@
-interface Pending {
+interface Pending<T> {
   data: Float32Array;
-  resolve: (logits: Float32Array) => void;
+  resolve: (output: T) => void;
   reject: (err: unknown) => void;
 }
 
@@ -10,21 +10,21 @@ interface Pending {
  * safe (onnxruntime-web rejects overlapping runs of a session) and turns concurrency into
  * batching instead of contention.
  */
-export class BatchScheduler {
-  private readonly pending: Pending[] = [];
+export class BatchScheduler<T> {
+  private readonly pending: Pending<T>[] = [];
   private running: Promise<void> | null = null;
   private closedWith: unknown = null;
 
   constructor(
     private readonly maxBatch: number,
-    private readonly run: (inputs: Float32Array[]) => Promise<Float32Array[]>,
+    private readonly run: (inputs: Float32Array[]) => Promise<T[]>,
   ) {}
 
-  /** Queues images (each one model input) and resolves to their logits, in order. */
-  submit(inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+  /** Queues images (each one model input) and resolves to their outputs, in order. */
+  submit(inputs: readonly Float32Array[]): Promise<T[]> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const results = inputs.map(
-      (data) => new Promise<Float32Array>((resolve, reject) => this.pending.push({ data, resolve, reject })),
+      (data) => new Promise<T>((resolve, reject) => this.pending.push({ data, resolve, reject })),
     );
     if (!this.running) this.running = this.drain();
     return Promise.all(results);

@@ -2,7 +2,9 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { ClassifierBackend, DownloadProgress } from './backend.js';
 import { BatchScheduler } from './batch-scheduler.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
-import { dequantizeModel, isQuantizedModel } from './dequantize.js';
+import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
+import { addEmbeddingOutput } from './embedding-graph.js';
+import { decodeModel, encodeModel } from './onnx-model.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
 import { parseLabels, type ClassLabel } from './labels.js';
@@ -86,6 +88,8 @@ export interface ModelInfo {
   batch: number | 'dynamic';
   /** True when a quantized model was dequantized to float at load time (see `precision`). */
   dequantized: boolean;
+  /** Length of the vectors `embed()` returns (1280 for MobileNetV2), or `null` where none was found. */
+  embeddingSize: number | null;
 }
 
 /**
@@ -98,6 +102,17 @@ export interface Classifier<TInput> {
   classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
   /** Classifies several images (batched): one prediction list per image, in order. */
   classify(inputs: readonly (TInput | RawImage | PreparedTensor)[], options?: ClassifyOptions): Promise<Prediction[][]>;
+  /**
+   * The image's feature vector: the global average pool's output that feeds the classifier
+   * (1280 values for MobileNetV2), L2-normalised when `normalize` is true. Rejects with
+   * `E_MODEL_SHAPE` for a model where no pooled feature was found.
+   */
+  embed(input: TInput | RawImage | PreparedTensor, options?: { normalize?: boolean; signal?: AbortSignal }): Promise<Float32Array>;
+  /** Predictions and feature vector of one image, from one session run. */
+  infer(
+    input: TInput | RawImage | PreparedTensor,
+    options?: ClassifyOptions & { normalize?: boolean },
+  ): Promise<{ predictions: Prediction[]; embedding: Float32Array }>;
   /** Raw model scores (before softmax) of one image, one value per class. */
   logits(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal }): Promise<Float32Array>;
   /** The image's model input: normalised CHW float32, `3 × size × size` values. */
@@ -112,6 +127,19 @@ export interface Classifier<TInput> {
   dispose(): Promise<void>;
   /** Same as `dispose()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What one session run yields per image. */
+interface ImageOutput {
+  logits: Float32Array;
+  embedding?: Float32Array;
+}
+
+function l2Normalize(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  const norm = Math.sqrt(sum) || 1;
+  return v.map((x) => x / norm);
 }
 
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -183,26 +211,56 @@ async function loadLabelList(
 
 let warnedInt8 = false;
 
-/** Decides `precision` for one model; warns once per process when `'auto'` dequantizes. */
-async function shouldDequantize(
-  backend: ClassifierBackend<unknown>,
-  precision: Precision,
-  modelBytes: Uint8Array,
-  registry: RegistryModel | undefined,
-): Promise<boolean> {
+/** Whether `precision` asks for quantized models to run as float here (warns once when `'auto'` does). */
+function wantsFloat(backend: ClassifierBackend<unknown>, precision: Precision, registry: RegistryModel | undefined): { wanted: boolean; warn?: () => void } {
   if (precision !== 'auto' && precision !== 'fp32' && precision !== 'model') {
     throw new OnnxMobilenetError('E_INPUT', `precision must be 'auto', 'fp32' or 'model', got ${JSON.stringify(precision)}`);
   }
-  if (precision === 'model' || (registry && registry.precision !== 'int8')) return false;
-  const check = precision === 'auto' ? backend.int8Inaccurate?.() : undefined;
-  if (precision === 'auto' && !check?.inaccurate) return false;
-  if (!(await isQuantizedModel(modelBytes))) return false;
-  if (check && !warnedInt8) {
-    warnedInt8 = true;
-    const message = `int8 model runs dequantized to float32: ${check.reason}. Pass precision: 'model' to run the int8 kernels anyway.`;
-    (backend.warn ?? ((m: string) => console.warn(`[onnx-mobilenet] ${m}`)))(message, 'ONNX_MOBILENET_INT8');
+  if (precision === 'model' || (registry && registry.precision !== 'int8')) return { wanted: false };
+  if (precision === 'fp32') return { wanted: true };
+  const check = backend.int8Inaccurate?.();
+  if (!check?.inaccurate) return { wanted: false };
+  return {
+    wanted: true,
+    warn: () => {
+      if (warnedInt8) return;
+      warnedInt8 = true;
+      const message = `int8 model runs dequantized to float32: ${check.reason}. Pass precision: 'model' to run the int8 kernels anyway.`;
+      (backend.warn ?? ((m: string) => console.warn(`[onnx-mobilenet] ${m}`)))(message, 'ONNX_MOBILENET_INT8');
+    },
+  };
+}
+
+/**
+ * Load-time graph rewrites, with one parse and one serialisation: dequantizing int8 models where
+ * asked, and adding the pooled feature vector as an output for embed(). A model whose embedding
+ * cannot be found still classifies; embed() then rejects with the reason.
+ */
+async function rewriteGraph(
+  bytes: Uint8Array,
+  float: { wanted: boolean; warn?: () => void },
+): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: { name: string; size: number } | OnnxMobilenetError }> {
+  let model;
+  try {
+    model = await decodeModel(bytes);
+  } catch (err) {
+    // onnxruntime reports unparsable files with its own words; keep the bytes as they are
+    return { bytes, dequantized: false, embedding: err as OnnxMobilenetError };
   }
-  return true;
+  const dequantized = float.wanted && hasQuantizedOps(model);
+  if (dequantized) {
+    float.warn?.();
+    await dequantizeGraph(model);
+  }
+  let embedding: { name: string; size: number } | OnnxMobilenetError;
+  try {
+    embedding = await addEmbeddingOutput(model);
+  } catch (err) {
+    if (!isOnnxMobilenetError(err)) throw err;
+    embedding = err;
+    if (!dequantized) return { bytes, dequantized, embedding };
+  }
+  return { bytes: await encodeModel(model), dequantized, embedding };
 }
 
 /**
@@ -232,8 +290,9 @@ export async function createClassifierWithBackend<TInput>(
   if (modelBytes.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
-  const dequantized = await shouldDequantize(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, modelBytes, registry);
-  if (dequantized) modelBytes = await dequantizeModel(modelBytes);
+  const rewritten = await rewriteGraph(modelBytes, wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry));
+  modelBytes = rewritten.bytes;
+  const { dequantized, embedding } = rewritten;
 
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
@@ -270,7 +329,7 @@ export async function createClassifierWithBackend<TInput>(
         `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`,
       );
     }
-    return new OrtClassifier(backend, session, io, labels, pre, limits, options, asset.description, registry, dequantized);
+    return new OrtClassifier(backend, session, io, labels, pre, limits, options, asset.description, registry, dequantized, embedding);
   } catch (err) {
     await session.release().catch(() => undefined);
     throw err;
@@ -279,7 +338,7 @@ export async function createClassifierWithBackend<TInput>(
 
 class OrtClassifier<TInput> implements Classifier<TInput> {
   readonly model: ModelInfo;
-  private readonly scheduler: BatchScheduler;
+  private readonly scheduler: BatchScheduler<ImageOutput>;
   private readonly maxBatch: number;
   private disposed = false;
   private disposing: Promise<void> | null = null;
@@ -295,6 +354,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     source: string,
     registry: RegistryModel | undefined,
     dequantized: boolean,
+    private readonly embedding: { name: string; size: number } | OnnxMobilenetError,
   ) {
     this.model = {
       source,
@@ -306,6 +366,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       classes: labels.length,
       batch: io.fixedBatch ?? 'dynamic',
       dequantized,
+      embeddingSize: embedding instanceof Error ? null : embedding.size,
     };
     this.maxBatch = io.fixedBatch ?? options.batchSize ?? DEFAULTS.batchSize;
     this.scheduler = new BatchScheduler(this.maxBatch, (inputs) => this.runBatch(inputs));
@@ -321,17 +382,34 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     checkClassifyOptions(options);
     const post = { ...options, topK: Math.min(options.topK ?? DEFAULTS.topK, this.labels.length) };
     if (Array.isArray(input)) {
-      const all = await this.logitsMany(input as readonly (TInput | RawImage | PreparedTensor)[], options.signal);
-      return all.map((l) => predictionsFromLogits(l, this.labels, post));
+      const all = await this.runMany(input as readonly (TInput | RawImage | PreparedTensor)[], options.signal);
+      return all.map((o) => predictionsFromLogits(o.logits, this.labels, post));
     }
-    const [l] = await this.logitsMany([input as TInput], options.signal);
-    return predictionsFromLogits(l, this.labels, post);
+    const [o] = await this.runMany([input as TInput], options.signal);
+    return predictionsFromLogits(o.logits, this.labels, post);
   }
 
   async logits(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
     this.assertUsable();
-    const [l] = await this.logitsMany([input], options.signal);
-    return l;
+    const [o] = await this.runMany([input], options.signal);
+    return o.logits;
+  }
+
+  async embed(input: TInput | RawImage | PreparedTensor, options: { normalize?: boolean; signal?: AbortSignal } = {}): Promise<Float32Array> {
+    return (await this.infer(input, { ...options, topK: 1 })).embedding;
+  }
+
+  async infer(
+    input: TInput | RawImage | PreparedTensor,
+    options: ClassifyOptions & { normalize?: boolean } = {},
+  ): Promise<{ predictions: Prediction[]; embedding: Float32Array }> {
+    this.assertUsable();
+    if (this.embedding instanceof Error) throw this.embedding;
+    checkClassifyOptions(options);
+    const [o] = await this.runMany([input], options.signal);
+    const post = { ...options, topK: Math.min(options.topK ?? DEFAULTS.topK, this.labels.length) };
+    const embedding = o.embedding!;
+    return { predictions: predictionsFromLogits(o.logits, this.labels, post), embedding: options.normalize ? l2Normalize(embedding) : embedding };
   }
 
   async prepare(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
@@ -343,9 +421,9 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
    * Decodes in groups of one batch: the next group decodes while the previous one runs, and at
    * most one batch of decoded images is held per call.
    */
-  private async logitsMany(inputs: readonly (TInput | RawImage | PreparedTensor)[], signal?: AbortSignal): Promise<Float32Array[]> {
+  private async runMany(inputs: readonly (TInput | RawImage | PreparedTensor)[], signal?: AbortSignal): Promise<ImageOutput[]> {
     const group = this.maxBatch;
-    const runs: Promise<Float32Array[]>[] = [];
+    const runs: Promise<ImageOutput[]>[] = [];
     for (let i = 0; i < inputs.length; i += group) {
       const prepared = await Promise.all(inputs.slice(i, i + group).map((x) => this.prepareOne(x, signal)));
       throwIfAborted(signal);
@@ -407,7 +485,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     }
   }
 
-  private async runBatch(inputs: Float32Array[]): Promise<Float32Array[]> {
+  private async runBatch(inputs: Float32Array[]): Promise<ImageOutput[]> {
     if (this.disposed) throw disposedError();
     const size = this.preprocessOptions.cropSize;
     const per = 3 * size * size;
@@ -419,10 +497,12 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       inputs.forEach((x, i) => data.set(x, i * per));
     }
     const feed: Tensor = this.backend.createTensor(data, [inputs.length, 3, size, size]);
-    let out: Tensor | undefined;
+    const outputs: Tensor[] = [];
+    const embeddingName = this.embedding instanceof Error ? undefined : this.embedding.name;
     try {
-      const result = await this.session.run({ [this.io.inputName]: feed }, [this.io.outputName]);
-      out = result[this.io.outputName];
+      const result = await this.session.run({ [this.io.inputName]: feed }, embeddingName ? [this.io.outputName, embeddingName] : [this.io.outputName]);
+      const out = result[this.io.outputName];
+      outputs.push(out);
       const scores = (await out.getData()) as Float32Array;
       const classes = this.labels.length;
       if (scores.length !== classes * inputs.length) {
@@ -431,13 +511,22 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
           `the model returned ${scores.length} scores for ${inputs.length} images; expected ${classes} per image`,
         );
       }
-      return inputs.map((_, i) => scores.slice(i * classes, (i + 1) * classes));
+      let features: Float32Array | undefined;
+      if (embeddingName) {
+        outputs.push(result[embeddingName]);
+        features = (await result[embeddingName].getData()) as Float32Array;
+      }
+      const size = features ? features.length / inputs.length : 0;
+      return inputs.map((_, i) => ({
+        logits: scores.slice(i * classes, (i + 1) * classes),
+        embedding: features?.slice(i * size, (i + 1) * size),
+      }));
     } catch (err) {
       if (isOnnxMobilenetError(err)) throw err;
       throw new OnnxMobilenetError('E_INFERENCE', `onnxruntime failed to run the model: ${describeError(err)}`, { cause: err });
     } finally {
       feed.dispose?.();
-      out?.dispose?.();
+      for (const o of outputs) o.dispose?.();
     }
   }
 

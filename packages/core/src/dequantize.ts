@@ -14,7 +14,11 @@ const QUANTIZED_OPS = new Set(['QuantizeLinear', 'DequantizeLinear', 'QLinearCon
  * ```
  */
 export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
-  const model = await decodeModel(bytes);
+  return hasQuantizedOps(await decodeModel(bytes));
+}
+
+/** True when a parsed model holds quantized operators. */
+export function hasQuantizedOps(model: ModelProto): boolean {
   return (model.graph?.node ?? []).some((n) => QUANTIZED_OPS.has(n.opType) || /^QLinear/.test(n.opType));
 }
 

@@ -30,3 +30,12 @@ export type { ClassifierBackend, DecodeContext, DecodedImage, DownloadProgress, 
 export { createClassifierWithBackend, type Classifier, type ClassifierOptions, type ModelInfo } from './classifier.js';
 export { dequantizeModel, isQuantizedModel } from './dequantize.js';
 export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './evaluate.js';
+export { EMBEDDING_OUTPUT } from './embedding-graph.js';
+export { cosineSimilarity, nearestNeighbors, type Neighbor } from './similarity.js';
+export {
+  createFewShotClassifier,
+  type FewShotClassifier,
+  type FewShotJSON,
+  type FewShotPrediction,
+  type FewShotScore,
+} from './few-shot.js';

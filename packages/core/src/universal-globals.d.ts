@@ -23,3 +23,5 @@ interface TextDecoder {
 declare var TextDecoder: { prototype: TextDecoder; new (label?: string, options?: { fatal?: boolean }): TextDecoder };
 
 declare var console: { warn(...data: unknown[]): void };
+declare function btoa(data: string): string;
+declare function atob(data: string): string;

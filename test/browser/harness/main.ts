@@ -1,5 +1,5 @@
 // Functions the browser tests call through page.evaluate(() => window.harness...).
-import { createClassifier, evaluate, isOnnxMobilenetError, type ResizeMode } from 'onnx-mobilenet';
+import { createClassifier, createFewShotClassifier, evaluate, isOnnxMobilenetError, nearestNeighbors, type FewShotJSON, type ResizeMode } from 'onnx-mobilenet';
 import { meanAbsDiff, referencePreprocess } from '../../reference-preprocess';
 import { classifyUrls, type RunRequest, type RunResult } from './shared';
 
@@ -152,6 +152,27 @@ async function fuzzSample(model: string, labels: string, url: string): Promise<s
   return out;
 }
 
-const harness = { fuzzSample, evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
+/** For each augmented copy, whether its nearest original (by embedding) is its own. */
+async function nearestOriginals(model: string, labels: string, originals: string[], copies: string[]): Promise<number> {
+  const classifier = await createClassifier({ model, labels });
+  const base = [];
+  for (const u of originals) base.push(await classifier.embed(u));
+  let hits = 0;
+  for (let i = 0; i < copies.length; i++) if (nearestNeighbors(await classifier.embed(copies[i]), base, 1)[0].index === i) hits++;
+  await classifier.dispose();
+  return hits;
+}
+
+/** A few-shot classifier saved by Node (toJSON), loaded here, labelling the query views. */
+async function fewShotFromJSON(model: string, labels: string, json: FewShotJSON, queries: string[]): Promise<string[]> {
+  const classifier = await createClassifier({ model, labels });
+  const fewShot = createFewShotClassifier(classifier, json);
+  const out = [];
+  for (const q of queries) out.push((await fewShot.predict(q)).label);
+  await classifier.dispose();
+  return out;
+}
+
+const harness = { nearestOriginals, fewShotFromJSON, fuzzSample, evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,153 @@
+import type { Classifier } from './classifier.js';
+import { OnnxMobilenetError } from './errors.js';
+import type { PreparedTensor, RawImage } from './image.js';
+import { nearestNeighbors } from './similarity.js';
+
+/** A label and how strongly the nearest examples point to it. */
+export interface FewShotScore {
+  label: string;
+  /** Share of the k nearest examples' similarity that belongs to this label, in [0, 1]. */
+  confidence: number;
+  /** How many of the k nearest examples carry this label. */
+  votes: number;
+}
+
+/** The answer of a few-shot classifier: the best label and every label's confidence, best first. */
+export interface FewShotPrediction {
+  label: string;
+  confidence: number;
+  scores: FewShotScore[];
+}
+
+/** The portable form of a few-shot classifier (`toJSON()`), the same in Node and browsers. */
+export interface FewShotJSON {
+  format: 'onnx-mobilenet-few-shot';
+  version: 1;
+  /** Length of each embedding. */
+  dimensions: number;
+  /** Examples: a label and its L2-normalised embedding as base64 little-endian float32. */
+  examples: { label: string; embedding: string }[];
+}
+
+/** Classes taught by example, on top of a classifier's embeddings (cosine k-nearest neighbours). */
+export interface FewShotClassifier<TInput> {
+  /** Embeds `input` and keeps it as an example of `label`. */
+  add(input: TInput | RawImage | PreparedTensor, label: string): Promise<void>;
+  /** Keeps a precomputed embedding as an example of `label`. */
+  addEmbedding(embedding: ArrayLike<number>, label: string): void;
+  /** Labels `input` by its `k` nearest examples (default 3). */
+  predict(input: TInput | RawImage | PreparedTensor, options?: { k?: number }): Promise<FewShotPrediction>;
+  /** Forgets every example of `label`. */
+  remove(label: string): void;
+  /** Forgets every example. */
+  clear(): void;
+  /** The labels taught so far, with their example counts. */
+  labels(): Record<string, number>;
+  toJSON(): FewShotJSON;
+}
+
+function normalized(v: ArrayLike<number>): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const n = Math.sqrt(s) || 1;
+  return Float32Array.from(v, (x) => x / n);
+}
+
+function toBase64(v: Float32Array): string {
+  const bytes = new Uint8Array(v.length * 4);
+  const view = new DataView(bytes.buffer);
+  v.forEach((x, i) => view.setFloat32(i * 4, x, true));
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(text: string): Float32Array {
+  const s = atob(text);
+  const view = new DataView(new ArrayBuffer(s.length));
+  for (let i = 0; i < s.length; i++) view.setUint8(i, s.charCodeAt(i));
+  return Float32Array.from({ length: s.length / 4 }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+/**
+ * A few-shot classifier: teach it labels from a few example images each, then label new images by
+ * their nearest examples (cosine similarity of the classifier's embeddings, k-nearest neighbours).
+ * `toJSON()`/`json` round-trip between Node and browsers.
+ *
+ * @example
+ * ```ts
+ * const fewShot = createFewShotClassifier(classifier);
+ * await fewShot.add('mug-1.jpg', 'mug');
+ * await fewShot.add('plant-1.jpg', 'plant');
+ * const { label, confidence } = await fewShot.predict('photo.jpg');
+ * ```
+ */
+export function createFewShotClassifier<TInput>(
+  classifier: Pick<Classifier<TInput>, 'embed'>,
+  json?: FewShotJSON,
+): FewShotClassifier<TInput> {
+  let examples: { label: string; embedding: Float32Array }[] = [];
+  if (json !== undefined) {
+    if (json?.format !== 'onnx-mobilenet-few-shot' || json.version !== 1 || !Array.isArray(json.examples)) {
+      throw new OnnxMobilenetError('E_INPUT', 'not a few-shot classifier saved by toJSON() (format onnx-mobilenet-few-shot, version 1)');
+    }
+    examples = json.examples.map((e) => ({ label: String(e.label), embedding: fromBase64(e.embedding) }));
+    if (examples.some((e) => e.embedding.length !== json.dimensions)) throw new OnnxMobilenetError('E_INPUT', 'saved embeddings do not match their stated dimensions');
+  }
+  const checkLabel = (label: unknown) => {
+    if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', 'a few-shot label must be a non-empty string');
+  };
+  const addEmbedding = (embedding: ArrayLike<number>, label: string) => {
+    checkLabel(label);
+    if (examples.length > 0 && embedding.length !== examples[0].embedding.length) {
+      throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
+    }
+    examples.push({ label, embedding: normalized(embedding) });
+  };
+  return {
+    async add(input, label) {
+      checkLabel(label);
+      addEmbedding(await classifier.embed(input), label);
+    },
+    addEmbedding,
+    async predict(input, options = {}) {
+      if (examples.length === 0) throw new OnnxMobilenetError('E_INPUT', 'the few-shot classifier has no examples yet: add() some first');
+      const k = options.k ?? 3;
+      if (!Number.isInteger(k) || k < 1) throw new OnnxMobilenetError('E_INPUT', `k must be a positive integer, got ${String(k)}`);
+      const query = normalized(await classifier.embed(input));
+      const neighbours = nearestNeighbors(query, examples.map((e) => e.embedding), k);
+      const by = new Map<string, { weight: number; votes: number }>();
+      for (const n of neighbours) {
+        const label = examples[n.index].label;
+        const entry = by.get(label) ?? { weight: 0, votes: 0 };
+        entry.weight += Math.max(n.similarity, 0);
+        entry.votes++;
+        by.set(label, entry);
+      }
+      const total = [...by.values()].reduce((a, e) => a + e.weight, 0) || 1;
+      const scores = [...by.entries()]
+        .map(([label, e]) => ({ label, confidence: e.weight / total, votes: e.votes }))
+        .sort((a, b) => b.confidence - a.confidence);
+      return { label: scores[0].label, confidence: scores[0].confidence, scores };
+    },
+    remove(label) {
+      examples = examples.filter((e) => e.label !== label);
+    },
+    clear() {
+      examples = [];
+    },
+    labels() {
+      const counts: Record<string, number> = {};
+      for (const e of examples) counts[e.label] = (counts[e.label] ?? 0) + 1;
+      return counts;
+    },
+    toJSON() {
+      return {
+        format: 'onnx-mobilenet-few-shot',
+        version: 1,
+        dimensions: examples[0]?.embedding.length ?? 0,
+        examples: examples.map((e) => ({ label: e.label, embedding: toBase64(e.embedding) })),
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { OnnxMobilenetError } from './errors.js';
+
+/**
+ * Cosine similarity of two vectors of the same length, in [-1, 1] (0 when either is all zeros).
+ *
+ * @example
+ * ```ts
+ * cosineSimilarity(await classifier.embed('a.jpg'), await classifier.embed('b.jpg')); // 0.83
+ * ```
+ */
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new OnnxMobilenetError('E_INPUT', `cannot compare vectors of lengths ${a.length} and ${b.length}`);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/** A neighbour found by {@link nearestNeighbors}. */
+export interface Neighbor {
+  /** Position in the searched set. */
+  index: number;
+  /** Cosine similarity to the query. */
+  similarity: number;
+}
+
+/**
+ * The `k` vectors of `set` most similar to `query` by cosine similarity, most similar first.
+ *
+ * @example
+ * ```ts
+ * const [best] = nearestNeighbors(await classifier.embed(photo), library, 1);
+ * console.log(names[best.index], best.similarity);
+ * ```
+ */
+export function nearestNeighbors(query: ArrayLike<number>, set: readonly ArrayLike<number>[], k = 1): Neighbor[] {
+  return set
+    .map((v, index) => ({ index, similarity: cosineSimilarity(query, v) }))
+    .sort((x, y) => y.similarity - x.similarity || x.index - y.index)
+    .slice(0, Math.max(0, k));
+}

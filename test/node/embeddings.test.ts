@@ -1,0 +1,83 @@
+// Embeddings from the rewritten graph, nearest-neighbour search over augmented copies, and the
+// few-shot classifier, in Node (the browser runs the same checks in test/browser/photos.test.ts).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cosineSimilarity, createClassifier, createFewShotClassifier, nearestNeighbors, type NodeClassifier } from '@onnx-mobilenet/node';
+import { maxPoolModel } from '../onnx-models.js';
+import { augment } from '../augment.js';
+import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+
+describeWithAssets('embeddings', () => {
+  let fp32: NodeClassifier;
+  let int8: NodeClassifier;
+  beforeAll(async () => {
+    fp32 = await createClassifier({ model: FP32_MODEL, labels: SYNSET });
+    int8 = await createClassifier({ model: INT8_MODEL, labels: SYNSET, precision: 'model' });
+  });
+  afterAll(async () => {
+    await fp32?.dispose();
+    await int8?.dispose();
+  });
+
+  it('gives the 1280-d pooled feature of the fp32 and the int8 graph, from the same run as the scores', async () => {
+    const photo = photos()[5].path;
+    expect(fp32.model.embeddingSize).toBe(1280);
+    expect(int8.model.embeddingSize).toBe(1280);
+    const a = await fp32.embed(photo);
+    const b = await int8.embed(photo);
+    expect(a).toHaveLength(1280);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(0); // pooled ReLU6 activations
+    expect(cosineSimilarity(a, b)).toBeGreaterThan(0.95);
+    const both = await fp32.infer(photo, { topK: 3 });
+    expect(both.predictions).toEqual(await fp32.classify(photo, { topK: 3 }));
+    expect(Array.from(both.embedding)).toEqual(Array.from(a));
+    const unit = await fp32.embed(photo, { normalize: true });
+    expect(Math.hypot(...unit)).toBeCloseTo(1, 5);
+  });
+
+  it('rejects embed() with E_MODEL_SHAPE where no average-pooled feature exists, and still classifies', async () => {
+    const c = await createClassifier({ model: await maxPoolModel(), labels: SYNSET });
+    expect(c.model.embeddingSize).toBeNull();
+    expect(await c.classify(photos()[0].path)).toHaveLength(5);
+    await expect(c.embed(photos()[0].path)).rejects.toMatchObject({ code: 'E_MODEL_SHAPE', message: expect.stringContaining('GlobalMaxPool') });
+    await c.dispose();
+  });
+
+  it('finds each augmented copy nearest to its own original for at least 50 of 53 photos', async () => {
+    const set = photos();
+    const originals: Float32Array[] = [];
+    for (const p of set) originals.push(await fp32.embed(p.path));
+    let hits = 0;
+    for (let i = 0; i < set.length; i++) {
+      const copy = await fp32.embed(await augment(readFileSync(set[i].path), 'copy'));
+      if (nearestNeighbors(copy, originals, 1)[0].index === i) hits++;
+    }
+    console.log(`node: augmented copy nearest to its original for ${hits}/53 photos`);
+    expect(hits).toBeGreaterThanOrEqual(50);
+  });
+
+  it('teaches 10 classes from two views each and labels a third view; JSON round-trips', async () => {
+    const set = photos().slice(0, 10);
+    const fewShot = createFewShotClassifier(fp32);
+    for (const p of set) {
+      const bytes = readFileSync(p.path);
+      await fewShot.add(await augment(bytes, 'shot1'), p.name);
+      await fewShot.add(await augment(bytes, 'shot2'), p.name);
+    }
+    expect(Object.values(fewShot.labels())).toEqual(Array(10).fill(2));
+    const queries = await Promise.all(set.map((p) => augment(readFileSync(p.path), 'query')));
+    const predicted: Awaited<ReturnType<typeof fewShot.predict>>[] = [];
+    for (const q of queries) predicted.push(await fewShot.predict(q, { k: 3 }));
+    const correct = predicted.filter((r, i) => r.label === set[i].name).length;
+    console.log(`few-shot: ${correct}/10 third views labelled correctly`);
+    expect(correct).toBeGreaterThanOrEqual(9);
+    expect(predicted[0].scores.reduce((a, s) => a + s.confidence, 0)).toBeCloseTo(1, 5);
+
+    const restored = createFewShotClassifier(fp32, JSON.parse(JSON.stringify(fewShot.toJSON())));
+    for (let i = 0; i < queries.length; i++) expect((await restored.predict(queries[i])).label).toBe(predicted[i].label);
+    restored.remove(set[0].name);
+    expect(restored.labels()[set[0].name]).toBeUndefined();
+    restored.clear();
+    await expect(restored.predict(queries[0])).rejects.toMatchObject({ code: 'E_INPUT' });
+  });
+});
