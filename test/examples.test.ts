@@ -1,5 +1,8 @@
 // The examples are part of the product: run them as a user would.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { augment } from './augment.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -21,5 +24,33 @@ describeWithAssets('examples/node-basic', () => {
     lines.forEach((line, i) => expect(line.startsWith(`${set[i].path}: `)).toBe(true));
     expect(lines[0]).toMatch(/: tench \d+\.\d%/);
     expect(r.stderr).toMatch(/missing\.jpg: E_NOT_FOUND: image file not found/);
+  });
+});
+
+describeWithAssets('examples/few-shot-node', () => {
+  it('teaches classes from folders, saves them, and labels new views from the saved file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-few-shot-'));
+    try {
+      const set = photos().slice(10, 14);
+      for (const p of set) {
+        mkdirSync(join(dir, 'teach', p.name), { recursive: true });
+        const bytes = readFileSync(p.path);
+        writeFileSync(join(dir, 'teach', p.name, 'a.jpg'), await augment(bytes, 'shot1'));
+        writeFileSync(join(dir, 'teach', p.name, 'b.jpg'), await augment(bytes, 'shot2'));
+        writeFileSync(join(dir, `${p.name}-query.jpg`), await augment(bytes, 'query'));
+      }
+      const cwd = join(root, 'examples/few-shot-node');
+      const queries = set.map((p) => join(dir, `${p.name}-query.jpg`));
+      const model = ['--model', INT8_MODEL, '--labels', SYNSET];
+      const taught = spawnSync(process.execPath, ['few-shot.mjs', '--teach', join(dir, 'teach'), '--save', join(dir, 'classes.json'), ...model, ...queries], { cwd, encoding: 'utf8' });
+      expect(taught.status, taught.stderr).toBe(0);
+      const loaded = spawnSync(process.execPath, ['few-shot.mjs', '--load', join(dir, 'classes.json'), ...model, ...queries], { cwd, encoding: 'utf8' });
+      expect(loaded.status, loaded.stderr).toBe(0);
+      expect(loaded.stdout).toBe(taught.stdout);
+      const labels = loaded.stdout.trim().split('\n').map((l) => l.split(': ')[1].split(' (')[0]);
+      expect(labels.filter((l, i) => l === set[i].name).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,12 @@
 // examples/browser-vite as a user sees it: built with its own Vite config, a photo picked, the
 // top-5 shown; the screenshot is kept as a test artifact (test-results/browser-vite.png).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { photos } from '../assets.js';
+import { augment } from '../augment.js';
 import { launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
 
@@ -44,5 +45,34 @@ describeInBrowser('examples/browser-vite', () => {
     expect(rows[0]).toMatch(/^tench\s*\d+\.\d%$/);
     mkdirSync(join(root, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-results/browser-vite.png') });
+  });
+
+  it('teaches two classes from uploaded examples and names the class of a new photo', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/index.html?model=/data/models/mobilenetv2-12-int8.onnx&labels=/data/models/synset.txt`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'));
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-teach-'));
+    const [tench, zebra] = ['tench', 'zebra'].map((n) => photos().find((p) => p.name === n)!);
+    const files: Record<string, string[]> = {};
+    for (const p of [tench, zebra]) {
+      const bytes = readFileSync(p.path);
+      files[p.name] = [];
+      for (const kind of ['shot1', 'shot2', 'query'] as const) {
+        const f = join(dir, `${p.name}-${kind}.jpg`);
+        writeFileSync(f, await augment(bytes, kind));
+        files[p.name].push(f);
+      }
+    }
+    for (const [i, name] of ['my fish', 'my stripes'].entries()) {
+      await page.fill('#teach-label', name);
+      await page.setInputFiles('#teach-files', files[i === 0 ? 'tench' : 'zebra'].slice(0, 2));
+      await page.waitForFunction((n) => document.body.dataset.taught === String(n), i + 1);
+    }
+    expect(await page.$$eval('#taught li', (lis) => lis.map((l) => l.textContent))).toEqual(['my fish: 2 examples', 'my stripes: 2 examples']);
+    await page.setInputFiles('#file', files.tench[2]);
+    await page.waitForFunction(() => document.getElementById('custom-result')?.textContent?.startsWith('Your classes'));
+    expect(await page.textContent('#custom-result')).toMatch(/^Your classes: my fish \(\d+%\)$/);
+    await page.screenshot({ path: join(root, 'test-results/browser-vite-few-shot.png'), fullPage: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 });

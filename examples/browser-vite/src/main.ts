@@ -1,4 +1,4 @@
-import { createClassifier, type Prediction, type WebClassifier } from 'onnx-mobilenet';
+import { createClassifier, createFewShotClassifier, type FewShotClassifier, type Prediction, type WebClassifier } from 'onnx-mobilenet';
 
 // ?model=…&labels=… pick another model (a registry name or URL); the default is the zoo's int8 file.
 const params = new URLSearchParams(location.search);
@@ -31,6 +31,7 @@ function render(predictions: Prediction[]): void {
   $('result').hidden = false;
 }
 
+let fewShot: FewShotClassifier<File> | undefined;
 const ready: Promise<WebClassifier> = createClassifier({ model, labels, onProgress: ({ url, loaded, total }) => showProgress(url, loaded, total) });
 ready.then(
   (c) => {
@@ -48,8 +49,12 @@ async function classify(file: File): Promise<void> {
   try {
     const classifier = await ready;
     const t0 = performance.now();
-    const predictions = await classifier.classify(file, { topK: 5 });
+    const { predictions } = await classifier.infer(file, { topK: 5 });
     render(predictions);
+    if (fewShot && Object.keys(fewShot.labels()).length > 0) {
+      const mine = await fewShot.predict(file);
+      $('custom-result').textContent = `Your classes: ${mine.label} (${(mine.confidence * 100).toFixed(0)}%)`;
+    }
     status.textContent = `${file.name}: ${(performance.now() - t0).toFixed(0)} ms`;
     document.body.dataset.state = 'classified';
   } catch (err) {
@@ -71,4 +76,26 @@ drop.addEventListener('drop', (e) => {
   drop.classList.remove('over');
   const file = e.dataTransfer?.files[0];
   if (file) void classify(file);
+});
+
+// Few-shot: the user's own classes from example photos (embeddings + nearest neighbours).
+const teachFiles = $<HTMLInputElement>('teach-files');
+teachFiles.addEventListener('change', async () => {
+  const label = $<HTMLInputElement>('teach-label').value.trim();
+  if (!label || !teachFiles.files?.length) {
+    status.textContent = 'Name the class first, then add its photos.';
+    return;
+  }
+  const classifier = await ready;
+  fewShot ??= createFewShotClassifier(classifier);
+  for (const file of Array.from(teachFiles.files)) await fewShot.add(file, label);
+  teachFiles.value = '';
+  $('taught').replaceChildren(
+    ...Object.entries(fewShot.labels()).map(([name, count]) => {
+      const li = document.createElement('li');
+      li.textContent = `${name}: ${count} example${count === 1 ? '' : 's'}`;
+      return li;
+    }),
+  );
+  document.body.dataset.taught = String(Object.keys(fewShot.labels()).length);
 });
