@@ -55,7 +55,7 @@ async function benchModel(name, modelPath) {
 
   // The adapter's decode, then core's resize for the few photos sharp hands back unplanned.
   const decodeToCrop = async (b) => {
-    const d = await nodeBackend.decodeImage(b, (w, h) => planResize(w, h, pre));
+    const d = await nodeBackend.decodeImage(b, (w, h) => planResize(w, h, pre), { limits: DEFAULTS.limits });
     return d.planned ? d.image : resizeAndCrop(d.image, pre);
   };
   // Prepared tensors, once: input of the floor.
