@@ -39,3 +39,4 @@ export {
   type FewShotPrediction,
   type FewShotScore,
 } from './few-shot.js';
+export { guardDownload } from './download-guard.js';

@@ -25,3 +25,11 @@ declare var TextDecoder: { prototype: TextDecoder; new (label?: string, options?
 declare var console: { warn(...data: unknown[]): void };
 declare function btoa(data: string): string;
 declare function atob(data: string): string;
+
+interface AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: any): void;
+}
+declare var AbortController: { prototype: AbortController; new (): AbortController };
+declare function setTimeout(handler: () => void, timeout?: number): any;
+declare function clearTimeout(id: any): void;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, concatBytes, describeError, type DownloadProgress } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, concatBytes, describeError, guardDownload, type DownloadProgress } from '@onnx-mobilenet/core';
 
 /** What {@link downloadToFile} needs besides the URL. */
 export interface DownloadOptions {
@@ -43,27 +43,7 @@ export function assertChecksum(what: string, expected: string, actual: string): 
  * so a half-written file never sits where a verified one is expected. Returns the bytes.
  */
 export async function downloadToFile(url: string, options: DownloadOptions): Promise<Uint8Array> {
-  const { destination, signal } = options;
-  // One controller for the caller's signal and the inactivity timer.
-  const controller = new AbortController();
-  const stalled = new OnnxMobilenetError('E_DOWNLOAD', `${url} sent nothing for ${options.timeoutMs} ms; the download was abandoned`);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(stalled), options.timeoutMs);
-  };
-  const onAbort = () => controller.abort(signal?.reason);
-  if (signal?.aborted) throw signal.reason;
-  signal?.addEventListener('abort', onAbort, { once: true });
-  arm();
-  try {
-    return await download(url, options, destination, controller.signal, arm);
-  } catch (err) {
-    throw controller.signal.aborted ? controller.signal.reason : err;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+  return guardDownload(url, options, (signal, onData) => download(url, options, options.destination, signal, onData));
 }
 
 async function download(url: string, options: DownloadOptions, destination: string, signal: AbortSignal, onData: () => void): Promise<Uint8Array> {

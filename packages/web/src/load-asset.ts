@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, concatBytes, describeError, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, concatBytes, describeError, guardDownload, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -105,23 +105,10 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
       await cache.delete(url).catch(() => false); // altered or corrupt: fetch a verified copy
     }
   }
-  // One controller for the caller's signal and the inactivity timer.
-  const controller = new AbortController();
-  const stalled = new OnnxMobilenetError('E_DOWNLOAD', `${url} sent nothing for ${options.timeoutMs} ms; the download was abandoned`);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(stalled), options.timeoutMs);
-  };
-  const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) throw options.signal.reason;
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  arm();
-  let response: Response;
-  let bytes: Uint8Array;
-  try {
+  let response: Response | undefined;
+  const bytes = await guardDownload(url, options, async (signal, onData) => {
     try {
-      response = await fetch(url, { signal: controller.signal });
+      response = await fetch(url, { signal });
     } catch (err) {
       throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${describeError(err)}`, { cause: err });
     }
@@ -129,13 +116,8 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
       await response.body?.cancel().catch(() => undefined);
       throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}`);
     }
-    bytes = await readBody(url, response, options, arm, asset.kind === 'url' ? asset.bytes : undefined);
-  } catch (err) {
-    throw controller.signal.aborted ? controller.signal.reason : err;
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+    return readBody(url, response, options, onData, asset.kind === 'url' ? asset.bytes : undefined);
+  });
   if (!(await verify(url, bytes, sha256))) {
     throw new OnnxMobilenetError(
       'E_MODEL_CHECKSUM',
@@ -143,7 +125,7 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     );
   }
   if (cache) {
-    const type = response.headers.get('content-type') ?? 'application/octet-stream';
+    const type = response?.headers.get('content-type') ?? 'application/octet-stream';
     await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type } })).catch(() => undefined);
   }
   return bytes;
