@@ -49,10 +49,11 @@ async function classify(file: File): Promise<void> {
   try {
     const classifier = await ready;
     const t0 = performance.now();
-    const { predictions } = await classifier.infer(file, { topK: 5 });
+    // one session run gives both the ImageNet top-5 and the embedding for the user's classes
+    const { predictions, embedding } = await classifier.infer(file, { topK: 5 });
     render(predictions);
     if (fewShot && Object.keys(fewShot.labels()).length > 0) {
-      const mine = await fewShot.predict(file);
+      const mine = fewShot.predictEmbedding(embedding);
       $('custom-result').textContent = `Your classes: ${mine.label} (${(mine.confidence * 100).toFixed(0)}%)`;
     }
     status.textContent = `${file.name}: ${(performance.now() - t0).toFixed(0)} ms`;

@@ -37,6 +37,8 @@ export interface FewShotClassifier<TInput> {
   addEmbedding(embedding: ArrayLike<number>, label: string): void;
   /** Labels `input` by its `k` nearest examples (default 3). */
   predict(input: TInput | RawImage | PreparedTensor, options?: { k?: number }): Promise<FewShotPrediction>;
+  /** Labels an embedding already computed (by `classifier.infer`, say) by its `k` nearest examples. */
+  predictEmbedding(embedding: ArrayLike<number>, options?: { k?: number }): FewShotPrediction;
   /** Forgets every example of `label`. */
   remove(label: string): void;
   /** Forgets every example. */
@@ -111,10 +113,16 @@ export function createFewShotClassifier<TInput>(
     },
     addEmbedding,
     async predict(input, options = {}) {
+      return this.predictEmbedding(await classifier.embed(input), options);
+    },
+    predictEmbedding(embedding, options = {}) {
       if (examples.length === 0) throw new OnnxMobilenetError('E_INPUT', 'the few-shot classifier has no examples yet: add() some first');
       const k = options.k ?? 3;
       if (!Number.isInteger(k) || k < 1) throw new OnnxMobilenetError('E_INPUT', `k must be a positive integer, got ${String(k)}`);
-      const query = normalized(await classifier.embed(input));
+      if (embedding.length !== examples[0].embedding.length) {
+        throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
+      }
+      const query = normalized(embedding);
       const neighbours = nearestNeighbors(query, examples.map((e) => e.embedding), k);
       const by = new Map<string, { weight: number; votes: number }>();
       for (const n of neighbours) {
