@@ -52,7 +52,8 @@ async function download(url: string, options: DownloadOptions, destination: stri
     response = await fetch(url, { signal, redirect: 'follow' });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
-    throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${describeError((err as { cause?: unknown }).cause ?? err)}`, { cause: err });
+    const reason = describeError((err as { cause?: unknown }).cause ?? err);
+    throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${reason}. Offline? Pass local files as the model and labels (or set a mirror).`, { cause: err });
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel().catch(() => undefined);
