@@ -43,6 +43,14 @@ describeWithAssets('embeddings', () => {
     await c.dispose();
   });
 
+  it('skips the rewrite with embeddings: false (embed() then says so) and still classifies', async () => {
+    const c = await createClassifier({ model: FP32_MODEL, labels: SYNSET, embeddings: false });
+    expect(c.model.embeddingSize).toBeNull();
+    expect((await c.classify(photos()[0].path))[0].id).toBe(photos()[0].wnid);
+    await expect(c.embed(photos()[0].path)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('embeddings: false') });
+    await c.dispose();
+  });
+
   it('finds each augmented copy nearest to its own original for at least 50 of 53 photos', async () => {
     const set = photos();
     const originals: Float32Array[] = [];

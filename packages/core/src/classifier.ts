@@ -30,6 +30,12 @@ export interface ClassifierOptions {
    * its bytes, or an array of strings. Default: the model zoo's ImageNet `synset.txt`.
    */
   labels?: LabelsSource;
+  /**
+   * Whether to add the pooled feature output that `embed()`, `infer()` and few-shot classifiers
+   * need (default true). `false` skips the load-time graph rewrite: faster cold start, and in
+   * browsers the protobuf code is never fetched.
+   */
+  embeddings?: boolean;
   /** Safety limits on inputs and downloads; unset fields come from `DEFAULTS.limits`. */
   limits?: Partial<Limits>;
   /** Preprocessing overrides; unset fields come from `DEFAULTS.preprocess`. */
@@ -239,7 +245,10 @@ function wantsFloat(backend: ClassifierBackend<unknown>, precision: Precision, r
 async function rewriteGraph(
   bytes: Uint8Array,
   float: { wanted: boolean; warn?: () => void },
+  embeddings: boolean,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: { name: string; size: number } | OnnxMobilenetError }> {
+  const off = new OnnxMobilenetError('E_INPUT', 'embeddings are off for this classifier: create it without embeddings: false');
+  if (!embeddings && !float.wanted) return { bytes, dequantized: false, embedding: off };
   let model;
   try {
     model = await decodeModel(bytes);
@@ -252,14 +261,15 @@ async function rewriteGraph(
     float.warn?.();
     await dequantizeGraph(model);
   }
-  let embedding: { name: string; size: number } | OnnxMobilenetError;
+  let embedding: { name: string; size: number } | OnnxMobilenetError = off;
   try {
-    embedding = await addEmbeddingOutput(model);
+    if (embeddings) embedding = await addEmbeddingOutput(model);
   } catch (err) {
     if (!isOnnxMobilenetError(err)) throw err;
     embedding = err;
     if (!dequantized) return { bytes, dequantized, embedding };
   }
+  if (!dequantized && embedding === off) return { bytes, dequantized, embedding };
   return { bytes: await encodeModel(model), dequantized, embedding };
 }
 
@@ -290,7 +300,11 @@ export async function createClassifierWithBackend<TInput>(
   if (modelBytes.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
-  const rewritten = await rewriteGraph(modelBytes, wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry));
+  const rewritten = await rewriteGraph(
+    modelBytes,
+    wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry),
+    options.embeddings ?? true,
+  );
   modelBytes = rewritten.bytes;
   const { dequantized, embedding } = rewritten;
 
