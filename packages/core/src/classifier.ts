@@ -13,6 +13,7 @@ import type { RegistryModel } from './model-registry.js';
 import { normalizeToCHW } from './normalize.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
 import { resizeAndCrop } from './preprocess.js';
+import { l2Normalize } from './similarity.js';
 import { planResize } from './resize-plan.js';
 import { resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
 
@@ -139,13 +140,6 @@ export interface Classifier<TInput> {
 interface ImageOutput {
   logits: Float32Array;
   embedding?: Float32Array;
-}
-
-function l2Normalize(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  const norm = Math.sqrt(sum) || 1;
-  return v.map((x) => x / norm);
 }
 
 const asyncDispose: typeof Symbol.asyncDispose =

@@ -1,7 +1,7 @@
 import type { Classifier } from './classifier.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { PreparedTensor, RawImage } from './image.js';
-import { nearestNeighbors } from './similarity.js';
+import { l2Normalize, nearestNeighbors } from './similarity.js';
 
 /** A label and how strongly the nearest examples point to it. */
 export interface FewShotScore {
@@ -46,13 +46,6 @@ export interface FewShotClassifier<TInput> {
   /** The labels taught so far, with their example counts. */
   labels(): Record<string, number>;
   toJSON(): FewShotJSON;
-}
-
-function normalized(v: ArrayLike<number>): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s) || 1;
-  return Float32Array.from(v, (x) => x / n);
 }
 
 function toBase64(v: Float32Array): string {
@@ -104,7 +97,7 @@ export function createFewShotClassifier<TInput>(
     if (examples.length > 0 && embedding.length !== examples[0].embedding.length) {
       throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
     }
-    examples.push({ label, embedding: normalized(embedding) });
+    examples.push({ label, embedding: l2Normalize(embedding) });
   };
   return {
     async add(input, label) {
@@ -122,7 +115,7 @@ export function createFewShotClassifier<TInput>(
       if (embedding.length !== examples[0].embedding.length) {
         throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
       }
-      const query = normalized(embedding);
+      const query = l2Normalize(embedding);
       const neighbours = nearestNeighbors(query, examples.map((e) => e.embedding), k);
       const by = new Map<string, { weight: number; votes: number }>();
       for (const n of neighbours) {

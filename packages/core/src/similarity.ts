@@ -44,3 +44,11 @@ export function nearestNeighbors(query: ArrayLike<number>, set: readonly ArrayLi
     .sort((x, y) => y.similarity - x.similarity || x.index - y.index)
     .slice(0, Math.max(0, k));
 }
+
+/** `v` scaled to unit length (a zero vector stays zero). */
+export function l2Normalize(v: ArrayLike<number>): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  const norm = Math.sqrt(sum) || 1;
+  return Float32Array.from(v, (x) => x / norm);
+}

@@ -4,12 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULTS, preprocess, type RawImage } from '@onnx-mobilenet/core';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '../src/index.js';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
-
-function meanAbsDiff(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-  return s / a.length;
-}
+import { meanAbsDiff } from '../../../test/reference-preprocess.js';
 
 /** A 320×240 test card: smooth gradients and a hard-edged square, so misalignment shows. */
 function testCard(): RawImage {

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { DEFAULTS, OnnxMobilenetError, bytesView, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
-import { readLocalFile } from './load-asset.js';
 
 /**
  * Image inputs the Node adapter decodes: a file path, the bytes of an encoded JPEG, PNG, WebP,
@@ -95,8 +94,7 @@ export async function decodeImageNode(
     if (p.width > width || p.height > height) {
       // Enlarging: libvips upsamples with another pixel alignment than the reference (mean
       // difference up to 0.12 in normalised units measured here), so hand core the small decoded image.
-      const { data: pixels, info } = await image.rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-      return { image: { data: pixels, width: info.width, height: info.height, channels: info.channels as 3 }, planned: false };
+      return { image: await fullRgb(image), planned: false };
     }
     const { data: pixels, info } = await image
       .rotate()
@@ -115,6 +113,12 @@ export async function decodeImageNode(
   } catch (err) {
     throw decodeError(err, name, limits);
   }
+}
+
+/** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped, no resize. */
+async function fullRgb(image: sharp.Sharp): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
+  const { data, info } = await image.rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 3 };
 }
 
 /** sharp's failure as a typed error: a refused decompression bomb is E_LIMIT, anything else E_IMAGE_DECODE. */
@@ -142,16 +146,9 @@ export async function decodeFullImageNode(
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const { data, name } = await toSharpInput(input, undefined, limits);
   try {
-    const { data: pixels, info } = await sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels })
-      .rotate()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    return { data: pixels, width: info.width, height: info.height, channels: 3 };
+    return await fullRgb(sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }));
   } catch (err) {
     throw decodeError(err, name, limits);
   }
 }
 
-export { readLocalFile };
