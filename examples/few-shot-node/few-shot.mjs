@@ -26,7 +26,7 @@ if (values.teach) {
       await fewShot.add(join(values.teach, label, file), label);
     }
   }
-  console.error(`taught ${JSON.stringify(fewShot.labels())}`);
+  console.error(`taught ${JSON.stringify(Object.fromEntries(fewShot.labels()))}`);
   if (values.save) writeFileSync(values.save, JSON.stringify(fewShot.toJSON()));
 }
 

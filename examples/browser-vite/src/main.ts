@@ -52,7 +52,7 @@ async function classify(file: File): Promise<void> {
     // one session run gives both the ImageNet top-5 and the embedding for the user's classes
     const { predictions, embedding } = await classifier.infer(file, { topK: 5 });
     render(predictions);
-    if (fewShot && Object.keys(fewShot.labels()).length > 0) {
+    if (fewShot && fewShot.labels().size > 0) {
       const mine = fewShot.predictEmbedding(embedding);
       $('custom-result').textContent = `Your classes: ${mine.label} (${(mine.confidence * 100).toFixed(0)}%)`;
     }
@@ -92,11 +92,11 @@ teachFiles.addEventListener('change', async () => {
   for (const file of Array.from(teachFiles.files)) await fewShot.add(file, label);
   teachFiles.value = '';
   $('taught').replaceChildren(
-    ...Object.entries(fewShot.labels()).map(([name, count]) => {
+    ...[...fewShot.labels()].map(([name, count]) => {
       const li = document.createElement('li');
       li.textContent = `${name}: ${count} example${count === 1 ? '' : 's'}`;
       return li;
     }),
   );
-  document.body.dataset.taught = String(Object.keys(fewShot.labels()).length);
+  document.body.dataset.taught = String(fewShot.labels().size);
 });

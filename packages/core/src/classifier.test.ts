@@ -173,6 +173,85 @@ describe('createClassifierWithBackend', () => {
     await expect(createClassifierWithBackend(backend, { model: 42 as never })).rejects.toMatchObject({ code: 'E_INPUT' });
   });
 
+  it('rejects options that are not objects and signals that are not AbortSignals with E_INPUT', async () => {
+    const { backend } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    const typed = { name: 'OnnxMobilenetError', code: 'E_INPUT' };
+    await expect(c.logits(filled(0.1), null as never)).rejects.toMatchObject(typed);
+    await expect(c.prepare(filled(0.1), null as never)).rejects.toMatchObject(typed);
+    await expect(c.embed(filled(0.1), 7 as never)).rejects.toMatchObject(typed);
+    await expect(c.classify(filled(0.1), { signal: 'yes' as never })).rejects.toMatchObject({ ...typed, message: expect.stringMatching(/signal/) });
+    await expect(c.logits(filled(0.1), { signal: {} as never })).rejects.toMatchObject(typed);
+    await expect(createClassifierWithBackend(backend, { model, labels: LABELS, signal: 'yes' as never })).rejects.toMatchObject(typed);
+  });
+
+  it('refuses label arrays with anything but non-empty strings (E_LABELS), instead of stringifying them', async () => {
+    const { backend } = fakeBackend();
+    for (const bad of [[...LABELS.slice(0, 9), 9], [...LABELS.slice(0, 9), null], [...LABELS.slice(0, 9), { toString: () => 'x' }]]) {
+      await expect(createClassifierWithBackend(backend, { model, labels: bad as never })).rejects.toMatchObject({
+        code: 'E_LABELS',
+        message: expect.stringMatching(/label 9 /),
+      });
+    }
+  });
+
+  it('honours the signal while a model loads, even where the backend ignores it, and releases what it made', async () => {
+    const { backend, release } = fakeBackend();
+    const slowLoad = { ...backend, loadAsset: async () => (await new Promise((r) => setTimeout(r, 50)), new Uint8Array([1])) };
+    const early = new AbortController();
+    const loading = createClassifierWithBackend(slowLoad, { model: 'model.onnx', labels: LABELS, signal: early.signal });
+    setTimeout(() => early.abort(), 5);
+    await expect(loading).rejects.toMatchObject({ name: 'AbortError' });
+
+    let aborter!: AbortController;
+    const slowSession = {
+      ...backend,
+      createSession: async (...args: Parameters<typeof backend.createSession>) => {
+        aborter.abort(); // the caller gives up while onnxruntime builds the session
+        return backend.createSession(...args);
+      },
+    };
+    aborter = new AbortController();
+    await expect(createClassifierWithBackend(slowSession, { model, labels: LABELS, signal: aborter.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads a prepared tensor and encoded bytes before classify() returns control, so the caller may reuse them', async () => {
+    const seen: number[] = [];
+    const { backend } = fakeBackend({ runDelayMs: 10 });
+    const decoding = {
+      ...backend,
+      // an asynchronous decoder (as sharp is) that reads the bytes a moment later
+      decodeImage: async (input: unknown) => {
+        await new Promise((r) => setTimeout(r, 5));
+        seen.push((input as Uint8Array)[0]);
+        const v = (input as Uint8Array)[0];
+        return { image: { data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
+      },
+    };
+    const c = await createClassifierWithBackend(decoding, { model, labels: LABELS, batchSize: 1, preprocess: { mean: [0, 0, 0], std: [1, 1, 1] } });
+    const busy = c.classify(filled(0.1)); // keeps the session busy so the next call waits in the queue
+    const tensor = filled(0.3);
+    const queued = c.classify(tensor, { topK: 1 });
+    tensor.data.fill(0.9);
+    const bytes = new Uint8Array([153]); // 153/255 = 0.6 -> class 6
+    const decoded = c.classify(bytes as never, { topK: 1 });
+    bytes[0] = 0;
+    expect((await queued)[0].index).toBe(3);
+    expect((await decoded)[0].index).toBe(6);
+    expect(seen).toEqual([153]);
+    await busy;
+  });
+
+  it('takes topK at createClassifier as the default for classify and infer, and validates it', async () => {
+    const { backend } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, topK: 2 });
+    expect(await c.classify(filled(0.3))).toHaveLength(2);
+    expect(await c.classify(filled(0.3), { topK: 4 })).toHaveLength(4);
+    expect((await c.classify([filled(0.3)]))[0]).toHaveLength(2);
+    await expect(createClassifierWithBackend(backend, { model, labels: LABELS, topK: 0 })).rejects.toMatchObject({ code: 'E_INPUT' });
+  });
+
   it('preprocesses raw pixels with core (uniform gray image -> uniform tensor)', async () => {
     const { backend } = fakeBackend();
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, preprocess: { mean: [0, 0, 0], std: [1, 1, 1] } });

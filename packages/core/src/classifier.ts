@@ -5,6 +5,7 @@ import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Pr
 import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
 import { decodeModel, encodeModel } from './onnx-model.js';
+import { bytesView } from './bytes.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
 import { parseLabels, type ClassLabel } from './labels.js';
@@ -15,7 +16,7 @@ import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './
 import { resizeAndCrop } from './preprocess.js';
 import { l2Normalize } from './similarity.js';
 import { planResize } from './resize-plan.js';
-import { resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
+import { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
 
 /** Options of `createClassifier`, the same in Node and in browsers. */
 export interface ClassifierOptions {
@@ -41,6 +42,8 @@ export interface ClassifierOptions {
   limits?: Partial<Limits>;
   /** Preprocessing overrides; unset fields come from `DEFAULTS.preprocess`. */
   preprocess?: Partial<PreprocessOptions>;
+  /** Predictions `classify()` and `infer()` return when the call gives no `topK`. Default `DEFAULTS.topK` (5). */
+  topK?: number;
   /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
   batchSize?: number;
   /**
@@ -155,8 +158,24 @@ function assertPositiveInt(name: string, value: unknown): void {
   }
 }
 
+/** Throws `E_INPUT` unless `signal` is absent or an AbortSignal (anything else would be silently ignored). */
+function assertSignal(signal: unknown): void {
+  if (signal === undefined) return;
+  const s = signal as Partial<AbortSignal> | null;
+  if (s === null || typeof s !== 'object' || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+    throw new OnnxMobilenetError('E_INPUT', `signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+}
+
+/** Options of a call: absent, or an object whose `signal` is an AbortSignal. */
+function checkCallOptions<T extends { signal?: AbortSignal }>(options: T, call: string): T {
+  if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', `${call} options must be an object, got ${describeValue(options)}`);
+  assertSignal(options.signal);
+  return options;
+}
+
 function checkClassifyOptions(options: ClassifyOptions): void {
-  if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'classify options must be an object');
+  checkCallOptions(options, 'classify');
   assertPositiveInt('topK', options.topK);
   const t = options.threshold;
   if (t !== undefined && !(typeof t === 'number' && t >= 0 && t <= 1)) {
@@ -199,7 +218,7 @@ async function loadLabelList(
   const bytes =
     ref.kind === 'bytes'
       ? ref.bytes
-      : await backend.loadAsset(ref, { ...loadOptions(options, limits), purpose: 'labels', maxBytes: limits.maxEncodedBytes });
+      : await abortable(backend.loadAsset(ref, { ...loadOptions(options, limits), purpose: 'labels', maxBytes: limits.maxEncodedBytes }), options.signal);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -285,12 +304,17 @@ export async function createClassifierWithBackend<TInput>(
   const pre = resolvePreprocessOptions(options.preprocess);
   const limits = resolveLimits(options.limits);
   assertPositiveInt('batchSize', options.batchSize);
+  assertPositiveInt('topK', options.topK);
+  assertSignal(options.signal);
   assertPositiveInt('threads', options.threads);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
   let modelBytes =
-    asset.kind === 'bytes' ? asset.bytes : await backend.loadAsset(asset, { ...loadOptions(options, limits), purpose: 'model', maxBytes: limits.maxModelBytes });
+    asset.kind === 'bytes'
+      ? asset.bytes
+      : // abortable: a backend reading a local file may not watch the signal itself
+        await abortable(backend.loadAsset(asset, { ...loadOptions(options, limits), purpose: 'model', maxBytes: limits.maxModelBytes }), options.signal);
   if (modelBytes.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
@@ -301,6 +325,7 @@ export async function createClassifierWithBackend<TInput>(
   );
   modelBytes = rewritten.bytes;
   const { dequantized, embedding } = rewritten;
+  throwIfAborted(options.signal);
 
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
@@ -321,6 +346,7 @@ export async function createClassifierWithBackend<TInput>(
   }
 
   try {
+    throwIfAborted(options.signal);
     const io = inspectModelIO(session);
     for (const [dim, value] of [['height', io.height], ['width', io.width]] as const) {
       if (value !== null && value !== pre.cropSize) {
@@ -348,6 +374,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   readonly model: ModelInfo;
   private readonly scheduler: BatchScheduler<ImageOutput>;
   private readonly maxBatch: number;
+  private readonly topK: number;
   private disposed = false;
   private disposing: Promise<void> | null = null;
 
@@ -377,6 +404,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       embeddingSize: embedding instanceof Error ? null : embedding.size,
     };
     this.maxBatch = io.fixedBatch ?? options.batchSize ?? DEFAULTS.batchSize;
+    this.topK = options.topK ?? DEFAULTS.topK;
     this.scheduler = new BatchScheduler(this.maxBatch, (inputs) => this.runBatch(inputs));
   }
 
@@ -388,7 +416,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   ): Promise<Prediction[] | Prediction[][]> {
     this.assertUsable();
     checkClassifyOptions(options);
-    const post = { ...options, topK: Math.min(options.topK ?? DEFAULTS.topK, this.labels.length) };
+    const post = { ...options, topK: Math.min(options.topK ?? this.topK, this.labels.length) };
     if (Array.isArray(input)) {
       const all = await this.runMany(input as readonly (TInput | RawImage | PreparedTensor)[], options.signal);
       return all.map((o) => predictionsFromLogits(o.logits, this.labels, post));
@@ -399,11 +427,13 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
 
   async logits(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
     this.assertUsable();
+    checkCallOptions(options, 'logits');
     const [o] = await this.runMany([input], options.signal);
     return o.logits;
   }
 
   async embed(input: TInput | RawImage | PreparedTensor, options: { normalize?: boolean; signal?: AbortSignal } = {}): Promise<Float32Array> {
+    checkCallOptions(options, 'embed');
     return (await this.infer(input, { ...options, topK: 1 })).embedding;
   }
 
@@ -415,13 +445,14 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     if (this.embedding instanceof Error) throw this.embedding;
     checkClassifyOptions(options);
     const [o] = await this.runMany([input], options.signal);
-    const post = { ...options, topK: Math.min(options.topK ?? DEFAULTS.topK, this.labels.length) };
+    const post = { ...options, topK: Math.min(options.topK ?? this.topK, this.labels.length) };
     const embedding = o.embedding!;
     return { predictions: predictionsFromLogits(o.logits, this.labels, post), embedding: options.normalize ? l2Normalize(embedding) : embedding };
   }
 
   async prepare(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
     this.assertUsable();
+    checkCallOptions(options, 'prepare');
     return this.prepareOne(input, options.signal);
   }
 
@@ -458,7 +489,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
           `a prepared tensor must have dims [1, 3, ${size}, ${size}] and ${3 * size * size} values; got dims [${dims.join(', ')}] and ${input.data.length} values`,
         );
       }
-      return input.data;
+      return input.data.slice(); // a copy: the batch is packed later, and the caller may reuse its array
     }
     if (isRawImage(input)) {
       assertRawImage(input);
@@ -468,9 +499,11 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     if (input === null || input === undefined) {
       throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
     }
+    // Encoded bytes are copied: decoders read them asynchronously, after the caller got control back.
+    const owned = input instanceof Uint8Array || input instanceof ArrayBuffer ? (bytesView(input, 'image').slice() as TInput) : (input as TInput);
     const decoded = await abortable(
       this.backend.decodeImage(
-        input as TInput,
+        owned,
         (w, h) => {
           this.checkPixels(w, h);
           return planResize(w, h, pre);

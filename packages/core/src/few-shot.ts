@@ -43,8 +43,8 @@ export interface FewShotClassifier<TInput> {
   remove(label: string): void;
   /** Forgets every example. */
   clear(): void;
-  /** The labels taught so far, with their example counts. */
-  labels(): Record<string, number>;
+  /** The labels taught so far, with their example counts, in the order they were first taught. */
+  labels(): Map<string, number>;
   toJSON(): FewShotJSON;
 }
 
@@ -57,11 +57,43 @@ function toBase64(v: Float32Array): string {
   return btoa(s);
 }
 
-function fromBase64(text: string): Float32Array {
-  const s = atob(text);
+function fromBase64(text: unknown, where: string): Float32Array {
+  let s: string;
+  try {
+    if (typeof text !== 'string') throw new Error(`expected a string, got ${typeof text}`);
+    s = atob(text);
+  } catch (err) {
+    throw new OnnxMobilenetError('E_INPUT', `${where}: the embedding is not base64 text (${(err as Error).message})`);
+  }
+  if (s.length % 4 !== 0) throw new OnnxMobilenetError('E_INPUT', `${where}: the embedding has ${s.length} bytes, not a whole number of float32 values`);
   const view = new DataView(new ArrayBuffer(s.length));
   for (let i = 0; i < s.length; i++) view.setUint8(i, s.charCodeAt(i));
   return Float32Array.from({ length: s.length / 4 }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+/** Throws `E_INPUT` unless every value is a finite number: a NaN would make every confidence NaN. */
+function assertFinite(embedding: ArrayLike<number>, where: string): void {
+  for (let i = 0; i < embedding.length; i++) {
+    if (!Number.isFinite(embedding[i])) throw new OnnxMobilenetError('E_INPUT', `${where}: value ${i} is ${String(embedding[i])}; embeddings must be finite numbers`);
+  }
+}
+
+/** The examples of a saved few-shot classifier, each checked: labels are strings, embeddings finite and of the stated length. */
+function examplesFromJSON(json: FewShotJSON): { label: string; embedding: Float32Array }[] {
+  if (json?.format !== 'onnx-mobilenet-few-shot' || json.version !== 1 || !Array.isArray(json.examples)) {
+    throw new OnnxMobilenetError('E_INPUT', 'not a few-shot classifier saved by toJSON() (format onnx-mobilenet-few-shot, version 1)');
+  }
+  return json.examples.map((e: unknown, i) => {
+    const where = `saved few-shot example ${i}`;
+    const { label, embedding } = (e ?? {}) as { label?: unknown; embedding?: unknown };
+    if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', `${where}: the label must be a non-empty string`);
+    const values = fromBase64(embedding, where);
+    if (values.length !== json.dimensions) {
+      throw new OnnxMobilenetError('E_INPUT', `${where}: the embedding has ${values.length} values, the file states ${String(json.dimensions)}`);
+    }
+    assertFinite(values, where);
+    return { label, embedding: values };
+  });
 }
 
 /**
@@ -81,14 +113,7 @@ export function createFewShotClassifier<TInput>(
   classifier: Pick<Classifier<TInput>, 'embed'>,
   json?: FewShotJSON,
 ): FewShotClassifier<TInput> {
-  let examples: { label: string; embedding: Float32Array }[] = [];
-  if (json !== undefined) {
-    if (json?.format !== 'onnx-mobilenet-few-shot' || json.version !== 1 || !Array.isArray(json.examples)) {
-      throw new OnnxMobilenetError('E_INPUT', 'not a few-shot classifier saved by toJSON() (format onnx-mobilenet-few-shot, version 1)');
-    }
-    examples = json.examples.map((e) => ({ label: String(e.label), embedding: fromBase64(e.embedding) }));
-    if (examples.some((e) => e.embedding.length !== json.dimensions)) throw new OnnxMobilenetError('E_INPUT', 'saved embeddings do not match their stated dimensions');
-  }
+  let examples = json === undefined ? [] : examplesFromJSON(json);
   const checkLabel = (label: unknown) => {
     if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', 'a few-shot label must be a non-empty string');
   };
@@ -97,6 +122,7 @@ export function createFewShotClassifier<TInput>(
     if (examples.length > 0 && embedding.length !== examples[0].embedding.length) {
       throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
     }
+    assertFinite(embedding, `the embedding of "${label}"`);
     examples.push({ label, embedding: l2Normalize(embedding) });
   };
   return {
@@ -115,6 +141,7 @@ export function createFewShotClassifier<TInput>(
       if (embedding.length !== examples[0].embedding.length) {
         throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
       }
+      assertFinite(embedding, 'the query embedding');
       const query = l2Normalize(embedding);
       const neighbours = nearestNeighbors(query, examples.map((e) => e.embedding), k);
       const by = new Map<string, { weight: number; votes: number }>();
@@ -138,8 +165,9 @@ export function createFewShotClassifier<TInput>(
       examples = [];
     },
     labels() {
-      const counts: Record<string, number> = {};
-      for (const e of examples) counts[e.label] = (counts[e.label] ?? 0) + 1;
+      // A Map: labels such as "__proto__" or "constructor" are data, not object keys.
+      const counts = new Map<string, number>();
+      for (const e of examples) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
       return counts;
     },
     toJSON() {

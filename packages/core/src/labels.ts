@@ -1,4 +1,5 @@
 import { OnnxMobilenetError } from './errors.js';
+import { describeValue } from './sources.js';
 
 /** One class of the model's output. */
 export interface ClassLabel {
@@ -51,8 +52,9 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
   if (lines.length === 0 || (lines.length === 1 && lines[0].trim() === '')) {
     throw new OnnxMobilenetError('E_LABELS', 'the label list is empty');
   }
-  return lines.map((raw, index) => {
-    const line = String(raw).trim();
+  return lines.map((raw: unknown, index) => {
+    if (typeof raw !== 'string') throw new OnnxMobilenetError('E_LABELS', `label ${index} is ${describeValue(raw)}; labels must be strings`);
+    const line = raw.trim();
     if (line === '') throw new OnnxMobilenetError('E_LABELS', `label ${index} (line ${index + 1}) is empty`);
     const m = WNID_LINE.exec(line);
     const names = (m ? m[2] : line).split(',').map((s) => s.trim()).filter(Boolean);

@@ -125,7 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
   }
 
   let failures = 0;
-  const width = Math.max(...files.map((f) => f.length));
+  const width = files.reduce((w, f) => Math.max(w, f.length), 0); // no spread: folders may hold 100,000s of files
   const print = (file: string, result: { predictions?: Prediction[]; error?: unknown }): void => {
     if (result.error !== undefined) {
       failures++;

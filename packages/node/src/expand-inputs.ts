@@ -21,10 +21,13 @@ export async function expandInputs(args: readonly string[]): Promise<string[]> {
     }
     if (isDir) {
       const files = await glob(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, { cwd: arg, absolute: false, caseSensitiveMatch: false });
-      out.push(...files.sort().map((f) => `${arg.replace(/\/+$/, '')}/${f}`));
+      // One push per file: spreading 150,000 arguments overflows the stack.
+      const base = arg.replace(/\/+$/, '');
+      for (const f of files.sort()) out.push(`${base}/${f}`);
     } else if (isDynamicPattern(arg)) {
       const files = await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) });
-      out.push(...(files.length ? files.sort() : [arg]));
+      if (files.length === 0) out.push(arg);
+      for (const f of files.sort()) out.push(f);
     } else {
       out.push(arg);
     }
