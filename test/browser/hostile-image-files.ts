@@ -34,11 +34,15 @@ export function blackPng(width: number, height: number, rows = height): Buffer {
   ]);
 }
 
-/** A JPEG whose frame header is SOF10 (progressive, arithmetic coding) claiming width x height. */
-export function sof10Jpeg(width: number, height: number): Buffer {
+/**
+ * A JPEG whose frame header is SOF10 (progressive, arithmetic coding) claiming width x height,
+ * after `appSegments` APP1 segments of 65533 bytes each (as large EXIF or ICC data would be).
+ */
+export function sof10Jpeg(width: number, height: number, appSegments = 0): Buffer {
+  const app = Buffer.concat(Array.from({ length: appSegments }, () => Buffer.concat([Buffer.from([0xff, 0xe1, 0xff, 0xff]), Buffer.alloc(0xffff - 2)])));
   const sof = Buffer.from([0xff, 0xca, 0, 11, 8, height >> 8, height & 255, width >> 8, width & 255, 1, 1, 0x11, 0]);
   const sos = Buffer.from([0xff, 0xda, 0, 8, 1, 1, 0, 0, 63, 0]);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), sof, sos, Buffer.alloc(64), Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app, sof, sos, Buffer.alloc(64), Buffer.from([0xff, 0xd9])]);
 }
 
 /** A GIF whose logical screen is 1x1 and whose one frame is width x height, one LZW clear code. */

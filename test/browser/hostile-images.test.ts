@@ -29,6 +29,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
     writeFileSync(join(dist, 'hostile/claims-30000x30000.png'), blackPng(30000, 30000, 2));
     writeFileSync(join(dist, 'hostile/real-4000x4000.png'), blackPng(4000, 4000));
     writeFileSync(join(dist, 'hostile/sof10-30000x20000.jpg'), sof10Jpeg(30000, 20000));
+    writeFileSync(join(dist, 'hostile/sof10-behind-app-segments.jpg'), sof10Jpeg(30000, 20000, 2));
     writeFileSync(join(dist, 'hostile/frame-20000x20000.gif'), bigFrameGif(20000, 20000));
     writeFileSync(join(dist, 'hostile/vp8x-20000x20000.webp'), vp8xWebp(20000, 20000));
     writeFileSync(join(dist, 'hostile/small.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"/>');
@@ -57,7 +58,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
   });
 
   it('ends every case in predictions or a typed error', () => {
-    expect(Object.keys(r)).toHaveLength(20);
+    expect(Object.keys(r)).toHaveLength(21);
     expect(Object.entries(r).filter(([, o]) => o.outcome.startsWith('UNTYPED'))).toEqual([]);
   });
 
@@ -72,6 +73,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
       ['png header claiming 30000x30000', '30000x30000'],
       ['real 4000x4000 png over a 1e6 limit', '4000x4000'],
       ['sof10 jpeg bytes claiming 30000x20000', '30000x20000'],
+      ['sof10 jpeg blob behind 128 KB of APP1 segments', '30000x20000'],
       ['gif with a 1x1 screen and a 20000x20000 frame', '20000x20000'],
       ['webp vp8x claiming 20000x20000', '20000x20000'],
     ]) {

@@ -6,6 +6,7 @@ import {
   readImageHeader,
   type DecodeContext,
   type DecodedImage,
+  type ImageHeader,
   type Limits,
   type RawImage,
 } from '@onnx-mobilenet/core';
@@ -14,7 +15,14 @@ import { checkInputPixels, readPixels } from './read-pixels.js';
 /**
  * Image inputs the browser adapter decodes with the platform: elements, canvases, bitmaps, video
  * frames, `ImageData`, `Blob`/`File`, a URL (string or `URL`, fetched), or the bytes of an encoded
- * image. Raw pixels and prepared tensors are accepted everywhere too (core handles them).
+ * image (JPEG, PNG, WebP, GIF, BMP, ICO, AVIF: what the browser decodes). Raw pixels and prepared
+ * tensors are accepted everywhere too (core handles them).
+ *
+ * Encoded images are checked against `limits.maxInputPixels` from their header, before decoding;
+ * elements and canvases by their size, before a canvas is allocated. SVG is not decoded from bytes
+ * or URLs (`E_IMAGE_DECODE`): draw it in an `<img>` and pass that. An `<img>` or `<video>` from
+ * another origin must be loaded with `crossOrigin = "anonymous"` from a server that sends CORS
+ * headers, or its pixels cannot be read (`E_INPUT`).
  */
 export type WebImageSource =
   | HTMLImageElement
@@ -49,13 +57,25 @@ async function readBlobBytes(blob: Blob, name: string): Promise<Uint8Array> {
   }
 }
 
+const HEADER_PREFIX_BYTES = 64 * 1024;
+
+/**
+ * The header of a blob, from its first 64 KiB where that settles it (PNG, WebP, BMP, and almost
+ * every JPEG), else from the whole file: a JPEG frame header may follow large EXIF/ICC segments,
+ * GIF frames and icon entries can sit anywhere, and an AVIF's `meta` box may follow its data.
+ */
+async function readBlobHeader(blob: Blob, name: string): Promise<ImageHeader | undefined> {
+  const header = readImageHeader(await readBlobBytes(blob.slice(0, HEADER_PREFIX_BYTES), name));
+  const settled = header === undefined || header.format === 'svg' || (header.width !== undefined && ['jpeg', 'png', 'webp', 'bmp'].includes(header.format));
+  return settled || blob.size <= HEADER_PREFIX_BYTES ? header : readImageHeader(await readBlobBytes(blob, name));
+}
+
 /**
  * Refuses an encoded image by its header before the platform decodes it: over
  * `limits.maxInputPixels` (a decompression bomb), a recognized format whose header holds no size,
  * or SVG, which browsers do not decode from bytes (and whose size is whatever its text says).
  */
-function checkEncodedHeader(bytes: Uint8Array, name: string, type: string, limits: Limits): void {
-  const header = readImageHeader(bytes);
+function checkEncodedHeader(header: ImageHeader | undefined, name: string, type: string, limits: Limits): void {
   if (header?.format === 'svg' || (!header && type === 'image/svg+xml')) {
     throw new OnnxMobilenetError(
       'E_IMAGE_DECODE',
@@ -75,8 +95,7 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint
   if (blob.size > limits.maxEncodedBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `${name} has ${blob.size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   }
-  // The whole file, not a prefix: a JPEG's frame header may follow large EXIF/ICC segments, and GIF frames come last.
-  checkEncodedHeader(bytes ?? (await readBlobBytes(blob, name)), name, blob.type, limits);
+  checkEncodedHeader(bytes ? readImageHeader(bytes) : await readBlobHeader(blob, name), name, blob.type, limits);
   let bitmap: ImageBitmap;
   try {
     // EXIF orientation applied, colours as the platform shows them, no premultiplication.

@@ -76,6 +76,7 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
     ['png header claiming 30000x30000', DEFAULT, () => blobOf('/hostile/claims-30000x30000.png')],
     ['real 4000x4000 png over a 1e6 limit', 1_000_000, () => blobOf('/hostile/real-4000x4000.png')],
     ['sof10 jpeg bytes claiming 30000x20000', DEFAULT, async () => new Uint8Array(await (await blobOf('/hostile/sof10-30000x20000.jpg')).arrayBuffer())],
+    ['sof10 jpeg blob behind 128 KB of APP1 segments', DEFAULT, () => blobOf('/hostile/sof10-behind-app-segments.jpg')],
     ['gif with a 1x1 screen and a 20000x20000 frame', DEFAULT, () => blobOf('/hostile/frame-20000x20000.gif')],
     ['webp vp8x claiming 20000x20000', DEFAULT, () => blobOf('/hostile/vp8x-20000x20000.webp')],
     ['svg blob', DEFAULT, async () => new Blob([svg(40, 30)], { type: 'image/svg+xml' })],
