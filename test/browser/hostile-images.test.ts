@@ -58,7 +58,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
   });
 
   it('ends every case in predictions or a typed error', () => {
-    expect(Object.keys(r)).toHaveLength(21);
+    expect(Object.keys(r)).toHaveLength(22);
     expect(Object.entries(r).filter(([, o]) => o.outcome.startsWith('UNTYPED'))).toEqual([]);
   });
 
@@ -85,6 +85,10 @@ describeInBrowser('hostile image inputs in Chromium', () => {
     for (const kind of ['canvas', 'ImageBitmap', 'VideoFrame', 'ImageData']) {
       expect(r[`2000x1000 ${kind} over a 1e6 limit`], kind).toMatchObject({ outcome: 'E_LIMIT', canvases: 0, message: expect.stringContaining('2000x1000') });
     }
+  });
+
+  it('refuses an <img> of a real 4000x4000 PNG over the limit before allocating a canvas', () => {
+    expect(r['<img> of a real 4000x4000 png over a 1e6 limit']).toMatchObject({ outcome: 'E_LIMIT', canvases: 0, message: expect.stringContaining('4000x4000') });
   });
 
   it('gives E_LIMIT for an <img> of a huge SVG, also where the limit is raised past what a canvas can hold', () => {

@@ -29,6 +29,18 @@ describe('readImageHeader on real files', () => {
     });
   }
 
+  it('never throws on 3000 seeded mutations (bit flips, truncations) of those files', async () => {
+    const files = await Promise.all([image().jpeg(), image().png(), image().gif(), image().webp(), image().avif()].map(async (s) => new Uint8Array(await s.toBuffer())));
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    for (let i = 0; i < 3000; i++) {
+      const file = files[i % files.length].slice(0, 1 + (next() % files[i % files.length].length));
+      for (let k = next() % 8; k >= 0; k--) file[next() % file.length] ^= 1 << (next() % 8);
+      const header = readImageHeader(file);
+      if (header?.width !== undefined) expect(Number.isInteger(header.width * header.height!)).toBe(true);
+    }
+  });
+
   it('reads the size of a JPEG behind a 60 KB EXIF block', async () => {
     const file = new Uint8Array(await image().jpeg().withExif({ IFD0: { ImageDescription: 'x'.repeat(60_000) } }).toBuffer());
     expect(readImageHeader(file)).toEqual({ format: 'jpeg', width: 37, height: 23 });
