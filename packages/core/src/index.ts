@@ -8,6 +8,7 @@
 export { bytesView, concatBytes } from './bytes.js';
 export { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';
 export { OnnxMobilenetError, describeError, isOnnxMobilenetError, type ErrorCode } from './errors.js';
+export { readImageHeader, type EncodedImageFormat, type ImageHeader } from './image-header.js';
 export { assertRawImage, isPreparedTensor, isRawImage, type Channels, type PreparedTensor, type RawImage } from './image.js';
 export { planResize, roundHalfEven, type Rect, type ResizePlan } from './resize-plan.js';
 export { resampleBilinear } from './resample.js';

@@ -1,9 +1,28 @@
-import { OnnxMobilenetError, bytesView, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import {
+  OnnxMobilenetError,
+  bytesView,
+  describeError,
+  describeValue,
+  readImageHeader,
+  type DecodeContext,
+  type DecodedImage,
+  type ImageHeader,
+  type Limits,
+  type RawImage,
+} from '@onnx-mobilenet/core';
+import { checkInputPixels, readPixels } from './read-pixels.js';
 
 /**
  * Image inputs the browser adapter decodes with the platform: elements, canvases, bitmaps, video
  * frames, `ImageData`, `Blob`/`File`, a URL (string or `URL`, fetched), or the bytes of an encoded
- * image. Raw pixels and prepared tensors are accepted everywhere too (core handles them).
+ * image (JPEG, PNG, WebP, GIF, BMP, ICO, AVIF: what the browser decodes). Raw pixels and prepared
+ * tensors are accepted everywhere too (core handles them).
+ *
+ * Encoded images are checked against `limits.maxInputPixels` from their header, before decoding;
+ * elements and canvases by their size, before a canvas is allocated. SVG is not decoded from bytes
+ * or URLs (`E_IMAGE_DECODE`): draw it in an `<img>` and pass that. An `<img>` or `<video>` from
+ * another origin must be loaded with `crossOrigin = "anonymous"` from a server that sends CORS
+ * headers, or its pixels cannot be read (`E_INPUT`).
  */
 export type WebImageSource =
   | HTMLImageElement
@@ -25,33 +44,58 @@ function isA<T>(value: unknown, name: string): value is T {
   return typeof ctor === 'function' && value instanceof (ctor as new () => T);
 }
 
-type Drawable = CanvasImageSource & object;
-
-/** Draws a source onto a canvas of its size and reads the RGBA pixels back. */
-function readPixels(source: Drawable, width: number, height: number): RawImage {
-  if (!(width > 0 && height > 0)) {
-    throw new OnnxMobilenetError('E_IMAGE_DECODE', `the image has no pixels (${width}x${height}); is it loaded?`);
-  }
-  let ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-  if (typeof OffscreenCanvas !== 'undefined') {
-    ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-  } else {
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    ctx = canvas.getContext('2d', { willReadFrequently: true });
-  }
-  if (!ctx) throw new OnnxMobilenetError('E_IMAGE_DECODE', 'this browser gave no 2D canvas context to read pixels with');
-  ctx.drawImage(source, 0, 0, width, height);
-  const data = ctx.getImageData(0, 0, width, height).data;
-  return { data, width, height, channels: 4 };
+/** How an element names itself in errors: its source address, shortened (data: URLs can be megabytes). */
+function elementName(tag: string, src: string): string {
+  return `<${tag} src="${src.length > 80 ? `${src.slice(0, 77)}...` : src}">`;
 }
 
-async function decodeBlob(blob: Blob, name: string, limits: Limits): Promise<RawImage> {
+async function readBlobBytes(blob: Blob, name: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await blob.arrayBuffer());
+  } catch (err) {
+    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot read ${name}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+const HEADER_PREFIX_BYTES = 64 * 1024;
+
+/**
+ * The header of a blob, from its first 64 KiB where that settles it (PNG, WebP, BMP, and almost
+ * every JPEG), else from the whole file: a JPEG frame header may follow large EXIF/ICC segments,
+ * GIF frames and icon entries can sit anywhere, and an AVIF's `meta` box may follow its data.
+ */
+async function readBlobHeader(blob: Blob, name: string): Promise<ImageHeader | undefined> {
+  const header = readImageHeader(await readBlobBytes(blob.slice(0, HEADER_PREFIX_BYTES), name));
+  const settled = header === undefined || header.format === 'svg' || (header.width !== undefined && ['jpeg', 'png', 'webp', 'bmp'].includes(header.format));
+  return settled || blob.size <= HEADER_PREFIX_BYTES ? header : readImageHeader(await readBlobBytes(blob, name));
+}
+
+/**
+ * Refuses an encoded image by its header before the platform decodes it: over
+ * `limits.maxInputPixels` (a decompression bomb), a recognized format whose header holds no size,
+ * or SVG, which browsers do not decode from bytes (and whose size is whatever its text says).
+ */
+function checkEncodedHeader(header: ImageHeader | undefined, name: string, type: string, limits: Limits): void {
+  if (header?.format === 'svg' || (!header && type === 'image/svg+xml')) {
+    throw new OnnxMobilenetError(
+      'E_IMAGE_DECODE',
+      `cannot decode ${name}: it is an SVG document, which is not decoded from bytes or URLs in browsers. Draw it in an <img> and pass the element (its size is checked against limits.maxInputPixels)`,
+    );
+  }
+  if (!header) return; // unrecognized: the platform decides, and its result is checked after
+  if (header.width === undefined || header.height === undefined) {
+    if (header.format === 'heif') return; // an AVIF sequence sizes its track elsewhere; libavif applies its own size limit
+    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: its ${header.format.toUpperCase()} header is cut short or corrupt (no image size in it)`);
+  }
+  checkInputPixels(name, header.width, header.height, limits);
+}
+
+async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint8Array): Promise<RawImage> {
   if (blob.size === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: it is empty`);
   if (blob.size > limits.maxEncodedBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `${name} has ${blob.size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   }
+  checkEncodedHeader(bytes ? readImageHeader(bytes) : await readBlobHeader(blob, name), name, blob.type, limits);
   let bitmap: ImageBitmap;
   try {
     // EXIF orientation applied, colours as the platform shows them, no premultiplication.
@@ -62,10 +106,7 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits): Promise<Raw
     });
   }
   try {
-    if (bitmap.width * bitmap.height > limits.maxInputPixels) {
-      throw new OnnxMobilenetError('E_LIMIT', `${name} is ${bitmap.width}x${bitmap.height}, over limits.maxInputPixels (${limits.maxInputPixels})`);
-    }
-    return readPixels(bitmap, bitmap.width, bitmap.height);
+    return readPixels(bitmap, name, bitmap.width, bitmap.height, limits);
   } finally {
     bitmap.close();
   }
@@ -97,7 +138,10 @@ export async function decodeImageWeb(input: WebImageSource, { signal, limits }: 
 }
 
 async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<RawImage> {
-  if (isA<ImageData>(input, 'ImageData')) return { data: input.data, width: input.width, height: input.height, channels: 4 };
+  if (isA<ImageData>(input, 'ImageData')) {
+    checkInputPixels('the ImageData', input.width, input.height, limits);
+    return { data: input.data, width: input.width, height: input.height, channels: 4 };
+  }
   if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob', limits);
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
@@ -106,21 +150,24 @@ async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, 
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = bytesView(input, 'image');
-    return decodeBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), `${bytes.byteLength}-byte buffer`, limits);
+    return decodeBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), `${bytes.byteLength}-byte buffer`, limits, bytes);
   }
   if (isA<HTMLImageElement>(input, 'HTMLImageElement')) {
+    const name = elementName('img', input.currentSrc || input.src);
     try {
       await input.decode();
     } catch (err) {
-      throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode <img src="${input.currentSrc || input.src}">: ${describeError(err)}`, { cause: err });
+      throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: ${describeError(err)}`, { cause: err });
     }
-    return readPixels(input, input.naturalWidth, input.naturalHeight);
+    return readPixels(input, name, input.naturalWidth, input.naturalHeight, limits);
   }
-  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) return readPixels(input, input.videoWidth, input.videoHeight);
-  if (isA<VideoFrame>(input, 'VideoFrame')) return readPixels(input, input.displayWidth, input.displayHeight);
+  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) {
+    return readPixels(input, elementName('video', input.currentSrc || input.src), input.videoWidth, input.videoHeight, limits);
+  }
+  if (isA<VideoFrame>(input, 'VideoFrame')) return readPixels(input, 'the VideoFrame', input.displayWidth, input.displayHeight, limits);
   if (isA<ImageBitmap>(input, 'ImageBitmap') || isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
     const source = input as ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
-    return readPixels(source, source.width, source.height);
+    return readPixels(source, `the ${source.constructor.name}`, source.width, source.height, limits);
   }
   throw new OnnxMobilenetError(
     'E_INPUT',

@@ -1,0 +1,63 @@
+// Pixels of an already-decoded browser source (element, bitmap, frame, canvas) through a canvas,
+// with the size checked before the canvas is allocated and every canvas failure made a typed error.
+import { OnnxMobilenetError, describeError, type Limits, type RawImage } from '@onnx-mobilenet/core';
+
+/** A source a 2D canvas can draw. */
+export type Drawable = CanvasImageSource & object;
+
+/** `E_LIMIT` when `width × height` is over `limits.maxInputPixels`; call before allocating anything of that size. */
+export function checkInputPixels(name: string, width: number, height: number, limits: Limits): void {
+  if (width * height > limits.maxInputPixels) {
+    throw new OnnxMobilenetError('E_LIMIT', `${name} is ${width}x${height}, over limits.maxInputPixels (${limits.maxInputPixels})`);
+  }
+}
+
+function readFailure(err: unknown, name: string, width: number, height: number): OnnxMobilenetError {
+  const error = err as { name?: string } | undefined;
+  if (error?.name === 'SecurityError') {
+    return new OnnxMobilenetError(
+      'E_INPUT',
+      `cannot read the pixels of ${name}: it comes from another origin without CORS permission, so the browser hides them (a tainted canvas). ` +
+        'Set crossOrigin = "anonymous" on the element before its src, and serve the image with CORS headers (Access-Control-Allow-Origin)',
+      { cause: err },
+    );
+  }
+  if (err instanceof RangeError) {
+    return new OnnxMobilenetError(
+      'E_LIMIT',
+      `${name} is ${width}x${height}, more than this browser can hold in a canvas (${describeError(err)}); pass a smaller image or lower limits.maxInputPixels`,
+      { cause: err },
+    );
+  }
+  return new OnnxMobilenetError('E_IMAGE_DECODE', `cannot read the pixels of ${name} (${width}x${height}): ${describeError(err)}`, { cause: err });
+}
+
+/**
+ * Draws a source onto a canvas of its size and reads the RGBA pixels back. Refuses an empty or
+ * over-limit size before allocating; an allocation failure is `E_LIMIT`, a cross-origin (tainted)
+ * source `E_INPUT`, anything else `E_IMAGE_DECODE`.
+ */
+export function readPixels(source: Drawable, name: string, width: number, height: number, limits: Limits): RawImage {
+  if (!(width > 0 && height > 0)) {
+    throw new OnnxMobilenetError('E_IMAGE_DECODE', `${name} has no pixels (${width}x${height}); is it loaded?`);
+  }
+  checkInputPixels(name, width, height, limits);
+  try {
+    let ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+    if (typeof OffscreenCanvas !== 'undefined') {
+      ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    } else {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      ctx = canvas.getContext('2d', { willReadFrequently: true });
+    }
+    if (!ctx) throw new OnnxMobilenetError('E_IMAGE_DECODE', `this browser gave no 2D canvas context (${width}x${height}) to read the pixels of ${name} with`);
+    ctx.drawImage(source, 0, 0, width, height);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    return { data, width, height, channels: 4 };
+  } catch (err) {
+    if (err instanceof OnnxMobilenetError) throw err;
+    throw readFailure(err, name, width, height);
+  }
+}
