@@ -1,0 +1,71 @@
+// Runs the Node decoder (from the sources) in a child process with a kill timer, so that an input
+// that hangs inside libvips fails one test instead of stalling the whole run: a native libvips
+// thread that never returns cannot be cancelled from JavaScript.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+// Inside packages/node so that the bundle resolves sharp exactly as the package does.
+const cacheDir = join(root, 'packages/node/node_modules/.cache/decoder-in-child');
+
+let bundled: Promise<string> | undefined;
+
+/** Bundles packages/node/src/decode-image.ts (and core's sources) once per test file. */
+function bundle(): Promise<string> {
+  bundled ??= (async () => {
+    mkdirSync(cacheDir, { recursive: true });
+    const outfile = join(cacheDir, `decode-image-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(root, 'packages/node/src/decode-image.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      conditions: ['source'],
+      external: ['sharp'],
+      outfile,
+      logLevel: 'error',
+    });
+    return outfile;
+  })();
+  return bundled;
+}
+
+/** How a decode in the child ended: a result line, a typed error, or killed after `timeoutMs`. */
+export interface ChildOutcome {
+  hung: boolean;
+  /** `ok WxHxC`, or `error CODE message`, or whatever else the child printed */
+  out: string;
+}
+
+/** Decodes the file at `path` with decodeImageNode (classifier plan: shorter side 256, crop 224) in a child. */
+export async function decodeInChild(path: string, timeoutMs = 10_000): Promise<ChildOutcome> {
+  const modulePath = await bundle();
+  const script = `
+    import { decodeImageNode } from ${JSON.stringify(modulePath)};
+    const plan = (w, h) => { const s = 256 / Math.min(w, h); const width = Math.round(w * s), height = Math.round(h * s);
+      return { width, height, crop: { left: (width - 224) >> 1, top: (height - 224) >> 1, width: 224, height: 224 } }; };
+    try {
+      const r = await decodeImageNode(${JSON.stringify(path)}, plan, { limits: { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26 } });
+      console.log('ok ' + r.image.width + 'x' + r.image.height + 'x' + r.image.channels);
+    } catch (err) { console.log('error ' + err.code + ' ' + err.message); }`;
+  const scriptPath = join(cacheDir, `run-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(scriptPath, script);
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [scriptPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', () => {
+      clearTimeout(timer);
+      done({ hung, out: out.trim() });
+    });
+  });
+}
