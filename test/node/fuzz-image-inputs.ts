@@ -54,7 +54,7 @@ function randomTiff(random: () => number, photo: Pixels): ImageCase {
   // small sizes matter: an 8-bit CIELab TIFF under 256 px used to hang libvips
   const width = int(random, 1, random() < 0.7 ? 255 : 400);
   const height = int(random, 1, 300);
-  const photometric = pick(random, [0, 1, 2, 2, 5, 8, 8, 8, 9, 10]);
+  const photometric = pick(random, [0, 1, 2, 2, 3, 4, 5, 6, 8, 8, 8, 9, 10, 32844]);
   const bits = pick(random, [1, 8, 8, 16, 32]);
   const base = photometric <= 1 ? 1 : photometric === 5 ? 4 : 3;
   const count = base + pick(random, [0, 0, 0, 1, 2]);

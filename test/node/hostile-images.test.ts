@@ -103,12 +103,21 @@ describeWithAssets('hostile images in the Node decoder', () => {
     await expectRefused(Buffer.from('3 3\n1 2 3\n4 5 6\n7 8 9\n'), /unrecognised/, 'matrix');
   });
 
-  it('settles on a small 8-bit CIELab TIFF (run in a child process with a kill timer)', async () => {
-    const path = join(dir, 'lab-small.tif');
-    writeFileSync(path, await labTiff(await srgbPixels(photo(), 100)));
-    const outcome = await decodeInChild(path, SETTLE_MS);
-    expect(outcome.hung, `decoding a 100 px 8-bit Lab TIFF did not settle in ${SETTLE_MS} ms`).toBe(false);
-    expect(outcome.out).toMatch(/^ok 100x\d+x3$|^error E_IMAGE_DECODE /);
+  it('settles on four small 8-bit CIELab TIFFs at once, and file reads go on meanwhile (child process with a kill timer)', async () => {
+    const paths = await Promise.all(
+      photos()
+        .slice(0, 4)
+        .map(async (p, i) => {
+          const path = join(dir, `lab-small-${i}.tif`);
+          writeFileSync(path, await labTiff(await srgbPixels(p.path, 100)));
+          return path;
+        }),
+    );
+    const outcome = await decodeInChild(paths, SETTLE_MS);
+    expect(outcome.hung, `decoding four 100 px 8-bit Lab TIFFs did not settle in ${SETTLE_MS} ms: ${outcome.out}`).toBe(false);
+    const lines = outcome.out.split('\n');
+    expect(lines).toContain('fs ok');
+    expect(lines.filter((l) => l !== 'fs ok')).toEqual(paths.map(() => expect.stringMatching(/^ok \d+x\d+x3$/)));
   }, 30_000);
 
   it('refuses float greyscale and 32-bit integer TIFFs, which libvips reads as black or clipped pixels', async () => {

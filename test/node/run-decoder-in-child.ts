@@ -40,17 +40,26 @@ export interface ChildOutcome {
   out: string;
 }
 
-/** Decodes the file at `path` with decodeImageNode (classifier plan: shorter side 256, crop 224) in a child. */
-export async function decodeInChild(path: string, timeoutMs = 10_000): Promise<ChildOutcome> {
+/**
+ * Decodes the files at `paths` at once with decodeImageNode (classifier plan: shorter side 256,
+ * crop 224) in a child, reading a file meanwhile (libuv's 4 pool threads are the ones sharp uses, so
+ * four hung decodes would stall every file operation): `fs ok` when that read ends, one line per path.
+ */
+export async function decodeInChild(paths: string[], timeoutMs = 10_000): Promise<ChildOutcome> {
   const modulePath = await bundle();
   const script = `
     import { decodeImageNode } from ${JSON.stringify(modulePath)};
     const plan = (w, h) => { const s = 256 / Math.min(w, h); const width = Math.round(w * s), height = Math.round(h * s);
       return { width, height, crop: { left: (width - 224) >> 1, top: (height - 224) >> 1, width: 224, height: 224 } }; };
-    try {
-      const r = await decodeImageNode(${JSON.stringify(path)}, plan, { limits: { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26 } });
-      console.log('ok ' + r.image.width + 'x' + r.image.height + 'x' + r.image.channels);
-    } catch (err) { console.log('error ' + err.code + ' ' + err.message); }`;
+    import { readFile } from 'node:fs/promises';
+    const paths = ${JSON.stringify(paths)};
+    const decodes = paths.map((path) => decodeImageNode(path, plan, { limits: { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26 } }).then(
+      (r) => 'ok ' + r.image.width + 'x' + r.image.height + 'x' + r.image.channels,
+      (err) => 'error ' + err.code + ' ' + err.message));
+    await new Promise((r) => setTimeout(r, 50));
+    const fsDone = readFile(paths[0]).then(() => console.log('fs ok'));
+    for (const line of await Promise.all(decodes)) console.log(line);
+    await fsDone;`;
   const scriptPath = join(cacheDir, `run-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(scriptPath, script);
   return new Promise((done) => {

@@ -8,7 +8,7 @@ export interface TiffSpec {
   height: number;
   /** bits per sample: 1, 8, 16 or 32 */
   bits: number;
-  /** PhotometricInterpretation: 0 WhiteIsZero, 1 BlackIsZero, 2 RGB, 5 CMYK (separated), 8 CIELab, 9 ICCLab, 10 ITULab */
+  /** PhotometricInterpretation: 0 WhiteIsZero, 1 BlackIsZero, 2 RGB, 3 palette, 4 mask, 5 CMYK (separated), 6 YCbCr, 8 CIELab, 9 ICCLab, 10 ITULab, 32844 LogL */
   photometric: number;
   samples: number;
   data: Uint8Array;
