@@ -2,7 +2,7 @@
 // that hangs inside libvips fails one test instead of stalling the whole run: a native libvips
 // thread that never returns cannot be cancelled from JavaScript.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,26 +11,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // Inside packages/node so that the bundle resolves sharp exactly as the package does.
 const cacheDir = join(root, 'packages/node/node_modules/.cache/decoder-in-child');
 
-let bundled: Promise<string> | undefined;
-
-/** Bundles packages/node/src/decode-image.ts (and core's sources) once per test file. */
-function bundle(): Promise<string> {
-  bundled ??= (async () => {
-    mkdirSync(cacheDir, { recursive: true });
-    const outfile = join(cacheDir, `decode-image-${process.pid}.mjs`);
-    await build({
-      entryPoints: [join(root, 'packages/node/src/decode-image.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      conditions: ['source'],
-      external: ['sharp'],
-      outfile,
-      logLevel: 'error',
-    });
-    return outfile;
-  })();
-  return bundled;
+/** Bundles packages/node/src/decode-image.ts (and core's sources) into `outfile`. */
+async function bundle(outfile: string): Promise<void> {
+  mkdirSync(cacheDir, { recursive: true });
+  await build({
+    entryPoints: [join(root, 'packages/node/src/decode-image.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['source'],
+    external: ['sharp'],
+    outfile,
+    logLevel: 'error',
+  });
 }
 
 /** How a decode in the child ended: a result line, a typed error, or killed after `timeoutMs`. */
@@ -46,7 +39,9 @@ export interface ChildOutcome {
  * four hung decodes would stall every file operation): `fs ok` when that read ends, one line per path.
  */
 export async function decodeInChild(paths: string[], timeoutMs = 10_000): Promise<ChildOutcome> {
-  const modulePath = await bundle();
+  const stem = join(cacheDir, `${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const modulePath = `${stem}-decode-image.mjs`;
+  await bundle(modulePath);
   const script = `
     import { decodeImageNode } from ${JSON.stringify(modulePath)};
     const plan = (w, h) => { const s = 256 / Math.min(w, h); const width = Math.round(w * s), height = Math.round(h * s);
@@ -60,7 +55,7 @@ export async function decodeInChild(paths: string[], timeoutMs = 10_000): Promis
     const fsDone = readFile(paths[0]).then(() => console.log('fs ok'));
     for (const line of await Promise.all(decodes)) console.log(line);
     await fsDone;`;
-  const scriptPath = join(cacheDir, `run-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+  const scriptPath = `${stem}-run.mjs`;
   writeFileSync(scriptPath, script);
   return new Promise((done) => {
     const child = spawn(process.execPath, [scriptPath], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,6 +69,8 @@ export async function decodeInChild(paths: string[], timeoutMs = 10_000): Promis
     child.stderr.on('data', (d) => (out += d));
     child.on('close', () => {
       clearTimeout(timer);
+      rmSync(scriptPath, { force: true });
+      rmSync(modulePath, { force: true });
       done({ hung, out: out.trim() });
     });
   });

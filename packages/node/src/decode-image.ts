@@ -8,6 +8,11 @@ import { readImageFile } from './read-image-file.js';
  * Image inputs the Node adapter decodes: a file path, the bytes of an encoded JPEG, PNG, WebP,
  * GIF, TIFF or AVIF (`Buffer`, `Uint8Array`, `ArrayBuffer`), or a `URL` (`file:`, `http(s):`).
  * Raw pixels and prepared tensors are accepted everywhere too (core handles them).
+ *
+ * The format is read from the bytes, not the file name; anything else (SVG, PDF, HEIC, libvips'
+ * own .v, ...) is refused with `E_IMAGE_DECODE` naming it. Colours: sRGB, greyscale and CMYK with
+ * 8- or 16-bit samples, CIELab and scRGB float become sRGB; other colour spaces and sample types
+ * (float greyscale, 32-bit integers, XYZ, multiband) are refused the same way.
  */
 export type NodeImageSource = string | URL | Uint8Array | ArrayBuffer;
 
