@@ -113,7 +113,7 @@ export async function decodeImageNode(
  * outside the list, before sharp sees the bytes at all).
  */
 async function openImage(data: Uint8Array, name: string, limits: Limits): Promise<{ image: sharp.Sharp; meta: sharp.Metadata }> {
-  if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: the buffer is empty`);
+  if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
   // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
