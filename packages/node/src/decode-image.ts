@@ -1,32 +1,29 @@
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { DEFAULTS, OnnxMobilenetError, bytesView, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
+import { checkPixelFormat, sniffImageFormat, unsupportedFormatError } from './image-format.js';
+import { readImageFile } from './read-image-file.js';
 
 /**
  * Image inputs the Node adapter decodes: a file path, the bytes of an encoded JPEG, PNG, WebP,
  * GIF, TIFF or AVIF (`Buffer`, `Uint8Array`, `ArrayBuffer`), or a `URL` (`file:`, `http(s):`).
  * Raw pixels and prepared tensors are accepted everywhere too (core handles them).
+ *
+ * The format is read from the bytes, not the file name; anything else (SVG, PDF, HEIC, libvips'
+ * own .v, ...) is refused with `E_IMAGE_DECODE` naming it. Colours: sRGB, greyscale and CMYK with
+ * 8- or 16-bit samples, CIELab and scRGB float become sRGB; other colour spaces and sample types
+ * (float greyscale, 32-bit integers, XYZ, multiband) are refused the same way.
  */
 export type NodeImageSource = string | URL | Uint8Array | ArrayBuffer;
 
-/** Loads what sharp should read: a path stays a path (sharp reads it natively), the rest becomes bytes. */
-async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<{ data: string | Uint8Array; name: string }> {
+/** Loads the encoded bytes sharp should decode. */
+async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<{ data: Uint8Array; name: string }> {
   const tooBig = (bytes: number, name: string) =>
     new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
     if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(new URL(input), signal, limits);
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
-    try {
-      const s = await stat(input);
-      if (!s.isFile()) throw new OnnxMobilenetError('E_INPUT', `not a file: ${resolve(input)}`);
-      if (s.size > limits.maxEncodedBytes) throw tooBig(s.size, resolve(input));
-    } catch (err) {
-      if (err instanceof OnnxMobilenetError) throw err;
-      throw new OnnxMobilenetError('E_NOT_FOUND', `image file not found: ${resolve(input)}`, { cause: err });
-    }
-    return { data: input, name: input };
+    return { data: await readImageFile(input, limits), name: input };
   }
   if (input instanceof URL) {
     if (input.protocol === 'file:') return toSharpInput(fileURLToPath(input), signal, limits);
@@ -78,13 +75,8 @@ export async function decodeImageNode(
   { signal, limits }: DecodeContext,
 ): Promise<DecodedImage> {
   const { data, name } = await toSharpInput(input, signal, limits);
-  if (data instanceof Uint8Array && data.byteLength === 0) {
-    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: the buffer is empty`);
-  }
   try {
-    // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
-    const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }).timeout({ seconds: 30 });
-    const meta = await image.metadata();
+    const { image, meta } = await openImage(data, name, limits);
     if (!meta.width || !meta.height) throw new Error('the image has no size');
     // Orientations 5-8 swap width and height once applied.
     const swap = (meta.orientation ?? 1) >= 5;
@@ -113,6 +105,22 @@ export async function decodeImageNode(
   } catch (err) {
     throw decodeError(err, name, limits);
   }
+}
+
+/**
+ * A sharp pipeline for encoded bytes of a supported format whose pixels convert to sRGB correctly,
+ * with its metadata; anything else is refused here, before sharp decodes a pixel (or, for formats
+ * outside the list, before sharp sees the bytes at all).
+ */
+async function openImage(data: Uint8Array, name: string, limits: Limits): Promise<{ image: sharp.Sharp; meta: sharp.Metadata }> {
+  if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
+  const sniffed = sniffImageFormat(data);
+  if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
+  // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
+  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }).timeout({ seconds: 30 });
+  const meta = await image.metadata();
+  const { convertFirst } = checkPixelFormat(meta, sniffed.format, name);
+  return { image: convertFirst ? image.pipelineColourspace('srgb') : image, meta };
 }
 
 /** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped, no resize. */
@@ -146,7 +154,7 @@ export async function decodeFullImageNode(
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const { data, name } = await toSharpInput(input, undefined, limits);
   try {
-    return await fullRgb(sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }));
+    return await fullRgb((await openImage(data, name, limits)).image);
   } catch (err) {
     throw decodeError(err, name, limits);
   }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { checkPixelFormat, sniffImageFormat } from './image-format.js';
+
+const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
+const ftyp = (...brands: string[]) => bytes([0, 0, 0, 8 + 4 * (brands.length + 1)], 'ftyp', brands[0], [0, 0, 0, 0], ...brands.slice(1), [0, 0, 0, 0]);
+
+describe('sniffImageFormat', () => {
+  it('recognises the six documented formats from their magic numbers', () => {
+    expect(sniffImageFormat(bytes([0xff, 0xd8, 0xff, 0xe0]))).toEqual({ format: 'JPEG' });
+    expect(sniffImageFormat(bytes([0x89], 'PNG\r\n', [0x1a, 0x0a]))).toEqual({ format: 'PNG' });
+    expect(sniffImageFormat(bytes('RIFF', [1, 2, 3, 4], 'WEBPVP8 '))).toEqual({ format: 'WebP' });
+    expect(sniffImageFormat(bytes('GIF89a'))).toEqual({ format: 'GIF' });
+    expect(sniffImageFormat(bytes('GIF87a'))).toEqual({ format: 'GIF' });
+    expect(sniffImageFormat(bytes('II', [42, 0]))).toEqual({ format: 'TIFF' });
+    expect(sniffImageFormat(bytes('MM', [0, 42]))).toEqual({ format: 'TIFF' });
+    expect(sniffImageFormat(bytes('II', [43, 0]))).toEqual({ format: 'TIFF' }); // BigTIFF
+    expect(sniffImageFormat(ftyp('avif', 'mif1', 'miaf'))).toEqual({ format: 'AVIF' });
+    expect(sniffImageFormat(ftyp('mif1', 'avif'))).toEqual({ format: 'AVIF' });
+  });
+
+  it('names what everything else looks like', () => {
+    const other = (b: Uint8Array) => ('other' in sniffImageFormat(b) ? (sniffImageFormat(b) as { other: string }).other : 'accepted');
+    expect(other(ftyp('heic', 'mif1'))).toMatch(/^HEIC/);
+    expect(other(ftyp('isom', 'mp41'))).toMatch(/ISO media.*isom/);
+    expect(other(bytes([0xb6, 0xa6, 0xf2, 0x08]))).toMatch(/libvips native/);
+    expect(other(bytes('<?xml version="1.0"?><svg>'))).toBe('SVG/XML');
+    expect(other(bytes([0xef, 0xbb, 0xbf], ' \n<svg width="1">'))).toBe('SVG/XML');
+    expect(other(bytes('<html>'))).toMatch(/markup/);
+    expect(other(bytes([0x1f, 0x8b, 8, 0]))).toMatch(/gzip/);
+    expect(other(bytes('%PDF-1.7'))).toBe('PDF');
+    expect(other(bytes('SIMPLE  =   T'))).toBe('FITS');
+    expect(other(bytes('P6\n1 1\n255\n'))).toMatch(/Netpbm/);
+    expect(other(bytes('BM'))).toBe('BMP');
+    expect(other(bytes([0xff, 0x0a]))).toBe('JPEG XL');
+    expect(other(bytes('1 2\n3 4\n'))).toBe('an unrecognised format (first bytes 31 20 32 0a 33 20 34 0a)');
+    expect(other(bytes([0xff, 0xd8]))).toMatch(/unrecognised/); // a JPEG marker cut short
+  });
+});
+
+describe('checkPixelFormat', () => {
+  it('reads sRGB, greyscale and CMYK as they come, converts Lab and scRGB first, refuses the rest', () => {
+    expect(checkPixelFormat({ format: 'jpeg', space: 'srgb', depth: 'uchar' }, 'JPEG', 'x')).toEqual({ convertFirst: false });
+    expect(checkPixelFormat({ format: 'png', space: 'grey16', depth: 'ushort' }, 'PNG', 'x')).toEqual({ convertFirst: false });
+    expect(checkPixelFormat({ format: 'jpeg', space: 'cmyk', depth: 'uchar' }, 'JPEG', 'x')).toEqual({ convertFirst: false });
+    expect(checkPixelFormat({ format: 'tiff', space: 'lab', depth: 'uchar' }, 'TIFF', 'x')).toEqual({ convertFirst: true });
+    expect(checkPixelFormat({ format: 'tiff', space: 'labs', depth: 'short' }, 'TIFF', 'x')).toEqual({ convertFirst: true });
+    expect(checkPixelFormat({ format: 'tiff', space: 'scrgb', depth: 'float' }, 'TIFF', 'x')).toEqual({ convertFirst: true });
+    expect(() => checkPixelFormat({ format: 'tiff', space: 'b-w', depth: 'float' }, 'TIFF', 'x')).toThrow(/b-w colour with float samples/);
+    expect(() => checkPixelFormat({ format: 'tiff', space: 'multiband', depth: 'uchar' }, 'TIFF', 'x')).toThrow(/multiband/);
+    expect(() => checkPixelFormat({ format: 'tiff', space: 'xyz', depth: 'float' }, 'TIFF', 'x')).toThrow(/xyz/);
+  });
+
+  it('refuses metadata that disagrees with the sniffed format, and HEIF that is not AV1', () => {
+    expect(() => checkPixelFormat({ format: 'svg', space: 'srgb', depth: 'uchar' }, 'PNG', 'x')).toThrow(/starts like PNG but sharp read it as svg/);
+    expect(() => checkPixelFormat({ format: 'heif', compression: 'hevc', space: 'srgb', depth: 'uchar' }, 'AVIF', 'x')).toThrow(/hevc compression, not AVIF/);
+    expect(checkPixelFormat({ format: 'heif', compression: 'av1', space: 'srgb', depth: 'uchar' }, 'AVIF', 'x')).toEqual({ convertFirst: false });
+  });
+});
