@@ -1,0 +1,112 @@
+// Local model/labels files that are not regular files, hostile sha256 options, unusable cache
+// directories, over-long URL names and abandoned temporaries (issue 10: items 2, 3, 4, 5, 8).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createClassifier } from '@onnx-mobilenet/node';
+import { INT8_MODEL, SYNSET, describeWithAssets } from '../assets.js';
+import { serveHostile, type HostileServer } from './hostile-server.js';
+
+const MiB = 2 ** 20;
+const posix = process.platform !== 'win32';
+
+describeWithAssets('model and labels paths that are not regular files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-files-'));
+    return () => rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.runIf(posix)('refuses devices with E_INPUT instead of reading them without end', async () => {
+    for (const device of ['/dev/null', '/dev/zero', '/dev/urandom']) {
+      await expect(createClassifier({ model: device, labels: SYNSET, limits: { maxModelBytes: MiB } })).rejects.toMatchObject({
+        code: 'E_INPUT',
+        message: `model path is not a regular file (a device, FIFO or socket): ${device}`,
+      });
+      await expect(createClassifier({ model: INT8_MODEL, labels: pathToFileURL(device), limits: { maxEncodedBytes: MiB } })).rejects.toMatchObject({ code: 'E_INPUT' });
+    }
+  });
+
+  it.runIf(posix)('refuses a FIFO at once instead of waiting for a writer', async () => {
+    const fifo = join(dir, 'labels.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(createClassifier({ model: INT8_MODEL, labels: fifo })).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining(fifo) });
+    await expect(createClassifier({ model: fifo, labels: SYNSET })).rejects.toMatchObject({ code: 'E_INPUT' });
+  }, 10_000);
+
+  it('reports a labels file that cannot be read as E_LABELS, not E_MODEL_LOAD', async () => {
+    const loop = join(dir, 'loop.txt');
+    symlinkSync(loop, loop); // reading it fails with ELOOP
+    await expect(createClassifier({ model: INT8_MODEL, labels: loop })).rejects.toMatchObject({ code: 'E_LABELS', message: expect.stringContaining(loop) });
+  });
+
+  it('refuses a labels file over the limit with E_LIMIT', async () => {
+    await expect(createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: { maxEncodedBytes: 1000 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+});
+
+describeWithAssets('the download cache under hostile options and file systems', () => {
+  let server: HostileServer;
+  let root: string;
+  let cacheDir: string;
+  const synset = readFileSync(SYNSET);
+  const longName = `${'a'.repeat(400)}.txt`;
+
+  beforeAll(async () => {
+    server = await serveHostile({
+      '/labels.txt': { kind: 'file', body: synset, type: 'text/plain' },
+      [`/${longName}`]: { kind: 'file', body: synset, type: 'text/plain' },
+      '/model.onnx': { kind: 'file', body: readFileSync(INT8_MODEL) },
+    });
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-cache-'));
+    cacheDir = join(root, 'cache');
+    return () => rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses a sha256 that is not 64 hex digits before touching the disk', async () => {
+    for (const sha256 of ['../../x', 'abc', `${'0'.repeat(63)}g`]) {
+      await expect(createClassifier({ model: server.url('/model.onnx'), sha256, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+        code: 'E_INPUT',
+        message: expect.stringContaining('sha256 must be 64 hex digits'),
+      });
+    }
+    expect(readdirSync(root)).toEqual([]);
+    expect(server.hits.get('/model.onnx')).toBeUndefined();
+  });
+
+  it('reports a cache directory that is a file as E_CACHE naming the fix', async () => {
+    writeFileSync(cacheDir, 'not a directory');
+    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
+      code: 'E_CACHE',
+      message: expect.stringContaining('Set cacheDir'),
+    });
+  });
+
+  it('caches a URL whose file name is too long for the file system under a bounded name', async () => {
+    const c = await createClassifier({ model: INT8_MODEL, labels: server.url(`/${longName}`), cacheDir });
+    expect(c.labels).toHaveLength(1000);
+    await c.dispose();
+    const names = readdirSync(join(cacheDir, 'labels'));
+    expect(names).toHaveLength(2); // the file and its recorded hash
+    expect(names.every((n) => n.length < 120)).toBe(true);
+  });
+
+  it.runIf(posix)('removes temporaries that a killed download left behind, keeps live ones', async () => {
+    const labels = join(cacheDir, 'labels');
+    mkdirSync(labels, { recursive: true });
+    // A pid that cannot be alive: above the kernel's pid_max.
+    const orphan = join(labels, `.url-0123456789abcdef-labels.txt.99999999.0123456789ab.part`);
+    const live = join(labels, `.url-0123456789abcdef-labels.txt.${process.pid}.ba9876543210.part`);
+    writeFileSync(orphan, 'half a download');
+    writeFileSync(live, 'a download in progress');
+    await (await createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).dispose();
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+});
