@@ -30,6 +30,7 @@ export async function serveHostile(routes: Record<string, Behaviour>): Promise<H
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    res.setHeader('access-control-allow-origin', '*'); // the browser tests fetch from another origin
     const route = routes[path];
     if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     answer(route, path, req, res, produced);

@@ -45,8 +45,9 @@ export interface ReadBodyOptions {
  * Reads a fetch response body as a stream, counting the DECODED bytes as they arrive: fetch
  * inflates `Content-Encoding: gzip`/`br` transparently, so a compression bomb is stopped at
  * `maxBytes` (`E_LIMIT`, the stream cancelled) instead of being inflated whole. `Content-Length`
- * is trusted only without a `Content-Encoding`: to refuse early, and to detect a short body. A
- * connection that breaks mid-body is `E_DOWNLOAD` with the cause. One reader for models, labels
+ * only serves to refuse an announced oversize body before reading it (without a visible
+ * `Content-Encoding`) and as the progress total. A connection that breaks mid-body (a short
+ * body included) is `E_DOWNLOAD` with the cause. One reader for models, labels
  * and images, in Node and in browsers.
  *
  * @example
@@ -91,9 +92,10 @@ export async function readBody(response: ResponseLike, options: ReadBodyOptions)
     loaded += chunk.byteLength;
     options.onProgress?.({ url, loaded, total });
   }
-  if (declared !== undefined && loaded !== declared) {
-    throw new OnnxMobilenetError('E_DOWNLOAD', `${url} ended after ${loaded} of the ${declared} bytes it announced`);
-  }
+  // No comparison of `loaded` with Content-Length here: browsers hide Content-Encoding from
+  // cross-origin scripts (not CORS-safelisted), so a gzip body would look short or long. The
+  // transport already fails a body cut before its length (undici 'terminated', Chrome
+  // ERR_CONTENT_LENGTH_MISMATCH), which arrives above as E_DOWNLOAD.
   return concatBytes(chunks);
 }
 
@@ -103,8 +105,8 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
   signal?: AbortSignal;
   /** Abandon when nothing arrives for this long (ms), headers included. */
   timeoutMs: number;
-  /** The platform's fetch (`globalThis.fetch`). */
-  fetch: FetchLike;
+  /** The fetch to use; default the platform's (`globalThis.fetch`, in Node >= 18 and every browser). */
+  fetch?: FetchLike;
   /** Refuse a `text/html` answer (a login or error page is not a model). */
   refuseHtml?: boolean;
   /** Appended to the message when the server cannot be reached (e.g. how to run offline). */
@@ -119,7 +121,7 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
  *
  * @example
  * ```ts
- * const { bytes } = await fetchBounded(url, { what: 'labels', maxBytes: 1 << 20, timeoutMs: 30_000, fetch: globalThis.fetch });
+ * const { bytes } = await fetchBounded(url, { what: 'labels', maxBytes: 1 << 20, timeoutMs: 30_000 });
  * ```
  */
 export async function fetchBounded(url: string, options: FetchBoundedOptions): Promise<{ bytes: Uint8Array; contentType: string }> {
@@ -127,7 +129,9 @@ export async function fetchBounded(url: string, options: FetchBoundedOptions): P
   return guardDownload(href, options, async (signal, onData) => {
     let response: ResponseLike;
     try {
-      response = await options.fetch(href, { signal, redirect: 'follow' });
+      // Called unbound: a browser's fetch throws 'Illegal invocation' with another `this`.
+      const fetchFn = options.fetch ?? (globalThis as unknown as { fetch: FetchLike }).fetch;
+      response = await fetchFn(href, { signal, redirect: 'follow' });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       const reason = describeError((err as { cause?: unknown }).cause ?? err);

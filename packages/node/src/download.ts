@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, fetchBounded, type DownloadProgress, type FetchLike } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, fetchBounded, type DownloadProgress } from '@onnx-mobilenet/core';
 import { cacheError } from './cache-dir.js';
 
 /** What {@link downloadToFile} needs besides the URL. */
@@ -58,7 +58,6 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
     onProgress: options.onProgress,
     expectedBytes: options.bytes,
     refuseHtml: options.purpose === 'model',
-    fetch: fetch as unknown as FetchLike,
     unreachableHint: 'Offline? Pass local files as the model and labels (or set a mirror).',
   });
   const actual = sha256Hex(bytes);

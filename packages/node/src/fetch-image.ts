@@ -1,4 +1,4 @@
-import { fetchBounded, type FetchLike, type Limits } from '@onnx-mobilenet/core';
+import { fetchBounded, type Limits } from '@onnx-mobilenet/core';
 
 /**
  * The bytes of an `http(s):` image URL, through core's bounded reader: the download is abandoned
@@ -11,7 +11,6 @@ export async function fetchImageBytes(url: URL, signal: AbortSignal | undefined,
     maxBytes: limits.maxEncodedBytes,
     timeoutMs: limits.downloadTimeoutMs,
     signal,
-    fetch: fetch as unknown as FetchLike,
   });
   return bytes;
 }
