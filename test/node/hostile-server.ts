@@ -1,7 +1,7 @@
 // Hostile HTTP behaviours on 127.0.0.1, for the download tests (hostile-http, fuzz-http).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGzip, gzipSync } from 'node:zlib';
+import { constants, createGzip, gzipSync } from 'node:zlib';
 
 /** One way for a server to answer a request. */
 export type Behaviour =
@@ -24,8 +24,12 @@ export interface HostileServer {
   close: () => Promise<void>;
 }
 
+const gzipped = new WeakMap<Uint8Array, Uint8Array>();
+
 export async function serveHostile(routes: Record<string, Behaviour>): Promise<HostileServer> {
   const produced = new Map<string, number>();
+  // Compressed up front, as a mirror stores it: compressing a model per request takes longer than a short downloadTimeoutMs.
+  for (const route of Object.values(routes)) if (route.kind === 'file' && route.gzip) gzipped.set(route.body, gzipSync(route.body));
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -55,13 +59,13 @@ function answer(route: Behaviour, path: string, req: IncomingMessage, res: Serve
       const headers: Record<string, string> = { 'content-type': route.type ?? 'application/octet-stream' };
       if (!route.gzip) return void res.writeHead(200, { ...headers, 'content-length': String(route.body.byteLength) }).end(route.body);
       // As a compressing mirror does: Content-Length counts the gzip bytes, not the file's.
-      const gzipped = gzipSync(route.body);
-      return void res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(gzipped.byteLength) }).end(gzipped);
+      const body = gzipped.get(route.body)!;
+      return void res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(body.byteLength) }).end(body);
     }
     case 'silent':
       return; // the socket stays open, nothing is ever sent
     case 'stall':
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(route.after * 1000) });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(route.after + 1000) });
       res.write(new Uint8Array(route.after));
       return;
     case 'drip': {
@@ -81,7 +85,8 @@ function answer(route: Behaviour, path: string, req: IncomingMessage, res: Serve
     }
     case 'endless': {
       res.writeHead(200, { 'content-type': 'application/octet-stream', ...(route.gzip ? { 'content-encoding': 'gzip' } : {}) });
-      const sink = route.gzip ? createGzip() : res;
+      // Flushed per write: the client gets compressed bytes steadily (no pause a short timeout would see).
+      const sink = route.gzip ? createGzip({ flush: constants.Z_SYNC_FLUSH }) : res;
       if (route.gzip) (sink as ReturnType<typeof createGzip>).pipe(res);
       const chunk = new Uint8Array(64 * 1024);
       let count = 0;
