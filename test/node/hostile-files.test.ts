@@ -1,7 +1,7 @@
 // Local model/labels files that are not regular files, hostile sha256 options, unusable cache
 // directories, over-long URL names and abandoned temporaries (issue 10: items 2, 3, 4, 5, 8).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,8 @@ import { serveHostile, type HostileServer } from './hostile-server.js';
 
 const MiB = 2 ** 20;
 const posix = process.platform !== 'win32';
+// Permissions do not stop root: those cases run as an ordinary user (as CI does) and skip as root.
+const unprivileged = posix && process.getuid?.() !== 0;
 
 describeWithAssets('model and labels paths that are not regular files', () => {
   let dir: string;
@@ -41,6 +43,25 @@ describeWithAssets('model and labels paths that are not regular files', () => {
     const loop = join(dir, 'loop.txt');
     symlinkSync(loop, loop); // reading it fails with ELOOP
     await expect(createClassifier({ model: INT8_MODEL, labels: loop })).rejects.toMatchObject({ code: 'E_LABELS', message: expect.stringContaining(loop) });
+  });
+
+  it.runIf(unprivileged)('reports permission denied as E_MODEL_LOAD, E_LABELS or E_IMAGE_DECODE, never E_NOT_FOUND', async () => {
+    const locked = join(dir, 'locked');
+    writeFileSync(locked, readFileSync(SYNSET), { mode: 0o000 });
+    await expect(createClassifier({ model: INT8_MODEL, labels: locked })).rejects.toMatchObject({ code: 'E_LABELS', message: expect.stringContaining('permission denied') });
+    await expect(createClassifier({ model: locked, labels: SYNSET })).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('permission denied') });
+    const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
+    const closed = join(dir, 'closed');
+    mkdirSync(closed);
+    writeFileSync(join(closed, 'a.jpg'), 'x');
+    chmodSync(closed, 0o000);
+    try {
+      await expect(c.classify(join(closed, 'a.jpg'))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringContaining('permission denied') });
+      await expect(c.classify(locked)).rejects.toMatchObject({ code: 'E_IMAGE_DECODE' });
+    } finally {
+      chmodSync(closed, 0o700);
+      await c.dispose();
+    }
   });
 
   it('refuses a labels file over the limit with E_LIMIT', async () => {
@@ -85,6 +106,14 @@ describeWithAssets('the download cache under hostile options and file systems', 
     await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
       code: 'E_CACHE',
       message: expect.stringContaining('Set cacheDir'),
+    });
+  });
+
+  it.runIf(unprivileged)('reports a read-only cache directory as E_CACHE', async () => {
+    mkdirSync(cacheDir, { mode: 0o500 });
+    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
+      code: 'E_CACHE',
+      message: expect.stringContaining('permission denied'),
     });
   });
 

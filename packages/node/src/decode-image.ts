@@ -25,7 +25,10 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
       if (s.size > limits.maxEncodedBytes) throw tooBig(s.size, resolve(input));
     } catch (err) {
       if (err instanceof OnnxMobilenetError) throw err;
-      throw new OnnxMobilenetError('E_NOT_FOUND', `image file not found: ${resolve(input)}`, { cause: err });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new OnnxMobilenetError('E_NOT_FOUND', `image file not found: ${resolve(input)}`, { cause: err });
+      const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : describeError(err);
+      throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot read image file ${resolve(input)}: ${reason}`, { cause: err });
     }
     return { data: input, name: input };
   }
