@@ -36,6 +36,7 @@ describeInBrowser('hostile URLs in Chromium', () => {
       '/gzip-bomb': { kind: 'endless', gzip: true, cap: 256 * MiB },
       '/gzip-bomb-labels': { kind: 'endless', gzip: true, cap: 256 * MiB },
       '/cut.jpg': { kind: 'cut', body: jpeg, after: 1000 },
+      '/labels.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain' },
       '/labels-gzip.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain', gzip: true },
     });
     browser = await launchBrowser();
@@ -92,4 +93,11 @@ describeInBrowser('hostile URLs in Chromium', () => {
     expect(hostile.produced.get('/gzip-bomb')).toBeLessThan(128 * MiB);
     expect(hostile.produced.get('/gzip-bomb-labels')).toBeLessThan(128 * MiB);
   }, 120_000);
+
+  it('checks cached labels without a pinned sha256 on every load: an altered copy is fetched again', async () => {
+    const model = `${server.origin}/data/models/mobilenetv2-12-int8.onnx`;
+    const first = await page.evaluate((req) => (window as any).hostile.tamperedCache(req.model, req.labels), { model, labels: hostile.url('/labels.txt') });
+    expect(first).toBe('tench');
+    expect(hostile.hits.get('/labels.txt')).toBe(2);
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, fetchBounded, parseUrl, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, fetchBounded, parseUrl, readBody, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -40,10 +40,29 @@ async function openCache(name: string): Promise<Cache | null> {
   }
 }
 
+/** Header of a Cache Storage entry that records the sha256 of its body when it was stored. */
+const HASH_HEADER = 'x-onnx-mobilenet-sha256';
+
+/**
+ * A cached copy that still matches its pinned sha256, or the hash recorded when it was stored;
+ * read through the bounded reader. Anything else (altered, unrecorded, unreadable) is dropped so
+ * a verified copy is fetched.
+ */
+async function readCached(cache: Cache, url: string, sha256: string | undefined, options: LoadAssetOptions): Promise<Uint8Array | undefined> {
+  const hit = await cache.match(url).catch(() => undefined);
+  if (!hit) return undefined;
+  const expected = sha256 ?? hit.headers.get(HASH_HEADER) ?? undefined;
+  const bytes = await readBody(hit, { url, what: `cached ${options.purpose}`, maxBytes: options.maxBytes }).catch(() => undefined);
+  if (bytes && (expected || !globalThis.crypto?.subtle) && (await verify(url, bytes, expected))) return bytes;
+  await cache.delete(url).catch(() => false);
+  return undefined;
+}
+
 /**
  * The browser's `loadAsset`: fetches with progress, refuses HTTP errors, HTML pages and short
  * bodies with `E_DOWNLOAD`, checks sha256 with SubtleCrypto (`E_MODEL_CHECKSUM`), and keeps
- * verified files in the Cache Storage API (where it exists) so later loads stay offline.
+ * verified files in the Cache Storage API (where it exists) so later loads stay offline. Every
+ * cached file is checked on every load: against its pinned sha256, or the hash recorded with it.
  */
 export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array> {
   const url = absoluteUrl(asset);
@@ -51,12 +70,8 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
   const cacheable = /^https?:/i.test(url);
   const cache = cacheable ? await openCache(options.cacheDir ?? CACHE_NAME) : null;
   if (cache) {
-    const hit = await cache.match(url).catch(() => undefined);
-    if (hit) {
-      const bytes = new Uint8Array(await hit.arrayBuffer());
-      if (await verify(url, bytes, sha256)) return bytes;
-      await cache.delete(url).catch(() => false); // altered or corrupt: fetch a verified copy
-    }
+    const cached = await readCached(cache, url, sha256, options);
+    if (cached) return cached;
   }
   const { bytes, contentType } = await fetchBounded(url, {
     what: options.purpose,
@@ -74,8 +89,10 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     );
   }
   if (cache) {
-    const type = contentType || 'application/octet-stream';
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type } })).catch(() => undefined);
+    const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream' };
+    const actual = await sha256Hex(bytes);
+    if (actual) headers[HASH_HEADER] = actual; // so an entry without a pinned hash is checked too
+    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => undefined);
   }
   return bytes;
 }

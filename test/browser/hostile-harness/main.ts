@@ -47,5 +47,17 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
   return out;
 }
 
-(window as unknown as { hostile: unknown }).hostile = { run };
+/** Loads labels into Cache Storage, alters the cached copy (keeping its headers), loads again: the first label read back. */
+async function tamperedCache(model: string, labels: string): Promise<string> {
+  const cacheDir = `tamper-${Math.random()}`;
+  await (await createClassifier({ model, labels, cacheDir })).dispose();
+  const cache = await caches.open(cacheDir);
+  const hit = (await cache.match(labels))!;
+  await cache.put(labels, new Response((await hit.text()).replace('tench', 'pwned'), { headers: hit.headers }));
+  const again = await createClassifier({ model, labels, cacheDir });
+  await again.dispose();
+  return again.labels[0].label;
+}
+
+(window as unknown as { hostile: unknown }).hostile = { run, tamperedCache };
 document.getElementById('status')!.textContent = 'ready';
