@@ -1,7 +1,7 @@
 // Local model/labels files that are not regular files, hostile sha256 options, unusable cache
 // directories, over-long URL names and abandoned temporaries (issue 10: items 2, 3, 4, 5, 8).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -126,16 +126,22 @@ describeWithAssets('the download cache under hostile options and file systems', 
     expect(names.every((n) => n.length < 120)).toBe(true);
   });
 
-  it.runIf(posix)('removes temporaries that a killed download left behind, keeps live ones', async () => {
+  it.runIf(posix)('removes temporaries that a killed download left behind, keeps live and fresh ones', async () => {
     const labels = join(cacheDir, 'labels');
     mkdirSync(labels, { recursive: true });
     // A pid that cannot be alive: above the kernel's pid_max.
     const orphan = join(labels, `.url-0123456789abcdef-labels.txt.99999999.0123456789ab.part`);
     const live = join(labels, `.url-0123456789abcdef-labels.txt.${process.pid}.ba9876543210.part`);
+    const fresh = join(labels, `.url-0123456789abcdef-labels.txt.99999999.0000000000ff.part`);
     writeFileSync(orphan, 'half a download');
     writeFileSync(live, 'a download in progress');
+    writeFileSync(fresh, 'maybe written from another pid namespace');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(orphan, twoMinutesAgo, twoMinutesAgo);
+    utimesSync(live, twoMinutesAgo, twoMinutesAgo);
     await (await createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).dispose();
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(live)).toBe(true);
+    expect(existsSync(fresh)).toBe(true);
   });
 });

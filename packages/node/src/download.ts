@@ -98,10 +98,16 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
 const TEMPORARY = /^\..*\.(\d+)\.[0-9a-f]{12}\.part$/;
 /** A temporary this old is abandoned even if its pid runs again (pids are reused). */
 const STALE_AFTER_MS = 6 * 3600_000;
+/**
+ * A temporary of a dead pid is left alone this long: a process in another pid namespace (a
+ * container sharing the cache) may be writing it. Writing one takes well under this.
+ */
+const DEAD_PID_GRACE_MS = 60_000;
 
 /**
- * Removes the `.part` files a killed process left behind (`kill -9` mid-download): those whose
- * process is gone, or older than six hours. Best effort: a failure here never fails a download.
+ * Removes the `.part` files a killed process left behind (`kill -9` mid-write): those whose
+ * process is gone (and a minute old), or older than six hours. Best effort: a failure here never
+ * fails a download.
  */
 export async function removeStaleTemporaries(dir: string, now = Date.now()): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
@@ -109,8 +115,8 @@ export async function removeStaleTemporaries(dir: string, now = Date.now()): Pro
     const pid = TEMPORARY.exec(name)?.[1];
     if (!pid) continue;
     const path = join(dir, name);
-    const old = await stat(path).then((s) => now - s.mtimeMs > STALE_AFTER_MS, () => false);
-    if (old || !processAlive(Number(pid))) await unlink(path).catch(() => undefined);
+    const age = await stat(path).then((s) => now - s.mtimeMs, () => 0);
+    if (age > STALE_AFTER_MS || (age > DEAD_PID_GRACE_MS && !processAlive(Number(pid)))) await unlink(path).catch(() => undefined);
   }
 }
 
