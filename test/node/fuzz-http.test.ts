@@ -2,7 +2,7 @@
 // endless, gzip bombs, cut mid-body, lying Content-Length, redirect loops, HTML pages, huge
 // headers, garbage) behind image, model and labels URLs. Every case must end in a valid result or
 // a typed OnnxMobilenetError within a time bound. FUZZ_SEED replays a run; the case count is
-// FUZZ_COUNT / 100 (20 by default, so CI stays fast; `FUZZ_COUNT=20000 pnpm fuzz` runs 200).
+// FUZZ_COUNT / 100 (20 by default, so CI stays fast; FUZZ_COUNT=20000 runs 200).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
