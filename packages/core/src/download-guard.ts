@@ -21,9 +21,12 @@ export async function guardDownload<T>(
   const controller = new AbortController();
   const stalled = new OnnxMobilenetError('E_DOWNLOAD', `${url} sent nothing for ${timeoutMs} ms; the download was abandoned`);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // When the timer fires, give waiting I/O one more turn of the event loop before giving up: a
+  // starved process (a busy machine, a long GC) runs expired timers before the data that arrived
+  // meanwhile, which would otherwise abandon a download that never stalled.
   const onData = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(stalled), timeoutMs);
+    timer = setTimeout(() => (timer = setTimeout(() => controller.abort(stalled), 0)), timeoutMs);
   };
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });

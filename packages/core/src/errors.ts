@@ -12,6 +12,8 @@
  * - `E_DISPOSED`: the classifier was disposed before or during the call.
  * - `E_INFERENCE`: onnxruntime failed while running the model.
  * - `E_LIMIT`: an input, file or download exceeds a configured limit (see `limits`).
+ * - `E_CACHE`: the download cache cannot be written (the directory is a file, read-only or full);
+ *   the fix is on the machine (or another `cacheDir`), not the network.
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'
@@ -24,7 +26,8 @@ export type ErrorCode =
   | 'E_NOT_FOUND'
   | 'E_DISPOSED'
   | 'E_INFERENCE'
-  | 'E_LIMIT';
+  | 'E_LIMIT'
+  | 'E_CACHE';
 
 /**
  * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across

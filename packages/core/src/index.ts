@@ -41,3 +41,4 @@ export {
   type FewShotScore,
 } from './few-shot.js';
 export { guardDownload } from './download-guard.js';
+export { fetchBounded, parseUrl, readBody, type ByteReader, type FetchBoundedOptions, type FetchLike, type ReadBodyOptions, type ResponseLike } from './read-body.js';

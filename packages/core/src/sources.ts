@@ -27,6 +27,10 @@ export type AssetRef =
  * ```
  */
 export function resolveModelSource(model: ModelSource, sha256?: string, mirror?: string): { asset: AssetRef; registry?: RegistryModel } {
+  // The hash names the cache file: anything but hex could name a path ('../../x').
+  if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256))) {
+    throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${describeValue(sha256)}`);
+  }
   if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
     return { asset: { kind: 'bytes', bytes: bytesView(model, 'model'), description: 'model bytes' } };
   }

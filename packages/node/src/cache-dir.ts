@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { OnnxMobilenetError, describeError } from '@onnx-mobilenet/core';
 
 /**
  * The directory downloads are cached in: the `cacheDir` option, else `ONNX_MOBILENET_CACHE`, else
@@ -18,4 +19,33 @@ export function resolveCacheDir(explicit?: string, env: NodeJS.ProcessEnv = proc
   if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'onnx-mobilenet', 'Cache');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'onnx-mobilenet');
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'onnx-mobilenet');
+}
+
+const CACHE_FAULTS: Record<string, string> = {
+  ENOTDIR: 'a part of the cache path is a file, not a directory',
+  EEXIST: 'a part of the cache path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  ENAMETOOLONG: 'the path is too long for the file system',
+};
+
+/**
+ * A failure to write the download cache as `E_CACHE`, naming the path, the reason and the fix.
+ *
+ * @example
+ * ```ts
+ * throw cacheError(err, '/home/me/.cache/onnx-mobilenet/models/x.onnx');
+ * ```
+ */
+export function cacheError(err: unknown, path: string): OnnxMobilenetError {
+  if (err instanceof OnnxMobilenetError) return err;
+  const reason = CACHE_FAULTS[(err as NodeJS.ErrnoException).code ?? ''] ?? describeError(err);
+  return new OnnxMobilenetError(
+    'E_CACHE',
+    `cannot write the download cache at ${path}: ${reason}. Set cacheDir (or ONNX_MOBILENET_CACHE) to a writable directory.`,
+    { cause: err },
+  );
 }

@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { DEFAULTS, OnnxMobilenetError, bytesView, describeError, describeValue, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, bytesView, describeError, describeValue, parseUrl, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
+import { fetchImageBytes } from './fetch-image.js';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError } from './image-format.js';
-import { readImageFile } from './read-image-file.js';
+import { filePathFromUrl, readLocalFile } from './read-local-file.js';
 
 /**
  * Image inputs the Node adapter decodes: a file path, the bytes of an encoded JPEG, PNG, WebP,
@@ -21,34 +21,18 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
   const tooBig = (bytes: number, name: string) =>
     new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
-    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(new URL(input), signal, limits);
+    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(parseUrl(input, 'image'), signal, limits);
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
-    return { data: await readImageFile(input, limits), name: input };
+    // Read by us, bounded, and handed to sharp as bytes: the bytes whose format is checked are the
+    // bytes decoded, and libvips loaders that only take files (its .v format) are out of reach.
+    return { data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: input };
   }
   if (input instanceof URL) {
-    if (input.protocol === 'file:') return toSharpInput(fileURLToPath(input), signal, limits);
+    if (input.protocol === 'file:') return toSharpInput(filePathFromUrl(input, 'image'), signal, limits);
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
     }
-    let response: Response;
-    try {
-      response = await fetch(input, { signal });
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch image ${input.href}: ${describeError((err as { cause?: unknown }).cause ?? err)}`);
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status} ${response.statusText} from image URL ${input.href}`);
-    }
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > limits.maxEncodedBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooBig(declared, input.href);
-    }
-    const body = new Uint8Array(await response.arrayBuffer());
-    if (body.byteLength > limits.maxEncodedBytes) throw tooBig(body.byteLength, input.href);
-    return { data: body, name: input.href };
+    return { data: await fetchImageBytes(input, signal, limits), name: input.href };
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     // A detached buffer reads as 0 bytes; it is reported as empty below.

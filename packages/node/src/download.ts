@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, concatBytes, describeError, guardDownload, type DownloadProgress } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, fetchBounded, type DownloadProgress } from '@onnx-mobilenet/core';
+import { cacheError } from './cache-dir.js';
 
 /** What {@link downloadToFile} needs besides the URL. */
 export interface DownloadOptions {
@@ -36,84 +37,55 @@ export function assertChecksum(what: string, expected: string, actual: string): 
   }
 }
 
-/**
- * Downloads `url` to `destination`, streaming to a temporary file while hashing, then verifying
- * size and sha256 before an atomic rename. On any failure (HTTP status, a connection cut, a short
- * body, a checksum mismatch, an abort) the temporary file is removed and a typed error thrown,
- * so a half-written file never sits where a verified one is expected. Returns the bytes.
- */
-export async function downloadToFile(url: string, options: DownloadOptions): Promise<Uint8Array> {
-  return guardDownload(url, options, (signal, onData) => download(url, options, options.destination, signal, onData));
+/** The sidecar that records the sha256 of a cached file that has no pinned hash. */
+export function hashSidecar(path: string): string {
+  return `${path}.sha256`;
 }
 
-async function download(url: string, options: DownloadOptions, destination: string, signal: AbortSignal, onData: () => void): Promise<Uint8Array> {
-  let response: Response;
+/**
+ * Downloads `url` through core's bounded reader (inactivity timeout, decoded-size limit), verifies
+ * the sha256 when pinned, then writes `destination` atomically (temporary file in the same
+ * directory, then rename); a file without a pinned sha256 gets a `.sha256` sidecar recording its
+ * hash, so later loads check it too. On any failure nothing is left at `destination`;
+ * cache directory failures are `E_CACHE`. Returns the bytes.
+ */
+export async function downloadToFile(url: string, options: DownloadOptions): Promise<Uint8Array> {
+  const { bytes } = await fetchBounded(url, {
+    what: options.purpose,
+    maxBytes: options.maxBytes,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    expectedBytes: options.bytes,
+    refuseHtml: options.purpose === 'model',
+    unreachableHint: 'Offline? Pass local files as the model and labels (or set a mirror).',
+  });
+  const actual = sha256Hex(bytes);
+  if (options.sha256) assertChecksum(`${url} (downloaded ${bytes.byteLength} bytes)`, options.sha256, actual);
+  const dir = dirname(options.destination);
   try {
-    response = await fetch(url, { signal, redirect: 'follow' });
+    await mkdir(dir, { recursive: true });
+    await removeStaleTemporaries(dir);
+    // A file without a pinned hash gets its hash recorded, sidecar first: a crash between the two
+    // renames leaves a hash that does not match, so the file is downloaded again, not trusted.
+    if (!options.sha256) await writeAtomically(hashSidecar(options.destination), new TextEncoder().encode(actual));
+    await writeAtomically(options.destination, bytes);
   } catch (err) {
-    if (signal.aborted) throw signal.reason;
-    const reason = describeError((err as { cause?: unknown }).cause ?? err);
-    throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${reason}. Offline? Pass local files as the model and labels (or set a mirror).`, { cause: err });
+    throw cacheError(err, options.destination);
   }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status} ${response.statusText} from ${url}`);
-  }
-  const type = response.headers.get('content-type') ?? '';
-  if (options.purpose === 'model' && /text\/html/i.test(type)) {
-    await response.body.cancel().catch(() => undefined);
-    throw new OnnxMobilenetError('E_DOWNLOAD', `${url} returned an HTML page (${type}), not an ONNX model`);
-  }
-  const lengthHeader = response.headers.get('content-length');
-  const declared = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-  const total = declared ?? options.bytes;
-  const tooBig = (bytes: number) => new OnnxMobilenetError('E_LIMIT', `${url} has ${bytes} bytes or more, over the limit of ${options.maxBytes}`);
-  if (declared !== undefined && declared > options.maxBytes) {
-    await response.body.cancel().catch(() => undefined);
-    throw tooBig(declared);
-  }
+  return bytes;
+}
 
-  await mkdir(dirname(destination), { recursive: true });
-  const temp = join(dirname(destination), `.${basename(destination)}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
-  const file = await open(temp, 'w');
-  const hash = createHash('sha256');
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
+/** Writes through a temporary file named with our pid (see {@link removeStaleTemporaries}), then renames. */
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path).slice(0, 80)}.${process.pid}.${randomBytes(6).toString('hex')}.part`);
   let done = false;
+  const file = await open(temp, 'wx');
   try {
-    const reader = response.body.getReader();
-    for (;;) {
-      let step: { done: boolean; value?: Uint8Array };
-      try {
-        step = await reader.read();
-      } catch (err) {
-        if (signal.aborted) throw signal.reason;
-        throw new OnnxMobilenetError(
-          'E_DOWNLOAD',
-          `the connection to ${url} broke after ${loaded}${total ? ` of ${total}` : ''} bytes: ${describeError((err as { cause?: unknown }).cause ?? err)}`,
-          { cause: err },
-        );
-      }
-      if (step.done) break;
-      onData();
-      const chunk = step.value as Uint8Array;
-      if (loaded + chunk.byteLength > options.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooBig(loaded + chunk.byteLength);
-      }
-      await file.write(chunk);
-      hash.update(chunk);
-      chunks.push(chunk);
-      loaded += chunk.byteLength;
-      options.onProgress?.({ url, loaded, total });
-    }
-    if (declared !== undefined && loaded !== declared) {
-      throw new OnnxMobilenetError('E_DOWNLOAD', `${url} ended after ${loaded} of ${declared} bytes`);
-    }
-    if (options.sha256) assertChecksum(`${url} (downloaded ${loaded} bytes)`, options.sha256, hash.digest('hex'));
+    await file.writeFile(bytes);
     await file.sync();
     await file.close();
-    await rename(temp, destination);
+    await rename(temp, path);
     done = true;
   } finally {
     if (!done) {
@@ -121,5 +93,39 @@ async function download(url: string, options: DownloadOptions, destination: stri
       await unlink(temp).catch(() => undefined);
     }
   }
-  return concatBytes(chunks);
+}
+
+const TEMPORARY = /^\..*\.(\d+)\.[0-9a-f]{12}\.part$/;
+/** A temporary this old is abandoned even if its pid runs again (pids are reused). */
+const STALE_AFTER_MS = 6 * 3600_000;
+/**
+ * A temporary of a dead pid is left alone this long: a process in another pid namespace (a
+ * container sharing the cache) may be writing it. Writing one takes well under this.
+ */
+const DEAD_PID_GRACE_MS = 60_000;
+
+/**
+ * Removes the `.part` files a killed process left behind (`kill -9` mid-write): those whose
+ * process is gone (and a minute old), or older than six hours. Best effort: a failure here never
+ * fails a download.
+ */
+export async function removeStaleTemporaries(dir: string, now = Date.now()): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = TEMPORARY.exec(name)?.[1];
+    if (!pid) continue;
+    const path = join(dir, name);
+    const age = await stat(path).then((s) => now - s.mtimeMs, () => 0);
+    if (age > STALE_AFTER_MS || (age > DEAD_PID_GRACE_MS && !processAlive(Number(pid)))) await unlink(path).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
 }

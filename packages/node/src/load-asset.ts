@@ -1,57 +1,56 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OnnxMobilenetError, describeError, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
+import { basename, dirname, join, resolve } from 'node:path';
+import { OnnxMobilenetError, parseUrl, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
 import { resolveCacheDir } from './cache-dir.js';
-import { assertChecksum, downloadToFile, sha256Hex } from './download.js';
+import { assertChecksum, downloadToFile, hashSidecar, sha256Hex } from './download.js';
+import { filePathFromUrl, readLocalFile } from './read-local-file.js';
 
-/** Reads a local file; a missing one is `E_NOT_FOUND` naming the absolute path. */
-export async function readLocalFile(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new OnnxMobilenetError('E_NOT_FOUND', `${what} file not found: ${resolve(path)}`, { cause: err });
-    }
-    if (code === 'EISDIR') throw new OnnxMobilenetError('E_INPUT', `${what} path is a directory, not a file: ${resolve(path)}`);
-    throw new OnnxMobilenetError(code === 'EACCES' ? 'E_NOT_FOUND' : 'E_MODEL_LOAD', `cannot read ${what} file ${resolve(path)}: ${describeError(err)}`, { cause: err });
+const SHA256 = /^[0-9a-f]{64}$/i;
+
+/**
+ * The cache file of a URL: its pinned sha256 (else a hash of the URL) plus the URL's file name
+ * reduced to safe characters and at most 80 of them, so no URL can name a path outside the cache
+ * directory or one too long for the file system.
+ */
+function cachePathFor(url: URL, sha256: string | undefined, options: LoadAssetOptions): string {
+  if (sha256 !== undefined && !SHA256.test(sha256)) {
+    throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${JSON.stringify(sha256.slice(0, 80))}`);
   }
-}
-
-/** The cache file of a URL: named by its pinned sha256, else by a hash of the URL. */
-function cachePathFor(url: string, sha256: string | undefined, options: LoadAssetOptions): string {
-  const name = basename(new URL(url).pathname) || 'file';
-  const key = sha256 ? sha256.toLowerCase() : `url-${sha256Hex(new TextEncoder().encode(url)).slice(0, 16)}`;
-  return join(resolveCacheDir(options.cacheDir), options.purpose === 'model' ? 'models' : 'labels', `${key}-${name}`);
+  const name = basename(url.pathname).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]+/, '').slice(-80) || 'file';
+  const key = sha256 ? sha256.toLowerCase() : `url-${sha256Hex(new TextEncoder().encode(url.href)).slice(0, 16)}`;
+  const dir = resolve(resolveCacheDir(options.cacheDir), options.purpose === 'model' ? 'models' : 'labels');
+  const path = join(dir, `${key}-${name}`);
+  if (dirname(path) !== dir) throw new OnnxMobilenetError('E_INPUT', `cannot cache ${url.href}: its file name does not stay in ${dir}`);
+  return path;
 }
 
 /**
- * Node's `loadAsset`: local paths and `file:` URLs are read in place (checked against `sha256`
- * when given); `http(s):` files are downloaded once into the cache, verified, and read from there
- * afterwards without touching the network. A cached file that no longer matches its sha256 is
- * downloaded again.
+ * Node's `loadAsset`: local paths and `file:` URLs are read in place (regular files only, bounded
+ * by `maxBytes`, checked against `sha256` when given); `http(s):` files are downloaded once into
+ * the cache, verified, and read from there afterwards without touching the network. Every cached
+ * file is checked on every load, against its pinned sha256 or the hash recorded when it was
+ * downloaded; one that no longer matches is downloaded again.
  */
 export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array> {
-  if (asset.kind === 'path' || (asset.kind === 'url' && asset.url.startsWith('file:'))) {
-    const path = asset.kind === 'path' ? asset.path : fileURLToPath(asset.url);
-    const size = await stat(path).then((s) => s.size, () => 0);
-    if (size > options.maxBytes) throw new OnnxMobilenetError('E_LIMIT', `${options.purpose} file ${resolve(path)} has ${size} bytes, over the limit of ${options.maxBytes}`);
-    const bytes = await readLocalFile(path, options.purpose);
+  const read = { maxBytes: options.maxBytes, failCode: options.purpose === 'labels' ? 'E_LABELS' : 'E_MODEL_LOAD' } as const;
+  if (asset.kind === 'path' || /^file:/i.test(asset.url)) {
+    const path = asset.kind === 'path' ? asset.path : filePathFromUrl(asset.url, options.purpose);
+    const bytes = await readLocalFile(path, { ...read, what: options.purpose });
     if (asset.sha256) assertChecksum(resolve(path), asset.sha256, sha256Hex(bytes));
     return bytes;
   }
-  if (!/^https?:/i.test(asset.url)) {
+  const url = parseUrl(asset.url, options.purpose);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OnnxMobilenetError('E_INPUT', `unsupported ${options.purpose} URL scheme in ${asset.url}: use http(s):, file: or a path`);
   }
-  const destination = cachePathFor(asset.url, asset.sha256, options);
+  const destination = cachePathFor(url, asset.sha256, options);
   if (existsSync(destination)) {
-    const cached = await readLocalFile(destination, `cached ${options.purpose}`);
-    if (!asset.sha256 || sha256Hex(cached) === asset.sha256.toLowerCase()) return cached;
-    // Altered or corrupt on disk: fall through and fetch a verified copy (rename replaces it).
+    const cached = await readLocalFile(destination, { ...read, what: `cached ${options.purpose}` });
+    const expected = asset.sha256 ?? (await recordedHash(destination));
+    if (expected && sha256Hex(cached) === expected.toLowerCase()) return cached;
+    // Altered, corrupt or never recorded: fall through and fetch a verified copy (rename replaces it).
   }
-  return downloadToFile(asset.url, {
+  return downloadToFile(url.href, {
     destination,
     sha256: asset.sha256,
     bytes: asset.bytes,
@@ -61,4 +60,14 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
     maxBytes: options.maxBytes,
     timeoutMs: options.timeoutMs,
   });
+}
+
+/** The hash recorded beside a cached file that has no pinned sha256, if a valid one is there. */
+async function recordedHash(path: string): Promise<string | undefined> {
+  try {
+    const text = new TextDecoder().decode(await readLocalFile(hashSidecar(path), { what: 'cache hash', maxBytes: 64, failCode: 'E_CACHE' })).trim();
+    return SHA256.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }

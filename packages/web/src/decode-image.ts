@@ -3,6 +3,8 @@ import {
   bytesView,
   describeError,
   describeValue,
+  fetchBounded,
+  parseUrl,
   readImageHeader,
   type DecodeContext,
   type DecodedImage,
@@ -112,19 +114,19 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint
   }
 }
 
-async function fetchBlob(url: string, signal?: AbortSignal): Promise<Blob> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw signal.reason;
-    throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch image ${url}: ${describeError(err)}`, { cause: err });
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from image URL ${url}`);
-  }
-  return response.blob();
+/**
+ * Fetches an image URL (relative ones against the page) through core's bounded reader: abandoned
+ * after `limits.downloadTimeoutMs` without data, stopped past `limits.maxEncodedBytes` decoded.
+ */
+async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: Limits): Promise<Blob> {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const { bytes, contentType } = await fetchBounded(parseUrl(url, 'image', base).href, {
+    what: 'image',
+    maxBytes: limits.maxEncodedBytes,
+    timeoutMs: limits.downloadTimeoutMs,
+    signal,
+  });
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType });
 }
 
 /**
@@ -146,7 +148,7 @@ async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, 
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
     if (url === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    return decodeBlob(await fetchBlob(url, signal), url, limits);
+    return decodeBlob(await fetchBlob(url, signal, limits), url, limits);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = bytesView(input, 'image');

@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, concatBytes, describeError, guardDownload, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, fetchBounded, parseUrl, readBody, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -16,11 +16,7 @@ let warnedNoCrypto = false;
 function absoluteUrl(asset: Exclude<AssetRef, { kind: 'bytes' }>): string {
   const raw = asset.kind === 'path' ? asset.path : asset.url;
   const base = (globalThis as { location?: { href: string } }).location?.href;
-  try {
-    return new URL(raw, base).href;
-  } catch {
-    throw new OnnxMobilenetError('E_INPUT', `not a valid URL: ${raw}`);
-  }
+  return parseUrl(raw, asset.kind === 'path' ? 'file' : 'download', base).href;
 }
 
 async function verify(url: string, bytes: Uint8Array, expected: string | undefined): Promise<boolean> {
@@ -44,53 +40,29 @@ async function openCache(name: string): Promise<Cache | null> {
   }
 }
 
-/** Reads a response body with progress, refusing HTML pages and short bodies. */
-async function readBody(url: string, response: Response, options: LoadAssetOptions, onData: () => void, expectedBytes?: number): Promise<Uint8Array> {
-  const type = response.headers.get('content-type') ?? '';
-  if (options.purpose === 'model' && /text\/html/i.test(type)) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new OnnxMobilenetError('E_DOWNLOAD', `${url} returned an HTML page (${type}), not an ONNX model`);
-  }
-  const header = response.headers.get('content-length');
-  // A compressed response's Content-Length counts encoded bytes, not the body we read.
-  const declared = header && !response.headers.get('content-encoding') ? Number(header) : undefined;
-  const total = declared ?? expectedBytes;
-  const tooBig = (n: number) => new OnnxMobilenetError('E_LIMIT', `${url} has ${n} bytes or more, over the limit of ${options.maxBytes}`);
-  if (declared !== undefined && declared > options.maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooBig(declared);
-  }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    let step: ReadableStreamReadResult<Uint8Array>;
-    try {
-      step = await reader.read();
-    } catch (err) {
-      throw new OnnxMobilenetError('E_DOWNLOAD', `the download of ${url} broke after ${loaded} bytes: ${describeError(err)}`, { cause: err });
-    }
-    if (step.done) break;
-    onData();
-    if (loaded + step.value.byteLength > options.maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooBig(loaded + step.value.byteLength);
-    }
-    chunks.push(step.value);
-    loaded += step.value.byteLength;
-    options.onProgress?.({ url, loaded, total });
-  }
-  if (declared !== undefined && loaded !== declared) {
-    throw new OnnxMobilenetError('E_DOWNLOAD', `${url} ended after ${loaded} of ${declared} bytes`);
-  }
-  return concatBytes(chunks);
+/** Header of a Cache Storage entry that records the sha256 of its body when it was stored. */
+const HASH_HEADER = 'x-onnx-mobilenet-sha256';
+
+/**
+ * A cached copy that still matches its pinned sha256, or the hash recorded when it was stored;
+ * read through the bounded reader. Anything else (altered, unrecorded, unreadable) is dropped so
+ * a verified copy is fetched.
+ */
+async function readCached(cache: Cache, url: string, sha256: string | undefined, options: LoadAssetOptions): Promise<Uint8Array | undefined> {
+  const hit = await cache.match(url).catch(() => undefined);
+  if (!hit) return undefined;
+  const expected = sha256 ?? hit.headers.get(HASH_HEADER) ?? undefined;
+  const bytes = await readBody(hit, { url, what: `cached ${options.purpose}`, maxBytes: options.maxBytes }).catch(() => undefined);
+  if (bytes && (expected || !globalThis.crypto?.subtle) && (await verify(url, bytes, expected))) return bytes;
+  await cache.delete(url).catch(() => false);
+  return undefined;
 }
 
 /**
  * The browser's `loadAsset`: fetches with progress, refuses HTTP errors, HTML pages and short
  * bodies with `E_DOWNLOAD`, checks sha256 with SubtleCrypto (`E_MODEL_CHECKSUM`), and keeps
- * verified files in the Cache Storage API (where it exists) so later loads stay offline.
+ * verified files in the Cache Storage API (where it exists) so later loads stay offline. Every
+ * cached file is checked on every load: against its pinned sha256, or the hash recorded with it.
  */
 export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array> {
   const url = absoluteUrl(asset);
@@ -98,25 +70,17 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
   const cacheable = /^https?:/i.test(url);
   const cache = cacheable ? await openCache(options.cacheDir ?? CACHE_NAME) : null;
   if (cache) {
-    const hit = await cache.match(url).catch(() => undefined);
-    if (hit) {
-      const bytes = new Uint8Array(await hit.arrayBuffer());
-      if (await verify(url, bytes, sha256)) return bytes;
-      await cache.delete(url).catch(() => false); // altered or corrupt: fetch a verified copy
-    }
+    const cached = await readCached(cache, url, sha256, options);
+    if (cached) return cached;
   }
-  let response: Response | undefined;
-  const bytes = await guardDownload(url, options, async (signal, onData) => {
-    try {
-      response = await fetch(url, { signal });
-    } catch (err) {
-      throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${url}: ${describeError(err)}`, { cause: err });
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}`);
-    }
-    return readBody(url, response, options, onData, asset.kind === 'url' ? asset.bytes : undefined);
+  const { bytes, contentType } = await fetchBounded(url, {
+    what: options.purpose,
+    maxBytes: options.maxBytes,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    expectedBytes: asset.kind === 'url' ? asset.bytes : undefined,
+    refuseHtml: options.purpose === 'model',
   });
   if (!(await verify(url, bytes, sha256))) {
     throw new OnnxMobilenetError(
@@ -125,8 +89,10 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     );
   }
   if (cache) {
-    const type = response?.headers.get('content-type') ?? 'application/octet-stream';
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type } })).catch(() => undefined);
+    const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream' };
+    const actual = await sha256Hex(bytes);
+    if (actual) headers[HASH_HEADER] = actual; // so an entry without a pinned hash is checked too
+    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => undefined);
   }
   return bytes;
 }

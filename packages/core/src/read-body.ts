@@ -1,0 +1,171 @@
+import type { DownloadProgress } from './backend.js';
+import { concatBytes } from './bytes.js';
+import { guardDownload } from './download-guard.js';
+import { OnnxMobilenetError, describeError } from './errors.js';
+
+// The parts of the fetch API the reader uses, declared here because core has no DOM or Node lib.
+// Node's fetch (undici) and every browser's fetch satisfy them.
+
+/** A `ReadableStream` reader of bytes, as fetch returns. */
+export interface ByteReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** The parts of a fetch `Response` that {@link readBody} and {@link fetchBounded} use. */
+export interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: { get(name: string): string | null };
+  readonly body: { getReader(): ByteReader; cancel(reason?: unknown): Promise<void> } | null;
+}
+
+/** A `fetch` function: the platform's (`globalThis.fetch`) or a test double. */
+export type FetchLike = (url: string, init: { signal: AbortSignal; redirect: 'follow' }) => Promise<ResponseLike>;
+
+/** What {@link readBody} needs besides the response. */
+export interface ReadBodyOptions {
+  /** The URL, for messages and progress events. */
+  url: string;
+  /** What is read (`'model'`, `'labels'`, `'image'`), for messages. */
+  what: string;
+  /** More decoded bytes than this is `E_LIMIT`; reading stops there. */
+  maxBytes: number;
+  /** Called for every chunk that arrives (resets an inactivity timer). */
+  onData?: () => void;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Size expected from elsewhere (a registry pin), for progress when the server sends none. */
+  expectedBytes?: number;
+  /** When it aborts, a failed read rethrows its reason instead of `E_DOWNLOAD`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a fetch response body as a stream, counting the DECODED bytes as they arrive: fetch
+ * inflates `Content-Encoding: gzip`/`br` transparently, so a compression bomb is stopped at
+ * `maxBytes` (`E_LIMIT`, the stream cancelled) instead of being inflated whole. `Content-Length`
+ * only serves to refuse an announced oversize body before reading it (without a visible
+ * `Content-Encoding`) and as the progress total. A connection that breaks mid-body (a short
+ * body included) is `E_DOWNLOAD` with the cause. One reader for models, labels
+ * and images, in Node and in browsers.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readBody(await fetch(url), { url, what: 'image', maxBytes: 64 * 2 ** 20 });
+ * ```
+ */
+export async function readBody(response: ResponseLike, options: ReadBodyOptions): Promise<Uint8Array> {
+  const { url, what, maxBytes } = options;
+  const tooBig = (n: number) => new OnnxMobilenetError('E_LIMIT', `${what} ${url} has ${n} bytes or more, over the limit of ${maxBytes} bytes`);
+  const header = response.headers.get('content-length');
+  // With a Content-Encoding, Content-Length counts the encoded bytes, not the body we read.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+  const declared = !encoded && header !== null && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
+  const total = declared ?? options.expectedBytes;
+  if (declared !== undefined && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooBig(declared);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    let step: { done: boolean; value?: Uint8Array };
+    try {
+      step = await reader.read();
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      // undici reports a cut connection as `TypeError: terminated` with the socket error as cause.
+      const reason = describeError((err as { cause?: unknown }).cause ?? err);
+      throw new OnnxMobilenetError('E_DOWNLOAD', `the connection to ${url} broke after ${loaded}${total ? ` of ${total}` : ''} bytes: ${reason}`, { cause: err });
+    }
+    if (step.done) break;
+    options.onData?.();
+    const chunk = step.value ?? new Uint8Array(0);
+    if (loaded + chunk.byteLength > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig(loaded + chunk.byteLength);
+    }
+    chunks.push(chunk);
+    loaded += chunk.byteLength;
+    options.onProgress?.({ url, loaded, total });
+  }
+  // No comparison of `loaded` with Content-Length here: browsers hide Content-Encoding from
+  // cross-origin scripts (not CORS-safelisted), so a gzip body would look short or long. The
+  // transport already fails a body cut before its length (undici 'terminated', Chrome
+  // ERR_CONTENT_LENGTH_MISMATCH), which arrives above as E_DOWNLOAD.
+  return concatBytes(chunks);
+}
+
+/** What {@link fetchBounded} needs besides the URL. */
+export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onData' | 'signal'> {
+  /** The caller's cancellation. */
+  signal?: AbortSignal;
+  /** Abandon when nothing arrives for this long (ms), headers included. */
+  timeoutMs: number;
+  /** The fetch to use; default the platform's (`globalThis.fetch`, in Node >= 18 and every browser). */
+  fetch?: FetchLike;
+  /** Refuse a `text/html` answer (a login or error page is not a model). */
+  refuseHtml?: boolean;
+  /** Appended to the message when the server cannot be reached (e.g. how to run offline). */
+  unreachableHint?: string;
+}
+
+/**
+ * Fetches `url` and reads its body under every bound: the caller's `signal`, an inactivity timeout
+ * covering the request and each chunk (a server that never answers, or stops, is `E_DOWNLOAD`),
+ * `maxBytes` of decoded body (`E_LIMIT`), HTTP errors (`E_DOWNLOAD`). A URL that does not parse
+ * is `E_INPUT`. Returns the bytes and the response's content type.
+ *
+ * @example
+ * ```ts
+ * const { bytes } = await fetchBounded(url, { what: 'labels', maxBytes: 1 << 20, timeoutMs: 30_000 });
+ * ```
+ */
+export async function fetchBounded(url: string, options: FetchBoundedOptions): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const href = parseUrl(url, options.what).href;
+  return guardDownload(href, options, async (signal, onData) => {
+    let response: ResponseLike;
+    try {
+      // Called unbound: a browser's fetch throws 'Illegal invocation' with another `this`.
+      const fetchFn = options.fetch ?? (globalThis as unknown as { fetch: FetchLike }).fetch;
+      response = await fetchFn(href, { signal, redirect: 'follow' });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      const reason = describeError((err as { cause?: unknown }).cause ?? err);
+      throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${options.what} ${href}: ${reason}${options.unreachableHint ? `. ${options.unreachableHint}` : ''}`, {
+        cause: err,
+      });
+    }
+    onData();
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${options.what} URL ${href}`);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (options.refuseHtml && /text\/html/i.test(contentType)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new OnnxMobilenetError('E_DOWNLOAD', `${href} returned an HTML page (${contentType}), not an ONNX ${options.what}`);
+    }
+    const bytes = await readBody(response, { ...options, url: href, onData, signal });
+    return { bytes, contentType };
+  });
+}
+
+/**
+ * Parses an absolute URL; one that does not parse is `E_INPUT` naming it.
+ *
+ * @example
+ * ```ts
+ * parseUrl('http://[::1', 'image'); // throws E_INPUT: "not a valid image URL: http://[::1"
+ * ```
+ */
+export function parseUrl(url: string | URL, what: string, base?: string): URL {
+  try {
+    return new URL(String(url), base);
+  } catch (err) {
+    throw new OnnxMobilenetError('E_INPUT', `not a valid ${what} URL: ${String(url).slice(0, 200)} (${describeError(err)})`, { cause: err });
+  }
+}

@@ -1,0 +1,63 @@
+// Classifies hostile image, model and labels URLs in the page; the test reads back what each ended in.
+import { createClassifier, isOnnxMobilenetError } from 'onnx-mobilenet';
+
+type Outcome = { code: string; message: string; ms: number } | { result: string; ms: number };
+
+async function outcome(task: () => Promise<string>): Promise<Outcome> {
+  const start = performance.now();
+  try {
+    const result = await task();
+    return { result, ms: performance.now() - start };
+  } catch (err) {
+    const code = isOnnxMobilenetError(err) ? err.code : `not typed: ${(err as Error)?.name}`;
+    return { code, message: (err as Error)?.message, ms: performance.now() - start };
+  }
+}
+
+interface HostileRequest {
+  model: string;
+  labels: string;
+  images: Record<string, string>;
+  models: Record<string, string>;
+  labelUrls: Record<string, string>;
+  limits: { maxEncodedBytes: number; maxModelBytes: number; downloadTimeoutMs: number };
+}
+
+async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
+  const out: Record<string, Outcome> = {};
+  const classifier = await createClassifier({ model: req.model, labels: req.labels, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
+  for (const [name, url] of Object.entries(req.images)) {
+    out[`image ${name}`] = await outcome(async () => (await classifier.classify(url, { topK: 1 }))[0].id);
+  }
+  await classifier.dispose();
+  for (const [name, url] of Object.entries(req.models)) {
+    out[`model ${name}`] = await outcome(async () => {
+      const c = await createClassifier({ model: url, labels: req.labels, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
+      await c.dispose();
+      return 'loaded';
+    });
+  }
+  for (const [name, url] of Object.entries(req.labelUrls)) {
+    out[`labels ${name}`] = await outcome(async () => {
+      const c = await createClassifier({ model: req.model, labels: url, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
+      await c.dispose();
+      return `${c.labels.length} labels`;
+    });
+  }
+  return out;
+}
+
+/** Loads labels into Cache Storage, alters the cached copy (keeping its headers), loads again: the first label read back. */
+async function tamperedCache(model: string, labels: string): Promise<string> {
+  const cacheDir = `tamper-${Math.random()}`;
+  await (await createClassifier({ model, labels, cacheDir })).dispose();
+  const cache = await caches.open(cacheDir);
+  const hit = (await cache.match(labels))!;
+  await cache.put(labels, new Response((await hit.text()).replace('tench', 'pwned'), { headers: hit.headers }));
+  const again = await createClassifier({ model, labels, cacheDir });
+  await again.dispose();
+  return again.labels[0].label;
+}
+
+(window as unknown as { hostile: unknown }).hostile = { run, tamperedCache };
+document.getElementById('status')!.textContent = 'ready';

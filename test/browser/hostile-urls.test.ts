@@ -1,0 +1,103 @@
+// Hostile image, model and labels URLs in headless Chromium: each ends in a typed error within
+// the download timeout or the size limit, never a hang (issue 10, item 1 in browsers).
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SYNSET, photos } from '../assets.js';
+import { serveHostile, type HostileServer } from '../node/hostile-server.js';
+import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
+import { describeInBrowser } from './describe-in-browser.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MiB = 2 ** 20;
+
+describeInBrowser('hostile URLs in Chromium', () => {
+  let dist: string;
+  let server: StaticServer;
+  let hostile: HostileServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const photo = photos()[0];
+
+  beforeAll(async () => {
+    dist = await buildPage(join(here, 'hostile-url-harness'));
+    server = await serveStatic(dist);
+    const jpeg = readFileSync(photo.path);
+    hostile = await serveHostile({
+      '/photo.jpg': { kind: 'file', body: jpeg, type: 'image/jpeg' },
+      '/photo-gzip.jpg': { kind: 'file', body: jpeg, type: 'image/jpeg', gzip: true },
+      '/silent': { kind: 'silent' },
+      '/stall': { kind: 'stall', after: 100 },
+      '/endless': { kind: 'endless', cap: 64 * MiB },
+      // Chromium buffers compressed input ahead of the reader: zeros gzip about 1000:1, so tens
+      // of MiB of decoded bytes can be in flight; reading to the end would take all 256 MiB.
+      '/gzip-bomb': { kind: 'endless', gzip: true, cap: 256 * MiB },
+      '/gzip-bomb-labels': { kind: 'endless', gzip: true, cap: 256 * MiB },
+      '/cut.jpg': { kind: 'cut', body: jpeg, after: 1000 },
+      '/labels.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain' },
+      '/labels-gzip.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain', gzip: true },
+    });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await hostile?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('ends every hostile URL in a typed error, and reads good ones (plain or gzip)', async () => {
+    const u = hostile.url;
+    const out = await page.evaluate((req) => (window as any).hostile.run(req), {
+      model: `${server.origin}/data/models/mobilenetv2-12-int8.onnx`,
+      labels: `${server.origin}/data/models/synset.txt`,
+      limits: { maxEncodedBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 300 },
+      images: {
+        good: u('/photo.jpg'),
+        gzip: u('/photo-gzip.jpg'),
+        silent: u('/silent'),
+        stall: u('/stall'),
+        endless: u('/endless'),
+        gzipBomb: u('/gzip-bomb'),
+        cut: u('/cut.jpg'),
+        malformed: 'http://[::1',
+      },
+      models: { silent: u('/silent'), endless: u('/endless'), malformed: 'http://[::1/m.onnx' },
+      labelUrls: { gzip: u('/labels-gzip.txt'), gzipBomb: u('/gzip-bomb-labels'), silent: u('/silent') },
+    });
+    expect(out).toMatchObject({
+      'image good': { result: photo.wnid },
+      'image gzip': { result: photo.wnid },
+      'image silent': { code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') },
+      'image stall': { code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') },
+      'image endless': { code: 'E_LIMIT' },
+      'image gzipBomb': { code: 'E_LIMIT' },
+      'image cut': { code: 'E_DOWNLOAD' },
+      'image malformed': { code: 'E_INPUT' },
+      'model silent': { code: 'E_DOWNLOAD' },
+      'model endless': { code: 'E_LIMIT' },
+      'model malformed': { code: 'E_INPUT' },
+      'labels gzip': { result: '1000 labels' },
+      'labels gzipBomb': { code: 'E_LIMIT' },
+      'labels silent': { code: 'E_DOWNLOAD' },
+    });
+    // The server records how much it produced when the client leaves (a moment after the error).
+    for (const path of ['/endless', '/gzip-bomb', '/gzip-bomb-labels']) await expect.poll(() => hostile.produced.get(path)).toBeDefined();
+    expect(hostile.produced.get('/endless')).toBeLessThan(32 * MiB);
+    expect(hostile.produced.get('/gzip-bomb')).toBeLessThan(128 * MiB);
+    expect(hostile.produced.get('/gzip-bomb-labels')).toBeLessThan(128 * MiB);
+  }, 120_000);
+
+  it('checks cached labels without a pinned sha256 on every load: an altered copy is fetched again', async () => {
+    const model = `${server.origin}/data/models/mobilenetv2-12-int8.onnx`;
+    const first = await page.evaluate((req) => (window as any).hostile.tamperedCache(req.model, req.labels), { model, labels: hostile.url('/labels.txt') });
+    expect(first).toBe('tench');
+    expect(hostile.hits.get('/labels.txt')).toBe(2);
+  }, 60_000);
+});

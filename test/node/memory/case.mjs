@@ -1,0 +1,87 @@
+// One hostile input, run in its own process by memory-bounds.test.ts (which watches its RSS).
+// Prints one JSON line: { code, message } of the error it ended in, or { ok: true }.
+// Uses the built packages (dist/), as an application would.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGzip } from 'node:zlib';
+import { createClassifier } from '@onnx-mobilenet/node';
+
+const [name] = process.argv.slice(2);
+const { MODEL, LABELS } = process.env;
+const CHUNK = new Uint8Array(64 * 1024);
+
+/** A server on 127.0.0.1 whose every response is `handler`'s; closed when the case ends. */
+async function serve(handler) {
+  const server = createServer(handler);
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/x.jpg`, close: () => (server.closeAllConnections(), server.close()) };
+}
+
+/** An endless body, as fast as the client reads it (backpressure keeps the server's memory flat). */
+function endless(stream) {
+  const push = () => {
+    while (stream.write(CHUNK));
+    stream.once('drain', push);
+  };
+  push();
+}
+
+const cases = {
+  // an image URL whose body never ends
+  'image-url-endless': async (c) => {
+    const s = await serve((req, res) => (res.writeHead(200, { 'content-type': 'image/jpeg' }), endless(res)));
+    try {
+      await c.classify(new URL(s.url));
+    } finally {
+      s.close();
+    }
+  },
+  // an image URL whose gzip body inflates without end (a few MB on the wire per GB inflated)
+  'image-url-gzip': async (c) => {
+    const s = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-encoding': 'gzip' });
+      const gz = createGzip({ level: 9 });
+      gz.pipe(res);
+      endless(gz);
+    });
+    try {
+      await c.classify(s.url);
+    } finally {
+      s.close();
+    }
+  },
+  // a model URL whose body never ends
+  'model-url-endless': async () => {
+    const s = await serve((req, res) => (res.writeHead(200, { 'content-type': 'application/octet-stream' }), endless(res)));
+    try {
+      await createClassifier({ model: s.url, labels: LABELS, cacheDir: mkdtempSync(join(tmpdir(), 'om-mem-')) });
+    } finally {
+      s.close();
+    }
+  },
+  'model-dev-zero': () => createClassifier({ model: '/dev/zero', labels: LABELS }),
+  'labels-dev-urandom': () => createClassifier({ model: MODEL, labels: '/dev/urandom' }),
+  'model-fifo': () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'om-fifo-')), 'model.onnx');
+    execFileSync('mkfifo', [fifo]);
+    return createClassifier({ model: fifo, labels: LABELS });
+  },
+  'threads-1e6': () => createClassifier({ model: MODEL, labels: LABELS, threads: 1e6 }),
+};
+
+const run = cases[name];
+if (!run) throw new Error(`unknown case ${name}`);
+let result;
+try {
+  const needsClassifier = name.startsWith('image-');
+  const classifier = needsClassifier ? await createClassifier({ model: MODEL, labels: LABELS, embeddings: false }) : undefined;
+  await run(classifier);
+  result = { ok: true };
+} catch (err) {
+  result = { name: err?.name, code: err?.code, message: String(err?.message ?? err) };
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
