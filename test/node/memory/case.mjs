@@ -13,14 +13,21 @@ const [name] = process.argv.slice(2);
 const { MODEL, LABELS } = process.env;
 const CHUNK = new Uint8Array(64 * 1024);
 
-/** A server on 127.0.0.1 whose every response is `handler`'s; closed when the case ends. */
+/**
+ * A server on 127.0.0.1 whose every response is `handler`'s; closed when the case ends.
+ * @param {import('node:http').RequestListener} handler
+ */
 async function serve(handler) {
   const server = createServer(handler);
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/x.jpg`, close: () => (server.closeAllConnections(), server.close()) };
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${port}/x.jpg`, close: () => (server.closeAllConnections(), server.close()) };
 }
 
-/** An endless body, as fast as the client reads it (backpressure keeps the server's memory flat). */
+/**
+ * An endless body, as fast as the client reads it (backpressure keeps the server's memory flat).
+ * @param {import('node:stream').Writable} stream
+ */
 function endless(stream) {
   const push = () => {
     while (stream.write(CHUNK));
@@ -29,6 +36,7 @@ function endless(stream) {
   push();
 }
 
+/** @type {Record<string, (classifier?: any) => Promise<unknown>>} */
 const cases = {
   // an image URL whose body never ends
   'image-url-endless': async (c) => {
@@ -64,7 +72,7 @@ const cases = {
   },
   'model-dev-zero': () => createClassifier({ model: '/dev/zero', labels: LABELS }),
   'labels-dev-urandom': () => createClassifier({ model: MODEL, labels: '/dev/urandom' }),
-  'model-fifo': () => {
+  'model-fifo': async () => {
     const fifo = join(mkdtempSync(join(tmpdir(), 'om-fifo-')), 'model.onnx');
     execFileSync('mkfifo', [fifo]);
     return createClassifier({ model: fifo, labels: LABELS });
@@ -80,7 +88,7 @@ try {
   const classifier = needsClassifier ? await createClassifier({ model: MODEL, labels: LABELS, embeddings: false }) : undefined;
   await run(classifier);
   result = { ok: true };
-} catch (err) {
+} catch (/** @type {any} */ err) {
   result = { name: err?.name, code: err?.code, message: String(err?.message ?? err) };
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
