@@ -5,8 +5,10 @@ import { join } from 'node:path';
 
 /** Environment for installs and runs: CPU-only onnxruntime-node (no CUDA fetch from NuGet), no telemetry. */
 export function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  // drop the workspace's pnpm/npm context so the consumer behaves like a user's shell
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|PNPM_|VITEST|NODE_OPTIONS)/i.test(k)));
+  // drop the workspace's pnpm/npm script context so the consumer behaves like a user's shell; keep
+  // where packages come from (registry, cache, proxies)
+  const keep = /^npm_config_(registry|cache|https?_proxy|proxy|noproxy|strict_ssl|cafile)$/i;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k) || !/^(npm_|PNPM_|VITEST|NODE_OPTIONS)/i.test(k)));
   return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false', ...extra };
 }
 
