@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { consumerEnv, diskUsage, runOk } from './consumer-project.js';
+import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { consumerEnv, diskUsage, runOk, writeApp } from './consumer-project.js';
 
 const NATIVE = ['onnxruntime-node', 'sharp', '@img'];
 
@@ -32,5 +33,18 @@ describe('installs', () => {
     for (const dir of NATIVE) expect(existsSync(join(app, 'node_modules', dir)), dir).toBe(false);
     expect(existsSync(join(app, 'node_modules/onnxruntime-web'))).toBe(true);
     console.log(`node_modules of a browser-only @onnx-mobilenet/web app: ${(diskUsage(join(app, 'node_modules')) / 1e6).toFixed(0)} MB`);
+  });
+});
+
+describeWithAssets('installs with --ignore-scripts', () => {
+  it('work without any install script and without ONNXRUNTIME_NODE_INSTALL (CPU libraries ship in the packages)', () => {
+    const app = join(inject('packedRoot'), 'npm-app-ignore-scripts');
+    writeApp(app, inject('tarballs'), 'npm');
+    const env = consumerEnv();
+    delete env.ONNXRUNTIME_NODE_INSTALL;
+    runOk(app, 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], env);
+    const photo = photos().find((p) => p.wnid === 'n01440764')!.path;
+    const out = runOk(app, 'npx', ['--no-install', 'onnx-mobilenet', 'classify', photo, '--model', INT8_MODEL, '--labels', SYNSET, '--json'], env);
+    expect(JSON.parse(out).predictions[0].id).toBe('n01440764');
   });
 });
