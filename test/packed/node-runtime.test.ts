@@ -1,6 +1,6 @@
 // The packed `onnx-mobilenet` as Node users install it: ESM, CommonJS, Bun, Deno and the CLI,
 // from a project outside the workspace that depends on `onnx-mobilenet` only.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, inject, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
@@ -71,4 +71,17 @@ describeWithAssets('packed onnx-mobilenet in Bun and Deno', () => {
       expect(out.batch).toEqual([TENCH, TENCH, TENCH]);
     });
   }
+
+  const bunSkip = runtimes.bun ? '' : `bun not installable here (${runtimes.reasons.bun})`;
+  it.skipIf(Boolean(bunSkip))(`bun install (it runs onnxruntime-node's trusted postinstall) then bun runs the consumer${bunSkip ? ` [skipped: ${bunSkip}]` : ''}`, () => {
+    const tarballs = inject('tarballs');
+    const app = join(inject('packedRoot'), 'bun-app');
+    mkdirSync(app, { recursive: true });
+    const internal = Object.fromEntries(Object.entries(tarballs).filter(([n]) => n !== 'onnx-mobilenet'));
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bun-app', private: true, type: 'module', dependencies: { 'onnx-mobilenet': tarballs['onnx-mobilenet'] }, overrides: internal }));
+    runOk(app, runtimes.bun!, ['install']);
+    copyFileSync(join(FIXTURES, 'classify.mjs'), join(app, 'classify.mjs'));
+    const photo = photos().find((p) => p.wnid === TENCH)!.path;
+    expect(JSON.parse(runOk(app, runtimes.bun!, ['classify.mjs', INT8_MODEL, SYNSET, photo])).batch).toEqual([TENCH, TENCH, TENCH]);
+  });
 });
