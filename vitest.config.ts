@@ -7,7 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // test/packed runs on the built tarballs: `pnpm test:packed` (vitest.packed.config.ts)
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/packed/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // 2 cores: files run in parallel workers, onnxruntime sessions use threads of their own.

@@ -1,4 +1,11 @@
 import { defineConfig } from 'tsup';
 import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig(libraryConfig({ entry: { node: 'src/node.ts', web: 'src/web.ts' } }));
+// One build per entry: built together, the declaration bundler links node.d.ts to the web adapter
+// (`import '@onnx-mobilenet/web'`), which put DOM names into the Node types.
+export default defineConfig([
+  libraryConfig({ entry: { node: 'src/node.ts' } }),
+  libraryConfig({ entry: { web: 'src/web.ts' }, clean: false }),
+  // the bin: one import of the Node adapter's CLI (an external dependency, not bundled)
+  libraryConfig({ entry: { cli: 'src/cli.ts' }, format: ['esm'], dts: false, clean: false, sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
+]);

@@ -2,8 +2,9 @@
  * `@onnx-mobilenet/core`: the environment-agnostic heart of onnx-mobilenet. Preprocessing math,
  * labels, softmax/top-k, the model registry and the classifier logic, written against
  * `onnxruntime-common` types and an injected {@link ClassifierBackend}. No Node or DOM API.
+ * `onnx-mobilenet` (and each adapter) re-exports all of it.
  *
- * @packageDocumentation
+ * @module onnx-mobilenet (common)
  */
 export { bytesView, concatBytes } from './bytes.js';
 export { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';

@@ -3,6 +3,7 @@ import { evaluate, isOnnxMobilenetError, type EvalResult, type Precision, type R
 import type { CliIO } from './cli-main.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
 import { createClassifier } from './index.js';
+import { downloadReporter, progressBar } from './cli-progress.js';
 
 export const EVAL_HELP = `Usage: onnx-mobilenet eval <dir> [options]
 
@@ -16,7 +17,9 @@ Options:
   --precision <p>             auto, model or fp32 (repeatable)
   --ground-truth <file>       "file label" lines (label: index or wnid) or a JSON object
   --json                      print the full results (per-photo top-5, per-class hits, timing) as JSON
-  --threads <n>               onnxruntime intra-op threads`;
+  --threads <n>               onnxruntime intra-op threads
+  --mirror <url>              serve registry models and labels from this base URL (or ONNX_MOBILENET_MIRROR)
+  --cache-dir <dir>           where downloads are cached (or ONNX_MOBILENET_CACHE)`;
 
 interface Run {
   model: string;
@@ -28,14 +31,8 @@ interface Run {
   error?: string;
 }
 
-function progressBar(label: string, done: number, total: number): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  return `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
-}
-
 /** `onnx-mobilenet eval`: returns the exit code. */
-export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = false): Promise<number> {
+export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -49,6 +46,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
         'ground-truth': { type: 'string' },
         json: { type: 'boolean', default: false },
         threads: { type: 'string' },
+        mirror: { type: 'string' },
+        'cache-dir': { type: 'string' },
       },
     });
   } catch (err) {
@@ -82,7 +81,18 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
         const run: Run = { model: model ?? 'mobilenetv2-7', mode, precision };
         runs.push(run);
         try {
-          const classifier = await createClassifier({ model, labels: values.labels, preprocess: { mode }, precision, threads });
+          const downloads = downloadReporter(io.stderr, stderrIsTTY);
+          const classifier = await createClassifier({
+            model,
+            labels: values.labels,
+            preprocess: { mode },
+            precision,
+            threads,
+            mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
+            cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+            onProgress: downloads.onProgress,
+          });
+          downloads.finish();
           run.backend = classifier.model.backend;
           run.dequantized = classifier.model.dequantized;
           const label = `${run.model.split('/').pop()} ${mode} ${precision}`;

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, MODELS, isOnnxMobilenetError, type Prediction } from '@onnx-mobilenet/core';
 import { createClassifier } from './index.js';
 import { expandInputs } from './expand-inputs.js';
 import { EVAL_HELP, runEval } from './cli-eval.js';
+import { StatusLine, downloadReporter, progressBar } from './cli-progress.js';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
 export interface CliIO {
@@ -23,9 +25,20 @@ Options:
   --threads <n>            onnxruntime intra-op threads
   --batch <n>              images per session run (default ${DEFAULTS.batchSize})
   --mode <mode>            preprocessing: shorter-side-crop (default) or squash
+  --mirror <url>           serve registry models and labels from this base URL (laid out like the zoo's)
+  --cache-dir <dir>        where downloads are cached
+  -v, --version            print the version
   -h, --help               this help
 
+Environment: ONNX_MOBILENET_MIRROR (as --mirror), ONNX_MOBILENET_CACHE (as --cache-dir).
+Downloads report progress on stderr; on a terminal, classify shows a progress bar there.
+
 Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage error.`;
+
+/** The version of this package, from its package.json (one level above both src/ and dist/). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** How many images are decoded ahead of inference at once. */
 const IN_FLIGHT = 16;
@@ -36,20 +49,21 @@ function pct(p: number): string {
 
 /**
  * Runs the `onnx-mobilenet` command line. Returns the exit code instead of exiting, so it can be
- * tested and embedded.
+ * tested and embedded. `stderrIsTTY` turns on the redrawn progress lines; `env` supplies
+ * `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE`.
  *
  * @example
  * ```ts
  * const code = await runCli(['classify', 'photos/', '--json'], { stdout: console.log, stderr: console.error });
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = false): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === 'eval') {
     if (argv.includes('--help') || argv.includes('-h')) {
       io.stdout(EVAL_HELP);
       return 0;
     }
-    return runEval(argv.slice(1), io, stderrIsTTY);
+    return runEval(argv.slice(1), io, stderrIsTTY, env);
   }
   let parsed;
   try {
@@ -64,6 +78,9 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
         threads: { type: 'string' },
         batch: { type: 'string' },
         mode: { type: 'string' },
+        mirror: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,6 +90,10 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
   }
   const { values, positionals } = parsed;
   const [command, ...targets] = positionals;
+  if (values.version) {
+    io.stdout(cliVersion());
+    return 0;
+  }
   if (values.help || command === undefined) {
     (values.help ? io.stdout : io.stderr)(HELP);
     return values.help ? 0 : 2;
@@ -111,6 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
   }
 
   let classifier;
+  const downloads = downloadReporter(io.stderr, stderrIsTTY);
   try {
     classifier = await createClassifier({
       model: values.model,
@@ -118,30 +140,45 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
       threads,
       batchSize,
       preprocess: values.mode ? { mode: values.mode as 'squash' | 'shorter-side-crop' } : undefined,
+      mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
+      cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+      onProgress: downloads.onProgress,
     });
   } catch (err) {
+    downloads.finish();
     io.stderr(`onnx-mobilenet: ${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`);
     return 1;
   }
+  downloads.finish();
 
+  // A bar on a terminal's stderr only: never when stderr is piped, never with --json.
+  const bar = stderrIsTTY && !values.json ? new StatusLine(io.stderr) : undefined;
+  const stdout = (line: string): void => {
+    bar?.clear();
+    io.stdout(line);
+  };
+  const stderr = (line: string): void => {
+    bar?.clear();
+    io.stderr(line);
+  };
   let failures = 0;
   const width = files.reduce((w, f) => Math.max(w, f.length), 0); // no spread: folders may hold 100,000s of files
   const print = (file: string, result: { predictions?: Prediction[]; error?: unknown }): void => {
     if (result.error !== undefined) {
       failures++;
       const e = result.error as { code?: string; message?: string };
-      if (values.json) io.stdout(JSON.stringify({ file, error: { code: e.code ?? 'E_UNKNOWN', message: e.message ?? String(e) } }));
-      io.stderr(`${file}: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(e)}`);
+      if (values.json) stdout(JSON.stringify({ file, error: { code: e.code ?? 'E_UNKNOWN', message: e.message ?? String(e) } }));
+      stderr(`${file}: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(e)}`);
       return;
     }
     const preds = result.predictions ?? [];
     if (values.json) {
-      io.stdout(JSON.stringify({ file, predictions: preds }));
+      stdout(JSON.stringify({ file, predictions: preds }));
       return;
     }
     preds.forEach((p, i) => {
       const head = i === 0 ? file.padEnd(width) : ' '.repeat(width);
-      io.stdout(`${head}  ${pct(p.probability)}  ${p.label} (${p.id})`);
+      stdout(`${head}  ${pct(p.probability)}  ${p.label} (${p.id})`);
     });
   };
 
@@ -159,7 +196,9 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
       if (next < files.length) launch();
       print(files[i], result);
       delete pending[i];
+      bar?.update(progressBar('classify', i + 1, files.length).slice(1));
     }
+    bar?.clear();
   } finally {
     await classifier.dispose();
   }

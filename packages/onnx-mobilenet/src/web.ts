@@ -1,7 +1,9 @@
 /**
- * `onnx-mobilenet` under the `browser`, `worker` and default export conditions: the web adapter
- * (onnxruntime-web, the platform's decoders). Nothing here imports onnxruntime-node or sharp.
+ * What `import … from 'onnx-mobilenet'` gives in browsers, Web Workers and bundlers (the `browser`,
+ * `worker` and default export conditions): the web adapter, `@onnx-mobilenet/web` (onnxruntime-web,
+ * the platform's decoders, Cache Storage), plus everything of the common API. Nothing here imports
+ * onnxruntime-node or sharp.
  *
- * @packageDocumentation
+ * @module onnx-mobilenet (browser)
  */
 export * from '@onnx-mobilenet/web';

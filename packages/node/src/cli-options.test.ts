@@ -1,0 +1,101 @@
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-main.js';
+import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { serveFiles, type FileServer } from '../../../test/serve-files.js';
+
+interface Captured {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+async function cli(args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Captured> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, opts.tty ?? false, opts.env ?? {});
+  return { code, out, err };
+}
+
+const ERASE = '\r\x1b[K';
+
+describe('onnx-mobilenet --version', () => {
+  it('prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) expect(await cli([flag])).toEqual({ code: 0, out: [version], err: [] });
+  });
+});
+
+describeWithAssets('onnx-mobilenet classify progress and download options', () => {
+  let dir: string;
+  let cacheDir: string;
+  let server: FileServer;
+  const modelArgs = ['--model', INT8_MODEL, '--labels', SYNSET];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-cli-opts-'));
+    cacheDir = join(dir, 'cache');
+    for (const p of photos().slice(0, 3)) copyFileSync(p.path, join(dir, p.path.split('/').pop()!));
+    server = await serveFiles({
+      '/zoo/mobilenet/model/mobilenetv2-12-int8.onnx': { file: readFileSync(INT8_MODEL) },
+      '/zoo/synset.txt': { file: readFileSync(SYNSET), type: 'text/plain' },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws a progress bar on a terminal stderr, erased before every table line and at the end', async () => {
+    const { code, out, err } = await cli(['classify', dir, ...modelArgs, '--top', '1'], { tty: true });
+    expect(code).toBe(0);
+    expect(out).toHaveLength(3);
+    const frames = err.filter((e) => e.startsWith(ERASE) && e.length > ERASE.length);
+    expect(frames.map((f) => f.slice(ERASE.length).replace(/\[[#.]+\]/, '[]'))).toEqual(['classify [] 1/3', 'classify [] 2/3', 'classify [] 3/3']);
+    expect(frames[2]).toContain(`[${'#'.repeat(30)}]`);
+    expect(err.at(-1)).toBe(ERASE); // the terminal is left clean
+  });
+
+  it('draws no bar when stderr is piped or with --json', async () => {
+    expect((await cli(['classify', dir, ...modelArgs, '--top', '1'], { tty: false })).err).toEqual([]);
+    const json = await cli(['classify', dir, ...modelArgs, '--json'], { tty: true });
+    expect(json.code).toBe(0);
+    expect(json.err).toEqual([]);
+    expect(json.out.map((l) => JSON.parse(l).file)).toHaveLength(3);
+  });
+
+  it('--mirror and --cache-dir download a registry model into that cache, announcing each download on stderr', async () => {
+    const mirror = server.url('/zoo');
+    const { code, out, err } = await cli(['classify', photos()[0].path, '--model', 'mobilenetv2-12-int8', '--mirror', mirror, '--cache-dir', cacheDir, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out[0]).predictions[0].id).toBe(photos()[0].wnid);
+    const mb = `${(readFileSync(INT8_MODEL).byteLength / 1e6).toFixed(1)} MB`;
+    const kb = `${Math.ceil(readFileSync(SYNSET).byteLength / 1e3)} kB`;
+    expect(err).toEqual([
+      `downloading ${mirror}/mobilenet/model/mobilenetv2-12-int8.onnx (${mb})`,
+      `downloaded mobilenetv2-12-int8.onnx (${mb})`,
+      `downloading ${mirror}/synset.txt (${kb})`,
+      `downloaded synset.txt (${kb})`,
+    ]);
+    expect(readdirSync(join(cacheDir, 'models'))).toEqual([expect.stringMatching(/-mobilenetv2-12-int8\.onnx$/)]);
+    // cached now: a second run downloads nothing
+    const hits = server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx');
+    expect((await cli(['classify', photos()[0].path, '--model', 'mobilenetv2-12-int8', '--mirror', mirror, '--cache-dir', cacheDir, '--json'])).err).toEqual([]);
+    expect(server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx')).toBe(hits);
+  });
+
+  it('ONNX_MOBILENET_MIRROR and ONNX_MOBILENET_CACHE do the same; a terminal gets one redrawn line per download', async () => {
+    const envCache = join(dir, 'env-cache');
+    const env = { ONNX_MOBILENET_MIRROR: server.url('/zoo'), ONNX_MOBILENET_CACHE: envCache };
+    const { code, err } = await cli(['classify', photos()[0].path, '--model', 'mobilenetv2-12-int8', '--json'], { tty: true, env });
+    expect(code).toBe(0);
+    expect(readdirSync(join(envCache, 'models'))).toHaveLength(1);
+    const modelFrames = err.filter((e) => e.startsWith(`${ERASE}downloading mobilenetv2-12-int8.onnx`));
+    expect(modelFrames.length).toBeGreaterThan(0);
+    expect(modelFrames.at(-1)).toMatch(/ 100%$/);
+    expect(err[err.indexOf(modelFrames.at(-1)!) + 1]).toBe('\n'); // the finished line stays
+    expect(err.every((e) => e.startsWith(ERASE) || e === '\n')).toBe(true);
+  });
+});

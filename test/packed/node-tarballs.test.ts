@@ -1,0 +1,62 @@
+// What the tarballs hold: the files every exports/bin/main/types entry names, README and LICENSE,
+// real dependency versions, no `source` condition; and arethetypeswrong's verdict on each.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { run } from './consumer-project.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ATTW = resolve(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+
+function listTarball(tgz: string): string[] {
+  return execFileSync('tar', ['tzf', tgz], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+}
+
+function readFromTarball(tgz: string, file: string): string {
+  return execFileSync('tar', ['xzOf', tgz, `package/${file}`], { encoding: 'utf8' });
+}
+
+/** Every string leaf of an exports/bin object, with the condition path that leads to it. */
+function targets(value: unknown, path: string[] = []): { conditions: string[]; target: string }[] {
+  if (typeof value === 'string') return [{ conditions: path, target: value }];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => targets(v, [...path, k]));
+  return [];
+}
+
+describe('packed tarballs', () => {
+  const tarballs = inject('tarballs');
+  const names = Object.keys(tarballs).sort();
+
+  it('are the four publishable packages, at one version', () => {
+    expect(names).toEqual(['@onnx-mobilenet/core', '@onnx-mobilenet/node', '@onnx-mobilenet/web', 'onnx-mobilenet']);
+    const versions = names.map((n) => JSON.parse(readFromTarball(tarballs[n], 'package.json')).version);
+    expect(new Set(versions).size).toBe(1);
+  });
+
+  it.each(Object.keys(inject('tarballs')).sort())('%s: README, the root LICENSE, metadata, and only published targets', (name) => {
+    const tgz = tarballs[name];
+    const files = listTarball(tgz);
+    expect(files).toContain('README.md');
+    expect(readFromTarball(tgz, 'LICENSE')).toBe(readFileSync(resolve(ROOT, 'LICENSE'), 'utf8'));
+    const pkg = JSON.parse(readFromTarball(tgz, 'package.json'));
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.repository).toMatchObject({ type: 'git', directory: expect.stringMatching(/^packages\//) });
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs.url).toMatch(/^https:\/\//);
+    expect(pkg.engines.node).toBe('>=20.9');
+    expect(pkg.keywords.length).toBeGreaterThan(3);
+    const entries = [...targets(pkg.exports), ...targets(pkg.bin), ...targets({ main: pkg.main, module: pkg.module, types: pkg.types })];
+    expect(entries.filter((e) => e.conditions.includes('source'))).toEqual([]);
+    expect(entries.filter((e) => !files.includes(e.target.replace(/^\.\//, ''))).map((e) => e.target)).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.cts'))).toEqual([]);
+    expect(JSON.stringify(pkg.dependencies ?? {})).not.toContain('workspace:');
+  });
+
+  it.each(Object.keys(inject('tarballs')).sort())('%s passes arethetypeswrong', (name) => {
+    // the bin-only ./cli subpath has no types by design
+    const r = run(ROOT, process.execPath, [ATTW, tarballs[name], '--format', 'ascii', '--exclude-entrypoints', './cli']);
+    expect(r.stdout + r.stderr).not.toMatch(/❌|🐛|💀|🥴|⚠️/u);
+    expect(r.status).toBe(0);
+  });
+});
