@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** File extensions the CLI picks up when given a directory. */
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif'];
+export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif'];
 
 /**
  * Expands CLI arguments into files, in a stable order: a directory gives its images (recursively,
