@@ -4,6 +4,7 @@ import { BatchScheduler } from './batch-scheduler.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
 import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
+import { assertNoExternalData } from './external-data.js';
 import { decodeModel, encodeModel } from './onnx-model.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
@@ -21,7 +22,9 @@ import { resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSour
 export interface ClassifierOptions {
   /**
    * The model: a registry name (see `MODELS`; default `DEFAULTS.model`, `'mobilenetv2-7'`), a file
-   * path, an `http(s):` or `file:` URL, or the `.onnx` bytes.
+   * path, an `http(s):` or `file:` URL, or the `.onnx` bytes. The model must hold all its weights:
+   * a model with external data (tensors stored in another file) is refused with `E_MODEL_LOAD`,
+   * wherever it comes from, so that no model can read files beside it or the process.
    */
   model?: ModelSource;
   /** Expected sha256 (hex) of a model given by path or URL; registry models carry their own. */
@@ -54,6 +57,7 @@ export interface ClassifierOptions {
   /**
    * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
    * Browsers: `env.wasm.numThreads` (default: up to 4 where the page is `crossOriginIsolated`, else 1).
+   * At most `DEFAULTS.maxThreads` (1024).
    */
   threads?: number;
   /**
@@ -149,9 +153,10 @@ function disposedError(): OnnxMobilenetError {
   return new OnnxMobilenetError('E_DISPOSED', 'this classifier was disposed; create a new one with createClassifier()');
 }
 
-function assertPositiveInt(name: string, value: unknown): void {
-  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
-    throw new OnnxMobilenetError('E_INPUT', `${name} must be a positive integer, got ${String(value)}`);
+function assertPositiveInt(name: string, value: unknown, max = Infinity): void {
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)) {
+    const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`;
+    throw new OnnxMobilenetError('E_INPUT', `${name} must be ${range}, got ${String(value)}`);
   }
 }
 
@@ -285,7 +290,7 @@ export async function createClassifierWithBackend<TInput>(
   const pre = resolvePreprocessOptions(options.preprocess);
   const limits = resolveLimits(options.limits);
   assertPositiveInt('batchSize', options.batchSize);
-  assertPositiveInt('threads', options.threads);
+  assertPositiveInt('threads', options.threads, DEFAULTS.maxThreads);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
@@ -294,6 +299,7 @@ export async function createClassifierWithBackend<TInput>(
   if (modelBytes.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
+  await assertNoExternalData(modelBytes);
   const rewritten = await rewriteGraph(
     modelBytes,
     wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry),
