@@ -245,6 +245,7 @@ async function rewriteGraph(
   bytes: Uint8Array,
   float: { wanted: boolean; warn?: () => void },
   embeddings: boolean,
+  maxBytes: number,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: { name: string; size: number } | OnnxMobilenetError }> {
   const off = new OnnxMobilenetError('E_INPUT', 'embeddings are off for this classifier: create it without embeddings: false');
   if (!embeddings && !float.wanted) return { bytes, dequantized: false, embedding: off };
@@ -258,7 +259,7 @@ async function rewriteGraph(
   const dequantized = float.wanted && hasQuantizedOps(model);
   if (dequantized) {
     float.warn?.();
-    await dequantizeGraph(model);
+    await dequantizeGraph(model, maxBytes);
   }
   let embedding: { name: string; size: number } | OnnxMobilenetError = off;
   try {
@@ -269,7 +270,11 @@ async function rewriteGraph(
     if (!dequantized) return { bytes, dequantized, embedding };
   }
   if (!dequantized && embedding === off) return { bytes, dequantized, embedding };
-  return { bytes: await encodeModel(model), dequantized, embedding };
+  const rewritten = await encodeModel(model);
+  if (rewritten.byteLength > maxBytes) {
+    throw new OnnxMobilenetError('E_LIMIT', `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`);
+  }
+  return { bytes: rewritten, dequantized, embedding };
 }
 
 /**
@@ -304,6 +309,7 @@ export async function createClassifierWithBackend<TInput>(
     modelBytes,
     wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry),
     options.embeddings ?? true,
+    limits.maxModelBytes,
   );
   modelBytes = rewritten.bytes;
   const { dequantized, embedding } = rewritten;
