@@ -187,6 +187,32 @@ describe('quantized weights that lie', () => {
   });
 });
 
+describe('embedding output name', () => {
+  it('picks a fresh output name when the model already has a tensor named like the embedding', async () => {
+    // The pooled feature itself is called onnx_mobilenet_embedding; W is 3×4 floats.
+    const weights = Array.from({ length: 3 * CLASSES }, (_, i) => i / 10);
+    const model = modelBytes(
+      graph({
+        nodes: [
+          { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
+          { op: 'Flatten', input: ['pooled'], output: ['onnx_mobilenet_embedding'] },
+          { op: 'MatMul', input: ['onnx_mobilenet_embedding', 'W'], output: ['output'] },
+        ],
+        initializers: [tensor({ name: 'W', dims: [3, CLASSES], dataType: FLOAT, raw: floats(weights) })],
+        inputs: [imageInput()],
+        outputs: [valueInfo('output', FLOAT, ['N', CLASSES])],
+      }),
+    );
+    const c = await createClassifier({ model, labels });
+    expect(c.model.embeddingSize).toBe(3);
+    const mean = [0.485, 0.456, 0.406];
+    const std = [0.229, 0.224, 0.225];
+    const embedding = Array.from(await c.embed(image));
+    embedding.forEach((v, f) => expect(Math.abs(v - (128 / 255 - mean[f]) / std[f]), `feature ${f}`).toBeLessThan(1e-3));
+    await c.dispose();
+  });
+});
+
 describe('threads', () => {
   it('refuses a thread count over the maximum with E_INPUT naming it', async () => {
     for (const threads of [1e6, 1025]) {
