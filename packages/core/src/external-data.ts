@@ -22,6 +22,11 @@ const CHILDREN: Record<Exclude<Message, 'tensor'>, Record<number, Message>> = {
 const describeTensor = (parent: Message): string => (parent === 'graph' ? 'initializer' : parent === 'sparse' ? 'sparse tensor' : 'constant tensor');
 /** Nesting bound (protobuf's own default recursion limit): deeper models are refused, not recursed into. */
 const MAX_DEPTH = 100;
+/**
+ * Subgraph bound (If/Loop/Scan bodies, functions, training graphs): an image classifier needs
+ * none, and onnxruntime spends seconds loading a few megabytes of thousands of nested branches.
+ */
+export const MAX_SUBGRAPHS = 1000;
 const WIRE_LEN = 2;
 const WIRE_VARINT = 0;
 
@@ -32,8 +37,9 @@ type ReaderClass = typeof import('@bufbuild/protobuf/wire').BinaryReader;
  * Refuses a model whose tensors use external data, with `E_MODEL_LOAD` naming the tensor and the
  * file it points at, before any runtime sees it. The scan walks the protobuf wire format without
  * decoding tensors (initializers, sparse initializers, Constant values, subgraphs of If/Loop/Scan,
- * training graphs and functions), skipping their data by length: about a millisecond for a 14 MB
- * model. Bytes that are not an ONNX protobuf are `E_MODEL_LOAD` too.
+ * training graphs and functions), skipping their data by length. Bytes that are not an ONNX
+ * protobuf, nesting deeper than protobuf's limit of 100 and more than {@link MAX_SUBGRAPHS}
+ * subgraphs are `E_MODEL_LOAD` too.
  *
  * Why refuse rather than confine to the model's folder: a model given as bytes or by URL has no
  * folder, and a local file's folder may hold other secrets; no MobileNetV2 export needs it.
@@ -46,15 +52,18 @@ type ReaderClass = typeof import('@bufbuild/protobuf/wire').BinaryReader;
 export async function assertNoExternalData(bytes: Uint8Array): Promise<void> {
   const { BinaryReader } = await import('@bufbuild/protobuf/wire');
   try {
-    scan(BinaryReader, bytes, 'model', 0);
+    scan(BinaryReader, bytes, 'model', 0, { graphs: 0 });
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
     throw new OnnxMobilenetError('E_MODEL_LOAD', `the model is not a valid ONNX model: cannot parse its protobuf (${describeError(err)})`, { cause: err });
   }
 }
 
-function scan(Reader: ReaderClass, bytes: Uint8Array, kind: Exclude<Message, 'tensor'>, depth: number): void {
-  if (depth > MAX_DEPTH) throw new OnnxMobilenetError('E_MODEL_LOAD', `the model nests subgraphs deeper than ${MAX_DEPTH} levels`);
+function scan(Reader: ReaderClass, bytes: Uint8Array, kind: Exclude<Message, 'tensor'>, depth: number, seen: { graphs: number }): void {
+  if (depth > MAX_DEPTH) throw new OnnxMobilenetError('E_MODEL_LOAD', `the model nests messages deeper than ${MAX_DEPTH} levels`);
+  if (kind === 'graph' && ++seen.graphs > MAX_SUBGRAPHS + 1) {
+    throw new OnnxMobilenetError('E_MODEL_LOAD', `the model has more than ${MAX_SUBGRAPHS} subgraphs; an image classifier needs none`);
+  }
   const reader = new Reader(bytes);
   const children = CHILDREN[kind];
   while (reader.pos < reader.len) {
@@ -66,7 +75,7 @@ function scan(Reader: ReaderClass, bytes: Uint8Array, kind: Exclude<Message, 'te
     }
     const body = reader.bytes();
     if (child === 'tensor') checkTensor(Reader, body, kind);
-    else scan(Reader, body, child, depth + 1);
+    else scan(Reader, body, child, depth + 1, seen);
   }
 }
 
