@@ -217,6 +217,12 @@ describe('threads', () => {
   it('refuses a thread count over the maximum with E_INPUT naming it', async () => {
     for (const threads of [1e6, 1025]) {
       await expect(createClassifier({ model: tinyInt8Model(), labels, threads })).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringMatching(/threads must be .*1024/) });
+      await expect(createClassifier({ model: tinyInt8Model(), labels, sessionOptions: { intraOpNumThreads: threads } })).rejects.toMatchObject({
+        code: 'E_INPUT',
+        message: expect.stringMatching(/sessionOptions.intraOpNumThreads must be .*1024/),
+      });
     }
+    const c = await createClassifier({ model: tinyInt8Model(), labels, threads: 2, sessionOptions: { intraOpNumThreads: 0 } });
+    await c.dispose();
   });
 });

@@ -296,6 +296,11 @@ export async function createClassifierWithBackend<TInput>(
   const limits = resolveLimits(options.limits);
   assertPositiveInt('batchSize', options.batchSize);
   assertPositiveInt('threads', options.threads, DEFAULTS.maxThreads);
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
+    const n = options.sessionOptions?.[key];
+    // 0 asks onnxruntime for its default
+    if (n !== undefined && n !== 0) assertPositiveInt(`sessionOptions.${key}`, n, DEFAULTS.maxThreads);
+  }
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
