@@ -309,7 +309,7 @@ export async function createClassifierWithBackend<TInput>(
   if (modelBytes.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
-  await assertNoExternalData(modelBytes);
+  await assertNoExternalData(modelBytes, asset.description);
   const rewritten = await rewriteGraph(
     modelBytes,
     wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry),

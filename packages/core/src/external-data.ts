@@ -46,16 +46,16 @@ type ReaderClass = typeof import('@bufbuild/protobuf/wire').BinaryReader;
  *
  * @example
  * ```ts
- * await assertNoExternalData(bytes); // throws for a tensor stored in "weights.bin"
+ * await assertNoExternalData(bytes, 'model.onnx'); // throws for a tensor stored in "weights.bin"
  * ```
  */
-export async function assertNoExternalData(bytes: Uint8Array): Promise<void> {
+export async function assertNoExternalData(bytes: Uint8Array, source = 'model bytes'): Promise<void> {
   const { BinaryReader } = await import('@bufbuild/protobuf/wire');
   try {
     scan(BinaryReader, bytes, 'model', 0, { graphs: 0 });
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
-    throw new OnnxMobilenetError('E_MODEL_LOAD', `the model is not a valid ONNX model: cannot parse its protobuf (${describeError(err)})`, { cause: err });
+    throw new OnnxMobilenetError('E_MODEL_LOAD', `could not load the model from ${source}: it is not a valid ONNX model (cannot parse its protobuf: ${describeError(err)})`, { cause: err });
   }
 }
 
