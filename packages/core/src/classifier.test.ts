@@ -69,7 +69,7 @@ function filled(v: number): PreparedTensor {
   return { data: new Float32Array(3 * PLANE).fill(v), dims: [1, 3, SIZE, SIZE] };
 }
 
-const model = new Uint8Array([1]);
+const model = new Uint8Array(0); // an empty ModelProto: parses, holds no external data; the fake backend does the rest
 
 describe('createClassifierWithBackend', () => {
   it('classifies one input and arrays in order', async () => {

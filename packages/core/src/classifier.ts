@@ -4,6 +4,7 @@ import { BatchScheduler } from './batch-scheduler.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
 import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
+import { assertNoExternalData } from './external-data.js';
 import { decodeModel, encodeModel } from './onnx-model.js';
 import { bytesView } from './bytes.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
@@ -22,7 +23,9 @@ import { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, 
 export interface ClassifierOptions {
   /**
    * The model: a registry name (see `MODELS`; default `DEFAULTS.model`, `'mobilenetv2-7'`), a file
-   * path, an `http(s):` or `file:` URL, or the `.onnx` bytes.
+   * path, an `http(s):` or `file:` URL, or the `.onnx` bytes. The model must hold all its weights:
+   * a model with external data (tensors stored in another file) is refused with `E_MODEL_LOAD`,
+   * wherever it comes from, so that no model can read files beside it or the process.
    */
   model?: ModelSource;
   /** Expected sha256 (hex) of a model given by path or URL; registry models carry their own. */
@@ -57,6 +60,7 @@ export interface ClassifierOptions {
   /**
    * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
    * Browsers: `env.wasm.numThreads` (default: up to 4 where the page is `crossOriginIsolated`, else 1).
+   * At most `DEFAULTS.maxThreads` (1024).
    */
   threads?: number;
   /**
@@ -152,9 +156,10 @@ function disposedError(): OnnxMobilenetError {
   return new OnnxMobilenetError('E_DISPOSED', 'this classifier was disposed; create a new one with createClassifier()');
 }
 
-function assertPositiveInt(name: string, value: unknown): void {
-  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
-    throw new OnnxMobilenetError('E_INPUT', `${name} must be a positive integer, got ${String(value)}`);
+function assertPositiveInt(name: string, value: unknown, max = Infinity): void {
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)) {
+    const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`;
+    throw new OnnxMobilenetError('E_INPUT', `${name} must be ${range}, got ${String(value)}`);
   }
 }
 
@@ -259,6 +264,7 @@ async function rewriteGraph(
   bytes: Uint8Array,
   float: { wanted: boolean; warn?: () => void },
   embeddings: boolean,
+  maxBytes: number,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: { name: string; size: number } | OnnxMobilenetError }> {
   const off = new OnnxMobilenetError('E_INPUT', 'embeddings are off for this classifier: create it without embeddings: false');
   if (!embeddings && !float.wanted) return { bytes, dequantized: false, embedding: off };
@@ -272,7 +278,7 @@ async function rewriteGraph(
   const dequantized = float.wanted && hasQuantizedOps(model);
   if (dequantized) {
     float.warn?.();
-    await dequantizeGraph(model);
+    await dequantizeGraph(model, maxBytes);
   }
   let embedding: { name: string; size: number } | OnnxMobilenetError = off;
   try {
@@ -283,7 +289,11 @@ async function rewriteGraph(
     if (!dequantized) return { bytes, dequantized, embedding };
   }
   if (!dequantized && embedding === off) return { bytes, dequantized, embedding };
-  return { bytes: await encodeModel(model), dequantized, embedding };
+  const rewritten = await encodeModel(model);
+  if (rewritten.byteLength > maxBytes) {
+    throw new OnnxMobilenetError('E_LIMIT', `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`);
+  }
+  return { bytes: rewritten, dequantized, embedding };
 }
 
 /**
@@ -306,7 +316,12 @@ export async function createClassifierWithBackend<TInput>(
   assertPositiveInt('batchSize', options.batchSize);
   assertPositiveInt('topK', options.topK);
   assertSignal(options.signal);
-  assertPositiveInt('threads', options.threads);
+  assertPositiveInt('threads', options.threads, DEFAULTS.maxThreads);
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
+    const n = options.sessionOptions?.[key];
+    // 0 asks onnxruntime for its default
+    if (n !== undefined && n !== 0) assertPositiveInt(`sessionOptions.${key}`, n, DEFAULTS.maxThreads);
+  }
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
 
@@ -318,10 +333,12 @@ export async function createClassifierWithBackend<TInput>(
   if (modelBytes.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${modelBytes.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
+  await assertNoExternalData(modelBytes, asset.description);
   const rewritten = await rewriteGraph(
     modelBytes,
     wantsFloat(backend as ClassifierBackend<unknown>, options.precision ?? DEFAULTS.precision, registry),
     options.embeddings ?? true,
+    limits.maxModelBytes,
   );
   modelBytes = rewritten.bytes;
   const { dequantized, embedding } = rewritten;

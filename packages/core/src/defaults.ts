@@ -61,6 +61,11 @@ export const DEFAULTS = Object.freeze({
    * int8 kernels less accurate (onnxruntime-node on x86-64 without VNNI), else as they are.
    */
   precision: 'auto' as Precision,
+  /**
+   * Largest `threads` accepted (E_INPUT above it): onnxruntime starts every thread it is asked
+   * for, and a million threads exhaust the process's memory. 1024 covers the largest CPUs.
+   */
+  maxThreads: 1024,
   /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,

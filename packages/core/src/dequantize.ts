@@ -1,5 +1,5 @@
 import { OnnxMobilenetError } from './errors.js';
-import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, tensorValues, type ModelProto, type NodeProto, type TensorProto } from './onnx-model.js';
+import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, tensorReader, tensorValues, type ModelProto, type NodeProto, type TensorProto } from './onnx-model.js';
 
 /** Operators of the QOperator format (and QuantizeLinear/DequantizeLinear) this rewrite turns into float ones. */
 const QUANTIZED_OPS = new Set(['QuantizeLinear', 'DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QLinearAdd', 'QLinearGlobalAveragePool']);
@@ -44,20 +44,39 @@ interface Quant {
  * const session = await ort.InferenceSession.create(fp32Bytes);
  * ```
  */
-export async function dequantizeModel(bytes: Uint8Array): Promise<Uint8Array> {
+export async function dequantizeModel(bytes: Uint8Array, maxBytes = Infinity): Promise<Uint8Array> {
   const model = await decodeModel(bytes);
-  await dequantizeGraph(model);
+  await dequantizeGraph(model, maxBytes);
   return encodeModel(model);
 }
 
-/** The in-place rewrite behind {@link dequantizeModel}. */
-export async function dequantizeGraph(model: ModelProto): Promise<void> {
+/**
+ * The in-place rewrite behind {@link dequantizeModel}. Malformed quantization (weights whose dims
+ * disagree with their data, scales that are not finite float32, zero points of another type or
+ * out of range, per-channel parameters that do not match the weight) is `E_MODEL_LOAD`; float
+ * weights adding up to more than `maxBytes` are `E_LIMIT`, refused before they are allocated.
+ */
+export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): Promise<void> {
   const make = await messageFactory();
   const graph = model.graph!;
   const opset = Number(model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
   const inits = new Map<string, TensorProto>(graph.initializer.map((t) => [t.name, t]));
-  const floatTensor = (name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto =>
-    make.tensor({ name, dims: [...dims], dataType: DataType.FLOAT, rawData: float32Bytes(values) });
+  let floatBytes = 0;
+  /** Counts float weights against `maxBytes` before they are allocated. */
+  const reserve = (bytes: number): void => {
+    floatBytes += bytes;
+    if (floatBytes > maxBytes) {
+      throw new OnnxMobilenetError(
+        'E_LIMIT',
+        `dequantizing the model makes over ${floatBytes} bytes of float32 weights, over limits.maxModelBytes (${maxBytes}); raise the limit or load it with precision: 'model'`,
+      );
+    }
+  };
+  const floatTensor = (name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto => {
+    reserve(values.length * 4);
+    return make.tensor({ name, dims: [...dims], dataType: DataType.FLOAT, rawData: float32Bytes(values) });
+  };
+  const bad = (problem: string) => new OnnxMobilenetError('E_MODEL_LOAD', `cannot dequantize: ${problem}`);
   const added: TensorProto[] = [];
   const nodes: NodeProto[] = [];
   let counter = 0;
@@ -68,28 +87,35 @@ export async function dequantizeGraph(model: ModelProto): Promise<void> {
     return tensorValues(t);
   };
   const quant = (scaleName: string, zpName: string | undefined): Quant => {
+    const scaleTensor = inits.get(scaleName);
+    if (scaleTensor && scaleTensor.dataType !== DataType.FLOAT) throw bad(`the scale ${scaleName} is not float32`);
+    const scale = values(scaleName);
+    if (scale.length === 0 || scale.some((v) => !Number.isFinite(v))) throw bad(`the scale ${scaleName} is empty or not finite`);
     const zpTensor = zpName ? inits.get(zpName) : undefined;
+    if (zpTensor && zpTensor.dataType !== DataType.INT8 && zpTensor.dataType !== DataType.UINT8) throw bad(`the zero point ${zpName} is neither int8 nor uint8`);
+    const zeroPoint = zpName ? values(zpName) : new Float64Array([0]);
+    if (zeroPoint.length !== 1 && zeroPoint.length !== scale.length) throw bad(`the zero point ${zpName} has ${zeroPoint.length} values for ${scale.length} scales`);
     const signed = zpTensor?.dataType === DataType.INT8;
-    return {
-      scale: values(scaleName),
-      zeroPoint: zpName ? values(zpName) : new Float64Array([0]),
-      qmin: signed ? -128 : 0,
-      qmax: signed ? 127 : 255,
-    };
+    return { scale, zeroPoint, qmin: signed ? -128 : 0, qmax: signed ? 127 : 255 };
   };
   /** Float initializer from a quantized one; `axis` is the per-channel axis when scales are per channel. */
   const dequantizeInit = (name: string, q: Quant, axis: number, outName: string): string => {
     const t = inits.get(name)!;
+    if (t.dataType !== DataType.INT8 && t.dataType !== DataType.UINT8 && t.dataType !== DataType.INT32) throw bad(`the weight ${name} is not int8, uint8 or int32`);
+    const { count, get } = tensorReader(t); // checks the dims against the data present
     const dims = t.dims.map(Number);
-    const raw = tensorValues(t);
-    const out = new Float64Array(raw.length);
     const channels = q.scale.length;
-    const inner = channels > 1 ? dims.slice(axis + 1).reduce((a, d) => a * d, 1) : 1;
-    for (let i = 0; i < raw.length; i++) {
+    const ax = axis < 0 ? axis + dims.length : axis;
+    if (channels > 1 && dims[ax] !== channels) throw bad(`the weight ${name} has ${dims[ax] ?? 'no'} channels on axis ${axis} but ${channels} scales`);
+    const inner = channels > 1 ? dims.slice(ax + 1).reduce((a, d) => a * d, 1) : 1;
+    reserve(count * 4);
+    const bytes = new Uint8Array(count * 4);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < count; i++) {
       const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
-      out[i] = (raw[i] - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]) * q.scale[c];
+      view.setFloat32(i * 4, (get(i) - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]) * q.scale[c], true);
     }
-    added.push(floatTensor(outName, dims, out));
+    added.push(make.tensor({ name: outName, dims, dataType: DataType.FLOAT, rawData: bytes }));
     return outName;
   };
   const scalar = (value: number): string => {
@@ -133,6 +159,7 @@ export async function dequantizeGraph(model: ModelProto): Promise<void> {
         if (i[8]) {
           // int32 bias, scaled by input scale × weight scale (per output channel)
           const bias = values(i[8]);
+          if (w.scale.length > 1 && bias.length !== w.scale.length) throw bad(`the bias ${i[8]} has ${bias.length} values for ${w.scale.length} weight scales`);
           const f = bias.map((b, c) => b * x.scale[0] * w.scale[w.scale.length > 1 ? c : 0]);
           added.push(floatTensor(`${i[8]}_deq`, [bias.length], f));
           inputs.push(`${i[8]}_deq`);

@@ -1,8 +1,9 @@
 import { OnnxMobilenetError } from './errors.js';
-import { messageFactory, type ModelProto, type NodeProto } from './onnx-model.js';
+import { messageFactory, type GraphProto, type ModelProto, type NodeProto } from './onnx-model.js';
 
 /**
- * Name of the graph output added for the pooled feature vector.
+ * Name of the graph output added for the pooled feature vector (with a numeric suffix where the
+ * model already has a tensor or node of that name).
  *
  * @example
  * ```ts
@@ -53,13 +54,29 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   const dims = weight.dims.map(Number);
   const transB = classifier.attribute.find((a) => a.name === 'transB')?.i === 1;
   const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
+  if (!(Number.isSafeInteger(size) && size > 0)) throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
+  const name = freshName(graph, EMBEDDING_OUTPUT);
 
   graph.node.push(
     quantized
-      ? make.node({ opType: 'DequantizeLinear', input: [feature, classifier.input[1], classifier.input[2]], output: [EMBEDDING_OUTPUT], name: EMBEDDING_OUTPUT })
-      : make.node({ opType: 'Identity', input: [feature], output: [EMBEDDING_OUTPUT], name: EMBEDDING_OUTPUT }),
+      ? make.node({ opType: 'DequantizeLinear', input: [feature, classifier.input[1], classifier.input[2]], output: [name], name })
+      : make.node({ opType: 'Identity', input: [feature], output: [name], name }),
   );
   // Element type only: the feature may be N×C or N×C×1×1 depending on the exporter.
-  graph.output.push(make.valueInfo({ name: EMBEDDING_OUTPUT, type: { tensorType: { elemType: 1 } } }));
-  return { name: EMBEDDING_OUTPUT, size };
+  graph.output.push(make.valueInfo({ name, type: { tensorType: { elemType: 1 } } }));
+  return { name, size };
+}
+
+/** `base`, or `base_1`, `base_2`... : the first name no tensor, node or graph input/output of the graph uses. */
+function freshName(graph: GraphProto, base: string): string {
+  const taken = new Set<string>([
+    ...graph.node.flatMap((n) => [n.name, ...n.input, ...n.output]),
+    ...graph.initializer.map((t) => t.name),
+    ...graph.input.map((v) => v.name),
+    ...graph.output.map((v) => v.name),
+    ...graph.valueInfo.map((v) => v.name),
+  ]);
+  let name = base;
+  for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
+  return name;
 }

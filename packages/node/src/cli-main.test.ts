@@ -62,6 +62,8 @@ describeWithAssets('onnx-mobilenet classify', () => {
     expect(out.map((l) => JSON.parse(l).file)).toEqual(photos().filter((p) => p.wnid.startsWith('n014')).map((p) => p.path));
     expect((await cli(['classify'])).code).toBe(2);
     expect((await cli(['classify', 'x.jpg', '--top', 'zero'])).code).toBe(2);
+    const threads = await cli(['classify', 'x.jpg', '--threads', '1000000']);
+    expect(threads).toMatchObject({ code: 2, err: [expect.stringContaining('--threads must be an integer from 1 to 1024, got "1000000"')] });
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['--help'])).code).toBe(0);
   });

@@ -22,7 +22,7 @@ Options:
   --labels <path|url>      class list (synset.txt, JSON array or one label a line; default: the zoo's ImageNet list)
   --top <k>                predictions per image (default ${DEFAULTS.topK})
   --json                   one JSON object a line instead of a table
-  --threads <n>            onnxruntime intra-op threads
+  --threads <n>            onnxruntime intra-op threads (1 to ${DEFAULTS.maxThreads})
   --batch <n>              images per session run (default ${DEFAULTS.batchSize})
   --mode <mode>            preprocessing: shorter-side-crop (default) or squash
   --mirror <url>           serve registry models and labels from this base URL (laid out like the zoo's)
@@ -106,16 +106,16 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
     io.stderr(`onnx-mobilenet: classify needs at least one file, directory or glob\n\n${HELP}`);
     return 2;
   }
-  const intOption = (name: string, v: string | undefined): number | undefined => {
+  const intOption = (name: string, v: string | undefined, max = Infinity): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${v}"`);
     return n;
   };
   let topK: number | undefined, threads: number | undefined, batchSize: number | undefined;
   try {
     topK = intOption('top', values.top);
-    threads = intOption('threads', values.threads);
+    threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
     batchSize = intOption('batch', values.batch);
     if (values.mode !== undefined && values.mode !== 'shorter-side-crop' && values.mode !== 'squash') {
       throw new Error(`--mode must be shorter-side-crop or squash, got "${values.mode}"`);
