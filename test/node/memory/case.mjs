@@ -78,6 +78,11 @@ const cases = {
     return createClassifier({ model: fifo, labels: LABELS });
   },
   'threads-1e6': () => createClassifier({ model: MODEL, labels: LABELS, threads: 1e6 }),
+  // an int8 model of a few hundred bytes that declares 16000x10000 weights: dequantized to float it would take 640 MB
+  'model-huge-declared-weights': async () => {
+    const { readFileSync } = await import('node:fs');
+    return createClassifier({ model: readFileSync(String(process.env.HOSTILE_MODEL)), labels: ['a', 'b'], precision: 'fp32' });
+  },
 };
 
 const run = cases[name];
