@@ -241,6 +241,14 @@ describe('createClassifierWithBackend', () => {
     expect((await decoded)[0].index).toBe(6);
     expect(seen).toEqual([153]);
     await busy;
+
+    // arrays: items after the first batch are read later, and must be taken at call time too
+    const tensors = [0.1, 0.2, 0.3, 0.4, 0.5].map(filled);
+    const gray = { data: new Uint8Array(4 * 4).fill(178), width: 4, height: 4, channels: 1 as const }; // 0.7
+    const many = c.classify([...tensors, gray], { topK: 1 });
+    for (const t of tensors) t.data.fill(0.9);
+    gray.data.fill(0);
+    expect((await many).map((p) => p[0].index)).toEqual([1, 2, 3, 4, 5, 7]);
   });
 
   it('takes topK at createClassifier as the default for classify and infer, and validates it', async () => {

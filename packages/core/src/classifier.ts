@@ -208,6 +208,18 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/**
+ * A copy of what the call reads later: encoded bytes (decoders read them asynchronously) and
+ * prepared tensors (packed into a batch later) always, raw pixels when `later` (an array's items
+ * after its first batch). Raw pixels of a first batch are resized before control returns.
+ */
+function ownInput<T>(input: T, later: boolean): T {
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) return bytesView(input, 'image').slice() as T;
+  if (isPreparedTensor(input)) return { data: input.data.slice(), dims: [...input.dims] } as T;
+  if (later && isRawImage(input)) return { ...input, data: input.data.slice() } as T;
+  return input;
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new OnnxMobilenetError('E_INPUT', 'aborted');
 }
@@ -470,7 +482,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   async prepare(input: TInput | RawImage | PreparedTensor, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
     this.assertUsable();
     checkCallOptions(options, 'prepare');
-    return this.prepareOne(input, options.signal);
+    return this.prepareOne(ownInput(input, false), options.signal);
   }
 
   /**
@@ -479,9 +491,11 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
    */
   private async runMany(inputs: readonly (TInput | RawImage | PreparedTensor)[], signal?: AbortSignal): Promise<ImageOutput[]> {
     const group = this.maxBatch;
+    // Taken now, before control returns to the caller, who may then reuse its buffers.
+    const owned = inputs.map((x, i) => ownInput(x, i >= group));
     const runs: Promise<ImageOutput[]>[] = [];
-    for (let i = 0; i < inputs.length; i += group) {
-      const prepared = await Promise.all(inputs.slice(i, i + group).map((x) => this.prepareOne(x, signal)));
+    for (let i = 0; i < owned.length; i += group) {
+      const prepared = await Promise.all(owned.slice(i, i + group).map((x) => this.prepareOne(x, signal)));
       throwIfAborted(signal);
       this.assertUsable();
       const run = this.scheduler.submit(prepared);
@@ -506,7 +520,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
           `a prepared tensor must have dims [1, 3, ${size}, ${size}] and ${3 * size * size} values; got dims [${dims.join(', ')}] and ${input.data.length} values`,
         );
       }
-      return input.data.slice(); // a copy: the batch is packed later, and the caller may reuse its array
+      return input.data;
     }
     if (isRawImage(input)) {
       assertRawImage(input);
@@ -516,11 +530,9 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     if (input === null || input === undefined) {
       throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
     }
-    // Encoded bytes are copied: decoders read them asynchronously, after the caller got control back.
-    const owned = input instanceof Uint8Array || input instanceof ArrayBuffer ? (bytesView(input, 'image').slice() as TInput) : (input as TInput);
     const decoded = await abortable(
       this.backend.decodeImage(
-        owned,
+        input as TInput,
         (w, h) => {
           this.checkPixels(w, h);
           return planResize(w, h, pre);
