@@ -2,7 +2,8 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { describe, expect, it, vi } from 'vitest';
 import type { ClassifierBackend } from './backend.js';
 import { createClassifierWithBackend } from './classifier.js';
-import type { PreparedTensor } from './image.js';
+import type { PreparedTensor, RawImage } from './image.js';
+import type { Prediction } from './postprocess.js';
 
 const SIZE = 224;
 const PLANE = SIZE * SIZE;
@@ -244,8 +245,9 @@ describe('createClassifierWithBackend', () => {
 
     // arrays: items after the first batch are read later, and must be taken at call time too
     const tensors = [0.1, 0.2, 0.3, 0.4, 0.5].map(filled);
-    const gray = { data: new Uint8Array(4 * 4).fill(178), width: 4, height: 4, channels: 1 as const }; // 0.7
-    const many = c.classify([...tensors, gray], { topK: 1 });
+    const gray: RawImage = { data: new Uint8Array(4 * 4).fill(178), width: 4, height: 4, channels: 1 }; // 0.7
+    // (the decoder stand-in takes `unknown`, so spell out the array overload's result type)
+    const many = c.classify([...tensors, gray], { topK: 1 }) as unknown as Promise<Prediction[][]>;
     for (const t of tensors) t.data.fill(0.9);
     gray.data.fill(0);
     expect((await many).map((p) => p[0].index)).toEqual([1, 2, 3, 4, 5, 7]);
