@@ -2,7 +2,7 @@ import { OnnxMobilenetError, type ClassifierBackend, type ClassifierOptions } fr
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { loadAssetWeb } from './load-asset.js';
-import { availableProviders, loadOrt, providerName, type OrtWeb } from './load-ort.js';
+import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
 import { threadsWouldLoadAppScript } from './thread-support.js';
 
 /** Settings of the browser backend beyond the classifier options. */
@@ -82,8 +82,17 @@ export function createWebBackend(options: ClassifierOptions = {}, webOptions: We
   return {
     name: 'onnxruntime-web',
     async createSession(model, sessionOptions) {
-      const { providers, dropped } = availableProviders(sessionOptions.executionProviders ?? ['wasm']);
-      if (dropped.length > 0) console.warn(`[onnx-mobilenet] ${dropped.join(', ')} is not available in this browser; using ${providers.map(providerName).join(', ')}`);
+      const available = availableProviders(sessionOptions.executionProviders ?? ['wasm']);
+      let providers = available.providers;
+      if (available.dropped.length > 0) console.warn(`[onnx-mobilenet] ${available.dropped.join(', ')} is not available in this browser; using ${providers.map(providerName).join(', ')}`);
+      if (providers.some(isAccelerated) && !acceleratedProvidersEnabled()) {
+        const accelerated = providers.filter(isAccelerated).map(providerName).join(', ');
+        providers = availableProviders(providers.filter((ep) => !isAccelerated(ep))).providers;
+        console.warn(
+          `[onnx-mobilenet] ${accelerated} is not available without onnxruntime-web's full build: call enableAcceleratedProviders() ` +
+            `from 'onnx-mobilenet/accelerated' once before createClassifier; using ${providers.map(providerName).join(', ')}`,
+        );
+      }
       const runtime = await loadOrt(providers);
       ort = runtime;
       const threads = configureEnv(runtime, options, startTimeoutMs);

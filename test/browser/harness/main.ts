@@ -1,5 +1,6 @@
 // Functions the browser tests call through page.evaluate(() => window.harness...).
 import { createClassifier, createClassifierWithBackend, createFewShotClassifier, createWebBackend, evaluate, isOnnxMobilenetError, nearestNeighbors, type FewShotJSON, type ResizeMode } from 'onnx-mobilenet';
+import { enableAcceleratedProviders } from 'onnx-mobilenet/accelerated';
 import { meanAbsDiff, referencePreprocess } from '../../reference-preprocess';
 import { classifyUrls, type RunRequest, type RunResult } from './shared';
 
@@ -81,6 +82,7 @@ async function webgpuFallback(model: string, labels: string, url: string): Promi
   const warn = console.warn;
   console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
   try {
+    enableAcceleratedProviders();
     const classifier = await createClassifier({ model, labels, executionProviders: ['webgpu'] });
     const top1 = (await classifier.classify(url, { topK: 1 }))[0].id;
     await classifier.dispose();

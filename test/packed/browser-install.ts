@@ -1,0 +1,42 @@
+// A fresh app outside the workspace that depends on the packed `onnx-mobilenet` only, installed
+// with npm as a user would (the other packed packages stand in for the registry via overrides).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packTarballs } from './pack-tarballs.mjs';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', NEXT_TELEMETRY_DISABLED: '1', npm_config_update_notifier: 'false' };
+
+let packed: Promise<Record<string, string>> | undefined;
+
+/** Builds the packages and packs them once per test file. */
+export function packedTarballs(): Promise<Record<string, string>> {
+  packed ??= (async () => {
+    execFileSync('pnpm', ['run', 'build'], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+    return (await packTarballs(mkdtempSync(join(tmpdir(), 'onnx-mobilenet-tgz-')))) as Record<string, string>;
+  })();
+  return packed;
+}
+
+/**
+ * Copies `template` into a new folder under the OS temp dir and installs it with npm (no
+ * install scripts): `onnx-mobilenet` from its tarball plus the given dev dependencies.
+ */
+export async function installApp(template: string, devDependencies: Record<string, string>, scripts: Record<string, string> = {}): Promise<string> {
+  const tarballs = await packedTarballs();
+  const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-app-'));
+  cpSync(template, dir, { recursive: true });
+  const overrides = Object.fromEntries(Object.entries(tarballs).filter(([name]) => name !== 'onnx-mobilenet').map(([name, tgz]) => [name, `file:${tgz}`]));
+  const manifest = { name: 'consumer-app', private: true, type: 'module', scripts, dependencies: { 'onnx-mobilenet': `file:${tarballs['onnx-mobilenet']}` }, devDependencies, overrides };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, env, stdio: 'pipe' });
+  return dir;
+}
+
+/** Runs a command of the app's node_modules/.bin (e.g. `vite build`) and returns its output. */
+export function runBin(dir: string, bin: string, args: string[]): string {
+  return execFileSync(join(dir, 'node_modules/.bin', bin), args, { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' });
+}
