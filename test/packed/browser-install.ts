@@ -22,13 +22,13 @@ export function packedTarballs(): Promise<Record<string, string>> {
 }
 
 /**
- * Copies `template` into a new folder under the OS temp dir and installs it with npm (no
+ * Copies `template` (if any) into a new folder under the OS temp dir and installs it with npm (no
  * install scripts): `onnx-mobilenet` from its tarball plus the given dev dependencies.
  */
-export async function installApp(template: string, devDependencies: Record<string, string>, scripts: Record<string, string> = {}): Promise<string> {
+export async function installApp(template: string | undefined, devDependencies: Record<string, string>, scripts: Record<string, string> = {}): Promise<string> {
   const tarballs = await packedTarballs();
   const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-app-'));
-  cpSync(template, dir, { recursive: true });
+  if (template) cpSync(template, dir, { recursive: true });
   const overrides = Object.fromEntries(Object.entries(tarballs).filter(([name]) => name !== 'onnx-mobilenet').map(([name, tgz]) => [name, `file:${tgz}`]));
   const manifest = { name: 'consumer-app', private: true, type: 'module', scripts, dependencies: { 'onnx-mobilenet': `file:${tarballs['onnx-mobilenet']}` }, devDependencies, overrides };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
