@@ -2,7 +2,8 @@
 // page: onnxruntime-web's thread workers would load the worker's own bundle and the session would
 // hang. The classifier must answer on one thread with one warning; a start that stalls anyway must
 // end in a typed error.
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { buildPage, launchBrowser, serveStatic, type StaticServer } from './brow
 import { describeInBrowser } from './describe-in-browser.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const ortDist = dirname(createRequire(join(here, '../../packages/web/package.json')).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 const model = '/data/models/mobilenetv2-12-int8.onnx';
 const labels = '/data/models/synset.txt';
 
@@ -21,6 +23,9 @@ describeInBrowser('a Web Worker bundled with Vite defaults on an isolated page',
 
   beforeAll(async () => {
     dist = await buildPage(join(here, 'harness'), { workerFormat: 'default' });
+    // onnxruntime-web's own thread script and wasm, for the wasmPaths case
+    mkdirSync(join(dist, 'ort'));
+    for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(ortDist, f), join(dist, 'ort', f));
     server = await serveStatic(dist, { isolate: true });
     browser = await launchBrowser();
   }, 180_000);
@@ -51,6 +56,21 @@ describeInBrowser('a Web Worker bundled with Vite defaults on an isolated page',
     const ours = r.warnings.filter((w: string) => w.startsWith('[onnx-mobilenet]'));
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatch(/using 1 wasm thread .*worker\.format 'iife'/);
+    await page.close();
+  }, 90_000);
+
+  it('keeps wasm threads, without a warning, when wasmPaths points at onnxruntime-web\'s own files', async () => {
+    const page = await openPage();
+    const tench = photos().find((p) => p.name === 'tench')!;
+    const r = await page.evaluate((req) => (window as any).harness.inWorker(req), {
+      model,
+      labels,
+      urls: [`/data/images/${tench.path.split('/').pop()}`],
+      topK: 1,
+      wasmPaths: '/ort/',
+    });
+    expect(r.predictions[0][0].id).toBe(tench.wnid);
+    expect(r.warnings.filter((w: string) => w.startsWith('[onnx-mobilenet]'))).toEqual([]);
     await page.close();
   }, 90_000);
 

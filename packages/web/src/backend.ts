@@ -29,11 +29,13 @@ function configureEnv(ort: OrtWeb, options: ClassifierOptions, startTimeoutMs: n
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   // Threads need SharedArrayBuffer, which only cross-origin-isolated pages get.
   let threads = options.threads ?? (isolated ? Math.min(4, cores) : 1);
-  if (threads > 1 && threadsWouldLoadAppScript(ort)) {
+  // With wasmPaths naming its .mjs (or a folder of it), onnxruntime-web loads that file and starts threads on it.
+  const ownScript = typeof options.wasmPaths === 'string' || !!options.wasmPaths?.mjs;
+  if (threads > 1 && !ownScript && threadsWouldLoadAppScript(ort)) {
     console.warn(
       `[onnx-mobilenet] using 1 wasm thread instead of ${threads}: onnxruntime-web is bundled into the same script as your code ` +
         `(e.g. a Web Worker built with Vite's default worker.format 'iife'), so its thread workers would start your script instead of its own. ` +
-        `For threads, build the worker as an ES module (Vite: worker: { format: 'es' }).`,
+        `For threads, build the worker as an ES module (Vite: worker: { format: 'es' }) or set wasmPaths.`,
     );
     threads = 1;
   }
