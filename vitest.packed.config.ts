@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // The consumer suite: the packed tarballs installed with npm/pnpm into fresh projects outside the
-// workspace. Not part of `pnpm test` (it needs `pnpm build` and installs from the npm registry/cache).
+// workspace, bundler builds and browsers. Not part of `pnpm test` (it needs `pnpm build` and
+// installs from the npm registry/cache), so long timeouts and one file at a time.
 export default defineConfig({
   test: {
     include: ['test/packed/**/*.test.ts'],

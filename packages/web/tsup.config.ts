@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig(libraryConfig({ entry: { index: 'src/index.ts' } }));
+// accelerated: a subpath of its own, the only import of onnxruntime-web's full build (WebGPU, WebNN).
+export default defineConfig(libraryConfig({ entry: { index: 'src/index.ts', accelerated: 'src/accelerated.ts' } }));

@@ -70,8 +70,9 @@ export async function serveStatic(root, options = {}) {
 
 /**
  * Builds a page with Vite (sources of the workspace packages, as the tests use) into a temp dir.
+ * Workers are built as ES modules unless `workerFormat: 'default'` keeps Vite's default ('iife').
  * @param {string} root
- * @param {{ source?: boolean }} [options]
+ * @param {{ source?: boolean, workerFormat?: 'es' | 'default' }} [options]
  * @returns {Promise<string>}
  */
 export async function buildPage(root, options = {}) {
@@ -83,7 +84,7 @@ export async function buildPage(root, options = {}) {
     logLevel: 'warn',
     configFile: false,
     resolve: { conditions: [...conditions, 'module', 'browser', 'production'] },
-    worker: { format: 'es' },
+    ...(options.workerFormat === 'default' ? {} : { worker: { format: 'es' } }),
     build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   });
   return outDir;

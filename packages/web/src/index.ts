@@ -10,7 +10,7 @@ import { createWebBackend } from './backend.js';
 import type { WebImageSource } from './decode-image.js';
 
 export * from '@onnx-mobilenet/core';
-export { createWebBackend } from './backend.js';
+export { createWebBackend, type WebBackendOptions } from './backend.js';
 export { CACHE_NAME } from './load-asset.js';
 export type { WebImageSource } from './decode-image.js';
 

@@ -10,14 +10,38 @@ function providerName(ep: InferenceSession.ExecutionProviderConfig): string {
   return typeof ep === 'string' ? ep : ep.name;
 }
 
+/** Whether a provider needs onnxruntime-web's full build. */
+export function isAccelerated(ep: InferenceSession.ExecutionProviderConfig): boolean {
+  return ACCELERATED.has(providerName(ep));
+}
+
+/**
+ * Where `@onnx-mobilenet/web/accelerated` leaves its loader of onnxruntime-web's full build: a
+ * global, so that the separately bundled subpath and this entry share it.
+ */
+const FULL_BUILD = Symbol.for('onnx-mobilenet.onnxruntime-web-full-build');
+
+/** Registers the loader of onnxruntime-web's full build (WebGPU, WebNN). */
+export function registerFullBuild(load: () => Promise<unknown>): void {
+  (globalThis as Record<symbol, unknown>)[FULL_BUILD] = load;
+}
+
+function fullBuildLoader(): (() => Promise<OrtWeb>) | undefined {
+  return (globalThis as Record<symbol, (() => Promise<OrtWeb>) | undefined>)[FULL_BUILD];
+}
+
+/** True once `enableAcceleratedProviders()` (from the `accelerated` subpath) was called. */
+export function acceleratedProvidersEnabled(): boolean {
+  return fullBuildLoader() !== undefined;
+}
+
 /**
  * Imports the smallest onnxruntime-web build that serves the providers: the wasm-only build
- * (`onnxruntime-web/wasm`) unless WebGPU or WebNN is asked for, then the full build.
+ * (`onnxruntime-web/wasm`) unless WebGPU or WebNN is asked for (and enabled), then the full build.
  */
 export async function loadOrt(providers: readonly InferenceSession.ExecutionProviderConfig[]): Promise<OrtWeb> {
-  if (providers.some((ep) => ACCELERATED.has(providerName(ep)))) {
-    return (await import('onnxruntime-web')) as unknown as OrtWeb;
-  }
+  const loadFull = fullBuildLoader();
+  if (loadFull && providers.some(isAccelerated)) return loadFull();
   return import('onnxruntime-web/wasm');
 }
 

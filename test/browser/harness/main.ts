@@ -1,13 +1,14 @@
 // Functions the browser tests call through page.evaluate(() => window.harness...).
-import { createClassifier, createFewShotClassifier, evaluate, isOnnxMobilenetError, nearestNeighbors, type FewShotJSON, type ResizeMode } from 'onnx-mobilenet';
+import { createClassifier, createClassifierWithBackend, createFewShotClassifier, createWebBackend, evaluate, isOnnxMobilenetError, nearestNeighbors, type FewShotJSON, type ResizeMode } from 'onnx-mobilenet';
+import { enableAcceleratedProviders } from 'onnx-mobilenet/accelerated';
 import { meanAbsDiff, referencePreprocess } from '../../reference-preprocess';
 import { classifyUrls, type RunRequest, type RunResult } from './shared';
 
-async function inWorker(req: RunRequest): Promise<RunResult & { hasDocument: boolean }> {
+async function inWorker(req: RunRequest): Promise<RunResult & { hasDocument: boolean; warnings: string[] }> {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   try {
     return await new Promise((resolve, reject) => {
-      worker.onmessage = (e) => (e.data.ok ? resolve({ ...e.data.result, hasDocument: e.data.hasDocument }) : reject(new Error(`${e.data.error.code}: ${e.data.error.message}`)));
+      worker.onmessage = (e) => (e.data.ok ? resolve({ ...e.data.result, hasDocument: e.data.hasDocument, warnings: e.data.warnings }) : reject(new Error(`${e.data.error.code}: ${e.data.error.message}`)));
       worker.onerror = (e) => reject(new Error(e.message));
       worker.postMessage(req);
     });
@@ -40,13 +41,18 @@ async function errors(model: string, labels: string, goodUrl: string): Promise<R
   return out;
 }
 
-async function overlapping(model: string, labels: string, urls: string[], calls = urls.length): Promise<{ sequential: string[]; overlapping: string[] }> {
+/**
+ * `calls` overlapping classify calls against the answers of one-by-one calls. With `prepared`, the
+ * inputs are tensors prepared once per photo, so the work is the queue and inference, not decoding.
+ */
+async function overlapping(model: string, labels: string, urls: string[], calls = urls.length, prepared = false): Promise<{ sequential: string[]; overlapping: string[] }> {
   const classifier = await createClassifier({ model, labels });
   const blobs = await Promise.all(urls.map((u) => fetch(u).then((r) => r.blob())));
+  const inputs = prepared ? await Promise.all(blobs.map(async (b) => ({ data: await classifier.prepare(b), dims: [1, 3, 224, 224] }))) : blobs;
   const once: string[] = [];
-  for (const b of blobs) once.push((await classifier.classify(b, { topK: 1 }))[0].id);
+  for (const input of inputs) once.push((await classifier.classify(input, { topK: 1 }))[0].id);
   const sequential = Array.from({ length: calls }, (_, i) => once[i % once.length]);
-  const overlapping = (await Promise.all(sequential.map((_, i) => classifier.classify(blobs[i % blobs.length], { topK: 1 })))).map((p) => p[0].id);
+  const overlapping = (await Promise.all(sequential.map((_, i) => classifier.classify(inputs[i % inputs.length], { topK: 1 })))).map((p) => p[0].id);
   await classifier.dispose();
   return { sequential, overlapping };
 }
@@ -76,6 +82,7 @@ async function webgpuFallback(model: string, labels: string, url: string): Promi
   const warn = console.warn;
   console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
   try {
+    enableAcceleratedProviders();
     const classifier = await createClassifier({ model, labels, executionProviders: ['webgpu'] });
     const top1 = (await classifier.classify(url, { topK: 1 }))[0].id;
     await classifier.dispose();
@@ -173,6 +180,22 @@ async function fewShotFromJSON(model: string, labels: string, json: FewShotJSON,
   return out;
 }
 
-const harness = { nearestOriginals, fewShotFromJSON, fuzzSample, evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
+/**
+ * Threads whose workers never report back (each onnxruntime-web thread worker gets an empty
+ * script): createClassifier must reject with a typed error once the start timeout runs out.
+ */
+async function stalledThreads(model: string, labels: string, startTimeoutMs: number): Promise<{ code: string; message: string } | 'resolved'> {
+  const RealWorker = Worker;
+  const empty = URL.createObjectURL(new Blob([''], { type: 'text/javascript' }));
+  globalThis.Worker = class extends RealWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(options?.name?.startsWith('em-pthread') ? empty : url, options);
+    }
+  };
+  const options = { model, labels, threads: 2 };
+  return codeOf(createClassifierWithBackend(createWebBackend(options, { startTimeoutMs }), options));
+}
+
+const harness = { stalledThreads, nearestOriginals, fewShotFromJSON, fuzzSample, evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

@@ -7,6 +7,7 @@ export interface RunRequest {
   urls: string[];
   topK?: number;
   threads?: number;
+  wasmPaths?: string;
 }
 
 export interface RunResult {
@@ -18,7 +19,7 @@ export interface RunResult {
 
 export async function classifyUrls(req: RunRequest, extra: ClassifierOptions = {}): Promise<RunResult> {
   const t0 = performance.now();
-  const classifier: WebClassifier = await createClassifier({ model: req.model, labels: req.labels, threads: req.threads, ...extra });
+  const classifier: WebClassifier = await createClassifier({ model: req.model, labels: req.labels, threads: req.threads, wasmPaths: req.wasmPaths, ...extra });
   const t1 = performance.now();
   // Fetch first so the timing below is decode + preprocess + inference, not the network.
   const blobs = await Promise.all(req.urls.map((u) => fetch(u).then((r) => r.blob())));

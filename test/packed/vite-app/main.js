@@ -1,0 +1,37 @@
+// ?where=main classifies on the page, ?where=worker in a module Worker (the README's pattern);
+// ?image=… is the photo, ?ep=webgpu asks for WebGPU without enabling it; the model and labels
+// come from /data/.
+import { createClassifier } from 'onnx-mobilenet';
+
+const params = new URLSearchParams(location.search);
+const request = {
+  model: new URL('/data/models/mobilenetv2-12-int8.onnx', location.href).href,
+  labels: new URL('/data/models/synset.txt', location.href).href,
+  image: new URL(params.get('image') ?? '', location.href).href,
+};
+
+async function onPage() {
+  const executionProviders = params.get('ep') ? [params.get('ep')] : undefined;
+  const classifier = await createClassifier({ model: request.model, labels: request.labels, executionProviders });
+  const [best] = await classifier.classify(request.image);
+  return best.label;
+}
+
+function inWorker() {
+  const worker = new Worker(new URL('./classify.worker.js', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (e) => (e.data.label ? resolve(e.data.label) : reject(new Error(e.data.error)));
+    worker.onerror = (e) => reject(new Error(`worker error: ${e.message}`));
+    worker.postMessage(request);
+  });
+}
+
+const result = document.getElementById('result');
+(params.get('where') === 'worker' ? inWorker() : onPage()).then(
+  (label) => {
+    result.textContent = `label: ${label}`;
+  },
+  (err) => {
+    result.textContent = `error: ${err.code ?? ''} ${err.message}`;
+  },
+);
