@@ -67,6 +67,9 @@ describe('the isomorphic entry', () => {
     const eager = sizes.filter((s) => s.entry).reduce((a, s) => a + s.gz, 0);
     const lazy = sizes.filter((s) => !s.entry).reduce((a, s) => a + s.gz, 0);
     console.log(`web adapter + core: ${eager} bytes gzip in the entry chunk, ${lazy} bytes gzip in the protobuf chunk imported when a classifier loads its model (graph rewrites)`);
-    expect(eager).toBeLessThan(20_000);
+    // 15.6 KB at first; the input-safety checks that run on every call (image headers read before
+    // decoding, the streamed body reader, the external-data scan of models) brought it to 20.9 KB.
+    // The budget grows by exactly that work, not more: the graph tools leave the entry with the API split.
+    expect(eager).toBeLessThan(21_500);
   });
 });
