@@ -12,7 +12,8 @@ import { serveHostile, type HostileServer } from './hostile-server.js';
 
 const MiB = 2 ** 20;
 const posix = process.platform !== 'win32';
-// Permissions do not stop root: those cases run as an ordinary user (as CI does) and skip as root.
+// Permissions do not stop root: those cases run as an ordinary user and skip as root; fs-faults.test.ts
+// simulates the same errno values, so CI (root) checks the answers too.
 const unprivileged = posix && process.getuid?.() !== 0;
 
 describeWithAssets('model and labels paths that are not regular files', () => {
