@@ -46,13 +46,36 @@ describeWithAssets('load, disposal and cancellation', () => {
     concurrent.forEach((l, i) => expect(Array.from(l), `call ${i}`).toEqual(Array.from(sequential[i % jpegs.length])));
   });
 
-  it('settles every call in flight when disposed, and rejects later calls', async () => {
+  it('rejects with E_DISPOSED every call that has not reached the session when disposed, and later calls', async () => {
     const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
+    // Disposed in the same tick: every image is still decoding, none can have run.
     const calls = Promise.allSettled(jpegs.map((j) => c.classify(j)));
-    await new Promise((r) => setTimeout(r, 5));
-    await c.dispose();
+    const disposing = c.dispose();
     const settled = await calls;
-    for (const s of settled) if (s.status === 'rejected') expect(s.reason).toMatchObject({ code: 'E_DISPOSED' });
+    await disposing;
+    expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as { code?: string }).code : s.status))).toEqual(jpegs.map(() => 'E_DISPOSED'));
+    await expect(c.classify(jpegs[0])).rejects.toMatchObject({ code: 'E_DISPOSED' });
+  });
+
+  it('settles every call in flight when disposed mid-run: right predictions or E_DISPOSED, nothing else', async () => {
+    const reference = await classifier.classify(jpegs);
+    const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
+    const calls = jpegs.map((j) => c.classify(j));
+    const settling = Promise.allSettled(calls);
+    await Promise.race(calls); // a run has finished: dispose meets calls run, running, queued or decoding
+    await c.dispose();
+    const settled = await settling;
+    const fulfilled = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ i, predictions: s.value }] : []));
+    const rejected = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as { code?: string }] : []));
+    expect(fulfilled.length + rejected.length).toBe(jpegs.length);
+    expect(fulfilled.length).toBeGreaterThanOrEqual(1);
+    // A call that fulfils (all of them, if the last batch was already running) carries real predictions.
+    for (const { i, predictions } of fulfilled) {
+      expect(predictions.map((p) => p.id), `photo ${i}`).toEqual(reference[i].map((p) => p.id));
+      predictions.forEach((p, r) => expect(p.probability).toBeCloseTo(reference[i][r].probability, 5));
+    }
+    expect(rejected.map((r) => r.code)).toEqual(rejected.map(() => 'E_DISPOSED'));
+    console.log(`dispose mid-run: ${fulfilled.length} fulfilled, ${rejected.length} rejected with E_DISPOSED`);
     await expect(c.classify(jpegs[0])).rejects.toMatchObject({ code: 'E_DISPOSED' });
   });
 
