@@ -11,6 +11,15 @@ export const FP32_MODEL = join(ASSETS_DIR, 'models/mobilenetv2-12-fp32-dequantiz
 export const SYNSET = join(ASSETS_DIR, 'models/synset.txt');
 export const IMAGES_DIR = join(ASSETS_DIR, 'images');
 
+/** Facts of the real assets that tests count against: the labelled photos under images/. */
+export const PHOTO_COUNT = 53;
+/** Lines of synset.txt: the ImageNet classes, the models' output size. */
+export const IMAGENET_CLASSES = 1000;
+/** MobileNetV2's input height and width. */
+export const INPUT_SIZE = 224;
+/** Length of MobileNetV2's pooled feature vector (the embedding). */
+export const EMBEDDING_SIZE = 1280;
+
 const required = [INT8_MODEL, FP32_MODEL, SYNSET, IMAGES_DIR];
 const missing = required.filter((p) => !existsSync(p));
 export const assetsReason = missing.length ? `assets missing under ${ASSETS_DIR} (set ONNX_MOBILENET_ASSETS): ${missing.map((p) => basename(p)).join(', ')}` : '';

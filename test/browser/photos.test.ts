@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClassifier, createFewShotClassifier } from '@onnx-mobilenet/node';
 import { augment } from '../augment.js';
-import { FP32_MODEL, SYNSET, photos } from '../assets.js';
-import { FLOORS } from '../floors.js';
+import { FP32_MODEL, PHOTO_COUNT, SYNSET, photos } from '../assets.js';
+import { AUGMENTED_NEAREST_FLOOR, FIDELITY, FLOORS } from '../floors.js';
 import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
 
@@ -68,30 +68,30 @@ describeInBrowser('the web adapter in Chromium', () => {
   });
 
   for (const name of ['int8', 'fp32'] as const) {
-    it(`classifies the 53 photos with the ${name} model above the Node floors`, async () => {
+    it(`classifies the ${PHOTO_COUNT} photos with the ${name} model above the Node floors`, async () => {
       const r: RunResult = await page.evaluate((req) => (window as any).harness.classifyUrls(req), { model: models[name], labels, urls: urls() });
       const s = score(r.predictions);
-      console.log(`chromium ${name}: top-1 ${s.top1}/53, top-5 ${s.top5}/53, ${r.msPerPhoto.toFixed(1)} ms/photo (load ${r.loadMs.toFixed(0)} ms)`);
+      console.log(`chromium ${name}: top-1 ${s.top1}/${PHOTO_COUNT}, top-5 ${s.top5}/${PHOTO_COUNT}, ${r.msPerPhoto.toFixed(1)} ms/photo (load ${r.loadMs.toFixed(0)} ms)`);
       expect(r.backend).toBe('onnxruntime-web');
       expect(s.top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
       expect(s.top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
     });
   }
 
-  it('agrees with the Node adapter on top-1 for at least 51 of 53 photos (fp32 stand-in)', async () => {
+  it(`agrees with the Node adapter on top-1 for at least 51 of ${PHOTO_COUNT} photos (fp32 stand-in)`, async () => {
     const web: RunResult = await page.evaluate((req) => (window as any).harness.classifyUrls(req), { model: models.fp32, labels, urls: urls(), topK: 1 });
     const node = await createClassifier({ model: FP32_MODEL, labels: SYNSET });
     const fromNode = await node.classify(photos().map((p) => p.path), { topK: 1 });
     await node.dispose();
     const agree = fromNode.filter((p, i) => p[0].id === web.predictions[i][0].id).length;
-    console.log(`node/web top-1 agreement (fp32): ${agree}/53`);
+    console.log(`node/web top-1 agreement (fp32): ${agree}/${PHOTO_COUNT}`);
     expect(agree).toBeGreaterThanOrEqual(51);
   });
 
   it('runs the same classification inside a Web Worker', async () => {
     const r: RunResult = await page.evaluate((req) => (window as any).harness.inWorker(req), { model: models.int8, labels, urls: urls() });
     const s = score(r.predictions);
-    console.log(`worker int8: top-1 ${s.top1}/53, top-5 ${s.top5}/53, ${r.msPerPhoto.toFixed(1)} ms/photo`);
+    console.log(`worker int8: top-1 ${s.top1}/${PHOTO_COUNT}, top-5 ${s.top5}/${PHOTO_COUNT}, ${r.msPerPhoto.toFixed(1)} ms/photo`);
     expect(r.hasDocument).toBe(false);
     // an ES-module worker keeps onnxruntime-web in its own chunk, so its threads start: no fallback warning
     expect(r.warnings.filter((w: string) => w.startsWith('[onnx-mobilenet]'))).toEqual([]);
@@ -149,7 +149,7 @@ describeInBrowser('the web adapter in Chromium', () => {
     expect(r.warnings.join('\n')).toMatch(/\[onnx-mobilenet\] webgpu .*(not available|failed)|removing requested execution provider "webgpu"/);
   });
 
-  it('builds tensors within 0.02 of the reference preprocessing, with the same top-1 on every photo', async () => {
+  it(`builds tensors within ${FIDELITY.browser.worst} of the reference preprocessing, with the same top-1 on every photo`, async () => {
     const rows: { url: string; mad: number; ourTop: string; refTop: string; refSecond: string; margin: number }[] = await page.evaluate(
       ([m, l, u]) => (window as any).harness.fidelity(m, l, u),
       [models.fp32, labels, urls()] as const,
@@ -158,9 +158,10 @@ describeInBrowser('the web adapter in Chromium', () => {
     const mean = rows.reduce((a, r) => a + r.mad, 0) / rows.length;
     // as in the Node test: a tie (within 1 point) between the reference's two best counts as agreement
     const disagree = rows.filter((r) => r.ourTop !== r.refTop && !(r.margin < 0.01 && r.ourTop === r.refSecond)).map((r) => r.url);
-    console.log(`web vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/53`);
-    expect(rows).toHaveLength(53);
-    expect(worst).toBeLessThan(0.02);
+    console.log(`web vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/${PHOTO_COUNT}`);
+    expect(rows).toHaveLength(PHOTO_COUNT);
+    expect(mean).toBeLessThan(FIDELITY.browser.mean);
+    expect(worst).toBeLessThan(FIDELITY.browser.worst);
     expect(disagree).toEqual([]);
   });
 
@@ -169,7 +170,7 @@ describeInBrowser('the web adapter in Chromium', () => {
     it(`runs core's evaluate() in the browser: ${name}, ${mode}`, async () => {
       const r = await page.evaluate(([m, l, u, mo]) => (window as any).harness.evaluateUrls(m, l, u, mo), [models[name], labels, urls(), mode] as const);
       console.log(`chromium eval ${name} ${mode}: top-1 ${r.top1}/${r.samples}, top-5 ${r.top5}/${r.samples}, ${r.msPerSample.toFixed(1)} ms/photo`);
-      expect(r.samples).toBe(53);
+      expect(r.samples).toBe(PHOTO_COUNT);
       expect(r.errors).toBe(0);
       if (mode === 'shorter-side-crop') {
         expect(r.top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
@@ -178,11 +179,11 @@ describeInBrowser('the web adapter in Chromium', () => {
     });
   }
 
-  it('finds each augmented copy nearest to its own original for at least 50 of 53 photos', async () => {
+  it(`finds each augmented copy nearest to its own original for at least ${AUGMENTED_NEAREST_FLOOR} of ${PHOTO_COUNT} photos`, async () => {
     const copies = photos().map((p) => `/aug/copy-${p.name}.jpg`);
     const hits: number = await page.evaluate(([m, l, o, c]) => (window as any).harness.nearestOriginals(m, l, o, c), [models.fp32, labels, urls(), copies] as const);
-    console.log(`browser: augmented copy nearest to its original for ${hits}/53 photos`);
-    expect(hits).toBeGreaterThanOrEqual(50);
+    console.log(`browser: augmented copy nearest to its original for ${hits}/${PHOTO_COUNT} photos`);
+    expect(hits).toBeGreaterThanOrEqual(AUGMENTED_NEAREST_FLOOR);
   });
 
   it('loads a few-shot classifier saved in Node and predicts what Node predicts', async () => {

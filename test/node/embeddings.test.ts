@@ -5,7 +5,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cosineSimilarity, createClassifier, createFewShotClassifier, nearestNeighbors, type NodeClassifier } from '@onnx-mobilenet/node';
 import { maxPoolModel } from '../onnx-models.js';
 import { augment } from '../augment.js';
-import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { EMBEDDING_SIZE, FP32_MODEL, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { AUGMENTED_NEAREST_FLOOR } from '../floors.js';
 
 describeWithAssets('embeddings', () => {
   let fp32: NodeClassifier;
@@ -19,13 +20,13 @@ describeWithAssets('embeddings', () => {
     await int8?.dispose();
   });
 
-  it('gives the 1280-d pooled feature of the fp32 and the int8 graph, from the same run as the scores', async () => {
+  it(`gives the ${EMBEDDING_SIZE}-d pooled feature of the fp32 and the int8 graph, from the same run as the scores`, async () => {
     const photo = photos()[5].path;
-    expect(fp32.model.embeddingSize).toBe(1280);
-    expect(int8.model.embeddingSize).toBe(1280);
+    expect(fp32.model.embeddingSize).toBe(EMBEDDING_SIZE);
+    expect(int8.model.embeddingSize).toBe(EMBEDDING_SIZE);
     const a = await fp32.embed(photo);
     const b = await int8.embed(photo);
-    expect(a).toHaveLength(1280);
+    expect(a).toHaveLength(EMBEDDING_SIZE);
     expect(Math.min(...a)).toBeGreaterThanOrEqual(0); // pooled ReLU6 activations
     expect(cosineSimilarity(a, b)).toBeGreaterThan(0.95);
     const both = await fp32.infer(photo, { topK: 3 });
@@ -51,7 +52,7 @@ describeWithAssets('embeddings', () => {
     await c.dispose();
   });
 
-  it('finds each augmented copy nearest to its own original for at least 50 of 53 photos', async () => {
+  it(`finds each augmented copy nearest to its own original for at least ${AUGMENTED_NEAREST_FLOOR} of ${PHOTO_COUNT} photos`, async () => {
     const set = photos();
     const originals: Float32Array[] = [];
     for (const p of set) originals.push(await fp32.embed(p.path));
@@ -60,8 +61,8 @@ describeWithAssets('embeddings', () => {
       const copy = await fp32.embed(await augment(readFileSync(set[i].path), 'copy'));
       if (nearestNeighbors(copy, originals, 1)[0].index === i) hits++;
     }
-    console.log(`node: augmented copy nearest to its original for ${hits}/53 photos`);
-    expect(hits).toBeGreaterThanOrEqual(50);
+    console.log(`node: augmented copy nearest to its original for ${hits}/${PHOTO_COUNT} photos`);
+    expect(hits).toBeGreaterThanOrEqual(AUGMENTED_NEAREST_FLOOR);
   });
 
   it('teaches 10 classes from two views each and labels a third view; JSON round-trips', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '@onnx-mobilenet/node';
-import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { FP32_MODEL, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { FLOORS } from '../floors.js';
 
 
@@ -15,9 +15,9 @@ for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as cons
     });
     afterAll(() => classifier?.dispose());
 
-    it(`reaches the top-1 and top-5 floors (${FLOORS[name].top1}/${FLOORS[name].top5} of 53)`, async () => {
+    it(`reaches the top-1 and top-5 floors (${FLOORS[name].top1}/${FLOORS[name].top5} of ${PHOTO_COUNT})`, async () => {
       const set = photos();
-      expect(set).toHaveLength(53);
+      expect(set).toHaveLength(PHOTO_COUNT);
       const results = await classifier.classify(set.map((p) => p.path), { topK: 5 });
       let top1 = 0;
       let top5 = 0;
@@ -26,7 +26,7 @@ for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as cons
         if (preds[0].id === set[i].wnid) top1++;
         if (preds.some((p) => p.id === set[i].wnid)) top5++;
       });
-      console.log(`${name}: top-1 ${top1}/53, top-5 ${top5}/53`);
+      console.log(`${name}: top-1 ${top1}/${PHOTO_COUNT}, top-5 ${top5}/${PHOTO_COUNT}`);
       expect(top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
       expect(top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
     });
@@ -49,11 +49,11 @@ for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as cons
         if (fromFile[0].id === fromPixels[0].id) agree++;
         else disagreements.push(`${photo.name}: ${fromFile[0].label} vs ${fromPixels[0].label}`);
       }
-      console.log(`${name}: file vs raw pixels agree on ${agree}/53 ${disagreements.join('; ')}`);
+      console.log(`${name}: file vs raw pixels agree on ${agree}/${PHOTO_COUNT} ${disagreements.join('; ')}`);
       // The two tensors differ by ~0.003 (mean abs, normalised units). fp32 must agree everywhere;
       // onnxruntime-node's int8 kernels on AVX2 without VNNI saturate (microsoft/onnxruntime#16105)
       // and flip borderline photos on differences that small (measured 49-50/53 here, on a CPU with VNNI too: quantization noise).
-      expect(agree).toBeGreaterThanOrEqual(name === 'fp32' ? 53 : 47); // int8 measured 49-50/53; fp32 is the strict check
+      expect(agree).toBeGreaterThanOrEqual(name === 'fp32' ? PHOTO_COUNT : 47); // int8 measured 49-50/53; fp32 is the strict check
     });
   });
 }

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dequantizeModel, isQuantizedModel, type NodeClassifier } from '../src/index.js';
 import { createClassifier } from '../src/index.js';
-import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { FP32_MODEL, INPUT_SIZE, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
 
 describeWithAssets('dequantizing the int8 model', () => {
   let prep: NodeClassifier;
@@ -29,7 +29,7 @@ describeWithAssets('dequantizing the int8 model', () => {
     let sameTop1 = 0;
     const set = photos().slice(0, 12);
     for (const p of set) {
-      const feeds = { input: new ort.Tensor('float32', await prep.prepare(p.path), [1, 3, 224, 224]) };
+      const feeds = { input: new ort.Tensor('float32', await prep.prepare(p.path), [1, 3, INPUT_SIZE, INPUT_SIZE]) };
       const a = (await ours.run(feeds)).output.data as Float32Array;
       const b = (await reference.run(feeds)).output.data as Float32Array;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
