@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MODELS, createClassifier, type NodeClassifier } from '@onnx-mobilenet/node';
 import { identityModel } from '../onnx-models.js';
-import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { INPUT_SIZE, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { serveFiles, type FileServer } from '../serve-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,9 +21,9 @@ describeWithAssets('bad models', () => {
       code: 'E_MODEL_SHAPE',
       message: expect.stringMatching(/expected the model input "input" to be float32 N×3×H×W .*found float32 \[N, 1, 28, 28\]/),
     });
-    await expect(createClassifier({ model: await identityModel(['N', 3, 224, 224], ['N', 3, 224, 224]), labels: SYNSET })).rejects.toMatchObject({
+    await expect(createClassifier({ model: await identityModel(['N', 3, INPUT_SIZE, INPUT_SIZE], ['N', 3, INPUT_SIZE, INPUT_SIZE]), labels: SYNSET })).rejects.toMatchObject({
       code: 'E_MODEL_SHAPE',
-      message: expect.stringMatching(/N×classes .*found float32 \[N, 3, 224, 224\]/),
+      message: expect.stringMatching(new RegExp(`N×classes .*found float32 \\[N, 3, ${INPUT_SIZE}, ${INPUT_SIZE}\\]`)),
     });
     await expect(createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: { maxModelBytes: 1_000_000 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
   });
