@@ -357,7 +357,7 @@ export async function createClassifierWithBackend<TInput>(
   throwIfAborted(options.signal);
 
   const sessionOptions: InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: DEFAULTS.graphOptimizationLevel,
     ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     ...options.sessionOptions,

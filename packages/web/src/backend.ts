@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, type ClassifierBackend, type ClassifierOptions } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, type ClassifierBackend, type ClassifierOptions } from '@onnx-mobilenet/core';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { loadAssetWeb } from './load-asset.js';
@@ -10,12 +10,11 @@ export interface WebBackendOptions {
   /**
    * How long onnxruntime-web may take to start with wasm threads (fetching and compiling its
    * wasm, starting its thread workers) before `createClassifier` rejects with `E_MODEL_LOAD`.
-   * Default 20,000 ms. Single-threaded starts have no such limit (they cannot hang that way).
+   * Default `DEFAULTS.webStartTimeoutMs` (20,000 ms). Single-threaded starts have no such limit (they cannot hang that way).
    */
   startTimeoutMs?: number;
 }
 
-const DEFAULT_START_TIMEOUT_MS = 20_000;
 const configured = new WeakSet<object>();
 
 /**
@@ -28,7 +27,7 @@ function configureEnv(ort: OrtWeb, options: ClassifierOptions, startTimeoutMs: n
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   // Threads need SharedArrayBuffer, which only cross-origin-isolated pages get.
-  let threads = options.threads ?? (isolated ? Math.min(4, cores) : 1);
+  let threads = options.threads ?? (isolated ? Math.min(DEFAULTS.webThreads, cores) : 1);
   // With wasmPaths naming its .mjs (or a folder of it), onnxruntime-web loads that file and starts threads on it.
   const ownScript = typeof options.wasmPaths === 'string' || !!options.wasmPaths?.mjs;
   if (threads > 1 && !ownScript && threadsWouldLoadAppScript(ort)) {
@@ -62,7 +61,7 @@ const INIT_TIMEOUT = /initializing failed due to timeout/;
  * ```
  */
 export function createWebBackend(options: ClassifierOptions = {}, webOptions: WebBackendOptions = {}): ClassifierBackend<WebImageSource> {
-  const startTimeoutMs = webOptions.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const startTimeoutMs = webOptions.startTimeoutMs ?? DEFAULTS.webStartTimeoutMs;
   let ort: OrtWeb | undefined;
 
   async function create(runtime: OrtWeb, model: Uint8Array, sessionOptions: InferenceSession.SessionOptions, threads: number) {
