@@ -10,7 +10,7 @@ import { loadModel, type LoadedModel } from './load-model.js';
 import type { RegistryModel } from './model-registry.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
 import { InputPreparer, ownInput } from './prepare-input.js';
-import { runBatch, type RunItem, type RunOutput } from './session-runner.js';
+import { sessionRunner, type RunItem, type RunOutput } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
 import { onceEachCode } from './warnings.js';
 
@@ -145,10 +145,8 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       cropSize: loaded.preprocess.cropSize,
       classes: labels.length,
     };
-    this.scheduler = new BatchScheduler(this.maxBatch, async (items: RunItem[]) => {
-      if (this.disposing) throw disposedError();
-      return runBatch(loaded.runtime, shape, items);
-    });
+    // Closed by dispose(): nothing queued runs after it, the run in flight settles.
+    this.scheduler = new BatchScheduler(this.maxBatch, sessionRunner(loaded.runtime, shape));
   }
 
   classify(input: Input<TInput>, options?: ClassifyOptions): Promise<Prediction[]>;

@@ -64,3 +64,8 @@ export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, item
     for (const o of outputs) o?.dispose?.();
   }
 }
+
+/** The runner of one session, as the batch scheduler calls it. */
+export function sessionRunner(runtime: RuntimeSession, shape: RunnerShape): (items: RunItem[]) => Promise<RunOutput[]> {
+  return (items) => runBatch(runtime, shape, items);
+}
