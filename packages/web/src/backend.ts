@@ -3,7 +3,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { loadAssetWeb } from './load-asset.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
-import { threadsWouldLoadAppScript } from './thread-support.js';
+import { configureWasmEnv } from './wasm-env.js';
 
 /** Options only the browser adapter has, beside the common `ClassifierOptions`. */
 export interface WebOptions {
@@ -25,37 +25,6 @@ export interface WebBackendOptions {
    * Default `DEFAULTS.webStartTimeoutMs` (20,000 ms). Single-threaded starts have no such limit (they cannot hang that way).
    */
   startTimeoutMs?: number;
-}
-
-/**
- * Sets onnxruntime-web's process-wide wasm settings unless they are set already (by an earlier
- * classifier, or by the app), and returns the number of wasm threads it will use. onnxruntime-web
- * reads them once, when its first session starts, so whatever `env.wasm.numThreads` holds is what
- * runs.
- */
-function configureEnv(ort: OrtWeb, options: ClassifierOptions & WebOptions, startTimeoutMs: number, warn: Warn): number {
-  if (options.wasmPaths && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
-  const current = ort.env.wasm.numThreads;
-  if (typeof current === 'number' && current > 0) return current;
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-  // Threads need SharedArrayBuffer, which only cross-origin-isolated pages get.
-  let threads = options.threads ?? (isolated ? Math.min(DEFAULTS.webThreads, cores) : 1);
-  // With wasmPaths naming its .mjs (or a folder of it), onnxruntime-web loads that file and starts threads on it.
-  const ownScript = typeof options.wasmPaths === 'string' || !!options.wasmPaths?.mjs;
-  if (threads > 1 && !ownScript && threadsWouldLoadAppScript(ort)) {
-    warn(
-      `using 1 wasm thread instead of ${threads}: onnxruntime-web is bundled into the same script as your code ` +
-        `(e.g. a Web Worker built with Vite's default worker.format 'iife'), so its thread workers would start your script instead of its own. ` +
-        `For threads, build the worker as an ES module (Vite: worker: { format: 'es' }) or set wasmPaths.`,
-      'ONNX_MOBILENET_WASM_THREADS',
-    );
-    threads = 1;
-  }
-  ort.env.wasm.numThreads = threads;
-  // A thread worker that never reports back would leave the session pending forever.
-  if (threads > 1) ort.env.wasm.initTimeout = startTimeoutMs;
-  return threads;
 }
 
 /** onnxruntime-web's own message when `env.wasm.initTimeout` ran out. */
@@ -115,7 +84,7 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
       async createSession(model, sessionOptions, { warn }) {
         const providers = usableProviders(sessionOptions.executionProviders ?? ['wasm'], warn);
         const runtime = await loadOrt(providers);
-        const threads = configureEnv(runtime, options, startTimeoutMs, warn);
+        const threads = configureWasmEnv(runtime, options, startTimeoutMs, warn);
         const createTensor = (data: Float32Array, dims: readonly number[]) => new runtime.Tensor('float32', data, dims);
         try {
           return { session: await create(runtime, model, { ...sessionOptions, executionProviders: providers }, threads), createTensor };
