@@ -48,7 +48,8 @@ export interface ClassifierOptions {
   executionProviders?: InferenceSession.ExecutionProviderConfig[];
   /**
    * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
-   * Browsers: `env.wasm.numThreads` (default: up to 4 where the page is `crossOriginIsolated`, else 1).
+   * Browsers: `env.wasm.numThreads` (default: up to `DEFAULTS.webThreads`, 4, where the page is
+   * `crossOriginIsolated`, else 1).
    * At most `DEFAULTS.maxThreads` (1024).
    */
   threads?: number;
