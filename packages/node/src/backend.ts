@@ -25,7 +25,6 @@ export interface NodeOptions {
  * ```
  */
 export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
-  const { cacheDir } = options;
   return {
     runtime: {
       name: 'onnxruntime-node',
@@ -40,7 +39,8 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
         createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
       }),
     },
-    assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir }) },
+    // options are read at call time, after core has checked them
+    assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },
     decoder: { decodeImage: decodeImageNode },
     platform: {
       int8Inaccurate: () => int8Accuracy(),
