@@ -70,7 +70,19 @@ describe('README', () => {
       'preprocess.cropSize': DEFAULTS.preprocess.cropSize,
       'preprocess.mean': DEFAULTS.preprocess.mean,
       'preprocess.std': DEFAULTS.preprocess.std,
+      maxThreads: DEFAULTS.maxThreads,
+      graphOptimizationLevel: DEFAULTS.graphOptimizationLevel,
+      webThreads: DEFAULTS.webThreads,
+      webStartTimeoutMs: DEFAULTS.webStartTimeoutMs,
+      decodeTimeoutMs: DEFAULTS.decodeTimeoutMs,
+      cliInFlight: DEFAULTS.cliInFlight,
+      'evaluate.batchSize': DEFAULTS.evaluate.batchSize,
+      'evaluate.topK': DEFAULTS.evaluate.topK,
+      'fewShot.k': DEFAULTS.fewShot.k,
     };
+    // Every field of DEFAULTS (nested ones by their dotted name) has its row.
+    const fields = Object.entries(DEFAULTS).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((n) => `${k}.${n}`) : [k]));
+    expect(fields.filter((f) => !(f in expected))).toEqual([]);
     for (const [key, value] of Object.entries(expected)) {
       expect(table.get(key), `README default of ${key}`).toBe(typeof value === 'string' ? `'${value}'` : JSON.stringify(value).replace(/,/g, ', '));
     }

@@ -31,7 +31,7 @@ async function run(req: Request) {
   const coldMs = performance.now() - t0;
   const backend = createWebBackend();
   const plan = (w: number, h: number) => planResize(w, h, pre);
-  const decoded = await Promise.all(blobs.map(async (b) => (await backend.decodeImage(b, plan, { limits: DEFAULTS.limits })).image));
+  const decoded = await Promise.all(blobs.map(async (b) => (await backend.decoder.decodeImage(b, plan, { limits: DEFAULTS.limits })).image));
   const crops = decoded.map((d) => resizeAndCrop(d, pre));
   const tensors = crops.map((c) => normalizeToCHW(c, pre.mean, pre.std));
   const session = await ort.InferenceSession.create(new Uint8Array(await (await fetch(req.model)).arrayBuffer()), { graphOptimizationLevel: 'all' });
@@ -51,7 +51,7 @@ async function run(req: Request) {
     crossOriginIsolated,
     threads: ort.env.wasm.numThreads,
     coldMs,
-    decode: await time(blobs, (b) => backend.decodeImage(b, plan, { limits: DEFAULTS.limits })),
+    decode: await time(blobs, (b) => backend.decoder.decodeImage(b, plan, { limits: DEFAULTS.limits })),
     resizeCrop: await time(decoded, (d) => resizeAndCrop(d, pre)),
     normalise: await time(crops, (c) => normalizeToCHW(c, pre.mean, pre.std)),
     sessionRun1: await time(tensors, (t) => runBatch([t])),

@@ -14,18 +14,24 @@ export interface DownloadProgress {
   total?: number;
 }
 
+/**
+ * Reports a warning once per classifier and `code` (the same code again is dropped). Adapters get
+ * it from core with every call that may warn; they never write to the console themselves.
+ */
+export type Warn = (message: string, code: string) => void;
+
 /** What a backend's `loadAsset` may use while loading. */
 export interface LoadAssetOptions {
   /** `'model'` or `'labels'`, for messages and cache layout. */
   purpose: 'model' | 'labels';
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
-  /** Cache directory or name, backend-defined. */
-  cacheDir?: string;
   /** Largest acceptable file (`E_LIMIT` beyond). */
   maxBytes: number;
   /** Abandon a download that receives nothing for this long (ms). */
   timeoutMs: number;
+  /** The classifier's warning channel (core always passes it). */
+  warn?: Warn;
 }
 
 /** What a backend's `decodeImage` may use. */
@@ -44,30 +50,55 @@ export interface DecodedImage {
   planned: boolean;
 }
 
-/**
- * What an environment adapter injects into core: how to create ONNX Runtime sessions and tensors,
- * how to load files, and how to decode its native image inputs. Adapters only translate; all
- * preprocessing math, batching and postprocessing is core's.
- */
-export interface ClassifierBackend<TInput> {
+/** A session and the tensor type of the runtime module that created it. */
+export interface RuntimeSession {
+  session: InferenceSession;
+  /** Wraps float32 data into this runtime's tensor type. */
+  createTensor(data: Float32Array, dims: readonly number[]): Tensor;
+}
+
+/** Runtime role: the environment's onnxruntime package, for sessions and their tensors. */
+export interface InferenceRuntime {
   /** Name shown in model info and messages, e.g. `'onnxruntime-node'`. */
   readonly name: string;
-  /** Creates an inference session from model bytes. */
-  createSession(model: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession>;
-  /** Wraps float32 data into the runtime's tensor type. */
-  createTensor(data: Float32Array, dims: readonly number[]): Tensor;
-  /** Loads a model or label file, verifying `sha256` when the reference has one. */
+  /** Creates an inference session from model bytes, with the tensor factory that belongs to it. */
+  createSession(model: Uint8Array, options: InferenceSession.SessionOptions, context: { warn: Warn }): Promise<RuntimeSession>;
+}
+
+/** Asset loader role: reads model and label files, verifying `sha256` when the reference has one. */
+export interface AssetLoader {
   loadAsset(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array>;
+}
+
+/** Image decoder role: the environment's native image inputs to 8-bit pixels. */
+export interface ImageDecoder<TInput> {
   /**
-   * Decodes one input to 8-bit pixels. `plan` gives the resize and crop for the decoded size; a
-   * backend that can resize natively applies it and returns `planned: true`.
+   * Decodes one input. `plan` gives the resize and crop for the decoded size; a decoder that can
+   * resize natively applies it and returns `planned: true`.
    */
   decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, context: DecodeContext): Promise<DecodedImage>;
+}
+
+/** Platform role: facts about the machine, and where warnings go. */
+export interface PlatformFacts {
   /**
-   * Whether this runtime's int8 kernels are known to lose accuracy here, with the reason. With
+   * Whether the runtime's int8 kernels are known to lose accuracy here, with the reason. With
    * `precision: 'auto'`, core then runs quantized models dequantized to float.
    */
   int8Inaccurate?(): { inaccurate: boolean; reason: string };
-  /** Reports a one-time warning (Node: process.emitWarning); default console.warn. */
-  warn?(message: string, code: string): void;
+  /** Where the classifier's warnings end up (Node: `process.emitWarning`; browsers: the console). */
+  warn(message: string, code: string): void;
+}
+
+/**
+ * What an environment adapter injects into core, as four small roles (in the spirit of
+ * onnxruntime's `Backend`): the runtime (sessions and tensors), the asset loader, the image decoder
+ * and the platform facts. Adapters only translate; all preprocessing math, batching and
+ * postprocessing is core's.
+ */
+export interface ClassifierBackend<TInput> {
+  readonly runtime: InferenceRuntime;
+  readonly assets: AssetLoader;
+  readonly decoder: ImageDecoder<TInput>;
+  readonly platform: PlatformFacts;
 }

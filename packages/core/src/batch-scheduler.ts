@@ -1,5 +1,5 @@
-interface Pending<T> {
-  data: Float32Array;
+interface Pending<T, I> {
+  data: I;
   resolve: (output: T) => void;
   reject: (err: unknown) => void;
 }
@@ -10,18 +10,18 @@ interface Pending<T> {
  * safe (onnxruntime-web rejects overlapping runs of a session) and turns concurrency into
  * batching instead of contention.
  */
-export class BatchScheduler<T> {
-  private readonly pending: Pending<T>[] = [];
+export class BatchScheduler<T, I = Float32Array> {
+  private readonly pending: Pending<T, I>[] = [];
   private running: Promise<void> | null = null;
   private closedWith: unknown = null;
 
   constructor(
     private readonly maxBatch: number,
-    private readonly run: (inputs: Float32Array[]) => Promise<T[]>,
+    private readonly run: (inputs: I[]) => Promise<T[]>,
   ) {}
 
   /** Queues images (each one model input) and resolves to their outputs, in order. */
-  submit(inputs: readonly Float32Array[]): Promise<T[]> {
+  submit(inputs: readonly I[]): Promise<T[]> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const results = inputs.map(
       (data) => new Promise<T>((resolve, reject) => this.pending.push({ data, resolve, reject })),

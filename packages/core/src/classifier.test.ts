@@ -54,16 +54,24 @@ function fakeBackend(opts: FakeOptions = {}) {
       }
     },
   };
+  const warnings: string[] = [];
   const backend: ClassifierBackend<never> = {
-    name: 'fake',
-    createSession: async () => session as unknown as InferenceSession,
-    createTensor: (data, dims) => ({ data, dims: [...dims], dispose() {} }) as unknown as Tensor,
-    loadAsset: async () => new Uint8Array(0),
-    decodeImage: async () => {
-      throw new Error('not used');
+    runtime: {
+      name: 'fake',
+      createSession: async () => ({
+        session: session as unknown as InferenceSession,
+        createTensor: (data, dims) => ({ data, dims: [...dims], dispose() {} }) as unknown as Tensor,
+      }),
     },
+    assets: { loadAsset: async () => new Uint8Array(0) },
+    decoder: {
+      decodeImage: async () => {
+        throw new Error('not used');
+      },
+    },
+    platform: { warn: (message) => warnings.push(message) },
   };
-  return { backend, batches, release };
+  return { backend, batches, release, session, warnings };
 }
 
 function filled(v: number): PreparedTensor {
@@ -154,11 +162,23 @@ describe('createClassifierWithBackend', () => {
       code: 'E_LABELS',
       message: expect.stringContaining('outputs 10 classes but the label list has 2'),
     });
-    const broken = { ...backend, createSession: async () => Promise.reject(new Error('protobuf parsing failed')) };
+    const broken = { ...backend, runtime: { name: 'fake', createSession: async () => Promise.reject(new Error('protobuf parsing failed')) } };
     await expect(createClassifierWithBackend(broken, { model, labels: LABELS })).rejects.toMatchObject({
       code: 'E_MODEL_LOAD',
       message: expect.stringContaining('protobuf parsing failed'),
     });
+  });
+
+  it('embed() without an embedding output rejects with an error made at the call, each time', async () => {
+    const { backend } = fakeBackend();
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, embeddings: false });
+    const first = await c.embed(filled(0.1)).catch((e: unknown) => e);
+    const second = await c.infer(filled(0.1)).catch((e: unknown) => e);
+    expect(first).toMatchObject({ name: 'OnnxMobilenetError', code: 'E_INPUT', message: expect.stringContaining('embeddings: false') });
+    expect(second).toMatchObject({ code: 'E_INPUT' });
+    expect(second).not.toBe(first);
+    expect(c.model).toMatchObject({ embeddingSize: null, classes: LABELS.length });
+    expect(JSON.parse(JSON.stringify(c.model)).classes).toBe(LABELS.length);
   });
 
   it('rejects bad arguments with E_INPUT', async () => {
@@ -198,7 +218,7 @@ describe('createClassifierWithBackend', () => {
 
   it('honours the signal while a model loads, even where the backend ignores it, and releases what it made', async () => {
     const { backend, release } = fakeBackend();
-    const slowLoad = { ...backend, loadAsset: async () => (await new Promise((r) => setTimeout(r, 50)), new Uint8Array([1])) };
+    const slowLoad = { ...backend, assets: { loadAsset: async () => (await new Promise((r) => setTimeout(r, 50)), new Uint8Array([1])) } };
     const early = new AbortController();
     const loading = createClassifierWithBackend(slowLoad, { model: 'model.onnx', labels: LABELS, signal: early.signal });
     setTimeout(() => early.abort(), 5);
@@ -207,9 +227,12 @@ describe('createClassifierWithBackend', () => {
     let aborter!: AbortController;
     const slowSession = {
       ...backend,
-      createSession: async (...args: Parameters<typeof backend.createSession>) => {
-        aborter.abort(); // the caller gives up while onnxruntime builds the session
-        return backend.createSession(...args);
+      runtime: {
+        name: 'fake',
+        createSession: async (...args: Parameters<typeof backend.runtime.createSession>) => {
+          aborter.abort(); // the caller gives up while onnxruntime builds the session
+          return backend.runtime.createSession(...args);
+        },
       },
     };
     aborter = new AbortController();
@@ -222,12 +245,14 @@ describe('createClassifierWithBackend', () => {
     const { backend } = fakeBackend({ runDelayMs: 10 });
     const decoding = {
       ...backend,
-      // an asynchronous decoder (as sharp is) that reads the bytes a moment later
-      decodeImage: async (input: unknown) => {
-        await new Promise((r) => setTimeout(r, 5));
-        seen.push((input as Uint8Array)[0]);
-        const v = (input as Uint8Array)[0];
-        return { image: { data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
+      decoder: {
+        // an asynchronous decoder (as sharp is) that reads the bytes a moment later
+        decodeImage: async (input: unknown) => {
+          await new Promise((r) => setTimeout(r, 5));
+          seen.push((input as Uint8Array)[0]);
+          const v = (input as Uint8Array)[0];
+          return { image: { data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
+        },
       },
     };
     const c = await createClassifierWithBackend(decoding, { model, labels: LABELS, batchSize: 1, preprocess: { mean: [0, 0, 0], std: [1, 1, 1] } });

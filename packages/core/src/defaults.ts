@@ -66,6 +66,20 @@ export const DEFAULTS = Object.freeze({
    * for, and a million threads exhaust the process's memory. 1024 covers the largest CPUs.
    */
   maxThreads: 1024,
+  /** onnxruntime's graph optimisation level for every session (`sessionOptions` overrides it). */
+  graphOptimizationLevel: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
+  /** Browsers: wasm threads on a `crossOriginIsolated` page (at most `navigator.hardwareConcurrency`); 1 elsewhere. */
+  webThreads: 4,
+  /** Browsers: how long onnxruntime-web may take to start its wasm threads before loading fails (ms). */
+  webStartTimeoutMs: 20_000,
+  /** Node: longest decode of one image by sharp (ms) before it fails with `E_IMAGE_DECODE`. */
+  decodeTimeoutMs: 30_000,
+  /** Images the CLI keeps decoding and classifying at once (the classifier batches what is ready). */
+  cliInFlight: 16,
+  /** `evaluate()`: samples classified per round, and the predictions kept per sample (top-5 accuracy). */
+  evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
+  /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
+  fewShot: Object.freeze({ k: 3 }),
   /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,

@@ -1,5 +1,6 @@
 import type { Classifier } from './classifier.js';
-import { describeError, OnnxMobilenetError } from './errors.js';
+import { DEFAULTS } from './defaults.js';
+import { describeError, isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from './errors.js';
 import type { Prediction } from './postprocess.js';
 
 /** One labelled image: the input and its true class (output index, or id such as a wnid). */
@@ -18,7 +19,7 @@ export interface EvalSampleResult {
   top1Correct: boolean;
   top5Correct: boolean;
   /** Set when the image could not be classified (it then counts as wrong). */
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 /** Accuracy over a set of samples. */
@@ -39,8 +40,9 @@ export interface EvalResult {
 /**
  * Top-1 and top-5 accuracy of a classifier over labelled samples, with per-class and per-sample
  * detail. Runs in any environment (Node, browsers): loading the samples is the caller's part.
- * Samples are classified in batches of `batchSize`; one that fails to decode counts as wrong and is
- * reported, it does not stop the run.
+ * Samples are classified in batches of `batchSize` (default `DEFAULTS.evaluate.batchSize`); one that
+ * fails with an `OnnxMobilenetError` (say, it does not decode) counts as wrong and is reported, it does
+ * not stop the run.
  *
  * @example
  * ```ts
@@ -60,21 +62,22 @@ export async function evaluate<TInput>(
     if (!l) throw new OnnxMobilenetError('E_INPUT', `sample ${name}: unknown class ${JSON.stringify(label)}`);
     return { index: l.index, id: l.id, label: l.label };
   };
-  const batchSize = options.batchSize ?? 16;
+  const batchSize = options.batchSize ?? DEFAULTS.evaluate.batchSize;
   const perSample: EvalSampleResult[] = [];
   const started = performanceNow();
   for (let i = 0; i < samples.length; i += batchSize) {
     const batch = samples.slice(i, i + batchSize);
     const results = await Promise.all(
-      batch.map((s) => classifier.classify(s.input, { topK: 5 }).then((p) => ({ predictions: p }), (err: unknown) => ({ err }))),
+      batch.map((s) => classifier.classify(s.input, { topK: DEFAULTS.evaluate.topK }).then((p) => ({ predictions: p }), (err: unknown) => ({ err }))),
     );
     batch.forEach((s, j) => {
       const name = s.name ?? `#${i + j}`;
       const expected = expectedOf(s.label, name);
       const r = results[j];
       if ('err' in r) {
-        const e = r.err as { code?: string };
-        perSample.push({ name, expected, top5: [], top1Correct: false, top5Correct: false, error: { code: e.code ?? 'E_UNKNOWN', message: describeError(r.err) } });
+        // Only the library's own failures count as a wrong sample; anything else (a bug) stops the run.
+        if (!isOnnxMobilenetError(r.err)) throw r.err;
+        perSample.push({ name, expected, top5: [], top1Correct: false, top5Correct: false, error: { code: r.err.code, message: describeError(r.err) } });
         return;
       }
       const top5 = r.predictions;

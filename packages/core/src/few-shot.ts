@@ -1,4 +1,5 @@
 import type { Classifier } from './classifier.js';
+import { DEFAULTS } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { PreparedTensor, RawImage } from './image.js';
 import { l2Normalize, nearestNeighbors } from './similarity.js';
@@ -136,7 +137,7 @@ export function createFewShotClassifier<TInput>(
     },
     predictEmbedding(embedding, options = {}) {
       if (examples.length === 0) throw new OnnxMobilenetError('E_INPUT', 'the few-shot classifier has no examples yet: add() some first');
-      const k = options.k ?? 3;
+      const k = options.k ?? DEFAULTS.fewShot.k;
       if (!Number.isInteger(k) || k < 1) throw new OnnxMobilenetError('E_INPUT', `k must be a positive integer, got ${String(k)}`);
       if (embedding.length !== examples[0].embedding.length) {
         throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);

@@ -28,7 +28,19 @@ export {
 export { IMAGENET_LABELS, MODELS, MODEL_ZOO_BASE_URL, registryUrl, type RegistryLabels, type RegistryModel } from './model-registry.js';
 export { inspectModelIO, type ModelIO } from './model-io.js';
 export { describeValue, resolveLabelsSource, resolveModelSource, type AssetRef, type LabelsSource, type ModelSource } from './sources.js';
-export type { ClassifierBackend, DecodeContext, DecodedImage, DownloadProgress, LoadAssetOptions } from './backend.js';
+export type {
+  AssetLoader,
+  ClassifierBackend,
+  DecodeContext,
+  DecodedImage,
+  DownloadProgress,
+  ImageDecoder,
+  InferenceRuntime,
+  LoadAssetOptions,
+  PlatformFacts,
+  RuntimeSession,
+  Warn,
+} from './backend.js';
 export { createClassifierWithBackend, type Classifier, type ClassifierOptions, type ModelInfo } from './classifier.js';
 export { dequantizeModel, isQuantizedModel } from './dequantize.js';
 export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './evaluate.js';

@@ -4,9 +4,53 @@ import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
 
+/** Options only the Node adapter has, beside the common `ClassifierOptions`. */
+export interface NodeOptions {
+  /** Where downloads are cached (a directory; default `ONNX_MOBILENET_CACHE`, else the user cache dir). */
+  cacheDir?: string;
+  /**
+   * Browsers only, ignored in Node: accepted so that options shared by isomorphic code type-check
+   * under the `node` condition of `onnx-mobilenet` too.
+   */
+  wasmPaths?: string | { wasm?: string; mjs?: string };
+}
+
 /**
  * The Node backend: onnxruntime-node sessions (CPU unless `executionProviders` says otherwise),
- * sharp decoding, file and cached-download loading. For embedding tools that drive core directly.
+ * sharp decoding, file and cached-download loading, warnings through `process.emitWarning`.
+ *
+ * @example
+ * ```ts
+ * const classifier = await createClassifierWithBackend(createNodeBackend({ cacheDir: '/tmp/models' }), { model: 'mobilenetv2-12' });
+ * ```
+ */
+export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
+  return {
+    runtime: {
+      name: 'onnxruntime-node',
+      createSession: async (model, sessionOptions) => ({
+        session: await ort.InferenceSession.create(model, {
+          ...sessionOptions,
+          // Idle intra-op threads sleep instead of spinning: sharp decodes the next images while a
+          // batch runs, and spinning threads took that CPU (2 cores: 4.3 vs 5.1 ms/photo measured by
+          // pnpm bench on arrays). `sessionOptions.extra` overrides it.
+          extra: sessionOptions.extra ?? { session: { intra_op: { allow_spinning: '0' } } },
+        }),
+        createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
+      }),
+    },
+    // options are read at call time, after core has checked them
+    assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },
+    decoder: { decodeImage: decodeImageNode },
+    platform: {
+      int8Inaccurate: () => int8Accuracy(),
+      warn: (message, code) => process.emitWarning(message, { code }),
+    },
+  };
+}
+
+/**
+ * The Node backend with the default cache directory. For embedding tools that drive core directly.
  *
  * @example
  * ```ts
@@ -14,19 +58,4 @@ import { loadAssetNode } from './load-asset.js';
  * const classifier = await createClassifierWithBackend(nodeBackend, { model: 'mobilenetv2-12' });
  * ```
  */
-export const nodeBackend: ClassifierBackend<NodeImageSource> = {
-  name: 'onnxruntime-node',
-  createSession: (model, options) =>
-    ort.InferenceSession.create(model, {
-      ...options,
-      // Idle intra-op threads sleep instead of spinning: sharp decodes the next images while a
-      // batch runs, and spinning threads took that CPU (2 cores: 4.3 vs 5.1 ms/photo measured by
-      // pnpm bench on arrays). `sessionOptions.extra` overrides it.
-      extra: options.extra ?? { session: { intra_op: { allow_spinning: '0' } } },
-    }),
-  createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
-  loadAsset: loadAssetNode,
-  decodeImage: decodeImageNode,
-  int8Inaccurate: () => int8Accuracy(),
-  warn: (message, code) => process.emitWarning(message, { code }),
-};
+export const nodeBackend: ClassifierBackend<NodeImageSource> = createNodeBackend();

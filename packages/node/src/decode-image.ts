@@ -101,7 +101,7 @@ async function openImage(data: Uint8Array, name: string, limits: Limits): Promis
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
   // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
-  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }).timeout({ seconds: 30 });
+  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels }).timeout({ seconds: Math.ceil(DEFAULTS.decodeTimeoutMs / 1000) });
   const meta = await image.metadata();
   const { convertFirst } = checkPixelFormat(meta, sniffed.format, name);
   return { image: convertFirst ? image.pipelineColourspace('srgb') : image, meta };

@@ -6,11 +6,11 @@
  * @packageDocumentation
  */
 import { createClassifierWithBackend, type Classifier, type ClassifierOptions } from '@onnx-mobilenet/core';
-import { nodeBackend } from './backend.js';
+import { createNodeBackend, type NodeOptions } from './backend.js';
 import type { NodeImageSource } from './decode-image.js';
 
 export * from '@onnx-mobilenet/core';
-export { nodeBackend } from './backend.js';
+export { nodeBackend, type NodeOptions } from './backend.js';
 export { resolveCacheDir } from './cache-dir.js';
 export { int8Accuracy } from './int8-accuracy.js';
 export { loadImageNetSamples } from './imagenet-samples.js';
@@ -32,6 +32,6 @@ export type NodeClassifier = Classifier<NodeImageSource>;
  * await classifier.dispose();
  * ```
  */
-export function createClassifier(options: ClassifierOptions = {}): Promise<NodeClassifier> {
-  return createClassifierWithBackend(nodeBackend, options);
+export function createClassifier(options: ClassifierOptions & NodeOptions = {}): Promise<NodeClassifier> {
+  return createClassifierWithBackend(createNodeBackend(options), options);
 }

@@ -7,12 +7,15 @@ import { filePathFromUrl, readLocalFile } from './read-local-file.js';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
+/** Node's asset loading options: core's, plus the cache directory of the Node adapter's options. */
+export type NodeLoadAssetOptions = LoadAssetOptions & { cacheDir?: string };
+
 /**
  * The cache file of a URL: its pinned sha256 (else a hash of the URL) plus the URL's file name
  * reduced to safe characters and at most 80 of them, so no URL can name a path outside the cache
  * directory or one too long for the file system.
  */
-function cachePathFor(url: URL, sha256: string | undefined, options: LoadAssetOptions): string {
+function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAssetOptions): string {
   if (sha256 !== undefined && !SHA256.test(sha256)) {
     throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${JSON.stringify(sha256.slice(0, 80))}`);
   }
@@ -31,7 +34,7 @@ function cachePathFor(url: URL, sha256: string | undefined, options: LoadAssetOp
  * file is checked on every load, against its pinned sha256 or the hash recorded when it was
  * downloaded; one that no longer matches is downloaded again.
  */
-export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array> {
+export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): Promise<Uint8Array> {
   const read = { maxBytes: options.maxBytes, failCode: options.purpose === 'labels' ? 'E_LABELS' : 'E_MODEL_LOAD' } as const;
   if (asset.kind === 'path' || /^file:/i.test(asset.url)) {
     const path = asset.kind === 'path' ? asset.path : filePathFromUrl(asset.url, options.purpose);

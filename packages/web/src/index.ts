@@ -6,11 +6,11 @@
  * @packageDocumentation
  */
 import { createClassifierWithBackend, type Classifier, type ClassifierOptions } from '@onnx-mobilenet/core';
-import { createWebBackend } from './backend.js';
+import { createWebBackend, type WebOptions } from './backend.js';
 import type { WebImageSource } from './decode-image.js';
 
 export * from '@onnx-mobilenet/core';
-export { createWebBackend, type WebBackendOptions } from './backend.js';
+export { createWebBackend, type WebBackendOptions, type WebOptions } from './backend.js';
 export { CACHE_NAME } from './load-asset.js';
 export type { WebImageSource } from './decode-image.js';
 
@@ -33,6 +33,6 @@ export type WebClassifier = Classifier<WebImageSource>;
  * console.log(best.label, best.probability);
  * ```
  */
-export function createClassifier(options: ClassifierOptions = {}): Promise<WebClassifier> {
+export function createClassifier(options: ClassifierOptions & WebOptions = {}): Promise<WebClassifier> {
   return createClassifierWithBackend(createWebBackend(options), options);
 }

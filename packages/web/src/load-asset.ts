@@ -2,7 +2,7 @@ import { OnnxMobilenetError, fetchBounded, parseUrl, readBody, type AssetRef, ty
 import { sha256Hex } from './sha256.js';
 
 /**
- * Name of the Cache Storage bucket downloads are kept in (the `cacheDir` option overrides it).
+ * Name of the Cache Storage bucket downloads are kept in (the web adapter's `cacheDir` option overrides it).
  *
  * @example
  * ```ts
@@ -11,7 +11,8 @@ import { sha256Hex } from './sha256.js';
  */
 export const CACHE_NAME = 'onnx-mobilenet';
 
-let warnedNoCrypto = false;
+/** The browser's asset loading options: core's, plus the Cache Storage name of the web adapter's options. */
+export type WebLoadAssetOptions = LoadAssetOptions & { cacheName?: string };
 
 function absoluteUrl(asset: Exclude<AssetRef, { kind: 'bytes' }>): string {
   const raw = asset.kind === 'path' ? asset.path : asset.url;
@@ -19,14 +20,11 @@ function absoluteUrl(asset: Exclude<AssetRef, { kind: 'bytes' }>): string {
   return parseUrl(raw, asset.kind === 'path' ? 'file' : 'download', base).href;
 }
 
-async function verify(url: string, bytes: Uint8Array, expected: string | undefined): Promise<boolean> {
+async function verify(url: string, bytes: Uint8Array, expected: string | undefined, options: LoadAssetOptions): Promise<boolean> {
   if (!expected) return true;
   const actual = await sha256Hex(bytes);
   if (actual === null) {
-    if (!warnedNoCrypto) {
-      warnedNoCrypto = true;
-      console.warn('[onnx-mobilenet] crypto.subtle is unavailable (page not served over https or localhost): downloads are not checked by sha256');
-    }
+    options.warn?.('crypto.subtle is unavailable (page not served over https or localhost): downloads are not checked by sha256', 'ONNX_MOBILENET_NO_CRYPTO');
     return true;
   }
   return actual === expected.toLowerCase();
@@ -53,7 +51,7 @@ async function readCached(cache: Cache, url: string, sha256: string | undefined,
   if (!hit) return undefined;
   const expected = sha256 ?? hit.headers.get(HASH_HEADER) ?? undefined;
   const bytes = await readBody(hit, { url, what: `cached ${options.purpose}`, maxBytes: options.maxBytes }).catch(() => undefined);
-  if (bytes && (expected || !globalThis.crypto?.subtle) && (await verify(url, bytes, expected))) return bytes;
+  if (bytes && (expected || !globalThis.crypto?.subtle) && (await verify(url, bytes, expected, options))) return bytes;
   await cache.delete(url).catch(() => false);
   return undefined;
 }
@@ -64,11 +62,11 @@ async function readCached(cache: Cache, url: string, sha256: string | undefined,
  * verified files in the Cache Storage API (where it exists) so later loads stay offline. Every
  * cached file is checked on every load: against its pinned sha256, or the hash recorded with it.
  */
-export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: LoadAssetOptions): Promise<Uint8Array> {
+export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: WebLoadAssetOptions): Promise<Uint8Array> {
   const url = absoluteUrl(asset);
   const sha256 = asset.sha256;
   const cacheable = /^https?:/i.test(url);
-  const cache = cacheable ? await openCache(options.cacheDir ?? CACHE_NAME) : null;
+  const cache = cacheable ? await openCache(options.cacheName ?? CACHE_NAME) : null;
   if (cache) {
     const cached = await readCached(cache, url, sha256, options);
     if (cached) return cached;
@@ -82,7 +80,7 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     expectedBytes: asset.kind === 'url' ? asset.bytes : undefined,
     refuseHtml: options.purpose === 'model',
   });
-  if (!(await verify(url, bytes, sha256))) {
+  if (!(await verify(url, bytes, sha256, options))) {
     throw new OnnxMobilenetError(
       'E_MODEL_CHECKSUM',
       `sha256 mismatch for ${url} (downloaded ${bytes.byteLength} bytes): expected ${sha256!.toLowerCase()}, got ${await sha256Hex(bytes)}. It was not used.`,

@@ -10,7 +10,7 @@ export function scriptOfStack(stack: string | undefined): string | undefined {
 }
 
 /** The script holding onnxruntime-web's code: the URL in the stack of an error its Tensor constructor throws. */
-function ortScript(ort: OrtWeb): string | undefined {
+function ortScript(ort: Pick<OrtWeb, 'Tensor'>): string | undefined {
   try {
     new ort.Tensor('float32', new Float32Array(1), [2]);
   } catch (err) {
@@ -26,7 +26,7 @@ function ortScript(ort: OrtWeb): string | undefined {
  * the script it was loaded from, so there the thread would run the app's bundle instead and never
  * report back: the session would hang. False when unknown.
  */
-export function threadsWouldLoadAppScript(ort: OrtWeb): boolean {
+export function threadsWouldLoadAppScript(ort: Pick<OrtWeb, 'Tensor'>): boolean {
   const theirs = ortScript(ort);
   if (!theirs) return false;
   const ours = scriptOfStack(new Error().stack);

@@ -1,0 +1,119 @@
+import type { InferenceSession } from 'onnxruntime-common';
+import type { ClassifierBackend, RuntimeSession, Warn } from './backend.js';
+import { checkClassifierOptions, type ClassifierOptions } from './classifier-options.js';
+import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type PreprocessOptions } from './defaults.js';
+import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+import { assertNoExternalData } from './external-data.js';
+import { parseLabels, type ClassLabel } from './labels.js';
+import { inspectModelIO, type ModelIO } from './model-io.js';
+import type { RegistryModel } from './model-registry.js';
+import { abortable, throwIfAborted } from './abortable.js';
+import { floatPolicy, rewriteModel, type EmbeddingOutput } from './rewrite-model.js';
+import { resolveLabelsSource, resolveModelSource, type AssetRef } from './sources.js';
+
+/** Everything a classifier is made of, once loaded. */
+export interface LoadedModel {
+  runtime: RuntimeSession;
+  io: ModelIO;
+  labels: ClassLabel[];
+  preprocess: PreprocessOptions;
+  limits: Limits;
+  /** Registry name, or the path/URL the model came from. */
+  source: string;
+  registry?: RegistryModel;
+  dequantized: boolean;
+  embedding: EmbeddingOutput;
+}
+
+/** Reads a model or label file through the backend's asset loader (or takes the given bytes). */
+async function loadBytes(backend: ClassifierBackend<unknown>, asset: AssetRef, purpose: 'model' | 'labels', options: ClassifierOptions, limits: Limits, warn: Warn): Promise<Uint8Array> {
+  if (asset.kind === 'bytes') return asset.bytes;
+  const maxBytes = purpose === 'model' ? limits.maxModelBytes : limits.maxEncodedBytes;
+  const load = backend.assets.loadAsset(asset, { purpose, maxBytes, timeoutMs: limits.downloadTimeoutMs, onProgress: options.onProgress, signal: options.signal, warn });
+  // abortable: a loader reading a local file may not watch the signal itself
+  return abortable(load, options.signal);
+}
+
+async function loadLabelList(backend: ClassifierBackend<unknown>, options: ClassifierOptions, limits: Limits, warn: Warn): Promise<ClassLabel[]> {
+  const source = resolveLabelsSource(options.labels, options.mirror);
+  if (Array.isArray(source)) return parseLabels(source as readonly string[]);
+  const ref = source as AssetRef;
+  const bytes = await loadBytes(backend, ref, 'labels', options, limits, warn);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new OnnxMobilenetError('E_LABELS', `labels from ${ref.description} are not UTF-8 text`);
+  }
+  return parseLabels(text);
+}
+
+function sessionOptionsOf(options: ClassifierOptions): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: DEFAULTS.graphOptimizationLevel,
+    ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    ...options.sessionOptions,
+  };
+}
+
+/** The model's input side must be the preprocessing's crop size (where the model fixes it). */
+function checkInputSize(io: ModelIO, pre: PreprocessOptions): void {
+  for (const [dim, value] of [['height', io.height], ['width', io.width]] as const) {
+    if (value !== null && value !== pre.cropSize) {
+      throw new OnnxMobilenetError('E_MODEL_SHAPE', `the model's input ${dim} is ${value} but preprocess.cropSize is ${pre.cropSize}; set preprocess.cropSize to ${value}`);
+    }
+  }
+}
+
+/** The label list must have one label per class the model outputs (where the model fixes the count). */
+function checkClassCount(io: ModelIO, labels: readonly ClassLabel[]): void {
+  if (io.classes !== null && labels.length !== io.classes) {
+    throw new OnnxMobilenetError('E_LABELS', `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`);
+  }
+}
+
+/**
+ * Loading, in order: check the options, resolve and read the model (bounded, no external data),
+ * apply the precision policy and graph rewrites, create the session, check its input and output,
+ * read the labels. Whatever fails releases what was made and rejects with a typed error.
+ */
+export async function loadModel(backend: ClassifierBackend<unknown>, options: ClassifierOptions, warn: Warn): Promise<LoadedModel> {
+  checkClassifierOptions(options);
+  const preprocess = resolvePreprocessOptions(options.preprocess);
+  const limits = resolveLimits(options.limits);
+  const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
+  throwIfAborted(options.signal);
+
+  const original = await loadBytes(backend, asset, 'model', options, limits, warn);
+  if (original.byteLength > limits.maxModelBytes) {
+    throw new OnnxMobilenetError('E_LIMIT', `the model has ${original.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
+  }
+  await assertNoExternalData(original, asset.description);
+  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform.int8Inaccurate?.bind(backend.platform));
+  const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
+  throwIfAborted(options.signal);
+
+  let runtime: RuntimeSession;
+  try {
+    runtime = await backend.runtime.createSession(bytes, sessionOptionsOf(options), { warn });
+  } catch (err) {
+    if (isOnnxMobilenetError(err)) throw err;
+    throw new OnnxMobilenetError(
+      'E_MODEL_LOAD',
+      `could not load the model from ${asset.description} (${bytes.byteLength} bytes) with ${backend.runtime.name}: it is not a valid ONNX model or uses operators this runtime lacks: ${describeError(err)}`,
+      { cause: err },
+    );
+  }
+  try {
+    throwIfAborted(options.signal);
+    const io = inspectModelIO(runtime.session);
+    checkInputSize(io, preprocess);
+    const labels = await loadLabelList(backend, options, limits, warn);
+    checkClassCount(io, labels);
+    return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding };
+  } catch (err) {
+    await runtime.session.release().catch(() => undefined);
+    throw err;
+  }
+}

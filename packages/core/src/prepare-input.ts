@@ -1,0 +1,84 @@
+import type { ImageDecoder } from './backend.js';
+import { abortable, throwIfAborted } from './abortable.js';
+import type { Limits, PreprocessOptions } from './defaults.js';
+import { bytesView } from './bytes.js';
+import { OnnxMobilenetError } from './errors.js';
+import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
+import { normalizeToCHW } from './normalize.js';
+import { preprocess } from './preprocess.js';
+import { planResize } from './resize-plan.js';
+
+/**
+ * A copy of what the call reads later: encoded bytes (decoders read them asynchronously) and
+ * prepared tensors (packed into a batch later) always, raw pixels when `later` (an array's items
+ * after its first batch). Raw pixels of a first batch are resized before control returns.
+ */
+export function ownInput<T>(input: T, later: boolean): T {
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) return bytesView(input, 'image').slice() as T;
+  if (isPreparedTensor(input)) return { data: input.data.slice(), dims: [...input.dims] } as T;
+  if (later && isRawImage(input)) return { ...input, data: input.data.slice() } as T;
+  return input;
+}
+
+/**
+ * Input preparation: any input (the environment's images, raw pixels, prepared tensors) to the
+ * model's normalised CHW float32 values, through core's `preprocess()`. The pixel limit is checked
+ * here only, from the header where the decoder reports it, else from the decoded size.
+ */
+export class InputPreparer<TInput> {
+  constructor(
+    private readonly decoder: ImageDecoder<TInput>,
+    private readonly decoderName: string,
+    private readonly pre: PreprocessOptions,
+    private readonly limits: Limits,
+  ) {}
+
+  async prepare(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<Float32Array> {
+    throwIfAborted(signal);
+    const pre = this.pre;
+    if (isPreparedTensor(input)) return this.checkTensor(input);
+    if (isRawImage(input)) {
+      assertRawImage(input);
+      this.checkPixels(input.width, input.height);
+      return preprocess(input, pre);
+    }
+    if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
+    const plan = (w: number, h: number) => {
+      this.checkPixels(w, h);
+      return planResize(w, h, pre);
+    };
+    const decoded = await abortable(this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits }), signal);
+    if (!decoded.planned) {
+      this.checkPixels(decoded.image.width, decoded.image.height);
+      return preprocess(decoded.image, pre);
+    }
+    // The decoder resized and cropped natively: only normalisation is left.
+    const crop = decoded.image;
+    if (crop.width !== pre.cropSize || crop.height !== pre.cropSize) {
+      throw new OnnxMobilenetError('E_INPUT', `the ${this.decoderName} decoder returned ${crop.width}x${crop.height}, expected ${pre.cropSize}x${pre.cropSize}`);
+    }
+    return normalizeToCHW(crop, pre.mean, pre.std);
+  }
+
+  private checkTensor(input: PreparedTensor): Float32Array {
+    const size = this.pre.cropSize;
+    const dims = input.dims;
+    const ok =
+      (dims.length === 4 && dims[0] === 1 && dims[1] === 3 && dims[2] === size && dims[3] === size) ||
+      (dims.length === 3 && dims[0] === 3 && dims[1] === size && dims[2] === size);
+    if (!ok || input.data.length !== 3 * size * size) {
+      throw new OnnxMobilenetError(
+        'E_INPUT',
+        `a prepared tensor must have dims [1, 3, ${size}, ${size}] and ${3 * size * size} values; got dims [${dims.join(', ')}] and ${input.data.length} values`,
+      );
+    }
+    return input.data;
+  }
+
+  private checkPixels(width: number, height: number): void {
+    const max = this.limits.maxInputPixels;
+    if (width * height > max) {
+      throw new OnnxMobilenetError('E_LIMIT', `the image is ${width}x${height} (${width * height} pixels), over limits.maxInputPixels (${max})`);
+    }
+  }
+}

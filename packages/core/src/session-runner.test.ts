@@ -1,0 +1,66 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { describe, expect, it } from 'vitest';
+import type { RuntimeSession } from './backend.js';
+import { runBatch, type RunnerShape } from './session-runner.js';
+
+const SIZE = 2;
+const shape: RunnerShape = { inputName: 'x', outputName: 'scores', embeddingName: 'features', cropSize: SIZE, classes: 3 };
+
+/** A session whose scores of image b are [b, b+1, b+2] and features [10b, 10b+1]; it records what each run fetched. */
+function fakeRuntime(fail?: Error) {
+  const fetched: string[][] = [];
+  const disposed: string[] = [];
+  const tensor = (name: string, data: Float32Array) => ({ data, getData: async () => data, dispose: () => disposed.push(name) });
+  const session = {
+    async run(feeds: Record<string, { dims: number[] }>, fetches: string[]) {
+      fetched.push(fetches);
+      if (fail) throw fail;
+      const n = feeds.x.dims[0];
+      const out: Record<string, unknown> = { scores: tensor('scores', Float32Array.from({ length: 3 * n }, (_, i) => Math.floor(i / 3) + (i % 3))) };
+      if (fetches.includes('features')) out.features = tensor('features', Float32Array.from({ length: 2 * n }, (_, i) => 10 * Math.floor(i / 2) + (i % 2)));
+      return out;
+    },
+  };
+  const runtime: RuntimeSession = {
+    session: session as unknown as InferenceSession,
+    createTensor: (data, dims) => ({ ...tensor('feed', data), dims: [...dims] }) as unknown as Tensor,
+  };
+  return { runtime, fetched, disposed };
+}
+
+const image = () => new Float32Array(3 * SIZE * SIZE);
+
+describe('runBatch', () => {
+  it('fetches only the scores when no call of the batch wants the embedding', async () => {
+    const { runtime, fetched, disposed } = fakeRuntime();
+    const out = await runBatch(runtime, shape, [{ data: image(), embedding: false }, { data: image(), embedding: false }]);
+    expect(fetched).toEqual([['scores']]);
+    expect(out.map((o) => Array.from(o.logits))).toEqual([[0, 1, 2], [1, 2, 3]]);
+    expect(out.every((o) => o.embedding === undefined)).toBe(true);
+    expect(disposed.sort()).toEqual(['feed', 'scores']);
+  });
+
+  it('fetches the embedding too when one call wants it, and splits it per image', async () => {
+    const { runtime, fetched, disposed } = fakeRuntime();
+    const out = await runBatch(runtime, shape, [{ data: image(), embedding: false }, { data: image(), embedding: true }]);
+    expect(fetched).toEqual([['scores', 'features']]);
+    expect(out.map((o) => Array.from(o.embedding!))).toEqual([[0, 1], [10, 11]]);
+    expect(disposed.sort()).toEqual(['features', 'feed', 'scores']);
+  });
+
+  it('never asks for an embedding the model lacks', async () => {
+    const { runtime, fetched } = fakeRuntime();
+    await runBatch(runtime, { ...shape, embeddingName: undefined }, [{ data: image(), embedding: true }]);
+    expect(fetched).toEqual([['scores']]);
+  });
+
+  it('turns a runtime failure into E_INFERENCE and a wrong score count into E_MODEL_SHAPE', async () => {
+    const { runtime } = fakeRuntime(new Error('kernel exploded'));
+    await expect(runBatch(runtime, shape, [{ data: image(), embedding: false }])).rejects.toMatchObject({
+      code: 'E_INFERENCE',
+      message: expect.stringContaining('kernel exploded'),
+    });
+    const { runtime: ok } = fakeRuntime();
+    await expect(runBatch(ok, { ...shape, classes: 4 }, [{ data: image(), embedding: false }])).rejects.toMatchObject({ code: 'E_MODEL_SHAPE' });
+  });
+});

@@ -1,0 +1,71 @@
+import type { Tensor } from 'onnxruntime-common';
+import type { RuntimeSession } from './backend.js';
+import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+
+/** One image of a batch: its model input, and whether its call needs the embedding output. */
+export interface RunItem {
+  data: Float32Array;
+  embedding: boolean;
+}
+
+/** What one session run yields per image; `embedding` only where the batch fetched it. */
+export interface RunOutput {
+  logits: Float32Array;
+  embedding?: Float32Array;
+}
+
+/** Names and sizes the runner needs to feed the session and read its outputs. */
+export interface RunnerShape {
+  inputName: string;
+  outputName: string;
+  /** The embedding output's name, when the model has one. */
+  embeddingName?: string;
+  cropSize: number;
+  classes: number;
+}
+
+/**
+ * The session runner: packs a batch into one NCHW tensor, runs the session asking only for the
+ * outputs the batch needs (the 1280-value embedding only when one of its calls wants it), unpacks
+ * per image and disposes every tensor. A runtime failure is `E_INFERENCE`.
+ */
+export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, items: readonly RunItem[]): Promise<RunOutput[]> {
+  const { cropSize: size, classes } = shape;
+  const per = 3 * size * size;
+  let data: Float32Array;
+  if (items.length === 1) {
+    data = items[0].data;
+  } else {
+    data = new Float32Array(per * items.length);
+    items.forEach((x, i) => data.set(x.data, i * per));
+  }
+  const embeddingName = shape.embeddingName && items.some((x) => x.embedding) ? shape.embeddingName : undefined;
+  const feed: Tensor = runtime.createTensor(data, [items.length, 3, size, size]);
+  const outputs: Tensor[] = [];
+  try {
+    const result = await runtime.session.run({ [shape.inputName]: feed }, embeddingName ? [shape.outputName, embeddingName] : [shape.outputName]);
+    const out = result[shape.outputName];
+    outputs.push(out, ...(embeddingName ? [result[embeddingName]] : []));
+    const scores = (await out.getData()) as Float32Array;
+    if (scores.length !== classes * items.length) {
+      throw new OnnxMobilenetError('E_MODEL_SHAPE', `the model returned ${scores.length} scores for ${items.length} images; expected ${classes} per image`);
+    }
+    const features = embeddingName ? ((await result[embeddingName].getData()) as Float32Array) : undefined;
+    const width = features ? features.length / items.length : 0;
+    return items.map((_, i) => ({
+      logits: scores.slice(i * classes, (i + 1) * classes),
+      embedding: features?.slice(i * width, (i + 1) * width),
+    }));
+  } catch (err) {
+    if (isOnnxMobilenetError(err)) throw err;
+    throw new OnnxMobilenetError('E_INFERENCE', `onnxruntime failed to run the model: ${describeError(err)}`, { cause: err });
+  } finally {
+    feed.dispose?.();
+    for (const o of outputs) o?.dispose?.();
+  }
+}
+
+/** The runner of one session, as the batch scheduler calls it. */
+export function sessionRunner(runtime: RuntimeSession, shape: RunnerShape): (items: RunItem[]) => Promise<RunOutput[]> {
+  return (items) => runBatch(runtime, shape, items);
+}

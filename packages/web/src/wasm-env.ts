@@ -1,0 +1,35 @@
+import { DEFAULTS, type Warn } from '@onnx-mobilenet/core';
+import type { OrtWeb } from './load-ort.js';
+import { threadsWouldLoadAppScript } from './thread-support.js';
+
+/**
+ * Sets onnxruntime-web's process-wide wasm settings unless they are set already (by an earlier
+ * classifier, or by the app), and returns the number of wasm threads it will use. onnxruntime-web
+ * reads them once, when its first session starts, so whatever `env.wasm.numThreads` holds is what
+ * runs.
+ */
+export function configureWasmEnv(ort: Pick<OrtWeb, 'env' | 'Tensor'>, options: { threads?: number; wasmPaths?: string | { wasm?: string; mjs?: string } }, startTimeoutMs: number, warn: Warn): number {
+  if (options.wasmPaths && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const current = ort.env.wasm.numThreads;
+  if (typeof current === 'number' && current > 0) return current;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  // Threads need SharedArrayBuffer, which only cross-origin-isolated pages get.
+  let threads = options.threads ?? (isolated ? Math.min(DEFAULTS.webThreads, cores) : 1);
+  // With wasmPaths naming its .mjs (or a folder of it), onnxruntime-web loads that file and starts threads on it.
+  const ownScript = typeof options.wasmPaths === 'string' || !!options.wasmPaths?.mjs;
+  if (threads > 1 && !ownScript && threadsWouldLoadAppScript(ort)) {
+    warn(
+      `using 1 wasm thread instead of ${threads}: onnxruntime-web is bundled into the same script as your code ` +
+        `(e.g. a Web Worker built with Vite's default worker.format 'iife'), so its thread workers would start your script instead of its own. ` +
+        `For threads, build the worker as an ES module (Vite: worker: { format: 'es' }) or set wasmPaths.`,
+      'ONNX_MOBILENET_WASM_THREADS',
+    );
+    threads = 1;
+  }
+  ort.env.wasm.numThreads = threads;
+  // A thread worker that never reports back would leave the session pending forever.
+  if (threads > 1) ort.env.wasm.initTimeout = startTimeoutMs;
+  return threads;
+}
+
