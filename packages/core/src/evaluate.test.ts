@@ -29,7 +29,7 @@ const outcomes = {
   b: [0, 1, 2, 3, 4], // right at rank 2
   c: [7, 6, 5, 4, 3], // wrong
   d: new OnnxMobilenetError('E_IMAGE_DECODE', 'cannot decode image d'),
-  e: new Error('kaboom'),
+  e: new OnnxMobilenetError('E_NOT_FOUND', 'kaboom: image file not found'),
   f: new OnnxMobilenetError('E_LIMIT', 'image f is over limits.maxInputPixels'),
   g: [4, 0, 1, 2, 3], // right at rank 1
 };
@@ -83,6 +83,7 @@ describe('evaluate', () => {
     for (const s of failed) byCode.set(s.error!.code, (byCode.get(s.error!.code) ?? 0) + 1);
     expect(byCode.get('E_IMAGE_DECODE')).toBe(1);
     expect(byCode.get('E_LIMIT')).toBe(1);
+    expect(byCode.get('E_NOT_FOUND')).toBe(1);
     expect(failed[0].error!.message).toMatch(/cannot decode image d/);
     expect(failed[1].error!.message).toMatch(/kaboom/);
     expect(failed[2].error!.message).toMatch(/over limits\.maxInputPixels/);
@@ -102,6 +103,12 @@ describe('evaluate', () => {
     const one = fakeClassifier(outcomes);
     await evaluate(one.classifier, samples, { batchSize: 1 });
     expect(one.seen.maxInFlight).toBe(1);
+  });
+
+  it('stops on a failure that is not an OnnxMobilenetError (a bug), instead of counting it', async () => {
+    const bug = new TypeError('x is undefined');
+    const { classifier } = fakeClassifier({ ...outcomes, e: bug });
+    await expect(evaluate(classifier, samples)).rejects.toBe(bug);
   });
 
   it('refuses a ground truth that names no class with E_INPUT', async () => {
