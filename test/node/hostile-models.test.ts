@@ -19,6 +19,7 @@ import {
   tensor,
   tinyInt8Model,
   valueInfo,
+  type NodeSpec,
 } from '../hostile-onnx.js';
 
 const CLASSES = 4;
@@ -153,7 +154,33 @@ describe('quantized weights that lie', () => {
     'scale of the wrong type': tinyInt8Model({ W_scale: tensor({ name: 'W_scale', dims: [], dataType: INT8, raw: new Uint8Array([1]) }) }),
     'NaN scale': tinyInt8Model({ W_scale: tensor({ name: 'W_scale', dims: [], dataType: FLOAT, raw: floats([Number.NaN]) }) }),
     'per-channel scale of the wrong length': tinyInt8Model({ W_scale: tensor({ name: 'W_scale', dims: [2], dataType: FLOAT, raw: floats([0.25, 0.5]) }) }),
+    'DequantizeLinear without its scale input': quantizedNodeModel({ op: 'DequantizeLinear', input: ['W'], output: ['W_float'] }),
+    'QLinearConv whose weight is not a constant': quantizedNodeModel({
+      op: 'QLinearConv',
+      input: ['flat', 'W_scale', 'W_zp', 'flat', 'W_scale', 'W_zp', 'W_scale', 'W_zp'],
+      output: ['W_float'],
+    }),
   };
+  /** tinyInt8Model with its DequantizeLinear replaced by `quantized` (which must output W_float). */
+  function quantizedNodeModel(quantized: NodeSpec): Uint8Array {
+    return modelBytes(
+      graph({
+        nodes: [
+          { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
+          { op: 'Flatten', input: ['pooled'], output: ['flat'] },
+          quantized,
+          { op: 'MatMul', input: ['flat', 'W_float'], output: ['output'] },
+        ],
+        initializers: [
+          tensor({ name: 'W', dims: [3, CLASSES], dataType: INT8, raw: new Uint8Array(3 * CLASSES) }),
+          tensor({ name: 'W_scale', dims: [], dataType: FLOAT, raw: floats([0.25]) }),
+          tensor({ name: 'W_zp', dims: [], dataType: INT8, raw: new Uint8Array([2]) }),
+        ],
+        inputs: [imageInput()],
+        outputs: [valueInfo('output', FLOAT, ['N', CLASSES])],
+      }),
+    );
+  }
   it.each(Object.keys(cases))('refuses %s with E_MODEL_LOAD when dequantizing', async (what) => {
     await expect(createClassifier({ model: cases[what], labels, precision: 'fp32' })).rejects.toMatchObject({ name: 'OnnxMobilenetError', code: 'E_MODEL_LOAD' });
   });

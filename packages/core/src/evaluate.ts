@@ -66,12 +66,12 @@ export async function evaluate<TInput>(
   for (let i = 0; i < samples.length; i += batchSize) {
     const batch = samples.slice(i, i + batchSize);
     const results = await Promise.all(
-      batch.map((s) => classifier.classify(s.input, { topK: 5 }).then((p) => ({ predictions: p }), (err: unknown) => ({ err }))),
+      batch.map((s) => classifier.classify(s.input, { topK: 5 }).then((p) => ({ s, predictions: p }), (err: unknown) => ({ s, err }))),
     );
-    batch.forEach((s, j) => {
+    results.forEach((r, j) => {
+      const { s } = r;
       const name = s.name ?? `#${i + j}`;
       const expected = expectedOf(s.label, name);
-      const r = results[j];
       if ('err' in r) {
         const e = r.err as { code?: string };
         perSample.push({ name, expected, top5: [], top1Correct: false, top5Correct: false, error: { code: e.code ?? 'E_UNKNOWN', message: describeError(r.err) } });
