@@ -78,10 +78,10 @@ export function unsupportedFormatError(name: string, other: string): OnnxMobilen
 
 /** What sharp's metadata says about the pixels, as far as the checks below need it. */
 export interface PixelFormat {
-  format?: string;
-  compression?: string;
-  space?: string;
-  depth?: string;
+  format?: string | undefined;
+  compression?: string | undefined;
+  space?: string | undefined;
+  depth?: string | undefined;
 }
 
 /** Colour spaces the sharp pipeline turns into sRGB as they come, and the sample depths it reads them in. */

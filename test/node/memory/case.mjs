@@ -11,6 +11,8 @@ import { createClassifier } from '@onnx-mobilenet/node';
 
 const [name = ''] = process.argv.slice(2);
 const { MODEL, LABELS } = process.env;
+// Without them createClassifier would fetch its default model: fail instead.
+if (!MODEL || !LABELS) throw new Error('case.mjs needs MODEL and LABELS in its environment');
 const CHUNK = new Uint8Array(64 * 1024);
 
 /**
