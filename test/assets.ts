@@ -40,6 +40,13 @@ export function photos(): Photo[] {
     .map((f) => ({ path: join(IMAGES_DIR, f), wnid: f.slice(0, 9), name: f.slice(10).replace(/\.[^.]+$/, '') }));
 }
 
+/** The `i`-th of {@link photos}; an error naming the assets folder when it holds fewer. */
+export function photo(i: number): Photo {
+  const found = photos()[i];
+  if (!found) throw new Error(`photo ${i} is missing: ${IMAGES_DIR} holds ${photos().length} labelled photos (set ONNX_MOBILENET_ASSETS)`);
+  return found;
+}
+
 /** `describe` for suites that need the assets: skipped with a one-line reason, or failing when CI=true. */
 export function describeWithAssets(name: string, fn: () => void): void {
   if (!assetsReason) {

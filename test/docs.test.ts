@@ -55,7 +55,7 @@ describe('README', () => {
 
   it('states the defaults that DEFAULTS holds', () => {
     const table = new Map<string, string>();
-    for (const m of readme.matchAll(/^\| `([\w.]+)` \| `([^`]+)` \|/gm)) table.set(m[1], m[2]);
+    for (const [, name = '', value = ''] of readme.matchAll(/^\| `([\w.]+)` \| `([^`]+)` \|/gm)) table.set(name, value);
     const expected: Record<string, unknown> = {
       model: DEFAULTS.model,
       topK: DEFAULTS.topK,

@@ -21,7 +21,7 @@ describeWithAssets('examples/node-basic', () => {
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    lines.forEach((line, i) => expect(line.startsWith(`${set[i].path}: `)).toBe(true));
+    lines.forEach((line, i) => expect(line.startsWith(`${set[i]?.path}: `)).toBe(true));
     expect(lines[0]).toMatch(/: tench \d+\.\d%/);
     expect(r.stderr).toMatch(/missing\.jpg: E_NOT_FOUND: image file not found/);
   });
@@ -47,8 +47,8 @@ describeWithAssets('examples/few-shot-node', () => {
       const loaded = spawnSync(process.execPath, ['few-shot.mjs', '--load', join(dir, 'classes.json'), ...model, ...queries], { cwd, encoding: 'utf8' });
       expect(loaded.status, loaded.stderr).toBe(0);
       expect(loaded.stdout).toBe(taught.stdout);
-      const labels = loaded.stdout.trim().split('\n').map((l) => l.split(': ')[1].split(' (')[0]);
-      expect(labels.filter((l, i) => l === set[i].name).length).toBeGreaterThanOrEqual(3);
+      const labels = loaded.stdout.trim().split('\n').map((l) => l.split(': ')[1]?.split(' (')[0]);
+      expect(labels.filter((l, i) => l === set[i]?.name).length).toBeGreaterThanOrEqual(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -214,7 +214,7 @@ export function hugeDeclaredWeightsModel(rows = 16_000, cols = 10_000): Uint8Arr
  * int8, per-tensor `scale` and zero point) → MatMul. Overrides replace the weight, scale or zero-point tensors.
  */
 export function tinyInt8Model(
-  overrides: { W?: Part[]; W_scale?: Part[]; W_zp?: Part[] | null } = {},
+  overrides: { W?: Part[] | undefined; W_scale?: Part[] | undefined; W_zp?: Part[] | null | undefined } = {},
   classes = 4,
 ): Uint8Array {
   const W = overrides.W ?? tensor({ name: 'W', dims: [3, classes], dataType: INT8, raw: new Uint8Array(Array.from({ length: 3 * classes }, (_, i) => (i * 37) % 200)) });

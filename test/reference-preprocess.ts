@@ -47,7 +47,7 @@ export function referencePreprocess(pixels: ArrayLike<number>, width: number, he
     for (let x = 0; x < 224; x++) {
       for (let c = 0; c < 3; c++) {
         let sum = 0;
-        for (const [i, w] of cols[x]) sum += pixels[(y * width + i) * channels + c] * w;
+        for (const [i, w] of cols[x]!) sum += pixels[(y * width + i) * channels + c]! * w;
         horizontal[(y * 224 + x) * 3 + c] = sum;
       }
     }
@@ -57,8 +57,8 @@ export function referencePreprocess(pixels: ArrayLike<number>, width: number, he
     for (let x = 0; x < 224; x++) {
       for (let c = 0; c < 3; c++) {
         let sum = 0;
-        for (const [j, w] of rows[y]) sum += horizontal[(j * 224 + x) * 3 + c] * w;
-        out[c * 224 * 224 + y * 224 + x] = (sum / 255 - MEAN[c]) / STD[c];
+        for (const [j, w] of rows[y]!) sum += horizontal[(j * 224 + x) * 3 + c]! * w;
+        out[c * 224 * 224 + y * 224 + x] = (sum / 255 - MEAN[c]!) / STD[c]!;
       }
     }
   }
@@ -67,6 +67,6 @@ export function referencePreprocess(pixels: ArrayLike<number>, width: number, he
 
 export function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
   return s / a.length;
 }

@@ -8,7 +8,7 @@ export interface WatchedRun {
   /** Highest RSS seen, in MiB. */
   peakMB: number;
   /** Why the watchdog killed the child, if it did. */
-  killed?: string;
+  killed?: string | undefined;
   exitCode: number | null;
   stdout: string;
   stderr: string;

@@ -35,14 +35,16 @@ async function run(req: Request) {
   const crops = decoded.map((d) => resizeAndCrop(d, pre));
   const tensors = crops.map((c) => normalizeToCHW(c, pre.mean, pre.std));
   const session = await ort.InferenceSession.create(new Uint8Array(await (await fetch(req.model)).arrayBuffer()), { graphOptimizationLevel: 'all' });
+  const [inputName, outputName] = [session.inputNames[0], session.outputNames[0]];
+  if (inputName === undefined || outputName === undefined) throw new Error('the model has no input or no output');
   const runBatch = async (ts: Float32Array[]) => {
-    const data = new Float32Array(ts.length * ts[0].length);
+    const data = new Float32Array(ts.length * 3 * 224 * 224);
     ts.forEach((t, i) => data.set(t, i * t.length));
-    const r = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, [ts.length, 3, 224, 224]) });
-    return r[session.outputNames[0]].data as Float32Array;
+    const r = await session.run({ [inputName]: new ort.Tensor('float32', data, [ts.length, 3, 224, 224]) });
+    return r[outputName]!.data as Float32Array;
   };
   const labels = parseLabels(await (await fetch(req.labels)).text());
-  const logits = await runBatch([tensors[0]]);
+  const logits = await runBatch(tensors.slice(0, 1));
   const batches8: Float32Array[][] = [];
   for (let i = 0; i + 8 <= tensors.length; i += 8) batches8.push(tensors.slice(i, i + 8));
   const blobBatches8: Blob[][] = [];

@@ -72,7 +72,7 @@ describeInBrowser('examples/nextjs', () => {
     expect(res.status, log).toBe(200);
     const body = (await res.json()) as { predictions: { id: string }[] };
     expect(body.predictions).toHaveLength(5);
-    expect(body.predictions[0].id).toBe(photo.wnid);
+    expect(body.predictions[0]?.id).toBe(photo.wnid);
 
     const bad = new FormData();
     bad.append('image', new Blob([new Uint8Array([1, 2, 3])]), 'bad.jpg');

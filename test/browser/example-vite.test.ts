@@ -52,17 +52,19 @@ describeInBrowser('examples/browser-vite', () => {
     await page.goto(`${server.origin}/index.html?model=/data/models/mobilenetv2-12-int8.onnx&labels=/data/models/synset.txt`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'));
     const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-teach-'));
-    const [tench, zebra] = ['tench', 'zebra'].map((n) => photos().find((p) => p.name === n)!);
-    const files: Record<string, string[]> = {};
-    for (const p of [tench, zebra]) {
+    /** The photo's two teaching views and its query view, written to files. */
+    const views = async (name: string): Promise<[string, string, string]> => {
+      const p = photos().find((q) => q.name === name);
+      if (!p) throw new Error(`no photo named ${name}`);
       const bytes = readFileSync(p.path);
-      files[p.name] = [];
-      for (const kind of ['shot1', 'shot2', 'query'] as const) {
+      const write = async (kind: 'shot1' | 'shot2' | 'query') => {
         const f = join(dir, `${p.name}-${kind}.jpg`);
         writeFileSync(f, await augment(bytes, kind));
-        files[p.name].push(f);
-      }
-    }
+        return f;
+      };
+      return [await write('shot1'), await write('shot2'), await write('query')];
+    };
+    const files = { tench: await views('tench'), zebra: await views('zebra') };
     for (const [i, name] of ['my fish', 'my stripes'].entries()) {
       await page.fill('#teach-label', name);
       await page.setInputFiles('#teach-files', files[i === 0 ? 'tench' : 'zebra'].slice(0, 2));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { photos } from '../assets.js';
+import { photo } from '../assets.js';
 import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
 import { bigFrameGif, blackPng, sof10Jpeg, vp8xWebp } from './hostile-image-files.js';
@@ -40,12 +40,12 @@ describeInBrowser('hostile image inputs in Chromium', () => {
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(`${server.origin}/index.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const photo = photos()[0];
-    const { width, height } = await sharp(photo.path).metadata();
+    const first = photo(0);
+    const { width, height } = await sharp(first.path).metadata();
     r = await page.evaluate(([m, l, p, px, o]) => (window as any).harness.hostileInputs(m, l, p, px, o), [
       '/data/models/mobilenetv2-12-int8.onnx',
       '/data/models/synset.txt',
-      `/data/images/${photo.path.split('/').pop()}`,
+      `/data/images/${first.path.split('/').pop()}`,
       width! * height!,
       otherOrigin.origin,
     ] as const);
@@ -63,8 +63,8 @@ describeInBrowser('hostile image inputs in Chromium', () => {
   });
 
   it('decodes a photo up to exactly its own pixel count, and refuses it one pixel lower before decoding', () => {
-    expect(r['photo blob']).toMatchObject({ outcome: 'predictions', message: JSON.stringify(photos()[0].wnid) });
-    expect(r['photo blob at exactly its pixel count']).toMatchObject({ outcome: 'predictions', message: JSON.stringify(photos()[0].wnid) });
+    expect(r['photo blob']).toMatchObject({ outcome: 'predictions', message: JSON.stringify(photo(0).wnid) });
+    expect(r['photo blob at exactly its pixel count']).toMatchObject({ outcome: 'predictions', message: JSON.stringify(photo(0).wnid) });
     expect(r['photo blob one pixel over the limit']).toMatchObject({ outcome: 'E_LIMIT', bitmaps: 0, canvases: 0 });
   });
 
@@ -76,7 +76,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
       ['sof10 jpeg blob behind 128 KB of APP1 segments', '30000x20000'],
       ['gif with a 1x1 screen and a 20000x20000 frame', '20000x20000'],
       ['webp vp8x claiming 20000x20000', '20000x20000'],
-    ]) {
+    ] as const) {
       expect(r[name], name).toMatchObject({ outcome: 'E_LIMIT', bitmaps: 0, canvases: 0, message: expect.stringContaining(`${size}, over limits.maxInputPixels`) });
     }
   });
@@ -105,6 +105,6 @@ describeInBrowser('hostile image inputs in Chromium', () => {
 
   it('explains a tainted cross-origin <img> (E_INPUT), and classifies it when loaded with CORS', () => {
     expect(r['cross-origin <img> without CORS']).toMatchObject({ outcome: 'E_INPUT', message: expect.stringMatching(/crossOrigin = "anonymous".*CORS/) });
-    expect(r['cross-origin <img> with crossOrigin=anonymous']).toMatchObject({ outcome: 'predictions', message: JSON.stringify(photos()[0].wnid) });
+    expect(r['cross-origin <img> with crossOrigin=anonymous']).toMatchObject({ outcome: 'predictions', message: JSON.stringify(photo(0).wnid) });
   });
 });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SYNSET, photos } from '../assets.js';
+import { SYNSET, photo, type Photo } from '../assets.js';
 import { serveHostile, type HostileServer } from '../node/hostile-server.js';
 import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
@@ -19,12 +19,13 @@ describeInBrowser('hostile URLs in Chromium', () => {
   let hostile: HostileServer;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
-  const photo = photos()[0];
+  let first: Photo;
 
   beforeAll(async () => {
     dist = await buildPage(join(here, 'hostile-url-harness'));
     server = await serveStatic(dist);
-    const jpeg = readFileSync(photo.path);
+    first = photo(0);
+    const jpeg = readFileSync(first.path);
     hostile = await serveHostile({
       '/photo.jpg': { kind: 'file', body: jpeg, type: 'image/jpeg' },
       '/photo-gzip.jpg': { kind: 'file', body: jpeg, type: 'image/jpeg', gzip: true },
@@ -72,8 +73,8 @@ describeInBrowser('hostile URLs in Chromium', () => {
       labelUrls: { gzip: u('/labels-gzip.txt'), gzipBomb: u('/gzip-bomb-labels'), silent: u('/silent') },
     });
     expect(out).toMatchObject({
-      'image good': { result: photo.wnid },
-      'image gzip': { result: photo.wnid },
+      'image good': { result: first.wnid },
+      'image gzip': { result: first.wnid },
       'image silent': { code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') },
       'image stall': { code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') },
       'image endless': { code: 'E_LIMIT' },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cosineSimilarity, createClassifier, createFewShotClassifier, nearestNeighbors, type NodeClassifier } from '@onnx-mobilenet/node';
 import { maxPoolModel } from '../onnx-models.js';
 import { augment } from '../augment.js';
-import { EMBEDDING_SIZE, FP32_MODEL, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { EMBEDDING_SIZE, FP32_MODEL, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photo, photos } from '../assets.js';
 import { AUGMENTED_NEAREST_FLOOR } from '../floors.js';
 
 describeWithAssets('embeddings', () => {
@@ -21,34 +21,35 @@ describeWithAssets('embeddings', () => {
   });
 
   it(`gives the ${EMBEDDING_SIZE}-d pooled feature of the fp32 and the int8 graph, from the same run as the scores`, async () => {
-    const photo = photos()[5].path;
+    const image = photo(5).path;
     expect(fp32.model.embeddingSize).toBe(EMBEDDING_SIZE);
     expect(int8.model.embeddingSize).toBe(EMBEDDING_SIZE);
-    const a = await fp32.embed(photo);
-    const b = await int8.embed(photo);
+    const a = await fp32.embed(image);
+    const b = await int8.embed(image);
     expect(a).toHaveLength(EMBEDDING_SIZE);
     expect(Math.min(...a)).toBeGreaterThanOrEqual(0); // pooled ReLU6 activations
     expect(cosineSimilarity(a, b)).toBeGreaterThan(0.95);
-    const both = await fp32.infer(photo, { topK: 3 });
-    expect(both.predictions).toEqual(await fp32.classify(photo, { topK: 3 }));
+    const both = await fp32.infer(image, { topK: 3 });
+    expect(both.predictions).toEqual(await fp32.classify(image, { topK: 3 }));
     expect(Array.from(both.embedding)).toEqual(Array.from(a));
-    const unit = await fp32.embed(photo, { normalize: true });
+    const unit = await fp32.embed(image, { normalize: true });
     expect(Math.hypot(...unit)).toBeCloseTo(1, 5);
   });
 
   it('rejects embed() with E_MODEL_SHAPE where no average-pooled feature exists, and still classifies', async () => {
     const c = await createClassifier({ model: await maxPoolModel(), labels: SYNSET });
     expect(c.model.embeddingSize).toBeNull();
-    expect(await c.classify(photos()[0].path)).toHaveLength(5);
-    await expect(c.embed(photos()[0].path)).rejects.toMatchObject({ code: 'E_MODEL_SHAPE', message: expect.stringContaining('GlobalMaxPool') });
+    expect(await c.classify(photo(0).path)).toHaveLength(5);
+    await expect(c.embed(photo(0).path)).rejects.toMatchObject({ code: 'E_MODEL_SHAPE', message: expect.stringContaining('GlobalMaxPool') });
     await c.dispose();
   });
 
   it('skips the rewrite with embeddings: false (embed() then says so) and still classifies', async () => {
     const c = await createClassifier({ model: FP32_MODEL, labels: SYNSET, embeddings: false });
     expect(c.model.embeddingSize).toBeNull();
-    expect((await c.classify(photos()[0].path))[0].id).toBe(photos()[0].wnid);
-    await expect(c.embed(photos()[0].path)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('embeddings: false') });
+    const first = photo(0);
+    expect((await c.classify(first.path))[0]?.id).toBe(first.wnid);
+    await expect(c.embed(first.path)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('embeddings: false') });
     await c.dispose();
   });
 
@@ -57,9 +58,9 @@ describeWithAssets('embeddings', () => {
     const originals: Float32Array[] = [];
     for (const p of set) originals.push(await fp32.embed(p.path));
     let hits = 0;
-    for (let i = 0; i < set.length; i++) {
-      const copy = await fp32.embed(await augment(readFileSync(set[i].path), 'copy'));
-      if (nearestNeighbors(copy, originals, 1)[0].index === i) hits++;
+    for (const [i, p] of set.entries()) {
+      const copy = await fp32.embed(await augment(readFileSync(p.path), 'copy'));
+      if (nearestNeighbors(copy, originals, 1)[0]?.index === i) hits++;
     }
     console.log(`node: augmented copy nearest to its original for ${hits}/${PHOTO_COUNT} photos`);
     expect(hits).toBeGreaterThanOrEqual(AUGMENTED_NEAREST_FLOOR);
@@ -77,16 +78,17 @@ describeWithAssets('embeddings', () => {
     const queries = await Promise.all(set.map((p) => augment(readFileSync(p.path), 'query')));
     const predicted: Awaited<ReturnType<typeof fewShot.predict>>[] = [];
     for (const q of queries) predicted.push(await fewShot.predict(q, { k: 3 }));
-    const correct = predicted.filter((r, i) => r.label === set[i].name).length;
+    const correct = predicted.filter((r, i) => r.label === set[i]?.name).length;
     console.log(`few-shot: ${correct}/10 third views labelled correctly`);
     expect(correct).toBeGreaterThanOrEqual(9);
-    expect(predicted[0].scores.reduce((a, s) => a + s.confidence, 0)).toBeCloseTo(1, 5);
+    expect(predicted[0]!.scores.reduce((a, s) => a + s.confidence, 0)).toBeCloseTo(1, 5);
 
     const restored = createFewShotClassifier(fp32, JSON.parse(JSON.stringify(fewShot.toJSON())));
-    for (let i = 0; i < queries.length; i++) expect((await restored.predict(queries[i])).label).toBe(predicted[i].label);
-    restored.remove(set[0].name);
-    expect(restored.labels().has(set[0].name)).toBe(false);
+    for (const [i, q] of queries.entries()) expect((await restored.predict(q)).label).toBe(predicted[i]!.label);
+    const removed = set[0]!.name;
+    restored.remove(removed);
+    expect(restored.labels().has(removed)).toBe(false);
     restored.clear();
-    await expect(restored.predict(queries[0])).rejects.toMatchObject({ code: 'E_INPUT' });
+    await expect(restored.predict(queries[0]!)).rejects.toMatchObject({ code: 'E_INPUT' });
   });
 });

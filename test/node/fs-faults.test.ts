@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createClassifier, type NodeClassifier } from '@onnx-mobilenet/node';
-import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { INT8_MODEL, SYNSET, describeWithAssets, photo } from '../assets.js';
 import { serveFiles, type FileServer } from '../serve-files.js';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -49,7 +49,7 @@ describeWithAssets('file-system faults, simulated', () => {
     await expect(classifier.classify(join(dir, 'FAULT-EPERM.jpg'))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringContaining('permission denied') });
     await expect(classifier.classify(join(dir, 'FAULT-EIO.jpg'))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringContaining('EIO') });
     // the real photo still classifies: only the marked paths fail
-    expect((await classifier.classify(photos()[0].path))[0].id).toBe(photos()[0].wnid);
+    expect((await classifier.classify(photo(0).path))[0]?.id).toBe(photo(0).wnid);
   });
 
   it.each([

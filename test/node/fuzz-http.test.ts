@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier, isOnnxMobilenetError, type ErrorCode, type NodeClassifier } from '@onnx-mobilenet/node';
-import { IMAGENET_CLASSES, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { IMAGENET_CLASSES, INT8_MODEL, SYNSET, describeWithAssets, photo } from '../assets.js';
 import { rng } from './fuzz-inputs.js';
 import { serveHostile, type Behaviour, type HostileServer } from './hostile-server.js';
 
@@ -69,7 +69,7 @@ function makeHttpCase(target: Target, good: Uint8Array, path: string, random: ()
     case 'redirect':
       return { name: kind, behaviour: { kind: 'redirect', to: `${path}-target` }, expect: 'ok' };
     case 'status': {
-      const status = [400, 401, 403, 404, 410, 429, 500, 502, 503][int(0, 8)];
+      const status = [400, 401, 403, 404, 410, 429, 500, 502, 503][int(0, 8)]!;
       return { name: `${kind} ${status}`, behaviour: { kind: 'status', status, body: 'nope' }, expect: 'E_DOWNLOAD' };
     }
     case 'html': {
@@ -95,10 +95,10 @@ describeWithAssets(`fuzzing image, model and labels URLs (seed ${SEED}, ${COUNT}
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   beforeAll(async () => {
-    const goods: Record<Target, Uint8Array> = { image: readFileSync(photos()[0].path), model: readFileSync(INT8_MODEL), labels: readFileSync(SYNSET) };
+    const goods: Record<Target, Uint8Array> = { image: readFileSync(photo(0).path), model: readFileSync(INT8_MODEL), labels: readFileSync(SYNSET) };
     const random = rng(SEED);
     for (let i = 0; i < COUNT; i++) {
-      const target = (['image', 'model', 'labels'] as const)[Math.floor(random() * 3)];
+      const target = (['image', 'model', 'labels'] as const)[Math.floor(random() * 3)]!;
       const path = `/${i}/${target}`;
       const c = makeHttpCase(target, goods[target], path, random);
       routes[path] = c.behaviour;
@@ -120,7 +120,7 @@ describeWithAssets(`fuzzing image, model and labels URLs (seed ${SEED}, ${COUNT}
   async function attempt(target: Target, url: string): Promise<void> {
     if (target === 'image') {
       const predictions = await classifier.classify(url, { topK: 1 });
-      expect(predictions[0].id).toBe(photos()[0].wnid);
+      expect(predictions[0]?.id).toBe(photo(0).wnid);
       return;
     }
     const c = await createClassifier({ model: target === 'model' ? url : INT8_MODEL, labels: target === 'labels' ? url : SYNSET, limits, cacheDir });

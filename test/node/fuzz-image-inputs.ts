@@ -23,7 +23,10 @@ export interface Pixels {
   height: number;
 }
 
-const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const pick = <T>(random: () => number, items: readonly T[]): T => {
+  if (items.length === 0) throw new Error('pick() from an empty list');
+  return items[Math.floor(random() * items.length)] as T; // in range; T itself may include undefined
+};
 const int = (random: () => number, lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
 /** Samples for a TIFF: taken from the photo's pixels where they fit the layout, random elsewhere. */
@@ -32,13 +35,13 @@ function samples(random: () => number, photo: Pixels, width: number, height: num
   const out = new Uint8Array(rowBytes * height);
   const view = new DataView(out.buffer);
   const noise = random() < 0.2;
-  const value = (x: number, y: number, s: number) => (noise ? random() : photo.data[((y % photo.height) * photo.width + (x % photo.width)) * 3 + (s % 3)] / 255);
+  const value = (x: number, y: number, s: number) => (noise ? random() : photo.data[((y % photo.height) * photo.width + (x % photo.width)) * 3 + (s % 3)]! / 255);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let s = 0; s < count; s++) {
         const v = value(x, y, s);
         const i = (x * count + s);
-        if (bits === 1) out[y * rowBytes + (i >> 3)] |= (v > 0.5 ? 1 : 0) << (7 - (i & 7));
+        if (bits === 1) out[y * rowBytes + (i >> 3)]! |= (v > 0.5 ? 1 : 0) << (7 - (i & 7));
         else if (bits === 8) out[y * rowBytes + i] = Math.round(v * 255) ^ (sampleFormat === 2 ? 0x80 : 0);
         else if (bits === 16) view.setUint16(y * rowBytes + i * 2, Math.round(v * 65535) ^ (sampleFormat === 2 ? 0x8000 : 0), true);
         else if (sampleFormat === 3) view.setFloat32(y * rowBytes + i * 4, noise ? (random() - 0.2) * 3 : v, true);

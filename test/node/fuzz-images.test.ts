@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier, isOnnxMobilenetError, type NodeClassifier } from '@onnx-mobilenet/node';
-import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { INT8_MODEL, SYNSET, describeWithAssets, photo } from '../assets.js';
 import { rng } from './fuzz-inputs.js';
 import { makeImageCase, type Pixels } from './fuzz-image-inputs.js';
 
@@ -42,15 +42,15 @@ describeWithAssets(`fuzzing the Node decoder with hostile images (seed ${SEED}, 
   });
 
   it('ends every file, as bytes and as a path, in predictions or a typed error in time; refuses every format outside the list', async () => {
-    const photo = photos()[0].path;
+    const photoPath = photo(0).path;
     const canary = join(dir, 'canary.jpg');
-    copyFileSync(photo, canary);
-    const raw = await sharp(photo).resize(320, 240, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    copyFileSync(photoPath, canary);
+    const raw = await sharp(photoPath).resize(320, 240, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const pixels: Pixels = { data: new Uint8Array(raw.data), width: raw.info.width, height: raw.info.height };
     const random = rng(SEED);
     const outcomes: Record<string, number> = {};
     for (let i = 0; i < COUNT; i++) {
-      const c = await makeImageCase(random, { path: photo, pixels }, dir, canary);
+      const c = await makeImageCase(random, { path: photoPath, pixels }, dir, canary);
       const path = join(dir, `case-${i}${EXTENSIONS[Math.floor(random() * EXTENSIONS.length)]}`);
       writeFileSync(path, c.bytes);
       for (const [how, input] of [['bytes', c.bytes], ['path', path]] as const) {

@@ -50,13 +50,15 @@ function gifClaiming(width: number, height: number): Buffer {
 
 /** Encoded seeds: each photo format, tiny images, animated GIF, SVG, a huge EXIF block. */
 export async function seedFiles(photoPaths: string[]): Promise<{ name: string; bytes: Buffer }[]> {
-  const base = readFileSync(photoPaths[0]);
+  const [first, second] = photoPaths;
+  if (!first || !second) throw new Error(`seedFiles() needs two photos, got ${photoPaths.length}`);
+  const base = readFileSync(first);
   const small = sharp(base).resize(96, 72);
   const red = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } }).png().toBuffer();
   const blue = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'blue' } }).png().toBuffer();
   const one = sharp({ create: { width: 1, height: 1, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } });
   return [
-    { name: 'jpeg', bytes: readFileSync(photoPaths[1]) },
+    { name: 'jpeg', bytes: readFileSync(second) },
     { name: 'png', bytes: await small.clone().png().toBuffer() },
     { name: 'webp', bytes: await small.clone().webp().toBuffer() },
     { name: 'gif', bytes: await small.clone().gif().toBuffer() },
@@ -81,7 +83,10 @@ function detachedBuffer(): ArrayBuffer {
 
 /** The `i`-th case of a run: kinds rotate, details come from the seeded generator. */
 export function makeCase(i: number, random: () => number, seeds: { name: string; bytes: Buffer }[]): FuzzCase {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => {
+    if (xs.length === 0) throw new Error('pick() from an empty list');
+    return xs[Math.floor(random() * xs.length)] as T; // in range; T itself may include undefined
+  };
   const seed = pick(seeds);
   switch (i % 8) {
     case 0: {
@@ -92,7 +97,7 @@ export function makeCase(i: number, random: () => number, seeds: { name: string;
     case 2: {
       const copy = Buffer.from(seed.bytes);
       const flips = 1 + Math.floor(random() * 20);
-      for (let k = 0; k < flips; k++) copy[Math.floor(random() * copy.length)] ^= 1 << Math.floor(random() * 8);
+      for (let k = 0; k < flips; k++) copy[Math.floor(random() * copy.length)]! ^= 1 << Math.floor(random() * 8);
       return { kind: `${seed.name} with ${flips} bit flips`, input: copy };
     }
     case 3: {

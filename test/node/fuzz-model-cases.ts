@@ -26,7 +26,10 @@ export interface ModelCase {
   bytes: Uint8Array;
 }
 
-const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const pick = <T>(random: () => number, items: readonly T[]): T => {
+  if (items.length === 0) throw new Error('pick() from an empty list');
+  return items[Math.floor(random() * items.length)] as T; // in range; T itself may include undefined
+};
 const int = (random: () => number, lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 
 /** Where a hostile location may point: the canary beside the working directory, by several spellings. */
@@ -162,7 +165,7 @@ function damagedCase(random: () => number): ModelCase {
   }
   const flipped = base.slice();
   const flips = int(random, 1, 8);
-  for (let i = 0; i < flips; i++) flipped[int(random, 0, flipped.length - 1)] ^= 1 << int(random, 0, 7);
+  for (let i = 0; i < flips; i++) flipped[int(random, 0, flipped.length - 1)]! ^= 1 << int(random, 0, 7);
   return { kind: `${flips} bit flips`, bytes: flipped };
 }
 

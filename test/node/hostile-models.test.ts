@@ -19,6 +19,7 @@ import {
   tensor,
   tinyInt8Model,
   valueInfo,
+  type NodeSpec,
 } from '../hostile-onnx.js';
 
 const CLASSES = 4;
@@ -153,9 +154,35 @@ describe('quantized weights that lie', () => {
     'scale of the wrong type': tinyInt8Model({ W_scale: tensor({ name: 'W_scale', dims: [], dataType: INT8, raw: new Uint8Array([1]) }) }),
     'NaN scale': tinyInt8Model({ W_scale: tensor({ name: 'W_scale', dims: [], dataType: FLOAT, raw: floats([Number.NaN]) }) }),
     'per-channel scale of the wrong length': tinyInt8Model({ W_scale: tensor({ name: 'W_scale', dims: [2], dataType: FLOAT, raw: floats([0.25, 0.5]) }) }),
+    'DequantizeLinear without its scale input': quantizedNodeModel({ op: 'DequantizeLinear', input: ['W'], output: ['W_float'] }),
+    'QLinearConv whose weight is not a constant': quantizedNodeModel({
+      op: 'QLinearConv',
+      input: ['flat', 'W_scale', 'W_zp', 'flat', 'W_scale', 'W_zp', 'W_scale', 'W_zp'],
+      output: ['W_float'],
+    }),
   };
-  it.each(Object.keys(cases))('refuses %s with E_MODEL_LOAD when dequantizing', async (what) => {
-    await expect(createClassifier({ model: cases[what], labels, precision: 'fp32' })).rejects.toMatchObject({ name: 'OnnxMobilenetError', code: 'E_MODEL_LOAD' });
+  /** tinyInt8Model with its DequantizeLinear replaced by `quantized` (which must output W_float). */
+  function quantizedNodeModel(quantized: NodeSpec): Uint8Array {
+    return modelBytes(
+      graph({
+        nodes: [
+          { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
+          { op: 'Flatten', input: ['pooled'], output: ['flat'] },
+          quantized,
+          { op: 'MatMul', input: ['flat', 'W_float'], output: ['output'] },
+        ],
+        initializers: [
+          tensor({ name: 'W', dims: [3, CLASSES], dataType: INT8, raw: new Uint8Array(3 * CLASSES) }),
+          tensor({ name: 'W_scale', dims: [], dataType: FLOAT, raw: floats([0.25]) }),
+          tensor({ name: 'W_zp', dims: [], dataType: INT8, raw: new Uint8Array([2]) }),
+        ],
+        inputs: [imageInput()],
+        outputs: [valueInfo('output', FLOAT, ['N', CLASSES])],
+      }),
+    );
+  }
+  it.each(Object.entries(cases))('refuses %s with E_MODEL_LOAD when dequantizing', async (_what, model) => {
+    await expect(createClassifier({ model, labels, precision: 'fp32' })).rejects.toMatchObject({ name: 'OnnxMobilenetError', code: 'E_MODEL_LOAD' });
   });
 
   it('dequantizes the valid tiny model to the scores computed by hand', async () => {
@@ -163,13 +190,13 @@ describe('quantized weights that lie', () => {
     const int8 = (v: number) => (v > 127 ? v - 256 : v);
     const mean = [0.485, 0.456, 0.406];
     const std = [0.229, 0.224, 0.225];
-    const feature = mean.map((m, f) => (128 / 255 - m) / std[f]);
+    const feature = mean.map((m, f) => (128 / 255 - m) / std[f]!);
     const expected = Array.from({ length: CLASSES }, (_, k) => feature.reduce((s, x, f) => s + x * (int8(((f * CLASSES + k) * 37) % 200) - 2) * 0.25, 0));
     const c = await createClassifier({ model: tinyInt8Model(), labels, precision: 'fp32' });
     expect(c.model.dequantized).toBe(true);
     const got = Array.from(await c.logits(image));
     // 1e-3 relative: the pipeline's float32 preprocessing lands 1.3e-4 off the float64 hand computation.
-    got.forEach((v, k) => expect(Math.abs(v - expected[k]), `class ${k}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(expected[k]))));
+    got.forEach((v, k) => expect(Math.abs(v - expected[k]!), `class ${k}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(expected[k]!))));
     await c.dispose();
   });
 
@@ -208,7 +235,7 @@ describe('embedding output name', () => {
     const mean = [0.485, 0.456, 0.406];
     const std = [0.229, 0.224, 0.225];
     const embedding = Array.from(await c.embed(image));
-    embedding.forEach((v, f) => expect(Math.abs(v - (128 / 255 - mean[f]) / std[f]), `feature ${f}`).toBeLessThan(1e-3));
+    embedding.forEach((v, f) => expect(Math.abs(v - (128 / 255 - mean[f]!) / std[f]!), `feature ${f}`).toBeLessThan(1e-3));
     await c.dispose();
   });
 });

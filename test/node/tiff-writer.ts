@@ -72,9 +72,9 @@ export function writeTiff(spec: TiffSpec): Uint8Array {
 export function labToTiff8(lab: Float32Array): Uint8Array {
   const out = new Uint8Array(lab.length);
   for (let i = 0; i < lab.length; i += 3) {
-    out[i] = Math.max(0, Math.min(255, Math.round((lab[i] * 255) / 100)));
-    out[i + 1] = Math.max(-128, Math.min(127, Math.round(lab[i + 1]))) & 0xff;
-    out[i + 2] = Math.max(-128, Math.min(127, Math.round(lab[i + 2]))) & 0xff;
+    out[i] = Math.max(0, Math.min(255, Math.round((lab[i]! * 255) / 100)));
+    out[i + 1] = Math.max(-128, Math.min(127, Math.round(lab[i + 1]!))) & 0xff;
+    out[i + 2] = Math.max(-128, Math.min(127, Math.round(lab[i + 2]!))) & 0xff;
   }
   return out;
 }
@@ -83,7 +83,7 @@ export function labToTiff8(lab: Float32Array): Uint8Array {
 export function srgbToLinearFloat(rgb: Uint8Array): Uint8Array {
   const out = new Float32Array(rgb.length);
   for (let i = 0; i < rgb.length; i++) {
-    const c = rgb[i] / 255;
+    const c = rgb[i]! / 255;
     out[i] = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   }
   return new Uint8Array(out.buffer);

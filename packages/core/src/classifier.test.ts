@@ -41,11 +41,12 @@ function fakeBackend(opts: FakeOptions = {}) {
         const feed = feeds[inputName];
         if (!feed) throw new Error(`no feed named ${inputName}`);
         const n = feed.dims[0];
+        if (n === undefined) throw new Error('a feed without a batch dimension');
         batches.push(n);
         if (opts.runDelayMs) await new Promise((r) => setTimeout(r, opts.runDelayMs));
         const out = new Float32Array(n * 10);
         for (let b = 0; b < n; b++) {
-          const v = feed.data[b * 3 * PLANE];
+          const v = feed.data[b * 3 * PLANE]!;
           for (let k = 0; k < 10; k++) out[b * 10 + k] = -Math.abs(k - 10 * v);
         }
         return { [outputName]: { data: out, dims: [n, 10], getData: async () => out, dispose() {} } };
@@ -87,7 +88,7 @@ describe('createClassifierWithBackend', () => {
     const [best] = await c.classify(filled(0.3));
     expect(best).toMatchObject({ index: 3, id: 'class3', label: 'class3' });
     const many = await c.classify([0.1, 0.9, 0.5].map(filled), { topK: 1 });
-    expect(many.map((p) => p[0].index)).toEqual([1, 9, 5]);
+    expect(many.map((p) => p[0]!.index)).toEqual([1, 9, 5]);
     const logits = await c.logits(filled(0.2));
     [-2, -1, 0, -1, -2, -3, -4, -5, -6, -7].forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 5));
   });
@@ -96,7 +97,7 @@ describe('createClassifierWithBackend', () => {
     const { backend, batches } = fakeBackend();
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 8 });
     const out = await c.classify(Array.from({ length: 20 }, (_, i) => filled((i % 10) / 10)), { topK: 1 });
-    expect(out.map((p) => p[0].index)).toEqual(Array.from({ length: 20 }, (_, i) => i % 10));
+    expect(out.map((p) => p[0]!.index)).toEqual(Array.from({ length: 20 }, (_, i) => i % 10));
     expect(batches.reduce((a, b) => a + b, 0)).toBe(20);
     expect(Math.max(...batches)).toBe(8);
   });
@@ -106,7 +107,7 @@ describe('createClassifierWithBackend', () => {
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
     expect(c.model.batch).toBe(1);
     const out = await c.classify([0.1, 0.2, 0.3].map(filled), { topK: 1 });
-    expect(out.map((p) => p[0].index)).toEqual([1, 2, 3]);
+    expect(out.map((p) => p[0]!.index)).toEqual([1, 2, 3]);
     expect(batches).toEqual([1, 1, 1]);
   });
 
@@ -114,7 +115,7 @@ describe('createClassifierWithBackend', () => {
     const { backend } = fakeBackend({ inputName: 'data', outputName: 'mobilenetv20_output_flatten0_reshape0' });
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
     expect(c.model).toMatchObject({ inputName: 'data', outputName: 'mobilenetv20_output_flatten0_reshape0' });
-    expect((await c.classify(filled(0.7)))[0].index).toBe(7);
+    expect((await c.classify(filled(0.7)))[0]!.index).toBe(7);
   });
 
   it('keeps 30 overlapping calls correct and never overlaps session runs', async () => {
@@ -122,7 +123,7 @@ describe('createClassifierWithBackend', () => {
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 4 });
     const values = Array.from({ length: 30 }, (_, i) => (i * 7) % 10);
     const results = await Promise.all(values.map((v) => c.classify(filled(v / 10), { topK: 1 })));
-    expect(results.map((r) => r[0].index)).toEqual(values);
+    expect(results.map((r) => r[0]!.index)).toEqual(values);
     expect(batches.length).toBeLessThan(30); // waiting calls were batched together
   });
 
@@ -249,8 +250,8 @@ describe('createClassifierWithBackend', () => {
         // an asynchronous decoder (as sharp is) that reads the bytes a moment later
         decodeImage: async (input: unknown) => {
           await new Promise((r) => setTimeout(r, 5));
-          seen.push((input as Uint8Array)[0]);
-          const v = (input as Uint8Array)[0];
+          const v = (input as Uint8Array)[0]!;
+          seen.push(v);
           return { image: { data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
         },
       },
@@ -263,8 +264,8 @@ describe('createClassifierWithBackend', () => {
     const bytes = new Uint8Array([153]); // 153/255 = 0.6 -> class 6
     const decoded = c.classify(bytes as never, { topK: 1 });
     bytes[0] = 0;
-    expect((await queued)[0].index).toBe(3);
-    expect((await decoded)[0].index).toBe(6);
+    expect((await queued)[0]!.index).toBe(3);
+    expect((await decoded)[0]!.index).toBe(6);
     expect(seen).toEqual([153]);
     await busy;
 
@@ -275,7 +276,7 @@ describe('createClassifierWithBackend', () => {
     const many = c.classify([...tensors, gray], { topK: 1 }) as unknown as Promise<Prediction[][]>;
     for (const t of tensors) t.data.fill(0.9);
     gray.data.fill(0);
-    expect((await many).map((p) => p[0].index)).toEqual([1, 2, 3, 4, 5, 7]);
+    expect((await many).map((p) => p[0]!.index)).toEqual([1, 2, 3, 4, 5, 7]);
   });
 
   it('takes topK at createClassifier as the default for classify and infer, and validates it', async () => {
@@ -294,6 +295,6 @@ describe('createClassifierWithBackend', () => {
     const t = await c.prepare(gray);
     expect(t.length).toBe(3 * PLANE);
     expect(t.every((x) => Math.abs(x - 0.6) < 1e-6)).toBe(true);
-    expect((await c.classify(gray))[0].index).toBe(6);
+    expect((await c.classify(gray))[0]!.index).toBe(6);
   });
 });

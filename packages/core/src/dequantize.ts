@@ -100,7 +100,8 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
   };
   /** Float initializer from a quantized one; `axis` is the per-channel axis when scales are per channel. */
   const dequantizeInit = (name: string, q: Quant, axis: number, outName: string): string => {
-    const t = inits.get(name)!;
+    const t = inits.get(name);
+    if (!t) throw bad(`the weight ${name} is not a constant initializer`);
     if (t.dataType !== DataType.INT8 && t.dataType !== DataType.UINT8 && t.dataType !== DataType.INT32) throw bad(`the weight ${name} is not int8, uint8 or int32`);
     const { count, get } = tensorReader(t); // checks the dims against the data present
     const dims = t.dims.map(Number);
@@ -111,9 +112,10 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
     reserve(count * 4);
     const bytes = new Uint8Array(count * 4);
     const view = new DataView(bytes.buffer);
+    // quant() checked zeroPoint to hold 1 or `channels` values and scale `channels` (≥ 1): c < channels.
     for (let i = 0; i < count; i++) {
       const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
-      view.setFloat32(i * 4, (get(i) - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]) * q.scale[c], true);
+      view.setFloat32(i * 4, (get(i) - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]!) * q.scale[c]!, true);
     }
     added.push(make.tensor({ name: outName, dims, dataType: DataType.FLOAT, rawData: bytes }));
     return outName;
@@ -125,8 +127,8 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
   };
   /** The float range a quantized tensor can hold, as a Clip from `input` to `output`. */
   const clip = (input: string, output: string, q: Quant): NodeProto => {
-    const lo = (q.qmin - q.zeroPoint[0]) * q.scale[0];
-    const hi = (q.qmax - q.zeroPoint[0]) * q.scale[0];
+    const lo = (q.qmin - q.zeroPoint[0]!) * q.scale[0]!; // quant() refuses empty scales and zero points
+    const hi = (q.qmax - q.zeroPoint[0]!) * q.scale[0]!;
     if (opset >= 11) return make.node({ opType: 'Clip', input: [input, scalar(lo), scalar(hi)], output: [output], name: `${output}_clip` });
     return make.node({
       opType: 'Clip',
@@ -139,63 +141,72 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
   const floatOperand = (name: string, q: Quant, axis = 1): string => (inits.has(name) ? dequantizeInit(name, q, axis, `${name}_deq`) : name);
 
   for (const node of graph.node) {
-    const i = node.input;
+    /** Input `k` of a quantized node, which must be there; zero points are optional (absent reads as 0, as before). */
+    const arg = (k: number): string => {
+      const name = node.input[k];
+      if (!name) throw bad(`${node.opType} node "${node.name}" has no input ${k} (it has ${node.input.length})`);
+      return name;
+    };
+    const zeroPoint = (k: number): string | undefined => node.input[k] || undefined;
     const out = node.output[0] ?? '';
     const attrs = node.attribute;
     switch (node.opType) {
       case 'QuantizeLinear':
-        nodes.push(clip(i[0], out, quant(i[1], i[2])));
+        nodes.push(clip(arg(0), out, quant(arg(1), zeroPoint(2))));
         break;
       case 'DequantizeLinear': {
         const axis = Number(attrs.find((a) => a.name === 'axis')?.i ?? 1);
-        if (inits.has(i[0])) dequantizeInit(i[0], quant(i[1], i[2]), axis, out);
-        else nodes.push(make.node({ opType: 'Identity', input: [i[0]], output: [out], name: node.name }));
+        const x = arg(0);
+        if (inits.has(x)) dequantizeInit(x, quant(arg(1), zeroPoint(2)), axis, out);
+        else nodes.push(make.node({ opType: 'Identity', input: [x], output: [out], name: node.name }));
         break;
       }
       case 'QLinearConv': {
-        const x = quant(i[1], i[2]);
-        const w = quant(i[4], i[5]);
-        const inputs = [i[0], dequantizeInit(i[3], w, 0, `${i[3]}_deq`)];
-        if (i[8]) {
+        const x = quant(arg(1), zeroPoint(2));
+        const w = quant(arg(4), zeroPoint(5));
+        const inputs = [arg(0), dequantizeInit(arg(3), w, 0, `${arg(3)}_deq`)];
+        const biasName = node.input[8];
+        if (biasName) {
           // int32 bias, scaled by input scale × weight scale (per output channel)
-          const bias = values(i[8]);
-          if (w.scale.length > 1 && bias.length !== w.scale.length) throw bad(`the bias ${i[8]} has ${bias.length} values for ${w.scale.length} weight scales`);
-          const f = bias.map((b, c) => b * x.scale[0] * w.scale[w.scale.length > 1 ? c : 0]);
-          added.push(floatTensor(`${i[8]}_deq`, [bias.length], f));
-          inputs.push(`${i[8]}_deq`);
+          const bias = values(biasName);
+          if (w.scale.length > 1 && bias.length !== w.scale.length) throw bad(`the bias ${biasName} has ${bias.length} values for ${w.scale.length} weight scales`);
+          // quant() refuses empty scales; per channel, c < bias.length === w.scale.length.
+          const f = bias.map((b, c) => b * x.scale[0]! * w.scale[w.scale.length > 1 ? c : 0]!);
+          added.push(floatTensor(`${biasName}_deq`, [bias.length], f));
+          inputs.push(`${biasName}_deq`);
         }
         nodes.push(make.node({ opType: 'Conv', input: inputs, output: [`${out}_raw`], attribute: attrs, name: node.name }));
-        nodes.push(clip(`${out}_raw`, out, quant(i[6], i[7])));
+        nodes.push(clip(`${out}_raw`, out, quant(arg(6), zeroPoint(7))));
         break;
       }
       case 'QLinearMatMul':
         nodes.push(
           make.node({
             opType: 'MatMul',
-            input: [floatOperand(i[0], quant(i[1], i[2])), floatOperand(i[3], quant(i[4], i[5]), 1)],
+            input: [floatOperand(arg(0), quant(arg(1), zeroPoint(2))), floatOperand(arg(3), quant(arg(4), zeroPoint(5)), 1)],
             output: [`${out}_raw`],
             name: node.name,
           }),
         );
-        nodes.push(clip(`${out}_raw`, out, quant(i[6], i[7])));
+        nodes.push(clip(`${out}_raw`, out, quant(arg(6), zeroPoint(7))));
         break;
       case 'QLinearAdd':
         nodes.push(
           make.node({
             opType: 'Add',
-            input: [floatOperand(i[0], quant(i[1], i[2])), floatOperand(i[3], quant(i[4], i[5]))],
+            input: [floatOperand(arg(0), quant(arg(1), zeroPoint(2))), floatOperand(arg(3), quant(arg(4), zeroPoint(5)))],
             output: [`${out}_raw`],
             name: node.name,
           }),
         );
-        nodes.push(clip(`${out}_raw`, out, quant(i[6], i[7])));
+        nodes.push(clip(`${out}_raw`, out, quant(arg(6), zeroPoint(7))));
         break;
       case 'QLinearGlobalAveragePool':
         if (Number(attrs.find((a) => a.name === 'channels_last')?.i ?? 0) !== 0) {
           throw new OnnxMobilenetError('E_MODEL_LOAD', 'cannot dequantize QLinearGlobalAveragePool with channels_last=1');
         }
-        nodes.push(make.node({ opType: 'GlobalAveragePool', input: [i[0]], output: [`${out}_raw`], name: node.name }));
-        nodes.push(clip(`${out}_raw`, out, quant(i[3], i[4])));
+        nodes.push(make.node({ opType: 'GlobalAveragePool', input: [arg(0)], output: [`${out}_raw`], name: node.name }));
+        nodes.push(clip(`${out}_raw`, out, quant(arg(3), zeroPoint(4))));
         break;
       default:
         if (/^QLinear|^QGemm|^QAttention|^DynamicQuantize/.test(node.opType)) {

@@ -34,7 +34,7 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   const inits = new Map(graph.initializer.map((t) => [t.name, t]));
   const producer = new Map<string, NodeProto>();
   for (const n of graph.node) for (const o of n.output) producer.set(o, n);
-  const dataInput = (n: NodeProto) => n.input.find((i) => i && !inits.has(i)) ?? n.input[0];
+  const dataInput = (n: NodeProto) => n.input.find((i) => i && !inits.has(i)) ?? n.input[0] ?? '';
   const fail = (where: string) =>
     new OnnxMobilenetError('E_MODEL_SHAPE', `cannot find the pooled feature vector for embed(): ${where}; embeddings need a global average pool feeding the final classifier`);
 
@@ -43,23 +43,24 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   if (!node || !CLASSIFIERS.has(node.opType)) throw fail(`the scores come from ${node ? node.opType : 'no node'}, not a Gemm, MatMul or Conv classifier`);
   const classifier = node;
   const feature = classifier.input[0];
+  if (!feature) throw fail(`the ${classifier.opType} classifier has no input`);
 
   let pool = producer.get(feature);
   for (let steps = 0; pool && BEFORE_CLASSIFIER.has(pool.opType) && steps < 16; steps++) pool = producer.get(dataInput(pool));
   if (!pool || !POOLS.has(pool.opType)) throw fail(`the ${classifier.opType} classifier reads ${pool ? pool.opType : 'a graph input'}, not a pooling`);
 
   const quantized = classifier.opType.startsWith('Q');
-  const weight = inits.get(classifier.input[quantized ? 3 : 1]);
+  const weight = inits.get(classifier.input[quantized ? 3 : 1] ?? '');
   if (!weight) throw fail(`the ${classifier.opType} classifier has no constant weights`);
   const dims = weight.dims.map(Number);
   const transB = classifier.attribute.find((a) => a.name === 'transB')?.i === 1;
   const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
-  if (!(Number.isSafeInteger(size) && size > 0)) throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
+  if (!(size !== undefined && Number.isSafeInteger(size) && size > 0)) throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
   const name = freshName(graph, EMBEDDING_OUTPUT);
 
   graph.node.push(
     quantized
-      ? make.node({ opType: 'DequantizeLinear', input: [feature, classifier.input[1], classifier.input[2]], output: [name], name })
+      ? make.node({ opType: 'DequantizeLinear', input: [feature, ...classifier.input.slice(1, 3)], output: [name], name }) // its input scale and zero point
       : make.node({ opType: 'Identity', input: [feature], output: [name], name }),
   );
   // Element type only: the feature may be N×C or N×C×1×1 depending on the exporter.

@@ -68,12 +68,12 @@ export async function evaluate<TInput>(
   for (let i = 0; i < samples.length; i += batchSize) {
     const batch = samples.slice(i, i + batchSize);
     const results = await Promise.all(
-      batch.map((s) => classifier.classify(s.input, { topK: DEFAULTS.evaluate.topK }).then((p) => ({ predictions: p }), (err: unknown) => ({ err }))),
+      batch.map((s) => classifier.classify(s.input, { topK: DEFAULTS.evaluate.topK }).then((p) => ({ s, predictions: p }), (err: unknown) => ({ s, err }))),
     );
-    batch.forEach((s, j) => {
+    results.forEach((r, j) => {
+      const { s } = r;
       const name = s.name ?? `#${i + j}`;
       const expected = expectedOf(s.label, name);
-      const r = results[j];
       if ('err' in r) {
         // Only the library's own failures count as a wrong sample; anything else (a bug) stops the run.
         if (!isOnnxMobilenetError(r.err)) throw r.err;

@@ -120,8 +120,9 @@ export function createFewShotClassifier<TInput>(
   };
   const addEmbedding = (embedding: ArrayLike<number>, label: string) => {
     checkLabel(label);
-    if (examples.length > 0 && embedding.length !== examples[0].embedding.length) {
-      throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
+    const first = examples[0];
+    if (first && embedding.length !== first.embedding.length) {
+      throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${first.embedding.length}`);
     }
     assertFinite(embedding, `the embedding of "${label}"`);
     examples.push({ label, embedding: l2Normalize(embedding) });
@@ -136,18 +137,19 @@ export function createFewShotClassifier<TInput>(
       return this.predictEmbedding(await classifier.embed(input), options);
     },
     predictEmbedding(embedding, options = {}) {
-      if (examples.length === 0) throw new OnnxMobilenetError('E_INPUT', 'the few-shot classifier has no examples yet: add() some first');
+      const first = examples[0];
+      if (!first) throw new OnnxMobilenetError('E_INPUT', 'the few-shot classifier has no examples yet: add() some first');
       const k = options.k ?? DEFAULTS.fewShot.k;
       if (!Number.isInteger(k) || k < 1) throw new OnnxMobilenetError('E_INPUT', `k must be a positive integer, got ${String(k)}`);
-      if (embedding.length !== examples[0].embedding.length) {
-        throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${examples[0].embedding.length}`);
+      if (embedding.length !== first.embedding.length) {
+        throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${first.embedding.length}`);
       }
       assertFinite(embedding, 'the query embedding');
       const query = l2Normalize(embedding);
       const neighbours = nearestNeighbors(query, examples.map((e) => e.embedding), k);
       const by = new Map<string, { weight: number; votes: number }>();
       for (const n of neighbours) {
-        const label = examples[n.index].label;
+        const label = examples[n.index]!.label; // n.index is a position in examples
         const entry = by.get(label) ?? { weight: 0, votes: 0 };
         entry.weight += Math.max(n.similarity, 0);
         entry.votes++;
@@ -157,7 +159,8 @@ export function createFewShotClassifier<TInput>(
       const scores = [...by.entries()]
         .map(([label, e]) => ({ label, confidence: e.weight / total, votes: e.votes }))
         .sort((a, b) => b.confidence - a.confidence);
-      return { label: scores[0].label, confidence: scores[0].confidence, scores };
+      const top = scores[0]!; // k ≥ 1 and examples is not empty: at least one neighbour voted
+      return { label: top.label, confidence: top.confidence, scores };
     },
     remove(label) {
       examples = examples.filter((e) => e.label !== label);

@@ -34,8 +34,9 @@ describe('readImageHeader on real files', () => {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
     for (let i = 0; i < 3000; i++) {
-      const file = files[i % files.length].slice(0, 1 + (next() % files[i % files.length].length));
-      for (let k = next() % 8; k >= 0; k--) file[next() % file.length] ^= 1 << (next() % 8);
+      const source = files[i % files.length]!;
+      const file = source.slice(0, 1 + (next() % source.length));
+      for (let k = next() % 8; k >= 0; k--) file[next() % file.length]! ^= 1 << (next() % 8);
       const header = readImageHeader(file);
       if (header?.width !== undefined) expect(Number.isInteger(header.width * header.height!)).toBe(true);
     }

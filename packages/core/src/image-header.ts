@@ -18,12 +18,15 @@ export interface ImageHeader {
   height?: number;
 }
 
-const u16be = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
-const u16le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
-const u24le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
-const u32be = (b: Uint8Array, i: number) => b[i] * 2 ** 24 + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
-const u32le = (b: Uint8Array, i: number) => b[i + 3] * 2 ** 24 + ((b[i + 2] << 16) | (b[i + 1] << 8) | b[i]);
-const i32le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+// Every caller checks the length before it reads; a byte past the end still reads as 0, so the
+// readers return numbers (never NaN) even where a check were missed.
+const byte = (b: Uint8Array, i: number) => b[i] ?? 0;
+const u16be = (b: Uint8Array, i: number) => (byte(b, i) << 8) | byte(b, i + 1);
+const u16le = (b: Uint8Array, i: number) => byte(b, i) | (byte(b, i + 1) << 8);
+const u24le = (b: Uint8Array, i: number) => byte(b, i) | (byte(b, i + 1) << 8) | (byte(b, i + 2) << 16);
+const u32be = (b: Uint8Array, i: number) => byte(b, i) * 2 ** 24 + ((byte(b, i + 1) << 16) | (byte(b, i + 2) << 8) | byte(b, i + 3));
+const u32le = (b: Uint8Array, i: number) => byte(b, i + 3) * 2 ** 24 + ((byte(b, i + 2) << 16) | (byte(b, i + 1) << 8) | byte(b, i));
+const i32le = (b: Uint8Array, i: number) => byte(b, i) | (byte(b, i + 1) << 8) | (byte(b, i + 2) << 16) | (byte(b, i + 3) << 24);
 const ascii = (b: Uint8Array, i: number, n: number) => String.fromCharCode(...b.subarray(i, i + n));
 
 type Size = { width: number; height: number } | undefined;
@@ -46,7 +49,7 @@ function jpegSize(b: Uint8Array): Size {
     }
     while (pos < b.length && b[pos] === 0xff) pos++;
     if (pos >= b.length) return undefined;
-    const marker = b[pos];
+    const marker = byte(b, pos);
     // SOF0-15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width follow the length.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       return pos + 7 < b.length ? { height: u16be(b, pos + 4), width: u16be(b, pos + 6) } : undefined;
@@ -69,10 +72,10 @@ function gifSize(b: Uint8Array): Size {
   let height = u16le(b, 8);
   const colorTable = (flags: number) => (flags & 0x80 ? 3 * 2 ** ((flags & 7) + 1) : 0);
   const skipSubBlocks = (at: number) => {
-    while (at < b.length && b[at] !== 0) at += b[at] + 1;
+    for (let size = b[at]; size !== undefined && size !== 0; size = b[at]) at += size + 1; // undefined: past the end
     return at + 1;
   };
-  let pos = 13 + colorTable(b[10]);
+  let pos = 13 + colorTable(byte(b, 10));
   while (pos < b.length) {
     const kind = b[pos];
     if (kind === 0x21) {
@@ -81,7 +84,7 @@ function gifSize(b: Uint8Array): Size {
       if (pos + 10 > b.length) break;
       width = Math.max(width, u16le(b, pos + 1) + u16le(b, pos + 5));
       height = Math.max(height, u16le(b, pos + 3) + u16le(b, pos + 7));
-      pos = skipSubBlocks(pos + 10 + colorTable(b[pos + 9]) + 1);
+      pos = skipSubBlocks(pos + 10 + colorTable(byte(b, pos + 9)) + 1);
     } else {
       break; // trailer (0x3b) or corrupt
     }

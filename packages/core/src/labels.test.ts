@@ -22,4 +22,9 @@ describe('parseLabels', () => {
     expect(() => parseLabels('[1, 2]')).toThrow(/array of strings/);
     expect(() => parseLabels('[oops')).toThrow(/JSON/);
   });
+
+  it('rejects a one-element list whose element is not a string with E_LABELS, not a TypeError', () => {
+    // A JavaScript caller can pass anything; the one-element case used to call .trim() on it.
+    expect(() => parseLabels([42] as unknown as string[])).toThrow(expect.objectContaining({ code: 'E_LABELS', message: 'label 0 is number 42; labels must be strings' }));
+  });
 });

@@ -49,16 +49,16 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
   } else {
     throw new OnnxMobilenetError('E_LABELS', 'labels must be a string (file contents) or an array of strings');
   }
-  if (lines.length === 0 || (lines.length === 1 && lines[0].trim() === '')) {
+  // A JavaScript caller's array may hold anything: the map below names a non-string label.
+  if (lines.length === 0 || (lines.length === 1 && typeof lines[0] === 'string' && lines[0].trim() === '')) {
     throw new OnnxMobilenetError('E_LABELS', 'the label list is empty');
   }
   return lines.map((raw: unknown, index) => {
     if (typeof raw !== 'string') throw new OnnxMobilenetError('E_LABELS', `label ${index} is ${describeValue(raw)}; labels must be strings`);
     const line = raw.trim();
     if (line === '') throw new OnnxMobilenetError('E_LABELS', `label ${index} (line ${index + 1}) is empty`);
-    const m = WNID_LINE.exec(line);
-    const names = (m ? m[2] : line).split(',').map((s) => s.trim()).filter(Boolean);
-    const synonyms = m ? names : [line];
-    return { index, id: m ? m[1] : line, label: synonyms[0] ?? line, synonyms };
+    const [, wnid, list] = WNID_LINE.exec(line) ?? [];
+    const synonyms = wnid && list ? list.split(',').map((s) => s.trim()).filter(Boolean) : [line];
+    return { index, id: wnid ?? line, label: synonyms[0] ?? line, synonyms };
   });
 }

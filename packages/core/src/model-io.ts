@@ -40,13 +40,13 @@ function shapeText(shape: readonly Dim[]): string {
 export function inspectModelIO(session: InferenceSession): ModelIO {
   const inputs = session.inputMetadata ?? [];
   const outputs = session.outputMetadata ?? [];
-  if (inputs.length !== 1) {
+  const input = inputs[0];
+  if (inputs.length !== 1 || !input) {
     throw new OnnxMobilenetError(
       'E_MODEL_SHAPE',
       `expected a model with one image input (N×3×H×W float32), found ${inputs.length} inputs: ${session.inputNames.join(', ')}`,
     );
   }
-  const input = inputs[0];
   if (!input.isTensor || input.type !== 'float32' || input.shape.length !== 4 || (isFixed(input.shape[1]) && input.shape[1] !== 3)) {
     const found = input.isTensor ? `${input.type} ${shapeText(input.shape)}` : 'a non-tensor value';
     throw new OnnxMobilenetError(

@@ -67,6 +67,9 @@ export const IMAGENET_LABELS: RegistryLabels = Object.freeze({
   bytes: 31675,
 });
 
+/** The names {@link MODELS} holds: `MODELS[name]` of one of them is a model, never `undefined`. */
+export type RegistryModelName = 'mobilenetv2-7' | 'mobilenetv2-10' | 'mobilenetv2-12' | 'mobilenetv2-12-int8' | 'mobilenetv2-12-qdq';
+
 /**
  * The MobileNetV2 1.0 files of the ONNX model zoo, by name, with the facts needed to download
  * and verify them and their published ImageNet accuracy.
@@ -77,7 +80,7 @@ export const IMAGENET_LABELS: RegistryLabels = Object.freeze({
  * console.log(MODELS['mobilenetv2-12-int8'].top1); // 68.3
  * ```
  */
-export const MODELS: Readonly<Record<string, RegistryModel>> = Object.freeze({
+export const MODELS: Readonly<Record<RegistryModelName, RegistryModel> & Record<string, RegistryModel>> = Object.freeze({
   'mobilenetv2-7': {
     name: 'mobilenetv2-7',
     url: `${ZOO}/mobilenet/model/mobilenetv2-7.onnx`,

@@ -25,19 +25,21 @@ export function normalizeToCHW(
   const lutB = channelTable(mean[2], std[2]);
   const g = offset + plane;
   const b = offset + 2 * plane;
+  // In range by construction: data holds plane × c bytes (the raw-image guards check it), a byte
+  // indexes the 256-entry tables, and the caller sized out for offset + 3 × plane.
   if (c === 1) {
     for (let i = 0; i < plane; i++) {
-      const v = data[i];
-      out[offset + i] = lutR[v];
-      out[g + i] = lutG[v];
-      out[b + i] = lutB[v];
+      const v = data[i]!;
+      out[offset + i] = lutR[v]!;
+      out[g + i] = lutG[v]!;
+      out[b + i] = lutB[v]!;
     }
     return out;
   }
   for (let i = 0, p = 0; i < plane; i++, p += c) {
-    out[offset + i] = lutR[data[p]];
-    out[g + i] = lutG[data[p + 1]];
-    out[b + i] = lutB[data[p + 2]];
+    out[offset + i] = lutR[data[p]!]!;
+    out[g + i] = lutG[data[p + 1]!]!;
+    out[b + i] = lutB[data[p + 2]!]!;
   }
   return out;
 }

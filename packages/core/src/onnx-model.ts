@@ -236,7 +236,7 @@ export function tensorReader(t: TensorProto): { count: number; get: (i: number) 
   if (typed.length !== count) throw malformed(t, `declares ${t.dims.join('×') || 'a scalar of'} ${type} elements (${count} values) but has ${typed.length} values`);
   const range = RANGES[t.dataType];
   if (range && typed.some((v) => v < range[0] || v > range[1])) throw malformed(t, `holds values outside the ${type} range`);
-  return { count, get: (i) => typed[i] };
+  return { count, get: (i) => typed[i]! }; // callers read i < count === typed.length
 }
 
 /** Element values of a numeric initializer as float64, checked as {@link tensorReader} does. */
@@ -251,6 +251,6 @@ export function tensorValues(t: TensorProto): Float64Array {
 export function float32Bytes(values: ArrayLike<number>): Uint8Array {
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
   return bytes;
 }

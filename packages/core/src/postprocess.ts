@@ -40,16 +40,20 @@ export interface ClassifyOptions {
  * ```
  */
 export function softmax(logits: ArrayLike<number>, offset = 0, count = logits.length - offset): Float32Array {
+  // The caller's window [offset, offset + count) lies inside logits; out has count entries.
   let max = -Infinity;
-  for (let i = 0; i < count; i++) if (logits[offset + i] > max) max = logits[offset + i];
+  for (let i = 0; i < count; i++) {
+    const v = logits[offset + i]!;
+    if (v > max) max = v;
+  }
   const out = new Float32Array(count);
   let sum = 0;
   for (let i = 0; i < count; i++) {
-    const e = Math.exp(logits[offset + i] - max);
+    const e = Math.exp(logits[offset + i]! - max);
     out[i] = e;
     sum += e;
   }
-  for (let i = 0; i < count; i++) out[i] /= sum;
+  for (let i = 0; i < count; i++) out[i]! /= sum;
   return out;
 }
 
@@ -65,13 +69,14 @@ export function softmax(logits: ArrayLike<number>, offset = 0, count = logits.le
 export function topK(scores: ArrayLike<number>, k: number, include?: (index: number) => boolean): number[] {
   const best: number[] = [];
   if (k <= 0) return best;
+  // In range: i < scores.length, best holds indices of scores, and j - 1 < best.length.
   for (let i = 0; i < scores.length; i++) {
     if (include && !include(i)) continue;
-    const s = scores[i];
-    if (best.length === k && s <= scores[best[k - 1]]) continue;
+    const s = scores[i]!;
+    if (best.length === k && s <= scores[best[k - 1]!]!) continue;
     let j = best.length === k ? k - 1 : best.length;
-    while (j > 0 && scores[best[j - 1]] < s) {
-      best[j] = best[j - 1];
+    while (j > 0 && scores[best[j - 1]!]! < s) {
+      best[j] = best[j - 1]!;
       j--;
     }
     best[j] = i;
@@ -132,9 +137,10 @@ export function predictionsFromLogits(
   const threshold = options.threshold ?? 0;
   const out: Prediction[] = [];
   for (const i of topK(probs, options.topK, include)) {
-    if (probs[i] < threshold) break;
-    const l = labels[i];
-    out.push({ index: i, id: l.id, label: l.label, probability: probs[i] });
+    const probability = probs[i]!; // topK returns indices of probs, which has labels.length entries
+    if (probability < threshold) break;
+    const l = labels[i]!;
+    out.push({ index: i, id: l.id, label: l.label, probability });
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { OnnxMobilenetError, describeError } from './errors.js';
 
 /** A `ReadableStream` reader of bytes, as fetch returns. */
 export interface ByteReader {
-  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
   cancel(reason?: unknown): Promise<void>;
 }
 
@@ -34,11 +34,11 @@ export interface ReadBodyOptions {
   maxBytes: number;
   /** Called for every chunk that arrives (resets an inactivity timer). */
   onData?: () => void;
-  onProgress?: (progress: DownloadProgress) => void;
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Size expected from elsewhere (a registry pin), for progress when the server sends none. */
-  expectedBytes?: number;
+  expectedBytes?: number | undefined;
   /** When it aborts, a failed read rethrows its reason instead of `E_DOWNLOAD`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function readBody(response: ResponseLike, options: ReadBodyOptions)
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   for (;;) {
-    let step: { done: boolean; value?: Uint8Array };
+    let step: Awaited<ReturnType<ByteReader['read']>>;
     try {
       step = await reader.read();
     } catch (err) {
@@ -90,7 +90,7 @@ export async function readBody(response: ResponseLike, options: ReadBodyOptions)
     }
     chunks.push(chunk);
     loaded += chunk.byteLength;
-    options.onProgress?.({ url, loaded, total });
+    options.onProgress?.(total === undefined ? { url, loaded } : { url, loaded, total });
   }
   // No comparison of `loaded` with Content-Length here: browsers hide Content-Encoding from
   // cross-origin scripts (not CORS-safelisted), so a gzip body would look short or long. The
@@ -102,7 +102,7 @@ export async function readBody(response: ResponseLike, options: ReadBodyOptions)
 /** What {@link fetchBounded} needs besides the URL. */
 export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onData' | 'signal'> {
   /** The caller's cancellation. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Abandon when nothing arrives for this long (ms), headers included. */
   timeoutMs: number;
   /** The fetch to use; default the platform's (`globalThis.fetch`, in Node >= 18 and every browser). */

@@ -47,7 +47,7 @@ function slowReference(img: RawImage, outW: number, outH: number): Float64Array 
       const wx = weightsFor(img.width, outW, x);
       for (let c = 0; c < img.channels; c++) {
         let acc = 0;
-        for (const [j, a] of wy) for (const [i, b] of wx) acc += a * b * img.data[(j * img.width + i) * img.channels + c];
+        for (const [j, a] of wy) for (const [i, b] of wx) acc += a * b * img.data[(j * img.width + i) * img.channels + c]!;
         out[(y * outW + x) * img.channels + c] = acc;
       }
     }
@@ -93,7 +93,7 @@ describe('resampleBilinear', () => {
     expect(fast.channels).toBe(outC);
     let maxDiff = 0;
     for (let p = 0; p < ow * oh; p++) {
-      for (let ch = 0; ch < outC; ch++) maxDiff = Math.max(maxDiff, Math.abs(fast.data[p * outC + ch] - slow[p * c + ch]));
+      for (let ch = 0; ch < outC; ch++) maxDiff = Math.max(maxDiff, Math.abs(fast.data[p * outC + ch]! - slow[p * c + ch]!));
     }
     // two 8-bit roundings (after each pass) bound the difference
     expect(maxDiff).toBeLessThanOrEqual(1.01);

@@ -44,7 +44,7 @@ function axisWeights(inSize: number, outSize: number, outStart: number, outCount
       weights[i * ksize + j] = w;
       sum += w;
     }
-    if (sum !== 0) for (let j = 0; j < n; j++) weights[i * ksize + j] /= sum;
+    if (sum !== 0) for (let j = 0; j < n; j++) weights[i * ksize + j]! /= sum; // j < n ≤ ksize: in range
     start[i] = xmin;
     count[i] = n;
   }
@@ -78,9 +78,11 @@ export function resampleBilinear(
   // Input rows the vertical pass reads; the horizontal pass computes only those.
   let rowFirst = inH;
   let rowEnd = 0;
+  // Indices below are in range by construction: axisWeights sized start/count for the window and
+  // weights for window × ksize with taps clamped to [0, inSize), and mid holds rows × rowLen.
   for (let i = 0; i < window.height; i++) {
-    rowFirst = Math.min(rowFirst, v.start[i]);
-    rowEnd = Math.max(rowEnd, v.start[i] + v.count[i]);
+    rowFirst = Math.min(rowFirst, v.start[i]!);
+    rowEnd = Math.max(rowEnd, v.start[i]! + v.count[i]!);
   }
   const rows = Math.max(rowEnd - rowFirst, 0);
   const rowLen = window.width * c;
@@ -91,22 +93,22 @@ export function resampleBilinear(
     const srcRow = (rowFirst + y) * inW * inC;
     let o = y * rowLen;
     for (let x = 0; x < window.width; x++) {
-      const n = hn[x];
+      const n = hn[x]!;
       const wOff = x * hk;
-      let p = srcRow + hs[x] * inC;
+      let p = srcRow + hs[x]! * inC;
       if (c === 1) {
         let g = 0;
-        for (let k = 0; k < n; k++, p++) g += src[p] * hw[wOff + k];
+        for (let k = 0; k < n; k++, p++) g += src[p]! * hw[wOff + k]!;
         mid[o++] = g;
       } else {
         let r = 0;
         let g = 0;
         let b = 0;
         for (let k = 0; k < n; k++, p += inC) {
-          const w = hw[wOff + k];
-          r += src[p] * w;
-          g += src[p + 1] * w;
-          b += src[p + 2] * w;
+          const w = hw[wOff + k]!;
+          r += src[p]! * w;
+          g += src[p + 1]! * w;
+          b += src[p + 2]! * w;
         }
         mid[o++] = r;
         mid[o++] = g;
@@ -120,11 +122,12 @@ export function resampleBilinear(
   const acc = new Float64Array(rowLen);
   for (let y = 0; y < window.height; y++) {
     acc.fill(0);
-    const s = v.start[y] - rowFirst;
-    for (let k = 0; k < v.count[y]; k++) {
-      const w = v.weights[y * v.ksize + k];
+    const s = v.start[y]! - rowFirst;
+    const taps = v.count[y]!;
+    for (let k = 0; k < taps; k++) {
+      const w = v.weights[y * v.ksize + k]!;
       const base = (s + k) * rowLen;
-      for (let i = 0; i < rowLen; i++) acc[i] += mid[base + i] * w;
+      for (let i = 0; i < rowLen; i++) acc[i]! += mid[base + i]! * w;
     }
     out.set(acc, y * rowLen);
   }

@@ -14,9 +14,11 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
   let na = 0;
   let nb = 0;
   for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
+    const x = a[i]!; // i < a.length === b.length
+    const y = b[i]!;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
@@ -48,7 +50,7 @@ export function nearestNeighbors(query: ArrayLike<number>, set: readonly ArrayLi
 /** `v` scaled to unit length (a zero vector stays zero). */
 export function l2Normalize(v: ArrayLike<number>): Float32Array {
   let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  for (let i = 0; i < v.length; i++) sum += v[i]! ** 2;
   const norm = Math.sqrt(sum) || 1;
   return Float32Array.from(v, (x) => x / norm);
 }

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULTS, preprocess, type RawImage } from '@onnx-mobilenet/core';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '../src/index.js';
-import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
 import { meanAbsDiff } from '../../../test/reference-preprocess.js';
 
 /** A 320×240 test card: smooth gradients and a hard-edged square, so misalignment shows. */
@@ -31,9 +31,9 @@ describeWithAssets('sharp decoding in the Node adapter', () => {
 
   it("builds the same tensor as core's preprocessing of the same decoded pixels, on every photo", async () => {
     let worst = 0;
-    for (const photo of photos()) {
-      const fromSharp = await classifier.prepare(photo.path);
-      const fromCore = preprocess(await decodeFullImageNode(photo.path), DEFAULTS.preprocess);
+    for (const p of photos()) {
+      const fromSharp = await classifier.prepare(p.path);
+      const fromCore = preprocess(await decodeFullImageNode(p.path), DEFAULTS.preprocess);
       worst = Math.max(worst, meanAbsDiff(fromSharp, fromCore));
     }
     // measured: 0.0046 worst, 0.0033 mean (normalised units; one 8-bit step is ~0.017)
@@ -68,12 +68,12 @@ describeWithAssets('sharp decoding in the Node adapter', () => {
     const plane = 224 * 224;
     // gray replicated: the R, G and B planes hold the same 8-bit value
     for (const i of [0, 5000, plane - 1]) {
-      expect((g[i] * 0.229 + 0.485) * 255).toBeCloseTo((g[plane + i] * 0.224 + 0.456) * 255, 3);
+      expect((g[i]! * 0.229 + 0.485) * 255).toBeCloseTo((g[plane + i]! * 0.224 + 0.456) * 255, 3);
     }
   });
 
   it('rejects bad images with typed errors naming the problem', async () => {
-    const jpeg = readFileSync(photos()[0].path);
+    const jpeg = readFileSync(photo(0).path);
     await expect(classifier.classify(jpeg.subarray(0, jpeg.length / 3))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE' });
     await expect(classifier.classify(new Uint8Array([1, 2, 3, 4, 5]))).rejects.toMatchObject({
       code: 'E_IMAGE_DECODE',

@@ -30,9 +30,9 @@ describeWithAssets('dequantizing the int8 model', () => {
     const set = photos().slice(0, 12);
     for (const p of set) {
       const feeds = { input: new ort.Tensor('float32', await prep.prepare(p.path), [1, 3, INPUT_SIZE, INPUT_SIZE]) };
-      const a = (await ours.run(feeds)).output.data as Float32Array;
-      const b = (await reference.run(feeds)).output.data as Float32Array;
-      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      const a = (await ours.run(feeds)).output!.data as Float32Array;
+      const b = (await reference.run(feeds)).output!.data as Float32Array;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
       const argmax = (x: Float32Array) => x.indexOf(Math.max(...x));
       if (argmax(a) === argmax(b)) sameTop1++;
     }

@@ -23,7 +23,7 @@ const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'he
 /** The brands of an ISO-BMFF `ftyp` box at the start of `bytes`, or undefined when there is none. */
 function ftypBrands(bytes: Uint8Array): string[] | undefined {
   if (bytes.length < 16 || ascii(bytes, 4, 8) !== 'ftyp') return undefined;
-  const size = Math.min(((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0, bytes.length);
+  const size = Math.min(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0), bytes.length); // big-endian box size
   const brands = [ascii(bytes, 8, 12)];
   for (let at = 16; at + 4 <= size; at += 4) brands.push(ascii(bytes, at, at + 4));
   return brands;
@@ -78,10 +78,10 @@ export function unsupportedFormatError(name: string, other: string): OnnxMobilen
 
 /** What sharp's metadata says about the pixels, as far as the checks below need it. */
 export interface PixelFormat {
-  format?: string;
-  compression?: string;
-  space?: string;
-  depth?: string;
+  format?: string | undefined;
+  compression?: string | undefined;
+  space?: string | undefined;
+  depth?: string | undefined;
 }
 
 /** Colour spaces the sharp pipeline turns into sRGB as they come, and the sample depths it reads them in. */

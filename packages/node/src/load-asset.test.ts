@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { MODELS, type DownloadProgress } from '@onnx-mobilenet/core';
 import { createClassifier } from '../src/index.js';
-import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { INT8_MODEL, SYNSET, describeWithAssets, photo } from '../../../test/assets.js';
 import { serveFiles, type FileServer } from '../../../test/serve-files.js';
 
 /** Every file under a directory, recursively, relative names. */
@@ -49,10 +49,10 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
     const modelProgress = progress.filter((p) => p.url === modelUrl);
     expect(modelProgress.length).toBeGreaterThan(1);
     expect(modelProgress.at(-1)).toEqual({ url: modelUrl, loaded: model.byteLength, total: model.byteLength });
-    expect(modelProgress.every((p, i) => i === 0 || p.loaded > modelProgress[i - 1].loaded)).toBe(true);
+    expect(modelProgress.every((p, i) => i === 0 || p.loaded > modelProgress[i - 1]!.loaded)).toBe(true);
     expect(listFiles(cacheDir).sort()).toEqual([`labels/${'acf75ef0abe89694b19056e0796401068b459c457baa30335f240c7692857355'}-synset.txt`, `models/${sha}-mobilenetv2-12-int8.onnx`].sort());
-    const photo = photos()[0];
-    expect((await c1.classify(photo.path, { topK: 5 })).map((p) => p.id)).toContain(photo.wnid);
+    const first = photo(0);
+    expect((await c1.classify(first.path, { topK: 5 })).map((p) => p.id)).toContain(first.wnid);
     await c1.dispose();
 
     const before = server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx');
@@ -67,7 +67,7 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
     await (await createClassifier({ model: 'mobilenetv2-12-int8', mirror, cacheDir })).dispose();
     const cached = join(cacheDir, 'models', `${sha}-mobilenetv2-12-int8.onnx`);
     const altered = readFileSync(cached);
-    altered[5000] ^= 0xff;
+    altered[5000]! ^= 0xff;
     writeFileSync(cached, altered);
     const hits = server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx') ?? 0;
     await (await createClassifier({ model: 'mobilenetv2-12-int8', mirror, cacheDir })).dispose();

@@ -50,9 +50,9 @@ async function overlapping(model: string, labels: string, urls: string[], calls 
   const blobs = await Promise.all(urls.map((u) => fetch(u).then((r) => r.blob())));
   const inputs = prepared ? await Promise.all(blobs.map(async (b) => ({ data: await classifier.prepare(b), dims: [1, 3, 224, 224] }))) : blobs;
   const once: string[] = [];
-  for (const input of inputs) once.push((await classifier.classify(input, { topK: 1 }))[0].id);
-  const sequential = Array.from({ length: calls }, (_, i) => once[i % once.length]);
-  const overlapping = (await Promise.all(sequential.map((_, i) => classifier.classify(inputs[i % inputs.length], { topK: 1 })))).map((p) => p[0].id);
+  for (const input of inputs) once.push((await classifier.classify(input, { topK: 1 }))[0]!.id);
+  const sequential = Array.from({ length: calls }, (_, i) => once[i % once.length]!);
+  const overlapping = (await Promise.all(sequential.map((_, i) => classifier.classify(inputs[i % inputs.length]!, { topK: 1 })))).map((p) => p[0]!.id);
   await classifier.dispose();
   return { sequential, overlapping };
 }
@@ -70,7 +70,7 @@ async function imageElement(model: string, labels: string, url: string): Promise
   const imageData = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
   const frame = new VideoFrame(canvas, { timestamp: 0 });
   const inputs = [img, canvas, bitmap, imageData, frame, url, await (await fetch(url)).blob()];
-  const ids = (await classifier.classify(inputs, { topK: 1 })).map((p) => p[0].id);
+  const ids = (await classifier.classify(inputs, { topK: 1 })).map((p) => p[0]!.id);
   frame.close();
   await classifier.dispose();
   return ids;
@@ -84,7 +84,7 @@ async function webgpuFallback(model: string, labels: string, url: string): Promi
   try {
     enableAcceleratedProviders();
     const classifier = await createClassifier({ model, labels, executionProviders: ['webgpu'] });
-    const top1 = (await classifier.classify(url, { topK: 1 }))[0].id;
+    const top1 = (await classifier.classify(url, { topK: 1 }))[0]!.id;
     await classifier.dispose();
     return { warnings, top1 };
   } finally {
@@ -107,7 +107,7 @@ async function fidelity(model: string, labels: string, urls: string[]) {
     const ours = await classifier.prepare(blob);
     const [r1, r2] = await classifier.classify({ data: reference, dims: [1, 3, 224, 224] }, { topK: 2 });
     const [o1] = await classifier.classify({ data: ours, dims: [1, 3, 224, 224] }, { topK: 1 });
-    out.push({ url, mad: meanAbsDiff(ours, reference), ourTop: o1.id, refTop: r1.id, refSecond: r2.id, margin: r1.probability - r2.probability });
+    out.push({ url, mad: meanAbsDiff(ours, reference), ourTop: o1!.id, refTop: r1!.id, refSecond: r2!.id, margin: r1!.probability - r2!.probability });
   }
   await classifier.dispose();
   return out;
@@ -127,7 +127,7 @@ async function fuzzSample(model: string, labels: string, url: string): Promise<s
   const classifier = await createClassifier({ model, labels });
   const jpeg = new Uint8Array(await (await fetch(url)).arrayBuffer());
   const flipped = jpeg.slice();
-  for (let i = 0; i < 20; i++) flipped[(i * 7919) % flipped.length] ^= 0x10;
+  for (let i = 0; i < 20; i++) flipped[(i * 7919) % flipped.length]! ^= 0x10;
   const canvas = new OffscreenCanvas(1, 1);
   canvas.getContext('2d')!.fillRect(0, 0, 1, 1);
   const detached = new ArrayBuffer(8);
@@ -150,7 +150,7 @@ async function fuzzSample(model: string, labels: string, url: string): Promise<s
   for (const [name, input] of inputs) {
     try {
       const p = await classifier.classify(input as never, { topK: 1 });
-      out.push(`${name}: predictions (${p[0].label})`);
+      out.push(`${name}: predictions (${p[0]!.label})`);
     } catch (err) {
       out.push(`${name}: ${isOnnxMobilenetError(err) ? err.code : `UNTYPED ${(err as Error)?.name}: ${(err as Error)?.message}`}`);
     }
@@ -165,7 +165,7 @@ async function nearestOriginals(model: string, labels: string, originals: string
   const base = [];
   for (const u of originals) base.push(await classifier.embed(u));
   let hits = 0;
-  for (let i = 0; i < copies.length; i++) if (nearestNeighbors(await classifier.embed(copies[i]), base, 1)[0].index === i) hits++;
+  for (let i = 0; i < copies.length; i++) if (nearestNeighbors(await classifier.embed(copies[i]!), base, 1)[0]!.index === i) hits++;
   await classifier.dispose();
   return hits;
 }

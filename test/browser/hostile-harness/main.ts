@@ -97,7 +97,7 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
   for (const [name, limit, make] of cases) {
     const classifier = await withLimit(limit);
     const input = await make();
-    out[name] = await counting(async () => (await classifier.classify(input, { topK: 1 }))[0].id);
+    out[name] = await counting(async () => (await classifier.classify(input, { topK: 1 }))[0]!.id);
   }
   frame.close();
   for (const c of classifiers.values()) await c.dispose();

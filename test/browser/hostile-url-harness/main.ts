@@ -27,7 +27,7 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
   const out: Record<string, Outcome> = {};
   const classifier = await createClassifier({ model: req.model, labels: req.labels, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
   for (const [name, url] of Object.entries(req.images)) {
-    out[`image ${name}`] = await outcome(async () => (await classifier.classify(url, { topK: 1 }))[0].id);
+    out[`image ${name}`] = await outcome(async () => (await classifier.classify(url, { topK: 1 }))[0]!.id);
   }
   await classifier.dispose();
   for (const [name, url] of Object.entries(req.models)) {
@@ -56,7 +56,7 @@ async function tamperedCache(model: string, labels: string): Promise<string> {
   await cache.put(labels, new Response((await hit.text()).replace('tench', 'pwned'), { headers: hit.headers }));
   const again = await createClassifier({ model, labels, cacheDir });
   await again.dispose();
-  return again.labels[0].label;
+  return again.labels[0]!.label;
 }
 
 (window as unknown as { hostile: unknown }).hostile = { run, tamperedCache };

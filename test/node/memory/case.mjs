@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { createClassifier } from '@onnx-mobilenet/node';
 
-const [name] = process.argv.slice(2);
+const [name = ''] = process.argv.slice(2);
 const { MODEL, LABELS } = process.env;
+// Without them createClassifier would fetch its default model: fail instead.
+if (!MODEL || !LABELS) throw new Error('case.mjs needs MODEL and LABELS in its environment');
 const CHUNK = new Uint8Array(64 * 1024);
 
 /**
@@ -40,7 +42,7 @@ function endless(stream) {
 const cases = {
   // an image URL whose body never ends
   'image-url-endless': async (c) => {
-    const s = await serve((req, res) => (res.writeHead(200, { 'content-type': 'image/jpeg' }), endless(res)));
+    const s = await serve((_req, res) => (res.writeHead(200, { 'content-type': 'image/jpeg' }), endless(res)));
     try {
       await c.classify(new URL(s.url));
     } finally {
@@ -49,7 +51,7 @@ const cases = {
   },
   // an image URL whose gzip body inflates without end (a few MB on the wire per GB inflated)
   'image-url-gzip': async (c) => {
-    const s = await serve((req, res) => {
+    const s = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'image/jpeg', 'content-encoding': 'gzip' });
       const gz = createGzip({ level: 9 });
       gz.pipe(res);
@@ -63,7 +65,7 @@ const cases = {
   },
   // a model URL whose body never ends
   'model-url-endless': async () => {
-    const s = await serve((req, res) => (res.writeHead(200, { 'content-type': 'application/octet-stream' }), endless(res)));
+    const s = await serve((_req, res) => (res.writeHead(200, { 'content-type': 'application/octet-stream' }), endless(res)));
     try {
       await createClassifier({ model: s.url, labels: LABELS, cacheDir: mkdtempSync(join(tmpdir(), 'om-mem-')) });
     } finally {
