@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClassifier, createFewShotClassifier } from '@onnx-mobilenet/node';
 import { augment } from '../augment.js';
-import { FP32_MODEL, PHOTO_COUNT, SYNSET, photos } from '../assets.js';
+import { FP32_MODEL, PHOTO_COUNT, SYNSET, photo, photos } from '../assets.js';
 import { AUGMENTED_NEAREST_FLOOR, FIDELITY, FLOORS } from '../floors.js';
 import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
@@ -32,8 +32,8 @@ interface RunResult {
 function score(predictions: Prediction[][]): { top1: number; top5: number } {
   const set = photos();
   return {
-    top1: predictions.filter((p, i) => p[0].id === set[i].wnid).length,
-    top5: predictions.filter((p, i) => p.some((x) => x.id === set[i].wnid)).length,
+    top1: predictions.filter((p, i) => p[0]!.id === set[i]!.wnid).length,
+    top5: predictions.filter((p, i) => p.some((x) => x.id === set[i]!.wnid)).length,
   };
 }
 
@@ -83,7 +83,7 @@ describeInBrowser('the web adapter in Chromium', () => {
     const node = await createClassifier({ model: FP32_MODEL, labels: SYNSET });
     const fromNode = await node.classify(photos().map((p) => p.path), { topK: 1 });
     await node.dispose();
-    const agree = fromNode.filter((p, i) => p[0].id === web.predictions[i][0].id).length;
+    const agree = fromNode.filter((p, i) => p[0]!.id === web.predictions[i]![0]!.id).length;
     console.log(`node/web top-1 agreement (fp32): ${agree}/${PHOTO_COUNT}`);
     expect(agree).toBeGreaterThanOrEqual(51);
   });
@@ -139,12 +139,12 @@ describeInBrowser('the web adapter in Chromium', () => {
 
   it('gives one answer for an <img>, a canvas, an ImageBitmap, ImageData, a VideoFrame, a URL and a Blob of one photo', async () => {
     const ids: string[] = await page.evaluate(([m, l, u]) => (window as any).harness.imageElement(m, l, u), [models.fp32, labels, urls()[0]] as const);
-    expect(new Set(ids)).toEqual(new Set([photos()[0].wnid]));
+    expect(new Set(ids)).toEqual(new Set([photo(0).wnid]));
   });
 
   it('falls back to wasm with a warning, not an exception, when WebGPU is asked for but unusable', async () => {
     const r = await page.evaluate(([m, l, u]) => (window as any).harness.webgpuFallback(m, l, u), [models.fp32, labels, urls()[0]] as const);
-    expect(r.top1).toBe(photos()[0].wnid);
+    expect(r.top1).toBe(photo(0).wnid);
     // ours when navigator.gpu is missing; onnxruntime-web's own when it exists but has no adapter
     expect(r.warnings.join('\n')).toMatch(/\[onnx-mobilenet\] webgpu .*(not available|failed)|removing requested execution provider "webgpu"/);
   });
@@ -203,7 +203,7 @@ describeInBrowser('the web adapter in Chromium', () => {
       ([m, l, j, q]) => (window as any).harness.fewShotFromJSON(m, l, j, q),
       [models.fp32, labels, json, set.map((p) => `/aug/query-${p.name}.jpg`)] as const,
     );
-    console.log(`few-shot JSON from Node: browser agrees on ${inBrowser.filter((x, i) => x === fromNode[i]).length}/10, correct ${inBrowser.filter((x, i) => x === set[i].name).length}/10`);
+    console.log(`few-shot JSON from Node: browser agrees on ${inBrowser.filter((x, i) => x === fromNode[i]).length}/10, correct ${inBrowser.filter((x, i) => x === set[i]!.name).length}/10`);
     expect(inBrowser).toEqual(fromNode);
   });
 });

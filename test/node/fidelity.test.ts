@@ -26,6 +26,7 @@ describeWithAssets('fidelity to the reference preprocessing (Node)', () => {
       diffs.push(meanAbsDiff(ours, reference));
       const [refTop, refSecond] = await classifier.classify({ data: reference, dims: [1, 3, INPUT_SIZE, INPUT_SIZE] }, { topK: 2 });
       const [ourTop] = await classifier.classify({ data: ours, dims: [1, 3, INPUT_SIZE, INPUT_SIZE] }, { topK: 1 });
+      if (!refTop || !refSecond || !ourTop) throw new Error(`no predictions for ${photo.name}`);
       // A photo whose two best classes tie (within 1 point of probability) may go either way on any
       // change of input; it counts as agreement when our top-1 is one of the tied pair.
       const tie = refTop.probability - refSecond.probability < 0.01 && ourTop.id === refSecond.id;

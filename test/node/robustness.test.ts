@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MODELS, createClassifier, type NodeClassifier } from '@onnx-mobilenet/node';
 import { identityModel } from '../onnx-models.js';
-import { INPUT_SIZE, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { INPUT_SIZE, INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../assets.js';
 import { serveFiles, type FileServer } from '../serve-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,11 +39,11 @@ describeWithAssets('load, disposal and cancellation', () => {
   afterAll(() => classifier?.dispose());
 
   it('returns for 200 concurrent calls exactly what the same calls return one by one', async () => {
-    const inputs = Array.from({ length: 200 }, (_, i) => jpegs[i % jpegs.length]);
+    const inputs = Array.from({ length: 200 }, (_, i) => jpegs[i % jpegs.length]!);
     const sequential: Float32Array[] = [];
     for (const x of inputs.slice(0, jpegs.length)) sequential.push(await classifier.logits(x));
     const concurrent = await Promise.all(inputs.map((x) => classifier.logits(x)));
-    concurrent.forEach((l, i) => expect(Array.from(l), `call ${i}`).toEqual(Array.from(sequential[i % jpegs.length])));
+    concurrent.forEach((l, i) => expect(Array.from(l), `call ${i}`).toEqual(Array.from(sequential[i % jpegs.length]!)));
   });
 
   it('rejects with E_DISPOSED every call that has not reached the session when disposed, and later calls', async () => {
@@ -54,7 +54,7 @@ describeWithAssets('load, disposal and cancellation', () => {
     const settled = await calls;
     await disposing;
     expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as { code?: string }).code : s.status))).toEqual(jpegs.map(() => 'E_DISPOSED'));
-    await expect(c.classify(jpegs[0])).rejects.toMatchObject({ code: 'E_DISPOSED' });
+    await expect(c.classify(jpegs[0]!)).rejects.toMatchObject({ code: 'E_DISPOSED' });
   });
 
   it('settles every call in flight when disposed mid-run: right predictions or E_DISPOSED, nothing else', async () => {
@@ -71,24 +71,24 @@ describeWithAssets('load, disposal and cancellation', () => {
     expect(fulfilled.length).toBeGreaterThanOrEqual(1);
     // A call that fulfils (all of them, if the last batch was already running) carries real predictions.
     for (const { i, predictions } of fulfilled) {
-      expect(predictions.map((p) => p.id), `photo ${i}`).toEqual(reference[i].map((p) => p.id));
-      predictions.forEach((p, r) => expect(p.probability).toBeCloseTo(reference[i][r].probability, 5));
+      expect(predictions.map((p) => p.id), `photo ${i}`).toEqual(reference[i]!.map((p) => p.id));
+      predictions.forEach((p, r) => expect(p.probability).toBeCloseTo(reference[i]![r]!.probability, 5));
     }
     expect(rejected.map((r) => r.code)).toEqual(rejected.map(() => 'E_DISPOSED'));
     console.log(`dispose mid-run: ${fulfilled.length} fulfilled, ${rejected.length} rejected with E_DISPOSED`);
-    await expect(c.classify(jpegs[0])).rejects.toMatchObject({ code: 'E_DISPOSED' });
+    await expect(c.classify(jpegs[0]!)).rejects.toMatchObject({ code: 'E_DISPOSED' });
   });
 
   it('cancels a pending classify with its AbortSignal and stays usable', async () => {
     const controller = new AbortController();
     const busy = Promise.all(jpegs.map((j) => classifier.classify(j)));
-    const pending = classifier.classify(jpegs[0], { signal: controller.signal });
+    const pending = classifier.classify(jpegs[0]!, { signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     await busy;
     const already = AbortSignal.abort();
-    await expect(classifier.classify(jpegs[0], { signal: already })).rejects.toMatchObject({ name: 'AbortError' });
-    expect((await classifier.classify(photos()[0].path))[0].id).toBe(photos()[0].wnid);
+    await expect(classifier.classify(jpegs[0]!, { signal: already })).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await classifier.classify(photo(0).path))[0]?.id).toBe(photo(0).wnid);
   });
 
   it('keeps memory bounded over 200 classifiers created, used and disposed', async () => {
@@ -96,7 +96,7 @@ describeWithAssets('load, disposal and cancellation', () => {
     const labels = readFileSync(SYNSET);
     const cycle = async () => {
       const c = await createClassifier({ model, labels });
-      await c.classify(jpegs[0]);
+      await c.classify(jpegs[0]!);
       await c.dispose();
     };
     for (let i = 0; i < 20; i++) await cycle();
@@ -147,7 +147,7 @@ describeWithAssets('faults in the model cache', () => {
     const script = `
       import { createClassifier } from '@onnx-mobilenet/node';
       const c = await createClassifier({ model: 'mobilenetv2-12-int8', mirror: ${JSON.stringify(server.url('/zoo'))}, cacheDir: ${JSON.stringify(cacheDir)} });
-      const [best] = await c.classify(${JSON.stringify(photos()[0].path)});
+      const [best] = await c.classify(${JSON.stringify(photo(0).path)});
       console.log(best.id, c.model.source);
       await c.dispose();`;
     const run = () =>
@@ -161,7 +161,7 @@ describeWithAssets('faults in the model cache', () => {
     const [a, b] = await Promise.all([run(), run()]);
     expect(a.code, a.out).toBe(0);
     expect(b.code, b.out).toBe(0);
-    expect(a.out).toContain(photos()[0].wnid);
+    expect(a.out).toContain(photo(0).wnid);
     const cached = join(cacheDir, 'models', `${sha}-mobilenetv2-12-int8.onnx`);
     expect(readFileSync(cached).equals(readFileSync(INT8_MODEL))).toBe(true);
     expect(files().filter((f) => f.endsWith('.part'))).toEqual([]);

@@ -8,7 +8,7 @@ function manualRun() {
   let active = 0;
   let maxActive = 0;
   const run = (inputs: Float32Array[]): Promise<string[]> => {
-    batches.push(inputs.map((x) => x[0]));
+    batches.push(inputs.map((x) => x[0]!));
     active++;
     maxActive = Math.max(maxActive, active);
     return new Promise<string[]>((resolve, reject) => {
@@ -37,12 +37,12 @@ describe('BatchScheduler', () => {
     const d = s.submit([input(5)]);
     await settle();
     expect(m.batches).toHaveLength(1); // the first run is still in flight: nothing overlaps it
-    m.finish[0].resolve();
+    m.finish[0]!.resolve();
     expect(await a).toEqual(['out1']);
     expect(await b).toEqual(['out2', 'out3']);
     await settle();
     expect(m.batches).toEqual([[1, 2, 3], [4, 5]]);
-    m.finish[1].resolve();
+    m.finish[1]!.resolve();
     expect(await c).toEqual(['out4']);
     expect(await d).toEqual(['out5']);
     expect(m.maxActive()).toBe(1);
@@ -51,8 +51,8 @@ describe('BatchScheduler', () => {
   it('never sends more than maxBatch inputs in one run, and returns outputs in order', async () => {
     const batches: number[][] = [];
     const s = new BatchScheduler(2, async (inputs: Float32Array[]) => {
-      batches.push(inputs.map((x) => x[0]));
-      return inputs.map((x) => x[0] * 10);
+      batches.push(inputs.map((x) => x[0]!));
+      return inputs.map((x) => x[0]! * 10);
     });
     const [all, one] = await Promise.all([s.submit([1, 2, 3, 4, 5].map(input)), s.submit([input(6)])]);
     expect(batches).toEqual([[1, 2], [3, 4], [5, 6]]);
@@ -67,16 +67,16 @@ describe('BatchScheduler', () => {
     const second = s.submit([input(2)]);
     await settle();
     const boom = new Error('run failed');
-    m.finish[0].reject(boom);
+    m.finish[0]!.reject(boom);
     await expect(first).rejects.toBe(boom);
     await settle();
     expect(m.batches).toEqual([[1], [2]]);
-    m.finish[1].resolve();
+    m.finish[1]!.resolve();
     expect(await second).toEqual(['out2']);
     // and it still takes new work
     const third = s.submit([input(3)]);
     await settle();
-    m.finish[2].resolve();
+    m.finish[2]!.resolve();
     expect(await third).toEqual(['out3']);
   });
 
@@ -94,7 +94,7 @@ describe('BatchScheduler', () => {
     await expect(waiting).rejects.toBe(reason);
     await settle();
     expect(closed).toBe(false); // the run in flight has not finished
-    m.finish[0].resolve();
+    m.finish[0]!.resolve();
     expect(await inFlight).toEqual(['out1']);
     await closing;
     expect(closed).toBe(true);

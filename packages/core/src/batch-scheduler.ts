@@ -1,3 +1,5 @@
+import { OnnxMobilenetError } from './errors.js';
+
 interface Pending<T, I> {
   data: I;
   resolve: (output: T) => void;
@@ -38,7 +40,8 @@ export class BatchScheduler<T, I = Float32Array> {
         const batch = this.pending.splice(0, this.maxBatch);
         try {
           const out = await this.run(batch.map((p) => p.data));
-          batch.forEach((p, i) => p.resolve(out[i]));
+          if (out.length !== batch.length) throw new OnnxMobilenetError('E_INFERENCE', `a batch of ${batch.length} images gave ${out.length} outputs`);
+          batch.forEach((p, i) => p.resolve(out[i]!));
         } catch (err) {
           batch.forEach((p) => p.reject(err));
         }

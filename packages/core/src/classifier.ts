@@ -158,13 +158,13 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     const many = Array.isArray(input);
     const outputs = await this.runMany(many ? (input as readonly Input<TInput>[]) : [input as Input<TInput>], false, options.signal);
     const predictions = outputs.map((o) => predictionsFromLogits(o.logits, this.labels, post));
-    return many ? predictions : predictions[0];
+    return many ? predictions : predictions[0]!; // one input, one output
   }
 
   async logits(input: Input<TInput>, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
     this.assertUsable();
     checkCallOptions(options, 'logits');
-    const [o] = await this.runMany([input], false, options.signal);
+    const o = await this.runOne(input, false, options.signal);
     return o.logits;
   }
 
@@ -172,7 +172,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     checkCallOptions(options, 'embed');
     this.assertUsable();
     this.assertEmbedding();
-    const [o] = await this.runMany([input], true, options.signal);
+    const o = await this.runOne(input, true, options.signal);
     return options.normalize ? l2Normalize(o.embedding!) : o.embedding!;
   }
 
@@ -180,7 +180,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.assertUsable();
     this.assertEmbedding();
     checkClassifyOptions(options);
-    const [o] = await this.runMany([input], true, options.signal);
+    const o = await this.runOne(input, true, options.signal);
     const post = { ...options, topK: Math.min(options.topK ?? this.topK, this.labels.length) };
     return { predictions: predictionsFromLogits(o.logits, this.labels, post), embedding: options.normalize ? l2Normalize(o.embedding!) : o.embedding! };
   }
@@ -195,6 +195,11 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
    * Prepares in groups of one batch: the next group decodes while the previous one runs, and at
    * most one batch of decoded images is held per call.
    */
+  /** One input's output (runMany returns one output per input). */
+  private async runOne(input: Input<TInput>, embedding: boolean, signal?: AbortSignal): Promise<RunOutput> {
+    return (await this.runMany([input], embedding, signal))[0]!;
+  }
+
   private async runMany(inputs: readonly Input<TInput>[], embedding: boolean, signal?: AbortSignal): Promise<RunOutput[]> {
     const group = this.maxBatch;
     // Taken now, before control returns to the caller, who may then reuse its buffers.

@@ -19,7 +19,7 @@ function fakeClassifier(outcomes: Record<string, number[] | Error>) {
     inFlight--;
     const outcome = outcomes[input];
     if (outcome instanceof Error) throw outcome;
-    return outcome.map((index, rank) => ({ index, id: labels[index].id, label: labels[index].label, probability: 0.5 / (rank + 1) }));
+    return outcome!.map((index, rank) => ({ index, id: labels[index]!.id, label: labels[index]!.label, probability: 0.5 / (rank + 1) }));
   };
   return { classifier: { labels, classify } as never as Parameters<typeof evaluate<string>>[0], seen };
 }
@@ -67,8 +67,8 @@ describe('evaluate', () => {
       ['f.jpg', 3, false, false],
       ['#6', 4, true, true],
     ]);
-    expect(r.perSample[1].expected).toEqual({ index: 1, id: 'w1', label: 'goldfish' });
-    expect(r.perSample[0].top5.map((p) => p.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(r.perSample[1]!.expected).toEqual({ index: 1, id: 'w1', label: 'goldfish' });
+    expect(r.perSample[0]!.top5.map((p) => p.index)).toEqual([0, 1, 2, 3, 4]);
     expect(r.timing.totalMs).toBeGreaterThanOrEqual(0);
     expect(r.timing.msPerSample).toBeCloseTo(r.timing.totalMs / 7, 9);
   });
@@ -84,9 +84,9 @@ describe('evaluate', () => {
     expect(byCode.get('E_IMAGE_DECODE')).toBe(1);
     expect(byCode.get('E_LIMIT')).toBe(1);
     expect(byCode.get('E_NOT_FOUND')).toBe(1);
-    expect(failed[0].error!.message).toMatch(/cannot decode image d/);
-    expect(failed[1].error!.message).toMatch(/kaboom/);
-    expect(failed[2].error!.message).toMatch(/over limits\.maxInputPixels/);
+    expect(failed[0]!.error!.message).toMatch(/cannot decode image d/);
+    expect(failed[1]!.error!.message).toMatch(/kaboom/);
+    expect(failed[2]!.error!.message).toMatch(/over limits\.maxInputPixels/);
   });
 
   it('classifies in batches of batchSize, reporting progress after each', async () => {

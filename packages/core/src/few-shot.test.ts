@@ -55,10 +55,10 @@ describe('createFewShotClassifier', () => {
     // query [0.8, 0.6]: similarities east 0.8 and 0.96, north 0.6, south -0.6
     const p = f.predictEmbedding([8, 6], { k: 4 });
     expect(p.scores.map((s) => [s.label, s.votes])).toEqual([['east', 2], ['north', 1], ['south', 1]]);
-    expect(p.scores[0].confidence).toBeCloseTo(1.76 / 2.36, 6);
-    expect(p.scores[1].confidence).toBeCloseTo(0.6 / 2.36, 6);
-    expect(p.scores[2].confidence).toBe(0);
-    expect(p).toMatchObject({ label: 'east', confidence: p.scores[0].confidence });
+    expect(p.scores[0]!.confidence).toBeCloseTo(1.76 / 2.36, 6);
+    expect(p.scores[1]!.confidence).toBeCloseTo(0.6 / 2.36, 6);
+    expect(p.scores[2]!.confidence).toBe(0);
+    expect(p).toMatchObject({ label: 'east', confidence: p.scores[0]!.confidence });
     // the two nearest are both east; k = 3 (the default) adds north
     expect(f.predictEmbedding([8, 6], { k: 2 }).scores).toEqual([{ label: 'east', confidence: 1, votes: 2 }]);
     expect(f.predictEmbedding([8, 6])).toEqual(f.predictEmbedding([8, 6], { k: 3 }));
@@ -70,7 +70,7 @@ describe('createFewShotClassifier', () => {
     f.addEmbedding([1, -1], 'b');
     const json = JSON.parse(JSON.stringify(f.toJSON())) as FewShotJSON;
     expect(json).toMatchObject({ format: 'onnx-mobilenet-few-shot', version: 1, dimensions: 2 });
-    const first = Uint8Array.from(atob(json.examples[0].embedding), (c) => c.charCodeAt(0));
+    const first = Uint8Array.from(atob(json.examples[0]!.embedding), (c) => c.charCodeAt(0));
     expect(Array.from(new Float32Array(first.buffer))).toEqual([Math.fround(0.6), Math.fround(0.8)]);
     const restored = createFewShotClassifier(identity, json);
     for (const q of [[1, 1], [0.2, -3], [-1, 0.5]]) expect(restored.predictEmbedding(q, { k: 2 })).toEqual(f.predictEmbedding(q, { k: 2 }));

@@ -15,7 +15,7 @@ function fakeRuntime(fail?: Error) {
     async run(feeds: Record<string, { dims: number[] }>, fetches: string[]) {
       fetched.push(fetches);
       if (fail) throw fail;
-      const n = feeds.x.dims[0];
+      const n = feeds.x!.dims[0]!;
       const out: Record<string, unknown> = { scores: tensor('scores', Float32Array.from({ length: 3 * n }, (_, i) => Math.floor(i / 3) + (i % 3))) };
       if (fetches.includes('features')) out.features = tensor('features', Float32Array.from({ length: 2 * n }, (_, i) => 10 * Math.floor(i / 2) + (i % 2)));
       return out;

@@ -33,8 +33,9 @@ export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, item
   const { cropSize: size, classes } = shape;
   const per = 3 * size * size;
   let data: Float32Array;
-  if (items.length === 1) {
-    data = items[0].data;
+  const [only] = items;
+  if (items.length === 1 && only) {
+    data = only.data;
   } else {
     data = new Float32Array(per * items.length);
     items.forEach((x, i) => data.set(x.data, i * per));
@@ -44,13 +45,14 @@ export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, item
   const outputs: Tensor[] = [];
   try {
     const result = await runtime.session.run({ [shape.inputName]: feed }, embeddingName ? [shape.outputName, embeddingName] : [shape.outputName]);
-    const out = result[shape.outputName];
-    outputs.push(out, ...(embeddingName ? [result[embeddingName]] : []));
+    const out = outputOf(result, shape.outputName);
+    const pooled = embeddingName ? outputOf(result, embeddingName) : undefined;
+    outputs.push(out, ...(pooled ? [pooled] : []));
     const scores = (await out.getData()) as Float32Array;
     if (scores.length !== classes * items.length) {
       throw new OnnxMobilenetError('E_MODEL_SHAPE', `the model returned ${scores.length} scores for ${items.length} images; expected ${classes} per image`);
     }
-    const features = embeddingName ? ((await result[embeddingName].getData()) as Float32Array) : undefined;
+    const features = pooled ? ((await pooled.getData()) as Float32Array) : undefined;
     const width = features ? features.length / items.length : 0;
     return items.map((_, i) => ({
       logits: scores.slice(i * classes, (i + 1) * classes),
@@ -68,4 +70,11 @@ export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, item
 /** The runner of one session, as the batch scheduler calls it. */
 export function sessionRunner(runtime: RuntimeSession, shape: RunnerShape): (items: RunItem[]) => Promise<RunOutput[]> {
   return (items) => runBatch(runtime, shape, items);
+}
+
+/** The named output of a run; a runtime that leaves out a requested output is `E_INFERENCE`. */
+function outputOf(result: Record<string, Tensor | undefined>, name: string): Tensor {
+  const tensor = result[name];
+  if (!tensor) throw new OnnxMobilenetError('E_INFERENCE', `onnxruntime returned no output named ${name}`);
+  return tensor;
 }

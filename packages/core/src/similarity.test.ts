@@ -38,11 +38,11 @@ describe('nearestNeighbors', () => {
   it('orders by similarity, most similar first, ties by position', () => {
     const all = nearestNeighbors([1, 0], set, 10);
     expect(all.map((n) => n.index)).toEqual([2, 1, 3, 0, 4]);
-    expect(all[0].similarity).toBeCloseTo(1, 12);
-    expect(all[1].similarity).toBeCloseTo(Math.SQRT1_2, 12);
-    expect(all[2].similarity).toBeCloseTo(Math.SQRT1_2, 12);
-    expect(all[3].similarity).toBe(0);
-    expect(all[4].similarity).toBeCloseTo(-1, 12);
+    expect(all[0]!.similarity).toBeCloseTo(1, 12);
+    expect(all[1]!.similarity).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(all[2]!.similarity).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(all[3]!.similarity).toBe(0);
+    expect(all[4]!.similarity).toBeCloseTo(-1, 12);
   });
 
   it('returns k of them: one by default, none for k ≤ 0, all when k exceeds the set', () => {

@@ -119,15 +119,15 @@ async function run(model: ModelProto | Uint8Array, outputs = ['output']): Promis
   const session = await ort.InferenceSession.create(bytes);
   try {
     const result = await session.run({ input: new ort.Tensor('float32', INPUT, [2, 2, 2, 2]) }, outputs);
-    return Object.fromEntries(outputs.map((name) => [name, Array.from(result[name].data as Float32Array)]));
+    return Object.fromEntries(outputs.map((name) => [name, Array.from(result[name]!.data as Float32Array)]));
   } finally {
     await session.release();
   }
 }
 
-function expectClose(actual: number[], expected: number[], tolerance: number): void {
+function expectClose(actual: number[] | undefined, expected: number[], tolerance: number): void {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `value ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance));
+  actual!.forEach((v, i) => expect(Math.abs(v - expected[i]!), `value ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance));
 }
 
 describe('dequantizeModel on a tiny QOperator graph', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClassifier } from '../src/index.js';
 import { int8Accuracy } from './int8-accuracy.js';
-import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photo as photoAt } from '../../../test/assets.js';
 
 const cpu = (flags: string) => `processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse sse2 ${flags}\n`;
 
@@ -41,7 +41,7 @@ describeWithAssets('precision', () => {
     expect(fp32.model.dequantized).toBe(false);
     expect(dequantizeWarnings()).toHaveLength(2);
     expect(String(dequantizeWarnings()[0]?.[0])).toMatch(/^int8 model runs dequantized to float32: .*precision: 'model'/);
-    const photo = photos()[3].path;
+    const photo = photoAt(3).path;
     expect(Array.from(await a.logits(photo))).toEqual(Array.from(await fp32.logits(photo)));
     await Promise.all([a.dispose(), b.dispose(), fp32.dispose()]);
   });

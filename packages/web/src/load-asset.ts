@@ -20,7 +20,7 @@ function absoluteUrl(asset: Exclude<AssetRef, { kind: 'bytes' }>): string {
   return parseUrl(raw, asset.kind === 'path' ? 'file' : 'download', base).href;
 }
 
-async function verify(url: string, bytes: Uint8Array, expected: string | undefined, options: LoadAssetOptions): Promise<boolean> {
+async function verify(bytes: Uint8Array, expected: string | undefined, options: LoadAssetOptions): Promise<boolean> {
   if (!expected) return true;
   const actual = await sha256Hex(bytes);
   if (actual === null) {
@@ -51,7 +51,7 @@ async function readCached(cache: Cache, url: string, sha256: string | undefined,
   if (!hit) return undefined;
   const expected = sha256 ?? hit.headers.get(HASH_HEADER) ?? undefined;
   const bytes = await readBody(hit, { url, what: `cached ${options.purpose}`, maxBytes: options.maxBytes }).catch(() => undefined);
-  if (bytes && (expected || !globalThis.crypto?.subtle) && (await verify(url, bytes, expected, options))) return bytes;
+  if (bytes && (expected || !globalThis.crypto?.subtle) && (await verify(bytes, expected, options))) return bytes;
   await cache.delete(url).catch(() => false);
   return undefined;
 }
@@ -80,7 +80,7 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     expectedBytes: asset.kind === 'url' ? asset.bytes : undefined,
     refuseHtml: options.purpose === 'model',
   });
-  if (!(await verify(url, bytes, sha256, options))) {
+  if (!(await verify(bytes, sha256, options))) {
     throw new OnnxMobilenetError(
       'E_MODEL_CHECKSUM',
       `sha256 mismatch for ${url} (downloaded ${bytes.byteLength} bytes): expected ${sha256!.toLowerCase()}, got ${await sha256Hex(bytes)}. It was not used.`,
