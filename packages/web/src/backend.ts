@@ -1,4 +1,5 @@
-import { OnnxMobilenetError, type ClassifierBackend, type ClassifierOptions } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
+import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { loadAssetWeb } from './load-asset.js';
@@ -56,7 +57,8 @@ const INIT_TIMEOUT = /initializing failed due to timeout/;
  *
  * @example
  * ```ts
- * import { createClassifierWithBackend, createWebBackend } from '@onnx-mobilenet/web';
+ * import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+ * import { createWebBackend } from '@onnx-mobilenet/web/adapter';
  * const options = { model: 'mobilenetv2-12-int8' };
  * const classifier = await createClassifierWithBackend(createWebBackend(options), options);
  * ```
