@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
-export { runCli, cliVersion } from './cli-main.js';
+export { runCli } from './cli-main.js';
+export { cliVersion } from './cli-version.js';
 export { main } from './main.js';
 export type { CliIO } from './cli-args.js';
