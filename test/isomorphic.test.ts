@@ -20,7 +20,36 @@ function loadWith(conditions: string[], format: 'import' | 'require'): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
 }
 
+/** The names of the built package's runtime exports, in a fresh Node process with the given extra conditions. */
+function exportNames(conditions: string[], format: 'import' | 'require'): string[] {
+  const code = format === 'import' ? "import('onnx-mobilenet').then((m) => console.log(JSON.stringify(Object.keys(m).sort())))" : "console.log(JSON.stringify(Object.keys(require('onnx-mobilenet')).sort()))";
+  return JSON.parse(execFileSync(process.execPath, [...conditions.map((c) => `--conditions=${c}`), '-e', code], { cwd: root, encoding: 'utf8' }));
+}
+
+/** What an app needs on both sides (issue 12: at most 30 runtime names); plumbing is behind subpaths. */
+const APP_API = [
+  'DEFAULTS',
+  'IMAGENET_LABELS',
+  'MODELS',
+  'OnnxMobilenetError',
+  'cosineSimilarity',
+  'createClassifier',
+  'createFewShotClassifier',
+  'evaluate',
+  'isOnnxMobilenetError',
+  'nearestNeighbors',
+  'parseLabels',
+];
+
 describe('the isomorphic entry', () => {
+  it.each(['import', 'require'] as const)('exports the app API and the Node adapter\'s one addition in Node (%s)', (format) => {
+    expect(exportNames([], format)).toEqual([...APP_API, 'decodeFullImageNode'].sort());
+  });
+
+  it('exports the app API and the web adapter\'s one addition in browsers', () => {
+    expect(exportNames(['browser'], 'import')).toEqual([...APP_API, 'CACHE_NAME'].sort());
+  });
+
   it.each(['import', 'require'] as const)('loads the Node adapter in Node (%s)', (format) => {
     expect(JSON.parse(loadWith([], format))).toEqual({ node: true, web: false, create: 'function' });
   });
