@@ -8,7 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '@onnx-mobilenet/core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRIES = ['packages/core/src/index.ts', 'packages/node/src/index.ts', 'packages/web/src/index.ts'];
+const ENTRIES = [
+  'packages/core/src/index.ts',
+  'packages/node/src/index.ts',
+  'packages/web/src/index.ts',
+  // the subpaths for adapter authors and tools are documented as well
+  'packages/core/src/subpaths/adapter.ts',
+  'packages/core/src/subpaths/preprocess.ts',
+  'packages/core/src/subpaths/graph.ts',
+  'packages/node/src/adapter.ts',
+  'packages/web/src/adapter.ts',
+  'packages/cli/src/index.ts',
+];
 
 function exportsOf(entry: string): { name: string; kind: string; doc: string; tags: string[] }[] {
   const program = ts.createProgram([join(root, entry)], {
@@ -40,7 +51,7 @@ describe('public API documentation', () => {
   for (const entry of ENTRIES) {
     it(`documents every export of ${entry}`, () => {
       const exported = exportsOf(entry);
-      expect(exported.length).toBeGreaterThan(10);
+      expect(exported.length).toBeGreaterThan(0);
       const undocumented = exported.filter((e) => e.doc.trim() === '').map((e) => `${e.name} (${e.kind})`);
       expect(undocumented).toEqual([]);
       const needExample = exported.filter((e) => /FunctionDeclaration|ClassDeclaration|VariableDeclaration/.test(e.kind));

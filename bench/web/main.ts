@@ -1,5 +1,7 @@
 // Timings of the web adapter's stages against bare onnxruntime-web, called by ../web-bench.mjs.
-import { createClassifier, createWebBackend, normalizeToCHW, parseLabels, planResize, predictionsFromLogits, resizeAndCrop, DEFAULTS } from '@onnx-mobilenet/web';
+import { createClassifier, parseLabels, DEFAULTS } from '@onnx-mobilenet/web';
+import { createWebBackend } from '@onnx-mobilenet/web/adapter';
+import { normalizeToCHW, planResize, predictionsFromLogits, resizeAndCrop } from '@onnx-mobilenet/core/preprocess';
 
 interface Request {
   model: string;

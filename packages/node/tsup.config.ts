@@ -1,7 +1,4 @@
 import { defineConfig } from 'tsup';
 import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig([
-  libraryConfig({ entry: { index: 'src/index.ts' } }),
-  libraryConfig({ entry: { cli: 'src/cli.ts' }, format: ['esm'], dts: false, clean: false, banner: { js: '#!/usr/bin/env node' } }),
-]);
+export default defineConfig(libraryConfig({ entry: { index: 'src/index.ts', adapter: 'src/adapter.ts' } }));

@@ -8,6 +8,6 @@ export default defineConfig([
   libraryConfig({ entry: { web: 'src/web.ts' }, clean: false }),
   // WebGPU/WebNN opt-in: its own entry, so bundlers of wasm-only apps never emit the full build's wasm
   libraryConfig({ entry: { accelerated: 'src/accelerated.ts' }, clean: false }),
-  // the bin: one import of the Node adapter's CLI (an external dependency, not bundled)
+  // the bin: @onnx-mobilenet/cli (an external dependency, not bundled)
   libraryConfig({ entry: { cli: 'src/cli.ts' }, format: ['esm'], dts: false, clean: false, sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -88,7 +88,7 @@ function disposedError(): OnnxMobilenetError {
  *
  * @example
  * ```ts
- * import { createClassifierWithBackend } from '@onnx-mobilenet/core';
+ * import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
  * const classifier = await createClassifierWithBackend(myBackend, { model: 'mobilenetv2-12-int8' });
  * ```
  */

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { ClassifierBackend } from '@onnx-mobilenet/core';
+import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
@@ -54,7 +54,8 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
  *
  * @example
  * ```ts
- * import { createClassifierWithBackend, nodeBackend } from '@onnx-mobilenet/node';
+ * import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+ * import { nodeBackend } from '@onnx-mobilenet/node/adapter';
  * const classifier = await createClassifierWithBackend(nodeBackend, { model: 'mobilenetv2-12' });
  * ```
  */

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { OnnxMobilenetError, describeError } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError } from '@onnx-mobilenet/core';
+import { describeError } from '@onnx-mobilenet/core/adapter';
 
 /**
  * The directory downloads are cached in: the `cacheDir` option, else `ONNX_MOBILENET_CACHE`, else

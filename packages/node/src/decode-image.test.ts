@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULTS, preprocess, type RawImage } from '@onnx-mobilenet/core';
+import { DEFAULTS, type RawImage } from '@onnx-mobilenet/core';
+import { preprocess } from '@onnx-mobilenet/core/preprocess';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '../src/index.js';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
 import { meanAbsDiff } from '../../../test/reference-preprocess.js';

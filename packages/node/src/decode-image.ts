@@ -1,5 +1,7 @@
 import sharp from 'sharp';
-import { DEFAULTS, OnnxMobilenetError, bytesView, describeError, describeValue, parseUrl, type DecodeContext, type DecodedImage, type Limits, type ResizePlan } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
+import { bytesView, describeError, describeValue, parseUrl, type DecodeContext, type DecodedImage } from '@onnx-mobilenet/core/adapter';
+import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
 import { fetchImageBytes } from './fetch-image.js';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError } from './image-format.js';
 import { filePathFromUrl, readLocalFile } from './read-local-file.js';

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dequantizeModel, isQuantizedModel, type NodeClassifier } from '../src/index.js';
-import { createClassifier } from '../src/index.js';
+import { dequantizeModel, isQuantizedModel } from '@onnx-mobilenet/core/graph';
+import { createClassifier, type NodeClassifier } from '../src/index.js';
 import { FP32_MODEL, INPUT_SIZE, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
 
 describeWithAssets('dequantizing the int8 model', () => {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, fetchBounded, type DownloadProgress } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type DownloadProgress } from '@onnx-mobilenet/core';
+import { fetchBounded } from '@onnx-mobilenet/core/adapter';
 import { cacheError } from './cache-dir.js';
 
 /** What {@link downloadToFile} needs besides the URL. */

@@ -1,4 +1,5 @@
-import { fetchBounded, type Limits } from '@onnx-mobilenet/core';
+import type { Limits } from '@onnx-mobilenet/core';
+import { fetchBounded } from '@onnx-mobilenet/core/adapter';
 
 /**
  * The bytes of an `http(s):` image URL, through core's bounded reader: the download is abandoned

@@ -1,19 +1,17 @@
 /**
  * `@onnx-mobilenet/node`: MobileNetV2 image classification for Node.js on onnxruntime-node,
- * with sharp decoding and a verified download cache. Re-exports everything of
- * `@onnx-mobilenet/core`.
+ * with sharp decoding and a verified download cache. Re-exports the app API of
+ * `@onnx-mobilenet/core`; the backend itself is in `@onnx-mobilenet/node/adapter`.
  *
  * @packageDocumentation
  */
-import { createClassifierWithBackend, type Classifier, type ClassifierOptions } from '@onnx-mobilenet/core';
+import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
+import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
 import { createNodeBackend, type NodeOptions } from './backend.js';
 import type { NodeImageSource } from './decode-image.js';
 
 export * from '@onnx-mobilenet/core';
-export { nodeBackend, type NodeOptions } from './backend.js';
-export { resolveCacheDir } from './cache-dir.js';
-export { int8Accuracy } from './int8-accuracy.js';
-export { loadImageNetSamples } from './imagenet-samples.js';
+export type { NodeOptions } from './backend.js';
 export { decodeFullImageNode, type NodeImageSource } from './decode-image.js';
 
 /** A classifier whose inputs are paths, URLs, encoded image bytes, raw pixels or prepared tensors. */

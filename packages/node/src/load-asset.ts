@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OnnxMobilenetError, parseUrl, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { parseUrl, type LoadAssetOptions } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { assertChecksum, downloadToFile, hashSidecar, sha256Hex } from './download.js';
 import { filePathFromUrl, readLocalFile } from './read-local-file.js';

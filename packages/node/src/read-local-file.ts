@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OnnxMobilenetError, describeError, type ErrorCode } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
+import { describeError } from '@onnx-mobilenet/core/adapter';
 
 /** How {@link readLocalFile} reads and reports. */
 export interface ReadLocalFileOptions {

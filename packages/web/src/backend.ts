@@ -1,4 +1,5 @@
-import { DEFAULTS, OnnxMobilenetError, type ClassifierBackend, type ClassifierOptions, type Warn } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
+import type { ClassifierBackend, Warn } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { loadAssetWeb } from './load-asset.js';
@@ -54,7 +55,8 @@ function usableProviders(requested: readonly InferenceSession.ExecutionProviderC
  *
  * @example
  * ```ts
- * import { createClassifierWithBackend, createWebBackend } from '@onnx-mobilenet/web';
+ * import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+ * import { createWebBackend } from '@onnx-mobilenet/web/adapter';
  * const options = { model: 'mobilenetv2-12-int8' };
  * const classifier = await createClassifierWithBackend(createWebBackend(options), options);
  * ```

@@ -1,17 +1,5 @@
-import {
-  OnnxMobilenetError,
-  bytesView,
-  describeError,
-  describeValue,
-  fetchBounded,
-  parseUrl,
-  readImageHeader,
-  type DecodeContext,
-  type DecodedImage,
-  type ImageHeader,
-  type Limits,
-  type RawImage,
-} from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { bytesView, describeError, describeValue, fetchBounded, parseUrl, readImageHeader, type DecodeContext, type DecodedImage, type ImageHeader } from '@onnx-mobilenet/core/adapter';
 import { checkInputPixels, readPixels } from './read-pixels.js';
 
 /**

@@ -1,16 +1,17 @@
 /**
  * `@onnx-mobilenet/web`: MobileNetV2 image classification in browsers and Web Workers on
- * onnxruntime-web, decoding with the platform (`createImageBitmap`, canvas). Re-exports everything
- * of `@onnx-mobilenet/core`.
+ * onnxruntime-web, decoding with the platform (`createImageBitmap`, canvas). Re-exports the app
+ * API of `@onnx-mobilenet/core`; the backend itself is in `@onnx-mobilenet/web/adapter`.
  *
  * @packageDocumentation
  */
-import { createClassifierWithBackend, type Classifier, type ClassifierOptions } from '@onnx-mobilenet/core';
+import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
+import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
 import { createWebBackend, type WebOptions } from './backend.js';
 import type { WebImageSource } from './decode-image.js';
 
 export * from '@onnx-mobilenet/core';
-export { createWebBackend, type WebBackendOptions, type WebOptions } from './backend.js';
+export type { WebOptions } from './backend.js';
 export { CACHE_NAME } from './load-asset.js';
 export type { WebImageSource } from './decode-image.js';
 

@@ -1,4 +1,5 @@
-import { OnnxMobilenetError, fetchBounded, parseUrl, readBody, type AssetRef, type LoadAssetOptions } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { fetchBounded, parseUrl, readBody, type LoadAssetOptions } from '@onnx-mobilenet/core/adapter';
 import { sha256Hex } from './sha256.js';
 
 /**

@@ -1,6 +1,7 @@
 // Pixels of an already-decoded browser source (element, bitmap, frame, canvas) through a canvas,
 // with the size checked before the canvas is allocated and every canvas failure made a typed error.
-import { OnnxMobilenetError, describeError, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { describeError } from '@onnx-mobilenet/core/adapter';
 
 /** A source a 2D canvas can draw. */
 export type Drawable = CanvasImageSource & object;

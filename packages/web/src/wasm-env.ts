@@ -1,4 +1,5 @@
-import { DEFAULTS, type Warn } from '@onnx-mobilenet/core';
+import { DEFAULTS } from '@onnx-mobilenet/core';
+import type { Warn } from '@onnx-mobilenet/core/adapter';
 import type { OrtWeb } from './load-ort.js';
 import { threadsWouldLoadAppScript } from './thread-support.js';
 

@@ -1,5 +1,7 @@
 // Functions the browser tests call through page.evaluate(() => window.harness...).
-import { createClassifier, createClassifierWithBackend, createFewShotClassifier, createWebBackend, evaluate, isOnnxMobilenetError, nearestNeighbors, type FewShotJSON, type ResizeMode } from 'onnx-mobilenet';
+import { createClassifier, createFewShotClassifier, evaluate, isOnnxMobilenetError, nearestNeighbors, type FewShotJSON, type ResizeMode } from 'onnx-mobilenet';
+import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+import { createWebBackend } from '@onnx-mobilenet/web/adapter';
 import { enableAcceleratedProviders } from 'onnx-mobilenet/accelerated';
 import { meanAbsDiff, referencePreprocess } from '../../reference-preprocess';
 import { classifyUrls, type RunRequest, type RunResult } from './shared';

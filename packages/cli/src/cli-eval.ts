@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { evaluate, isOnnxMobilenetError, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/core';
-import type { CliIO } from './cli-main.js';
+import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
+import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
-import { createClassifier } from './index.js';
 import { downloadReporter, progressBar } from './cli-progress.js';
 
 export const EVAL_HELP = `Usage: onnx-mobilenet eval <dir> [options]
@@ -31,46 +30,39 @@ interface Run {
   error?: string;
 }
 
-/** `onnx-mobilenet eval`: returns the exit code. */
+/** `onnx-mobilenet eval`: returns the exit code; argument mistakes are thrown as {@link UsageError}s. */
 export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        model: { type: 'string', multiple: true },
-        labels: { type: 'string' },
-        mode: { type: 'string', multiple: true },
-        precision: { type: 'string', multiple: true },
-        'ground-truth': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        threads: { type: 'string' },
-        mirror: { type: 'string' },
-        'cache-dir': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    io.stderr(`onnx-mobilenet: ${(err as Error).message}\n\n${EVAL_HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    io.stderr(`onnx-mobilenet: eval needs one dataset folder\n\n${EVAL_HELP}`);
-    return 2;
-  }
+  const { values, positionals } = parseCommandLine(
+    () =>
+      parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+          model: { type: 'string', multiple: true },
+          labels: { type: 'string' },
+          mode: { type: 'string', multiple: true },
+          precision: { type: 'string', multiple: true },
+          'ground-truth': { type: 'string' },
+          json: { type: 'boolean', default: false },
+          threads: { type: 'string' },
+          mirror: { type: 'string' },
+          'cache-dir': { type: 'string' },
+        },
+      }),
+    EVAL_HELP,
+  );
+  if (positionals.length !== 1) throw new UsageError('eval needs one dataset folder', EVAL_HELP);
   const modes = (values.mode ?? ['shorter-side-crop']) as ResizeMode[];
   const precisions = (values.precision ?? ['auto']) as Precision[];
   if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !['auto', 'model', 'fp32'].includes(p))) {
-    io.stderr(`onnx-mobilenet: --mode is shorter-side-crop or squash, --precision is auto, model or fp32\n\n${EVAL_HELP}`);
-    return 2;
+    throw new UsageError('--mode is shorter-side-crop or squash, --precision is auto, model or fp32', EVAL_HELP);
   }
-  const threads = values.threads ? Number(values.threads) : undefined;
+  const threads = intOption('threads', values.threads);
   let samples;
   try {
     samples = loadImageNetSamples(positionals[0], { groundTruth: values['ground-truth'] });
   } catch (err) {
-    io.stderr(`onnx-mobilenet: ${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`);
+    io.stderr(`onnx-mobilenet: ${describeFailure(err)}`);
     return 1;
   }
 
@@ -88,8 +80,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
             preprocess: { mode },
             precision,
             threads,
-            mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
-            cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+            ...downloadOptions(values, env),
             onProgress: downloads.onProgress,
           });
           downloads.finish();
@@ -102,7 +93,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
           if (stderrIsTTY && !values.json) io.stderr('\n');
           await classifier.dispose();
         } catch (err) {
-          run.error = `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`;
+          run.error = describeFailure(err);
           io.stderr(`onnx-mobilenet: ${run.model}: ${run.error}`);
         }
       }

@@ -1,18 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, MODELS, isOnnxMobilenetError, type Prediction } from '@onnx-mobilenet/core';
-import { createClassifier } from './index.js';
-import { expandInputs } from './expand-inputs.js';
-import { EVAL_HELP, runEval } from './cli-eval.js';
+import { DEFAULTS, MODELS, createClassifier, type Prediction } from '@onnx-mobilenet/node';
+import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { StatusLine, downloadReporter, progressBar } from './cli-progress.js';
+import { cliVersion } from './cli-version.js';
+import { expandInputs } from './expand-inputs.js';
 
-/** Where the CLI writes; injectable so tests run it in-process. */
-export interface CliIO {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-}
-
-const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
+/** The command line's help: `classify` in full, a pointer to `eval --help`. */
+export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
        onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
 
 Classifies images with MobileNetV2 (ImageNet, 1000 classes).
@@ -35,11 +29,6 @@ Downloads report progress on stderr; on a terminal, classify shows a progress ba
 
 Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage error.`;
 
-/** The version of this package, from its package.json (one level above both src/ and dist/). */
-export function cliVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
 /** How many images are decoded ahead of inference at once. */
 const IN_FLIGHT = 16;
 
@@ -47,82 +36,46 @@ function pct(p: number): string {
   return `${(p * 100).toFixed(1).padStart(5)}%`;
 }
 
-/**
- * Runs the `onnx-mobilenet` command line. Returns the exit code instead of exiting, so it can be
- * tested and embedded. `stderrIsTTY` turns on the redrawn progress lines; `env` supplies
- * `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE`.
- *
- * @example
- * ```ts
- * const code = await runCli(['classify', 'photos/', '--json'], { stdout: console.log, stderr: console.error });
- * ```
- */
-export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (argv[0] === 'eval') {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(EVAL_HELP);
-      return 0;
-    }
-    return runEval(argv.slice(1), io, stderrIsTTY, env);
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        labels: { type: 'string' },
-        top: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        threads: { type: 'string' },
-        batch: { type: 'string' },
-        mode: { type: 'string' },
-        mirror: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        version: { type: 'boolean', short: 'v', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    io.stderr(`onnx-mobilenet: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+/** `onnx-mobilenet classify` (and the bare command's --help/--version): returns the exit code, throws {@link UsageError}s. */
+export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTTY: boolean, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    () =>
+      parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+          model: { type: 'string' },
+          labels: { type: 'string' },
+          top: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          threads: { type: 'string' },
+          batch: { type: 'string' },
+          mode: { type: 'string' },
+          mirror: { type: 'string' },
+          'cache-dir': { type: 'string' },
+          version: { type: 'boolean', short: 'v', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    HELP,
+  );
   const [command, ...targets] = positionals;
   if (values.version) {
     io.stdout(cliVersion());
     return 0;
   }
-  if (values.help || command === undefined) {
-    (values.help ? io.stdout : io.stderr)(HELP);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
   }
-  if (command !== 'classify') {
-    io.stderr(`onnx-mobilenet: unknown command "${command}"\n\n${HELP}`);
-    return 2;
-  }
-  if (targets.length === 0) {
-    io.stderr(`onnx-mobilenet: classify needs at least one file, directory or glob\n\n${HELP}`);
-    return 2;
-  }
-  const intOption = (name: string, v: string | undefined, max = Infinity): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${v}"`);
-    return n;
-  };
-  let topK: number | undefined, threads: number | undefined, batchSize: number | undefined;
-  try {
-    topK = intOption('top', values.top);
-    threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
-    batchSize = intOption('batch', values.batch);
-    if (values.mode !== undefined && values.mode !== 'shorter-side-crop' && values.mode !== 'squash') {
-      throw new Error(`--mode must be shorter-side-crop or squash, got "${values.mode}"`);
-    }
-  } catch (err) {
-    io.stderr(`onnx-mobilenet: ${(err as Error).message}`);
-    return 2;
+  if (command === undefined) throw new UsageError('no command given', HELP);
+  if (command !== 'classify') throw new UsageError(`unknown command "${command}"`, HELP);
+  if (targets.length === 0) throw new UsageError('classify needs at least one file, directory or glob', HELP);
+  const topK = intOption('top', values.top);
+  const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
+  const batchSize = intOption('batch', values.batch);
+  if (values.mode !== undefined && values.mode !== 'shorter-side-crop' && values.mode !== 'squash') {
+    throw new UsageError(`--mode must be shorter-side-crop or squash, got "${values.mode}"`);
   }
 
   const files = await expandInputs(targets);
@@ -140,13 +93,12 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
       threads,
       batchSize,
       preprocess: values.mode ? { mode: values.mode as 'squash' | 'shorter-side-crop' } : undefined,
-      mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
-      cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+      ...downloadOptions(values, env),
       onProgress: downloads.onProgress,
     });
   } catch (err) {
     downloads.finish();
-    io.stderr(`onnx-mobilenet: ${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error).message}`);
+    io.stderr(`onnx-mobilenet: ${describeFailure(err)}`);
     return 1;
   }
   downloads.finish();

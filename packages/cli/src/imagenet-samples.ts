@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { OnnxMobilenetError, type EvalSample } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type EvalSample } from '@onnx-mobilenet/node';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
 
 const WNID = /^(n\d{8})/;

@@ -1,4 +1,4 @@
-import type { DownloadProgress } from '@onnx-mobilenet/core';
+import type { DownloadProgress } from '@onnx-mobilenet/node';
 
 /** Erases the current terminal line (carriage return + ANSI "erase to end of line"). */
 const ERASE = '\r\x1b[K';

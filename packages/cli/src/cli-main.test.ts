@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './cli-main.js';
-import { createClassifier } from './index.js';
+import { createClassifier } from '@onnx-mobilenet/node';
 import { IMAGES_DIR, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
 import { FLOORS } from '../../../test/floors.js';
 

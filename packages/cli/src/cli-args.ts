@@ -1,0 +1,55 @@
+import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
+
+/** Where the CLI writes; injectable so tests run it in-process. */
+export interface CliIO {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+/** Exit status of a usage error, as Unix tools use it. */
+export const USAGE_EXIT = 2;
+
+/**
+ * A mistake in the command line. {@link runCli} prints it as `onnx-mobilenet: <message>`, with the
+ * command's help when `help` is set, and exits with {@link USAGE_EXIT}: every command reports
+ * argument errors this one way.
+ */
+export class UsageError extends Error {
+  constructor(message: string, readonly help?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Runs an argument parser (node:util `parseArgs`) and turns what it throws (an unknown option, a
+ * missing value) into a {@link UsageError} with the command's help.
+ */
+export function parseCommandLine<T>(parse: () => T, help: string): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message, help);
+  }
+}
+
+/** An integer option from 1 to `max`, or undefined when absent; anything else is a {@link UsageError}. */
+export function intOption(name: string, value: string | undefined, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${value}"`);
+  return n;
+}
+
+/** `--mirror` and `--cache-dir`, else `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE` (empty means unset). */
+export function downloadOptions(values: { mirror?: string; 'cache-dir'?: string }, env: NodeJS.ProcessEnv): { mirror?: string; cacheDir?: string } {
+  return {
+    mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
+    cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+  };
+}
+
+/** A failure as one line: `E_CODE: message` for the library's errors, the message otherwise. */
+export function describeFailure(err: unknown): string {
+  return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error)?.message ?? String(err)}`;
+}

@@ -1,0 +1,30 @@
+import { USAGE_EXIT, UsageError, type CliIO } from './cli-args.js';
+import { runClassify } from './cli-classify.js';
+import { EVAL_HELP, runEval } from './cli-eval.js';
+
+/**
+ * Runs the `onnx-mobilenet` command line. Returns the exit code instead of exiting, so it can be
+ * tested and embedded. `stderrIsTTY` turns on the redrawn progress lines; `env` supplies
+ * `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE`.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['classify', 'photos/', '--json'], { stdout: console.log, stderr: console.error });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    if (argv[0] === 'eval') {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        io.stdout(EVAL_HELP);
+        return 0;
+      }
+      return await runEval(argv.slice(1), io, stderrIsTTY, env);
+    }
+    return await runClassify(argv, io, stderrIsTTY, env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`onnx-mobilenet: ${err.message}${err.help ? `\n\n${err.help}` : ''}`);
+    return USAGE_EXIT;
+  }
+}

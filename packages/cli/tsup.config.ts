@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base.js';
+
+// ESM only: a command line and its in-process runner, for Node.js. The bin is built on its own
+// (with the shebang, no types); the library packages are external dependencies, not bundled.
+export default defineConfig([
+  libraryConfig({ entry: { index: 'src/index.ts' }, format: ['esm'] }),
+  libraryConfig({ entry: { cli: 'src/cli.ts' }, format: ['esm'], dts: false, clean: false, sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
+]);

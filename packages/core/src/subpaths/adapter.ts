@@ -1,0 +1,36 @@
+/**
+ * `@onnx-mobilenet/core/adapter`: for adapter authors, not apps. The backend port an adapter
+ * implements ({@link ClassifierBackend}), {@link createClassifierWithBackend} that turns one into a
+ * classifier, and the helpers the Node and web adapters share: bounded downloads and body reads,
+ * source resolution, input guards, image headers and model checks. Apps import
+ * `onnx-mobilenet` (or an adapter's main entry) instead.
+ *
+ * @module @onnx-mobilenet/core/adapter
+ */
+export { createClassifierWithBackend } from '../classifier.js';
+export type {
+  AssetLoader,
+  ClassifierBackend,
+  DecodeContext,
+  DecodedImage,
+  DownloadProgress,
+  ImageDecoder,
+  InferenceRuntime,
+  LoadAssetOptions,
+  PlatformFacts,
+  RuntimeSession,
+  Warn,
+} from '../backend.js';
+export { bytesView, concatBytes } from '../bytes.js';
+export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
+export { describeError } from '../errors.js';
+export { readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
+export { assertRawImage, isPreparedTensor, isRawImage } from '../image.js';
+export { roundHalfEven, type Rect, type ResizePlan } from '../resize-plan.js';
+export { selectClasses } from '../postprocess.js';
+export { MODEL_ZOO_BASE_URL, registryUrl } from '../model-registry.js';
+export { inspectModelIO, type ModelIO } from '../model-io.js';
+export { describeValue, resolveLabelsSource, resolveModelSource } from '../sources.js';
+export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
+export { guardDownload } from '../download-guard.js';
+export { fetchBounded, parseUrl, readBody, type ByteReader, type FetchBoundedOptions, type FetchLike, type ReadBodyOptions, type ResponseLike } from '../read-body.js';

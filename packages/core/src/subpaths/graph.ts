@@ -1,0 +1,8 @@
+/**
+ * `@onnx-mobilenet/core/graph`: ONNX graph tools. {@link dequantizeModel} rewrites an int8
+ * (QDQ / QLinear) model into float32; {@link isQuantizedModel} tells whether a model needs it.
+ * The classifier applies them itself (`precision`); import them to rewrite models ahead of time.
+ *
+ * @module @onnx-mobilenet/core/graph
+ */
+export { dequantizeModel, isQuantizedModel } from '../dequantize.js';

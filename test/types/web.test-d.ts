@@ -1,0 +1,59 @@
+// The public API of `onnx-mobilenet` as a browser project sees it (default conditions, DOM lib):
+// browser inputs, the same results as in Node, and (`@ts-expect-error`) what it refuses.
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  CACHE_NAME,
+  createClassifier,
+  isOnnxMobilenetError,
+  type ClassifierOptions,
+  type ErrorCode,
+  type Prediction,
+  type WebClassifier,
+  type WebImageSource,
+} from 'onnx-mobilenet';
+import * as api from 'onnx-mobilenet';
+
+declare const classifier: WebClassifier;
+declare const image: HTMLImageElement;
+declare const blob: Blob;
+declare const bitmap: ImageBitmap;
+
+describe('onnx-mobilenet in the browser', () => {
+  it('createClassifier gives a classifier of browser inputs', () => {
+    expectTypeOf(createClassifier()).resolves.toEqualTypeOf<WebClassifier>();
+    expectTypeOf(createClassifier({ model: '/models/m.onnx', wasmPaths: '/ort/', onProgress: (p) => void p.loaded })).resolves.toEqualTypeOf<WebClassifier>();
+    expectTypeOf(CACHE_NAME).toBeString();
+  });
+
+  it('takes images, blobs, bitmaps, canvases and URLs; one input gives Prediction[], an array Prediction[][]', () => {
+    expectTypeOf<HTMLImageElement>().toExtend<WebImageSource>();
+    expectTypeOf<Blob>().toExtend<WebImageSource>();
+    expectTypeOf<ImageBitmap>().toExtend<WebImageSource>();
+    expectTypeOf<OffscreenCanvas>().toExtend<WebImageSource>();
+    expectTypeOf<ImageData>().toExtend<WebImageSource>();
+    expectTypeOf<string>().toExtend<WebImageSource>();
+    expectTypeOf(classifier.classify(image)).resolves.toEqualTypeOf<Prediction[]>();
+    expectTypeOf(classifier.classify(blob, { topK: 3 })).resolves.toEqualTypeOf<Prediction[]>();
+    expectTypeOf(classifier.classify([image, blob, bitmap, '/photos/cat.jpg'])).resolves.toEqualTypeOf<Prediction[][]>();
+    expectTypeOf(classifier.embed(bitmap)).resolves.toEqualTypeOf<Float32Array>();
+  });
+
+  it('errors carry the same codes', () => {
+    const err: unknown = undefined;
+    if (isOnnxMobilenetError(err)) expectTypeOf(err.code).toEqualTypeOf<ErrorCode>();
+  });
+
+  it('wrong uses do not compile', () => {
+    // @ts-expect-error a batch gives one list per image
+    const flat: Promise<Prediction[]> = classifier.classify([image]);
+    // @ts-expect-error a number is not an image
+    void classifier.classify(42);
+    // @ts-expect-error no such option
+    const typo: ClassifierOptions = { modle: 'x' };
+    // @ts-expect-error the Node-only full-size decoder is not in the browser API
+    void api.decodeFullImageNode;
+    // @ts-expect-error the backend is in @onnx-mobilenet/web/adapter
+    void api.createWebBackend;
+    void [flat, typo];
+  });
+});
