@@ -139,14 +139,14 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     const pending: Promise<{ predictions?: Prediction[]; error?: unknown }>[] = [];
     let next = 0;
     const launch = (): void => {
-      const file = files[next++];
+      const file = files[next++]!; // next < files.length, checked by the callers
       pending.push(classifier.classify(file, { topK }).then((predictions) => ({ predictions }), (error: unknown) => ({ error })));
     };
     while (next < files.length && pending.length < IN_FLIGHT) launch();
     for (let i = 0; i < files.length; i++) {
-      const result = await pending[i];
+      const result = await pending[i]!;
       if (next < files.length) launch();
-      print(files[i], result);
+      print(files[i]!, result);
       delete pending[i];
       bar?.update(progressBar('classify', i + 1, files.length).slice(1));
     }

@@ -51,7 +51,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
       }),
     EVAL_HELP,
   );
-  if (positionals.length !== 1) throw new UsageError('eval needs one dataset folder', EVAL_HELP);
+  const [dataset] = positionals;
+  if (positionals.length !== 1 || dataset === undefined) throw new UsageError('eval needs one dataset folder', EVAL_HELP);
   const modes = (values.mode ?? ['shorter-side-crop']) as ResizeMode[];
   const precisions = (values.precision ?? ['auto']) as Precision[];
   if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !['auto', 'model', 'fp32'].includes(p))) {
@@ -60,7 +61,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   const threads = intOption('threads', values.threads);
   let samples;
   try {
-    samples = loadImageNetSamples(positionals[0], { groundTruth: values['ground-truth'] });
+    samples = loadImageNetSamples(dataset, { groundTruth: values['ground-truth'] });
   } catch (err) {
     io.stderr(`onnx-mobilenet: ${describeFailure(err)}`);
     return 1;
@@ -114,8 +115,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
       r.result ? r.result.timing.msPerSample.toFixed(1) : '',
     ]);
     const header = ['model', 'backend', 'mode', 'precision', 'top-1', 'top-5', 'ms/photo'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+    const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]?.length ?? 0), h.length));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
     io.stdout(line(header));
     io.stdout(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of rows) io.stdout(line(r));

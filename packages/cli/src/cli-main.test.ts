@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './cli-main.js';
 import { createClassifier } from '@onnx-mobilenet/node';
-import { IMAGES_DIR, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { IMAGES_DIR, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
 import { FLOORS } from '../../../test/floors.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -35,12 +35,12 @@ describeWithAssets('onnx-mobilenet classify', () => {
     expect(rows).toHaveLength(PHOTO_COUNT);
     expect(rows.map((r) => r.file)).toEqual(photos().map((p) => p.path));
     expect(rows.every((r) => r.predictions.length === 3)).toBe(true);
-    const top1 = rows.filter((r, i) => r.predictions[0].id === photos()[i].wnid).length;
+    const top1 = rows.filter((r, i) => r.predictions[0]!.id === photos()[i]!.wnid).length;
     expect(top1).toBeGreaterThanOrEqual(FLOORS.int8.top1);
   });
 
   it('prints a readable table', async () => {
-    const { code, out } = await cli(['classify', photos()[0].path, ...modelArgs, '--top', '2']);
+    const { code, out } = await cli(['classify', photo(0).path, ...modelArgs, '--top', '2']);
     expect(code).toBe(0);
     expect(out).toHaveLength(2);
     expect(out[0]).toMatch(/n01440764_tench\.JPEG\s+\d+\.\d%\s+tench \(n01440764\)/);
@@ -70,7 +70,7 @@ describeWithAssets('onnx-mobilenet classify', () => {
   });
 
   it('fails with a clear message when the model cannot be loaded', async () => {
-    const { code, err } = await cli(['classify', photos()[0].path, '--model', join(dir, 'broken.jpg'), '--labels', SYNSET]);
+    const { code, err } = await cli(['classify', photo(0).path, '--model', join(dir, 'broken.jpg'), '--labels', SYNSET]);
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/E_MODEL_LOAD: could not load the model/);
   });
@@ -81,7 +81,7 @@ describeWithAssets('onnx-mobilenet classify', () => {
   const skipBin = !existsSync(bin) && process.env.CI !== 'true';
   it.skipIf(skipBin)(`runs as the installed bin (built dist/cli.js)${skipBin ? ' [skipped: dist/cli.js missing, run pnpm build]' : ''}`, () => {
     expect(existsSync(bin), `${bin} is missing: run \`pnpm build\` before the tests`).toBe(true);
-    const r = spawnSync(process.execPath, [bin, 'classify', photos()[0].path, ...modelArgs, '--top', '1'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'classify', photo(0).path, ...modelArgs, '--top', '1'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/tench \(n01440764\)/);
@@ -103,8 +103,8 @@ describeWithAssets('onnx-mobilenet classify', () => {
     const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
     const preds = await c.classify(photos().map((p) => p.path), { topK: 5 });
     await c.dispose();
-    expect(crop.result.top1).toBe(preds.filter((p, i) => p[0].id === photos()[i].wnid).length);
-    expect(crop.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i].wnid)).length);
+    expect(crop.result.top1).toBe(preds.filter((p, i) => p[0]!.id === photos()[i]!.wnid).length);
+    expect(crop.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i]!.wnid)).length);
   });
 
   it('eval prints a side-by-side table and reads a ground-truth file', async () => {

@@ -30,9 +30,10 @@ export function loadImageNetSamples(dir: string, options: { groundTruth?: string
     const path = join(dir, entry);
     const m = WNID.exec(entry);
     if (statSync(path).isDirectory()) {
-      if (!m || entry !== m[1]) continue;
-      for (const f of readdirSync(path).sort()) if (isImage(f)) samples.push({ input: join(path, f), label: m[1], name: `${entry}/${f}` });
-    } else if (m && isImage(entry)) {
+      const wnid = m?.[1];
+      if (!wnid || entry !== wnid) continue;
+      for (const f of readdirSync(path).sort()) if (isImage(f)) samples.push({ input: join(path, f), label: wnid, name: `${entry}/${f}` });
+    } else if (m?.[1] && isImage(entry)) {
       samples.push({ input: path, label: m[1], name: entry });
     }
   }
