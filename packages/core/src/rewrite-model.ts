@@ -1,10 +1,7 @@
 import type { Warn } from './backend.js';
 import type { Precision } from './defaults.js';
-import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
-import { addEmbeddingOutput } from './embedding-graph.js';
-import { isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from './errors.js';
+import { OnnxMobilenetError, type ErrorCode } from './errors.js';
 import type { RegistryModel } from './model-registry.js';
-import { decodeModel, encodeModel } from './onnx-model.js';
 
 /** Where `embed()` reads the pooled feature vector, or why there is none (the error is made when thrown). */
 export type EmbeddingOutput = { name: string; size: number } | { missing: { code: ErrorCode; reason: string } };
@@ -37,8 +34,8 @@ const EMBEDDINGS_OFF: EmbeddingOutput = {
 
 /**
  * Load-time graph rewrites, with one parse and one serialisation: dequantizing int8 models where
- * the policy asks, and adding the pooled feature vector as an output for embed(). A model whose
- * embedding cannot be found still classifies; embed() then rejects with the reason.
+ * the policy asks, and adding the pooled feature vector as an output for embed(). The graph code
+ * and its protobuf library load only when a rewrite is asked for (a lazy chunk in browsers).
  */
 export async function rewriteModel(
   bytes: Uint8Array,
@@ -48,31 +45,6 @@ export async function rewriteModel(
   warn: Warn,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: EmbeddingOutput }> {
   if (!embeddings && !float.wanted) return { bytes, dequantized: false, embedding: EMBEDDINGS_OFF };
-  let model;
-  try {
-    model = await decodeModel(bytes);
-  } catch (err) {
-    // onnxruntime reports unparsable files with its own words; keep the bytes as they are
-    const missing = isOnnxMobilenetError(err) ? { code: err.code, reason: err.message } : { code: 'E_MODEL_LOAD' as const, reason: String(err) };
-    return { bytes, dequantized: false, embedding: { missing } };
-  }
-  const dequantized = float.wanted && hasQuantizedOps(model);
-  if (dequantized) {
-    if (float.warning) warn(float.warning, 'ONNX_MOBILENET_INT8');
-    await dequantizeGraph(model, maxBytes);
-  }
-  let embedding = EMBEDDINGS_OFF;
-  try {
-    if (embeddings) embedding = await addEmbeddingOutput(model);
-  } catch (err) {
-    if (!isOnnxMobilenetError(err)) throw err;
-    embedding = { missing: { code: err.code, reason: err.message } };
-    if (!dequantized) return { bytes, dequantized, embedding };
-  }
-  if (!dequantized && embedding === EMBEDDINGS_OFF) return { bytes, dequantized, embedding };
-  const rewritten = await encodeModel(model);
-  if (rewritten.byteLength > maxBytes) {
-    throw new OnnxMobilenetError('E_LIMIT', `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`);
-  }
-  return { bytes: rewritten, dequantized, embedding };
+  const { rewriteGraph } = await import('./graph-rewrite.js');
+  return rewriteGraph(bytes, float, embeddings, maxBytes, warn, EMBEDDINGS_OFF);
 }

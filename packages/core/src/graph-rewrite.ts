@@ -1,0 +1,49 @@
+import type { Warn } from './backend.js';
+import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
+import { addEmbeddingOutput } from './embedding-graph.js';
+import { isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+import { decodeModel, encodeModel } from './onnx-model.js';
+import type { EmbeddingOutput, FloatPolicy } from './rewrite-model.js';
+
+/**
+ * Load-time graph rewrites, with one parse and one serialisation: dequantizing int8 models where
+ * the policy asks, and adding the pooled feature vector as an output for embed(). A model whose
+ * embedding cannot be found still classifies; embed() then rejects with the reason. Loaded on
+ * demand by {@link rewriteModel}.
+ */
+export async function rewriteGraph(
+  bytes: Uint8Array,
+  float: FloatPolicy,
+  embeddings: boolean,
+  maxBytes: number,
+  warn: Warn,
+  off: EmbeddingOutput,
+): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: EmbeddingOutput }> {
+  let model;
+  try {
+    model = await decodeModel(bytes);
+  } catch (err) {
+    // onnxruntime reports unparsable files with its own words; keep the bytes as they are
+    const missing = isOnnxMobilenetError(err) ? { code: err.code, reason: err.message } : { code: 'E_MODEL_LOAD' as const, reason: String(err) };
+    return { bytes, dequantized: false, embedding: { missing } };
+  }
+  const dequantized = float.wanted && hasQuantizedOps(model);
+  if (dequantized) {
+    if (float.warning) warn(float.warning, 'ONNX_MOBILENET_INT8');
+    await dequantizeGraph(model, maxBytes);
+  }
+  let embedding = off;
+  try {
+    if (embeddings) embedding = await addEmbeddingOutput(model);
+  } catch (err) {
+    if (!isOnnxMobilenetError(err)) throw err;
+    embedding = { missing: { code: err.code, reason: err.message } };
+    if (!dequantized) return { bytes, dequantized, embedding };
+  }
+  if (!dequantized && embedding === off) return { bytes, dequantized, embedding };
+  const rewritten = await encodeModel(model);
+  if (rewritten.byteLength > maxBytes) {
+    throw new OnnxMobilenetError('E_LIMIT', `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`);
+  }
+  return { bytes: rewritten, dequantized, embedding };
+}
