@@ -25,10 +25,16 @@ const SOAK = Number(process.env.BENCH_SOAK ?? (quick ? 500 : 5000));
 const pre = DEFAULTS.preprocess;
 
 const labels = parseLabels(readFileSync(join(assets, 'models/synset.txt'), 'utf8'));
-const photoFiles = readdirSync(join(assets, 'images')).filter((f) => /\.jpe?g$/i.test(f)).sort();
+const photoFiles = readdirSync(join(assets, 'images'))
+  .filter((f) => /\.jpe?g$/i.test(f))
+  .sort();
 const photos = photoFiles.map((f) => ({ name: f, wnid: f.slice(0, 9), bytes: readFileSync(join(assets, 'images', f)) }));
 const buffers = photos.map((p) => p.bytes);
-const results = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, ort: '1.30.0', sharp: sharp.versions.sharp }, date: new Date().toISOString(), models: {} };
+const results = {
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, ort: '1.30.0', sharp: sharp.versions.sharp },
+  date: new Date().toISOString(),
+  models: {},
+};
 let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const rssTimer = setInterval(sampleRss, 50);
@@ -78,7 +84,11 @@ async function benchModel(name, modelPath) {
   const normalise = await timeEach(crops, (c) => normalizeToCHW(c, pre.mean, pre.std), { rounds: ROUNDS * 5 });
   const floor1 = await timeEach(tensors, (t) => runBatch([t]), { rounds: ROUNDS });
   const logits = await runBatch([tensors[0]]);
-  const post = await timeEach(Array.from({ length: 200 }, () => logits), (l) => predictionsFromLogits(l, labels, { topK: 5 }), { warmup: 20 });
+  const post = await timeEach(
+    Array.from({ length: 200 }, () => logits),
+    (l) => predictionsFromLogits(l, labels, { topK: 5 }),
+    { warmup: 20 },
+  );
   const e2e1 = await timeEach(buffers, (b) => classifier.classify(b), { rounds: ROUNDS });
   out.stages.push(
     row('read/decode full size (sharp, for reference)', decodeOnly),
@@ -126,12 +136,17 @@ async function benchModel(name, modelPath) {
   const agree = (a, b) => a.filter((x, i) => x === b[i]).length;
   out.agreement = {
     photos: photos.length,
-    oursCorrect: agree(oursTop, photos.map((p) => p.wnid)),
+    oursCorrect: agree(
+      oursTop,
+      photos.map((p) => p.wnid),
+    ),
     oursVsHand: agree(oursTop, handTop),
     oursVsTransformers: agree(oursTop, tfTop),
     handVsTransformers: agree(handTop, tfTop),
   };
-  console.log(`top-1 agreement on ${photos.length} photos: ours/hand ${out.agreement.oursVsHand}, ours/transformers.js ${out.agreement.oursVsTransformers}, hand/transformers.js ${out.agreement.handVsTransformers}`);
+  console.log(
+    `top-1 agreement on ${photos.length} photos: ours/hand ${out.agreement.oursVsHand}, ours/transformers.js ${out.agreement.oursVsTransformers}, hand/transformers.js ${out.agreement.handVsTransformers}`,
+  );
 
   // Large photos: preprocessing only (decode + resize + crop + normalise).
   for (const s of await syntheticPhotos()) {
@@ -182,10 +197,14 @@ const models = [
 for (const [name, path] of models) {
   results.models[name] = await benchModel(name, path);
   results.models[name].coldStart = coldStart(path);
-  console.log(`cold start (fresh process, median of 5): import ${results.models[name].coldStart.importMs.toFixed(0)} ms, createClassifier to first result ${results.models[name].coldStart.createToFirstResultMs.toFixed(0)} ms`);
+  console.log(
+    `cold start (fresh process, median of 5): import ${results.models[name].coldStart.importMs.toFixed(0)} ms, createClassifier to first result ${results.models[name].coldStart.createToFirstResultMs.toFixed(0)} ms`,
+  );
 }
 results.soak = await soak(models[0][1]);
-console.log(`\nmemory: RSS ${results.soak.rssBeforeMB.toFixed(1)} MB -> ${results.soak.rssAfterMB.toFixed(1)} MB over ${SOAK} classifications (growth ${results.soak.growthMB.toFixed(1)} MB)`);
+console.log(
+  `\nmemory: RSS ${results.soak.rssBeforeMB.toFixed(1)} MB -> ${results.soak.rssAfterMB.toFixed(1)} MB over ${SOAK} classifications (growth ${results.soak.growthMB.toFixed(1)} MB)`,
+);
 clearInterval(rssTimer);
 sampleRss();
 results.peakRssMB = peakRss / 2 ** 20;

@@ -8,7 +8,10 @@ import { buildPage, launchBrowser, serveStatic } from '../test/browser/browser-e
 import { printTable, row, summarize, writeResults } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const urls = readdirSync(join(ASSETS_DIR, 'images')).filter((f) => /\.jpe?g$/i.test(f)).sort().map((f) => `/data/images/${f}`);
+const urls = readdirSync(join(ASSETS_DIR, 'images'))
+  .filter((f) => /\.jpe?g$/i.test(f))
+  .sort()
+  .map((f) => `/data/images/${f}`);
 const dist = await buildPage(join(here, 'web'));
 const server = await serveStatic(dist, { isolate: true });
 const browser = await launchBrowser();
@@ -36,9 +39,23 @@ try {
       ];
       const own = ['decode', 'resizeCrop', 'normalise', 'postprocess'].reduce((a, k) => a + summarize(r[k]).median, 0);
       const ratio = own / summarize(r.sessionRun1).median;
-      printTable(`Chromium, ${model}, wasm, ${r.threads} thread(s), crossOriginIsolated=${r.crossOriginIsolated} (× = relative to bare session.run)`, rows, base);
-      console.log(`adapter's own work (decode + preprocess + postprocess): ${own.toFixed(2)} ms = ${(ratio * 100).toFixed(0)}% of session run; cold start ${r.coldMs.toFixed(0)} ms`);
-      results.runs.push({ model, threads: r.threads, crossOriginIsolated: r.crossOriginIsolated, coldMs: r.coldMs, ownWorkMs: own, ownWorkOverSessionRun: ratio, rows });
+      printTable(
+        `Chromium, ${model}, wasm, ${r.threads} thread(s), crossOriginIsolated=${r.crossOriginIsolated} (× = relative to bare session.run)`,
+        rows,
+        base,
+      );
+      console.log(
+        `adapter's own work (decode + preprocess + postprocess): ${own.toFixed(2)} ms = ${(ratio * 100).toFixed(0)}% of session run; cold start ${r.coldMs.toFixed(0)} ms`,
+      );
+      results.runs.push({
+        model,
+        threads: r.threads,
+        crossOriginIsolated: r.crossOriginIsolated,
+        coldMs: r.coldMs,
+        ownWorkMs: own,
+        ownWorkOverSessionRun: ratio,
+        rows,
+      });
     }
   }
 } finally {

@@ -22,7 +22,9 @@ export const EMBEDDING_SIZE = 1280;
 
 const required = [INT8_MODEL, FP32_MODEL, SYNSET, IMAGES_DIR];
 const missing = required.filter((p) => !existsSync(p));
-export const assetsReason = missing.length ? `assets missing under ${ASSETS_DIR} (set ONNX_MOBILENET_ASSETS): ${missing.map((p) => basename(p)).join(', ')}` : '';
+export const assetsReason = missing.length
+  ? `assets missing under ${ASSETS_DIR} (set ONNX_MOBILENET_ASSETS): ${missing.map((p) => basename(p)).join(', ')}`
+  : '';
 
 /** A labelled photo: its path and the wnid its file name gives. */
 export interface Photo {

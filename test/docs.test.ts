@@ -92,7 +92,9 @@ describe('README', () => {
       'fewShot.k': DEFAULTS.fewShot.k,
     };
     // Every field of DEFAULTS (nested ones by their dotted name) has its row.
-    const fields = Object.entries(DEFAULTS).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((n) => `${k}.${n}`) : [k]));
+    const fields = Object.entries(DEFAULTS).flatMap(([k, v]) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((n) => `${k}.${n}`) : [k],
+    );
     expect(fields.filter((f) => !(f in expected))).toEqual([]);
     for (const [key, value] of Object.entries(expected)) {
       expect(table.get(key), `README default of ${key}`).toBe(typeof value === 'string' ? `'${value}'` : JSON.stringify(value).replace(/,/g, ', '));

@@ -13,11 +13,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 describeWithAssets('examples/node-basic', () => {
   it('classifies photos and reports a missing one', () => {
     const set = photos().slice(0, 3);
-    const r = spawnSync(
-      process.execPath,
-      ['classify.mjs', '--model', INT8_MODEL, '--labels', SYNSET, ...set.map((p) => p.path), 'missing.jpg'],
-      { cwd: join(root, 'examples/node-basic'), encoding: 'utf8' },
-    );
+    const r = spawnSync(process.execPath, ['classify.mjs', '--model', INT8_MODEL, '--labels', SYNSET, ...set.map((p) => p.path), 'missing.jpg'], {
+      cwd: join(root, 'examples/node-basic'),
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
@@ -42,12 +41,18 @@ describeWithAssets('examples/few-shot-node', () => {
       const cwd = join(root, 'examples/few-shot-node');
       const queries = set.map((p) => join(dir, `${p.name}-query.jpg`));
       const model = ['--model', INT8_MODEL, '--labels', SYNSET];
-      const taught = spawnSync(process.execPath, ['few-shot.mjs', '--teach', join(dir, 'teach'), '--save', join(dir, 'classes.json'), ...model, ...queries], { cwd, encoding: 'utf8' });
+      const taught = spawnSync(process.execPath, ['few-shot.mjs', '--teach', join(dir, 'teach'), '--save', join(dir, 'classes.json'), ...model, ...queries], {
+        cwd,
+        encoding: 'utf8',
+      });
       expect(taught.status, taught.stderr).toBe(0);
       const loaded = spawnSync(process.execPath, ['few-shot.mjs', '--load', join(dir, 'classes.json'), ...model, ...queries], { cwd, encoding: 'utf8' });
       expect(loaded.status, loaded.stderr).toBe(0);
       expect(loaded.stdout).toBe(taught.stdout);
-      const labels = loaded.stdout.trim().split('\n').map((l) => l.split(': ')[1]?.split(' (')[0]);
+      const labels = loaded.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ')[1]?.split(' (')[0]);
       expect(labels.filter((l, i) => l === set[i]?.name).length).toBeGreaterThanOrEqual(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ function varint(value: number | bigint): number[] {
 const concat = (parts: readonly Part[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) out.set(p, at), (at += p.length);
   return out;
 };
 /** A varint field. */
@@ -58,7 +58,13 @@ export interface TensorSpec {
 /** TensorProto. */
 export function tensor(t: TensorSpec): Part[] {
   const parts: Part[] = [...t.dims.map((d) => int(1, d)), int(2, t.dataType)];
-  if (t.floatData) parts.push(len(4, t.floatData.map((v) => f32Bytes(v)).reduce((a, b) => concat([a, b]), new Uint8Array())));
+  if (t.floatData)
+    parts.push(
+      len(
+        4,
+        t.floatData.map((v) => f32Bytes(v)).reduce((a, b) => concat([a, b]), new Uint8Array()),
+      ),
+    );
   if (t.int32Data) parts.push(len(5, new Uint8Array(t.int32Data.flatMap((v) => varint(v)))));
   parts.push(len(8, t.name));
   if (t.raw) parts.push(len(9, t.raw));
@@ -148,7 +154,11 @@ export function graph(g: GraphSpec): Part[] {
   ];
 }
 /** SparseTensorProto from its values and indices tensors. */
-export const sparseTensor = (values: Part[], indices: Part[], dims: readonly number[]): Part[] => [len(1, values), len(2, indices), ...dims.map((d) => int(3, d))];
+export const sparseTensor = (values: Part[], indices: Part[], dims: readonly number[]): Part[] => [
+  len(1, values),
+  len(2, indices),
+  ...dims.map((d) => int(3, d)),
+];
 
 /** ModelProto around a graph (IR 7, opset 13 unless told). */
 export function modelBytes(g: Part[], opset = 13): Uint8Array {
@@ -169,7 +179,15 @@ export function externalDataModel(location: string, classes: number, extra: Reco
       nodes: [
         { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
         { op: 'Flatten', input: ['pooled'], output: ['flat'] },
-        { op: 'ReduceSum', input: ['flat'], output: ['sum'], attrs: [{ name: 'axes', ints: [1] }, { name: 'keepdims', i: 1 }] },
+        {
+          op: 'ReduceSum',
+          input: ['flat'],
+          output: ['sum'],
+          attrs: [
+            { name: 'axes', ints: [1] },
+            { name: 'keepdims', i: 1 },
+          ],
+        },
         { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
         { op: 'Add', input: ['zeros', 'leak'], output: ['output'] },
       ],
@@ -217,7 +235,9 @@ export function tinyInt8Model(
   overrides: { W?: Part[] | undefined; W_scale?: Part[] | undefined; W_zp?: Part[] | null | undefined } = {},
   classes = 4,
 ): Uint8Array {
-  const W = overrides.W ?? tensor({ name: 'W', dims: [3, classes], dataType: INT8, raw: new Uint8Array(Array.from({ length: 3 * classes }, (_, i) => (i * 37) % 200)) });
+  const W =
+    overrides.W ??
+    tensor({ name: 'W', dims: [3, classes], dataType: INT8, raw: new Uint8Array(Array.from({ length: 3 * classes }, (_, i) => (i * 37) % 200)) });
   const scale = overrides.W_scale ?? tensor({ name: 'W_scale', dims: [], dataType: FLOAT, raw: floats([0.25]) });
   const zp = overrides.W_zp === undefined ? tensor({ name: 'W_zp', dims: [], dataType: INT8, raw: new Uint8Array([2]) }) : overrides.W_zp;
   return modelBytes(

@@ -22,7 +22,10 @@ function loadWith(conditions: string[], format: 'import' | 'require'): string {
 
 /** The names of the built package's runtime exports, in a fresh Node process with the given extra conditions. */
 function exportNames(conditions: string[], format: 'import' | 'require'): string[] {
-  const code = format === 'import' ? "import('onnx-mobilenet').then((m) => console.log(JSON.stringify(Object.keys(m).sort())))" : "console.log(JSON.stringify(Object.keys(require('onnx-mobilenet')).sort()))";
+  const code =
+    format === 'import'
+      ? "import('onnx-mobilenet').then((m) => console.log(JSON.stringify(Object.keys(m).sort())))"
+      : "console.log(JSON.stringify(Object.keys(require('onnx-mobilenet')).sort()))";
   return JSON.parse(execFileSync(process.execPath, [...conditions.map((c) => `--conditions=${c}`), '-e', code], { cwd: root, encoding: 'utf8' }));
 }
 
@@ -42,11 +45,11 @@ const APP_API = [
 ];
 
 describe('the isomorphic entry', () => {
-  it.each(['import', 'require'] as const)('exports the app API and the Node adapter\'s one addition in Node (%s)', (format) => {
+  it.each(['import', 'require'] as const)("exports the app API and the Node adapter's one addition in Node (%s)", (format) => {
     expect(exportNames([], format)).toEqual([...APP_API, 'decodeFullImageNode'].sort());
   });
 
-  it('exports the app API and the web adapter\'s one addition in browsers', () => {
+  it("exports the app API and the web adapter's one addition in browsers", () => {
     expect(exportNames(['browser'], 'import')).toEqual([...APP_API, 'CACHE_NAME'].sort());
   });
 
@@ -96,7 +99,9 @@ describe('the isomorphic entry', () => {
     const sizes = result.outputFiles.map((f) => ({ file: f.path, entry: f.path.endsWith(entry.replace(/^.*\//, '')), gz: gzipSync(f.contents).byteLength }));
     const eager = sizes.filter((s) => s.entry).reduce((a, s) => a + s.gz, 0);
     const lazy = sizes.filter((s) => !s.entry).reduce((a, s) => a + s.gz, 0);
-    console.log(`web adapter + core: ${eager} bytes gzip in the entry chunk, ${lazy} bytes gzip in the protobuf chunk imported when a classifier loads its model (graph rewrites)`);
+    console.log(
+      `web adapter + core: ${eager} bytes gzip in the entry chunk, ${lazy} bytes gzip in the protobuf chunk imported when a classifier loads its model (graph rewrites)`,
+    );
     // 15.6 KB at first; the input-safety checks that run on every call (image headers read before
     // decoding, the streamed body reader, the external-data scan of models) brought it to 20.9 KB,
     // and the split into roles to 21.4 KB. The graph rewrites (dequantize, embedding output) now

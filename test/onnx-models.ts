@@ -6,7 +6,12 @@ type Shape = (number | string)[];
 const dims = (shape: Shape) => ({ dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) });
 
 /** A float model from `nodes`, one input and one output of the given shapes, and float initializers. */
-async function model(nodes: { op: string; input: string[]; output: string }[], inShape: Shape, outShape: Shape, inits: Record<string, { dims: number[]; values: number[] }> = {}): Promise<Uint8Array> {
+async function model(
+  nodes: { op: string; input: string[]; output: string }[],
+  inShape: Shape,
+  outShape: Shape,
+  inits: Record<string, { dims: number[]; values: number[] }> = {},
+): Promise<Uint8Array> {
   const make = await messageFactory();
   return encodeModel(
     make.model({

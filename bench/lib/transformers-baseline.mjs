@@ -12,7 +12,10 @@ const { onnx } = onnxProto;
 function renameGraphIO(modelBytes) {
   const model = onnx.ModelProto.decode(modelBytes);
   const g = model.graph;
-  const rename = new Map([[g.input[0].name, 'pixel_values'], [g.output[0].name, 'logits']]);
+  const rename = new Map([
+    [g.input[0].name, 'pixel_values'],
+    [g.output[0].name, 'logits'],
+  ]);
   for (const v of [...g.input, ...g.output]) if (rename.has(v.name)) v.name = rename.get(v.name);
   for (const node of g.node) {
     node.input = node.input.map((n) => rename.get(n) ?? n);

@@ -60,7 +60,10 @@ async function run(req: Request) {
     normalise: await time(crops, (c) => normalizeToCHW(c, pre.mean, pre.std)),
     sessionRun1: await time(tensors, (t) => runBatch([t])),
     sessionRun8: (await time(batches8, (b) => runBatch(b), 1)).map((t) => t / 8),
-    postprocess: await time(Array.from({ length: 100 }, () => logits), (l) => predictionsFromLogits(l, labels, { topK: 5 })),
+    postprocess: await time(
+      Array.from({ length: 100 }, () => logits),
+      (l) => predictionsFromLogits(l, labels, { topK: 5 }),
+    ),
     endToEnd1: await time(blobs, (b) => classifier.classify(b)),
     endToEnd8: (await time(blobBatches8, (b) => classifier.classify(b), 1)).map((t) => t / 8),
   };

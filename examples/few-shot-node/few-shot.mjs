@@ -9,7 +9,14 @@ import { createClassifier, createFewShotClassifier } from '@onnx-mobilenet/node'
 
 const { values, positionals: photos } = parseArgs({
   allowPositionals: true,
-  options: { teach: { type: 'string' }, load: { type: 'string' }, save: { type: 'string' }, model: { type: 'string' }, labels: { type: 'string' }, k: { type: 'string' } },
+  options: {
+    teach: { type: 'string' },
+    load: { type: 'string' },
+    save: { type: 'string' },
+    model: { type: 'string' },
+    labels: { type: 'string' },
+    k: { type: 'string' },
+  },
 });
 if ((!values.teach && !values.load) || photos.length === 0) {
   console.error('usage: node few-shot.mjs (--teach <dir> [--save f.json] | --load f.json) [--model m] [--labels l] photo...');
@@ -21,7 +28,9 @@ const fewShot = createFewShotClassifier(classifier, values.load ? JSON.parse(rea
 
 if (values.teach) {
   // every sub-folder is a class, every image in it an example
-  for (const label of readdirSync(values.teach, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+  for (const label of readdirSync(values.teach, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)) {
     for (const file of readdirSync(join(values.teach, label)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f))) {
       await fewShot.add(join(values.teach, label, file), label);
     }

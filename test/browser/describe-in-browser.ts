@@ -15,4 +15,3 @@ export function describeInBrowser(name: string, fn: () => void): void {
   if (process.env.CI === 'true') throw new Error(`CI=true and ${reason}`);
   describe.skip(`${name} [skipped: ${reason}]`, fn);
 }
-

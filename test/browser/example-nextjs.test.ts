@@ -53,7 +53,13 @@ describeInBrowser('examples/nextjs', () => {
     next.stdout?.on('data', (d) => (log += d));
     next.stderr?.on('data', (d) => (log += d));
     for (let i = 0; i < 100; i++) {
-      if (await fetch(origin).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(origin).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     browser = await launchBrowser();
@@ -91,7 +97,9 @@ describeInBrowser('examples/nextjs', () => {
       const photo = photos().find((p) => p.name === name)!;
       await page.setInputFiles('input[type=file]', photo.path);
       await page.waitForFunction(
-        () => !!document.querySelector('[data-testid=server]')?.getAttribute('data-top1') && !!document.querySelector('[data-testid=browser]')?.getAttribute('data-top1'),
+        () =>
+          !!document.querySelector('[data-testid=server]')?.getAttribute('data-top1') &&
+          !!document.querySelector('[data-testid=browser]')?.getAttribute('data-top1'),
       );
       const server = await page.getAttribute('[data-testid=server]', 'data-top1');
       const inBrowser = await page.getAttribute('[data-testid=browser]', 'data-top1');

@@ -77,7 +77,12 @@ describeInBrowser('hostile image inputs in Chromium', () => {
       ['gif with a 1x1 screen and a 20000x20000 frame', '20000x20000'],
       ['webp vp8x claiming 20000x20000', '20000x20000'],
     ] as const) {
-      expect(r[name], name).toMatchObject({ outcome: 'E_LIMIT', bitmaps: 0, canvases: 0, message: expect.stringContaining(`${size}, over limits.maxInputPixels`) });
+      expect(r[name], name).toMatchObject({
+        outcome: 'E_LIMIT',
+        bitmaps: 0,
+        canvases: 0,
+        message: expect.stringContaining(`${size}, over limits.maxInputPixels`),
+      });
     }
   });
 
@@ -88,7 +93,11 @@ describeInBrowser('hostile image inputs in Chromium', () => {
   });
 
   it('refuses an <img> of a real 4000x4000 PNG over the limit before allocating a canvas', () => {
-    expect(r['<img> of a real 4000x4000 png over a 1e6 limit']).toMatchObject({ outcome: 'E_LIMIT', canvases: 0, message: expect.stringContaining('4000x4000') });
+    expect(r['<img> of a real 4000x4000 png over a 1e6 limit']).toMatchObject({
+      outcome: 'E_LIMIT',
+      canvases: 0,
+      message: expect.stringContaining('4000x4000'),
+    });
   });
 
   it('gives E_LIMIT for an <img> of a huge SVG, also where the limit is raised past what a canvas can hold', () => {

@@ -71,7 +71,9 @@ describeInBrowser('the web adapter in Chromium', () => {
     it(`classifies the ${PHOTO_COUNT} photos with the ${name} model above the Node floors`, async () => {
       const r: RunResult = await page.evaluate((req) => (window as any).harness.classifyUrls(req), { model: models[name], labels, urls: urls() });
       const s = score(r.predictions);
-      console.log(`chromium ${name}: top-1 ${s.top1}/${PHOTO_COUNT}, top-5 ${s.top5}/${PHOTO_COUNT}, ${r.msPerPhoto.toFixed(1)} ms/photo (load ${r.loadMs.toFixed(0)} ms)`);
+      console.log(
+        `chromium ${name}: top-1 ${s.top1}/${PHOTO_COUNT}, top-5 ${s.top5}/${PHOTO_COUNT}, ${r.msPerPhoto.toFixed(1)} ms/photo (load ${r.loadMs.toFixed(0)} ms)`,
+      );
       expect(r.backend).toBe('onnxruntime-web');
       expect(s.top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
       expect(s.top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
@@ -81,7 +83,10 @@ describeInBrowser('the web adapter in Chromium', () => {
   it(`agrees with the Node adapter on top-1 for at least 51 of ${PHOTO_COUNT} photos (fp32 stand-in)`, async () => {
     const web: RunResult = await page.evaluate((req) => (window as any).harness.classifyUrls(req), { model: models.fp32, labels, urls: urls(), topK: 1 });
     const node = await createClassifier({ model: FP32_MODEL, labels: SYNSET });
-    const fromNode = await node.classify(photos().map((p) => p.path), { topK: 1 });
+    const fromNode = await node.classify(
+      photos().map((p) => p.path),
+      { topK: 1 },
+    );
     await node.dispose();
     const agree = fromNode.filter((p, i) => p[0]!.id === web.predictions[i]![0]!.id).length;
     console.log(`node/web top-1 agreement (fp32): ${agree}/${PHOTO_COUNT}`);
@@ -100,10 +105,7 @@ describeInBrowser('the web adapter in Chromium', () => {
   });
 
   it('gives typed errors for a corrupt Blob, a 404 image, a missing model and an HTML page', async () => {
-    const r = await page.evaluate(
-      ([m, l, u]) => (window as any).harness.errors(m, l, u),
-      [models.int8, labels, urls()[0]] as const,
-    );
+    const r = await page.evaluate(([m, l, u]) => (window as any).harness.errors(m, l, u), [models.int8, labels, urls()[0]] as const);
     expect(r.corruptBlob).toMatchObject({ code: 'E_IMAGE_DECODE' });
     expect(r.garbageBlob).toMatchObject({ code: 'E_IMAGE_DECODE' });
     expect(r.missingImage).toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringMatching(/HTTP 404 .*\/nope\/missing\.jpg/) });
@@ -158,7 +160,9 @@ describeInBrowser('the web adapter in Chromium', () => {
     const mean = rows.reduce((a, r) => a + r.mad, 0) / rows.length;
     // as in the Node test: a tie (within 1 point) between the reference's two best counts as agreement
     const disagree = rows.filter((r) => r.ourTop !== r.refTop && !(r.margin < 0.01 && r.ourTop === r.refSecond)).map((r) => r.url);
-    console.log(`web vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/${PHOTO_COUNT}`);
+    console.log(
+      `web vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/${PHOTO_COUNT}`,
+    );
     expect(rows).toHaveLength(PHOTO_COUNT);
     expect(mean).toBeLessThan(FIDELITY.browser.mean);
     expect(worst).toBeLessThan(FIDELITY.browser.worst);
@@ -166,7 +170,12 @@ describeInBrowser('the web adapter in Chromium', () => {
   });
 
   // One test per model and mode: 53 photos each, not 212 in one test's time budget.
-  for (const [name, mode] of [['int8', 'shorter-side-crop'], ['int8', 'squash'], ['fp32', 'shorter-side-crop'], ['fp32', 'squash']] as const) {
+  for (const [name, mode] of [
+    ['int8', 'shorter-side-crop'],
+    ['int8', 'squash'],
+    ['fp32', 'shorter-side-crop'],
+    ['fp32', 'squash'],
+  ] as const) {
     it(`runs core's evaluate() in the browser: ${name}, ${mode}`, async () => {
       const r = await page.evaluate(([m, l, u, mo]) => (window as any).harness.evaluateUrls(m, l, u, mo), [models[name], labels, urls(), mode] as const);
       console.log(`chromium eval ${name} ${mode}: top-1 ${r.top1}/${r.samples}, top-5 ${r.top5}/${r.samples}, ${r.msPerSample.toFixed(1)} ms/photo`);
@@ -181,7 +190,12 @@ describeInBrowser('the web adapter in Chromium', () => {
 
   it(`finds each augmented copy nearest to its own original for at least ${AUGMENTED_NEAREST_FLOOR} of ${PHOTO_COUNT} photos`, async () => {
     const copies = photos().map((p) => `/aug/copy-${p.name}.jpg`);
-    const hits: number = await page.evaluate(([m, l, o, c]) => (window as any).harness.nearestOriginals(m, l, o, c), [models.fp32, labels, urls(), copies] as const);
+    const hits: number = await page.evaluate(([m, l, o, c]) => (window as any).harness.nearestOriginals(m, l, o, c), [
+      models.fp32,
+      labels,
+      urls(),
+      copies,
+    ] as const);
     console.log(`browser: augmented copy nearest to its original for ${hits}/${PHOTO_COUNT} photos`);
     expect(hits).toBeGreaterThanOrEqual(AUGMENTED_NEAREST_FLOOR);
   });
@@ -199,11 +213,15 @@ describeInBrowser('the web adapter in Chromium', () => {
     for (const p of set) fromNode.push((await fewShot.predict(readFileSync(join(dist, 'aug', `query-${p.name}.jpg`)))).label);
     await node.dispose();
     const json = JSON.parse(JSON.stringify(fewShot.toJSON()));
-    const inBrowser: string[] = await page.evaluate(
-      ([m, l, j, q]) => (window as any).harness.fewShotFromJSON(m, l, j, q),
-      [models.fp32, labels, json, set.map((p) => `/aug/query-${p.name}.jpg`)] as const,
+    const inBrowser: string[] = await page.evaluate(([m, l, j, q]) => (window as any).harness.fewShotFromJSON(m, l, j, q), [
+      models.fp32,
+      labels,
+      json,
+      set.map((p) => `/aug/query-${p.name}.jpg`),
+    ] as const);
+    console.log(
+      `few-shot JSON from Node: browser agrees on ${inBrowser.filter((x, i) => x === fromNode[i]).length}/10, correct ${inBrowser.filter((x, i) => x === set[i]!.name).length}/10`,
     );
-    console.log(`few-shot JSON from Node: browser agrees on ${inBrowser.filter((x, i) => x === fromNode[i]).length}/10, correct ${inBrowser.filter((x, i) => x === set[i]!.name).length}/10`);
     expect(inBrowser).toEqual(fromNode);
   });
 });

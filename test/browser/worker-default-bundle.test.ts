@@ -59,7 +59,7 @@ describeInBrowser('a Web Worker bundled with Vite defaults on an isolated page',
     await page.close();
   }, 90_000);
 
-  it('keeps wasm threads, without a warning, when wasmPaths points at onnxruntime-web\'s own files', async () => {
+  it("keeps wasm threads, without a warning, when wasmPaths points at onnxruntime-web's own files", async () => {
     const page = await openPage();
     const tench = photos().find((p) => p.name === 'tench')!;
     const r = await page.evaluate((req) => (window as any).harness.inWorker(req), {

@@ -35,7 +35,9 @@ describeWithAssets('fidelity to the reference preprocessing (Node)', () => {
     }
     const worst = Math.max(...diffs);
     const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-    console.log(`node vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/${PHOTO_COUNT} ${disagree.join(', ')}; ties: ${ties.join(', ') || 'none'}`);
+    console.log(
+      `node vs reference: mean abs difference ${mean.toFixed(4)} on average, ${worst.toFixed(4)} at worst; top-1 differs on ${disagree.length}/${PHOTO_COUNT} ${disagree.join(', ')}; ties: ${ties.join(', ') || 'none'}`,
+    );
     expect(diffs).toHaveLength(PHOTO_COUNT);
     expect(mean).toBeLessThan(FIDELITY.node.mean);
     expect(worst).toBeLessThan(FIDELITY.node.worst);

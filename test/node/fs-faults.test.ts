@@ -18,7 +18,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       return Promise.reject(Object.assign(new Error(`${code}: simulated, ${String(args[0])}`), { code }));
     }) as F;
   const wrapped = { ...real };
-  for (const name of ['open', 'mkdir', 'rename', 'readdir', 'stat', 'unlink'] as const) (wrapped as Record<string, unknown>)[name] = faulty(real[name] as never);
+  for (const name of ['open', 'mkdir', 'rename', 'readdir', 'stat', 'unlink'] as const)
+    (wrapped as Record<string, unknown>)[name] = faulty(real[name] as never);
   return { ...wrapped, default: wrapped };
 });
 
@@ -46,7 +47,10 @@ describeWithAssets('file-system faults, simulated', () => {
       code: 'E_LABELS',
       message: expect.stringContaining('permission denied'),
     });
-    await expect(classifier.classify(join(dir, 'FAULT-EPERM.jpg'))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringContaining('permission denied') });
+    await expect(classifier.classify(join(dir, 'FAULT-EPERM.jpg'))).rejects.toMatchObject({
+      code: 'E_IMAGE_DECODE',
+      message: expect.stringContaining('permission denied'),
+    });
     await expect(classifier.classify(join(dir, 'FAULT-EIO.jpg'))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringContaining('EIO') });
     // the real photo still classifies: only the marked paths fail
     expect((await classifier.classify(photo(0).path))[0]?.id).toBe(photo(0).wnid);

@@ -29,7 +29,24 @@ interface HttpCase {
 
 function makeHttpCase(target: Target, good: Uint8Array, path: string, random: () => number): HttpCase {
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const kinds = ['good', 'gzip', 'drip', 'silent', 'stall', 'endless', 'gzip-bomb', 'cut', 'short-length', 'long-length', 'redirect-loop', 'redirect', 'status', 'html', 'huge-header', 'garbage'];
+  const kinds = [
+    'good',
+    'gzip',
+    'drip',
+    'silent',
+    'stall',
+    'endless',
+    'gzip-bomb',
+    'cut',
+    'short-length',
+    'long-length',
+    'redirect-loop',
+    'redirect',
+    'status',
+    'html',
+    'huge-header',
+    'garbage',
+  ];
   const kind = kinds[int(0, kinds.length - 1)];
   switch (kind) {
     case 'good':
@@ -128,24 +145,28 @@ describeWithAssets(`fuzzing image, model and labels URLs (seed ${SEED}, ${COUNT}
     await c.dispose();
   }
 
-  it('ends every case in a valid result or the expected typed error, in time', async () => {
-    const failures: string[] = [];
-    for (const { target, path, c } of cases) {
-      const label = `#${path} ${target} ${c.name}`;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), TIME_BOUND_MS)));
-      const outcome = await Promise.race([
-        attempt(target, server.url(path)).then(
-          () => 'ok',
-          (err: unknown) => (isOnnxMobilenetError(err) ? err.code : `untyped ${String(err)}`),
-        ),
-        hang,
-      ]);
-      clearTimeout(timer);
-      const typed = outcome !== 'ok' && outcome !== 'hang' && !outcome.startsWith('untyped');
-      if (c.expect === 'typed' ? !(typed || outcome === 'ok') : outcome !== c.expect) failures.push(`${label}: expected ${c.expect}, got ${outcome}`);
-    }
-    expect(failures).toEqual([]);
-    expect(unhandled).toEqual([]);
-  }, COUNT * TIME_BOUND_MS);
+  it(
+    'ends every case in a valid result or the expected typed error, in time',
+    async () => {
+      const failures: string[] = [];
+      for (const { target, path, c } of cases) {
+        const label = `#${path} ${target} ${c.name}`;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), TIME_BOUND_MS)));
+        const outcome = await Promise.race([
+          attempt(target, server.url(path)).then(
+            () => 'ok',
+            (err: unknown) => (isOnnxMobilenetError(err) ? err.code : `untyped ${String(err)}`),
+          ),
+          hang,
+        ]);
+        clearTimeout(timer);
+        const typed = outcome !== 'ok' && outcome !== 'hang' && !outcome.startsWith('untyped');
+        if (c.expect === 'typed' ? !(typed || outcome === 'ok') : outcome !== c.expect) failures.push(`${label}: expected ${c.expect}, got ${outcome}`);
+      }
+      expect(failures).toEqual([]);
+      expect(unhandled).toEqual([]);
+    },
+    COUNT * TIME_BOUND_MS,
+  );
 });

@@ -35,12 +35,13 @@ function samples(random: () => number, photo: Pixels, width: number, height: num
   const out = new Uint8Array(rowBytes * height);
   const view = new DataView(out.buffer);
   const noise = random() < 0.2;
-  const value = (x: number, y: number, s: number) => (noise ? random() : photo.data[((y % photo.height) * photo.width + (x % photo.width)) * 3 + (s % 3)]! / 255);
+  const value = (x: number, y: number, s: number) =>
+    noise ? random() : photo.data[((y % photo.height) * photo.width + (x % photo.width)) * 3 + (s % 3)]! / 255;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let s = 0; s < count; s++) {
         const v = value(x, y, s);
-        const i = (x * count + s);
+        const i = x * count + s;
         if (bits === 1) out[y * rowBytes + (i >> 3)]! |= (v > 0.5 ? 1 : 0) << (7 - (i & 7));
         else if (bits === 8) out[y * rowBytes + i] = Math.round(v * 255) ^ (sampleFormat === 2 ? 0x80 : 0);
         else if (bits === 16) view.setUint16(y * rowBytes + i * 2, Math.round(v * 65535) ^ (sampleFormat === 2 ? 0x8000 : 0), true);
@@ -80,8 +81,22 @@ async function sharpMade(random: () => number, photoPath: string): Promise<Image
     ['grey+alpha PNG', () => img.grayscale().ensureAlpha(0.3).png().toBuffer()],
     ['palette PNG', () => img.png({ palette: true, colours: int(random, 2, 256) }).toBuffer()],
     ['1-bit PNG', () => img.grayscale().png({ palette: true, colours: 2 }).toBuffer()],
-    ['animated GIF', () => sharp([photoPath, photoPath], { join: { animated: true } }).resize(size, size).gif().toBuffer()],
-    ['multi-page TIFF', () => sharp([photoPath, photoPath], { join: { animated: true } }).resize(size, size).tiff().toBuffer()],
+    [
+      'animated GIF',
+      () =>
+        sharp([photoPath, photoPath], { join: { animated: true } })
+          .resize(size, size)
+          .gif()
+          .toBuffer(),
+    ],
+    [
+      'multi-page TIFF',
+      () =>
+        sharp([photoPath, photoPath], { join: { animated: true } })
+          .resize(size, size)
+          .tiff()
+          .toBuffer(),
+    ],
     ['AVIF', () => img.avif({ effort: 0 }).toBuffer()],
     ['WebP with alpha', () => img.ensureAlpha(0.5).webp().toBuffer()],
   ];
@@ -104,13 +119,36 @@ async function outsider(random: () => number, dir: string, canary: string): Prom
   const variants: [string, RegExp, () => Promise<Uint8Array>][] = [
     ['SVG with a file reference', /SVG|markup/, async () => Buffer.from(svg)],
     ['SVGZ with a file reference', /gzip/, async () => gzipSync(svg)],
-    ['libvips .v', /vips/, async () => {
-      const v = join(dir, `native-${Math.floor(random() * 1e9)}.v`);
-      await sharp(canary).resize(int(random, 1, 80)).toFile(v);
-      return readFileSync(v);
-    }],
+    [
+      'libvips .v',
+      /vips/,
+      async () => {
+        const v = join(dir, `native-${Math.floor(random() * 1e9)}.v`);
+        await sharp(canary)
+          .resize(int(random, 1, 80))
+          .toFile(v);
+        return readFileSync(v);
+      },
+    ],
     ['PDF', /PDF/, async () => Buffer.from(`%PDF-1.${int(random, 0, 7)}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF`)],
-    ['FITS', /FITS/, async () => Buffer.from(['SIMPLE  =                    T', 'BITPIX  =                    8', 'NAXIS   =                    2', 'NAXIS1  =                    4', 'NAXIS2  =                    4', 'END'].map(fitsCard).join('').padEnd(5760, ' '))],
+    [
+      'FITS',
+      /FITS/,
+      async () =>
+        Buffer.from(
+          [
+            'SIMPLE  =                    T',
+            'BITPIX  =                    8',
+            'NAXIS   =                    2',
+            'NAXIS1  =                    4',
+            'NAXIS2  =                    4',
+            'END',
+          ]
+            .map(fitsCard)
+            .join('')
+            .padEnd(5760, ' '),
+        ),
+    ],
     ['Netpbm', /Netpbm/, async () => Buffer.from(`P${pick(random, ['5', '6', 'F'])}\n2 2\n255\nabcdefghijkl`)],
     ['HEIC', /HEIC/, async () => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)])],
     ['matrix text', /unrecognised/, async () => Buffer.from(`2 2\n${random()} 1\n2 3\n`)],

@@ -41,42 +41,49 @@ describeWithAssets(`fuzzing the Node decoder with hostile images (seed ${SEED}, 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ends every file, as bytes and as a path, in predictions or a typed error in time; refuses every format outside the list', async () => {
-    const photoPath = photo(0).path;
-    const canary = join(dir, 'canary.jpg');
-    copyFileSync(photoPath, canary);
-    const raw = await sharp(photoPath).resize(320, 240, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const pixels: Pixels = { data: new Uint8Array(raw.data), width: raw.info.width, height: raw.info.height };
-    const random = rng(SEED);
-    const outcomes: Record<string, number> = {};
-    for (let i = 0; i < COUNT; i++) {
-      const c = await makeImageCase(random, { path: photoPath, pixels }, dir, canary);
-      const path = join(dir, `case-${i}${EXTENSIONS[Math.floor(random() * EXTENSIONS.length)]}`);
-      writeFileSync(path, c.bytes);
-      for (const [how, input] of [['bytes', c.bytes], ['path', path]] as const) {
-        const replay = `seed ${SEED}, case ${i} (${c.kind}) as ${how}`;
-        const outcome = await bounded(
-          classifier.classify(input, { topK: 3 }).then(
-            (predictions) => ({ predictions }),
-            (error: unknown) => ({ error }),
-          ),
-          replay,
-        );
-        if ('error' in outcome) {
-          const err = outcome.error;
-          if (!isOnnxMobilenetError(err)) throw new Error(`${replay}: untyped ${String((err as Error)?.stack ?? err)}`);
-          expect(err.message.length, replay).toBeGreaterThan(10);
-          if (c.mustRefuse) expect(err, replay).toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringMatching(c.mustRefuse) });
-          // a file sharp wrote from a real photo is a valid image of a supported format
-          expect(c.kind, `${replay}: ${err.message}`).not.toMatch(/^(CMYK|16-bit|grey|palette|1-bit|animated|multi-page|AVIF|WebP)/);
-          outcomes[err.code] = (outcomes[err.code] ?? 0) + 1;
-        } else {
-          expect(c.mustRefuse, `${replay} was decoded`).toBeUndefined();
-          expect(outcome.predictions, replay).toHaveLength(3);
-          outcomes.predictions = (outcomes.predictions ?? 0) + 1;
+  it(
+    'ends every file, as bytes and as a path, in predictions or a typed error in time; refuses every format outside the list',
+    async () => {
+      const photoPath = photo(0).path;
+      const canary = join(dir, 'canary.jpg');
+      copyFileSync(photoPath, canary);
+      const raw = await sharp(photoPath).resize(320, 240, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const pixels: Pixels = { data: new Uint8Array(raw.data), width: raw.info.width, height: raw.info.height };
+      const random = rng(SEED);
+      const outcomes: Record<string, number> = {};
+      for (let i = 0; i < COUNT; i++) {
+        const c = await makeImageCase(random, { path: photoPath, pixels }, dir, canary);
+        const path = join(dir, `case-${i}${EXTENSIONS[Math.floor(random() * EXTENSIONS.length)]}`);
+        writeFileSync(path, c.bytes);
+        for (const [how, input] of [
+          ['bytes', c.bytes],
+          ['path', path],
+        ] as const) {
+          const replay = `seed ${SEED}, case ${i} (${c.kind}) as ${how}`;
+          const outcome = await bounded(
+            classifier.classify(input, { topK: 3 }).then(
+              (predictions) => ({ predictions }),
+              (error: unknown) => ({ error }),
+            ),
+            replay,
+          );
+          if ('error' in outcome) {
+            const err = outcome.error;
+            if (!isOnnxMobilenetError(err)) throw new Error(`${replay}: untyped ${String((err as Error)?.stack ?? err)}`);
+            expect(err.message.length, replay).toBeGreaterThan(10);
+            if (c.mustRefuse) expect(err, replay).toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringMatching(c.mustRefuse) });
+            // a file sharp wrote from a real photo is a valid image of a supported format
+            expect(c.kind, `${replay}: ${err.message}`).not.toMatch(/^(CMYK|16-bit|grey|palette|1-bit|animated|multi-page|AVIF|WebP)/);
+            outcomes[err.code] = (outcomes[err.code] ?? 0) + 1;
+          } else {
+            expect(c.mustRefuse, `${replay} was decoded`).toBeUndefined();
+            expect(outcome.predictions, replay).toHaveLength(3);
+            outcomes.predictions = (outcomes.predictions ?? 0) + 1;
+          }
         }
       }
-    }
-    console.log(`image fuzz seed ${SEED}: ${COUNT} files x 2 inputs -> ${JSON.stringify(outcomes)}`);
-  }, 10 * 60_000);
+      console.log(`image fuzz seed ${SEED}: ${COUNT} files x 2 inputs -> ${JSON.stringify(outcomes)}`);
+    },
+    10 * 60_000,
+  );
 });

@@ -36,7 +36,12 @@ function pngClaiming(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr), pngChunk('IDAT', new Uint8Array([120, 156, 99, 0, 0, 0, 1, 0, 1])), pngChunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', new Uint8Array([120, 156, 99, 0, 0, 0, 1, 0, 1])),
+    pngChunk('IEND', new Uint8Array()),
+  ]);
 }
 
 /** A GIF whose logical screen claims width × height. */
@@ -54,24 +59,43 @@ export async function seedFiles(photoPaths: string[]): Promise<{ name: string; b
   if (!first || !second) throw new Error(`seedFiles() needs two photos, got ${photoPaths.length}`);
   const base = readFileSync(first);
   const small = sharp(base).resize(96, 72);
-  const red = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } }).png().toBuffer();
-  const blue = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'blue' } }).png().toBuffer();
+  const red = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'red' } })
+    .png()
+    .toBuffer();
+  const blue = await sharp({ create: { width: 16, height: 16, channels: 3, background: 'blue' } })
+    .png()
+    .toBuffer();
   const one = sharp({ create: { width: 1, height: 1, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } });
   return [
     { name: 'jpeg', bytes: readFileSync(second) },
     { name: 'png', bytes: await small.clone().png().toBuffer() },
     { name: 'webp', bytes: await small.clone().webp().toBuffer() },
     { name: 'gif', bytes: await small.clone().gif().toBuffer() },
-    { name: 'animated gif', bytes: await sharp([red, blue], { join: { animated: true } }).gif().toBuffer() },
+    {
+      name: 'animated gif',
+      bytes: await sharp([red, blue], { join: { animated: true } })
+        .gif()
+        .toBuffer(),
+    },
     { name: '1x1 png', bytes: await one.clone().png().toBuffer() },
     { name: '1x1 jpeg', bytes: await one.clone().jpeg().toBuffer() },
     { name: '1x1 gif', bytes: await one.clone().gif().toBuffer() },
     { name: 'svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48"><rect width="64" height="48" fill="teal"/></svg>') },
-    { name: 'huge EXIF', bytes: await small.clone().jpeg().withExif({ IFD0: { ImageDescription: 'x'.repeat(60_000) } }).toBuffer() },
+    {
+      name: 'huge EXIF',
+      bytes: await small
+        .clone()
+        .jpeg()
+        .withExif({ IFD0: { ImageDescription: 'x'.repeat(60_000) } })
+        .toBuffer(),
+    },
     { name: 'png claiming 0x10', bytes: pngClaiming(0, 10) },
     { name: 'png claiming 30000x30000', bytes: pngClaiming(30000, 30000) },
     { name: 'gif claiming 30000x30000', bytes: gifClaiming(30000, 30000) },
-    { name: 'svg claiming 30000x30000', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30000" height="30000"><rect width="10" height="10"/></svg>') },
+    {
+      name: 'svg claiming 30000x30000',
+      bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30000" height="30000"><rect width="10" height="10"/></svg>'),
+    },
   ];
 }
 

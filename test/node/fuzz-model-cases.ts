@@ -48,7 +48,15 @@ const pooledMatMul = (weight: string): NodeSpec[] => [
 const passThrough = (leak: string): NodeSpec[] => [
   { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
   { op: 'Flatten', input: ['pooled'], output: ['flat'] },
-  { op: 'ReduceSum', input: ['flat'], output: ['sum'], attrs: [{ name: 'axes', ints: [1] }, { name: 'keepdims', i: 1 }] },
+  {
+    op: 'ReduceSum',
+    input: ['flat'],
+    output: ['sum'],
+    attrs: [
+      { name: 'axes', ints: [1] },
+      { name: 'keepdims', i: 1 },
+    ],
+  },
   { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
   { op: 'Add', input: ['zeros', leak], output: ['output'] },
 ];
@@ -58,26 +66,46 @@ function externalCase(random: () => number, canaryPath: string): ModelCase {
   const where = pick(random, ['initializer', 'constant', 'sparse', 'subgraph', 'data_location', 'offset']);
   const loc = location(random, canaryPath);
   const external: Pick<TensorSpec, 'external' | 'dataLocation'> =
-    where === 'data_location' ? { dataLocation: int(random, 1, 3) }
-    : where === 'offset' ? { external: { location: loc, offset: String(4 * int(random, 0, 8)), length: String(4 * CLASSES) } }
-    : { external: { location: loc } };
+    where === 'data_location'
+      ? { dataLocation: int(random, 1, 3) }
+      : where === 'offset'
+        ? { external: { location: loc, offset: String(4 * int(random, 0, 8)), length: String(4 * CLASSES) } }
+        : { external: { location: loc } };
   const leak = (name: string, dims = [1, CLASSES]) => tensor({ name, dims, dataType: FLOAT, ...external });
   let g;
   switch (where) {
     case 'constant':
-      g = graph({ nodes: [{ op: 'Constant', input: [], output: ['leak'], attrs: [{ name: 'value', t: leak('c') }] }, ...passThrough('leak')], initializers: [zero()], ...io() });
+      g = graph({
+        nodes: [{ op: 'Constant', input: [], output: ['leak'], attrs: [{ name: 'value', t: leak('c') }] }, ...passThrough('leak')],
+        initializers: [zero()],
+        ...io(),
+      });
       break;
     case 'sparse': {
       const indices = tensor({ name: 'i', dims: [CLASSES], dataType: 7, int32Data: Array.from({ length: CLASSES }, (_, i) => i) });
-      g = graph({ nodes: passThrough('leak'), initializers: [zero()], sparseInitializers: [sparseTensor(leak('leak', [CLASSES]), indices, [1, CLASSES])], ...io() });
+      g = graph({
+        nodes: passThrough('leak'),
+        initializers: [zero()],
+        sparseInitializers: [sparseTensor(leak('leak', [CLASSES]), indices, [1, CLASSES])],
+        ...io(),
+      });
       break;
     }
     case 'subgraph': {
-      const branch = (out: string) => graph({ nodes: [{ op: 'Identity', input: ['deep'], output: [out] }], initializers: [leak('deep')], outputs: [valueInfo(out, FLOAT)] });
+      const branch = (out: string) =>
+        graph({ nodes: [{ op: 'Identity', input: ['deep'], output: [out] }], initializers: [leak('deep')], outputs: [valueInfo(out, FLOAT)] });
       g = graph({
         nodes: [
           { op: 'Constant', input: [], output: ['cond'], attrs: [{ name: 'value', t: tensor({ name: 'b', dims: [], dataType: 9, int32Data: [1] }) }] },
-          { op: 'If', input: ['cond'], output: ['leak'], attrs: [{ name: 'then_branch', g: branch('t') }, { name: 'else_branch', g: branch('e') }] },
+          {
+            op: 'If',
+            input: ['cond'],
+            output: ['leak'],
+            attrs: [
+              { name: 'then_branch', g: branch('t') },
+              { name: 'else_branch', g: branch('e') },
+            ],
+          },
           ...passThrough('leak'),
         ],
         initializers: [zero()],
@@ -111,7 +139,12 @@ function weightCase(random: () => number): ModelCase {
   const scale = pick(random, [
     undefined,
     tensor({ name: 'W_scale', dims: [], dataType: FLOAT, raw: floats([pick(random, [0.1, 0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e38])]) }),
-    tensor({ name: 'W_scale', dims: [int(random, 0, 6)], dataType: pick(random, [FLOAT, INT8]), raw: floats([0.5, 0.25, 2, 1, 3, 4].slice(0, int(random, 0, 6))) }),
+    tensor({
+      name: 'W_scale',
+      dims: [int(random, 0, 6)],
+      dataType: pick(random, [FLOAT, INT8]),
+      raw: floats([0.5, 0.25, 2, 1, 3, 4].slice(0, int(random, 0, 6))),
+    }),
   ]);
   const zp = pick(random, [
     undefined,
@@ -125,12 +158,20 @@ function weightCase(random: () => number): ModelCase {
 function repeatedCase(random: () => number): ModelCase {
   const n = int(random, 1_000, 50_000);
   const what = pick(random, ['dims', 'inputs', 'nodes', 'outputs']);
-  const W = tensor({ name: 'W', dims: what === 'dims' ? Array.from({ length: n }, () => 1) : [3, CLASSES], dataType: FLOAT, raw: floats(Array.from({ length: 12 }, (_, i) => i)) });
+  const W = tensor({
+    name: 'W',
+    dims: what === 'dims' ? Array.from({ length: n }, () => 1) : [3, CLASSES],
+    dataType: FLOAT,
+    raw: floats(Array.from({ length: 12 }, (_, i) => i)),
+  });
   const nodes: NodeSpec[] = pooledMatMul('W');
   if (what === 'inputs') nodes.push({ op: 'Sum', input: Array.from({ length: n }, () => 'flat'), output: ['sum'] });
   if (what === 'nodes') for (let i = 0; i < n / 10; i++) nodes.push({ op: 'Identity', input: ['flat'], output: [`copy${i}`] });
   const outputs = what === 'outputs' ? Array.from({ length: n / 10 }, (_, i) => valueInfo(`out${i}`, FLOAT)) : [];
-  return { kind: `huge repeated ${what} (${n})`, bytes: modelBytes(graph({ nodes, initializers: [W], inputs: [imageInput()], outputs: [valueInfo('output', FLOAT, ['N', CLASSES]), ...outputs] })) };
+  return {
+    kind: `huge repeated ${what} (${n})`,
+    bytes: modelBytes(graph({ nodes, initializers: [W], inputs: [imageInput()], outputs: [valueInfo('output', FLOAT, ['N', CLASSES]), ...outputs] })),
+  };
 }
 
 /** A chain of If nodes `depth` deep, or (`bushy`) a tree whose both branches nest: 2^depth subgraphs. */
@@ -141,13 +182,34 @@ function nestedCase(random: () => number): ModelCase {
   let inner = leaf('y0');
   for (let d = 1; d < depth; d++) {
     const other = bushy ? inner : leaf(`z${d}`);
-    inner = graph({ nodes: [{ op: 'If', input: ['cond'], output: [`y${d}`], attrs: [{ name: 'then_branch', g: inner }, { name: 'else_branch', g: other }] }], outputs: [valueInfo(`y${d}`, FLOAT)] });
+    inner = graph({
+      nodes: [
+        {
+          op: 'If',
+          input: ['cond'],
+          output: [`y${d}`],
+          attrs: [
+            { name: 'then_branch', g: inner },
+            { name: 'else_branch', g: other },
+          ],
+        },
+      ],
+      outputs: [valueInfo(`y${d}`, FLOAT)],
+    });
   }
   const bytes = modelBytes(
     graph({
       nodes: [
         { op: 'Constant', input: [], output: ['cond'], attrs: [{ name: 'value', t: tensor({ name: 'b', dims: [], dataType: 9, int32Data: [1] }) }] },
-        { op: 'If', input: ['cond'], output: ['x'], attrs: [{ name: 'then_branch', g: inner }, { name: 'else_branch', g: inner }] },
+        {
+          op: 'If',
+          input: ['cond'],
+          output: ['x'],
+          attrs: [
+            { name: 'then_branch', g: inner },
+            { name: 'else_branch', g: inner },
+          ],
+        },
         ...pooledMatMul('W'),
       ],
       initializers: [tensor({ name: 'W', dims: [3, CLASSES], dataType: FLOAT, raw: floats(Array.from({ length: 12 }, (_, i) => i)) })],
@@ -158,7 +220,16 @@ function nestedCase(random: () => number): ModelCase {
 }
 
 function damagedCase(random: () => number): ModelCase {
-  const base = random() < 0.5 ? tinyInt8Model() : modelBytes(graph({ nodes: pooledMatMul('W'), initializers: [tensor({ name: 'W', dims: [3, CLASSES], dataType: FLOAT, raw: floats(Array.from({ length: 12 }, (_, i) => i)) })], ...io() }));
+  const base =
+    random() < 0.5
+      ? tinyInt8Model()
+      : modelBytes(
+          graph({
+            nodes: pooledMatMul('W'),
+            initializers: [tensor({ name: 'W', dims: [3, CLASSES], dataType: FLOAT, raw: floats(Array.from({ length: 12 }, (_, i) => i)) })],
+            ...io(),
+          }),
+        );
   if (random() < 0.5) {
     const at = int(random, 0, base.length - 1);
     return { kind: `truncated at ${at} of ${base.length}`, bytes: base.subarray(0, at) };

@@ -38,7 +38,9 @@ const withTimeout = <T>(p: Promise<T>, what: string): Promise<T> =>
 
 it(`ends every hostile model in a classifier or a typed error, in time, never leaking a file (seed ${SEED}, ${COUNT} models)`, async () => {
   const random = rng(SEED);
-  const image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#6a8f3c' } }).png().toBuffer();
+  const image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#6a8f3c' } })
+    .png()
+    .toBuffer();
   const canary = new Set(CANARY_VALUES.map((v) => Math.fround(v)));
   const outcomes: Record<string, number> = {};
   for (let i = 0; i < COUNT; i++) {
@@ -52,7 +54,10 @@ it(`ends every hostile model in a classifier or a typed error, in time, never le
       const classifier = await withTimeout(createClassifier({ model: c.bytes, labels, precision, embeddings, sessionOptions }), replay);
       try {
         const logits = await withTimeout(classifier.logits(image), replay);
-        expect(Array.from(logits).filter((v) => canary.has(v)), `${replay} returned the canary's bytes`).toEqual([]);
+        expect(
+          Array.from(logits).filter((v) => canary.has(v)),
+          `${replay} returned the canary's bytes`,
+        ).toEqual([]);
         outcomes.classified = (outcomes.classified ?? 0) + 1;
       } finally {
         await classifier.dispose();

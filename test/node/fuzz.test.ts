@@ -40,7 +40,10 @@ describeWithAssets(`fuzzing classify() (seed ${SEED}, ${COUNT} inputs)`, () => {
       try {
         const result = await classifier.classify(c.input as never, { topK: 3 });
         expect(result, replay).toHaveLength(3);
-        expect(result.every((p) => p.probability >= 0 && p.probability <= 1), replay).toBe(true);
+        expect(
+          result.every((p) => p.probability >= 0 && p.probability <= 1),
+          replay,
+        ).toBe(true);
         predictions++;
       } catch (err) {
         if (!isOnnxMobilenetError(err)) throw new Error(`${replay}: untyped ${String((err as Error)?.stack ?? err)}`);

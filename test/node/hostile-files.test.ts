@@ -29,16 +29,22 @@ describeWithAssets('model and labels paths that are not regular files', () => {
         code: 'E_INPUT',
         message: `model path is not a regular file (a device, FIFO or socket): ${device}`,
       });
-      await expect(createClassifier({ model: INT8_MODEL, labels: pathToFileURL(device), limits: { maxEncodedBytes: MiB } })).rejects.toMatchObject({ code: 'E_INPUT' });
+      await expect(createClassifier({ model: INT8_MODEL, labels: pathToFileURL(device), limits: { maxEncodedBytes: MiB } })).rejects.toMatchObject({
+        code: 'E_INPUT',
+      });
     }
   });
 
-  it.runIf(posix)('refuses a FIFO at once instead of waiting for a writer', async () => {
-    const fifo = join(dir, 'labels.fifo');
-    execFileSync('mkfifo', [fifo]);
-    await expect(createClassifier({ model: INT8_MODEL, labels: fifo })).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining(fifo) });
-    await expect(createClassifier({ model: fifo, labels: SYNSET })).rejects.toMatchObject({ code: 'E_INPUT' });
-  }, 10_000);
+  it.runIf(posix)(
+    'refuses a FIFO at once instead of waiting for a writer',
+    async () => {
+      const fifo = join(dir, 'labels.fifo');
+      execFileSync('mkfifo', [fifo]);
+      await expect(createClassifier({ model: INT8_MODEL, labels: fifo })).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining(fifo) });
+      await expect(createClassifier({ model: fifo, labels: SYNSET })).rejects.toMatchObject({ code: 'E_INPUT' });
+    },
+    10_000,
+  );
 
   it('reports a labels file that cannot be read as E_LABELS, not E_MODEL_LOAD', async () => {
     const loop = join(dir, 'loop.txt');
@@ -49,8 +55,14 @@ describeWithAssets('model and labels paths that are not regular files', () => {
   it.runIf(unprivileged)('reports permission denied as E_MODEL_LOAD, E_LABELS or E_IMAGE_DECODE, never E_NOT_FOUND', async () => {
     const locked = join(dir, 'locked');
     writeFileSync(locked, readFileSync(SYNSET), { mode: 0o000 });
-    await expect(createClassifier({ model: INT8_MODEL, labels: locked })).rejects.toMatchObject({ code: 'E_LABELS', message: expect.stringContaining('permission denied') });
-    await expect(createClassifier({ model: locked, labels: SYNSET })).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('permission denied') });
+    await expect(createClassifier({ model: INT8_MODEL, labels: locked })).rejects.toMatchObject({
+      code: 'E_LABELS',
+      message: expect.stringContaining('permission denied'),
+    });
+    await expect(createClassifier({ model: locked, labels: SYNSET })).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining('permission denied'),
+    });
     const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
     const closed = join(dir, 'closed');
     mkdirSync(closed);

@@ -42,8 +42,14 @@ describeWithAssets('hostile image URLs', () => {
   });
 
   it('abandons a server that never answers, and one that stops mid-body, after downloadTimeoutMs', async () => {
-    await expect(classifier.classify(server.url('/silent.jpg'))).rejects.toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') });
-    await expect(classifier.classify(new URL(server.url('/stall.jpg')))).rejects.toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') });
+    await expect(classifier.classify(server.url('/silent.jpg'))).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+      message: expect.stringContaining('sent nothing for 300 ms'),
+    });
+    await expect(classifier.classify(new URL(server.url('/stall.jpg')))).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+      message: expect.stringContaining('sent nothing for 300 ms'),
+    });
   }, 10_000);
 
   it('stops reading an endless body at limits.maxEncodedBytes', async () => {
@@ -99,7 +105,9 @@ describeWithAssets('hostile model and labels URLs', () => {
   });
 
   it('stops a model that never ends at maxModelBytes, and labels that inflate without end at maxEncodedBytes', async () => {
-    await expect(createClassifier({ model: server.url('/endless.onnx'), labels: SYNSET, cacheDir, limits: { maxModelBytes: MiB, downloadTimeoutMs: 300 } })).rejects.toMatchObject({
+    await expect(
+      createClassifier({ model: server.url('/endless.onnx'), labels: SYNSET, cacheDir, limits: { maxModelBytes: MiB, downloadTimeoutMs: 300 } }),
+    ).rejects.toMatchObject({
       code: 'E_LIMIT',
     });
     await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/gzip-bomb.txt'), cacheDir, limits })).rejects.toMatchObject({ code: 'E_LIMIT' });

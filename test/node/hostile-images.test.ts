@@ -64,7 +64,10 @@ describeWithAssets('hostile images in the Node decoder', () => {
         (p) => `predicted ${p[0]?.label}`,
         (err) => err,
       );
-      expect(outcome, `${name} as ${typeof input === 'string' ? 'a path' : 'bytes'}`).toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringMatching(format) });
+      expect(outcome, `${name} as ${typeof input === 'string' ? 'a path' : 'bytes'}`).toMatchObject({
+        code: 'E_IMAGE_DECODE',
+        message: expect.stringMatching(format),
+      });
     }
     await expect(decodeFullImageNode(path)).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringMatching(format) });
   }
@@ -94,7 +97,19 @@ describeWithAssets('hostile images in the Node decoder', () => {
   it('refuses PDF, FITS, PPM, HEIC and unknown bytes, naming them', async () => {
     const fitsCard = (s: string) => s.padEnd(80, ' ');
     const fits = Buffer.alloc(5760, ' ');
-    fits.write(['SIMPLE  =                    T', 'BITPIX  =                    8', 'NAXIS   =                    2', 'NAXIS1  =                    2', 'NAXIS2  =                    2', 'END'].map(fitsCard).join(''), 'latin1');
+    fits.write(
+      [
+        'SIMPLE  =                    T',
+        'BITPIX  =                    8',
+        'NAXIS   =                    2',
+        'NAXIS1  =                    2',
+        'NAXIS2  =                    2',
+        'END',
+      ]
+        .map(fitsCard)
+        .join(''),
+      'latin1',
+    );
     const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
     await expectRefused(Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF'), /PDF/, 'pdf');
     await expectRefused(fits, /FITS/, 'fits');
@@ -143,9 +158,20 @@ describeWithAssets('hostile images in the Node decoder', () => {
         // tolerances in 8-bit steps: 8-bit Lab rounds L*, a*, b* (measured 0.45-0.47); CMYK goes through
         // sharp's default CMYK profile both ways, gamut-mapping on the way (measured 6.2-7.2); the others measured 0
         ['8-bit CIELab TIFF', await labTiff(px), 1],
-        ['scRGB float TIFF', writeTiff({ width: px.width, height: px.height, bits: 32, photometric: 2, samples: 3, data: srgbToLinearFloat(px.data), sampleFormat: 3 }), 0.5],
+        [
+          'scRGB float TIFF',
+          writeTiff({ width: px.width, height: px.height, bits: 32, photometric: 2, samples: 3, data: srgbToLinearFloat(px.data), sampleFormat: 3 }),
+          0.5,
+        ],
         ['16-bit RGB TIFF', writeTiff({ width: px.width, height: px.height, bits: 16, photometric: 2, samples: 3, data: new Uint8Array(rgb16.buffer) }), 0.5],
-        ['CMYK TIFF', await sharp(px.data, { raw: { width: px.width, height: px.height, channels: 3 } }).toColourspace('cmyk').tiff().toBuffer(), 10],
+        [
+          'CMYK TIFF',
+          await sharp(px.data, { raw: { width: px.width, height: px.height, channels: 3 } })
+            .toColourspace('cmyk')
+            .tiff()
+            .toBuffer(),
+          10,
+        ],
       ];
       for (const [name, bytes, tolerance] of variants) {
         const decoded = await decodeFullImageNode(bytes);

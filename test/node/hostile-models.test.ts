@@ -34,7 +34,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-hostile-'));
   canaryPath = join(dir, 'canary.env');
   writeFileSync(canaryPath, canary);
-  image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+  image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,10 +65,16 @@ describe('external data', () => {
   it('refuses external data in a model given by path, even inside its own folder', async () => {
     const beside = join(dir, 'beside.onnx');
     writeFileSync(beside, externalDataModel(location, CLASSES));
-    await expect(createClassifier({ model: beside, labels, sessionOptions })).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('external data') });
+    await expect(createClassifier({ model: beside, labels, sessionOptions })).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining('external data'),
+    });
     const escaping = join(dir, 'escaping.onnx');
     writeFileSync(escaping, externalDataModel(relative(cwd, canaryPath), CLASSES));
-    await expect(createClassifier({ model: escaping, labels, sessionOptions })).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('external data') });
+    await expect(createClassifier({ model: escaping, labels, sessionOptions })).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining('external data'),
+    });
   });
 
   it('refuses external data hidden in a Constant node, a sparse initializer, a subgraph, or only by data_location', async () => {
@@ -75,7 +83,11 @@ describe('external data', () => {
     const variants: Record<string, Uint8Array> = {
       constant: modelBytes(graph({ nodes: [{ op: 'Constant', input: [], output: ['output'], attrs: [{ name: 'value', t: leak('c') }] }], ...io })),
       sparse: modelBytes(
-        graph({ nodes: [{ op: 'Identity', input: ['s'], output: ['output'] }], sparseInitializers: [sparseTensor(leak('s'), tensor({ name: 'i', dims: [4], dataType: 7, int32Data: [0, 1, 2, 3] }), [1, CLASSES])], ...io }),
+        graph({
+          nodes: [{ op: 'Identity', input: ['s'], output: ['output'] }],
+          sparseInitializers: [sparseTensor(leak('s'), tensor({ name: 'i', dims: [4], dataType: 7, int32Data: [0, 1, 2, 3] }), [1, CLASSES])],
+          ...io,
+        }),
       ),
       subgraph: modelBytes(
         graph({
@@ -86,18 +98,33 @@ describe('external data', () => {
               input: ['cond'],
               output: ['output'],
               attrs: [
-                { name: 'then_branch', g: graph({ nodes: [{ op: 'Identity', input: ['deep'], output: ['t'] }], initializers: [leak('deep')], outputs: [valueInfo('t', FLOAT)] }) },
-                { name: 'else_branch', g: graph({ nodes: [{ op: 'Identity', input: ['deep'], output: ['e'] }], initializers: [leak('deep')], outputs: [valueInfo('e', FLOAT)] }) },
+                {
+                  name: 'then_branch',
+                  g: graph({ nodes: [{ op: 'Identity', input: ['deep'], output: ['t'] }], initializers: [leak('deep')], outputs: [valueInfo('t', FLOAT)] }),
+                },
+                {
+                  name: 'else_branch',
+                  g: graph({ nodes: [{ op: 'Identity', input: ['deep'], output: ['e'] }], initializers: [leak('deep')], outputs: [valueInfo('e', FLOAT)] }),
+                },
               ],
             },
           ],
           ...io,
         }),
       ),
-      'data_location only': modelBytes(graph({ nodes: [{ op: 'Identity', input: ['x'], output: ['output'] }], initializers: [tensor({ name: 'x', dims: [1, CLASSES], dataType: FLOAT, dataLocation: 1 })], ...io })),
+      'data_location only': modelBytes(
+        graph({
+          nodes: [{ op: 'Identity', input: ['x'], output: ['output'] }],
+          initializers: [tensor({ name: 'x', dims: [1, CLASSES], dataType: FLOAT, dataLocation: 1 })],
+          ...io,
+        }),
+      ),
     };
     for (const [what, model] of Object.entries(variants)) {
-      await expect(createClassifier({ model, labels, embeddings: false, sessionOptions }), what).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('external data') });
+      await expect(createClassifier({ model, labels, embeddings: false, sessionOptions }), what).rejects.toMatchObject({
+        code: 'E_MODEL_LOAD',
+        message: expect.stringContaining('external data'),
+      });
     }
   });
 
@@ -108,11 +135,22 @@ describe('external data', () => {
         nodes: [
           { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
           { op: 'Flatten', input: ['pooled'], output: ['flat'] },
-          { op: 'ReduceSum', input: ['flat'], output: ['sum'], attrs: [{ name: 'axes', ints: [1] }, { name: 'keepdims', i: 1 }] },
+          {
+            op: 'ReduceSum',
+            input: ['flat'],
+            output: ['sum'],
+            attrs: [
+              { name: 'axes', ints: [1] },
+              { name: 'keepdims', i: 1 },
+            ],
+          },
           { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
           { op: 'Add', input: ['zeros', 'leak'], output: ['output'] },
         ],
-        initializers: [tensor({ name: 'zero', dims: [], dataType: FLOAT, raw: floats([0]) }), tensor({ name: 'leak', dims: [1, CLASSES], dataType: FLOAT, raw: canary })],
+        initializers: [
+          tensor({ name: 'zero', dims: [], dataType: FLOAT, raw: floats([0]) }),
+          tensor({ name: 'leak', dims: [1, CLASSES], dataType: FLOAT, raw: canary }),
+        ],
         inputs: [imageInput()],
         outputs: [valueInfo('output', FLOAT, ['N', CLASSES])],
       }),
@@ -243,7 +281,10 @@ describe('embedding output name', () => {
 describe('threads', () => {
   it('refuses a thread count over the maximum with E_INPUT naming it', async () => {
     for (const threads of [1e6, 1025]) {
-      await expect(createClassifier({ model: tinyInt8Model(), labels, threads })).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringMatching(/threads must be .*1024/) });
+      await expect(createClassifier({ model: tinyInt8Model(), labels, threads })).rejects.toMatchObject({
+        code: 'E_INPUT',
+        message: expect.stringMatching(/threads must be .*1024/),
+      });
       await expect(createClassifier({ model: tinyInt8Model(), labels, sessionOptions: { intraOpNumThreads: threads } })).rejects.toMatchObject({
         code: 'E_INPUT',
         message: expect.stringMatching(/sessionOptions.intraOpNumThreads must be .*1024/),

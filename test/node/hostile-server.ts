@@ -111,7 +111,8 @@ function answer(route: Behaviour, path: string, req: IncomingMessage, res: Serve
       return;
     case 'lying-length':
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(route.declared) });
-      if (route.declared < route.body.byteLength) res.socket?.write(route.body); // more than declared, raw on the socket
+      if (route.declared < route.body.byteLength)
+        res.socket?.write(route.body); // more than declared, raw on the socket
       else res.write(route.body, () => res.socket?.destroy());
       return;
     case 'redirect':

@@ -6,8 +6,10 @@ import { createClassifier, decodeFullImageNode, type NodeClassifier } from '@onn
 import { FP32_MODEL, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { FLOORS } from '../floors.js';
 
-
-for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as const) {
+for (const [name, model] of [
+  ['int8', INT8_MODEL],
+  ['fp32', FP32_MODEL],
+] as const) {
   describeWithAssets(`the ${name} model on the labelled photos`, () => {
     let classifier: NodeClassifier;
     beforeAll(async () => {
@@ -18,7 +20,10 @@ for (const [name, model] of [['int8', INT8_MODEL], ['fp32', FP32_MODEL]] as cons
     it(`reaches the top-1 and top-5 floors (${FLOORS[name].top1}/${FLOORS[name].top5} of ${PHOTO_COUNT})`, async () => {
       const set = photos();
       expect(set).toHaveLength(PHOTO_COUNT);
-      const results = await classifier.classify(set.map((p) => p.path), { topK: 5 });
+      const results = await classifier.classify(
+        set.map((p) => p.path),
+        { topK: 5 },
+      );
       let top1 = 0;
       let top5 = 0;
       results.forEach((preds, i) => {

@@ -14,14 +14,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 describeWithAssets('bad models', () => {
   it('names what was expected and found', async () => {
-    await expect(createClassifier({ model: SYNSET, labels: SYNSET })).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('not a valid ONNX model') });
+    await expect(createClassifier({ model: SYNSET, labels: SYNSET })).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining('not a valid ONNX model'),
+    });
     const int8 = readFileSync(INT8_MODEL);
     await expect(createClassifier({ model: int8.subarray(0, int8.length / 2), labels: SYNSET })).rejects.toMatchObject({ code: 'E_MODEL_LOAD' });
     await expect(createClassifier({ model: await identityModel(['N', 1, 28, 28], ['N', 1, 28, 28]), labels: SYNSET })).rejects.toMatchObject({
       code: 'E_MODEL_SHAPE',
       message: expect.stringMatching(/expected the model input "input" to be float32 N×3×H×W .*found float32 \[N, 1, 28, 28\]/),
     });
-    await expect(createClassifier({ model: await identityModel(['N', 3, INPUT_SIZE, INPUT_SIZE], ['N', 3, INPUT_SIZE, INPUT_SIZE]), labels: SYNSET })).rejects.toMatchObject({
+    await expect(
+      createClassifier({ model: await identityModel(['N', 3, INPUT_SIZE, INPUT_SIZE], ['N', 3, INPUT_SIZE, INPUT_SIZE]), labels: SYNSET }),
+    ).rejects.toMatchObject({
       code: 'E_MODEL_SHAPE',
       message: expect.stringMatching(new RegExp(`N×classes .*found float32 \\[N, 3, ${INPUT_SIZE}, ${INPUT_SIZE}\\]`)),
     });
@@ -71,7 +76,10 @@ describeWithAssets('load, disposal and cancellation', () => {
     expect(fulfilled.length).toBeGreaterThanOrEqual(1);
     // A call that fulfils (all of them, if the last batch was already running) carries real predictions.
     for (const { i, predictions } of fulfilled) {
-      expect(predictions.map((p) => p.id), `photo ${i}`).toEqual(reference[i]!.map((p) => p.id));
+      expect(
+        predictions.map((p) => p.id),
+        `photo ${i}`,
+      ).toEqual(reference[i]!.map((p) => p.id));
       predictions.forEach((p, r) => expect(p.probability).toBeCloseTo(reference[i]![r]!.probability, 5));
     }
     expect(rejected.map((r) => r.code)).toEqual(rejected.map(() => 'E_DISPOSED'));

@@ -22,8 +22,20 @@ export async function installApp(template: string | undefined, devDependencies: 
   const tarballs = await packedTarballs();
   const dir = mkdtempSync(join(inject('packedRoot'), 'app-')); // removed with the rest by the global setup
   if (template) cpSync(template, dir, { recursive: true });
-  const overrides = Object.fromEntries(Object.entries(tarballs).filter(([name]) => name !== 'onnx-mobilenet').map(([name, tgz]) => [name, `file:${tgz}`]));
-  const manifest = { name: 'consumer-app', private: true, type: 'module', scripts, dependencies: { 'onnx-mobilenet': `file:${tarballs['onnx-mobilenet']}` }, devDependencies, overrides };
+  const overrides = Object.fromEntries(
+    Object.entries(tarballs)
+      .filter(([name]) => name !== 'onnx-mobilenet')
+      .map(([name, tgz]) => [name, `file:${tgz}`]),
+  );
+  const manifest = {
+    name: 'consumer-app',
+    private: true,
+    type: 'module',
+    scripts,
+    dependencies: { 'onnx-mobilenet': `file:${tarballs['onnx-mobilenet']}` },
+    devDependencies,
+    overrides,
+  };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, env, stdio: 'pipe' });
   return dir;

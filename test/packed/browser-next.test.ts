@@ -78,7 +78,16 @@ describeInBrowser('a Next.js app on the packed packages', () => {
         });
         next.stdout?.on('data', (d) => (log += d));
         next.stderr?.on('data', (d) => (log += d));
-        for (let i = 0; i < 150 && !(await fetch(origin).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+        for (
+          let i = 0;
+          i < 150 &&
+          !(await fetch(origin).then(
+            (r) => r.ok,
+            () => false,
+          ));
+          i++
+        )
+          await new Promise((r) => setTimeout(r, 200));
       }, 600_000);
       afterAll(() => {
         next?.kill('SIGTERM');

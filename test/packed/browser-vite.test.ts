@@ -62,7 +62,9 @@ describeInBrowser('a Vite app with default settings on the packed packages', () 
     expect(await page.textContent('#result')).toBe('label: tench');
     const ours = warnings.filter((w) => w.startsWith('[onnx-mobilenet]'));
     expect(ours).toHaveLength(1);
-    expect(ours[0]).toMatch(/webgpu is not (available in this browser|available without onnxruntime-web's full build: call enableAcceleratedProviders\(\) from 'onnx-mobilenet\/accelerated')/);
+    expect(ours[0]).toMatch(
+      /webgpu is not (available in this browser|available without onnxruntime-web's full build: call enableAcceleratedProviders\(\) from 'onnx-mobilenet\/accelerated')/,
+    );
     await page.close();
   });
 

@@ -15,7 +15,11 @@ export function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** Writes `package.json` for an app depending on `onnx-mobilenet` only; its own workspace deps come from the tarballs. */
 export function writeApp(dir: string, tarballs: Record<string, string>, manager: 'npm' | 'pnpm', devDependencies: Record<string, string> = {}): void {
   mkdirSync(dir, { recursive: true });
-  const internal = Object.fromEntries(Object.entries(tarballs).filter(([name]) => name !== 'onnx-mobilenet').map(([name, tgz]) => [name, `file:${tgz}`]));
+  const internal = Object.fromEntries(
+    Object.entries(tarballs)
+      .filter(([name]) => name !== 'onnx-mobilenet')
+      .map(([name, tgz]) => [name, `file:${tgz}`]),
+  );
   const pkg: Record<string, unknown> = {
     name: 'consumer-app',
     private: true,

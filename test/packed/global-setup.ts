@@ -33,7 +33,11 @@ function installRuntimes(dir: string): Runtimes {
     const bin = join(dir, 'node_modules/.bin', name);
     const probe = install.status === 0 ? run(dir, bin, ['--version']) : undefined;
     if (probe?.status === 0) runtimes[name] = bin;
-    else runtimes.reasons[name] = install.status !== 0 ? `npm install ${RUNTIME_SPECS[name]} failed: ${install.stderr.trim().split('\n').pop()}` : `${name} --version failed: ${probe?.stderr.trim() ?? ''}`;
+    else
+      runtimes.reasons[name] =
+        install.status !== 0
+          ? `npm install ${RUNTIME_SPECS[name]} failed: ${install.stderr.trim().split('\n').pop()}`
+          : `${name} --version failed: ${probe?.stderr.trim() ?? ''}`;
   }
   return runtimes;
 }

@@ -22,13 +22,16 @@ describe('installs', () => {
     const tarballs = inject('tarballs');
     const app = join(inject('packedRoot'), 'web-app');
     mkdirSync(app, { recursive: true });
-    writeFileSync(join(app, 'package.json'), JSON.stringify({
-      name: 'web-app',
-      private: true,
-      type: 'module',
-      dependencies: { '@onnx-mobilenet/web': `file:${tarballs['@onnx-mobilenet/web']}` },
-      overrides: { '@onnx-mobilenet/core': `file:${tarballs['@onnx-mobilenet/core']}` },
-    }));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'web-app',
+        private: true,
+        type: 'module',
+        dependencies: { '@onnx-mobilenet/web': `file:${tarballs['@onnx-mobilenet/web']}` },
+        overrides: { '@onnx-mobilenet/core': `file:${tarballs['@onnx-mobilenet/core']}` },
+      }),
+    );
     runOk(app, 'npm', ['install', '--no-audit', '--no-fund'], consumerEnv());
     for (const dir of NATIVE) expect(existsSync(join(app, 'node_modules', dir)), dir).toBe(false);
     expect(existsSync(join(app, 'node_modules/onnxruntime-web'))).toBe(true);

@@ -73,15 +73,21 @@ describeWithAssets('packed onnx-mobilenet in Bun and Deno', () => {
   }
 
   const bunSkip = runtimes.bun ? '' : `bun not installable here (${runtimes.reasons.bun})`;
-  it.skipIf(Boolean(bunSkip))(`bun install (it runs onnxruntime-node's trusted postinstall) then bun runs the consumer${bunSkip ? ` [skipped: ${bunSkip}]` : ''}`, () => {
-    const tarballs = inject('tarballs');
-    const app = join(inject('packedRoot'), 'bun-app');
-    mkdirSync(app, { recursive: true });
-    const internal = Object.fromEntries(Object.entries(tarballs).filter(([n]) => n !== 'onnx-mobilenet'));
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bun-app', private: true, type: 'module', dependencies: { 'onnx-mobilenet': tarballs['onnx-mobilenet'] }, overrides: internal }));
-    runOk(app, runtimes.bun!, ['install']);
-    copyFileSync(join(FIXTURES, 'classify.mjs'), join(app, 'classify.mjs'));
-    const photo = photos().find((p) => p.wnid === TENCH)!.path;
-    expect(JSON.parse(runOk(app, runtimes.bun!, ['classify.mjs', INT8_MODEL, SYNSET, photo])).batch).toEqual([TENCH, TENCH, TENCH]);
-  });
+  it.skipIf(Boolean(bunSkip))(
+    `bun install (it runs onnxruntime-node's trusted postinstall) then bun runs the consumer${bunSkip ? ` [skipped: ${bunSkip}]` : ''}`,
+    () => {
+      const tarballs = inject('tarballs');
+      const app = join(inject('packedRoot'), 'bun-app');
+      mkdirSync(app, { recursive: true });
+      const internal = Object.fromEntries(Object.entries(tarballs).filter(([n]) => n !== 'onnx-mobilenet'));
+      writeFileSync(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'bun-app', private: true, type: 'module', dependencies: { 'onnx-mobilenet': tarballs['onnx-mobilenet'] }, overrides: internal }),
+      );
+      runOk(app, runtimes.bun!, ['install']);
+      copyFileSync(join(FIXTURES, 'classify.mjs'), join(app, 'classify.mjs'));
+      const photo = photos().find((p) => p.wnid === TENCH)!.path;
+      expect(JSON.parse(runOk(app, runtimes.bun!, ['classify.mjs', INT8_MODEL, SYNSET, photo])).batch).toEqual([TENCH, TENCH, TENCH]);
+    },
+  );
 });

@@ -10,7 +10,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const ATTW = resolve(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js');
 
 function listTarball(tgz: string): string[] {
-  return execFileSync('tar', ['tzf', tgz], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+  return execFileSync('tar', ['tzf', tgz], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((f) => f.replace(/^package\//, ''));
 }
 
 function readFromTarball(tgz: string, file: string): string {
@@ -69,7 +72,13 @@ describe('packed tarballs', () => {
     // The main entry under every resolution attw knows, node10 included (main/types); the subpaths
     // (adapter, preprocess, graph, accelerated) exist through `exports` only, so node16 and bundler.
     // The CLI package is ESM only (a command line and its in-process runner): no CommonJS to check.
-    const runs = name === '@onnx-mobilenet/cli' ? [['--profile', 'esm-only']] : [['--entrypoints', '.'], ['--profile', 'node16']];
+    const runs =
+      name === '@onnx-mobilenet/cli'
+        ? [['--profile', 'esm-only']]
+        : [
+            ['--entrypoints', '.'],
+            ['--profile', 'node16'],
+          ];
     for (const args of runs) {
       const r = run(ROOT, process.execPath, [ATTW, tgzOf(name), '--format', 'ascii', ...args]);
       // a profile's ignored resolutions are still printed, marked "(ignored"

@@ -23,7 +23,10 @@ describe('packed onnx-mobilenet types', () => {
   });
 
   it('module node16: the Node adapter types, ESM and CommonJS (batch classify is Prediction[][], Buffer/URL/path inputs)', () => {
-    expect(tsc(app, 'node16', { ...NODE_LIB, module: 'node16', moduleResolution: 'node16' }, ['node-api.ts', 'node-api.cts'])).toEqual({ status: 0, output: '' });
+    expect(tsc(app, 'node16', { ...NODE_LIB, module: 'node16', moduleResolution: 'node16' }, ['node-api.ts', 'node-api.cts'])).toEqual({
+      status: 0,
+      output: '',
+    });
   });
 
   it('moduleResolution bundler with customConditions ["node"]: the Node adapter types', () => {
@@ -32,15 +35,32 @@ describe('packed onnx-mobilenet types', () => {
   });
 
   it('nothing in the Node types names a DOM type (checked without skipLibCheck)', () => {
-    const { output } = tsc(app, 'node16-libcheck', { ...NODE_LIB, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' }, ['node-api.ts', 'node-api.cts']);
-    const errorFiles = new Set(output.split('\n').filter((l) => /error TS/.test(l)).map((l) => l.replace(/\(\d+,\d+\).*$/, '')));
+    const { output } = tsc(app, 'node16-libcheck', { ...NODE_LIB, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' }, [
+      'node-api.ts',
+      'node-api.cts',
+    ]);
+    const errorFiles = new Set(
+      output
+        .split('\n')
+        .filter((l) => /error TS/.test(l))
+        .map((l) => l.replace(/\(\d+,\d+\).*$/, '')),
+    );
     // onnxruntime-common's own declarations name ImageData, HTMLImageElement, WebGL types (upstream)
     const ours = [...errorFiles].filter((f) => !f.startsWith('node_modules/onnxruntime-common/'));
     expect(ours).toEqual([]);
   });
 
   it('a DOM tsconfig (bundler resolution) gets the browser adapter types', () => {
-    const options = { strict: true, noEmit: true, target: 'es2022', lib: ['es2023', 'dom', 'dom.iterable'], types: [], skipLibCheck: true, module: 'esnext', moduleResolution: 'bundler' };
+    const options = {
+      strict: true,
+      noEmit: true,
+      target: 'es2022',
+      lib: ['es2023', 'dom', 'dom.iterable'],
+      types: [],
+      skipLibCheck: true,
+      module: 'esnext',
+      moduleResolution: 'bundler',
+    };
     expect(tsc(app, 'web', options, ['web-api.ts'])).toEqual({ status: 0, output: '' });
   });
 });

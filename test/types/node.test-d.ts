@@ -35,7 +35,9 @@ describe('onnx-mobilenet under the node condition', () => {
   it('createClassifier takes optional options and gives a classifier of Node inputs', () => {
     expectTypeOf(createClassifier).toBeFunction();
     expectTypeOf(createClassifier()).resolves.toEqualTypeOf<NodeClassifier>();
-    expectTypeOf(createClassifier({ model: 'mobilenetv2-12-int8', labels: 'synset.txt', topK: 3, threads: 2, cacheDir: '/tmp/cache' })).resolves.toEqualTypeOf<NodeClassifier>();
+    expectTypeOf(
+      createClassifier({ model: 'mobilenetv2-12-int8', labels: 'synset.txt', topK: 3, threads: 2, cacheDir: '/tmp/cache' }),
+    ).resolves.toEqualTypeOf<NodeClassifier>();
     expectTypeOf<NodeImageSource>().toEqualTypeOf<string | URL | Uint8Array | ArrayBuffer>();
   });
 
@@ -67,7 +69,18 @@ describe('onnx-mobilenet under the node condition', () => {
 
   it('errors: one class, its codes a closed union, the guard narrows', () => {
     expectTypeOf<ErrorCode>().toEqualTypeOf<
-      'E_MODEL_LOAD' | 'E_MODEL_SHAPE' | 'E_MODEL_CHECKSUM' | 'E_DOWNLOAD' | 'E_LABELS' | 'E_IMAGE_DECODE' | 'E_INPUT' | 'E_NOT_FOUND' | 'E_DISPOSED' | 'E_INFERENCE' | 'E_LIMIT' | 'E_CACHE'
+      | 'E_MODEL_LOAD'
+      | 'E_MODEL_SHAPE'
+      | 'E_MODEL_CHECKSUM'
+      | 'E_DOWNLOAD'
+      | 'E_LABELS'
+      | 'E_IMAGE_DECODE'
+      | 'E_INPUT'
+      | 'E_NOT_FOUND'
+      | 'E_DISPOSED'
+      | 'E_INFERENCE'
+      | 'E_LIMIT'
+      | 'E_CACHE'
     >();
     expectTypeOf<OnnxMobilenetError['code']>().toEqualTypeOf<ErrorCode>();
     expectTypeOf<OnnxMobilenetError>().toExtend<Error>();

@@ -9,7 +9,11 @@ function Predictions({ title, result, testId }: { title: string; result: Result;
   return (
     <section data-testid={testId} data-top1={result && 'predictions' in result ? result.predictions[0]?.id : ''} style={{ flex: 1 }}>
       <h2>{title}</h2>
-      {result === null ? <p>…</p> : 'error' in result ? <p role="alert">{result.error}</p> : (
+      {result === null ? (
+        <p>…</p>
+      ) : 'error' in result ? (
+        <p role="alert">{result.error}</p>
+      ) : (
         <ol>
           {result.predictions.map((p) => (
             <li key={p.index}>
@@ -34,8 +38,15 @@ export function ClassifyBoth({ model, labels }: { model: string; labels?: string
       createClassifier({ model, labels, onProgress: ({ loaded, total }) => setStatus(`Downloading the model… ${loaded} / ${total ?? '?'} bytes`) }),
     );
     classifier.current = loading;
-    loading.then(() => setStatus('Ready'), (err: Error) => setStatus(`Could not load the model: ${err.message}`));
-    return () => void loading.then((c) => c.dispose(), () => undefined);
+    loading.then(
+      () => setStatus('Ready'),
+      (err: Error) => setStatus(`Could not load the model: ${err.message}`),
+    );
+    return () =>
+      void loading.then(
+        (c) => c.dispose(),
+        () => undefined,
+      );
   }, [model, labels]);
 
   async function onFile(file: File) {
@@ -46,9 +57,12 @@ export function ClassifyBoth({ model, labels }: { model: string; labels?: string
     const onServer = fetch('/api/classify', { method: 'POST', body: form })
       .then((r) => r.json())
       .then((body) => setServer(body.error ? { error: `${body.error.code}: ${body.error.message}` } : { predictions: body.predictions }));
-    const inBrowser = classifier.current!
-      .then((c) => c.classify(file, { topK: 5 }))
-      .then((predictions) => setBrowser({ predictions }), (err: Error) => setBrowser({ error: err.message }));
+    const inBrowser = classifier
+      .current!.then((c) => c.classify(file, { topK: 5 }))
+      .then(
+        (predictions) => setBrowser({ predictions }),
+        (err: Error) => setBrowser({ error: err.message }),
+      );
     await Promise.all([onServer, inBrowser]);
   }
 

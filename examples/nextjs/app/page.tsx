@@ -8,8 +8,10 @@ export default function Home() {
   return (
     <main>
       <h1>onnx-mobilenet on Next.js</h1>
-      <p>Pick a photo: the route handler classifies it on the server, the client component in your browser. Both import
-        <code> createClassifier</code> from <code>onnx-mobilenet</code>.</p>
+      <p>
+        Pick a photo: the route handler classifies it on the server, the client component in your browser. Both import
+        <code> createClassifier</code> from <code>onnx-mobilenet</code>.
+      </p>
       <ClassifyBoth model={browserModel} labels={browserLabels} />
     </main>
   );

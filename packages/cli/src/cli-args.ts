@@ -15,7 +15,10 @@ export const USAGE_EXIT = 2;
  * argument errors this one way.
  */
 export class UsageError extends Error {
-  constructor(message: string, readonly help?: string) {
+  constructor(
+    message: string,
+    readonly help?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -37,7 +40,8 @@ export function parseCommandLine<T>(parse: () => T, help: string): T {
 export function intOption(name: string, value: string | undefined, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${value}"`);
   return n;
 }
 

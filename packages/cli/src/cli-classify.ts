@@ -140,7 +140,12 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     let next = 0;
     const launch = (): void => {
       const file = files[next++]!; // next < files.length, checked by the callers
-      pending.push(classifier.classify(file, { topK }).then((predictions) => ({ predictions }), (error: unknown) => ({ error })));
+      pending.push(
+        classifier.classify(file, { topK }).then(
+          (predictions) => ({ predictions }),
+          (error: unknown) => ({ error }),
+        ),
+      );
     };
     while (next < files.length && pending.length < IN_FLIGHT) launch();
     for (let i = 0; i < files.length; i++) {

@@ -110,7 +110,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
       r.backend ?? '-',
       r.mode,
       `${r.precision}${r.dequantized ? ' (float)' : ''}`,
-      r.result ? pct(r.result.top1, r.result.samples) : r.error ?? '',
+      r.result ? pct(r.result.top1, r.result.samples) : (r.error ?? ''),
       r.result ? pct(r.result.top5, r.result.samples) : '',
       r.result ? r.result.timing.msPerSample.toFixed(1) : '',
     ]);

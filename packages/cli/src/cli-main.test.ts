@@ -51,7 +51,12 @@ describeWithAssets('onnx-mobilenet classify', () => {
     expect(code).toBe(1);
     const rows = out.map((l) => JSON.parse(l));
     expect(rows.filter((r) => r.predictions)).toHaveLength(3);
-    expect(rows.filter((r) => r.error).map((r) => r.error.code).sort()).toEqual(['E_IMAGE_DECODE', 'E_NOT_FOUND']);
+    expect(
+      rows
+        .filter((r) => r.error)
+        .map((r) => r.error.code)
+        .sort(),
+    ).toEqual(['E_IMAGE_DECODE', 'E_NOT_FOUND']);
     expect(err).toHaveLength(2);
     expect(err.every((l) => !l.includes('\n'))).toBe(true);
     expect(err.find((l) => l.includes('broken.jpg'))).toMatch(/^.*broken\.jpg: E_IMAGE_DECODE: cannot decode image/);
@@ -60,7 +65,11 @@ describeWithAssets('onnx-mobilenet classify', () => {
   it('expands globs and rejects usage errors with exit 2', async () => {
     const { code, out } = await cli(['classify', `${IMAGES_DIR}/n014*.JPEG`, ...modelArgs, '--json']);
     expect(code).toBe(0);
-    expect(out.map((l) => JSON.parse(l).file)).toEqual(photos().filter((p) => p.wnid.startsWith('n014')).map((p) => p.path));
+    expect(out.map((l) => JSON.parse(l).file)).toEqual(
+      photos()
+        .filter((p) => p.wnid.startsWith('n014'))
+        .map((p) => p.path),
+    );
     expect((await cli(['classify'])).code).toBe(2);
     expect((await cli(['classify', 'x.jpg', '--top', 'zero'])).code).toBe(2);
     const threads = await cli(['classify', 'x.jpg', '--threads', '1000000']);
@@ -88,7 +97,19 @@ describeWithAssets('onnx-mobilenet classify', () => {
   });
 
   it('eval reproduces what classify measures, per model and mode, with full JSON', async () => {
-    const { code, out, err } = await cli(['eval', IMAGES_DIR, '--model', INT8_MODEL, '--labels', SYNSET, '--mode', 'shorter-side-crop', '--mode', 'squash', '--json']);
+    const { code, out, err } = await cli([
+      'eval',
+      IMAGES_DIR,
+      '--model',
+      INT8_MODEL,
+      '--labels',
+      SYNSET,
+      '--mode',
+      'shorter-side-crop',
+      '--mode',
+      'squash',
+      '--json',
+    ]);
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const report = JSON.parse(out.join('\n'));
@@ -101,7 +122,10 @@ describeWithAssets('onnx-mobilenet classify', () => {
     expect(Object.keys(crop.result.perClass)).toHaveLength(PHOTO_COUNT); // one photo per class
     // an independent count through classify()
     const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
-    const preds = await c.classify(photos().map((p) => p.path), { topK: 5 });
+    const preds = await c.classify(
+      photos().map((p) => p.path),
+      { topK: 5 },
+    );
     await c.dispose();
     expect(crop.result.top1).toBe(preds.filter((p, i) => p[0]!.id === photos()[i]!.wnid).length);
     expect(crop.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i]!.wnid)).length);
@@ -109,8 +133,27 @@ describeWithAssets('onnx-mobilenet classify', () => {
 
   it('eval prints a side-by-side table and reads a ground-truth file', async () => {
     const gt = join(dir, 'truth.txt');
-    writeFileSync(gt, photos().slice(0, 3).map((p, i) => `${p.path} ${i === 0 ? 0 : p.wnid}`).join('\n'));
-    const { code, out } = await cli(['eval', dir, '--ground-truth', gt, '--model', INT8_MODEL, '--labels', SYNSET, '--precision', 'model', '--precision', 'fp32']);
+    writeFileSync(
+      gt,
+      photos()
+        .slice(0, 3)
+        .map((p, i) => `${p.path} ${i === 0 ? 0 : p.wnid}`)
+        .join('\n'),
+    );
+    const { code, out } = await cli([
+      'eval',
+      dir,
+      '--ground-truth',
+      gt,
+      '--model',
+      INT8_MODEL,
+      '--labels',
+      SYNSET,
+      '--precision',
+      'model',
+      '--precision',
+      'fp32',
+    ]);
     expect(code).toBe(0);
     expect(out[0]).toMatch(/^model\s+backend\s+mode\s+precision\s+top-1\s+top-5\s+ms\/photo/);
     expect(out.slice(2)).toHaveLength(2);

@@ -38,7 +38,10 @@ export function loadImageNetSamples(dir: string, options: { groundTruth?: string
     }
   }
   if (samples.length === 0) {
-    throw new OnnxMobilenetError('E_INPUT', `no labelled images in ${resolve(dir)}: expected <wnid>/ sub-folders, files named <wnid>_*.JPEG, or --ground-truth`);
+    throw new OnnxMobilenetError(
+      'E_INPUT',
+      `no labelled images in ${resolve(dir)}: expected <wnid>/ sub-folders, files named <wnid>_*.JPEG, or --ground-truth`,
+    );
   }
   return samples;
 }

@@ -17,11 +17,15 @@ export function main(argv: readonly string[]): void {
     throw err;
   });
 
-  runCli(argv, {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    // the eval progress bar redraws its line: it sends its own \r and \n
-    stderr: (line) => process.stderr.write(line.startsWith('\r') || line === '\n' ? line : `${line}\n`),
-  }, process.stderr.isTTY === true).then(
+  runCli(
+    argv,
+    {
+      stdout: (line) => process.stdout.write(`${line}\n`),
+      // the eval progress bar redraws its line: it sends its own \r and \n
+      stderr: (line) => process.stderr.write(line.startsWith('\r') || line === '\n' ? line : `${line}\n`),
+    },
+    process.stderr.isTTY === true,
+  ).then(
     (code) => {
       process.exitCode = code;
     },

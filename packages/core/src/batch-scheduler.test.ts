@@ -41,7 +41,10 @@ describe('BatchScheduler', () => {
     expect(await a).toEqual(['out1']);
     expect(await b).toEqual(['out2', 'out3']);
     await settle();
-    expect(m.batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(m.batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     m.finish[1]!.resolve();
     expect(await c).toEqual(['out4']);
     expect(await d).toEqual(['out5']);
@@ -55,7 +58,11 @@ describe('BatchScheduler', () => {
       return inputs.map((x) => x[0]! * 10);
     });
     const [all, one] = await Promise.all([s.submit([1, 2, 3, 4, 5].map(input)), s.submit([input(6)])]);
-    expect(batches).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(all).toEqual([10, 20, 30, 40, 50]);
     expect(one).toEqual([60]);
   });

@@ -25,9 +25,7 @@ export class BatchScheduler<T, I = Float32Array> {
   /** Queues images (each one model input) and resolves to their outputs, in order. */
   submit(inputs: readonly I[]): Promise<T[]> {
     if (this.closedWith) return Promise.reject(this.closedWith);
-    const results = inputs.map(
-      (data) => new Promise<T>((resolve, reject) => this.pending.push({ data, resolve, reject })),
-    );
+    const results = inputs.map((data) => new Promise<T>((resolve, reject) => this.pending.push({ data, resolve, reject })));
     if (!this.running) this.running = this.drain();
     return Promise.all(results);
   }

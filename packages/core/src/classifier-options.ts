@@ -84,7 +84,8 @@ export function assertSignal(signal: unknown): void {
 
 /** Options of a call: absent, or an object whose `signal` is an AbortSignal. */
 export function checkCallOptions<T extends { signal?: AbortSignal }>(options: T, call: string): T {
-  if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', `${call} options must be an object, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new OnnxMobilenetError('E_INPUT', `${call} options must be an object, got ${describeValue(options)}`);
   assertSignal(options.signal);
   return options;
 }

@@ -96,7 +96,10 @@ describe('createClassifierWithBackend', () => {
   it('runs arrays in batches of at most batchSize on a dynamic-batch model', async () => {
     const { backend, batches } = fakeBackend();
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 8 });
-    const out = await c.classify(Array.from({ length: 20 }, (_, i) => filled((i % 10) / 10)), { topK: 1 });
+    const out = await c.classify(
+      Array.from({ length: 20 }, (_, i) => filled((i % 10) / 10)),
+      { topK: 1 },
+    );
     expect(out.map((p) => p[0]!.index)).toEqual(Array.from({ length: 20 }, (_, i) => i % 10));
     expect(batches.reduce((a, b) => a + b, 0)).toBe(20);
     expect(Math.max(...batches)).toBe(8);
@@ -209,7 +212,11 @@ describe('createClassifierWithBackend', () => {
 
   it('refuses label arrays with anything but non-empty strings (E_LABELS), instead of stringifying them', async () => {
     const { backend } = fakeBackend();
-    for (const bad of [[...LABELS.slice(0, 9), 9], [...LABELS.slice(0, 9), null], [...LABELS.slice(0, 9), { toString: () => 'x' }]]) {
+    for (const bad of [
+      [...LABELS.slice(0, 9), 9],
+      [...LABELS.slice(0, 9), null],
+      [...LABELS.slice(0, 9), { toString: () => 'x' }],
+    ]) {
       await expect(createClassifierWithBackend(backend, { model, labels: bad as never })).rejects.toMatchObject({
         code: 'E_LABELS',
         message: expect.stringMatching(/label 9 /),

@@ -92,10 +92,7 @@ function disposedError(): OnnxMobilenetError {
  * const classifier = await createClassifierWithBackend(myBackend, { model: 'mobilenetv2-12-int8' });
  * ```
  */
-export async function createClassifierWithBackend<TInput>(
-  backend: ClassifierBackend<TInput>,
-  options: ClassifierOptions = {},
-): Promise<Classifier<TInput>> {
+export async function createClassifierWithBackend<TInput>(backend: ClassifierBackend<TInput>, options: ClassifierOptions = {}): Promise<Classifier<TInput>> {
   const warn = onceEachCode((message, code) => backend.platform.warn(message, code));
   const loaded = await loadModel(backend as ClassifierBackend<unknown>, options, warn);
   return new OrtClassifier({ backend, loaded, topK: options.topK ?? DEFAULTS.topK, batchSize: options.batchSize ?? DEFAULTS.batchSize });

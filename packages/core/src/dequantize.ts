@@ -1,5 +1,16 @@
 import { OnnxMobilenetError } from './errors.js';
-import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, tensorReader, tensorValues, type ModelProto, type NodeProto, type TensorProto } from './onnx-model.js';
+import {
+  DataType,
+  decodeModel,
+  encodeModel,
+  float32Bytes,
+  messageFactory,
+  tensorReader,
+  tensorValues,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from './onnx-model.js';
 
 /** Operators of the QOperator format (and QuantizeLinear/DequantizeLinear) this rewrite turns into float ones. */
 const QUANTIZED_OPS = new Set(['QuantizeLinear', 'DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QLinearAdd', 'QLinearGlobalAveragePool']);
@@ -92,9 +103,11 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
     const scale = values(scaleName);
     if (scale.length === 0 || scale.some((v) => !Number.isFinite(v))) throw bad(`the scale ${scaleName} is empty or not finite`);
     const zpTensor = zpName ? inits.get(zpName) : undefined;
-    if (zpTensor && zpTensor.dataType !== DataType.INT8 && zpTensor.dataType !== DataType.UINT8) throw bad(`the zero point ${zpName} is neither int8 nor uint8`);
+    if (zpTensor && zpTensor.dataType !== DataType.INT8 && zpTensor.dataType !== DataType.UINT8)
+      throw bad(`the zero point ${zpName} is neither int8 nor uint8`);
     const zeroPoint = zpName ? values(zpName) : new Float64Array([0]);
-    if (zeroPoint.length !== 1 && zeroPoint.length !== scale.length) throw bad(`the zero point ${zpName} has ${zeroPoint.length} values for ${scale.length} scales`);
+    if (zeroPoint.length !== 1 && zeroPoint.length !== scale.length)
+      throw bad(`the zero point ${zpName} has ${zeroPoint.length} values for ${scale.length} scales`);
     const signed = zpTensor?.dataType === DataType.INT8;
     return { scale, zeroPoint, qmin: signed ? -128 : 0, qmax: signed ? 127 : 255 };
   };
@@ -102,7 +115,8 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
   const dequantizeInit = (name: string, q: Quant, axis: number, outName: string): string => {
     const t = inits.get(name);
     if (!t) throw bad(`the weight ${name} is not a constant initializer`);
-    if (t.dataType !== DataType.INT8 && t.dataType !== DataType.UINT8 && t.dataType !== DataType.INT32) throw bad(`the weight ${name} is not int8, uint8 or int32`);
+    if (t.dataType !== DataType.INT8 && t.dataType !== DataType.UINT8 && t.dataType !== DataType.INT32)
+      throw bad(`the weight ${name} is not int8, uint8 or int32`);
     const { count, get } = tensorReader(t); // checks the dims against the data present
     const dims = t.dims.map(Number);
     const channels = q.scale.length;
@@ -169,7 +183,8 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
         if (biasName) {
           // int32 bias, scaled by input scale × weight scale (per output channel)
           const bias = values(biasName);
-          if (w.scale.length > 1 && bias.length !== w.scale.length) throw bad(`the bias ${biasName} has ${bias.length} values for ${w.scale.length} weight scales`);
+          if (w.scale.length > 1 && bias.length !== w.scale.length)
+            throw bad(`the bias ${biasName} has ${bias.length} values for ${w.scale.length} weight scales`);
           // quant() refuses empty scales; per channel, c < bias.length === w.scale.length.
           const f = bias.map((b, c) => b * x.scale[0]! * w.scale[w.scale.length > 1 ? c : 0]!);
           added.push(floatTensor(`${biasName}_deq`, [bias.length], f));
@@ -210,10 +225,7 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
         break;
       default:
         if (/^QLinear|^QGemm|^QAttention|^DynamicQuantize/.test(node.opType)) {
-          throw new OnnxMobilenetError(
-            'E_MODEL_LOAD',
-            `cannot dequantize operator ${node.opType}; load the model with precision: 'model' to run it as it is`,
-          );
+          throw new OnnxMobilenetError('E_MODEL_LOAD', `cannot dequantize operator ${node.opType}; load the model with precision: 'model' to run it as it is`);
         }
         nodes.push(node);
     }

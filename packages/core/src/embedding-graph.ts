@@ -13,7 +13,19 @@ import { messageFactory, type GraphProto, type ModelProto, type NodeProto } from
 export const EMBEDDING_OUTPUT = 'onnx_mobilenet_embedding';
 
 /** Ops between the classifier and the graph's output that only rescale, clip or reshape scores. */
-const AFTER_CLASSIFIER = new Set(['Identity', 'Clip', 'Add', 'QLinearAdd', 'Relu', 'Flatten', 'Reshape', 'Squeeze', 'DequantizeLinear', 'QuantizeLinear', 'Softmax']);
+const AFTER_CLASSIFIER = new Set([
+  'Identity',
+  'Clip',
+  'Add',
+  'QLinearAdd',
+  'Relu',
+  'Flatten',
+  'Reshape',
+  'Squeeze',
+  'DequantizeLinear',
+  'QuantizeLinear',
+  'Softmax',
+]);
 /** The final classifier: a matrix product or a 1×1 convolution over the pooled features. */
 const CLASSIFIERS = new Set(['Gemm', 'MatMul', 'Conv', 'QLinearMatMul', 'QLinearConv', 'QGemm']);
 /** Ops between the pooling and the classifier that only reshape or (de)quantize. */
@@ -36,7 +48,10 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   for (const n of graph.node) for (const o of n.output) producer.set(o, n);
   const dataInput = (n: NodeProto) => n.input.find((i) => i && !inits.has(i)) ?? n.input[0] ?? '';
   const fail = (where: string) =>
-    new OnnxMobilenetError('E_MODEL_SHAPE', `cannot find the pooled feature vector for embed(): ${where}; embeddings need a global average pool feeding the final classifier`);
+    new OnnxMobilenetError(
+      'E_MODEL_SHAPE',
+      `cannot find the pooled feature vector for embed(): ${where}; embeddings need a global average pool feeding the final classifier`,
+    );
 
   let node = producer.get(graph.output[0]?.name ?? '');
   for (let steps = 0; node && AFTER_CLASSIFIER.has(node.opType) && steps < 32; steps++) node = producer.get(dataInput(node));
@@ -55,7 +70,8 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   const dims = weight.dims.map(Number);
   const transB = classifier.attribute.find((a) => a.name === 'transB')?.i === 1;
   const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
-  if (!(size !== undefined && Number.isSafeInteger(size) && size > 0)) throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
+  if (!(size !== undefined && Number.isSafeInteger(size) && size > 0))
+    throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
   const name = freshName(graph, EMBEDDING_OUTPUT);
 
   graph.node.push(

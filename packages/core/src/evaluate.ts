@@ -58,7 +58,7 @@ export async function evaluate<TInput>(
   const labels = classifier.labels;
   const byId = new Map(labels.map((l) => [l.id, l]));
   const expectedOf = (label: number | string, name: string) => {
-    const l = typeof label === 'number' ? labels[label] : byId.get(label) ?? labels.find((x) => x.label === label);
+    const l = typeof label === 'number' ? labels[label] : (byId.get(label) ?? labels.find((x) => x.label === label));
     if (!l) throw new OnnxMobilenetError('E_INPUT', `sample ${name}: unknown class ${JSON.stringify(label)}`);
     return { index: l.index, id: l.id, label: l.label };
   };
@@ -68,7 +68,12 @@ export async function evaluate<TInput>(
   for (let i = 0; i < samples.length; i += batchSize) {
     const batch = samples.slice(i, i + batchSize);
     const results = await Promise.all(
-      batch.map((s) => classifier.classify(s.input, { topK: DEFAULTS.evaluate.topK }).then((p) => ({ s, predictions: p }), (err: unknown) => ({ s, err }))),
+      batch.map((s) =>
+        classifier.classify(s.input, { topK: DEFAULTS.evaluate.topK }).then(
+          (p) => ({ s, predictions: p }),
+          (err: unknown) => ({ s, err }),
+        ),
+      ),
     );
     results.forEach((r, j) => {
       const { s } = r;

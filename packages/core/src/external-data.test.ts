@@ -29,16 +29,22 @@ describe('assertNoExternalData', () => {
     });
   });
 
-  it('refuses nesting past protobuf\'s depth limit and more subgraphs than a classifier could need', async () => {
+  it("refuses nesting past protobuf's depth limit and more subgraphs than a classifier could need", async () => {
     let deep = leaf('y');
     for (let d = 0; d < 40; d++) deep = graph({ nodes: [ifNode(deep, leaf(`e${d}`), `y${d}`)] });
     await expect(assertNoExternalData(modelBytes(deep))).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('deeper than 100') });
     const many = graph({ nodes: Array.from({ length: MAX_SUBGRAPHS / 2 + 1 }, (_, i) => ifNode(leaf(`a${i}`), leaf(`b${i}`), `y${i}`)) });
-    await expect(assertNoExternalData(modelBytes(many))).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining(`more than ${MAX_SUBGRAPHS} subgraphs`) });
+    await expect(assertNoExternalData(modelBytes(many))).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining(`more than ${MAX_SUBGRAPHS} subgraphs`),
+    });
   });
 
   it('refuses bytes that are not protobuf', async () => {
-    await expect(assertNoExternalData(new TextEncoder().encode('n01440764 tench\n'))).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining('not a valid ONNX model') });
+    await expect(assertNoExternalData(new TextEncoder().encode('n01440764 tench\n'))).rejects.toMatchObject({
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining('not a valid ONNX model'),
+    });
     await expect(assertNoExternalData(len(7, new Uint8Array([0x0a, 0x20])))).rejects.toMatchObject({ code: 'E_MODEL_LOAD' });
   });
 });

@@ -55,7 +55,11 @@ export async function assertNoExternalData(bytes: Uint8Array, source = 'model by
     scan(BinaryReader, bytes, 'model', 0, { graphs: 0 });
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
-    throw new OnnxMobilenetError('E_MODEL_LOAD', `could not load the model from ${source}: it is not a valid ONNX model (cannot parse its protobuf: ${describeError(err)})`, { cause: err });
+    throw new OnnxMobilenetError(
+      'E_MODEL_LOAD',
+      `could not load the model from ${source}: it is not a valid ONNX model (cannot parse its protobuf: ${describeError(err)})`,
+      { cause: err },
+    );
   }
 }
 

@@ -54,7 +54,11 @@ describe('createFewShotClassifier', () => {
     f.addEmbedding([0, -1], 'south');
     // query [0.8, 0.6]: similarities east 0.8 and 0.96, north 0.6, south -0.6
     const p = f.predictEmbedding([8, 6], { k: 4 });
-    expect(p.scores.map((s) => [s.label, s.votes])).toEqual([['east', 2], ['north', 1], ['south', 1]]);
+    expect(p.scores.map((s) => [s.label, s.votes])).toEqual([
+      ['east', 2],
+      ['north', 1],
+      ['south', 1],
+    ]);
     expect(p.scores[0]!.confidence).toBeCloseTo(1.76 / 2.36, 6);
     expect(p.scores[1]!.confidence).toBeCloseTo(0.6 / 2.36, 6);
     expect(p.scores[2]!.confidence).toBe(0);
@@ -73,7 +77,12 @@ describe('createFewShotClassifier', () => {
     const first = Uint8Array.from(atob(json.examples[0]!.embedding), (c) => c.charCodeAt(0));
     expect(Array.from(new Float32Array(first.buffer))).toEqual([Math.fround(0.6), Math.fround(0.8)]);
     const restored = createFewShotClassifier(identity, json);
-    for (const q of [[1, 1], [0.2, -3], [-1, 0.5]]) expect(restored.predictEmbedding(q, { k: 2 })).toEqual(f.predictEmbedding(q, { k: 2 }));
+    for (const q of [
+      [1, 1],
+      [0.2, -3],
+      [-1, 0.5],
+    ])
+      expect(restored.predictEmbedding(q, { k: 2 })).toEqual(f.predictEmbedding(q, { k: 2 }));
     expect(createFewShotClassifier(identity).toJSON()).toEqual({ format: 'onnx-mobilenet-few-shot', version: 1, dimensions: 0, examples: [] });
   });
 
@@ -97,8 +106,12 @@ describe('createFewShotClassifier', () => {
     for (const k of [0, -1, 1.5, Number.NaN]) expect(() => f.predictEmbedding([1, 0], { k })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
     expect(() => f.addEmbedding([1, 0], '')).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
     await expect(f.add([1, 0] as never, 7 as never)).rejects.toMatchObject({ code: 'E_INPUT' });
-    expect(() => f.addEmbedding([1, 0, 0], 'a')).toThrow(expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/3 values, the examples have 2/) }));
-    expect(() => f.predictEmbedding([1])).toThrow(expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/1 values, the examples have 2/) }));
+    expect(() => f.addEmbedding([1, 0, 0], 'a')).toThrow(
+      expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/3 values, the examples have 2/) }),
+    );
+    expect(() => f.predictEmbedding([1])).toThrow(
+      expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/1 values, the examples have 2/) }),
+    );
   });
 
   it.each([
@@ -107,7 +120,7 @@ describe('createFewShotClassifier', () => {
     ['an embedding that is a number', saved([{ label: 'x', embedding: 42 as unknown as string }])],
     ['a label that is not a string', saved([{ label: 7 as unknown as string, embedding: btoa('\0\0\0\0\0\0\0\0') }])],
     ['an example that is null', saved([null as unknown as FewShotJSON['examples'][number]])],
-    ['dimensions that are not the embeddings\' length', saved([{ label: 'x', embedding: btoa('\0\0\0\0\0\0\0\0') }], 3)],
+    ["dimensions that are not the embeddings' length", saved([{ label: 'x', embedding: btoa('\0\0\0\0\0\0\0\0') }], 3)],
     ['null', null as unknown as FewShotJSON],
   ])('refuses saved JSON with %s as E_INPUT', (_, json) => {
     expect(() => createFewShotClassifier(identity, json)).toThrow(expect.objectContaining({ name: 'OnnxMobilenetError', code: 'E_INPUT' }));

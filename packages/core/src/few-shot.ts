@@ -75,7 +75,8 @@ function fromBase64(text: unknown, where: string): Float32Array {
 /** Throws `E_INPUT` unless every value is a finite number: a NaN would make every confidence NaN. */
 function assertFinite(embedding: ArrayLike<number>, where: string): void {
   for (let i = 0; i < embedding.length; i++) {
-    if (!Number.isFinite(embedding[i])) throw new OnnxMobilenetError('E_INPUT', `${where}: value ${i} is ${String(embedding[i])}; embeddings must be finite numbers`);
+    if (!Number.isFinite(embedding[i]))
+      throw new OnnxMobilenetError('E_INPUT', `${where}: value ${i} is ${String(embedding[i])}; embeddings must be finite numbers`);
   }
 }
 
@@ -110,10 +111,7 @@ function examplesFromJSON(json: FewShotJSON): { label: string; embedding: Float3
  * const { label, confidence } = await fewShot.predict('photo.jpg');
  * ```
  */
-export function createFewShotClassifier<TInput>(
-  classifier: Pick<Classifier<TInput>, 'embed'>,
-  json?: FewShotJSON,
-): FewShotClassifier<TInput> {
+export function createFewShotClassifier<TInput>(classifier: Pick<Classifier<TInput>, 'embed'>, json?: FewShotJSON): FewShotClassifier<TInput> {
   let examples = json === undefined ? [] : examplesFromJSON(json);
   const checkLabel = (label: unknown) => {
     if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', 'a few-shot label must be a non-empty string');
@@ -146,7 +144,11 @@ export function createFewShotClassifier<TInput>(
       }
       assertFinite(embedding, 'the query embedding');
       const query = l2Normalize(embedding);
-      const neighbours = nearestNeighbors(query, examples.map((e) => e.embedding), k);
+      const neighbours = nearestNeighbors(
+        query,
+        examples.map((e) => e.embedding),
+        k,
+      );
       const by = new Map<string, { weight: number; votes: number }>();
       for (const n of neighbours) {
         const label = examples[n.index]!.label; // n.index is a position in examples

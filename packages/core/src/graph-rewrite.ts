@@ -43,7 +43,10 @@ export async function rewriteGraph(
   if (!dequantized && embedding === off) return { bytes, dequantized, embedding };
   const rewritten = await encodeModel(model);
   if (rewritten.byteLength > maxBytes) {
-    throw new OnnxMobilenetError('E_LIMIT', `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`);
+    throw new OnnxMobilenetError(
+      'E_LIMIT',
+      `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`,
+    );
   }
   return { bytes: rewritten, dequantized, embedding };
 }

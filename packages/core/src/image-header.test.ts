@@ -2,8 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readImageHeader } from './image-header.js';
 
-const bytes = (...parts: (number[] | string)[]) =>
-  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts: (number[] | string)[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 const be16 = (v: number) => [v >> 8, v & 255];
 const le16 = (v: number) => [v & 255, v >> 8];
 const be32 = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
@@ -30,7 +29,9 @@ describe('readImageHeader on real files', () => {
   }
 
   it('never throws on 3000 seeded mutations (bit flips, truncations) of those files', async () => {
-    const files = await Promise.all([image().jpeg(), image().png(), image().gif(), image().webp(), image().avif()].map(async (s) => new Uint8Array(await s.toBuffer())));
+    const files = await Promise.all(
+      [image().jpeg(), image().png(), image().gif(), image().webp(), image().avif()].map(async (s) => new Uint8Array(await s.toBuffer())),
+    );
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
     for (let i = 0; i < 3000; i++) {
@@ -43,7 +44,12 @@ describe('readImageHeader on real files', () => {
   });
 
   it('reads the size of a JPEG behind a 60 KB EXIF block', async () => {
-    const file = new Uint8Array(await image().jpeg().withExif({ IFD0: { ImageDescription: 'x'.repeat(60_000) } }).toBuffer());
+    const file = new Uint8Array(
+      await image()
+        .jpeg()
+        .withExif({ IFD0: { ImageDescription: 'x'.repeat(60_000) } })
+        .toBuffer(),
+    );
     expect(readImageHeader(file)).toEqual({ format: 'jpeg', width: 37, height: 23 });
   });
 });
@@ -65,13 +71,31 @@ describe('readImageHeader on decompression-bomb headers', () => {
   });
 
   it('grows a 1x1 GIF screen to a 40000x3000 frame placed at (5, 7)', () => {
-    const gif = bytes('GIF89a', le16(1), le16(1), [0, 0, 0], [0x21, 0xf9, 4, 0, 0, 0, 0, 0], [0x2c], le16(5), le16(7), le16(40000), le16(3000), [0], [2, 1, 0x44, 0], [0x3b]);
+    const gif = bytes(
+      'GIF89a',
+      le16(1),
+      le16(1),
+      [0, 0, 0],
+      [0x21, 0xf9, 4, 0, 0, 0, 0, 0],
+      [0x2c],
+      le16(5),
+      le16(7),
+      le16(40000),
+      le16(3000),
+      [0],
+      [2, 1, 0x44, 0],
+      [0x3b],
+    );
     expect(readImageHeader(gif)).toEqual({ format: 'gif', width: 40005, height: 3007 });
   });
 
   it('reads the three WebP headers', () => {
     const riff = (chunk: string, payload: number[]) => bytes('RIFF', le32(4 + 8 + payload.length), 'WEBP', chunk, le32(payload.length), payload);
-    expect(readImageHeader(riff('VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, ...le16(16383), ...le16(16000), 0, 0]))).toEqual({ format: 'webp', width: 16383, height: 16000 });
+    expect(readImageHeader(riff('VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, ...le16(16383), ...le16(16000), 0, 0]))).toEqual({
+      format: 'webp',
+      width: 16383,
+      height: 16000,
+    });
     // VP8L: 14 bits width-1, 14 bits height-1 after the 0x2f signature: 16384 x 2
     const bits = 16383 | (1 << 14);
     expect(readImageHeader(riff('VP8L', [0x2f, ...le32(bits), 0, 0, 0, 0, 0]))).toEqual({ format: 'webp', width: 16384, height: 2 });
@@ -86,7 +110,18 @@ describe('readImageHeader on decompression-bomb headers', () => {
 
   it('sizes an icon entry by its embedded PNG, not the directory byte', () => {
     const png = pngHeader(30000, 30000);
-    const ico = bytes([0, 0, 1, 0], le16(2), [16, 16, 0, 0, 1, 0, 32, 0], le32(10), le32(38), [0, 0, 0, 0, 1, 0, 32, 0], le32(png.length), le32(48), new Array(10).fill(0), [...png]);
+    const ico = bytes(
+      [0, 0, 1, 0],
+      le16(2),
+      [16, 16, 0, 0, 1, 0, 32, 0],
+      le32(10),
+      le32(38),
+      [0, 0, 0, 0, 1, 0, 32, 0],
+      le32(png.length),
+      le32(48),
+      new Array(10).fill(0),
+      [...png],
+    );
     expect(readImageHeader(ico)).toEqual({ format: 'ico', width: 30000, height: 30000 });
   });
 
@@ -94,18 +129,34 @@ describe('readImageHeader on decompression-bomb headers', () => {
     const box = (type: string, body: number[]) => [...be32(8 + body.length), ...[...type].map((c) => c.charCodeAt(0)), ...body];
     const ispe = (w: number, h: number) => box('ispe', [0, 0, 0, 0, ...be32(w), ...be32(h)]);
     const meta = box('meta', [0, 0, 0, 0, ...box('hdlr', new Array(24).fill(0)), ...box('iprp', box('ipco', [...ispe(512, 512), ...ispe(65536, 65536)]))]);
-    const avif = bytes(box('ftyp', [...'avifmif1'].map((c) => c.charCodeAt(0))), meta);
+    const avif = bytes(
+      box(
+        'ftyp',
+        [...'avifmif1'].map((c) => c.charCodeAt(0)),
+      ),
+      meta,
+    );
     expect(readImageHeader(avif)).toEqual({ format: 'heif', width: 65536, height: 65536 });
   });
 
   it('recognizes SVG text without sizing it, and nothing in random bytes or text', () => {
-    expect(readImageHeader(bytes('\uFEFF<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="99999" height="99999"/>'.replace('\uFEFF', '\xEF\xBB\xBF')))).toEqual({ format: 'svg' });
+    expect(
+      readImageHeader(
+        bytes('\uFEFF<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="99999" height="99999"/>'.replace('\uFEFF', '\xEF\xBB\xBF')),
+      ),
+    ).toEqual({ format: 'svg' });
     expect(readImageHeader(bytes('not an image'))).toBeUndefined();
     expect(readImageHeader(new Uint8Array(0))).toBeUndefined();
   });
 
   it('never throws or loops on truncations of every header above', () => {
-    const files = [pngHeader(1, 1), bytes('GIF89a', le16(1), le16(1), [0x80, 0, 0]), bytes([0xff, 0xd8, 0xff, 0xc0], be16(17)), bytes([0, 0, 1, 0], le16(9)), bytes('RIFF', le32(0), 'WEBPVP8X')];
+    const files = [
+      pngHeader(1, 1),
+      bytes('GIF89a', le16(1), le16(1), [0x80, 0, 0]),
+      bytes([0xff, 0xd8, 0xff, 0xc0], be16(17)),
+      bytes([0, 0, 1, 0], le16(9)),
+      bytes('RIFF', le32(0), 'WEBPVP8X'),
+    ];
     for (const f of files) for (let n = 0; n <= f.length; n++) expect(() => readImageHeader(f.subarray(0, n))).not.toThrow();
   });
 });

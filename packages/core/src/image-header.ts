@@ -152,7 +152,8 @@ function heifSize(b: Uint8Array): Size {
       if (type === 'ispe' && pos + header + 12 <= boxEnd) {
         const found = { width: u32be(b, pos + header + 4), height: u32be(b, pos + header + 8) };
         if (!best || found.width * found.height > best.width * best.height) best = found;
-      } else if (type === 'meta') walk(pos + header + 4, boxEnd, depth + 1); // a full box: version and flags first
+      } else if (type === 'meta')
+        walk(pos + header + 4, boxEnd, depth + 1); // a full box: version and flags first
       else if (type === 'iprp' || type === 'ipco') walk(pos + header, boxEnd, depth + 1);
       pos += size;
     }
@@ -164,7 +165,9 @@ function heifSize(b: Uint8Array): Size {
 const HEIF_BRANDS = new Set(['avif', 'avis', 'heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1']);
 
 function looksLikeSvg(b: Uint8Array): boolean {
-  const head = ascii(b, 0, Math.min(b.length, 1024)).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const head = ascii(b, 0, Math.min(b.length, 1024))
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   return head.startsWith('<') && /<svg[\s>]/i.test(head);
 }
 

@@ -45,10 +45,7 @@ export function isRawImage(value: unknown): value is RawImage {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<RawImage>;
   return (
-    (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray) &&
-    typeof v.width === 'number' &&
-    typeof v.height === 'number' &&
-    'channels' in v
+    (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray) && typeof v.width === 'number' && typeof v.height === 'number' && 'channels' in v
   );
 }
 
@@ -84,9 +81,6 @@ export function assertRawImage(image: RawImage): void {
   }
   const expected = width * height * channels;
   if (data.length !== expected) {
-    throw new OnnxMobilenetError(
-      'E_INPUT',
-      `raw image data has ${data.length} bytes but ${width}x${height}x${channels} needs ${expected}`,
-    );
+    throw new OnnxMobilenetError('E_INPUT', `raw image data has ${data.length} bytes but ${width}x${height}x${channels} needs ${expected}`);
   }
 }

@@ -11,7 +11,10 @@ describe('parseLabels', () => {
   });
 
   it('parses a JSON array and one label a line', () => {
-    expect(parseLabels('["cat", "dog"]').map((l) => [l.index, l.id, l.label])).toEqual([[0, 'cat', 'cat'], [1, 'dog', 'dog']]);
+    expect(parseLabels('["cat", "dog"]').map((l) => [l.index, l.id, l.label])).toEqual([
+      [0, 'cat', 'cat'],
+      [1, 'dog', 'dog'],
+    ]);
     expect(parseLabels('cat\ndog, puppy').map((l) => l.label)).toEqual(['cat', 'dog, puppy']);
     expect(parseLabels(['a', 'b'])[1]).toMatchObject({ index: 1, id: 'b', label: 'b' });
   });
@@ -25,6 +28,8 @@ describe('parseLabels', () => {
 
   it('rejects a one-element list whose element is not a string with E_LABELS, not a TypeError', () => {
     // A JavaScript caller can pass anything; the one-element case used to call .trim() on it.
-    expect(() => parseLabels([42] as unknown as string[])).toThrow(expect.objectContaining({ code: 'E_LABELS', message: 'label 0 is number 42; labels must be strings' }));
+    expect(() => parseLabels([42] as unknown as string[])).toThrow(
+      expect.objectContaining({ code: 'E_LABELS', message: 'label 0 is number 42; labels must be strings' }),
+    );
   });
 });

@@ -58,7 +58,13 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
     const line = raw.trim();
     if (line === '') throw new OnnxMobilenetError('E_LABELS', `label ${index} (line ${index + 1}) is empty`);
     const [, wnid, list] = WNID_LINE.exec(line) ?? [];
-    const synonyms = wnid && list ? list.split(',').map((s) => s.trim()).filter(Boolean) : [line];
+    const synonyms =
+      wnid && list
+        ? list
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [line];
     return { index, id: wnid ?? line, label: synonyms[0] ?? line, synonyms };
   });
 }

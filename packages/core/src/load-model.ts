@@ -26,10 +26,24 @@ export interface LoadedModel {
 }
 
 /** Reads a model or label file through the backend's asset loader (or takes the given bytes). */
-async function loadBytes(backend: ClassifierBackend<unknown>, asset: AssetRef, purpose: 'model' | 'labels', options: ClassifierOptions, limits: Limits, warn: Warn): Promise<Uint8Array> {
+async function loadBytes(
+  backend: ClassifierBackend<unknown>,
+  asset: AssetRef,
+  purpose: 'model' | 'labels',
+  options: ClassifierOptions,
+  limits: Limits,
+  warn: Warn,
+): Promise<Uint8Array> {
   if (asset.kind === 'bytes') return asset.bytes;
   const maxBytes = purpose === 'model' ? limits.maxModelBytes : limits.maxEncodedBytes;
-  const load = backend.assets.loadAsset(asset, { purpose, maxBytes, timeoutMs: limits.downloadTimeoutMs, onProgress: options.onProgress, signal: options.signal, warn });
+  const load = backend.assets.loadAsset(asset, {
+    purpose,
+    maxBytes,
+    timeoutMs: limits.downloadTimeoutMs,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    warn,
+  });
   // abortable: a loader reading a local file may not watch the signal itself
   return abortable(load, options.signal);
 }
@@ -59,9 +73,15 @@ function sessionOptionsOf(options: ClassifierOptions): InferenceSession.SessionO
 
 /** The model's input side must be the preprocessing's crop size (where the model fixes it). */
 function checkInputSize(io: ModelIO, pre: PreprocessOptions): void {
-  for (const [dim, value] of [['height', io.height], ['width', io.width]] as const) {
+  for (const [dim, value] of [
+    ['height', io.height],
+    ['width', io.width],
+  ] as const) {
     if (value !== null && value !== pre.cropSize) {
-      throw new OnnxMobilenetError('E_MODEL_SHAPE', `the model's input ${dim} is ${value} but preprocess.cropSize is ${pre.cropSize}; set preprocess.cropSize to ${value}`);
+      throw new OnnxMobilenetError(
+        'E_MODEL_SHAPE',
+        `the model's input ${dim} is ${value} but preprocess.cropSize is ${pre.cropSize}; set preprocess.cropSize to ${value}`,
+      );
     }
   }
 }
@@ -69,7 +89,10 @@ function checkInputSize(io: ModelIO, pre: PreprocessOptions): void {
 /** The label list must have one label per class the model outputs (where the model fixes the count). */
 function checkClassCount(io: ModelIO, labels: readonly ClassLabel[]): void {
   if (io.classes !== null && labels.length !== io.classes) {
-    throw new OnnxMobilenetError('E_LABELS', `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`);
+    throw new OnnxMobilenetError(
+      'E_LABELS',
+      `the model outputs ${io.classes} classes but the label list has ${labels.length}; pass the labels that belong to this model`,
+    );
   }
 }
 

@@ -49,18 +49,12 @@ export function inspectModelIO(session: InferenceSession): ModelIO {
   }
   if (!input.isTensor || input.type !== 'float32' || input.shape.length !== 4 || (isFixed(input.shape[1]) && input.shape[1] !== 3)) {
     const found = input.isTensor ? `${input.type} ${shapeText(input.shape)}` : 'a non-tensor value';
-    throw new OnnxMobilenetError(
-      'E_MODEL_SHAPE',
-      `expected the model input "${input.name}" to be float32 N×3×H×W (an RGB image), found ${found}`,
-    );
+    throw new OnnxMobilenetError('E_MODEL_SHAPE', `expected the model input "${input.name}" to be float32 N×3×H×W (an RGB image), found ${found}`);
   }
   const output = outputs[0];
   if (!output || !output.isTensor || output.type !== 'float32' || output.shape.length !== 2) {
     const found = !output ? 'no output' : output.isTensor ? `${output.type} ${shapeText(output.shape)}` : 'a non-tensor value';
-    throw new OnnxMobilenetError(
-      'E_MODEL_SHAPE',
-      `expected the first model output to be float32 N×classes (class scores), found ${found}`,
-    );
+    throw new OnnxMobilenetError('E_MODEL_SHAPE', `expected the first model output to be float32 N×classes (class scores), found ${found}`);
   }
   const batch = input.shape[0];
   return {

@@ -10,9 +10,12 @@ describe('normalizeToCHW', () => {
     // two pixels: (255, 0, 128) and (0, 255, 0)
     const out = normalizeToCHW({ data: new Uint8Array([255, 0, 128, 0, 255, 0]), width: 2, height: 1, channels: 3 }, mean, std);
     const expected = [
-      (1 - 0.485) / 0.229, (0 - 0.485) / 0.229, // R plane
-      (0 - 0.456) / 0.224, (1 - 0.456) / 0.224, // G plane
-      (128 / 255 - 0.406) / 0.225, (0 - 0.406) / 0.225, // B plane
+      (1 - 0.485) / 0.229,
+      (0 - 0.485) / 0.229, // R plane
+      (0 - 0.456) / 0.224,
+      (1 - 0.456) / 0.224, // G plane
+      (128 / 255 - 0.406) / 0.225,
+      (0 - 0.406) / 0.225, // B plane
     ];
     expected.forEach((v, i) => expect(out[i]).toBeCloseTo(v, 5));
     expect(out[0]).toBeCloseTo(2.2489, 4);
@@ -20,9 +23,7 @@ describe('normalizeToCHW', () => {
 
   it('replicates gray to RGB and drops alpha', () => {
     const g = normalizeToCHW({ data: new Uint8Array([51]), width: 1, height: 1, channels: 1 }, mean, std);
-    expect(Array.from(g)).toEqual(
-      Array.from(new Float32Array([(0.2 - 0.485) / 0.229, (0.2 - 0.456) / 0.224, (0.2 - 0.406) / 0.225])),
-    );
+    expect(Array.from(g)).toEqual(Array.from(new Float32Array([(0.2 - 0.485) / 0.229, (0.2 - 0.456) / 0.224, (0.2 - 0.406) / 0.225])));
     const rgba = normalizeToCHW({ data: new Uint8Array([51, 51, 51, 7]), width: 1, height: 1, channels: 4 }, mean, std);
     expect(Array.from(rgba)).toEqual(Array.from(g));
   });
@@ -38,7 +39,8 @@ describe('normalizeToCHW', () => {
 
 describe('preprocess', () => {
   it('turns a uniform photo of any size into a uniform 3x224x224 tensor', () => {
-    const w = 300, h = 260;
+    const w = 300,
+      h = 260;
     const data = new Uint8Array(w * h * 3);
     for (let i = 0; i < data.length; i += 3) data.set([255, 128, 0], i);
     const t = preprocess({ data, width: w, height: h, channels: 3 }, DEFAULTS.preprocess);

@@ -99,12 +99,7 @@ function schema(): Promise<Schema> {
           f('attribute', 5, T.MESSAGE, REP, { typeName: '.onnx.AttributeProto' }),
           f('domain', 7, T.STRING, OPT),
         ]),
-        msg('AttributeProto', [
-          f('name', 1, T.STRING, OPT),
-          f('f', 2, T.FLOAT, OPT),
-          f('i', 3, T.INT64, OPT, { options: NUM }),
-          f('type', 20, T.INT32, OPT),
-        ]),
+        msg('AttributeProto', [f('name', 1, T.STRING, OPT), f('f', 2, T.FLOAT, OPT), f('i', 3, T.INT64, OPT, { options: NUM }), f('type', 20, T.INT32, OPT)]),
         msg('TensorProto', [
           f('dims', 1, T.INT64, REP, { options: NUM }),
           f('data_type', 2, T.INT32, OPT),
@@ -189,7 +184,12 @@ export async function messageFactory(): Promise<{
 }
 
 const ELEMENT_BYTES: Readonly<Record<number, number>> = { [DataType.FLOAT]: 4, [DataType.UINT8]: 1, [DataType.INT8]: 1, [DataType.INT32]: 4 };
-const TYPE_NAMES: Readonly<Record<number, string>> = { [DataType.FLOAT]: 'float32', [DataType.UINT8]: 'uint8', [DataType.INT8]: 'int8', [DataType.INT32]: 'int32' };
+const TYPE_NAMES: Readonly<Record<number, string>> = {
+  [DataType.FLOAT]: 'float32',
+  [DataType.UINT8]: 'uint8',
+  [DataType.INT8]: 'int8',
+  [DataType.INT32]: 'int32',
+};
 const RANGES: Readonly<Record<number, readonly [number, number]>> = { [DataType.UINT8]: [0, 255], [DataType.INT8]: [-128, 127] };
 
 const malformed = (t: TensorProto, problem: string) => new OnnxMobilenetError('E_MODEL_LOAD', `the model is malformed: initializer "${t.name}" ${problem}`);
@@ -226,14 +226,18 @@ export function tensorReader(t: TensorProto): { count: number; get: (i: number) 
     }
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const get =
-      t.dataType === DataType.FLOAT ? (i: number) => view.getFloat32(i * 4, true)
-      : t.dataType === DataType.UINT8 ? (i: number) => view.getUint8(i)
-      : t.dataType === DataType.INT8 ? (i: number) => view.getInt8(i)
-      : (i: number) => view.getInt32(i * 4, true);
+      t.dataType === DataType.FLOAT
+        ? (i: number) => view.getFloat32(i * 4, true)
+        : t.dataType === DataType.UINT8
+          ? (i: number) => view.getUint8(i)
+          : t.dataType === DataType.INT8
+            ? (i: number) => view.getInt8(i)
+            : (i: number) => view.getInt32(i * 4, true);
     return { count, get };
   }
   const typed = t.dataType === DataType.FLOAT ? t.floatData : t.int32Data;
-  if (typed.length !== count) throw malformed(t, `declares ${t.dims.join('×') || 'a scalar of'} ${type} elements (${count} values) but has ${typed.length} values`);
+  if (typed.length !== count)
+    throw malformed(t, `declares ${t.dims.join('×') || 'a scalar of'} ${type} elements (${count} values) but has ${typed.length} values`);
   const range = RANGES[t.dataType];
   if (range && typed.some((v) => v < range[0] || v > range[1])) throw malformed(t, `holds values outside the ${type} range`);
   return { count, get: (i) => typed[i]! }; // callers read i < count === typed.length

@@ -18,7 +18,7 @@ describe('softmax', () => {
 describe('topK', () => {
   it('agrees with a full sort on random scores', () => {
     let s = 3;
-    const scores = new Float32Array(1000).map(() => ((s = (s * 16807) % 2147483647) / 2147483647));
+    const scores = new Float32Array(1000).map(() => (s = (s * 16807) % 2147483647) / 2147483647);
     const sorted = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     for (const k of [1, 5, 37, 1000]) expect(topK(scores, k)).toEqual(sorted.slice(0, k));
   });

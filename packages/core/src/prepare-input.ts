@@ -55,7 +55,10 @@ export class InputPreparer<TInput> {
     // The decoder resized and cropped natively: only normalisation is left.
     const crop = decoded.image;
     if (crop.width !== pre.cropSize || crop.height !== pre.cropSize) {
-      throw new OnnxMobilenetError('E_INPUT', `the ${this.decoderName} decoder returned ${crop.width}x${crop.height}, expected ${pre.cropSize}x${pre.cropSize}`);
+      throw new OnnxMobilenetError(
+        'E_INPUT',
+        `the ${this.decoderName} decoder returned ${crop.width}x${crop.height}, expected ${pre.cropSize}x${pre.cropSize}`,
+      );
     }
     return normalizeToCHW(crop, pre.mean, pre.std);
   }

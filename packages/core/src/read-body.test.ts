@@ -38,7 +38,11 @@ describe('readBody', () => {
   });
 
   it('counts decoded bytes of a gzip body, whatever its Content-Length says', async () => {
-    const gzipped = new Uint8Array(await new Response(zeros(64 * KiB, 16).stream.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)).arrayBuffer());
+    const gzipped = new Uint8Array(
+      await new Response(
+        zeros(64 * KiB, 16).stream.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>),
+      ).arrayBuffer(),
+    );
     expect(gzipped.byteLength).toBeLessThan(8 * KiB);
     const encoded = (maxBytes: number) =>
       readBody(
@@ -54,7 +58,9 @@ describe('readBody', () => {
 
   it('refuses a declared length over the limit before reading', async () => {
     const big = zeros(KiB, 4);
-    await expect(readBody(new Response(big.stream, { headers: { 'content-length': '999999' } }), { url: 'u', what: 'model', maxBytes: 2 * KiB })).rejects.toMatchObject({
+    await expect(
+      readBody(new Response(big.stream, { headers: { 'content-length': '999999' } }), { url: 'u', what: 'model', maxBytes: 2 * KiB }),
+    ).rejects.toMatchObject({
       code: 'E_LIMIT',
     });
     expect(big.state.pulled).toBeLessThanOrEqual(KiB);
@@ -62,9 +68,15 @@ describe('readBody', () => {
 
   it('accepts a gzip body whose Content-Encoding is hidden (cross-origin) and whose Content-Length counts gzip bytes', async () => {
     // Chromium hides Content-Encoding from cross-origin scripts; only Content-Length is visible.
-    const gzipped = new Uint8Array(await new Response(zeros(KiB, 1).stream.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)).arrayBuffer());
+    const gzipped = new Uint8Array(
+      await new Response(zeros(KiB, 1).stream.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)).arrayBuffer(),
+    );
     const inflated = new Response(gzipped).body!.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
-    const bytes = await readBody(new Response(inflated, { headers: { 'content-length': String(gzipped.byteLength) } }), { url: 'u', what: 'labels', maxBytes: 2 * KiB });
+    const bytes = await readBody(new Response(inflated, { headers: { 'content-length': String(gzipped.byteLength) } }), {
+      url: 'u',
+      what: 'labels',
+      maxBytes: 2 * KiB,
+    });
     expect(bytes).toEqual(new Uint8Array(KiB));
   });
 
@@ -102,14 +114,20 @@ describe('fetchBounded', () => {
   });
 
   it('types HTTP errors, HTML pages where refused, unreachable servers and malformed URLs', async () => {
-    const answer = (response: ResponseLike): FetchLike => async () => response;
+    const answer =
+      (response: ResponseLike): FetchLike =>
+      async () =>
+        response;
     const base = { what: 'model', maxBytes: KiB, timeoutMs: 1000 };
     await expect(fetchBounded('http://x/a', { ...base, fetch: answer(new Response('no', { status: 404, statusText: 'Not Found' })) })).rejects.toMatchObject({
       code: 'E_DOWNLOAD',
       message: 'HTTP 404 Not Found from model URL http://x/a',
     });
     const html = new Response('<html>', { headers: { 'content-type': 'text/html' } });
-    await expect(fetchBounded('http://x/a', { ...base, refuseHtml: true, fetch: answer(html) })).rejects.toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringContaining('HTML page') });
+    await expect(fetchBounded('http://x/a', { ...base, refuseHtml: true, fetch: answer(html) })).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+      message: expect.stringContaining('HTML page'),
+    });
     const refused: FetchLike = async () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
     };

@@ -79,7 +79,9 @@ export async function readBody(response: ResponseLike, options: ReadBodyOptions)
       if (options.signal?.aborted) throw options.signal.reason;
       // undici reports a cut connection as `TypeError: terminated` with the socket error as cause.
       const reason = describeError((err as { cause?: unknown }).cause ?? err);
-      throw new OnnxMobilenetError('E_DOWNLOAD', `the connection to ${url} broke after ${loaded}${total ? ` of ${total}` : ''} bytes: ${reason}`, { cause: err });
+      throw new OnnxMobilenetError('E_DOWNLOAD', `the connection to ${url} broke after ${loaded}${total ? ` of ${total}` : ''} bytes: ${reason}`, {
+        cause: err,
+      });
     }
     if (step.done) break;
     options.onData?.();
@@ -135,14 +137,21 @@ export async function fetchBounded(url: string, options: FetchBoundedOptions): P
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       const reason = describeError((err as { cause?: unknown }).cause ?? err);
-      throw new OnnxMobilenetError('E_DOWNLOAD', `could not fetch ${options.what} ${href}: ${reason}${options.unreachableHint ? `. ${options.unreachableHint}` : ''}`, {
-        cause: err,
-      });
+      throw new OnnxMobilenetError(
+        'E_DOWNLOAD',
+        `could not fetch ${options.what} ${href}: ${reason}${options.unreachableHint ? `. ${options.unreachableHint}` : ''}`,
+        {
+          cause: err,
+        },
+      );
     }
     onData();
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${options.what} URL ${href}`);
+      throw new OnnxMobilenetError(
+        'E_DOWNLOAD',
+        `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${options.what} URL ${href}`,
+      );
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (options.refuseHtml && /text\/html/i.test(contentType)) {

@@ -17,7 +17,11 @@ export interface FloatPolicy {
  * The precision policy: whether `precision` asks for quantized models to run as float here.
  * `'auto'` asks the platform whether its int8 kernels lose accuracy.
  */
-export function floatPolicy(precision: Precision, registry: RegistryModel | undefined, int8Inaccurate: (() => { inaccurate: boolean; reason: string }) | undefined): FloatPolicy {
+export function floatPolicy(
+  precision: Precision,
+  registry: RegistryModel | undefined,
+  int8Inaccurate: (() => { inaccurate: boolean; reason: string }) | undefined,
+): FloatPolicy {
   if (precision !== 'auto' && precision !== 'fp32' && precision !== 'model') {
     throw new OnnxMobilenetError('E_INPUT', `precision must be 'auto', 'fp32' or 'model', got ${JSON.stringify(precision)}`);
   }

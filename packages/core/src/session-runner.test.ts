@@ -16,8 +16,17 @@ function fakeRuntime(fail?: Error) {
       fetched.push(fetches);
       if (fail) throw fail;
       const n = feeds.x!.dims[0]!;
-      const out: Record<string, unknown> = { scores: tensor('scores', Float32Array.from({ length: 3 * n }, (_, i) => Math.floor(i / 3) + (i % 3))) };
-      if (fetches.includes('features')) out.features = tensor('features', Float32Array.from({ length: 2 * n }, (_, i) => 10 * Math.floor(i / 2) + (i % 2)));
+      const out: Record<string, unknown> = {
+        scores: tensor(
+          'scores',
+          Float32Array.from({ length: 3 * n }, (_, i) => Math.floor(i / 3) + (i % 3)),
+        ),
+      };
+      if (fetches.includes('features'))
+        out.features = tensor(
+          'features',
+          Float32Array.from({ length: 2 * n }, (_, i) => 10 * Math.floor(i / 2) + (i % 2)),
+        );
       return out;
     },
   };
@@ -33,18 +42,30 @@ const image = () => new Float32Array(3 * SIZE * SIZE);
 describe('runBatch', () => {
   it('fetches only the scores when no call of the batch wants the embedding', async () => {
     const { runtime, fetched, disposed } = fakeRuntime();
-    const out = await runBatch(runtime, shape, [{ data: image(), embedding: false }, { data: image(), embedding: false }]);
+    const out = await runBatch(runtime, shape, [
+      { data: image(), embedding: false },
+      { data: image(), embedding: false },
+    ]);
     expect(fetched).toEqual([['scores']]);
-    expect(out.map((o) => Array.from(o.logits))).toEqual([[0, 1, 2], [1, 2, 3]]);
+    expect(out.map((o) => Array.from(o.logits))).toEqual([
+      [0, 1, 2],
+      [1, 2, 3],
+    ]);
     expect(out.every((o) => o.embedding === undefined)).toBe(true);
     expect(disposed.sort()).toEqual(['feed', 'scores']);
   });
 
   it('fetches the embedding too when one call wants it, and splits it per image', async () => {
     const { runtime, fetched, disposed } = fakeRuntime();
-    const out = await runBatch(runtime, shape, [{ data: image(), embedding: false }, { data: image(), embedding: true }]);
+    const out = await runBatch(runtime, shape, [
+      { data: image(), embedding: false },
+      { data: image(), embedding: true },
+    ]);
     expect(fetched).toEqual([['scores', 'features']]);
-    expect(out.map((o) => Array.from(o.embedding!))).toEqual([[0, 1], [10, 11]]);
+    expect(out.map((o) => Array.from(o.embedding!))).toEqual([
+      [0, 1],
+      [10, 11],
+    ]);
     expect(disposed.sort()).toEqual(['features', 'feed', 'scores']);
   });
 

@@ -33,7 +33,13 @@ describe('cosineSimilarity', () => {
 
 describe('nearestNeighbors', () => {
   // Similarities to [1, 0]: 0, 1/√2, 1, 1/√2, -1
-  const set = [[0, 1], [1, 1], [2, 0], [1, 1], [-1, 0]]; // 1 and 3 tie exactly
+  const set = [
+    [0, 1],
+    [1, 1],
+    [2, 0],
+    [1, 1],
+    [-1, 0],
+  ]; // 1 and 3 tie exactly
 
   it('orders by similarity, most similar first, ties by position', () => {
     const all = nearestNeighbors([1, 0], set, 10);
@@ -55,11 +61,29 @@ describe('nearestNeighbors', () => {
   });
 
   it('puts zero vectors at similarity 0 and refuses a vector of another length with E_INPUT', () => {
-    expect(nearestNeighbors([1, 0], [[0, 0], [-1, 0]], 2)).toEqual([
+    expect(
+      nearestNeighbors(
+        [1, 0],
+        [
+          [0, 0],
+          [-1, 0],
+        ],
+        2,
+      ),
+    ).toEqual([
       { index: 0, similarity: 0 },
       { index: 1, similarity: -1 },
     ]);
-    expect(() => nearestNeighbors([1, 0], [[1, 0], [1, 0, 0]], 2)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+    expect(() =>
+      nearestNeighbors(
+        [1, 0],
+        [
+          [1, 0],
+          [1, 0, 0],
+        ],
+        2,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
   });
 });
 

@@ -34,12 +34,20 @@ describe('resolveModelSource', () => {
         sha256: MODELS['mobilenetv2-7'].sha256,
       });
     }
-    expect(resolveModelSource('https://example.com/m.onnx', undefined, 'https://models.example.com/zoo').asset).toMatchObject({ url: 'https://example.com/m.onnx' });
+    expect(resolveModelSource('https://example.com/m.onnx', undefined, 'https://models.example.com/zoo').asset).toMatchObject({
+      url: 'https://example.com/m.onnx',
+    });
     expect(resolveModelSource('mobilenetv2-7', undefined, '').asset).toMatchObject({ url: `${ZOO}/mobilenet/model/mobilenetv2-7.onnx` });
   });
 
   it('treats other strings as URLs (by scheme, any case) or paths, carrying the given sha256', () => {
-    for (const url of ['https://example.com/m.onnx', 'HTTP://example.com/m.onnx', 'file:///tmp/m.onnx', 'blob:https://example.com/1', 'data:application/octet-stream;base64,AA==']) {
+    for (const url of [
+      'https://example.com/m.onnx',
+      'HTTP://example.com/m.onnx',
+      'file:///tmp/m.onnx',
+      'blob:https://example.com/1',
+      'data:application/octet-stream;base64,AA==',
+    ]) {
       expect(resolveModelSource(url, HASH).asset).toEqual({ kind: 'url', url, sha256: HASH, description: url });
     }
     for (const path of ['./model.onnx', '/abs/model.onnx', 'model.onnx', 'C:/models/m.onnx', 'mobilenetv2-99']) {
@@ -75,7 +83,9 @@ describe('resolveModelSource', () => {
   it('refuses a sha256 that is not 64 hex digits with E_INPUT, before anything else', () => {
     for (const sha of ['abc', 'g'.repeat(64), `${HASH}0`, '../../etc/passwd', '', 42 as never, null as never]) {
       for (const model of ['./m.onnx', 'https://example.com/m.onnx', new Uint8Array(4)]) {
-        expect(() => resolveModelSource(model, sha)).toThrow(expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/sha256 must be 64 hex digits/) }));
+        expect(() => resolveModelSource(model, sha)).toThrow(
+          expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/sha256 must be 64 hex digits/) }),
+        );
       }
     }
   });
@@ -101,7 +111,11 @@ describe('resolveLabelsSource', () => {
     const names = ['cat', 'dog'];
     expect(resolveLabelsSource(names)).toBe(names);
     expect(resolveLabelsSource('./synset.txt', 'https://m.example')).toEqual({ kind: 'path', path: './synset.txt', description: './synset.txt' });
-    expect(resolveLabelsSource('https://example.com/l.txt', 'https://m.example')).toEqual({ kind: 'url', url: 'https://example.com/l.txt', description: 'https://example.com/l.txt' });
+    expect(resolveLabelsSource('https://example.com/l.txt', 'https://m.example')).toEqual({
+      kind: 'url',
+      url: 'https://example.com/l.txt',
+      description: 'https://example.com/l.txt',
+    });
     expect(resolveLabelsSource(new URL('file:///tmp/l.txt'))).toEqual({ kind: 'url', url: 'file:///tmp/l.txt', description: 'file:///tmp/l.txt' });
     const bytes = new TextEncoder().encode('cat\ndog\n');
     expect(resolveLabelsSource(bytes)).toMatchObject({ kind: 'bytes', description: 'label bytes' });
@@ -112,6 +126,8 @@ describe('resolveLabelsSource', () => {
     for (const bad of [42, null, {}, '', new Map(), true]) {
       expect(() => resolveLabelsSource(bad as never)).toThrow(expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/^labels must be/) }));
     }
-    expect(() => resolveLabelsSource(detached())).toThrow(expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/labels buffer is detached/) }));
+    expect(() => resolveLabelsSource(detached())).toThrow(
+      expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/labels buffer is detached/) }),
+    );
   });
 });

@@ -17,7 +17,6 @@ export type AssetRef =
   | { kind: 'path'; path: string; sha256?: string; description: string }
   | { kind: 'url'; url: string; sha256?: string; bytes?: number; description: string };
 
-
 /**
  * Resolves a `model` option to the file to load, and to its registry entry when it names one.
  *
@@ -62,7 +61,13 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
  */
 export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: string): AssetRef | readonly string[] {
   if (labels === undefined) {
-    return { kind: 'url', url: registryUrl(IMAGENET_LABELS.url, mirror), sha256: IMAGENET_LABELS.sha256, bytes: IMAGENET_LABELS.bytes, description: 'ImageNet labels' };
+    return {
+      kind: 'url',
+      url: registryUrl(IMAGENET_LABELS.url, mirror),
+      sha256: IMAGENET_LABELS.sha256,
+      bytes: IMAGENET_LABELS.bytes,
+      description: 'ImageNet labels',
+    };
   }
   if (Array.isArray(labels)) return labels as readonly string[];
   if (labels instanceof Uint8Array || labels instanceof ArrayBuffer) {

@@ -9,7 +9,8 @@ import { meanAbsDiff } from '../../../test/reference-preprocess.js';
 
 /** A 320×240 test card: smooth gradients and a hard-edged square, so misalignment shows. */
 function testCard(): RawImage {
-  const w = 320, h = 240;
+  const w = 320,
+    h = 240;
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

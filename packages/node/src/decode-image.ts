@@ -145,4 +145,3 @@ export async function decodeFullImageNode(
     throw decodeError(err, name, limits);
   }
 }
-

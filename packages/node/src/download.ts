@@ -116,7 +116,10 @@ export async function removeStaleTemporaries(dir: string, now = Date.now()): Pro
     const pid = TEMPORARY.exec(name)?.[1];
     if (!pid) continue;
     const path = join(dir, name);
-    const age = await stat(path).then((s) => now - s.mtimeMs, () => 0);
+    const age = await stat(path).then(
+      (s) => now - s.mtimeMs,
+      () => 0,
+    );
     if (age > STALE_AFTER_MS || (age > DEAD_PID_GRACE_MS && !processAlive(Number(pid)))) await unlink(path).catch(() => undefined);
   }
 }

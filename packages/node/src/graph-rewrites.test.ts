@@ -65,7 +65,13 @@ function int8Model(): Promise<ModelProto> {
     [
       { op: 'QuantizeLinear', input: ['input', 'x_s', 'x_z'], output: 'xq' },
       { op: 'QLinearConv', input: ['xq', 'x_s', 'x_z', 'W', 'w_s', 'w_z', 'c_s', 'c_z', 'B'], output: 'cq' },
-      { op: 'QLinearGlobalAveragePool', input: ['cq', 'c_s', 'c_z', 'p_s', 'p_z'], output: 'pq', domain: 'com.microsoft', attrs: [{ name: 'channels_last', i: 0 }] },
+      {
+        op: 'QLinearGlobalAveragePool',
+        input: ['cq', 'c_s', 'c_z', 'p_s', 'p_z'],
+        output: 'pq',
+        domain: 'com.microsoft',
+        attrs: [{ name: 'channels_last', i: 0 }],
+      },
       { op: 'Flatten', input: ['pq'], output: 'fq' },
       { op: 'QLinearMatMul', input: ['fq', 'p_s', 'p_z', 'M', 'm_s', 'm_z', 'y_s', 'y_z'], output: 'yq' },
       { op: 'DequantizeLinear', input: ['yq', 'y_s', 'y_z'], output: 'output' },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkPixelFormat, sniffImageFormat } from './image-format.js';
 
 const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
-const ftyp = (major: string, ...compatible: string[]) => bytes([0, 0, 0, 8 + 4 * (compatible.length + 2)], 'ftyp', major, [0, 0, 0, 0], ...compatible, [0, 0, 0, 0]);
+const ftyp = (major: string, ...compatible: string[]) =>
+  bytes([0, 0, 0, 8 + 4 * (compatible.length + 2)], 'ftyp', major, [0, 0, 0, 0], ...compatible, [0, 0, 0, 0]);
 
 describe('sniffImageFormat', () => {
   it('recognises the six documented formats from their magic numbers', () => {

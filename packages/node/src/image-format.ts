@@ -62,7 +62,9 @@ function describeOther(bytes: Uint8Array): string {
   if (startsWith(bytes, [0xff, 0x4f, 0xff, 0x51]) || ascii(bytes, 4, 8) === 'jP  ') return 'JPEG 2000';
   if (startsWith(bytes, [0xff, 0x0a]) || ascii(bytes, 4, 8) === 'JXL ') return 'JPEG XL';
   // SVG and other XML: text starting with '<' after an optional byte-order mark and white space
-  const text = ascii(bytes, 0, Math.min(bytes.length, 256)).replace(/^\xef\xbb\xbf/, '').trimStart();
+  const text = ascii(bytes, 0, Math.min(bytes.length, 256))
+    .replace(/^\xef\xbb\xbf/, '')
+    .trimStart();
   if (text.startsWith('<')) return /<svg[\s>/]/i.test(text) || /^<\?xml/i.test(text) ? 'SVG/XML' : 'markup (SVG/XML/HTML)';
   const hex = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return `an unrecognised format (first bytes ${hex || 'none'})`;

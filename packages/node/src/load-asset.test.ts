@@ -50,7 +50,9 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
     expect(modelProgress.length).toBeGreaterThan(1);
     expect(modelProgress.at(-1)).toEqual({ url: modelUrl, loaded: model.byteLength, total: model.byteLength });
     expect(modelProgress.every((p, i) => i === 0 || p.loaded > modelProgress[i - 1]!.loaded)).toBe(true);
-    expect(listFiles(cacheDir).sort()).toEqual([`labels/${'acf75ef0abe89694b19056e0796401068b459c457baa30335f240c7692857355'}-synset.txt`, `models/${sha}-mobilenetv2-12-int8.onnx`].sort());
+    expect(listFiles(cacheDir).sort()).toEqual(
+      [`labels/${'acf75ef0abe89694b19056e0796401068b459c457baa30335f240c7692857355'}-synset.txt`, `models/${sha}-mobilenetv2-12-int8.onnx`].sort(),
+    );
     const first = photo(0);
     expect((await c1.classify(first.path, { topK: 5 })).map((p) => p.id)).toContain(first.wnid);
     await c1.dispose();

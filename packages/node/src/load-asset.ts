@@ -20,7 +20,11 @@ function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAss
   if (sha256 !== undefined && !SHA256.test(sha256)) {
     throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${JSON.stringify(sha256.slice(0, 80))}`);
   }
-  const name = basename(url.pathname).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]+/, '').slice(-80) || 'file';
+  const name =
+    basename(url.pathname)
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^[.]+/, '')
+      .slice(-80) || 'file';
   const key = sha256 ? sha256.toLowerCase() : `url-${sha256Hex(new TextEncoder().encode(url.href)).slice(0, 16)}`;
   const dir = resolve(resolveCacheDir(options.cacheDir), options.purpose === 'model' ? 'models' : 'labels');
   const path = join(dir, `${key}-${name}`);

@@ -26,6 +26,9 @@ it('answers a missing file, a directory and a FIFO with typed errors, without wa
   const fifo = join(dir, 'pipe.jpg');
   execFileSync('mkfifo', [fifo]);
   // no writer ever opens it: a blocking open would never return
-  await expect(readLocalFile(fifo, image)).rejects.toMatchObject({ code: 'E_INPUT', message: `image path is not a regular file (a device, FIFO or socket): ${fifo}` });
+  await expect(readLocalFile(fifo, image)).rejects.toMatchObject({
+    code: 'E_INPUT',
+    message: `image path is not a regular file (a device, FIFO or socket): ${fifo}`,
+  });
   await expect(readLocalFile('/dev/zero', image)).rejects.toMatchObject({ code: 'E_INPUT' });
 });

@@ -88,8 +88,12 @@ export function filePathFromUrl(url: URL | string, what: string): string {
   try {
     return fileURLToPath(url);
   } catch (err) {
-    throw new OnnxMobilenetError('E_INPUT', `cannot read ${what} from ${String(url).slice(0, 200)}: ${describeError(err)}. Use a file: URL of this machine, or a path.`, {
-      cause: err,
-    });
+    throw new OnnxMobilenetError(
+      'E_INPUT',
+      `cannot read ${what} from ${String(url).slice(0, 200)}: ${describeError(err)}. Use a file: URL of this machine, or a path.`,
+      {
+        cause: err,
+      },
+    );
   }
 }

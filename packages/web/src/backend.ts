@@ -35,7 +35,8 @@ const INIT_TIMEOUT = /initializing failed due to timeout/;
 function usableProviders(requested: readonly InferenceSession.ExecutionProviderConfig[], warn: Warn): InferenceSession.ExecutionProviderConfig[] {
   const available = availableProviders(requested);
   let providers = available.providers;
-  if (available.dropped.length > 0) warn(`${available.dropped.join(', ')} is not available in this browser; using ${providers.map(providerName).join(', ')}`, 'ONNX_MOBILENET_EP_UNAVAILABLE');
+  if (available.dropped.length > 0)
+    warn(`${available.dropped.join(', ')} is not available in this browser; using ${providers.map(providerName).join(', ')}`, 'ONNX_MOBILENET_EP_UNAVAILABLE');
   if (providers.some(isAccelerated) && !acceleratedProvidersEnabled()) {
     const accelerated = providers.filter(isAccelerated).map(providerName).join(', ');
     providers = availableProviders(providers.filter((ep) => !isAccelerated(ep))).providers;

@@ -1,5 +1,15 @@
 import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
-import { bytesView, describeError, describeValue, fetchBounded, parseUrl, readImageHeader, type DecodeContext, type DecodedImage, type ImageHeader } from '@onnx-mobilenet/core/adapter';
+import {
+  bytesView,
+  describeError,
+  describeValue,
+  fetchBounded,
+  parseUrl,
+  readImageHeader,
+  type DecodeContext,
+  type DecodedImage,
+  type ImageHeader,
+} from '@onnx-mobilenet/core/adapter';
 import { checkInputPixels, readPixels } from './read-pixels.js';
 
 /**
@@ -75,7 +85,10 @@ function checkEncodedHeader(header: ImageHeader | undefined, name: string, type:
   if (!header) return; // unrecognized: the platform decides, and its result is checked after
   if (header.width === undefined || header.height === undefined) {
     if (header.format === 'heif') return; // an AVIF sequence sizes its track elsewhere; libavif applies its own size limit
-    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: its ${header.format.toUpperCase()} header is cut short or corrupt (no image size in it)`);
+    throw new OnnxMobilenetError(
+      'E_IMAGE_DECODE',
+      `cannot decode ${name}: its ${header.format.toUpperCase()} header is cut short or corrupt (no image size in it)`,
+    );
   }
   checkInputPixels(name, header.width, header.height, limits);
 }

@@ -9,7 +9,12 @@ import { threadsWouldLoadAppScript } from './thread-support.js';
  * reads them once, when its first session starts, so whatever `env.wasm.numThreads` holds is what
  * runs.
  */
-export function configureWasmEnv(ort: Pick<OrtWeb, 'env' | 'Tensor'>, options: { threads?: number; wasmPaths?: string | { wasm?: string; mjs?: string } }, startTimeoutMs: number, warn: Warn): number {
+export function configureWasmEnv(
+  ort: Pick<OrtWeb, 'env' | 'Tensor'>,
+  options: { threads?: number; wasmPaths?: string | { wasm?: string; mjs?: string } },
+  startTimeoutMs: number,
+  warn: Warn,
+): number {
   if (options.wasmPaths && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
   const current = ort.env.wasm.numThreads;
   if (typeof current === 'number' && current > 0) return current;
@@ -33,4 +38,3 @@ export function configureWasmEnv(ort: Pick<OrtWeb, 'env' | 'Tensor'>, options: {
   if (threads > 1) ort.env.wasm.initTimeout = startTimeoutMs;
   return threads;
 }
-

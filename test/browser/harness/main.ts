@@ -10,7 +10,10 @@ async function inWorker(req: RunRequest): Promise<RunResult & { hasDocument: boo
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   try {
     return await new Promise((resolve, reject) => {
-      worker.onmessage = (e) => (e.data.ok ? resolve({ ...e.data.result, hasDocument: e.data.hasDocument, warnings: e.data.warnings }) : reject(new Error(`${e.data.error.code}: ${e.data.error.message}`)));
+      worker.onmessage = (e) =>
+        e.data.ok
+          ? resolve({ ...e.data.result, hasDocument: e.data.hasDocument, warnings: e.data.warnings })
+          : reject(new Error(`${e.data.error.code}: ${e.data.error.message}`));
       worker.onerror = (e) => reject(new Error(e.message));
       worker.postMessage(req);
     });
@@ -47,7 +50,13 @@ async function errors(model: string, labels: string, goodUrl: string): Promise<R
  * `calls` overlapping classify calls against the answers of one-by-one calls. With `prepared`, the
  * inputs are tensors prepared once per photo, so the work is the queue and inference, not decoding.
  */
-async function overlapping(model: string, labels: string, urls: string[], calls = urls.length, prepared = false): Promise<{ sequential: string[]; overlapping: string[] }> {
+async function overlapping(
+  model: string,
+  labels: string,
+  urls: string[],
+  calls = urls.length,
+  prepared = false,
+): Promise<{ sequential: string[]; overlapping: string[] }> {
   const classifier = await createClassifier({ model, labels });
   const blobs = await Promise.all(urls.map((u) => fetch(u).then((r) => r.blob())));
   const inputs = prepared ? await Promise.all(blobs.map(async (b) => ({ data: await classifier.prepare(b), dims: [1, 3, 224, 224] }))) : blobs;
@@ -140,7 +149,10 @@ async function fuzzSample(model: string, labels: string, url: string): Promise<s
     ['random bytes', new Blob([crypto.getRandomValues(new Uint8Array(2048))])],
     ['empty blob', new Blob([])],
     ['1x1 png', await canvas.convertToBlob()],
-    ['svg', new Blob(['<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="red"/></svg>'], { type: 'image/svg+xml' })],
+    [
+      'svg',
+      new Blob(['<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="red"/></svg>'], { type: 'image/svg+xml' }),
+    ],
     ['number', 42],
     ['null', null],
     ['plain object', { a: 1 }],
@@ -198,6 +210,20 @@ async function stalledThreads(model: string, labels: string, startTimeoutMs: num
   return codeOf(createClassifierWithBackend(createWebBackend(options, { startTimeoutMs }), options));
 }
 
-const harness = { stalledThreads, nearestOriginals, fewShotFromJSON, fuzzSample, evaluateUrls, fidelity, classifyUrls, inWorker, errors, overlapping, imageElement, webgpuFallback, crossOriginIsolated: () => crossOriginIsolated };
+const harness = {
+  stalledThreads,
+  nearestOriginals,
+  fewShotFromJSON,
+  fuzzSample,
+  evaluateUrls,
+  fidelity,
+  classifyUrls,
+  inWorker,
+  errors,
+  overlapping,
+  imageElement,
+  webgpuFallback,
+  crossOriginIsolated: () => crossOriginIsolated,
+};
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

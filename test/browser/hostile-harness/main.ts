@@ -59,7 +59,8 @@ async function blobOf(url: string): Promise<Blob> {
 async function hostileInputs(model: string, labels: string, photo: string, photoPixels: number, otherOrigin: string): Promise<Record<string, Outcome>> {
   const classifiers = new Map<number, Awaited<ReturnType<typeof createClassifier>>>();
   const withLimit = async (maxInputPixels: number) => {
-    if (!classifiers.has(maxInputPixels)) classifiers.set(maxInputPixels, await createClassifier({ model, labels, limits: { maxInputPixels } as Partial<Limits> }));
+    if (!classifiers.has(maxInputPixels))
+      classifiers.set(maxInputPixels, await createClassifier({ model, labels, limits: { maxInputPixels } as Partial<Limits> }));
     return classifiers.get(maxInputPixels)!;
   };
   const DEFAULT = 100_000_000;
@@ -91,7 +92,11 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
     ['2000x1000 VideoFrame over a 1e6 limit', 1_000_000, async () => frame],
     ['2000x1000 ImageData over a 1e6 limit', 1_000_000, async () => new ImageData(2000, 1000)],
     ['cross-origin <img> without CORS', DEFAULT, () => loadedImage(new URL('/data/images/' + photo.split('/').pop(), otherOrigin).href)],
-    ['cross-origin <img> with crossOrigin=anonymous', DEFAULT, () => loadedImage(new URL('/data/images/' + photo.split('/').pop(), otherOrigin).href, 'anonymous')],
+    [
+      'cross-origin <img> with crossOrigin=anonymous',
+      DEFAULT,
+      () => loadedImage(new URL('/data/images/' + photo.split('/').pop(), otherOrigin).href, 'anonymous'),
+    ],
   ];
   const out: Record<string, Outcome> = {};
   for (const [name, limit, make] of cases) {

@@ -33,4 +33,13 @@ export { inspectModelIO, type ModelIO } from '../model-io.js';
 export { describeValue, resolveLabelsSource, resolveModelSource } from '../sources.js';
 export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
 export { guardDownload } from '../download-guard.js';
-export { fetchBounded, parseUrl, readBody, type ByteReader, type FetchBoundedOptions, type FetchLike, type ReadBodyOptions, type ResponseLike } from '../read-body.js';
+export {
+  fetchBounded,
+  parseUrl,
+  readBody,
+  type ByteReader,
+  type FetchBoundedOptions,
+  type FetchLike,
+  type ReadBodyOptions,
+  type ResponseLike,
+} from '../read-body.js';
