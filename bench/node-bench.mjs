@@ -71,7 +71,9 @@ async function benchModel(name, modelPath) {
   for (const b of buffers) tensors.push(await classifier.prepare(b));
   const runBatch = async (batch) => {
     const data = new Float32Array(batch.length * 3 * 224 * 224);
-    batch.forEach((t, i) => data.set(t, i * t.length));
+    batch.forEach((t, i) => {
+      data.set(t, i * t.length);
+    });
     const r = await session.run({ input: new ort.Tensor('float32', data, [batch.length, 3, 224, 224]) });
     return r.output.data;
   };

@@ -20,7 +20,9 @@ describeWithAssets('examples/node-basic', () => {
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    lines.forEach((line, i) => expect(line.startsWith(`${set[i]?.path}: `)).toBe(true));
+    lines.forEach((line, i) => {
+      expect(line.startsWith(`${set[i]?.path}: `)).toBe(true);
+    });
     expect(lines[0]).toMatch(/: tench \d+\.\d%/);
     expect(r.stderr).toMatch(/missing\.jpg: E_NOT_FOUND: image file not found/);
   });

@@ -19,7 +19,10 @@ function varint(value: number | bigint): number[] {
 const concat = (parts: readonly Part[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
-  for (const p of parts) out.set(p, at), (at += p.length);
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 /** A varint field. */

@@ -41,7 +41,9 @@ async function run(req: Request) {
   if (inputName === undefined || outputName === undefined) throw new Error('the model has no input or no output');
   const runBatch = async (ts: Float32Array[]) => {
     const data = new Float32Array(ts.length * 3 * 224 * 224);
-    ts.forEach((t, i) => data.set(t, i * t.length));
+    ts.forEach((t, i) => {
+      data.set(t, i * t.length);
+    });
     const r = await session.run({ [inputName]: new ort.Tensor('float32', data, [ts.length, 3, 224, 224]) });
     return r[outputName]!.data as Float32Array;
   };

@@ -72,7 +72,7 @@ function externalCase(random: () => number, canaryPath: string): ModelCase {
         ? { external: { location: loc, offset: String(4 * int(random, 0, 8)), length: String(4 * CLASSES) } }
         : { external: { location: loc } };
   const leak = (name: string, dims = [1, CLASSES]) => tensor({ name, dims, dataType: FLOAT, ...external });
-  let g;
+  let g: ReturnType<typeof graph>;
   switch (where) {
     case 'constant':
       g = graph({

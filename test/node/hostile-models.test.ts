@@ -234,7 +234,9 @@ describe('quantized weights that lie', () => {
     expect(c.model.dequantized).toBe(true);
     const got = Array.from(await c.logits(image));
     // 1e-3 relative: the pipeline's float32 preprocessing lands 1.3e-4 off the float64 hand computation.
-    got.forEach((v, k) => expect(Math.abs(v - expected[k]!), `class ${k}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(expected[k]!))));
+    got.forEach((v, k) => {
+      expect(Math.abs(v - expected[k]!), `class ${k}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(expected[k]!)));
+    });
     await c.dispose();
   });
 
@@ -273,7 +275,9 @@ describe('embedding output name', () => {
     const mean = [0.485, 0.456, 0.406];
     const std = [0.229, 0.224, 0.225];
     const embedding = Array.from(await c.embed(image));
-    embedding.forEach((v, f) => expect(Math.abs(v - (128 / 255 - mean[f]!) / std[f]!), `feature ${f}`).toBeLessThan(1e-3));
+    embedding.forEach((v, f) => {
+      expect(Math.abs(v - (128 / 255 - mean[f]!) / std[f]!), `feature ${f}`).toBeLessThan(1e-3);
+    });
     await c.dispose();
   });
 });

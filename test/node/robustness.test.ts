@@ -48,7 +48,9 @@ describeWithAssets('load, disposal and cancellation', () => {
     const sequential: Float32Array[] = [];
     for (const x of inputs.slice(0, jpegs.length)) sequential.push(await classifier.logits(x));
     const concurrent = await Promise.all(inputs.map((x) => classifier.logits(x)));
-    concurrent.forEach((l, i) => expect(Array.from(l), `call ${i}`).toEqual(Array.from(sequential[i % jpegs.length]!)));
+    concurrent.forEach((l, i) => {
+      expect(Array.from(l), `call ${i}`).toEqual(Array.from(sequential[i % jpegs.length]!));
+    });
   });
 
   it('rejects with E_DISPOSED every call that has not reached the session when disposed, and later calls', async () => {
@@ -80,7 +82,9 @@ describeWithAssets('load, disposal and cancellation', () => {
         predictions.map((p) => p.id),
         `photo ${i}`,
       ).toEqual(reference[i]!.map((p) => p.id));
-      predictions.forEach((p, r) => expect(p.probability).toBeCloseTo(reference[i]![r]!.probability, 5));
+      predictions.forEach((p, r) => {
+        expect(p.probability).toBeCloseTo(reference[i]![r]!.probability, 5);
+      });
     }
     expect(rejected.map((r) => r.code)).toEqual(rejected.map(() => 'E_DISPOSED'));
     console.log(`dispose mid-run: ${fulfilled.length} fulfilled, ${rejected.length} rejected with E_DISPOSED`);

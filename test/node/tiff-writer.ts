@@ -49,7 +49,9 @@ export function writeTiff(spec: TiffSpec): Uint8Array {
     const at = 2 + i * 12;
     const size = type === SHORT ? 2 : 4;
     const bytes = Buffer.alloc(values.length * size);
-    values.forEach((v, j) => (size === 2 ? bytes.writeUInt16LE(v, j * 2) : bytes.writeUInt32LE(v, j * 4)));
+    values.forEach((v, j) => {
+      size === 2 ? bytes.writeUInt16LE(v, j * 2) : bytes.writeUInt32LE(v, j * 4);
+    });
     ifd.writeUInt16LE(tag, at);
     ifd.writeUInt16LE(type, at + 2);
     ifd.writeUInt32LE(values.length, at + 4);

@@ -4,7 +4,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   DEFAULTS,
   MODELS,
-  OnnxMobilenetError,
+  type OnnxMobilenetError,
   cosineSimilarity,
   createClassifier,
   createFewShotClassifier,

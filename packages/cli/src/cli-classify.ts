@@ -84,7 +84,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     return 1;
   }
 
-  let classifier;
+  let classifier: Awaited<ReturnType<typeof createClassifier>>;
   const downloads = downloadReporter(io.stderr, stderrIsTTY);
   try {
     classifier = await createClassifier({

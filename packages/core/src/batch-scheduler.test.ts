@@ -13,8 +13,14 @@ function manualRun() {
     maxActive = Math.max(maxActive, active);
     return new Promise<string[]>((resolve, reject) => {
       finish.push({
-        resolve: () => (active--, resolve(inputs.map((x) => `out${x[0]}`))),
-        reject: (err) => (active--, reject(err)),
+        resolve: () => {
+          active--;
+          resolve(inputs.map((x) => `out${x[0]}`));
+        },
+        reject: (err) => {
+          active--;
+          reject(err);
+        },
       });
     });
   };

@@ -39,9 +39,13 @@ export class BatchScheduler<T, I = Float32Array> {
         try {
           const out = await this.run(batch.map((p) => p.data));
           if (out.length !== batch.length) throw new OnnxMobilenetError('E_INFERENCE', `a batch of ${batch.length} images gave ${out.length} outputs`);
-          batch.forEach((p, i) => p.resolve(out[i]!));
+          batch.forEach((p, i) => {
+            p.resolve(out[i]!);
+          });
         } catch (err) {
-          batch.forEach((p) => p.reject(err));
+          batch.forEach((p) => {
+            p.reject(err);
+          });
         }
       }
     } finally {

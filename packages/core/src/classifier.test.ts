@@ -90,7 +90,9 @@ describe('createClassifierWithBackend', () => {
     const many = await c.classify([0.1, 0.9, 0.5].map(filled), { topK: 1 });
     expect(many.map((p) => p[0]!.index)).toEqual([1, 9, 5]);
     const logits = await c.logits(filled(0.2));
-    [-2, -1, 0, -1, -2, -3, -4, -5, -6, -7].forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 5));
+    [-2, -1, 0, -1, -2, -3, -4, -5, -6, -7].forEach((v, i) => {
+      expect(logits[i]).toBeCloseTo(v, 5);
+    });
   });
 
   it('runs arrays in batches of at most batchSize on a dynamic-batch model', async () => {
@@ -226,7 +228,15 @@ describe('createClassifierWithBackend', () => {
 
   it('honours the signal while a model loads, even where the backend ignores it, and releases what it made', async () => {
     const { backend, release } = fakeBackend();
-    const slowLoad = { ...backend, assets: { loadAsset: async () => (await new Promise((r) => setTimeout(r, 50)), new Uint8Array([1])) } };
+    const slowLoad = {
+      ...backend,
+      assets: {
+        loadAsset: async () => {
+          await new Promise((r) => setTimeout(r, 50));
+          return new Uint8Array([1]);
+        },
+      },
+    };
     const early = new AbortController();
     const loading = createClassifierWithBackend(slowLoad, { model: 'model.onnx', labels: LABELS, signal: early.signal });
     setTimeout(() => early.abort(), 5);

@@ -93,7 +93,8 @@ export async function evaluate<TInput>(
   const totalMs = performanceNow() - started;
   const perClass: EvalResult['perClass'] = {};
   for (const s of perSample) {
-    const c = (perClass[s.expected.id] ??= { samples: 0, top1: 0, top5: 0 });
+    perClass[s.expected.id] ??= { samples: 0, top1: 0, top5: 0 };
+    const c = perClass[s.expected.id]!;
     c.samples++;
     c.top1 += s.top1Correct ? 1 : 0;
     c.top5 += s.top5Correct ? 1 : 0;

@@ -52,7 +52,9 @@ export interface FewShotClassifier<TInput> {
 function toBase64(v: Float32Array): string {
   const bytes = new Uint8Array(v.length * 4);
   const view = new DataView(bytes.buffer);
-  v.forEach((x, i) => view.setFloat32(i * 4, x, true));
+  v.forEach((x, i) => {
+    view.setFloat32(i * 4, x, true);
+  });
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);

@@ -2,7 +2,7 @@ import type { Warn } from './backend.js';
 import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
 import { isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
-import { decodeModel, encodeModel } from './onnx-model.js';
+import { decodeModel, encodeModel, type ModelProto } from './onnx-model.js';
 import type { EmbeddingOutput, FloatPolicy } from './rewrite-model.js';
 
 /**
@@ -19,7 +19,7 @@ export async function rewriteGraph(
   warn: Warn,
   off: EmbeddingOutput,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: EmbeddingOutput }> {
-  let model;
+  let model: ModelProto;
   try {
     model = await decodeModel(bytes);
   } catch (err) {

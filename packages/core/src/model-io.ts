@@ -52,7 +52,7 @@ export function inspectModelIO(session: InferenceSession): ModelIO {
     throw new OnnxMobilenetError('E_MODEL_SHAPE', `expected the model input "${input.name}" to be float32 N×3×H×W (an RGB image), found ${found}`);
   }
   const output = outputs[0];
-  if (!output || !output.isTensor || output.type !== 'float32' || output.shape.length !== 2) {
+  if (!output?.isTensor || output.type !== 'float32' || output.shape.length !== 2) {
     const found = !output ? 'no output' : output.isTensor ? `${output.type} ${shapeText(output.shape)}` : 'a non-tensor value';
     throw new OnnxMobilenetError('E_MODEL_SHAPE', `expected the first model output to be float32 N×classes (class scores), found ${found}`);
   }

@@ -17,7 +17,9 @@ describe('normalizeToCHW', () => {
       (128 / 255 - 0.406) / 0.225,
       (0 - 0.406) / 0.225, // B plane
     ];
-    expected.forEach((v, i) => expect(out[i]).toBeCloseTo(v, 5));
+    expected.forEach((v, i) => {
+      expect(out[i]).toBeCloseTo(v, 5);
+    });
     expect(out[0]).toBeCloseTo(2.2489, 4);
   });
 

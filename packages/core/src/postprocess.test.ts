@@ -5,7 +5,9 @@ import { predictionsFromLogits, softmax, topK } from './postprocess.js';
 describe('softmax', () => {
   it('matches hand-computed values', () => {
     const p = softmax(new Float32Array([1, 2, 3]));
-    [0.09003057, 0.24472847, 0.66524096].forEach((v, i) => expect(p[i]).toBeCloseTo(v, 6));
+    [0.09003057, 0.24472847, 0.66524096].forEach((v, i) => {
+      expect(p[i]).toBeCloseTo(v, 6);
+    });
   });
   it('is stable for huge logits', () => {
     expect(Array.from(softmax([1000, 1000, -1000]))).toEqual([0.5, 0.5, 0]);
@@ -18,7 +20,10 @@ describe('softmax', () => {
 describe('topK', () => {
   it('agrees with a full sort on random scores', () => {
     let s = 3;
-    const scores = new Float32Array(1000).map(() => (s = (s * 16807) % 2147483647) / 2147483647);
+    const scores = new Float32Array(1000).map(() => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    });
     const sorted = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     for (const k of [1, 5, 37, 1000]) expect(topK(scores, k)).toEqual(sorted.slice(0, k));
   });

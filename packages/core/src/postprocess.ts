@@ -133,7 +133,7 @@ export function predictionsFromLogits(
   const probs = softmax(logits, offset, labels.length);
   const allow = options.allow ? selectClasses(labels, options.allow) : undefined;
   const deny = options.deny ? selectClasses(labels, options.deny) : undefined;
-  const include = allow || deny ? (i: number) => (!allow || allow.has(i)) && (!deny || !deny.has(i)) : undefined;
+  const include = allow || deny ? (i: number) => (!allow || allow.has(i)) && !deny?.has(i) : undefined;
   const threshold = options.threshold ?? 0;
   const out: Prediction[] = [];
   for (const i of topK(probs, options.topK, include)) {

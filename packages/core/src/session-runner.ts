@@ -38,7 +38,9 @@ export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, item
     data = only.data;
   } else {
     data = new Float32Array(per * items.length);
-    items.forEach((x, i) => data.set(x.data, i * per));
+    items.forEach((x, i) => {
+      data.set(x.data, i * per);
+    });
   }
   const embeddingName = shape.embeddingName && items.some((x) => x.embedding) ? shape.embeddingName : undefined;
   const feed: Tensor = runtime.createTensor(data, [items.length, 3, size, size]);

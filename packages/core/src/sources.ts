@@ -40,7 +40,7 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
       `model must be a registry name (${Object.keys(MODELS).join(', ')}), a path, a URL or bytes; got ${describeValue(model)}`,
     );
   }
-  const registry = Object.prototype.hasOwnProperty.call(MODELS, model) ? MODELS[model] : undefined;
+  const registry = Object.hasOwn(MODELS, model) ? MODELS[model] : undefined;
   if (registry) {
     return {
       asset: { kind: 'url', url: registryUrl(registry.url, mirror), sha256: registry.sha256, bytes: registry.bytes, description: registry.name },

@@ -133,7 +133,9 @@ async function run(model: ModelProto | Uint8Array, outputs = ['output']): Promis
 
 function expectClose(actual: number[] | undefined, expected: number[], tolerance: number): void {
   expect(actual).toHaveLength(expected.length);
-  actual!.forEach((v, i) => expect(Math.abs(v - expected[i]!), `value ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance));
+  actual!.forEach((v, i) => {
+    expect(Math.abs(v - expected[i]!), `value ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance);
+  });
 }
 
 describe('dequantizeModel on a tiny QOperator graph', () => {

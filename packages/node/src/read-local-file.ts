@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
@@ -33,7 +33,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  */
 export async function readLocalFile(path: string, { what, maxBytes, failCode }: ReadLocalFileOptions): Promise<Uint8Array> {
   const absolute = resolve(path);
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, OPEN_FLAGS);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createClassifier } from './index.js';
+import type { createClassifier } from './index.js';
 
 // Checked by `pnpm typecheck`: adapter-only options live in the adapter's option type.
 describe('web createClassifier options', () => {

@@ -91,11 +91,11 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
     ['2000x1000 ImageBitmap over a 1e6 limit', 1_000_000, async () => bitmap],
     ['2000x1000 VideoFrame over a 1e6 limit', 1_000_000, async () => frame],
     ['2000x1000 ImageData over a 1e6 limit', 1_000_000, async () => new ImageData(2000, 1000)],
-    ['cross-origin <img> without CORS', DEFAULT, () => loadedImage(new URL('/data/images/' + photo.split('/').pop(), otherOrigin).href)],
+    ['cross-origin <img> without CORS', DEFAULT, () => loadedImage(new URL(`/data/images/${photo.split('/').pop()}`, otherOrigin).href)],
     [
       'cross-origin <img> with crossOrigin=anonymous',
       DEFAULT,
-      () => loadedImage(new URL('/data/images/' + photo.split('/').pop(), otherOrigin).href, 'anonymous'),
+      () => loadedImage(new URL(`/data/images/${photo.split('/').pop()}`, otherOrigin).href, 'anonymous'),
     ],
   ];
   const out: Record<string, Outcome> = {};

@@ -23,7 +23,13 @@ async function serve(handler) {
   const server = createServer(handler);
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return { url: `http://127.0.0.1:${port}/x.jpg`, close: () => (server.closeAllConnections(), server.close()) };
+  return {
+    url: `http://127.0.0.1:${port}/x.jpg`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 /**
@@ -42,7 +48,10 @@ function endless(stream) {
 const cases = {
   // an image URL whose body never ends
   'image-url-endless': async (c) => {
-    const s = await serve((_req, res) => (res.writeHead(200, { 'content-type': 'image/jpeg' }), endless(res)));
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' });
+      endless(res);
+    });
     try {
       await c.classify(new URL(s.url));
     } finally {
@@ -65,7 +74,10 @@ const cases = {
   },
   // a model URL whose body never ends
   'model-url-endless': async () => {
-    const s = await serve((_req, res) => (res.writeHead(200, { 'content-type': 'application/octet-stream' }), endless(res)));
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      endless(res);
+    });
     try {
       await createClassifier({ model: s.url, labels: LABELS, cacheDir: mkdtempSync(join(tmpdir(), 'om-mem-')) });
     } finally {
