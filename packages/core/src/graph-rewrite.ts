@@ -1,9 +1,18 @@
 import type { Warn } from './backend.js';
 import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
-import { isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+import { isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from './errors.js';
 import { decodeModel, encodeModel, type ModelProto } from './onnx-model.js';
-import type { EmbeddingOutput, FloatPolicy } from './rewrite-model.js';
+
+/** Where `embed()` reads the pooled feature vector, or why there is none (the error is made when thrown). */
+export type EmbeddingOutput = { name: string; size: number } | { missing: { code: ErrorCode; reason: string } };
+
+/** Whether quantized models run as float here, and the warning to give when one does. */
+export interface FloatPolicy {
+  wanted: boolean;
+  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate. */
+  warning?: string;
+}
 
 /**
  * Load-time graph rewrites, with one parse and one serialisation: dequantizing int8 models where

@@ -1,17 +1,10 @@
 import type { Warn } from './backend.js';
 import type { Precision } from './defaults.js';
-import { OnnxMobilenetError, type ErrorCode } from './errors.js';
+import { OnnxMobilenetError } from './errors.js';
+import type { EmbeddingOutput, FloatPolicy } from './graph-rewrite.js';
 import type { RegistryModel } from './model-registry.js';
 
-/** Where `embed()` reads the pooled feature vector, or why there is none (the error is made when thrown). */
-export type EmbeddingOutput = { name: string; size: number } | { missing: { code: ErrorCode; reason: string } };
-
-/** Whether quantized models run as float here, and the warning to give when one does. */
-export interface FloatPolicy {
-  wanted: boolean;
-  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate. */
-  warning?: string;
-}
+export type { EmbeddingOutput, FloatPolicy } from './graph-rewrite.js';
 
 /**
  * The precision policy: whether `precision` asks for quantized models to run as float here.
