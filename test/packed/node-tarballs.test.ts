@@ -31,7 +31,7 @@ describe('packed tarballs', () => {
   const tarballs = inject('tarballs');
   const names = Object.keys(tarballs).sort();
   const tgzOf = (name: string): string => {
-    const tgz = tgzOf(name);
+    const tgz = tarballs[name];
     if (!tgz) throw new Error(`no tarball was packed for ${name}`);
     return tgz;
   };
