@@ -46,7 +46,10 @@ export function intOption(name: string, value: string | undefined, max = Infinit
 }
 
 /** `--mirror` and `--cache-dir`, else `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE` (empty means unset). */
-export function downloadOptions(values: { mirror?: string; 'cache-dir'?: string }, env: NodeJS.ProcessEnv): { mirror?: string; cacheDir?: string } {
+export function downloadOptions(
+  values: { mirror?: string | undefined; 'cache-dir'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): { mirror?: string | undefined; cacheDir?: string | undefined } {
   return {
     mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
     cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),

@@ -17,7 +17,7 @@ const isImage = (f: string) => IMAGE_EXTENSIONS.includes(f.split('.').pop()!.toL
  * const result = await evaluate(classifier, samples);
  * ```
  */
-export function loadImageNetSamples(dir: string, options: { groundTruth?: string } = {}): EvalSample<string>[] {
+export function loadImageNetSamples(dir: string, options: { groundTruth?: string | undefined } = {}): EvalSample<string>[] {
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();

@@ -11,7 +11,7 @@ export interface DownloadProgress {
   /** Bytes received so far. */
   loaded: number;
   /** Expected size in bytes, when known. */
-  total?: number;
+  total?: number | undefined;
 }
 
 /**
@@ -24,19 +24,19 @@ export type Warn = (message: string, code: string) => void;
 export interface LoadAssetOptions {
   /** `'model'` or `'labels'`, for messages and cache layout. */
   purpose: 'model' | 'labels';
-  onProgress?: (progress: DownloadProgress) => void;
-  signal?: AbortSignal;
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** Largest acceptable file (`E_LIMIT` beyond). */
   maxBytes: number;
   /** Abandon a download that receives nothing for this long (ms). */
   timeoutMs: number;
   /** The classifier's warning channel (core always passes it). */
-  warn?: Warn;
+  warn?: Warn | undefined;
 }
 
 /** What a backend's `decodeImage` may use. */
 export interface DecodeContext {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   limits: Limits;
 }
 

@@ -16,54 +16,54 @@ export interface ClassifierOptions {
    * a model with external data (tensors stored in another file) is refused with `E_MODEL_LOAD`,
    * wherever it comes from, so that no model can read files beside it or the process.
    */
-  model?: ModelSource;
+  model?: ModelSource | undefined;
   /** Expected sha256 (hex) of a model given by path or URL; registry models carry their own. */
-  sha256?: string;
+  sha256?: string | undefined;
   /**
    * Class labels in output order: a path or URL of a `synset.txt`, JSON array or one-per-line file,
    * its bytes, or an array of strings. Default: the model zoo's ImageNet `synset.txt`.
    */
-  labels?: LabelsSource;
+  labels?: LabelsSource | undefined;
   /**
    * Whether to add the pooled feature output that `embed()`, `infer()` and few-shot classifiers
    * need (default true). `false` skips the load-time graph rewrite: faster cold start, and in
    * browsers the protobuf code is never fetched.
    */
-  embeddings?: boolean;
+  embeddings?: boolean | undefined;
   /** Safety limits on inputs and downloads; unset fields come from `DEFAULTS.limits`. */
-  limits?: Partial<Limits>;
+  limits?: Partial<Limits> | undefined;
   /** Preprocessing overrides; unset fields come from `DEFAULTS.preprocess`. */
-  preprocess?: Partial<PreprocessOptions>;
+  preprocess?: Partial<PreprocessOptions> | undefined;
   /** Predictions `classify()` and `infer()` return when the call gives no `topK`. Default `DEFAULTS.topK` (5). */
-  topK?: number;
+  topK?: number | undefined;
   /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /**
    * How to run a quantized (int8) model: `'auto'` (default) dequantizes it to an equivalent float
    * graph where the backend's int8 kernels lose accuracy (onnxruntime-node on x86-64 without
    * VNNI), `'fp32'` always does, `'model'` never does.
    */
-  precision?: Precision;
+  precision?: Precision | undefined;
   /** onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`). */
-  executionProviders?: InferenceSession.ExecutionProviderConfig[];
+  executionProviders?: InferenceSession.ExecutionProviderConfig[] | undefined;
   /**
    * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
    * Browsers: `env.wasm.numThreads` (default: up to `DEFAULTS.webThreads`, 4, where the page is
    * `crossOriginIsolated`, else 1).
    * At most `DEFAULTS.maxThreads` (1024).
    */
-  threads?: number;
+  threads?: number | undefined;
   /** Extra onnxruntime session options, merged last. */
-  sessionOptions?: InferenceSession.SessionOptions;
+  sessionOptions?: InferenceSession.SessionOptions | undefined;
   /**
    * Base URL replacing `MODEL_ZOO_BASE_URL` for registry downloads (a mirror laid out like the zoo's
    * folder); files are still verified against the registry's sha256.
    */
-  mirror?: string;
+  mirror?: string | undefined;
   /** Called as model and label downloads progress. */
-  onProgress?: (progress: DownloadProgress) => void;
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Cancels loading. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export function assertPositiveInt(name: string, value: unknown, max = Infinity): void {
@@ -83,7 +83,7 @@ export function assertSignal(signal: unknown): void {
 }
 
 /** Options of a call: absent, or an object whose `signal` is an AbortSignal. */
-export function checkCallOptions<T extends { signal?: AbortSignal }>(options: T, call: string): T {
+export function checkCallOptions<T extends { signal?: AbortSignal | undefined }>(options: T, call: string): T {
   if (options === null || typeof options !== 'object')
     throw new OnnxMobilenetError('E_INPUT', `${call} options must be an object, got ${describeValue(options)}`);
   assertSignal(options.signal);

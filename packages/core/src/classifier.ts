@@ -21,7 +21,7 @@ export interface ModelInfo {
   /** Registry name, or the path/URL the model came from. */
   source: string;
   /** Registry entry when the model was loaded by name. */
-  registry?: RegistryModel;
+  registry?: RegistryModel | undefined;
   /** Backend that runs the session (`onnxruntime-node`, `onnxruntime-web`). */
   backend: string;
   inputName: string;
@@ -53,16 +53,16 @@ export interface Classifier<TInput> {
    * (1280 values for MobileNetV2), L2-normalised when `normalize` is true. Rejects with
    * `E_MODEL_SHAPE` for a model where no pooled feature was found.
    */
-  embed(input: TInput | RawImage | PreparedTensor, options?: { normalize?: boolean; signal?: AbortSignal }): Promise<Float32Array>;
+  embed(input: TInput | RawImage | PreparedTensor, options?: { normalize?: boolean | undefined; signal?: AbortSignal | undefined }): Promise<Float32Array>;
   /** Predictions and feature vector of one image, from one session run. */
   infer(
     input: TInput | RawImage | PreparedTensor,
-    options?: ClassifyOptions & { normalize?: boolean },
+    options?: ClassifyOptions & { normalize?: boolean | undefined },
   ): Promise<{ predictions: Prediction[]; embedding: Float32Array }>;
   /** Raw model scores (before softmax) of one image, one value per class. */
-  logits(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal }): Promise<Float32Array>;
+  logits(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal | undefined }): Promise<Float32Array>;
   /** The image's model input: normalised CHW float32, `3 × size × size` values. */
-  prepare(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal }): Promise<Float32Array>;
+  prepare(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal | undefined }): Promise<Float32Array>;
   /** The classes, in output order. */
   readonly labels: readonly ClassLabel[];
   /** What was loaded. */
@@ -158,14 +158,14 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     return many ? predictions : predictions[0]!; // one input, one output
   }
 
-  async logits(input: Input<TInput>, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+  async logits(input: Input<TInput>, options: { signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
     this.assertUsable();
     checkCallOptions(options, 'logits');
     const o = await this.runOne(input, false, options.signal);
     return o.logits;
   }
 
-  async embed(input: Input<TInput>, options: { normalize?: boolean; signal?: AbortSignal } = {}): Promise<Float32Array> {
+  async embed(input: Input<TInput>, options: { normalize?: boolean | undefined; signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
     checkCallOptions(options, 'embed');
     this.assertUsable();
     this.assertEmbedding();
@@ -173,7 +173,10 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     return options.normalize ? l2Normalize(o.embedding!) : o.embedding!;
   }
 
-  async infer(input: Input<TInput>, options: ClassifyOptions & { normalize?: boolean } = {}): Promise<{ predictions: Prediction[]; embedding: Float32Array }> {
+  async infer(
+    input: Input<TInput>,
+    options: ClassifyOptions & { normalize?: boolean | undefined } = {},
+  ): Promise<{ predictions: Prediction[]; embedding: Float32Array }> {
     this.assertUsable();
     this.assertEmbedding();
     checkClassifyOptions(options);
@@ -182,7 +185,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     return { predictions: predictionsFromLogits(o.logits, this.labels, post), embedding: options.normalize ? l2Normalize(o.embedding!) : o.embedding! };
   }
 
-  async prepare(input: Input<TInput>, options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+  async prepare(input: Input<TInput>, options: { signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
     this.assertUsable();
     checkCallOptions(options, 'prepare');
     return this.preparer.prepare(ownInput(input, false), options.signal);

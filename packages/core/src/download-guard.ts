@@ -13,7 +13,7 @@ import { OnnxMobilenetError } from './errors.js';
  */
 export async function guardDownload<T>(
   url: string,
-  options: { signal?: AbortSignal; timeoutMs: number },
+  options: { signal?: AbortSignal | undefined; timeoutMs: number },
   task: (signal: AbortSignal, onData: () => void) => Promise<T>,
 ): Promise<T> {
   const { signal, timeoutMs } = options;

@@ -8,7 +8,7 @@ export interface EvalSample<TInput> {
   input: TInput;
   label: number | string;
   /** Shown in per-sample results (a file name, say). */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** The outcome for one sample. */
@@ -19,7 +19,7 @@ export interface EvalSampleResult {
   top1Correct: boolean;
   top5Correct: boolean;
   /** Set when the image could not be classified (it then counts as wrong). */
-  error?: { code: ErrorCode; message: string };
+  error?: { code: ErrorCode; message: string } | undefined;
 }
 
 /** Accuracy over a set of samples. */
@@ -53,7 +53,7 @@ export interface EvalResult {
 export async function evaluate<TInput>(
   classifier: Pick<Classifier<TInput>, 'classify' | 'labels'>,
   samples: readonly EvalSample<TInput>[],
-  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: { batchSize?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined } = {},
 ): Promise<EvalResult> {
   const labels = classifier.labels;
   const byId = new Map(labels.map((l) => [l.id, l]));

@@ -37,9 +37,9 @@ export interface FewShotClassifier<TInput> {
   /** Keeps a precomputed embedding as an example of `label`. */
   addEmbedding(embedding: ArrayLike<number>, label: string): void;
   /** Labels `input` by its `k` nearest examples (default 3). */
-  predict(input: TInput | RawImage | PreparedTensor, options?: { k?: number }): Promise<FewShotPrediction>;
+  predict(input: TInput | RawImage | PreparedTensor, options?: { k?: number | undefined }): Promise<FewShotPrediction>;
   /** Labels an embedding already computed (by `classifier.infer`, say) by its `k` nearest examples. */
-  predictEmbedding(embedding: ArrayLike<number>, options?: { k?: number }): FewShotPrediction;
+  predictEmbedding(embedding: ArrayLike<number>, options?: { k?: number | undefined }): FewShotPrediction;
   /** Forgets every example of `label`. */
   remove(label: string): void;
   /** Forgets every example. */

@@ -11,7 +11,7 @@ export type EmbeddingOutput = { name: string; size: number } | { missing: { code
 export interface FloatPolicy {
   wanted: boolean;
   /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate. */
-  warning?: string;
+  warning?: string | undefined;
 }
 
 /**

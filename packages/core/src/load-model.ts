@@ -20,7 +20,7 @@ export interface LoadedModel {
   limits: Limits;
   /** Registry name, or the path/URL the model came from. */
   source: string;
-  registry?: RegistryModel;
+  registry?: RegistryModel | undefined;
   dequantized: boolean;
   embedding: EmbeddingOutput;
 }

@@ -15,7 +15,7 @@ export interface RegistryModel {
   /** Top-1 accuracy (%) on ImageNet validation published by the model zoo. */
   top1: number;
   /** Top-5 accuracy (%) published by the model zoo, where published. */
-  top5?: number;
+  top5?: number | undefined;
 }
 
 /** A label file that onnx-mobilenet can download, pinned by sha256. */

@@ -19,15 +19,15 @@ export type ClassSelector = number | string;
 /** Options of `classify`. */
 export interface ClassifyOptions {
   /** How many classes to return, best first. Default `DEFAULTS.topK` (5). */
-  topK?: number;
+  topK?: number | undefined;
   /** Drop classes whose probability is below this (0..1). */
-  threshold?: number;
+  threshold?: number | undefined;
   /** Only these classes may be returned (by index, id or label). */
-  allow?: readonly ClassSelector[];
+  allow?: readonly ClassSelector[] | undefined;
   /** These classes are never returned (by index, id or label). */
-  deny?: readonly ClassSelector[];
+  deny?: readonly ClassSelector[] | undefined;
   /** Cancels the call while it waits for decoding or for the session. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -33,7 +33,7 @@ export interface ReadBodyOptions {
   /** More decoded bytes than this is `E_LIMIT`; reading stops there. */
   maxBytes: number;
   /** Called for every chunk that arrives (resets an inactivity timer). */
-  onData?: () => void;
+  onData?: (() => void) | undefined;
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Size expected from elsewhere (a registry pin), for progress when the server sends none. */
   expectedBytes?: number | undefined;
@@ -108,11 +108,11 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
   /** Abandon when nothing arrives for this long (ms), headers included. */
   timeoutMs: number;
   /** The fetch to use; default the platform's (`globalThis.fetch`, in Node >= 18 and every browser). */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Refuse a `text/html` answer (a login or error page is not a model). */
-  refuseHtml?: boolean;
+  refuseHtml?: boolean | undefined;
   /** Appended to the message when the server cannot be reached (e.g. how to run offline). */
-  unreachableHint?: string;
+  unreachableHint?: string | undefined;
 }
 
 /**

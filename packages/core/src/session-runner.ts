@@ -11,7 +11,7 @@ export interface RunItem {
 /** What one session run yields per image; `embedding` only where the batch fetched it. */
 export interface RunOutput {
   logits: Float32Array;
-  embedding?: Float32Array;
+  embedding?: Float32Array | undefined;
 }
 
 /** Names and sizes the runner needs to feed the session and read its outputs. */
@@ -19,7 +19,7 @@ export interface RunnerShape {
   inputName: string;
   outputName: string;
   /** The embedding output's name, when the model has one. */
-  embeddingName?: string;
+  embeddingName?: string | undefined;
   cropSize: number;
   classes: number;
 }

@@ -14,8 +14,8 @@ export type LabelsSource = string | URL | Uint8Array | ArrayBuffer | readonly st
  */
 export type AssetRef =
   | { kind: 'bytes'; bytes: Uint8Array; description: string }
-  | { kind: 'path'; path: string; sha256?: string; description: string }
-  | { kind: 'url'; url: string; sha256?: string; bytes?: number; description: string };
+  | { kind: 'path'; path: string; sha256?: string | undefined; description: string }
+  | { kind: 'url'; url: string; sha256?: string | undefined; bytes?: number | undefined; description: string };
 
 /**
  * Resolves a `model` option to the file to load, and to its registry entry when it names one.
@@ -25,7 +25,7 @@ export type AssetRef =
  * resolveModelSource('./model.onnx').asset; // { kind: 'path', path: './model.onnx', ... }
  * ```
  */
-export function resolveModelSource(model: ModelSource, sha256?: string, mirror?: string): { asset: AssetRef; registry?: RegistryModel } {
+export function resolveModelSource(model: ModelSource, sha256?: string, mirror?: string): { asset: AssetRef; registry?: RegistryModel | undefined } {
   // The hash names the cache file: anything but hex could name a path ('../../x').
   if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(sha256))) {
     throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${describeValue(sha256)}`);

@@ -7,12 +7,12 @@ import { loadAssetNode } from './load-asset.js';
 /** Options only the Node adapter has, beside the common `ClassifierOptions`. */
 export interface NodeOptions {
   /** Where downloads are cached (a directory; default `ONNX_MOBILENET_CACHE`, else the user cache dir). */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   /**
    * Browsers only, ignored in Node: accepted so that options shared by isomorphic code type-check
    * under the `node` condition of `onnx-mobilenet` too.
    */
-  wasmPaths?: string | { wasm?: string; mjs?: string };
+  wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
 }
 
 /**

@@ -10,13 +10,13 @@ export interface DownloadOptions {
   /** Final path; written atomically (temporary file in the same directory, then rename). */
   destination: string;
   /** Expected sha256 (hex); a mismatch leaves nothing behind. */
-  sha256?: string;
+  sha256?: string | undefined;
   /** Expected size, used for progress when the server sends no Content-Length. */
-  bytes?: number;
+  bytes?: number | undefined;
   /** `'model'` bodies that are HTML pages are refused (a login or error page is not a model). */
   purpose: 'model' | 'labels';
-  onProgress?: (progress: DownloadProgress) => void;
-  signal?: AbortSignal;
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** Larger bodies are refused (`E_LIMIT`) without being read to the end. */
   maxBytes: number;
   /** Abandon the download when nothing arrives for this long (ms). */

@@ -9,7 +9,7 @@ import { filePathFromUrl, readLocalFile } from './read-local-file.js';
 const SHA256 = /^[0-9a-f]{64}$/i;
 
 /** Node's asset loading options: core's, plus the cache directory of the Node adapter's options. */
-export type NodeLoadAssetOptions = LoadAssetOptions & { cacheDir?: string };
+export type NodeLoadAssetOptions = LoadAssetOptions & { cacheDir?: string | undefined };
 
 /**
  * The cache file of a URL: its pinned sha256 (else a hash of the URL) plus the URL's file name

@@ -13,9 +13,9 @@ export interface WebOptions {
    * `{ wasm, mjs }` URLs. Default: beside the bundle (`import.meta.url`), which Vite and webpack
    * resolve; set it when serving them from a CDN or a custom folder.
    */
-  wasmPaths?: string | { wasm?: string; mjs?: string };
+  wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
   /** Name of the Cache Storage bucket downloads are kept in (default `CACHE_NAME`). */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
 }
 
 /** Settings of the browser backend beyond the classifier options. */
@@ -25,7 +25,7 @@ export interface WebBackendOptions {
    * wasm, starting its thread workers) before `createClassifier` rejects with `E_MODEL_LOAD`.
    * Default `DEFAULTS.webStartTimeoutMs` (20,000 ms). Single-threaded starts have no such limit (they cannot hang that way).
    */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
 }
 
 /** onnxruntime-web's own message when `env.wasm.initTimeout` ran out. */

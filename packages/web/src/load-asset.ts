@@ -13,7 +13,7 @@ import { sha256Hex } from './sha256.js';
 export const CACHE_NAME = 'onnx-mobilenet';
 
 /** The browser's asset loading options: core's, plus the Cache Storage name of the web adapter's options. */
-export type WebLoadAssetOptions = LoadAssetOptions & { cacheName?: string };
+export type WebLoadAssetOptions = LoadAssetOptions & { cacheName?: string | undefined };
 
 function absoluteUrl(asset: Exclude<AssetRef, { kind: 'bytes' }>): string {
   const raw = asset.kind === 'path' ? asset.path : asset.url;

@@ -11,11 +11,15 @@ import { threadsWouldLoadAppScript } from './thread-support.js';
  */
 export function configureWasmEnv(
   ort: Pick<OrtWeb, 'env' | 'Tensor'>,
-  options: { threads?: number; wasmPaths?: string | { wasm?: string; mjs?: string } },
+  options: { threads?: number | undefined; wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined },
   startTimeoutMs: number,
   warn: Warn,
 ): number {
-  if (options.wasmPaths && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const paths = options.wasmPaths;
+  if (paths && ort.env.wasm.wasmPaths === undefined) {
+    // onnxruntime-web's type has no room for keys set to undefined: copy only the ones given
+    ort.env.wasm.wasmPaths = typeof paths === 'string' ? paths : { ...(paths.wasm ? { wasm: paths.wasm } : {}), ...(paths.mjs ? { mjs: paths.mjs } : {}) };
+  }
   const current = ort.env.wasm.numThreads;
   if (typeof current === 'number' && current > 0) return current;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
