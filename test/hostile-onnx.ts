@@ -172,6 +172,26 @@ export function modelBytes(g: Part[], opset = 13): Uint8Array {
 export const imageInput = (): Part[] => valueInfo('input', FLOAT, ['N', 3, 224, 224]);
 
 /**
+ * Nodes that make the scores `leak` (a 1×classes tensor) whatever the image: pooled image × `zero`
+ * + `leak`. A model built on them that loads returns `leak`'s values as its scores.
+ */
+export const scoresFrom = (leak: string): NodeSpec[] => [
+  { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
+  { op: 'Flatten', input: ['pooled'], output: ['flat'] },
+  {
+    op: 'ReduceSum',
+    input: ['flat'],
+    output: ['sum'],
+    attrs: [
+      { name: 'axes', ints: [1] },
+      { name: 'keepdims', i: 1 },
+    ],
+  },
+  { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
+  { op: 'Add', input: ['zeros', leak], output: ['output'] },
+];
+
+/**
  * A classifier whose scores are the bytes of a file it reads through `external_data`: the
  * image is pooled, summed and multiplied by zero, then the float32 initializer `leak` (shape
  * 1×classes, stored in `location`) is added. `classes` float32 values are read: 4 × classes bytes.
@@ -179,21 +199,7 @@ export const imageInput = (): Part[] => valueInfo('input', FLOAT, ['N', 3, 224, 
 export function externalDataModel(location: string, classes: number, extra: Record<string, string> = {}): Uint8Array {
   return modelBytes(
     graph({
-      nodes: [
-        { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
-        { op: 'Flatten', input: ['pooled'], output: ['flat'] },
-        {
-          op: 'ReduceSum',
-          input: ['flat'],
-          output: ['sum'],
-          attrs: [
-            { name: 'axes', ints: [1] },
-            { name: 'keepdims', i: 1 },
-          ],
-        },
-        { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
-        { op: 'Add', input: ['zeros', 'leak'], output: ['output'] },
-      ],
+      nodes: scoresFrom('leak'),
       initializers: [
         tensor({ name: 'zero', dims: [], dataType: FLOAT, raw: floats([0]) }),
         tensor({ name: 'leak', dims: [1, classes], dataType: FLOAT, external: { location, ...extra } }),

@@ -9,6 +9,7 @@ import {
   graph,
   imageInput,
   modelBytes,
+  scoresFrom,
   sparseTensor,
   tensor,
   tinyInt8Model,
@@ -44,22 +45,6 @@ const pooledMatMul = (weight: string): NodeSpec[] => [
   { op: 'MatMul', input: ['flat', weight], output: ['output'] },
 ];
 
-/** Pooled image × 0 + `leak` (1×classes): a model that loads returns the leaked values as its scores. */
-const passThrough = (leak: string): NodeSpec[] => [
-  { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
-  { op: 'Flatten', input: ['pooled'], output: ['flat'] },
-  {
-    op: 'ReduceSum',
-    input: ['flat'],
-    output: ['sum'],
-    attrs: [
-      { name: 'axes', ints: [1] },
-      { name: 'keepdims', i: 1 },
-    ],
-  },
-  { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
-  { op: 'Add', input: ['zeros', leak], output: ['output'] },
-];
 const zero = () => tensor({ name: 'zero', dims: [], dataType: FLOAT, raw: floats([0]) });
 
 function externalCase(random: () => number, canaryPath: string): ModelCase {
@@ -76,7 +61,7 @@ function externalCase(random: () => number, canaryPath: string): ModelCase {
   switch (where) {
     case 'constant':
       g = graph({
-        nodes: [{ op: 'Constant', input: [], output: ['leak'], attrs: [{ name: 'value', t: leak('c') }] }, ...passThrough('leak')],
+        nodes: [{ op: 'Constant', input: [], output: ['leak'], attrs: [{ name: 'value', t: leak('c') }] }, ...scoresFrom('leak')],
         initializers: [zero()],
         ...io(),
       });
@@ -84,7 +69,7 @@ function externalCase(random: () => number, canaryPath: string): ModelCase {
     case 'sparse': {
       const indices = tensor({ name: 'i', dims: [CLASSES], dataType: 7, int32Data: Array.from({ length: CLASSES }, (_, i) => i) });
       g = graph({
-        nodes: passThrough('leak'),
+        nodes: scoresFrom('leak'),
         initializers: [zero()],
         sparseInitializers: [sparseTensor(leak('leak', [CLASSES]), indices, [1, CLASSES])],
         ...io(),
@@ -106,7 +91,7 @@ function externalCase(random: () => number, canaryPath: string): ModelCase {
               { name: 'else_branch', g: branch('e') },
             ],
           },
-          ...passThrough('leak'),
+          ...scoresFrom('leak'),
         ],
         initializers: [zero()],
         ...io(),
@@ -114,7 +99,7 @@ function externalCase(random: () => number, canaryPath: string): ModelCase {
       break;
     }
     default:
-      g = graph({ nodes: passThrough('leak'), initializers: [zero(), leak('leak')], ...io() });
+      g = graph({ nodes: scoresFrom('leak'), initializers: [zero(), leak('leak')], ...io() });
   }
   return { kind: `external data (${where}, "${loc}")`, bytes: modelBytes(g, 11) };
 }

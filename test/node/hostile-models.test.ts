@@ -15,6 +15,7 @@ import {
   hugeDeclaredWeightsModel,
   imageInput,
   modelBytes,
+  scoresFrom,
   sparseTensor,
   tensor,
   tinyInt8Model,
@@ -132,21 +133,7 @@ describe('external data', () => {
     // The same graph with the canary's values inline loads and returns them: the leak model is otherwise valid.
     const inline = modelBytes(
       graph({
-        nodes: [
-          { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
-          { op: 'Flatten', input: ['pooled'], output: ['flat'] },
-          {
-            op: 'ReduceSum',
-            input: ['flat'],
-            output: ['sum'],
-            attrs: [
-              { name: 'axes', ints: [1] },
-              { name: 'keepdims', i: 1 },
-            ],
-          },
-          { op: 'Mul', input: ['sum', 'zero'], output: ['zeros'] },
-          { op: 'Add', input: ['zeros', 'leak'], output: ['output'] },
-        ],
+        nodes: scoresFrom('leak'),
         initializers: [
           tensor({ name: 'zero', dims: [], dataType: FLOAT, raw: floats([0]) }),
           tensor({ name: 'leak', dims: [1, CLASSES], dataType: FLOAT, raw: canary }),
