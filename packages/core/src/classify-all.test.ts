@@ -148,6 +148,35 @@ describe('classifyAll', () => {
     expect(pulls.n).toBe(6); // 4 at start, then one per completed input; none after the abort
   });
 
+  it('adds one listener to the caller’s signal however many inputs are in flight, and removes it', async () => {
+    const controller = new AbortController();
+    let listeners = 0;
+    let most = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      most = Math.max(most, listeners);
+      add(...args);
+    }) as typeof add;
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    }) as typeof remove;
+    const { classify, stats } = fakeClassify(() => 2);
+    const results = await collect(
+      classifyAllWith(
+        classify,
+        Array.from({ length: 50 }, (_, i) => i),
+        { concurrency: 20, signal: controller.signal },
+      ),
+    );
+    expect(results).toHaveLength(50);
+    expect(stats.maxInFlight).toBe(20);
+    expect(most).toBe(1);
+    expect(listeners).toBe(0);
+  });
+
   it('leaving early closes the source and waits for the in-flight inputs', async () => {
     let closed = false;
     function* source() {

@@ -42,6 +42,13 @@ export async function* classifyAllWith<T>(
   const source = sourceIterator(inputs);
   const { signal } = classifyOptions;
   const running = new Map<number, Promise<ClassifyAllResult<T>>>();
+  // Each input gets its own signal, aborted from one listener on the caller's: the caller's signal
+  // keeps one listener however many inputs are in flight (runtimes warn past 10 on one signal).
+  const cancels = new Map<number, AbortController>();
+  const cancelAll = () => {
+    for (const c of cancels.values()) c.abort(signal?.reason);
+  };
+  signal?.addEventListener('abort', cancelAll, { once: true });
   let exhausted = false;
   let next = 0;
   try {
@@ -54,7 +61,9 @@ export async function* classifyAllWith<T>(
         }
         const index = next++;
         const input = step.value;
-        const run = (async () => classify(input, classifyOptions))();
+        const cancel = signal ? new AbortController() : undefined;
+        if (cancel) cancels.set(index, cancel);
+        const run = (async () => classify(input, cancel ? { ...classifyOptions, signal: cancel.signal } : classifyOptions))();
         running.set(
           index,
           run.then(
@@ -67,12 +76,14 @@ export async function* classifyAllWith<T>(
       if (running.size === 0) return;
       const result = await Promise.race(running.values());
       running.delete(result.index);
+      cancels.delete(result.index);
       throwIfAborted(signal); // a result that completed as the signal aborted is dropped with the rest
       yield result;
     }
   } finally {
     // Every promise in `running` resolves (failures are caught above), so this cannot hang on one.
     await Promise.all(running.values());
+    signal?.removeEventListener('abort', cancelAll);
     if (!exhausted) await source.return?.();
   }
 }
