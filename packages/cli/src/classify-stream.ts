@@ -1,4 +1,4 @@
-import type { Classifier, Prediction } from '@onnx-mobilenet/node';
+import type { ClassifyAllOptions, ClassifyAllResult, Prediction } from '@onnx-mobilenet/node';
 import type { CliIO } from './cli-args.js';
 import { StatusLine } from './cli-progress.js';
 import type { ResultFile } from './result-file.js';
@@ -23,12 +23,17 @@ function pct(p: number): string {
   return `${(p * 100).toFixed(1).padStart(5)}%`;
 }
 
+/** A classifier or a pool: what classifyStream needs of either. */
+export interface ClassifiesAll {
+  classifyAll(inputs: AsyncIterable<string>, options: ClassifyAllOptions): AsyncIterable<ClassifyAllResult<string>>;
+}
+
 /**
  * Classifies the files of `targets` as they are walked, through `classifier.classifyAll`, and
  * prints (or appends) each result as it completes. SIGINT/SIGTERM abort the run: photos in flight
  * are dropped whole (every printed line is complete) and the exit status is 130/143.
  */
-export async function classifyStream(classifier: Classifier<string>, targets: readonly string[], o: StreamOptions): Promise<number> {
+export async function classifyStream(classifier: ClassifiesAll, targets: readonly string[], o: StreamOptions): Promise<number> {
   const { io } = o;
   const stats = new RunStats();
   const walked: WalkCount = { found: 0, done: false };

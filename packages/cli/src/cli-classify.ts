@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS, MODELS, createClassifier } from '@onnx-mobilenet/node';
 import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { type ClassifierPool, createClassifierPool, defaultWorkers } from './classifier-pool.js';
 import { classifyStream } from './classify-stream.js';
 import { downloadReporter } from './cli-progress.js';
 import { cliVersion } from './cli-version.js';
@@ -21,6 +22,7 @@ Options:
   --resume                 skip the photos already in --output (with --json): continue an interrupted run
   --threads <n>            onnxruntime intra-op threads (1 to ${DEFAULTS.maxThreads})
   --batch <n>              images per session run (default ${DEFAULTS.batchSize})
+  --workers <n>            sessions in worker threads, the cores shared out (default ${defaultWorkers()}: one per 4 cores)
   --mode <mode>            preprocessing: shorter-side-crop (default) or squash
   --mirror <url>           serve registry models and labels from this base URL (laid out like the zoo's)
   --cache-dir <dir>        where downloads are cached
@@ -53,6 +55,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
           resume: { type: 'boolean', default: false },
           threads: { type: 'string' },
           batch: { type: 'string' },
+          workers: { type: 'string' },
           mode: { type: 'string' },
           mirror: { type: 'string' },
           'cache-dir': { type: 'string' },
@@ -77,6 +80,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
   const topK = intOption('top', values.top);
   const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
   const batchSize = intOption('batch', values.batch);
+  const workers = intOption('workers', values.workers, 256) ?? defaultWorkers();
   if (values.mode !== undefined && values.mode !== 'shorter-side-crop' && values.mode !== 'squash') {
     throw new UsageError(`--mode must be shorter-side-crop or squash, got "${values.mode}"`);
   }
@@ -85,18 +89,19 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     throw new UsageError('--resume needs --output <file> and --json (it reads the JSON lines already written)', HELP);
   const resume = values.resume && values.output ? await readDoneFiles(values.output) : undefined;
 
-  let classifier: Awaited<ReturnType<typeof createClassifier>>;
+  let classifier: Awaited<ReturnType<typeof createClassifier>> | ClassifierPool;
   const downloads = downloadReporter(io.stderr, stderrIsTTY);
+  const options = {
+    model: values.model,
+    labels: values.labels,
+    threads,
+    batchSize,
+    preprocess: values.mode ? { mode: values.mode as 'squash' | 'shorter-side-crop' } : undefined,
+    ...downloadOptions(values, env),
+  };
   try {
-    classifier = await createClassifier({
-      model: values.model,
-      labels: values.labels,
-      threads,
-      batchSize,
-      preprocess: values.mode ? { mode: values.mode as 'squash' | 'shorter-side-crop' } : undefined,
-      ...downloadOptions(values, env),
-      onProgress: downloads.onProgress,
-    });
+    // One worker runs in this thread: a pool of one only adds the thread hops.
+    classifier = workers > 1 ? await createClassifierPool({ ...options, workers }) : await createClassifier({ ...options, onProgress: downloads.onProgress });
   } catch (err) {
     downloads.finish();
     io.stderr(`onnx-mobilenet: ${describeFailure(err)}`);
@@ -109,6 +114,6 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     return await classifyStream(classifier, targets, { json: values.json, topK, output, done: resume?.done, io, stderrIsTTY });
   } finally {
     output?.close();
-    await classifier.dispose();
+    await ('dispose' in classifier ? classifier.dispose() : classifier.destroy());
   }
 }

@@ -99,6 +99,20 @@ describeWithAssets('onnx-mobilenet classify: large jobs (the bin as a child proc
     expect(new Map(after.map((row) => [row.file, row.predictions![0]!.id]))).toEqual(clean);
   });
 
+  it.skipIf(skipBin)(`--workers 2 (piscina worker threads) gives the same top-1 as one process; a bad model fails once${why}`, () => {
+    expect(clean?.size).toBe(COPIES);
+    const out = join(dir, 'workers.jsonl');
+    const r = spawnSync(process.execPath, [bin, 'classify', folder, ...modelArgs, '--json', '-o', out, '--workers', '2'], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(new RegExp(`^classified ${COPIES} photos in .*; 0 errors\\n$`));
+    expect(r.status).toBe(0);
+    expect(new Map(rows(out).map((row) => [row.file, row.predictions![0]!.id]))).toEqual(clean);
+    const bad = spawnSync(process.execPath, [bin, 'classify', folder, '--model', join(dir, 'none.onnx'), '--labels', SYNSET, '--workers', '2'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^onnx-mobilenet: E_NOT_FOUND: .*none\.onnx/);
+  });
+
   it.skipIf(skipBin)(`SIGTERM stops cleanly: exit 143, every line complete, a summary${why}`, async () => {
     const out = join(dir, 'terminated.jsonl');
     const child = await startUntilLines(['classify', folder, ...modelArgs, '--json', '-o', out], out, 3);

@@ -30,6 +30,15 @@ export type ClassifyAllResult<T> =
  *   (the standard `AbortError`). Results not yet yielded are dropped whole.
  * - Leaving early (`break`, `return`) waits for the in-flight inputs to settle and closes the source.
  * - A source that throws rejects the iterator with that error, after the in-flight inputs settle.
+ *
+ * Adapters use it for classifiers of their own (a worker pool); apps call `classifier.classifyAll`.
+ *
+ * @example
+ * ```ts
+ * for await (const r of classifyAllWith((file, o) => pool.classify(file, o), files, { concurrency: 16 })) {
+ *   console.log(r.input, r.error ?? r.predictions[0]?.label);
+ * }
+ * ```
  */
 export async function* classifyAllWith<T>(
   classify: (input: T, options: ClassifyOptions) => Promise<Prediction[]>,
