@@ -13,7 +13,8 @@ const skipBin = !existsSync(bin) && process.env.CI !== 'true';
 const why = skipBin ? ' [skipped: dist/cli.js missing, run pnpm build]' : '';
 // --batch 1 --threads 1: results arrive one by one, so the run can be stopped part way.
 const modelArgs = ['--model', INT8_MODEL, '--labels', SYNSET, '--top', '1', '--batch', '1', '--threads', '1'];
-const COPIES = 40;
+// Enough photos (about half a second of work) that the kill lands part way even on a busy machine.
+const COPIES = 100;
 
 interface Row {
   file: string;
