@@ -61,3 +61,40 @@ describeWithAssets('examples/few-shot-node', () => {
     }
   });
 });
+
+describeWithAssets('examples/large-job', () => {
+  it('labels a folder into JSON lines, repairs a half line, and skips what is done when run again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-large-job-'));
+    try {
+      const set = photos().slice(0, 5);
+      mkdirSync(join(dir, 'photos', 'sub'), { recursive: true });
+      for (const [i, p] of set.entries()) writeFileSync(join(dir, 'photos', i % 2 ? 'sub' : '', `${p.wnid}.jpg`), readFileSync(p.path));
+      writeFileSync(join(dir, 'photos', 'broken.jpg'), 'not a photo');
+      const out = join(dir, 'labels.jsonl');
+      const run = () =>
+        spawnSync(process.execPath, ['label-folder.mjs', join(dir, 'photos'), out, '--model', INT8_MODEL, '--labels', SYNSET], {
+          cwd: join(root, 'examples/large-job'),
+          encoding: 'utf8',
+        });
+      const first = run();
+      expect(first.status).toBe(0);
+      expect(first.stderr).toContain('6 photos labelled this run, 0 skipped');
+      const rows = () =>
+        readFileSync(out, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { file: string; id?: string; error?: string });
+      expect(rows()).toHaveLength(6);
+      expect(rows().find((r) => r.file.endsWith('broken.jpg'))?.error).toBe('E_IMAGE_DECODE');
+      const right = rows().filter((r) => r.id && r.file.endsWith(`${r.id}.jpg`)).length;
+      expect(right).toBeGreaterThanOrEqual(4);
+      writeFileSync(out, `${readFileSync(out, 'utf8')}{"file":"half a li`);
+      const again = run();
+      expect(again.status).toBe(0);
+      expect(again.stderr).toContain('0 photos labelled this run, 6 skipped');
+      expect(rows()).toHaveLength(6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

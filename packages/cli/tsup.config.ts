@@ -5,5 +5,7 @@ import { libraryConfig } from '../../tsup.base.js';
 // (with the shebang, no types); the library packages are external dependencies, not bundled.
 export default defineConfig([
   libraryConfig({ entry: { index: 'src/index.ts' }, format: ['esm'] }),
+  // The classifier pool's worker thread: loaded by file name (new URL('./pool-worker.js', import.meta.url)).
+  libraryConfig({ entry: { 'pool-worker': 'src/pool-worker.ts' }, format: ['esm'], dts: false, clean: false, sourcemap: false }),
   libraryConfig({ entry: { cli: 'src/cli.ts' }, format: ['esm'], dts: false, clean: false, sourcemap: false, banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -31,7 +31,10 @@ describeWithAssets('onnx-mobilenet classify', () => {
     const { code, out, err } = await cli(['classify', IMAGES_DIR, ...modelArgs, '--json', '--top', '3']);
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    const rows = out.map((l) => JSON.parse(l) as { file: string; predictions: { id: string; probability: number }[] });
+    // Printed as they complete, walked in the file system's order: sorted here to compare.
+    const rows = out
+      .map((l) => JSON.parse(l) as { file: string; predictions: { id: string; probability: number }[] })
+      .sort((a, b) => a.file.localeCompare(b.file));
     expect(rows).toHaveLength(PHOTO_COUNT);
     expect(rows.map((r) => r.file)).toEqual(photos().map((p) => p.path));
     expect(rows.every((r) => r.predictions.length === 3)).toBe(true);
@@ -65,7 +68,7 @@ describeWithAssets('onnx-mobilenet classify', () => {
   it('expands globs and rejects usage errors with exit 2', async () => {
     const { code, out } = await cli(['classify', `${IMAGES_DIR}/n014*.JPEG`, ...modelArgs, '--json']);
     expect(code).toBe(0);
-    expect(out.map((l) => JSON.parse(l).file)).toEqual(
+    expect(out.map((l) => JSON.parse(l).file).sort()).toEqual(
       photos()
         .filter((p) => p.wnid.startsWith('n014'))
         .map((p) => p.path),

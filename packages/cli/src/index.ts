@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { runCli } from './cli-main.js';
+export { createClassifierPool, defaultWorkers, type ClassifierPool, type PoolClassifierOptions } from './classifier-pool.js';
 export { cliVersion } from './cli-version.js';
 export { main } from './main.js';
 export type { CliIO } from './cli-args.js';

@@ -2,6 +2,7 @@ import type { ClassifierBackend } from './backend.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import { BatchScheduler } from './batch-scheduler.js';
 import { checkCallOptions, checkClassifyOptions, type ClassifierOptions } from './classifier-options.js';
+import { classifyAllWith, type ClassifyAllOptions, type ClassifyAllResult } from './classify-all.js';
 import { DEFAULTS, type PreprocessOptions } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { PreparedTensor, RawImage } from './image.js';
@@ -15,6 +16,7 @@ import { l2Normalize } from './similarity.js';
 import { onceEachCode } from './warnings.js';
 
 export type { ClassifierOptions } from './classifier-options.js';
+export type { ClassifyAllOptions, ClassifyAllResult } from './classify-all.js';
 
 /** What a classifier loaded, for display and logging. */
 export interface ModelInfo {
@@ -48,6 +50,25 @@ export interface Classifier<TInput> {
   classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
   /** Classifies several images (batched): one prediction list per image, in order. */
   classify(inputs: readonly (TInput | RawImage | PreparedTensor)[], options?: ClassifyOptions): Promise<Prediction[][]>;
+  /**
+   * Classifies every image of an iterable or async iterable (an array, a generator, a directory
+   * walk), yielding `{ index, input, predictions }` or `{ index, input, error }` as each completes
+   * (completion order). At most `concurrency` images (default `DEFAULTS.cliInFlight`) are pulled
+   * and unfinished at once, so memory stays flat whatever the count; a failing image never stops
+   * the stream. When `signal` aborts, nothing more is pulled, the in-flight images are cancelled
+   * and awaited, and the iterator rejects with the signal's reason (the `AbortError`).
+   *
+   * @example
+   * ```ts
+   * for await (const r of classifier.classifyAll(paths, { concurrency: 8 })) {
+   *   console.log(r.input, r.error ?? r.predictions[0]?.label);
+   * }
+   * ```
+   */
+  classifyAll<T extends TInput | RawImage | PreparedTensor>(
+    inputs: Iterable<T> | AsyncIterable<T>,
+    options?: ClassifyAllOptions,
+  ): AsyncGenerator<ClassifyAllResult<T>, void, undefined>;
   /**
    * The image's feature vector: the global average pool's output that feeds the classifier
    * (1280 values for MobileNetV2), L2-normalised when `normalize` is true. Rejects with
@@ -156,6 +177,14 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     const outputs = await this.runMany(many ? (input as readonly Input<TInput>[]) : [input as Input<TInput>], false, options.signal);
     const predictions = outputs.map((o) => predictionsFromLogits(o.logits, this.labels, post));
     return many ? predictions : predictions[0]!; // one input, one output
+  }
+
+  classifyAll<T extends Input<TInput>>(
+    inputs: Iterable<T> | AsyncIterable<T>,
+    options: ClassifyAllOptions = {},
+  ): AsyncGenerator<ClassifyAllResult<T>, void, undefined> {
+    this.assertUsable();
+    return classifyAllWith((input: T, o) => this.classify(input, o), inputs, options);
   }
 
   async logits(input: Input<TInput>, options: { signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {

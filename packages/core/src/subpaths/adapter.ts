@@ -43,3 +43,4 @@ export {
   type ReadBodyOptions,
   type ResponseLike,
 } from '../read-body.js';
+export { classifyAllWith } from '../classify-all.js';

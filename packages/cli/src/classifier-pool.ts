@@ -1,0 +1,100 @@
+import { availableParallelism } from 'node:os';
+import { classifyAllWith } from '@onnx-mobilenet/core/adapter';
+import {
+  type ClassifierOptions,
+  type ClassifyAllOptions,
+  type ClassifyAllResult,
+  DEFAULTS,
+  type ErrorCode,
+  OnnxMobilenetError,
+  type Prediction,
+} from '@onnx-mobilenet/node';
+import { Piscina } from 'piscina';
+
+/** What a pool's workers load: the serialisable options of `createClassifier` (no callbacks, no buffers). */
+export type PoolClassifierOptions = Pick<ClassifierOptions, 'model' | 'labels' | 'topK' | 'batchSize' | 'preprocess' | 'precision'> & {
+  threads?: number | undefined;
+  mirror?: string | undefined;
+  cacheDir?: string | undefined;
+};
+
+/** @internal what each worker thread is started with. */
+export interface PoolWorkerData {
+  options: PoolClassifierOptions;
+}
+/** @internal one task: a file to classify, or none for the readiness check. */
+export interface PoolTask {
+  file?: string | undefined;
+  topK?: number | undefined;
+}
+
+/**
+ * Worker threads a pool starts by default: one per 4 cores (at least 1). MobileNetV2's operators
+ * stop gaining from intra-op threads past about 4, so a 32-core server runs 8 sessions of 4 threads.
+ *
+ * @example
+ * ```ts
+ * defaultWorkers(32); // 8
+ * defaultWorkers(2); // 1
+ * ```
+ */
+export function defaultWorkers(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 4));
+}
+
+/** Several classifiers in worker threads (piscina), each with its share of the cores' intra-op threads. */
+export interface ClassifierPool {
+  readonly workers: number;
+  /** Threads of each worker's session. */
+  readonly threadsPerWorker: number;
+  /** Classifies one image file in a free worker. An abort drops it (a running one ends its worker, piscina starts another). */
+  classify(file: string, options?: { topK?: number | undefined; signal?: AbortSignal | undefined }): Promise<Prediction[]>;
+  /** As `Classifier.classifyAll`, spread over the workers (`concurrency` defaults to 8 per worker). */
+  classifyAll<T extends string>(inputs: Iterable<T> | AsyncIterable<T>, options?: ClassifyAllOptions): AsyncGenerator<ClassifyAllResult<T>, void, undefined>;
+  /** Stops the workers. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts `workers` worker threads (default {@link defaultWorkers}), each loading the model with
+ * `threads` intra-op threads (default: the cores shared out). Resolves once a worker has loaded the
+ * model (a load failure rejects here, and the download is then cached for the others).
+ *
+ * @example
+ * ```ts
+ * import { createClassifierPool } from '@onnx-mobilenet/cli';
+ * const pool = await createClassifierPool({ model: 'mobilenetv2-12-int8', workers: 4 });
+ * for await (const r of pool.classifyAll(files)) console.log(r.input, r.predictions?.[0]?.label);
+ * await pool.destroy();
+ * ```
+ */
+export async function createClassifierPool(options: PoolClassifierOptions & { workers?: number | undefined } = {}): Promise<ClassifierPool> {
+  const { workers = defaultWorkers(), ...classifierOptions } = options;
+  const threadsPerWorker = classifierOptions.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
+  const perWorker = classifierOptions.batchSize ?? DEFAULTS.batchSize;
+  const pool = new Piscina<PoolTask, Awaited<ReturnType<typeof import('./pool-worker.js').default>>>({
+    filename: new URL('./pool-worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    // a worker takes a batch's worth of files at once, so its classifier can batch them
+    concurrentTasksPerWorker: perWorker,
+    workerData: { options: { ...classifierOptions, threads: threadsPerWorker } } satisfies PoolWorkerData,
+  });
+  const classify = async (file: string, o: { topK?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<Prediction[]> => {
+    const r = await pool.run({ file, topK: o.topK }, o.signal ? { signal: o.signal } : {});
+    if ('error' in r) throw new OnnxMobilenetError(r.error.code as ErrorCode, r.error.message);
+    return r.predictions;
+  };
+  const ready = await pool.run({});
+  if ('error' in ready) {
+    await pool.destroy();
+    throw new OnnxMobilenetError(ready.error.code as ErrorCode, ready.error.message);
+  }
+  return {
+    workers,
+    threadsPerWorker,
+    classify,
+    classifyAll: (inputs, o = {}) => classifyAllWith((file, co) => classify(file, co), inputs, { concurrency: workers * perWorker, ...o }),
+    destroy: () => pool.destroy(),
+  };
+}
