@@ -105,7 +105,8 @@ describe('the isomorphic entry', () => {
     // 15.6 KB at first; the input-safety checks that run on every call (image headers read before
     // decoding, the streamed body reader, the external-data scan of models) brought it to 20.9 KB,
     // and the split into roles to 21.4 KB. The graph rewrites (dequantize, embedding output) now
-    // load with their protobuf code in the lazy chunk: 16.8 KB measured.
-    expect(eager).toBeLessThan(17_300);
+    // load with their protobuf code in the lazy chunk: 17.1 KB measured; classifyAll (streams of
+    // inputs with bounded concurrency) added 0.4 KB: 17.5 KB measured.
+    expect(eager).toBeLessThan(17_800);
   });
 });
