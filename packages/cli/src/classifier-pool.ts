@@ -1,32 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { classifyAllWith } from '@onnx-mobilenet/core/adapter';
-import {
-  type ClassifierOptions,
-  type ClassifyAllOptions,
-  type ClassifyAllResult,
-  DEFAULTS,
-  type ErrorCode,
-  OnnxMobilenetError,
-  type Prediction,
-} from '@onnx-mobilenet/node';
+import { type ClassifyAllOptions, type ClassifyAllResult, DEFAULTS, OnnxMobilenetError, type Prediction } from '@onnx-mobilenet/node';
 import { Piscina } from 'piscina';
+import type { PoolClassifierOptions, PoolResult, PoolTask, PoolWorkerData } from './pool-protocol.js';
 
-/** What a pool's workers load: the serialisable options of `createClassifier` (no callbacks, no buffers). */
-export type PoolClassifierOptions = Pick<ClassifierOptions, 'model' | 'labels' | 'topK' | 'batchSize' | 'preprocess' | 'precision'> & {
-  threads?: number | undefined;
-  mirror?: string | undefined;
-  cacheDir?: string | undefined;
-};
-
-/** @internal what each worker thread is started with. */
-export interface PoolWorkerData {
-  options: PoolClassifierOptions;
-}
-/** @internal one task: a file to classify, or none for the readiness check. */
-export interface PoolTask {
-  file?: string | undefined;
-  topK?: number | undefined;
-}
+export type { PoolClassifierOptions } from './pool-protocol.js';
 
 /**
  * Worker threads a pool starts by default: one per 4 cores (at least 1). MobileNetV2's operators
@@ -72,7 +50,7 @@ export async function createClassifierPool(options: PoolClassifierOptions & { wo
   const { workers = defaultWorkers(), ...classifierOptions } = options;
   const threadsPerWorker = classifierOptions.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
   const perWorker = classifierOptions.batchSize ?? DEFAULTS.batchSize;
-  const pool = new Piscina<PoolTask, Awaited<ReturnType<typeof import('./pool-worker.js').default>>>({
+  const pool = new Piscina<PoolTask, PoolResult>({
     filename: new URL('./pool-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
@@ -82,13 +60,13 @@ export async function createClassifierPool(options: PoolClassifierOptions & { wo
   });
   const classify = async (file: string, o: { topK?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<Prediction[]> => {
     const r = await pool.run({ file, topK: o.topK }, o.signal ? { signal: o.signal } : {});
-    if ('error' in r) throw new OnnxMobilenetError(r.error.code as ErrorCode, r.error.message);
+    if ('error' in r) throw failure(r.error);
     return r.predictions;
   };
   const ready = await pool.run({});
   if ('error' in ready) {
     await pool.destroy();
-    throw new OnnxMobilenetError(ready.error.code as ErrorCode, ready.error.message);
+    throw failure(ready.error);
   }
   return {
     workers,
@@ -97,4 +75,9 @@ export async function createClassifierPool(options: PoolClassifierOptions & { wo
     classifyAll: (inputs, o = {}) => classifyAllWith((file, co) => classify(file, co), inputs, { concurrency: workers * perWorker, ...o }),
     destroy: () => pool.destroy(),
   };
+}
+
+/** A worker's failure as it was thrown there: typed where it was an OnnxMobilenetError. */
+function failure(error: { code?: OnnxMobilenetError['code'] | undefined; message: string }): Error {
+  return error.code ? new OnnxMobilenetError(error.code, error.message) : new Error(error.message);
 }

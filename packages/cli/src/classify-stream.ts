@@ -101,8 +101,9 @@ function print(
 ): void {
   if (result.error !== undefined) {
     const e = result.error as { code?: string; message?: string };
-    stats.record(e.code ?? 'E_UNKNOWN');
-    if (json) emit(JSON.stringify({ file, error: { code: e.code ?? 'E_UNKNOWN', message: e.message ?? String(e) } }));
+    // An error without a code is not the library's (a bug): reported as such, with no invented code.
+    stats.record(e.code ?? 'untyped');
+    if (json) emit(JSON.stringify({ file, error: { ...(e.code ? { code: e.code } : {}), message: e.message ?? String(e) } }));
     stderr(`${file}: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(e)}`);
     return;
   }
