@@ -10,6 +10,14 @@ import type { ClassifyJobData } from './worker.js';
 
 /** Extensions picked up in a folder. */
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+function isFileAt(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Extensions read as a list of inputs, one a line. */
 const LIST_EXTENSIONS = new Set(['.txt', '.list']);
 /** Jobs sent to Redis per round trip. */
@@ -31,7 +39,10 @@ export async function* listInputs(target: string): AsyncGenerator<string> {
   } catch {}
   if (isDir) {
     for await (const entry of await opendir(target, { recursive: true, bufferSize: 256 })) {
-      if (entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) yield resolve(join(entry.parentPath, entry.name));
+      if (!IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
+      const path = resolve(join(entry.parentPath, entry.name));
+      // a link to a file counts as the file (links to folders are not followed: no cycles)
+      if (entry.isFile() || (entry.isSymbolicLink() && isFileAt(path))) yield path;
     }
   } else if (isFile && LIST_EXTENSIONS.has(extname(target).toLowerCase())) {
     const lines = createInterface({ input: createReadStream(target), crlfDelay: Infinity });
