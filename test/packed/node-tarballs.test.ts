@@ -36,8 +36,15 @@ describe('packed tarballs', () => {
     return tgz;
   };
 
-  it('are the five publishable packages, at one version', () => {
-    expect(names).toEqual(['@onnx-mobilenet/cli', '@onnx-mobilenet/core', '@onnx-mobilenet/node', '@onnx-mobilenet/web', 'onnx-mobilenet']);
+  it('are the six publishable packages, at one version', () => {
+    expect(names).toEqual([
+      '@onnx-mobilenet/cli',
+      '@onnx-mobilenet/core',
+      '@onnx-mobilenet/node',
+      '@onnx-mobilenet/queue',
+      '@onnx-mobilenet/web',
+      'onnx-mobilenet',
+    ]);
     const versions = names.map((n) => JSON.parse(readFromTarball(tgzOf(n), 'package.json')).version);
     expect(new Set(versions).size).toBe(1);
   });
@@ -61,19 +68,28 @@ describe('packed tarballs', () => {
     expect(JSON.stringify(pkg.dependencies ?? {})).not.toContain('workspace:');
   });
 
-  it('only the CLI package carries the CLI-only dependency (tinyglobby); onnx-mobilenet brings it for the bin', () => {
+  it('only the CLI and queue packages carry tinyglobby; onnx-mobilenet brings the CLI for the bin', () => {
     const deps = Object.fromEntries(names.map((n) => [n, Object.keys(JSON.parse(readFromTarball(tgzOf(n), 'package.json')).dependencies ?? {})]));
-    expect(names.filter((n) => deps[n]?.includes('tinyglobby'))).toEqual(['@onnx-mobilenet/cli']);
+    expect(names.filter((n) => deps[n]?.includes('tinyglobby'))).toEqual(['@onnx-mobilenet/cli', '@onnx-mobilenet/queue']);
     expect(deps['onnx-mobilenet']).toContain('@onnx-mobilenet/cli');
     expect(JSON.parse(readFromTarball(tgzOf('@onnx-mobilenet/node'), 'package.json')).bin).toBeUndefined();
+  });
+
+  it('BullMQ comes only with @onnx-mobilenet/queue, which the CLI names as an optional peer', () => {
+    const deps = Object.fromEntries(names.map((n) => [n, Object.keys(JSON.parse(readFromTarball(tgzOf(n), 'package.json')).dependencies ?? {})]));
+    expect(names.filter((n) => deps[n]?.includes('bullmq') || deps[n]?.includes('ioredis'))).toEqual(['@onnx-mobilenet/queue']);
+    expect(names.filter((n) => deps[n]?.includes('@onnx-mobilenet/queue'))).toEqual([]);
+    const cli = JSON.parse(readFromTarball(tgzOf('@onnx-mobilenet/cli'), 'package.json'));
+    expect(cli.peerDependencies['@onnx-mobilenet/queue']).toBe(cli.version);
+    expect(cli.peerDependenciesMeta['@onnx-mobilenet/queue']).toEqual({ optional: true });
   });
 
   it.each(Object.keys(inject('tarballs')).sort())('%s passes arethetypeswrong', (name) => {
     // The main entry under every resolution attw knows, node10 included (main/types); the subpaths
     // (adapter, preprocess, graph, accelerated) exist through `exports` only, so node16 and bundler.
-    // The CLI package is ESM only (a command line and its in-process runner): no CommonJS to check.
+    // The CLI and queue packages are ESM only (a command line, Node-only workers): no CommonJS to check.
     const runs =
-      name === '@onnx-mobilenet/cli'
+      name === '@onnx-mobilenet/cli' || name === '@onnx-mobilenet/queue'
         ? [['--profile', 'esm-only']]
         : [
             ['--entrypoints', '.'],

@@ -1,6 +1,7 @@
 import { USAGE_EXIT, UsageError, type CliIO } from './cli-args.js';
 import { runClassify } from './cli-classify.js';
 import { EVAL_HELP, runEval } from './cli-eval.js';
+import { runQueueCommand } from './cli-queue.js';
 
 /**
  * Runs the `onnx-mobilenet` command line. Returns the exit code instead of exiting, so it can be
@@ -21,6 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
       }
       return await runEval(argv.slice(1), io, stderrIsTTY, env);
     }
+    if (argv[0] === 'enqueue' || argv[0] === 'worker' || argv[0] === 'results') return await runQueueCommand(argv[0], argv.slice(1), io, env);
     return await runClassify(argv, io, stderrIsTTY, env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
