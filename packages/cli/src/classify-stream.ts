@@ -85,8 +85,9 @@ export async function classifyStream(classifier: ClassifiesAll, targets: readonl
     io.stderr('onnx-mobilenet: no images found');
     return 1;
   }
-  // The summary where stdout is free of it: with --output, or after a signal.
-  if (o.output || stoppedBy) io.stderr(stats.summary(stoppedBy));
+  // The summary on stderr where someone reads it: on a terminal, with --output, or after a signal.
+  // Piped runs without --output stay quiet on stderr but for failures, as scripts expect.
+  if (o.output || stoppedBy || o.stderrIsTTY) io.stderr(stats.summary(stoppedBy));
   if (stoppedBy) return SIGNAL_EXIT[stoppedBy];
   return stats.failures > 0 ? 1 : 0;
 }

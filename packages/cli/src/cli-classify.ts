@@ -33,7 +33,8 @@ Environment: ONNX_MOBILENET_MIRROR (as --mirror), ONNX_MOBILENET_CACHE (as --cac
 Downloads report progress on stderr; on a terminal, classify shows a progress bar there.
 
 Folders are walked as a stream (first results at once, in the file system's order); results are
-printed as they complete. With --output, a summary (photos, errors by code, photos/s) ends on stderr.
+printed as they complete. On a terminal or with --output, a summary (photos, errors by code,
+photos/s) ends on stderr.
 SIGINT/SIGTERM stop cleanly: photos in flight are dropped whole, the output is flushed.
 
 Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage error,

@@ -58,14 +58,15 @@ describeWithAssets('onnx-mobilenet classify progress and download options', () =
       [1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^classify \\[\\] ${n}/3  \\d+\\.\\d/s  ETA \\d+:\\d\\d$`))),
     );
     expect(frames[2]).toContain(`[${'#'.repeat(30)}]`);
-    expect(err.at(-1)).toBe(ERASE); // the terminal is left clean
+    expect(err.at(-2)).toBe(ERASE); // the bar is erased, then the summary ends the run
+    expect(err.at(-1)).toMatch(/^classified 3 photos in \d+\.\d s \(\d+\.\d photos\/s\); 0 errors$/);
   });
 
-  it('draws no bar when stderr is piped or with --json', async () => {
+  it('draws no bar when stderr is piped or with --json (a terminal still gets the summary)', async () => {
     expect((await cli(['classify', dir, ...modelArgs, '--top', '1'], { tty: false })).err).toEqual([]);
     const json = await cli(['classify', dir, ...modelArgs, '--json'], { tty: true });
     expect(json.code).toBe(0);
-    expect(json.err).toEqual([]);
+    expect(json.err).toEqual([expect.stringMatching(/^classified 3 photos in .*; 0 errors$/)]);
     expect(json.out.map((l) => JSON.parse(l).file)).toHaveLength(3);
   });
 
@@ -99,6 +100,8 @@ describeWithAssets('onnx-mobilenet classify progress and download options', () =
     expect(modelFrames.length).toBeGreaterThan(0);
     expect(modelFrames.at(-1)).toMatch(/ 100%$/);
     expect(err[err.indexOf(modelFrames.at(-1)!) + 1]).toBe('\n'); // the finished line stays
-    expect(err.every((e) => e.startsWith(ERASE) || e === '\n')).toBe(true);
+    // every line is a redrawn download line, then the run's summary ends stderr
+    expect(err.at(-1)).toMatch(/^classified 1 photo in .*; 0 errors$/);
+    expect(err.slice(0, -1).every((e) => e.startsWith(ERASE) || e === '\n')).toBe(true);
   });
 });
