@@ -31,10 +31,11 @@ describeWithAssets('onnx-mobilenet classify', () => {
     const { code, out, err } = await cli(['classify', IMAGES_DIR, ...modelArgs, '--json', '--top', '3']);
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    // Printed as they complete, walked in the file system's order: sorted here to compare.
+    // Printed as they complete, walked in the file system's order: sorted here to compare, by code
+    // unit as photos() sorts (localeCompare would depend on the machine's locale).
     const rows = out
       .map((l) => JSON.parse(l) as { file: string; predictions: { id: string; probability: number }[] })
-      .sort((a, b) => a.file.localeCompare(b.file));
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     expect(rows).toHaveLength(PHOTO_COUNT);
     expect(rows.map((r) => r.file)).toEqual(photos().map((p) => p.path));
     expect(rows.every((r) => r.predictions.length === 3)).toBe(true);
