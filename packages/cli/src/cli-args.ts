@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
@@ -25,12 +26,16 @@ export class UsageError extends Error {
 }
 
 /**
- * Runs an argument parser (node:util `parseArgs`) and turns what it throws (an unknown option, a
- * missing value) into a {@link UsageError} with the command's help.
+ * Parses a command's arguments with node:util `parseArgs` (positionals allowed) and turns what it
+ * throws (an unknown option, a missing value) into a {@link UsageError} with the command's help.
  */
-export function parseCommandLine<T>(parse: () => T, help: string): T {
+export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: O,
+  help: string,
+): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>> {
   try {
-    return parse();
+    return parseArgs({ args: [...argv], allowPositionals: true, options });
   } catch (err) {
     throw new UsageError((err as Error).message, help);
   }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DEFAULTS, MODELS, createClassifier } from '@onnx-mobilenet/node';
 import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { type ClassifierPool, createClassifierPool, defaultWorkers } from './classifier-pool.js';
@@ -43,27 +42,23 @@ Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage erro
 /** `onnx-mobilenet classify` (and the bare command's --help/--version): returns the exit code, throws {@link UsageError}s. */
 export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTTY: boolean, env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseCommandLine(
-    () =>
-      parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: {
-          model: { type: 'string' },
-          labels: { type: 'string' },
-          top: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          output: { type: 'string', short: 'o' },
-          resume: { type: 'boolean', default: false },
-          threads: { type: 'string' },
-          batch: { type: 'string' },
-          workers: { type: 'string' },
-          mode: { type: 'string' },
-          mirror: { type: 'string' },
-          'cache-dir': { type: 'string' },
-          version: { type: 'boolean', short: 'v', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+    argv,
+    {
+      model: { type: 'string' },
+      labels: { type: 'string' },
+      top: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o' },
+      resume: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      batch: { type: 'string' },
+      workers: { type: 'string' },
+      mode: { type: 'string' },
+      mirror: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      version: { type: 'boolean', short: 'v', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
     HELP,
   );
   const [command, ...targets] = positionals;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
 import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
@@ -33,22 +32,18 @@ interface Run {
 /** `onnx-mobilenet eval`: returns the exit code; argument mistakes are thrown as {@link UsageError}s. */
 export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommandLine(
-    () =>
-      parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: {
-          model: { type: 'string', multiple: true },
-          labels: { type: 'string' },
-          mode: { type: 'string', multiple: true },
-          precision: { type: 'string', multiple: true },
-          'ground-truth': { type: 'string' },
-          json: { type: 'boolean', default: false },
-          threads: { type: 'string' },
-          mirror: { type: 'string' },
-          'cache-dir': { type: 'string' },
-        },
-      }),
+    argv,
+    {
+      model: { type: 'string', multiple: true },
+      labels: { type: 'string' },
+      mode: { type: 'string', multiple: true },
+      precision: { type: 'string', multiple: true },
+      'ground-truth': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      mirror: { type: 'string' },
+      'cache-dir': { type: 'string' },
+    },
     EVAL_HELP,
   );
   const [dataset] = positionals;

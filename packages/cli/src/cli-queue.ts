@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { DEFAULTS } from '@onnx-mobilenet/node';
 import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 
@@ -42,29 +41,25 @@ async function loadQueue(): Promise<QueueModule> {
 
 function parseQueueArgs(argv: readonly string[]) {
   const { values, positionals } = parseCommandLine(
-    () =>
-      parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: {
-          redis: { type: 'string' },
-          queue: { type: 'string' },
-          attempts: { type: 'string' },
-          backoff: { type: 'string' },
-          concurrency: { type: 'string' },
-          'lock-duration': { type: 'string' },
-          'stalled-interval': { type: 'string' },
-          model: { type: 'string' },
-          labels: { type: 'string' },
-          top: { type: 'string' },
-          threads: { type: 'string' },
-          batch: { type: 'string' },
-          mirror: { type: 'string' },
-          'cache-dir': { type: 'string' },
-          output: { type: 'string', short: 'o' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+    argv,
+    {
+      redis: { type: 'string' },
+      queue: { type: 'string' },
+      attempts: { type: 'string' },
+      backoff: { type: 'string' },
+      concurrency: { type: 'string' },
+      'lock-duration': { type: 'string' },
+      'stalled-interval': { type: 'string' },
+      model: { type: 'string' },
+      labels: { type: 'string' },
+      top: { type: 'string' },
+      threads: { type: 'string' },
+      batch: { type: 'string' },
+      mirror: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
     QUEUE_HELP,
   );
   if (values.redis === undefined) throw new UsageError('--redis <url> is required', QUEUE_HELP);
