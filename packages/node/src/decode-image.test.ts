@@ -74,6 +74,23 @@ describeWithAssets('sharp decoding in the Node adapter', () => {
     }
   });
 
+  it('ignores an embedded ICC profile, as the reference (Pillow) does: the tensor is that of the stored samples', async () => {
+    // Camera and phone photos often carry profiles; the reference pipeline and ImageNet training
+    // never applied them, and applying one costs more than decoding (lcms: 5.6 vs 2.8 ms measured).
+    const card = testCard();
+    const p3 = await sharp(Buffer.from(card.data), { raw: { width: card.width, height: card.height, channels: 3 } })
+      .withIccProfile('p3')
+      .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+      .toBuffer();
+    expect((await sharp(p3).metadata()).hasProfile).toBe(true);
+    const stored = await sharp(p3, { ignoreIcc: true }).raw().toBuffer({ resolveWithObject: true });
+    const storedTensor = preprocess({ data: stored.data, width: stored.info.width, height: stored.info.height, channels: 3 }, DEFAULTS.preprocess);
+    const ours = await classifier.prepare(p3);
+    expect(meanAbsDiff(ours, storedTensor)).toBeLessThan(0.01);
+    // the profile is not a no-op: applying it would have given the sRGB card back instead
+    expect(meanAbsDiff(storedTensor, preprocess(card, DEFAULTS.preprocess))).toBeGreaterThan(0.05);
+  });
+
   it('rejects bad images with typed errors naming the problem', async () => {
     const jpeg = readFileSync(photo(0).path);
     await expect(classifier.classify(jpeg.subarray(0, jpeg.length / 3))).rejects.toMatchObject({ code: 'E_IMAGE_DECODE' });
