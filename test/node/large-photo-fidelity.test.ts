@@ -15,11 +15,16 @@ async function mosaic(width: number, height: number, first: number): Promise<Buf
   const tiles: sharp.OverlayOptions[] = [];
   for (let y = 0, k = first; y < height; y += 375) {
     for (let x = 0; x < width; x += 500, k++) {
-      const tile = await sharp(readFileSync(all[k % all.length]!.path)).resize(500, 375, { fit: 'cover' }).toBuffer();
+      const tile = await sharp(readFileSync(all[k % all.length]!.path))
+        .resize(500, 375, { fit: 'cover' })
+        .toBuffer();
       tiles.push({ input: tile, left: x, top: y });
     }
   }
-  return sharp({ create: { width, height, channels: 3, background: '#000' } }).composite(tiles).jpeg({ quality: 92 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#000' } })
+    .composite(tiles)
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 describeWithAssets('fidelity of large photos to the reference preprocessing (Node)', () => {
@@ -37,14 +42,18 @@ describeWithAssets('fidelity of large photos to the reference preprocessing (Nod
     [1500, 1125],
     [3000, 2250],
     [4000, 3000],
-  ])(`a %ix%i JPEG stays within ${LARGE_PHOTO_FIDELITY} of the reference`, async (width, height) => {
-    const jpeg = await mosaic(width, height, width % 7);
-    const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
-    const reference = referencePreprocess(data, info.width, info.height, info.channels);
-    const diff = meanAbsDiff(await classifier.prepare(jpeg), reference);
-    console.log(`${width}x${height} mosaic vs reference: mean abs difference ${diff.toFixed(4)}`);
-    expect(diff).toBeLessThan(LARGE_PHOTO_FIDELITY);
-  }, 60_000);
+  ])(
+    `a %ix%i JPEG stays within ${LARGE_PHOTO_FIDELITY} of the reference`,
+    async (width, height) => {
+      const jpeg = await mosaic(width, height, width % 7);
+      const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+      const reference = referencePreprocess(data, info.width, info.height, info.channels);
+      const diff = meanAbsDiff(await classifier.prepare(jpeg), reference);
+      console.log(`${width}x${height} mosaic vs reference: mean abs difference ${diff.toFixed(4)}`);
+      expect(diff).toBeLessThan(LARGE_PHOTO_FIDELITY);
+    },
+    60_000,
+  );
 
   it('gives the same tensor for a large JPEG stored rotated with an EXIF orientation', async () => {
     const jpeg = await mosaic(1500, 1125, 3);

@@ -112,7 +112,9 @@ async function openImage(data: Uint8Array, name: string, limits: Limits): Promis
   // ignoreIcc: the reference (Pillow) and ImageNet training read the stored samples, never the
   // embedded profile; applying it through lcms also cost more than the decode (5.6 vs 2.8 ms for a
   // 500x375 photo). CMYK still converts, with sharp's own CMYK profile.
-  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, ignoreIcc: true }).timeout({ seconds: Math.ceil(DEFAULTS.decodeTimeoutMs / 1000) });
+  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, ignoreIcc: true }).timeout({
+    seconds: Math.ceil(DEFAULTS.decodeTimeoutMs / 1000),
+  });
   const meta = await image.metadata();
   const { convertFirst } = checkPixelFormat(meta, sniffed.format, name);
   return { image: convertFirst ? image.pipelineColourspace('srgb') : image, meta, format: sniffed.format };
