@@ -220,29 +220,58 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     return this.preparer.prepare(ownInput(input, false), options.signal);
   }
 
-  /**
-   * Prepares in groups of one batch: the next group decodes while the previous one runs, and at
-   * most one batch of decoded images is held per call.
-   */
   /** One input's output (runMany returns one output per input). */
   private async runOne(input: Input<TInput>, embedding: boolean, signal?: AbortSignal): Promise<RunOutput> {
     return (await this.runMany([input], embedding, signal))[0]!;
   }
 
-  private async runMany(inputs: readonly Input<TInput>[], embedding: boolean, signal?: AbortSignal): Promise<RunOutput[]> {
-    const group = this.maxBatch;
+  /**
+   * Prepares and runs a call's inputs as a stream: each image goes to the batch scheduler as soon
+   * as it is prepared, so inference starts with the first decoded image and decoding goes on
+   * meanwhile (the scheduler batches what arrives during a run). At most `DEFAULTS.maxInFlight`
+   * images (or two batches, if more) are being prepared or waiting to run per call, which bounds
+   * memory whatever the array's length. The first failure rejects the call and nothing more is
+   * started.
+   */
+  private runMany(inputs: readonly Input<TInput>[], embedding: boolean, signal?: AbortSignal): Promise<RunOutput[]> {
+    const window = Math.max(DEFAULTS.maxInFlight, 2 * this.maxBatch);
     // Taken now, before control returns to the caller, who may then reuse its buffers.
-    const owned = inputs.map((x, i) => ownInput(x, i >= group));
-    const runs: Promise<RunOutput[]>[] = [];
-    for (let i = 0; i < owned.length; i += group) {
-      const prepared = await Promise.all(owned.slice(i, i + group).map((x) => this.preparer.prepare(x, signal)));
-      throwIfAborted(signal);
-      this.assertUsable();
-      const run = this.scheduler.submit(prepared.map((data) => ({ data, embedding })));
-      run.catch(() => undefined); // awaited below; avoid an unhandled rejection while the next group decodes
-      runs.push(run);
-    }
-    return (await abortable(Promise.all(runs), signal)).flat();
+    const owned = inputs.map((x, i) => ownInput(x, i >= window));
+    const outputs: RunOutput[] = new Array(owned.length);
+    const all = new Promise<RunOutput[]>((resolve, reject) => {
+      let started = 0;
+      let finished = 0;
+      let failed = false;
+      const startMore = () => {
+        while (!failed && started < owned.length && started - finished < window) {
+          const i = started++;
+          this.prepareAndRun(owned[i]!, embedding, signal).then(
+            (output) => {
+              outputs[i] = output;
+              if (++finished === owned.length) resolve(outputs);
+              else startMore();
+            },
+            (err: unknown) => {
+              failed = true;
+              reject(err);
+            },
+          );
+        }
+      };
+      if (owned.length === 0) resolve(outputs);
+      else startMore();
+    });
+    return abortable(all, signal);
+  }
+
+  /** One image: prepared, then queued for the next session run. */
+  private async prepareAndRun(input: Input<TInput>, embedding: boolean, signal: AbortSignal | undefined): Promise<RunOutput> {
+    throwIfAborted(signal);
+    const data = await this.preparer.prepare(input, signal);
+    throwIfAborted(signal);
+    this.assertUsable();
+    const [output] = await this.scheduler.submit([{ data, embedding }]);
+    return output!;
   }
 
   private assertUsable(): void {

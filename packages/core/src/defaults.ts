@@ -74,6 +74,13 @@ export const DEFAULTS = Object.freeze({
   webStartTimeoutMs: 20_000,
   /** Node: longest decode of one image by sharp (ms) before it fails with `E_IMAGE_DECODE`. */
   decodeTimeoutMs: 30_000,
+  /**
+   * Images of one `classify(array)` call being decoded or waiting for inference at once. Enough
+   * queued decodes to keep every core busy while a batch runs (onnxruntime-node's run holds the
+   * JavaScript thread, so no decode can start meanwhile): 53 photos took 3.0 ms/photo with 64 and
+   * 3.2-3.5 with 16 (pnpm bench, 2 cores). Bounds memory at about 64 × 0.6 MB of tensors per call.
+   */
+  maxInFlight: 64,
   /** Images the CLI keeps decoding and classifying at once (the classifier batches what is ready). */
   cliInFlight: 16,
   /** `evaluate()`: samples classified per round, and the predictions kept per sample (top-5 accuracy). */
