@@ -31,10 +31,12 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
       createSession: async (model, sessionOptions) => ({
         session: await ort.InferenceSession.create(model, {
           ...sessionOptions,
-          // Idle intra-op threads sleep instead of spinning: sharp decodes the next images while a
-          // batch runs, and spinning threads took that CPU (2 cores: 4.3 vs 5.1 ms/photo measured by
-          // pnpm bench on arrays). `sessionOptions.extra` overrides it.
-          extra: sessionOptions.extra ?? { session: { intra_op: { allow_spinning: '0' } } },
+          // Intra-op threads spin within a run, where the waits between operators are short, and
+          // stop spinning when it ends, so that sharp gets the CPU for the next images: a batch-1
+          // run took 1.3 ms instead of 2.1 without spinning, while threads that kept spinning
+          // between runs slowed arrays by 10-20% (pnpm bench, 2 cores). `sessionOptions.extra`
+          // overrides it.
+          extra: sessionOptions.extra ?? { session: { intra_op: { allow_spinning: '1' }, force_spinning_stop: '1' } },
         }),
         createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
       }),
