@@ -1,46 +1,63 @@
-// pnpm bench: onnx-mobilenet in Node against the floor (bare session.run on prepared tensors), a
-// hand-written pipeline and transformers.js, on the ../shared photos and large synthetic photos,
-// all in this one process. Prints tables and writes bench/results/node-<date>.json.
+// pnpm bench:node: onnx-mobilenet in Node against the bound of its pipeline on this machine, the
+// floor (bare session.run on prepared tensors), a hand-written pipeline and transformers.js, all
+// in this one process, on the ../shared photos and large synthetic photos. Prints tables and
+// writes bench/results/node-<date>.json and node-latest.md (the README's tables).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { DEFAULTS, parseLabels } from '@onnx-mobilenet/core';
 import { normalizeToCHW, planResize, predictionsFromLogits, resizeAndCrop } from '@onnx-mobilenet/core/preprocess';
 import { createClassifier } from '@onnx-mobilenet/node';
 import { nodeBackend } from '@onnx-mobilenet/node/adapter';
-import { handPreprocess } from './lib/hand-pipeline.mjs';
-import { printTable, row, summarize, timeBatches, timeEach, timeInFlight, writeResults } from './lib/stats.mjs';
-import { createTransformersPipeline } from './lib/transformers-baseline.mjs';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
+import { interleaved, pipelineBound } from './lib/cpu-time.mjs';
+import { handPreprocess } from './lib/hand-pipeline.mjs';
+import { machineFacts } from './lib/machine.mjs';
+import { nodeMarkdown, printCases } from './lib/node-report.mjs';
+import { summarize, writeResults } from './lib/stats.mjs';
+import { createTransformersPipeline } from './lib/transformers-baseline.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const assets = ASSETS_DIR;
 const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 7));
 const SOAK = Number(process.env.BENCH_SOAK ?? (quick ? 500 : 5000));
 const pre = DEFAULTS.preprocess;
+// A server sees every photo once; libvips' operation cache would see these 53 buffers again and again.
+sharp.cache(false);
 
-const labels = parseLabels(readFileSync(join(assets, 'models/synset.txt'), 'utf8'));
+const labelsPath = join(assets, 'models/synset.txt');
+const labels = parseLabels(readFileSync(labelsPath, 'utf8'));
 const photoFiles = readdirSync(join(assets, 'images'))
   .filter((f) => /\.jpe?g$/i.test(f))
   .sort();
 const photos = photoFiles.map((f) => ({ name: f, wnid: f.slice(0, 9), bytes: readFileSync(join(assets, 'images', f)) }));
 const buffers = photos.map((p) => p.bytes);
-const results = {
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, ort: '1.30.0', sharp: sharp.versions.sharp },
-  date: new Date().toISOString(),
-  models: {},
-};
+const N = buffers.length;
+const machine = machineFacts({ onnxruntime: '1.30.0', sharp: sharp.versions.sharp, libvips: sharp.versions.vips });
+const cores = machine.cores;
+const results = { machine, date: new Date().toISOString(), rounds: ROUNDS, models: {} };
 let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const rssTimer = setInterval(sampleRss, 50);
+console.log(`${machine.cpu}, ${cores} cores, ${machine.flags.join(' ')}; node ${machine.node}, sharp ${machine.sharp} (libvips ${machine.libvips})`);
 
-function top1Ids(listOfPreds) {
-  return listOfPreds.map((p) => p[0]?.id);
+/** Runs `fn` on every item with at most `width` calls outstanding. */
+async function inParallel(items, width, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function batchesOf(items, size) {
+  const out = [];
+  for (let i = 0; i + size <= items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 async function syntheticPhotos() {
@@ -48,122 +65,226 @@ async function syntheticPhotos() {
   const base = photos.find((p) => p.name.includes('zebra')).bytes;
   const big = async (w, h) => sharp(base).resize(w, h, { fit: 'fill', kernel: 'lanczos3' }).jpeg({ quality: 90 }).toBuffer();
   const png = await sharp(base).resize(2000, 2000, { fit: 'fill' }).ensureAlpha(0.8).png().toBuffer();
-  return [
-    { name: '4000x3000 JPEG', bytes: await big(4000, 3000) },
-    { name: '6000x4000 JPEG', bytes: await big(6000, 4000) },
-    { name: '2000x2000 PNG with alpha', bytes: png },
-  ];
+  return { base, jpeg4000: await big(4000, 3000), jpeg6000: await big(6000, 4000), png };
 }
 
 async function benchModel(name, modelPath) {
   console.log(`\n=== ${name} (${modelPath.split('/').pop()}) ===`);
-  const out = { stages: [], pipelines: [], large: [], agreement: {} };
-  const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
-  const classifier = await createClassifier({ model: modelPath, labels: join(assets, 'models/synset.txt') });
-
-  // The adapter's decode, then core's resize for the few photos sharp hands back unplanned.
-  const decodeToCrop = async (b) => {
-    const d = await nodeBackend.decodeImage(b, (w, h) => planResize(w, h, pre), { limits: DEFAULTS.limits });
-    return d.planned ? d.image : resizeAndCrop(d.image, pre);
-  };
-  // Prepared tensors, once: input of the floor.
-  const tensors = [];
-  for (const b of buffers) tensors.push(await classifier.prepare(b));
-  const runBatch = async (batch) => {
+  const out = {};
+  const classifier = await createClassifier({ model: modelPath, labels: labelsPath });
+  // The floor: a bare session on the unmodified file, created as the Node backend creates sessions
+  // (same threads and spinning settings), fed prepared tensors.
+  const { session, createTensor } = await nodeBackend.runtime.createSession(readFileSync(modelPath), { graphOptimizationLevel: 'all' }, { warn: () => {} });
+  const [inputName, outputName] = [session.inputNames[0], session.outputNames[0]];
+  const run = async (batch) => {
     const data = new Float32Array(batch.length * 3 * 224 * 224);
     batch.forEach((t, i) => {
       data.set(t, i * t.length);
     });
-    const r = await session.run({ input: new ort.Tensor('float32', data, [batch.length, 3, 224, 224]) });
-    return r.output.data;
+    return (await session.run({ [inputName]: createTensor(data, [batch.length, 3, 224, 224]) }))[outputName].data;
   };
-
-  // Stages of onnx-mobilenet, one photo at a time.
-  const decodeOnly = await timeEach(buffers, (b) => sharp(b).raw().toBuffer(), { rounds: ROUNDS });
-  const decodeResizeCrop = await timeEach(buffers, decodeToCrop, { rounds: ROUNDS });
+  const plan = (w, h) => planResize(w, h, pre);
+  const decodeToCrop = async (b) => {
+    const d = await nodeBackend.decoder.decodeImage(b, plan, { limits: DEFAULTS.limits });
+    return d.planned ? d.image : resizeAndCrop(d.image, pre);
+  };
   const crops = [];
   for (const b of buffers) crops.push(await decodeToCrop(b));
-  const normalise = await timeEach(crops, (c) => normalizeToCHW(c, pre.mean, pre.std), { rounds: ROUNDS * 5 });
-  const floor1 = await timeEach(tensors, (t) => runBatch([t]), { rounds: ROUNDS });
-  const logits = await runBatch([tensors[0]]);
-  const post = await timeEach(
-    Array.from({ length: 200 }, () => logits),
-    (l) => predictionsFromLogits(l, labels, { topK: 5 }),
-    { warmup: 20 },
-  );
-  const e2e1 = await timeEach(buffers, (b) => classifier.classify(b), { rounds: ROUNDS });
-  out.stages.push(
-    row('read/decode full size (sharp, for reference)', decodeOnly),
-    row('decode + resize + crop (sharp, one pipeline)', decodeResizeCrop),
-    row('normalise to CHW (lookup tables)', normalise),
-    row('session.run, batch 1 (the floor)', floor1),
-    row('softmax + top-5', post),
-    row('end to end classify(jpegBytes), batch 1', e2e1),
-  );
-  printTable(`${name}: stages, one photo at a time`, out.stages);
+  const tensors = crops.map((c) => normalizeToCHW(c, pre.mean, pre.std));
+  const logits = await run([tensors[0]]);
+  const tensorBatches = batchesOf(tensors, 8);
 
-  // Whole pipelines: throughput and latency against the baselines.
-  const floor8 = await timeBatches(tensors, 8, runBatch, { rounds: ROUNDS });
-  const floor32 = await timeBatches(tensors, 32, runBatch, { rounds: ROUNDS });
-  const ours8 = await timeBatches(buffers, 8, (b) => classifier.classify(b), { rounds: ROUNDS });
-  const ours32 = await timeBatches(buffers, 32, (b) => classifier.classify(b), { rounds: ROUNDS });
-  const inflight = [];
-  for (let r = 0; r < ROUNDS; r++) inflight.push(await timeInFlight(buffers, 8, (b) => classifier.classify(b)));
-  const hand = await timeEach(buffers, async (b) => runBatch([await handPreprocess(b)]), { rounds: 1 });
-  const tfjs = await createTransformersPipeline(modelPath, labels);
-  const tfjs1 = await timeEach(buffers, (b) => tfjs(new Blob([b]), { top_k: 5 }), { rounds: 1 });
-  const base = row('floor: session.run batch 1', floor1);
-  out.pipelines.push(
-    base,
-    row('floor: session.run batch 8', floor8),
-    row('floor: session.run batch 32', floor32),
-    row('onnx-mobilenet classify(jpeg), batch 1', e2e1),
-    row('onnx-mobilenet classify(jpegs), batch 8', ours8),
-    row('onnx-mobilenet classify(jpegs), batch 32', ours32),
-    row('onnx-mobilenet, 8 single calls in flight', summarize(inflight).median),
-    row('hand-written: sharp full decode + JS resize + loop', hand),
-    row('transformers.js image-classification pipeline', tfjs1),
+  // Stages, each on its own: CPU ms/photo, and wall ms/photo given the whole machine.
+  const s = await interleaved(
+    {
+      decode: {
+        photos: N,
+        run: async () => {
+          for (const b of buffers) await decodeToCrop(b);
+        },
+      }, // prettier-ignore
+      decodeAllCores: { photos: N, run: () => inParallel(buffers, cores, decodeToCrop) },
+      normalise: {
+        photos: N,
+        run: async () => {
+          for (const c of crops) normalizeToCHW(c, pre.mean, pre.std);
+        },
+      }, // prettier-ignore
+      run1: {
+        photos: N,
+        run: async () => {
+          for (const t of tensors) await run([t]);
+        },
+      }, // prettier-ignore
+      run8: {
+        photos: tensorBatches.length * 8,
+        run: async () => {
+          for (const b of tensorBatches) await run(b);
+        },
+      }, // prettier-ignore
+      post: {
+        photos: N * 20,
+        run: async () => {
+          for (let i = 0; i < N * 20; i++) predictionsFromLogits(logits, labels, { topK: 5 });
+        },
+      }, // prettier-ignore
+    },
+    ROUNDS,
   );
-  printTable(`${name}: pipelines (× = ms per photo relative to the floor at batch 1)`, out.pipelines, base);
+  out.stages = s;
+  out.bound = pipelineBound(
+    [
+      { name: 'decode + resize + crop', cpu: s.decode.cpu, alone: s.decodeAllCores.wall },
+      { name: 'normalise', cpu: s.normalise.cpu, alone: s.normalise.wall },
+      { name: 'session.run batch 8', cpu: s.run8.cpu, alone: s.run8.wall },
+      { name: 'softmax + top-5', cpu: s.post.cpu, alone: s.post.wall },
+    ],
+    cores,
+  );
+  out.latencyBound = s.decode.wall + s.normalise.wall + s.run1.wall + s.post.wall;
+  console.log(
+    `stages, CPU ms/photo: decode + resize + crop ${s.decode.cpu.toFixed(2)}, normalise ${s.normalise.cpu.toFixed(2)}, session.run batch 8 ${s.run8.cpu.toFixed(2)}, softmax + top-5 ${s.post.cpu.toFixed(3)}`,
+  );
+  console.log(
+    `throughput bound = max(${out.bound.sumCpu.toFixed(2)} CPU ms / ${cores} cores = ${out.bound.spread.toFixed(2)}, longest stage ${out.bound.longest.name} ${out.bound.longest.ms.toFixed(2)}) = ${out.bound.bound.toFixed(2)} ms/photo`,
+  );
+  console.log(
+    `latency bound (one photo) = decode ${s.decode.wall.toFixed(2)} + normalise ${s.normalise.wall.toFixed(2)} + session.run batch 1 ${s.run1.wall.toFixed(2)} + top-5 ${s.post.wall.toFixed(3)} = ${out.latencyBound.toFixed(2)} ms`,
+  );
+
+  const tfjs = await createTransformersPipeline(modelPath, labels);
+  const first24 = buffers.slice(0, 24);
+  const p = await interleaved(
+    {
+      floor8: {
+        photos: tensorBatches.length * 8,
+        run: async () => {
+          for (const b of tensorBatches) await run(b);
+        },
+      }, // prettier-ignore
+      array: { photos: N, run: () => classifier.classify(buffers) },
+      concurrent: { photos: N, run: () => Promise.all(buffers.map((b) => classifier.classify(b))) },
+      calls8: {
+        photos: 48,
+        run: async () => {
+          for (const b of batchesOf(buffers, 8)) await classifier.classify(b);
+        },
+      }, // prettier-ignore
+      single: {
+        photos: 24,
+        run: async () => {
+          for (const b of first24) await classifier.classify(b);
+        },
+      }, // prettier-ignore
+      hand: {
+        photos: 24,
+        run: async () => {
+          for (const b of first24) predictionsFromLogits(await run([await handPreprocess(b)]), labels, { topK: 5 });
+        },
+      }, // prettier-ignore
+      tfjsSingle: {
+        photos: 24,
+        run: async () => {
+          for (const b of first24) await tfjs(new Blob([b]), { top_k: 5 });
+        },
+      }, // prettier-ignore
+      tfjsConcurrent: { photos: N, run: () => Promise.all(buffers.map((b) => tfjs(new Blob([b]), { top_k: 5 }))) },
+    },
+    ROUNDS,
+  );
+  const T = out.bound.bound;
+  const L = out.latencyBound;
+  out.pipelines = [
+    { key: 'floor8', name: 'floor: bare session.run on prepared tensors, batch 8', ...p.floor8, bound: 'throughput', ratio: p.floor8.wall / T },
+    { key: 'array', name: 'classify(array of 53 JPEGs)', ...p.array, bound: 'throughput', ratio: p.array.wall / T },
+    { key: 'concurrent', name: '53 concurrent classify(jpeg) calls', ...p.concurrent, bound: 'throughput', ratio: p.concurrent.wall / T },
+    { key: 'calls8', name: 'classify(8 JPEGs), one call after another', ...p.calls8, bound: 'throughput', ratio: p.calls8.wall / T },
+    { key: 'single', name: 'classify(jpeg), one at a time', ...p.single, bound: 'latency', ratio: p.single.wall / L },
+    { key: 'hand', name: 'hand-written (sharp full decode, JS resize, loop), one at a time', ...p.hand, bound: 'latency', ratio: p.hand.wall / L },
+    { key: 'tfjsSingle', name: 'transformers.js image-classification, one at a time', ...p.tfjsSingle, bound: 'latency', ratio: p.tfjsSingle.wall / L },
+    { key: 'tfjsConcurrent', name: 'transformers.js, 53 concurrent calls', ...p.tfjsConcurrent, bound: 'throughput', ratio: p.tfjsConcurrent.wall / T },
+  ];
+  out.speedup = {
+    arrayVsTransformersSingle: p.tfjsSingle.wall / p.array.wall,
+    arrayVsTransformersConcurrent: p.tfjsConcurrent.wall / p.array.wall,
+    singleVsTransformersSingle: p.tfjsSingle.wall / p.single.wall,
+  };
+  printCases(`${name}: pipelines, ms/photo (median of ${ROUNDS} interleaved rounds)`, out.pipelines, { throughput: T, latency: L });
+  console.log(
+    `onnx-mobilenet vs transformers.js: array ${out.speedup.arrayVsTransformersSingle.toFixed(2)}x faster than its calls one at a time, ${out.speedup.arrayVsTransformersConcurrent.toFixed(2)}x than its concurrent calls; one at a time ${out.speedup.singleVsTransformersSingle.toFixed(2)}x`,
+  );
 
   // Same work? top-1 agreement of the three pipelines.
-  const oursTop = top1Ids(await classifier.classify(buffers, { topK: 1 }));
+  const oursTop = (await classifier.classify(buffers, { topK: 1 })).map((x) => x[0]?.id);
   const handTop = [];
-  for (const b of buffers) handTop.push(predictionsFromLogits(await runBatch([await handPreprocess(b)]), labels, { topK: 1 })[0].id);
   const tfTop = [];
   for (const b of buffers) {
+    handTop.push(predictionsFromLogits(await run([await handPreprocess(b)]), labels, { topK: 1 })[0].id);
     const [best] = await tfjs(new Blob([b]), { top_k: 1 });
     tfTop.push(labels.find((l) => l.label === best.label)?.id);
   }
   const agree = (a, b) => a.filter((x, i) => x === b[i]).length;
   out.agreement = {
-    photos: photos.length,
+    photos: N,
     oursCorrect: agree(
       oursTop,
-      photos.map((p) => p.wnid),
+      photos.map((x) => x.wnid),
     ),
     oursVsHand: agree(oursTop, handTop),
     oursVsTransformers: agree(oursTop, tfTop),
-    handVsTransformers: agree(handTop, tfTop),
   };
   console.log(
-    `top-1 agreement on ${photos.length} photos: ours/hand ${out.agreement.oursVsHand}, ours/transformers.js ${out.agreement.oursVsTransformers}, hand/transformers.js ${out.agreement.handVsTransformers}`,
+    `top-1 on ${N} photos: ours correct ${out.agreement.oursCorrect}, ours/hand ${out.agreement.oursVsHand}, ours/transformers.js ${out.agreement.oursVsTransformers}`,
   );
-
-  // Large photos: preprocessing only (decode + resize + crop + normalise).
-  for (const s of await syntheticPhotos()) {
-    const t = await timeEach([s.bytes], async (b) => normalizeToCHW(await decodeToCrop(b), pre.mean, pre.std), { warmup: 1, rounds: quick ? 3 : 10 });
-    out.large.push(row(`preprocess ${s.name} (${(s.bytes.byteLength / 1e6).toFixed(1)} MB)`, t));
-  }
-  printTable(`${name}: large photos, preprocessing only`, out.large);
   await classifier.dispose();
   await session.release();
   return out;
 }
 
+async function benchLarge() {
+  // Preprocessing only (decode + resize + crop + normalise), against the 500x375 photo they were made from.
+  const { base, jpeg4000, jpeg6000, png } = await syntheticPhotos();
+  const prepare = async (b) => {
+    const d = await nodeBackend.decoder.decodeImage(b, (w, h) => planResize(w, h, pre), { limits: DEFAULTS.limits });
+    normalizeToCHW(d.planned ? d.image : resizeAndCrop(d.image, pre), pre.mean, pre.std);
+  };
+  const times = (b) => ({
+    photos: 3,
+    run: async () => {
+      for (let i = 0; i < 3; i++) await prepare(b);
+    },
+  }); // prettier-ignore
+  const r = await interleaved(
+    {
+      base: times(base),
+      jpeg4000: times(jpeg4000),
+      // no decoder can do less with this file: entropy-decode it all, inverse-DCT at 1/8 scale, nothing else
+      floor4000: {
+        photos: 3,
+        run: async () => {
+          for (let i = 0; i < 3; i++) await sharp(jpeg4000).resize(500, 375, { kernel: 'nearest', fastShrinkOnLoad: true }).raw().toBuffer();
+        },
+      }, // prettier-ignore
+      jpeg6000: times(jpeg6000),
+      png: times(png),
+    },
+    ROUNDS,
+  );
+  const rows = [
+    { name: `500x375 JPEG (the photo they are made from, ${(base.byteLength / 1e3).toFixed(0)} kB)`, ms: r.base.wall },
+    { name: `4000x3000 JPEG (${(jpeg4000.byteLength / 1e6).toFixed(1)} MB)`, ms: r.jpeg4000.wall },
+    { name: '4000x3000 JPEG: the decode floor (DCT 1/8 decode, no resize)', ms: r.floor4000.wall },
+    { name: `6000x4000 JPEG (${(jpeg6000.byteLength / 1e6).toFixed(1)} MB)`, ms: r.jpeg6000.wall },
+    { name: `2000x2000 PNG with alpha (${(png.byteLength / 1e6).toFixed(1)} MB)`, ms: r.png.wall },
+  ].map((x) => ({ ...x, vsBase: x.ms / r.base.wall }));
+  console.log('\nlarge photos, preprocessing only (ms, median)');
+  for (const x of rows) console.log(`  ${x.name.padEnd(62)} ${x.ms.toFixed(1).padStart(7)}  ${x.vsBase.toFixed(1)}x the 500x375 photo`);
+  return rows;
+}
+
 async function soak(modelPath) {
   // RSS growth over SOAK classifications after warm-up.
-  const c = await createClassifier({ model: modelPath, labels: join(assets, 'models/synset.txt') });
+  const c = await createClassifier({ model: modelPath, labels: labelsPath });
   const warm = async (n) => {
     for (let i = 0; i < n; i += 8) await c.classify(buffers.slice(i % 48, (i % 48) + 8));
   };
@@ -183,7 +304,7 @@ function coldStart(modelPath) {
     const t0 = performance.now();
     const { createClassifier } = await import('@onnx-mobilenet/node');
     const t1 = performance.now();
-    const c = await createClassifier({ model: ${JSON.stringify(modelPath)}, labels: ${JSON.stringify(join(assets, 'models/synset.txt'))} });
+    const c = await createClassifier({ model: ${JSON.stringify(modelPath)}, labels: ${JSON.stringify(labelsPath)} });
     await c.classify(${JSON.stringify(join(assets, 'images', photoFiles[0]))});
     const t2 = performance.now();
     console.log(JSON.stringify({ importMs: t1 - t0, createToFirstResultMs: t2 - t1 }));`;
@@ -203,6 +324,7 @@ for (const [name, path] of models) {
     `cold start (fresh process, median of 5): import ${results.models[name].coldStart.importMs.toFixed(0)} ms, createClassifier to first result ${results.models[name].coldStart.createToFirstResultMs.toFixed(0)} ms`,
   );
 }
+results.large = await benchLarge();
 results.soak = await soak(models[0][1]);
 console.log(
   `\nmemory: RSS ${results.soak.rssBeforeMB.toFixed(1)} MB -> ${results.soak.rssAfterMB.toFixed(1)} MB over ${SOAK} classifications (growth ${results.soak.growthMB.toFixed(1)} MB)`,
@@ -213,4 +335,5 @@ results.peakRssMB = peakRss / 2 ** 20;
 console.log(`peak RSS of the whole run: ${results.peakRssMB.toFixed(0)} MB`);
 
 const file = writeResults(join(here, 'results'), 'node', results);
-console.log(`\nwrote ${file}`);
+writeFileSync(join(here, 'results', 'node-latest.md'), nodeMarkdown(results));
+console.log(`\nwrote ${file} and bench/results/node-latest.md`);
