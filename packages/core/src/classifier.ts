@@ -267,10 +267,10 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   /** One image: prepared, then queued for the next session run. */
   private async prepareAndRun(input: Input<TInput>, embedding: boolean, signal: AbortSignal | undefined): Promise<RunOutput> {
     throwIfAborted(signal);
-    const data = await this.preparer.prepare(input, signal);
+    const image = await this.preparer.prepareImage(input, signal);
     throwIfAborted(signal);
     this.assertUsable();
-    const [output] = await this.scheduler.submit([{ data, embedding }]);
+    const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }]);
     return output!;
   }
 

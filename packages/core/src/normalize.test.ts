@@ -53,3 +53,14 @@ describe('preprocess', () => {
     expect(t[3 * plane - 1]).toBeCloseTo(-0.406 / 0.225, 5);
   });
 });
+
+describe('normalizeToCHW arithmetic', () => {
+  it("gives, for all 256 values of each channel, the float32 of the model card's formula", () => {
+    const data = new Uint8Array(256 * 3);
+    for (let v = 0; v < 256; v++) data.set([v, v, v], v * 3);
+    const out = normalizeToCHW({ data, width: 256, height: 1, channels: 3 }, mean, std);
+    for (let c = 0; c < 3; c++) {
+      for (let v = 0; v < 256; v++) expect(out[c * 256 + v]).toBe(Math.fround((v / 255 - mean[c]!) / std[c]!));
+    }
+  });
+});

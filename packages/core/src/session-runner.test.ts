@@ -37,14 +37,32 @@ function fakeRuntime(fail?: Error) {
   return { runtime, fetched, disposed };
 }
 
-const image = () => new Float32Array(3 * SIZE * SIZE);
+const PER = 3 * SIZE * SIZE;
+/** An image whose every input value is `value`. */
+const image = (value = 0) => ({ write: (out: Float32Array, offset: number) => out.fill(value, offset, offset + PER) });
 
 describe('runBatch', () => {
+  it('writes each image into one batch tensor at its own offset', async () => {
+    let fed: Float32Array | undefined;
+    const { runtime } = fakeRuntime();
+    const create = runtime.createTensor;
+    runtime.createTensor = (data, dims) => {
+      fed = data;
+      return create(data, dims);
+    };
+    await runBatch(runtime, shape, [
+      { ...image(1), embedding: false },
+      { ...image(2), embedding: false },
+      { ...image(3), embedding: false },
+    ]);
+    expect(Array.from(fed!)).toEqual([...Array(PER).fill(1), ...Array(PER).fill(2), ...Array(PER).fill(3)]);
+  });
+
   it('fetches only the scores when no call of the batch wants the embedding', async () => {
     const { runtime, fetched, disposed } = fakeRuntime();
     const out = await runBatch(runtime, shape, [
-      { data: image(), embedding: false },
-      { data: image(), embedding: false },
+      { ...image(), embedding: false },
+      { ...image(), embedding: false },
     ]);
     expect(fetched).toEqual([['scores']]);
     expect(out.map((o) => Array.from(o.logits))).toEqual([
@@ -58,8 +76,8 @@ describe('runBatch', () => {
   it('fetches the embedding too when one call wants it, and splits it per image', async () => {
     const { runtime, fetched, disposed } = fakeRuntime();
     const out = await runBatch(runtime, shape, [
-      { data: image(), embedding: false },
-      { data: image(), embedding: true },
+      { ...image(), embedding: false },
+      { ...image(), embedding: true },
     ]);
     expect(fetched).toEqual([['scores', 'features']]);
     expect(out.map((o) => Array.from(o.embedding!))).toEqual([
@@ -71,17 +89,17 @@ describe('runBatch', () => {
 
   it('never asks for an embedding the model lacks', async () => {
     const { runtime, fetched } = fakeRuntime();
-    await runBatch(runtime, { ...shape, embeddingName: undefined }, [{ data: image(), embedding: true }]);
+    await runBatch(runtime, { ...shape, embeddingName: undefined }, [{ ...image(), embedding: true }]);
     expect(fetched).toEqual([['scores']]);
   });
 
   it('turns a runtime failure into E_INFERENCE and a wrong score count into E_MODEL_SHAPE', async () => {
     const { runtime } = fakeRuntime(new Error('kernel exploded'));
-    await expect(runBatch(runtime, shape, [{ data: image(), embedding: false }])).rejects.toMatchObject({
+    await expect(runBatch(runtime, shape, [{ ...image(), embedding: false }])).rejects.toMatchObject({
       code: 'E_INFERENCE',
       message: expect.stringContaining('kernel exploded'),
     });
     const { runtime: ok } = fakeRuntime();
-    await expect(runBatch(ok, { ...shape, classes: 4 }, [{ data: image(), embedding: false }])).rejects.toMatchObject({ code: 'E_MODEL_SHAPE' });
+    await expect(runBatch(ok, { ...shape, classes: 4 }, [{ ...image(), embedding: false }])).rejects.toMatchObject({ code: 'E_MODEL_SHAPE' });
   });
 });

@@ -2,9 +2,10 @@ import type { Tensor } from 'onnxruntime-common';
 import type { RuntimeSession } from './backend.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 
-/** One image of a batch: its model input, and whether its call needs the embedding output. */
+/** One image of a batch: what writes its model input into the batch, and whether its call needs the embedding output. */
 export interface RunItem {
-  data: Float32Array;
+  /** Writes the image's `3 × size × size` input values into `out` at `offset`. */
+  write(out: Float32Array, offset: number): void;
   embedding: boolean;
 }
 
@@ -25,23 +26,17 @@ export interface RunnerShape {
 }
 
 /**
- * The session runner: packs a batch into one NCHW tensor, runs the session asking only for the
+ * The session runner: writes a batch into one NCHW tensor, runs the session asking only for the
  * outputs the batch needs (the 1280-value embedding only when one of its calls wants it), unpacks
  * per image and disposes every tensor. A runtime failure is `E_INFERENCE`.
  */
 export async function runBatch(runtime: RuntimeSession, shape: RunnerShape, items: readonly RunItem[]): Promise<RunOutput[]> {
   const { cropSize: size, classes } = shape;
   const per = 3 * size * size;
-  let data: Float32Array;
-  const [only] = items;
-  if (items.length === 1 && only) {
-    data = only.data;
-  } else {
-    data = new Float32Array(per * items.length);
-    items.forEach((x, i) => {
-      data.set(x.data, i * per);
-    });
-  }
+  const data = new Float32Array(per * items.length);
+  items.forEach((x, i) => {
+    x.write(data, i * per);
+  });
   const embeddingName = shape.embeddingName && items.some((x) => x.embedding) ? shape.embeddingName : undefined;
   const feed: Tensor = runtime.createTensor(data, [items.length, 3, size, size]);
   const outputs: Tensor[] = [];
