@@ -86,6 +86,7 @@ describe('README', () => {
       webThreads: DEFAULTS.webThreads,
       webStartTimeoutMs: DEFAULTS.webStartTimeoutMs,
       decodeTimeoutMs: DEFAULTS.decodeTimeoutMs,
+      maxInFlight: DEFAULTS.maxInFlight,
       cliInFlight: DEFAULTS.cliInFlight,
       'evaluate.batchSize': DEFAULTS.evaluate.batchSize,
       'evaluate.topK': DEFAULTS.evaluate.topK,

@@ -52,9 +52,20 @@ async function collect<T>(it: AsyncIterable<ClassifyAllResult<T>>): Promise<Clas
 
 describe('classifyAll', () => {
   it('yields every input exactly once, in completion order, with its index', async () => {
-    // Input i takes (5 - i) * 5 ms: with all five in flight, they complete in reverse order.
-    const { classify } = fakeClassify((n) => (5 - n) * 5);
-    const results = await collect(classifyAllWith(classify, [0, 1, 2, 3, 4], { concurrency: 5 }));
+    // Each input completes when the test releases it: all five in flight, released in reverse
+    // order (timers of different lengths raced each other on a busy machine).
+    const release = new Map<number, () => void>();
+    const classify = async (n: number): Promise<Prediction[]> => {
+      await new Promise<void>((resolve) => release.set(n, resolve));
+      return [{ index: n, id: `c${n}`, label: `c${n}`, probability: 1 }];
+    };
+    const done = collect(classifyAllWith(classify, [0, 1, 2, 3, 4], { concurrency: 5 }));
+    while (release.size < 5) await tick();
+    for (const n of [4, 3, 2, 1, 0]) {
+      release.get(n)?.();
+      await tick();
+    }
+    const results = await done;
     expect(results.map((r) => r.index)).toEqual([4, 3, 2, 1, 0]);
     expect(results.map((r) => r.predictions?.[0]?.index)).toEqual([4, 3, 2, 1, 0]);
     expect(results.map((r) => r.input)).toEqual([4, 3, 2, 1, 0]);
