@@ -91,23 +91,25 @@ export async function buildPage(root, options = {}) {
 }
 
 /**
- * Headless Debian Chromium with a fresh profile and no background network.
+ * Command-line flags that give headless Chromium a software WebGPU adapter (SwiftShader over
+ * Vulkan, a CPU emulation of a GPU) instead of no GPU at all. WebGPU also needs a secure context:
+ * a page on 127.0.0.1 is one.
+ */
+export const SWIFTSHADER_WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
+
+/**
+ * Headless Debian Chromium with a fresh profile and no background network. By default without a
+ * GPU (`--disable-gpu`); `webgpu: 'swiftshader'` gives it SwiftShader's software WebGPU adapter.
+ * @param {{ webgpu?: 'swiftshader' }} [options]
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
  */
-export async function launchBrowser() {
+export async function launchBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-chromium-'));
+  const gpu = options.webgpu === 'swiftshader' ? SWIFTSHADER_WEBGPU_FLAGS : ['--disable-gpu'];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
+    args: ['--no-sandbox', ...gpu, '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   });
   return {
     context,

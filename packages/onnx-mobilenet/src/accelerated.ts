@@ -1,7 +1,7 @@
 /**
  * `onnx-mobilenet/accelerated`: `enableAcceleratedProviders()` lets browsers use WebGPU and WebNN
  * (onnxruntime-web's full build). Apps on the default wasm provider never import it, so their
- * bundles leave that build and its 28 MB `jsep` wasm out. Under Node it only sets a flag that
+ * bundles leave that build and its 27 MB `asyncify` wasm out. Under Node it only sets a flag that
  * onnxruntime-node ignores.
  *
  * @packageDocumentation

@@ -1,8 +1,9 @@
 /**
  * `@onnx-mobilenet/web/accelerated`: lets `executionProviders: ['webgpu']` (or `'webnn'`) use
- * onnxruntime-web's full build. A subpath of its own so that apps on the default wasm provider
- * never bundle that build or its 28 MB `jsep` wasm (bundlers emit it as soon as an import of it is
- * in the module graph, even in code they later drop).
+ * onnxruntime-web's WebGPU build (`onnxruntime-web/webgpu`: the native WebGPU provider, and WebNN).
+ * A subpath of its own so that apps on the default wasm provider never bundle that build or its
+ * 27 MB `asyncify` wasm (bundlers emit it as soon as an import of it is in the module graph, even
+ * in code they later drop).
  *
  * @packageDocumentation
  */
@@ -21,5 +22,8 @@ import { registerFullBuild } from './load-ort.js';
  * ```
  */
 export function enableAcceleratedProviders(): void {
-  registerFullBuild(() => import('onnxruntime-web'));
+  // Not the default build (`onnxruntime-web`): its WebGPU provider is JSEP, deprecated since
+  // onnxruntime 1.29, whose DequantizeLinear returns wrong values for uint8 per-tensor input
+  // (microsoft/onnxruntime#32578): wrong predictions from int8 models.
+  registerFullBuild(() => import('onnxruntime-web/webgpu'));
 }
