@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { DEFAULTS } from '@onnx-mobilenet/core';
+import { preprocess } from '@onnx-mobilenet/core/preprocess';
 import { createClassifier, createFewShotClassifier } from '@onnx-mobilenet/node';
+import { meanAbsDiff } from '../reference-preprocess.js';
 import { augment } from '../augment.js';
 import { FP32_MODEL, PHOTO_COUNT, SYNSET, photo, photos } from '../assets.js';
 import { AUGMENTED_NEAREST_FLOOR, FIDELITY, FLOORS } from '../floors.js';
@@ -27,6 +31,26 @@ interface RunResult {
   msPerPhoto: number;
   backend: string;
   hasDocument?: boolean;
+}
+
+/** A 320x240 card of gradients and a saturated square, as raw RGB and as a Display P3 JPEG. */
+function card(): { data: Uint8Array; width: number; height: number; channels: 3 } {
+  const [width, height] = [320, 240];
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const square = x > 120 && x < 200 && y > 80 && y < 160;
+      data.set(square ? [250, 20, 128] : [Math.round((x / width) * 255), Math.round((y / height) * 255), 128], (y * width + x) * 3);
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+async function p3Card(): Promise<Buffer> {
+  const c = card();
+  return sharp(Buffer.from(c.data), { raw: { width: c.width, height: c.height, channels: 3 } })
+    .withIccProfile('p3')
+    .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+    .toBuffer();
 }
 
 function score(predictions: Prediction[][]): { top1: number; top5: number } {
@@ -54,6 +78,8 @@ describeInBrowser('the web adapter in Chromium', () => {
       const bytes = readFileSync(p.path);
       for (const kind of ['copy', 'query'] as const) writeFileSync(join(dist, 'aug', `${kind}-${p.name}.jpg`), await augment(bytes, kind));
     }
+    // a test card converted to Display P3 and tagged with it: the stored samples are not the card's
+    writeFileSync(join(dist, 'p3.jpg'), await p3Card());
     server = await serveStatic(dist, { isolate: true });
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -142,6 +168,16 @@ describeInBrowser('the web adapter in Chromium', () => {
   it('gives one answer for an <img>, a canvas, an ImageBitmap, ImageData, a VideoFrame, a URL and a Blob of one photo', async () => {
     const ids: string[] = await page.evaluate(([m, l, u]) => (window as any).harness.imageElement(m, l, u), [models.fp32, labels, urls()[0]] as const);
     expect(new Set(ids)).toEqual(new Set([photo(0).wnid]));
+  });
+
+  it('ignores an embedded ICC profile as the reference (Pillow) and the Node adapter do: the tensor of the stored samples', async () => {
+    const tensor: number[] = await page.evaluate(([m, l]) => (window as any).harness.prepareUrl(m, l, '/p3.jpg'), [models.fp32, labels] as const);
+    const jpeg = await p3Card();
+    const stored = await sharp(jpeg, { ignoreIcc: true }).raw().toBuffer({ resolveWithObject: true });
+    const storedTensor = preprocess({ data: stored.data, width: stored.info.width, height: stored.info.height, channels: 3 }, DEFAULTS.preprocess);
+    expect(meanAbsDiff(tensor, storedTensor)).toBeLessThan(0.01);
+    // colour-managed, it would have been the sRGB card again
+    expect(meanAbsDiff(tensor, preprocess(card(), DEFAULTS.preprocess))).toBeGreaterThan(0.05);
   });
 
   it('falls back to wasm with a warning, not an exception, when WebGPU is asked for but unusable', async () => {

@@ -101,8 +101,9 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint
   checkEncodedHeader(bytes ? readImageHeader(bytes) : await readBlobHeader(blob, name), name, blob.type, limits);
   let bitmap: ImageBitmap;
   try {
-    // EXIF orientation applied, colours as the platform shows them, no premultiplication.
-    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+    // EXIF orientation applied, no premultiplication, the stored samples: an embedded ICC profile
+    // is ignored, as by the reference (Pillow) and the Node adapter.
+    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   } catch (err) {
     throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name} (${blob.type || 'unknown type'}, ${blob.size} bytes): ${describeError(err)}`, {
       cause: err,

@@ -87,6 +87,14 @@ async function imageElement(model: string, labels: string, url: string): Promise
   return ids;
 }
 
+/** The model input the classifier prepares from the image at `url`, as a plain array. */
+async function prepareUrl(model: string, labels: string, url: string): Promise<number[]> {
+  const classifier = await createClassifier({ model, labels });
+  const tensor = await classifier.prepare(url);
+  await classifier.dispose();
+  return Array.from(tensor);
+}
+
 /** Asks for WebGPU where this headless browser has no usable GPU: expect wasm and a warning. */
 async function webgpuFallback(model: string, labels: string, url: string): Promise<{ warnings: string[]; top1: string }> {
   const warnings: string[] = [];
@@ -109,7 +117,8 @@ async function fidelity(model: string, labels: string, urls: string[]) {
   const out: { url: string; mad: number; ourTop: string; refTop: string; refSecond: string; margin: number }[] = [];
   for (const url of urls) {
     const blob = await (await fetch(url)).blob();
-    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+    // the stored samples, as Pillow reads them (no colour management)
+    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(bitmap, 0, 0);
@@ -222,6 +231,7 @@ const harness = {
   errors,
   overlapping,
   imageElement,
+  prepareUrl,
   webgpuFallback,
   crossOriginIsolated: () => crossOriginIsolated,
 };
