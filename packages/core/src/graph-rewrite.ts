@@ -10,7 +10,7 @@ export type EmbeddingOutput = { name: string; size: number } | { missing: { code
 /** Whether quantized models run as float here, and the warning to give when one does. */
 export interface FloatPolicy {
   wanted: boolean;
-  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate. */
+  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate (not when only slower). */
   warning?: string | undefined;
 }
 

@@ -113,7 +113,7 @@ export async function loadModel(backend: ClassifierBackend<unknown>, options: Cl
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${original.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
   await assertNoExternalData(original, asset.description);
-  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform.int8Inaccurate?.bind(backend.platform));
+  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
   throwIfAborted(options.signal);
 

@@ -2,6 +2,7 @@ import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobi
 import type { ClassifierBackend, Warn } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
+import { int8SlowerOnWeb } from './int8-speed.js';
 import { loadAssetWeb } from './load-asset.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
 import { configureWasmEnv } from './wasm-env.js';
@@ -100,6 +101,6 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
     },
     assets: { loadAsset: (asset, loadOptions) => loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheDir }) },
     decoder: { decodeImage: (input, _plan, context) => decodeImageWeb(input, context) },
-    platform: { warn: (message) => console.warn(`[onnx-mobilenet] ${message}`) },
+    platform: { int8Slower: int8SlowerOnWeb, warn: (message) => console.warn(`[onnx-mobilenet] ${message}`) },
   };
 }
