@@ -5,6 +5,7 @@ import {
   encodeModel,
   float32Bytes,
   messageFactory,
+  tensorArray,
   tensorReader,
   tensorValues,
   type ModelProto,
@@ -31,6 +32,13 @@ export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
 /** True when a parsed model holds quantized operators. */
 export function hasQuantizedOps(model: ModelProto): boolean {
   return (model.graph?.node ?? []).some((n) => QUANTIZED_OPS.has(n.opType) || /^QLinear/.test(n.opType));
+}
+
+/** The little-endian bytes of float32 values, as ONNX raw data stores them (a view where the CPU is little-endian). */
+function littleEndianBytes(values: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f) return bytes;
+  return float32Bytes(values);
 }
 
 interface Quant {
@@ -122,16 +130,23 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
     const channels = q.scale.length;
     const ax = axis < 0 ? axis + dims.length : axis;
     if (channels > 1 && dims[ax] !== channels) throw bad(`the weight ${name} has ${dims[ax] ?? 'no'} channels on axis ${axis} but ${channels} scales`);
-    const inner = channels > 1 ? dims.slice(ax + 1).reduce((a, d) => a * d, 1) : 1;
+    const inner = channels > 1 ? dims.slice(ax + 1).reduce((a, d) => a * d, 1) : count;
     reserve(count * 4);
-    const bytes = new Uint8Array(count * 4);
-    const view = new DataView(bytes.buffer);
+    // Channel by channel over typed arrays (the weights' own bytes, no per-element calls): the
+    // longest step of a browser's cold start before this. A Float32Array store rounds as
+    // DataView.setFloat32 does, so the bytes are the same; big-endian CPUs take the DataView path.
+    const source = tensorArray(t);
+    const out = new Float32Array(count);
     // quant() checked zeroPoint to hold 1 or `channels` values and scale `channels` (≥ 1): c < channels.
-    for (let i = 0; i < count; i++) {
-      const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
-      view.setFloat32(i * 4, (get(i) - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]!) * q.scale[c]!, true);
+    for (let start = 0, block = 0; start < count; start += inner, block++) {
+      const c = block % channels;
+      const zero = q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]!;
+      const scale = q.scale[c]!;
+      const end = Math.min(count, start + inner);
+      if (source) for (let i = start; i < end; i++) out[i] = (source[i]! - zero) * scale;
+      else for (let i = start; i < end; i++) out[i] = (get(i) - zero) * scale;
     }
-    added.push(make.tensor({ name: outName, dims, dataType: DataType.FLOAT, rawData: bytes }));
+    added.push(make.tensor({ name: outName, dims, dataType: DataType.FLOAT, rawData: littleEndianBytes(out) }));
     return outName;
   };
   const scalar = (value: number): string => {
