@@ -4,7 +4,7 @@
 // the time goes. Called by ../web-bench.mjs, one fresh page per call.
 import { CACHE_NAME, createClassifier, DEFAULTS, parseLabels, type ClassifierOptions } from '@onnx-mobilenet/web';
 // Internals of core, imported by path: the bench times the steps load-model.ts strings together.
-import { hasQuantizedOps, dequantizeGraph } from '../../packages/core/src/dequantize.js';
+import { dequantizeGraph, hasQuantizedOps, hasQuantizedOpsInBytes } from '../../packages/core/src/dequantize.js';
 import { addEmbeddingOutput } from '../../packages/core/src/embedding-graph.js';
 import { assertNoExternalData } from '../../packages/core/src/external-data.js';
 import { decodeModel, encodeModel } from '../../packages/core/src/onnx-model.js';
@@ -68,7 +68,8 @@ export async function stages(req: ColdRequest) {
   let bytes = original;
   // precision 'auto' in a browser dequantizes int8 (wasm int8 kernels are slower), 'model' never
   const float = req.precision !== 'model';
-  if (float || req.embeddings) {
+  const rewrite = req.embeddings || (float && (await time('quantized-op check (wire format)', () => hasQuantizedOpsInBytes(original))));
+  if (rewrite) {
     const model = await time('protobuf decode', () => decodeModel(original));
     const dequantize = float && hasQuantizedOps(model);
     if (dequantize) await time('dequantize', () => dequantizeGraph(model, DEFAULTS.limits.maxModelBytes));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dequantizeGraph } from './dequantize.js';
-import { DataType, messageFactory, tensorArray, tensorValues, type ModelProto, type TensorProto } from './onnx-model.js';
+import { dequantizeGraph, hasQuantizedOpsInBytes } from './dequantize.js';
+import { DataType, encodeModel, messageFactory, tensorArray, tensorValues, type ModelProto, type TensorProto } from './onnx-model.js';
+import { rewriteModel } from './rewrite-model.js';
 
 /** Raw little-endian bytes at `offset` into a larger buffer (as protobuf decoding leaves them). */
 function rawAt(offset: number, bytes: number[]): Uint8Array {
@@ -79,5 +80,57 @@ describe('tensorArray', () => {
     expect(() => tensorArray(make.tensor({ name: 'b', dims: [3], dataType: DataType.INT8, rawData: raw }))).toThrow(
       expect.objectContaining({ code: 'E_MODEL_LOAD' }),
     );
+  });
+});
+
+/** Bytes of a model whose graph is a chain of nodes of these op types. */
+async function chainOf(opTypes: string[]): Promise<Uint8Array> {
+  const make = await messageFactory();
+  const node = (opType: string, i: number) => make.node({ opType, name: `n${i}`, input: [`t${i}`], output: [`t${i + 1}`] });
+  const weights = make.tensor({ name: 'w', dims: [4], dataType: DataType.FLOAT, rawData: new Uint8Array(16) });
+  return encodeModel(
+    make.model({ irVersion: 7, opsetImport: [{ domain: '', version: 13 }], graph: { node: opTypes.map(node), initializer: [weights], name: 'g' } }),
+  );
+}
+
+describe('hasQuantizedOpsInBytes', () => {
+  it('finds quantized operators by reading node op types from the wire format', async () => {
+    expect(await hasQuantizedOpsInBytes(await chainOf(['Conv', 'Clip', 'GlobalAveragePool', 'Gemm']))).toBe(false);
+    expect(await hasQuantizedOpsInBytes(await chainOf(['Conv', 'QLinearConv', 'Gemm']))).toBe(true);
+    expect(await hasQuantizedOpsInBytes(await chainOf(['QuantizeLinear', 'Conv']))).toBe(true);
+    expect(await hasQuantizedOpsInBytes(await chainOf(['DequantizeLinear']))).toBe(true);
+    expect(await hasQuantizedOpsInBytes(await chainOf(['QLinearSigmoid']))).toBe(true);
+  });
+
+  it('answers true for bytes that do not read as a model, so that the full parse reports them', async () => {
+    expect(await hasQuantizedOpsInBytes(Uint8Array.of(0x3a, 0x7f, 1, 2))).toBe(true);
+  });
+});
+
+describe('rewriteModel', () => {
+  it('hands a float model back as it is when float is wanted and embeddings are off', async () => {
+    const bytes = await chainOf(['Conv', 'Relu']);
+    const result = await rewriteModel(bytes, { wanted: true }, false, Infinity, () => undefined);
+    expect(result.bytes).toBe(bytes);
+    expect(result.dequantized).toBe(false);
+    expect(result.embedding).toMatchObject({ missing: { code: 'E_INPUT' } });
+  });
+
+  it('still dequantizes a quantized model when float is wanted and embeddings are off', async () => {
+    const make = await messageFactory();
+    const model = make.model({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        node: [make.node({ opType: 'DequantizeLinear', input: ['w', 's'], output: ['y'] })],
+        initializer: [
+          make.tensor({ name: 'w', dims: [2], dataType: DataType.INT8, rawData: Uint8Array.of(4, 0xfc) }),
+          make.tensor({ name: 's', dims: [], dataType: DataType.FLOAT, floatData: [0.25] }),
+        ],
+        output: [make.valueInfo({ name: 'y' })],
+      },
+    });
+    const result = await rewriteModel(await encodeModel(model), { wanted: true }, false, Infinity, () => undefined);
+    expect(result.dequantized).toBe(true);
   });
 });

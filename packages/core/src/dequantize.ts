@@ -29,9 +29,38 @@ export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
   return hasQuantizedOps(await decodeModel(bytes));
 }
 
+/**
+ * Whether model bytes hold quantized operators, read from the protobuf wire format (the main
+ * graph's node op types) without decoding the model: a float model that needs no rewrite is then
+ * never parsed. Bytes that do not read as a model answer true, so the full parse reports them.
+ */
+export async function hasQuantizedOpsInBytes(bytes: Uint8Array): Promise<boolean> {
+  const { BinaryReader, WireType } = await import('@bufbuild/protobuf/wire');
+  /** Each length-delimited field `field` of `message`. */
+  const each = (message: Uint8Array, field: number, visit: (body: Uint8Array) => boolean): boolean => {
+    const reader = new BinaryReader(message);
+    while (reader.pos < reader.len) {
+      const [number, wire] = reader.tag();
+      if (number === field && wire === WireType.LengthDelimited) {
+        if (visit(reader.bytes())) return true;
+      } else reader.skip(wire, number);
+    }
+    return false;
+  };
+  const decoder = new TextDecoder();
+  try {
+    // ModelProto.graph (7) → GraphProto.node (1) → NodeProto.op_type (4)
+    return each(bytes, 7, (graph) => each(graph, 1, (node) => each(node, 4, (op) => isQuantizedOp(decoder.decode(op)))));
+  } catch {
+    return true;
+  }
+}
+
+const isQuantizedOp = (opType: string): boolean => QUANTIZED_OPS.has(opType) || /^QLinear/.test(opType);
+
 /** True when a parsed model holds quantized operators. */
 export function hasQuantizedOps(model: ModelProto): boolean {
-  return (model.graph?.node ?? []).some((n) => QUANTIZED_OPS.has(n.opType) || /^QLinear/.test(n.opType));
+  return (model.graph?.node ?? []).some((n) => isQuantizedOp(n.opType));
 }
 
 /** The little-endian bytes of float32 values, as ONNX raw data stores them (a view where the CPU is little-endian). */

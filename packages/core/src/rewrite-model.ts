@@ -49,6 +49,11 @@ export async function rewriteModel(
   warn: Warn,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: EmbeddingOutput }> {
   if (!embeddings && !float.wanted) return { bytes, dequantized: false, embedding: EMBEDDINGS_OFF };
+  if (!embeddings) {
+    // float wanted, no embeddings: a float model (the 14 MB fp32 file) needs no parse at all
+    const { hasQuantizedOpsInBytes } = await import('./dequantize.js');
+    if (!(await hasQuantizedOpsInBytes(bytes))) return { bytes, dequantized: false, embedding: EMBEDDINGS_OFF };
+  }
   const { rewriteGraph } = await import('./graph-rewrite.js');
   return rewriteGraph(bytes, float, embeddings, maxBytes, warn, EMBEDDINGS_OFF);
 }
