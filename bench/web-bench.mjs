@@ -4,8 +4,10 @@
 // page each time) per variant, with and without the embedding rewrite, with and without the
 // adapter's warm start of onnxruntime-web; and the load pipeline stage by stage. Prints tables and writes bench/results/web-<date>.json.
 // BENCH_THREADS=1,2  BENCH_PARTS=steady,cold,stages  BENCH_COLD_SAMPLES=5  BENCH_VISITS=first,repeat
-import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// BENCH_BASE=<git revision>: cold starts of the library at that revision too, interleaved
+import { execSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { buildPage, launchBrowser, serveStatic } from '../test/browser/browser-env.mjs';
@@ -29,33 +31,75 @@ const VARIANTS = [
 ];
 const median = (xs) => summarize(xs).median;
 
-/**
- * The bench page once more with the web adapter's warm start replaced by a no-op
- * (web/no-warm-start.ts), served under /off/: cold starts with and without it, interleaved.
- */
-async function buildPageWithoutWarmStart(outDir) {
+/** The bench page built again by Vite with `plugins`, under `base` (a folder of the served dist). */
+async function buildVariantPage(outDir, base, plugins) {
   const { build } = await import('vite');
   await build({
     root: join(here, 'web'),
-    base: '/off/',
+    base,
     logLevel: 'warn',
     configFile: false,
     resolve: { conditions: ['source', 'module', 'browser', 'production'] },
     worker: { format: 'es' },
-    plugins: [
-      {
-        name: 'no-warm-start',
-        enforce: 'pre',
-        resolveId: (source, importer) =>
-          source === './warm-start.js' && importer?.includes(join('packages', 'web', 'src')) ? join(here, 'web', 'no-warm-start.ts') : undefined,
-      },
-    ],
+    plugins,
     build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   });
 }
 
+/** The web adapter's warm start replaced by a no-op (web/no-warm-start.ts). */
+const noWarmStart = {
+  name: 'no-warm-start',
+  enforce: 'pre',
+  resolveId: (source, importer) =>
+    source === './warm-start.js' && importer?.includes(join('packages', 'web', 'src')) ? join(here, 'web', 'no-warm-start.ts') : undefined,
+};
+
+/**
+ * The library as it was at git revision BENCH_BASE (core and web sources extracted beside the
+ * current ones, in packages/{core,web}/.bench-base, so that their imports resolve alike); the
+ * bench's own stage replay keeps the current sources.
+ */
+function baseSources(revision) {
+  const repo = join(here, '..');
+  for (const pkg of ['core', 'web']) {
+    const dir = join(repo, 'packages', pkg, '.bench-base');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    execSync(`git archive ${revision} packages/${pkg}/src | tar -x --strip-components=3 -C ${dir}`, { cwd: repo });
+  }
+  return {
+    name: 'base-sources',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      // the stage replay's imports of current sources, and those sources' own imports, stay current
+      if (importer?.startsWith(join(here, 'web')) && source.startsWith('../../packages/')) return undefined;
+      if (['core', 'web'].some((pkg) => importer?.startsWith(join(repo, 'packages', pkg, 'src') + sep))) return undefined;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved) return resolved;
+      for (const pkg of ['core', 'web']) {
+        const from = join(repo, 'packages', pkg, 'src') + sep;
+        if (resolved.id.startsWith(from)) return { ...resolved, id: join(repo, 'packages', pkg, '.bench-base', resolved.id.slice(from.length)) };
+      }
+      return resolved;
+    },
+  };
+}
+const cleanBaseSources = () => {
+  for (const pkg of ['core', 'web']) rmSync(join(here, '..', 'packages', pkg, '.bench-base'), { recursive: true, force: true });
+};
+
 const dist = await buildPage(join(here, 'web'));
-if (PARTS.has('cold')) await buildPageWithoutWarmStart(join(dist, 'off'));
+const BASE = process.env.BENCH_BASE;
+if (PARTS.has('cold')) {
+  await buildVariantPage(join(dist, 'off'), '/off/', [noWarmStart]);
+  if (BASE) {
+    try {
+      await buildVariantPage(join(dist, 'base'), '/base/', [baseSources(BASE)]);
+    } finally {
+      cleanBaseSources();
+    }
+  }
+}
 const server = await serveStatic(dist, { isolate: true });
 const browser = await launchBrowser();
 const results = { date: new Date().toISOString(), runs: [], cold: [], stages: [] };
@@ -139,10 +183,7 @@ async function steady() {
 async function coldStarts() {
   const lines = [];
   const visits = (process.env.BENCH_VISITS ?? 'first').split(',');
-  const modes = [
-    ['warm start', ''],
-    ['no warm start', '/off'],
-  ];
+  const modes = [['now', ''], ['no warm start', '/off'], ...(BASE ? [[`at ${BASE}`, '/base']] : [])];
   for (const threads of THREADS) {
     for (const v of VARIANTS) {
       for (const embeddings of [true, false]) {
