@@ -133,4 +133,25 @@ describe('rewriteModel', () => {
     const result = await rewriteModel(await encodeModel(model), { wanted: true }, false, Infinity, () => undefined);
     expect(result.dequantized).toBe(true);
   });
+
+  it('keeps a quantized model as it is where float, only a speed choice, would not fit the size limit', async () => {
+    const make = await messageFactory();
+    const model = make.model({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        node: [make.node({ opType: 'DequantizeLinear', input: ['w', 's'], output: ['y'] })],
+        initializer: [
+          make.tensor({ name: 'w', dims: [64], dataType: DataType.INT8, rawData: new Uint8Array(64) }),
+          make.tensor({ name: 's', dims: [], dataType: DataType.FLOAT, floatData: [0.25] }),
+        ],
+        output: [make.valueInfo({ name: 'y' })],
+      },
+    });
+    const bytes = await encodeModel(model);
+    const limit = bytes.byteLength + 100; // the 64 int8 weights fit, their 256 float bytes do not
+    const kept = await rewriteModel(bytes, { wanted: true, optional: true }, false, limit, () => undefined);
+    expect(kept).toMatchObject({ bytes, dequantized: false });
+    await expect(rewriteModel(bytes, { wanted: true }, false, limit, () => undefined)).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
 });

@@ -50,6 +50,8 @@ describe('floatPolicy', () => {
         const policy = floatPolicy(precision, registry, facts(inaccurate, slower));
         expect(policy.wanted).toBe(wanted);
         expect(policy.warning).toBe(warns ? WARNING : undefined);
+        // only a speed choice gives way to the size limit; fp32 asked for, or accuracy, do not
+        expect(policy.optional === true).toBe(precision === 'auto' && wanted && !warns);
       });
     }
   }

@@ -11,8 +11,8 @@ export type { EmbeddingOutput, FloatPolicy } from './graph-rewrite.js';
  * The precision policy: whether `precision` asks for quantized models to run as float here.
  * `'auto'` asks the platform whether its int8 kernels lose accuracy (then float, with a warning)
  * or, for the execution providers the session will run, are slower than its float kernels (then
- * float, silently: a speed choice with no accuracy lost). Registry models that are not int8 never
- * change.
+ * float, silently: a speed choice with no accuracy lost, dropped where the float graph would
+ * exceed `limits.maxModelBytes`). Registry models that are not int8 never change.
  */
 export function floatPolicy(
   precision: Precision,
@@ -29,7 +29,7 @@ export function floatPolicy(
   if (accuracy?.inaccurate) {
     return { wanted: true, warning: `int8 model runs dequantized to float32: ${accuracy.reason}. Pass precision: 'model' to run the int8 kernels anyway.` };
   }
-  return { wanted: platform.int8Slower?.(executionProviders)?.slower === true };
+  return platform.int8Slower?.(executionProviders)?.slower === true ? { wanted: true, optional: true } : { wanted: false };
 }
 
 const EMBEDDINGS_OFF: EmbeddingOutput = {
