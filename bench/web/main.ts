@@ -1,13 +1,16 @@
 // Timings of the web adapter's stages against bare onnxruntime-web, called by ../web-bench.mjs.
-import { createClassifier, parseLabels, DEFAULTS } from '@onnx-mobilenet/web';
+import { createClassifier, parseLabels, DEFAULTS, type ClassifierOptions } from '@onnx-mobilenet/web';
 import { createWebBackend } from '@onnx-mobilenet/web/adapter';
 import { normalizeToCHW, planResize, predictionsFromLogits, resizeAndCrop } from '@onnx-mobilenet/core/preprocess';
+import { cold, stages } from './cold-start.js';
 
 interface Request {
   model: string;
   labels: string;
   urls: string[];
   threads: number;
+  /** The classifier's precision (default 'auto'); the bare session always runs the file as it is. */
+  precision?: ClassifierOptions['precision'];
 }
 
 async function time<T>(items: T[], fn: (x: T) => unknown, warmup = 3): Promise<number[]> {
@@ -29,7 +32,12 @@ async function run(req: Request) {
   const blobs = await Promise.all(req.urls.map((u) => fetch(u).then((r) => r.blob())));
   // The classifier first: it sets onnxruntime-web's thread count, which the bare session shares.
   const t0 = performance.now();
-  const classifier = await createClassifier({ model: req.model, labels: req.labels, threads: req.threads });
+  const classifier = await createClassifier({
+    model: req.model,
+    labels: req.labels,
+    threads: req.threads,
+    ...(req.precision ? { precision: req.precision } : {}),
+  });
   const coldMs = performance.now() - t0;
   const backend = createWebBackend();
   const plan = (w: number, h: number) => planResize(w, h, pre);
@@ -57,6 +65,7 @@ async function run(req: Request) {
     crossOriginIsolated,
     threads: ort.env.wasm.numThreads,
     coldMs,
+    dequantized: classifier.model.dequantized,
     decode: await time(blobs, (b) => backend.decoder.decodeImage(b, plan, { limits: DEFAULTS.limits })),
     resizeCrop: await time(decoded, (d) => resizeAndCrop(d, pre)),
     normalise: await time(crops, (c) => normalizeToCHW(c, pre.mean, pre.std)),
@@ -74,5 +83,5 @@ async function run(req: Request) {
   return result;
 }
 
-(window as unknown as { bench: unknown }).bench = { run };
+(window as unknown as { bench: unknown }).bench = { run, cold, stages };
 document.getElementById('status')!.textContent = 'ready';

@@ -86,6 +86,13 @@ export interface PlatformFacts {
    * `precision: 'auto'`, core then runs quantized models dequantized to float.
    */
   int8Inaccurate?(): { inaccurate: boolean; reason: string };
+  /**
+   * Whether the runtime's int8 kernels run slower than its float kernels for these execution
+   * providers (`options.executionProviders`, undefined for the default), with the reason. With
+   * `precision: 'auto'`, core then runs quantized models dequantized to float, without a warning:
+   * the float graph is as accurate, only faster. Absent: int8 is taken to be at least as fast.
+   */
+  int8Slower?(executionProviders: readonly InferenceSession.ExecutionProviderConfig[] | undefined): { slower: boolean; reason: string };
   /** Where the classifier's warnings end up (Node: `process.emitWarning`; browsers: the console). */
   warn(message: string, code: string): void;
 }

@@ -41,7 +41,10 @@ export interface ClassifierOptions {
   /**
    * How to run a quantized (int8) model: `'auto'` (default) dequantizes it to an equivalent float
    * graph where the backend's int8 kernels lose accuracy (onnxruntime-node on x86-64 without
-   * VNNI), `'fp32'` always does, `'model'` never does.
+   * VNNI; with a warning) or run slower than its float kernels for the execution providers asked
+   * for (onnxruntime-web: wasm measured about 1.6x slower, WebGPU and WebNN lack int8 kernels;
+   * silently, and not where the float graph would exceed `limits.maxModelBytes`), `'fp32'` always
+   * does, `'model'` never does. `classifier.model.dequantized` tells which graph runs.
    */
   precision?: Precision | undefined;
   /** onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`). */

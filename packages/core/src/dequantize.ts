@@ -5,6 +5,7 @@ import {
   encodeModel,
   float32Bytes,
   messageFactory,
+  tensorArray,
   tensorReader,
   tensorValues,
   type ModelProto,
@@ -28,9 +29,45 @@ export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
   return hasQuantizedOps(await decodeModel(bytes));
 }
 
+/**
+ * Whether model bytes hold quantized operators, read from the protobuf wire format (the main
+ * graph's node op types) without decoding the model: a float model that needs no rewrite is then
+ * never parsed. Bytes that do not read as a model answer true, so the full parse reports them.
+ */
+export async function hasQuantizedOpsInBytes(bytes: Uint8Array): Promise<boolean> {
+  const { BinaryReader, WireType } = await import('@bufbuild/protobuf/wire');
+  /** Each length-delimited field `field` of `message`. */
+  const each = (message: Uint8Array, field: number, visit: (body: Uint8Array) => boolean): boolean => {
+    const reader = new BinaryReader(message);
+    while (reader.pos < reader.len) {
+      const [number, wire] = reader.tag();
+      if (number === field && wire === WireType.LengthDelimited) {
+        if (visit(reader.bytes())) return true;
+      } else reader.skip(wire, number);
+    }
+    return false;
+  };
+  const decoder = new TextDecoder();
+  try {
+    // ModelProto.graph (7) → GraphProto.node (1) → NodeProto.op_type (4)
+    return each(bytes, 7, (graph) => each(graph, 1, (node) => each(node, 4, (op) => isQuantizedOp(decoder.decode(op)))));
+  } catch {
+    return true;
+  }
+}
+
+const isQuantizedOp = (opType: string): boolean => QUANTIZED_OPS.has(opType) || /^QLinear/.test(opType);
+
 /** True when a parsed model holds quantized operators. */
 export function hasQuantizedOps(model: ModelProto): boolean {
-  return (model.graph?.node ?? []).some((n) => QUANTIZED_OPS.has(n.opType) || /^QLinear/.test(n.opType));
+  return (model.graph?.node ?? []).some((n) => isQuantizedOp(n.opType));
+}
+
+/** The little-endian bytes of float32 values, as ONNX raw data stores them (a view where the CPU is little-endian). */
+function littleEndianBytes(values: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f) return bytes;
+  return float32Bytes(values);
 }
 
 interface Quant {
@@ -122,16 +159,23 @@ export async function dequantizeGraph(model: ModelProto, maxBytes = Infinity): P
     const channels = q.scale.length;
     const ax = axis < 0 ? axis + dims.length : axis;
     if (channels > 1 && dims[ax] !== channels) throw bad(`the weight ${name} has ${dims[ax] ?? 'no'} channels on axis ${axis} but ${channels} scales`);
-    const inner = channels > 1 ? dims.slice(ax + 1).reduce((a, d) => a * d, 1) : 1;
+    const inner = channels > 1 ? dims.slice(ax + 1).reduce((a, d) => a * d, 1) : count;
     reserve(count * 4);
-    const bytes = new Uint8Array(count * 4);
-    const view = new DataView(bytes.buffer);
+    // Channel by channel over typed arrays (the weights' own bytes, no per-element calls): the
+    // longest step of a browser's cold start before this. A Float32Array store rounds as
+    // DataView.setFloat32 does, so the bytes are the same; big-endian CPUs take the DataView path.
+    const source = tensorArray(t);
+    const out = new Float32Array(count);
     // quant() checked zeroPoint to hold 1 or `channels` values and scale `channels` (≥ 1): c < channels.
-    for (let i = 0; i < count; i++) {
-      const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
-      view.setFloat32(i * 4, (get(i) - q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]!) * q.scale[c]!, true);
+    for (let start = 0, block = 0; start < count; start += inner, block++) {
+      const c = block % channels;
+      const zero = q.zeroPoint[q.zeroPoint.length > 1 ? c : 0]!;
+      const scale = q.scale[c]!;
+      const end = Math.min(count, start + inner);
+      if (source) for (let i = start; i < end; i++) out[i] = (source[i]! - zero) * scale;
+      else for (let i = start; i < end; i++) out[i] = (get(i) - zero) * scale;
     }
-    added.push(make.tensor({ name: outName, dims, dataType: DataType.FLOAT, rawData: bytes }));
+    added.push(make.tensor({ name: outName, dims, dataType: DataType.FLOAT, rawData: littleEndianBytes(out) }));
     return outName;
   };
   const scalar = (value: number): string => {

@@ -10,8 +10,13 @@ export type EmbeddingOutput = { name: string; size: number } | { missing: { code
 /** Whether quantized models run as float here, and the warning to give when one does. */
 export interface FloatPolicy {
   wanted: boolean;
-  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate. */
+  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate (not when only slower). */
   warning?: string | undefined;
+  /**
+   * True when float is wanted only for speed: a float graph over `limits.maxModelBytes` then
+   * leaves the model quantized instead of failing with `E_LIMIT`.
+   */
+  optional?: boolean | undefined;
 }
 
 /**
@@ -37,9 +42,16 @@ export async function rewriteGraph(
     return { bytes, dequantized: false, embedding: { missing } };
   }
   const dequantized = float.wanted && hasQuantizedOps(model);
+  /** Where float was only a speed choice and does not fit the limit: the quantized model, as it is. */
+  const asQuantized = () => rewriteGraph(bytes, { wanted: false }, embeddings, maxBytes, warn, off);
   if (dequantized) {
     if (float.warning) warn(float.warning, 'ONNX_MOBILENET_INT8');
-    await dequantizeGraph(model, maxBytes);
+    try {
+      await dequantizeGraph(model, maxBytes); // throws before it changes the model
+    } catch (err) {
+      if (float.optional && isOnnxMobilenetError(err) && err.code === 'E_LIMIT') return asQuantized();
+      throw err;
+    }
   }
   let embedding = off;
   try {
@@ -51,6 +63,7 @@ export async function rewriteGraph(
   }
   if (!dequantized && embedding === off) return { bytes, dequantized, embedding };
   const rewritten = await encodeModel(model);
+  if (rewritten.byteLength > maxBytes && dequantized && float.optional) return asQuantized();
   if (rewritten.byteLength > maxBytes) {
     throw new OnnxMobilenetError(
       'E_LIMIT',

@@ -99,7 +99,7 @@ function checkClassCount(io: ModelIO, labels: readonly ClassLabel[]): void {
 /**
  * Loading, in order: check the options, resolve and read the model (bounded, no external data),
  * apply the precision policy and graph rewrites, create the session, check its input and output,
- * read the labels. Whatever fails releases what was made and rejects with a typed error.
+ * check the labels (read meanwhile). Whatever fails releases what was made and rejects with a typed error.
  */
 export async function loadModel(backend: ClassifierBackend<unknown>, options: ClassifierOptions, warn: Warn): Promise<LoadedModel> {
   checkClassifierOptions(options);
@@ -107,13 +107,17 @@ export async function loadModel(backend: ClassifierBackend<unknown>, options: Cl
   const limits = resolveLimits(options.limits);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
+  // The labels load beside the model (small, independent of it); their outcome is read once the
+  // session exists, so a failing model is still what a failed load reports.
+  const labelsLoad = loadLabelList(backend, options, limits, warn);
+  labelsLoad.catch(() => undefined);
 
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${original.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
   await assertNoExternalData(original, asset.description);
-  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform.int8Inaccurate?.bind(backend.platform));
+  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
   throwIfAborted(options.signal);
 
@@ -132,7 +136,7 @@ export async function loadModel(backend: ClassifierBackend<unknown>, options: Cl
     throwIfAborted(options.signal);
     const io = inspectModelIO(runtime.session);
     checkInputSize(io, preprocess);
-    const labels = await loadLabelList(backend, options, limits, warn);
+    const labels = await labelsLoad;
     checkClassCount(io, labels);
     return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding };
   } catch (err) {

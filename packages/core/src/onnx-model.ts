@@ -243,6 +243,28 @@ export function tensorReader(t: TensorProto): { count: number; get: (i: number) 
   return { count, get: (i) => typed[i]! }; // callers read i < count === typed.length
 }
 
+/** True where typed arrays are little-endian, as ONNX raw data is (every mainstream CPU). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Element values of a numeric initializer as a typed array (a view of its raw data where that is
+ * possible, no copy), checked as {@link tensorReader} does; undefined where a view would read
+ * other values than {@link tensorReader} (a big-endian CPU), so callers fall back to it.
+ */
+export function tensorArray(t: TensorProto): ArrayLike<number> | undefined {
+  const { count } = tensorReader(t); // the checks: dims against data, element type, ranges
+  const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : null;
+  if (!raw) return t.dataType === DataType.FLOAT ? t.floatData : t.int32Data;
+  if (t.dataType === DataType.INT8) return new Int8Array(raw.buffer, raw.byteOffset, count);
+  if (t.dataType === DataType.UINT8) return raw;
+  if (!LITTLE_ENDIAN) return undefined;
+  // a copy only where the bytes sit at an offset that 4-byte elements cannot be viewed at
+  const aligned = raw.byteOffset % 4 === 0 ? raw : raw.slice();
+  return t.dataType === DataType.FLOAT
+    ? new Float32Array(aligned.buffer, aligned.byteOffset, count)
+    : new Int32Array(aligned.buffer, aligned.byteOffset, count);
+}
+
 /** Element values of a numeric initializer as float64, checked as {@link tensorReader} does. */
 export function tensorValues(t: TensorProto): Float64Array {
   const { count, get } = tensorReader(t);

@@ -2,8 +2,10 @@ import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobi
 import type { ClassifierBackend, Warn } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
+import { int8SlowerOnWeb } from './int8-speed.js';
 import { loadAssetWeb } from './load-asset.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
+import { warmStart, warmStarted } from './warm-start.js';
 import { configureWasmEnv } from './wasm-env.js';
 
 /** Options only the browser adapter has, beside the common `ClassifierOptions`. */
@@ -81,13 +83,33 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
     }
   }
 
+  let early: Promise<void> | undefined;
+  /**
+   * Starts onnxruntime-web's wasm runtime while the model downloads and is rewritten (see
+   * warmStart). Only where nothing asks for WebGPU or WebNN: those load another build of it.
+   */
+  async function startEarly(warn: Warn): Promise<void> {
+    const requested = [...(options.executionProviders ?? []), ...(options.sessionOptions?.executionProviders ?? [])];
+    if (requested.some(isAccelerated)) return;
+    try {
+      const runtime = await loadOrt(['wasm']);
+      configureWasmEnv(runtime, options, startTimeoutMs, warn);
+      warmStart(runtime);
+    } catch {
+      // createSession loads it again and reports what fails
+    }
+  }
+  const platformWarn: Warn = (message) => console.warn(`[onnx-mobilenet] ${message}`);
+
   return {
     runtime: {
       name: 'onnxruntime-web',
       async createSession(model, sessionOptions, { warn }) {
+        await early;
         const providers = usableProviders(sessionOptions.executionProviders ?? ['wasm'], warn);
         const runtime = await loadOrt(providers);
         const threads = configureWasmEnv(runtime, options, startTimeoutMs, warn);
+        await warmStarted(runtime);
         const createTensor = (data: Float32Array, dims: readonly number[]) => new runtime.Tensor('float32', data, dims);
         try {
           return { session: await create(runtime, model, { ...sessionOptions, executionProviders: providers }, threads), createTensor };
@@ -98,8 +120,13 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
         }
       },
     },
-    assets: { loadAsset: (asset, loadOptions) => loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheDir }) },
+    assets: {
+      loadAsset(asset, loadOptions) {
+        if (loadOptions.purpose === 'model') early ??= startEarly(loadOptions.warn ?? platformWarn);
+        return loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheDir });
+      },
+    },
     decoder: { decodeImage: (input, _plan, context) => decodeImageWeb(input, context) },
-    platform: { warn: (message) => console.warn(`[onnx-mobilenet] ${message}`) },
+    platform: { int8Slower: int8SlowerOnWeb, warn: platformWarn },
   };
 }
