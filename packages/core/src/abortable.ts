@@ -1,11 +1,14 @@
-/** Rejects with the signal's reason as soon as it aborts, whatever `promise` does. */
+/**
+ * Rejects with the signal's reason as soon as it aborts, whatever `promise` does. `promise` is
+ * followed even then, so a rejection it settles with later is handled, never reported unhandled.
+ */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
