@@ -106,7 +106,8 @@ describe('the isomorphic entry', () => {
     // decoding, the streamed body reader, the external-data scan of models) brought it to 20.9 KB,
     // and the split into roles to 21.4 KB. The graph rewrites (dequantize, embedding output) now
     // load with their protobuf code in the lazy chunk: 17.1 KB measured; classifyAll (streams of
-    // inputs with bounded concurrency) added 0.4 KB: 17.5 KB measured.
-    expect(eager).toBeLessThan(17_800);
+    // inputs with bounded concurrency) added 0.4 KB: 17.5 KB measured. The per-provider precision
+    // rule, the runtime warm start and labels loaded beside the model added 0.7 KB: 18.2 KB.
+    expect(eager).toBeLessThan(18_500);
   });
 });
