@@ -28,7 +28,7 @@ export function nodeMarkdown(results) {
     `| stage, CPU ms/photo | ${names.join(' | ')} |`,
     `| --- | ${names.map(() => '---').join(' | ')} |`,
     `| sharp decode + resize + crop | ${m.map((x) => f2(x.stages.decode.cpu)).join(' | ')} |`,
-    `| normalise (lookup tables) | ${m.map((x) => f2(x.stages.normalise.cpu)).join(' | ')} |`,
+    `| normalise (one multiply-add per value) | ${m.map((x) => f2(x.stages.normalise.cpu)).join(' | ')} |`,
     `| \`session.run\`, batch 8 (the lower of spinning within runs, or never) | ${m.map((x) => f2(Math.min(x.stages.run8.cpu, x.stages.run8Quiet.cpu))).join(' | ')} |`,
     `| softmax + top-5 | ${m.map((x) => x.stages.post.cpu.toFixed(3)).join(' | ')} |`,
     `| **throughput bound**: max(sum ÷ ${machine.cores} cores, longest stage alone) | ${m.map((x) => `**${f2(x.bound.bound)}**`).join(' | ')} |`,
