@@ -77,15 +77,19 @@ export async function decodeImageNode(
       // difference up to 0.12 in normalised units measured here), so hand core the small decoded image.
       return { image: await fullRgb(image), planned: false };
     }
-    // A JPEG is shrunk while loading only where that keeps the geometry exact; processing in the
-    // sRGB pipeline colourspace is sharp's way to load it whole instead (it is sRGB already).
+    // A JPEG is shrunk while loading only where that keeps the geometry exact; an extract of the
+    // whole stored image before the resize is sharp's way to load it whole instead (unlike a
+    // pipeline colourspace, it leaves the colour conversion, CMYK's included, as it is).
     const exact = format !== 'JPEG' || shrinkOnLoadIsExact(width, height, p);
-    const { data: pixels, info } = await (exact ? image : image.pipelineColourspace('srgb'))
-      .rotate()
+    const { data: pixels, info } = await (exact ? image : image.extract({ left: 0, top: 0, width: meta.width, height: meta.height }))
       // fastShrinkOnLoad off: the fast path shrinks JPEGs further while decoding and shifted the
       // mean difference from the reference from under 0.01 to 0.03 on 909x768 photos.
       .resize(p.width, p.height, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
       .extract(p.crop)
+      // EXIF orientation last: sharp then resizes in the stored orientation (still shrinking while
+      // loading) and turns the result; asked before the extract, it turned the whole image first
+      // and loaded every rotated JPEG at full size (43 instead of 12 ms for 3000x2248).
+      .rotate()
       .removeAlpha()
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
