@@ -45,6 +45,13 @@ describe('warmStart', () => {
     await expect(warmStarted(ort)).resolves.toBeUndefined();
   });
 
+  it('leaves a failed release of the warm-up session unreported too', async () => {
+    const { ort, settle } = fakeOrt();
+    warmStart(ort);
+    settle().resolve({ release: async () => Promise.reject(new Error('release failed')) });
+    await expect(warmStarted(ort)).resolves.toBeUndefined();
+  });
+
   it('waits for nothing where no warm start was made', async () => {
     await expect(warmStarted(fakeOrt().ort)).resolves.toBeUndefined();
   });

@@ -22,10 +22,10 @@ const starts = new WeakMap<OrtWeb, Promise<void>>();
  */
 export function warmStart(ort: OrtWeb): void {
   if (starts.has(ort)) return;
-  const start = ort.InferenceSession.create(IDENTITY_MODEL as Uint8Array, { executionProviders: ['wasm'] }).then(
-    (session) => session.release(),
-    () => undefined,
-  );
+  // Never rejects: a failed start or release is onnxruntime-web's to report at the real session.
+  const start = ort.InferenceSession.create(IDENTITY_MODEL as Uint8Array, { executionProviders: ['wasm'] })
+    .then((session) => session.release())
+    .catch(() => undefined);
   starts.set(ort, start);
 }
 
