@@ -77,6 +77,11 @@ export interface ImageDecoder<TInput> {
    * resize natively applies it and returns `planned: true`.
    */
   decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, context: DecodeContext): Promise<DecodedImage>;
+  /**
+   * Most decodes of one call to run at once (default `DEFAULTS.maxInFlight`): a decoder that holds
+   * whole decoded images until core resizes them (the browser's) caps its memory here.
+   */
+  maxConcurrent?: number | undefined;
 }
 
 /** Platform role: facts about the machine, and where warnings go. */

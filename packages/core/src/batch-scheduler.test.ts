@@ -120,4 +120,22 @@ describe('BatchScheduler', () => {
     const s = new BatchScheduler(4, async (inputs: Float32Array[]) => inputs.map(() => 0));
     await expect(s.close(new Error('x'))).resolves.toBeUndefined();
   });
+
+  it('drops the inputs of an aborted signal from the queue: they reject with its reason and never run', async () => {
+    const m = manualRun();
+    const s = new BatchScheduler(8, m.run);
+    const first = s.submit([input(1)]);
+    await settle(); // running: [1]
+    const controller = new AbortController();
+    const dropped = s.submit([input(2), input(3)], controller.signal);
+    const kept = s.submit([input(4)]);
+    controller.abort(new Error('caller gave up'));
+    m.finish[0]!.resolve();
+    await first;
+    await expect(dropped).rejects.toThrow('caller gave up');
+    await settle();
+    expect(m.batches).toEqual([[1], [4]]);
+    m.finish[1]!.resolve();
+    expect(await kept).toEqual(['out4']);
+  });
 });

@@ -2,6 +2,7 @@ import { OnnxMobilenetError } from './errors.js';
 
 interface Pending<T, I> {
   data: I;
+  signal: AbortSignal | undefined;
   resolve: (output: T) => void;
   reject: (err: unknown) => void;
 }
@@ -22,10 +23,13 @@ export class BatchScheduler<T, I = Float32Array> {
     private readonly run: (inputs: I[]) => Promise<T[]>,
   ) {}
 
-  /** Queues images (each one model input) and resolves to their outputs, in order. */
-  submit(inputs: readonly I[]): Promise<T[]> {
+  /**
+   * Queues images (each one model input) and resolves to their outputs, in order. Once `signal`
+   * aborts, those of them still waiting leave the queue unrun and reject with its reason.
+   */
+  submit(inputs: readonly I[], signal?: AbortSignal): Promise<T[]> {
     if (this.closedWith) return Promise.reject(this.closedWith);
-    const results = inputs.map((data) => new Promise<T>((resolve, reject) => this.pending.push({ data, resolve, reject })));
+    const results = inputs.map((data) => new Promise<T>((resolve, reject) => this.pending.push({ data, signal, resolve, reject })));
     if (!this.running) this.running = this.drain();
     return Promise.all(results);
   }
@@ -35,7 +39,13 @@ export class BatchScheduler<T, I = Float32Array> {
     await Promise.resolve();
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, this.maxBatch);
+        const batch: Pending<T, I>[] = [];
+        while (batch.length < this.maxBatch && this.pending.length > 0) {
+          const next = this.pending.shift()!;
+          if (next.signal?.aborted) next.reject(next.signal.reason);
+          else batch.push(next);
+        }
+        if (batch.length === 0) continue;
         try {
           const out = await this.run(batch.map((p) => p.data));
           if (out.length !== batch.length) throw new OnnxMobilenetError('E_INFERENCE', `a batch of ${batch.length} images gave ${out.length} outputs`);

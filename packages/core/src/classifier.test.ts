@@ -15,6 +15,7 @@ interface FakeOptions {
   inputName?: string;
   outputName?: string;
   runDelayMs?: number;
+  decoder?: ClassifierBackend<never>['decoder'];
 }
 
 /**
@@ -65,7 +66,7 @@ function fakeBackend(opts: FakeOptions = {}) {
       }),
     },
     assets: { loadAsset: async () => new Uint8Array(0) },
-    decoder: {
+    decoder: opts.decoder ?? {
       decodeImage: async () => {
         throw new Error('not used');
       },
@@ -313,5 +314,65 @@ describe('createClassifierWithBackend', () => {
     expect(t.length).toBe(3 * PLANE);
     expect(t.every((x) => Math.abs(x - 0.6) < 1e-6)).toBe(true);
     expect((await c.classify(gray))[0]!.index).toBe(6);
+  });
+});
+
+describe('a classify(array) call', () => {
+  const crop = () => ({ image: { data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 as const }, planned: true });
+  const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+  it('stops at its first failure: images still decoding are not run afterwards', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const decoder = {
+      decodeImage: async (input: never) => {
+        if ((input as string) === 'bad') throw new Error('not an image');
+        await gate;
+        return crop();
+      },
+    };
+    const { backend, batches } = fakeBackend({ decoder });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    const inputs = ['bad', ...Array(20).fill('good')] as never[];
+    await expect(c.classify(inputs)).rejects.toThrow('not an image');
+    release();
+    await tick(20);
+    expect(batches).toEqual([]);
+  });
+
+  it('stops when its signal aborts: images waiting for a run leave the queue unrun', async () => {
+    const { backend, batches } = fakeBackend({ runDelayMs: 30, decoder: { decodeImage: async () => crop() } });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 4 });
+    const controller = new AbortController();
+    const call = c.classify(Array(24).fill('x') as never[], { signal: controller.signal });
+    while (batches.length === 0) await tick();
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    await tick(100);
+    // the run under way when it aborted finishes; nothing queued after it runs
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toBeLessThanOrEqual(4);
+    // and the classifier goes on serving other calls
+    expect(await c.classify(filled(0.3))).toHaveLength(5);
+  });
+
+  it("runs at most the decoder's maxConcurrent decodes at once, and classifies every image", async () => {
+    let decoding = 0;
+    let most = 0;
+    const decoder = {
+      maxConcurrent: 3,
+      decodeImage: async () => {
+        most = Math.max(most, ++decoding);
+        await tick(1);
+        decoding--;
+        return crop();
+      },
+    };
+    const { backend } = fakeBackend({ decoder });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    expect(await c.classify(Array(20).fill('x') as never[])).toHaveLength(20);
+    expect(most).toBe(3);
   });
 });

@@ -130,6 +130,8 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   private readonly preparer: InputPreparer<TInput>;
   private readonly scheduler: BatchScheduler<RunOutput, RunItem>;
   private readonly maxBatch: number;
+  /** Decodes one call runs at once: the decoder's cap, else no cap but the call's window. */
+  private readonly decodeConcurrency: number;
   private readonly topK: number;
   /** Set by the first dispose(); the classifier is usable while it is null. */
   private disposing: Promise<void> | null = null;
@@ -154,6 +156,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       embeddingSize: 'missing' in embedding ? null : embedding.size,
     };
     this.maxBatch = io.fixedBatch ?? batchSize;
+    this.decodeConcurrency = backend.decoder.maxConcurrent ?? DEFAULTS.maxInFlight;
     this.topK = topK;
     this.preparer = new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits);
     const shape = {
@@ -229,30 +232,40 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
    * Prepares and runs a call's inputs as a stream: each image goes to the batch scheduler as soon
    * as it is prepared, so inference starts with the first decoded image and decoding goes on
    * meanwhile (the scheduler batches what arrives during a run). At most `DEFAULTS.maxInFlight`
-   * images (or two batches, if more) are being prepared or waiting to run per call, which bounds
-   * memory whatever the array's length. The first failure rejects the call and nothing more is
-   * started.
+   * images (or two batches, if more) are started and not yet run per call, as 8-bit crops while
+   * they wait, and at most the decoder's `maxConcurrent` of them decoding. The first failure, or
+   * the caller's signal, rejects the call and stops it: nothing more is started, prepared images
+   * are not queued, and queued ones leave the queue unrun.
    */
   private runMany(inputs: readonly Input<TInput>[], embedding: boolean, signal?: AbortSignal): Promise<RunOutput[]> {
     const window = Math.max(DEFAULTS.maxInFlight, 2 * this.maxBatch);
+    const decodes = Math.min(window, this.decodeConcurrency);
     // Taken now, before control returns to the caller, who may then reuse its buffers.
-    const owned = inputs.map((x, i) => ownInput(x, i >= window));
+    const owned = inputs.map((x, i) => ownInput(x, i >= decodes));
     const outputs: RunOutput[] = new Array(owned.length);
+    const call = new AbortController();
+    const stop = () => call.abort(signal?.reason);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
     const all = new Promise<RunOutput[]>((resolve, reject) => {
       let started = 0;
+      let prepared = 0;
       let finished = 0;
-      let failed = false;
       const startMore = () => {
-        while (!failed && started < owned.length && started - finished < window) {
+        while (!call.signal.aborted && started < owned.length && started - finished < window && started - prepared < decodes) {
           const i = started++;
-          this.prepareAndRun(owned[i]!, embedding, signal).then(
+          const image = this.prepareAndRun(owned[i]!, embedding, call.signal, () => {
+            prepared++;
+            startMore();
+          });
+          image.then(
             (output) => {
               outputs[i] = output;
               if (++finished === owned.length) resolve(outputs);
               else startMore();
             },
             (err: unknown) => {
-              failed = true;
+              if (!call.signal.aborted) call.abort(err);
               reject(err);
             },
           );
@@ -261,16 +274,17 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       if (owned.length === 0) resolve(outputs);
       else startMore();
     });
-    return abortable(all, signal);
+    return abortable(all, signal).finally(() => signal?.removeEventListener('abort', stop));
   }
 
-  /** One image: prepared, then queued for the next session run. */
-  private async prepareAndRun(input: Input<TInput>, embedding: boolean, signal: AbortSignal | undefined): Promise<RunOutput> {
-    throwIfAborted(signal);
-    const image = await this.preparer.prepareImage(input, signal);
-    throwIfAborted(signal);
+  /** One image: prepared, then queued for the next session run, unless its call stopped meanwhile. */
+  private async prepareAndRun(input: Input<TInput>, embedding: boolean, callSignal: AbortSignal, onPrepared: () => void): Promise<RunOutput> {
+    throwIfAborted(callSignal);
+    const image = await this.preparer.prepareImage(input, callSignal);
+    onPrepared();
+    throwIfAborted(callSignal);
     this.assertUsable();
-    const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }]);
+    const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }], callSignal);
     return output!;
   }
 

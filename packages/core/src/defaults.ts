@@ -78,7 +78,8 @@ export const DEFAULTS = Object.freeze({
    * Images of one `classify(array)` call being decoded or waiting for inference at once. Enough
    * queued decodes to keep every core busy while a batch runs (onnxruntime-node's run holds the
    * JavaScript thread, so no decode can start meanwhile): 53 photos took 3.0 ms/photo with 64 and
-   * 3.2-3.5 with 16 (pnpm bench, 2 cores). Bounds memory at about 64 × 0.6 MB of tensors per call.
+   * 3.2-3.5 with 16 (pnpm bench, 2 cores). Waiting images are 8-bit crops (150 KB each); a decoder
+   * that holds whole images caps its own decodes (`maxConcurrent`: 8 in browsers).
    */
   maxInFlight: 64,
   /** Images the CLI keeps decoding and classifying at once (the classifier batches what is ready). */
