@@ -24,8 +24,9 @@ function gatedBackend() {
       },
     },
     assets: {
-      loadAsset: (_asset, { purpose }) => {
+      loadAsset: (_asset, { purpose, signal }) => {
         events.push(`${purpose} requested`);
+        signal?.addEventListener('abort', () => events.push(`${purpose} aborted`));
         return new Promise((resolve) => (gates[purpose] = resolve));
       },
     },
@@ -66,5 +67,15 @@ describe('loadModel', () => {
     labelsOnly.gates.model!(new Uint8Array(0));
     await expect(loading).rejects.toMatchObject({ code: 'E_LABELS' });
     expect(labelsOnly.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops the labels download when the model fails', async () => {
+    const { backend, events, gates } = gatedBackend();
+    const failing = loadModel(backend, { model: 'model.onnx', labels: 'labels.txt', embeddings: false }, () => undefined);
+    await settle();
+    gates.model!(new Uint8Array(10).fill(1)); // not a protobuf
+    await expect(failing).rejects.toMatchObject({ code: 'E_MODEL_LOAD' });
+    expect(events).toContain('labels aborted');
+    expect(events).not.toContain('model aborted');
   });
 });

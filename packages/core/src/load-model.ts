@@ -108,10 +108,36 @@ export async function loadModel(backend: ClassifierBackend<unknown>, options: Cl
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
   // The labels load beside the model (small, independent of it); their outcome is read once the
-  // session exists, so a failing model is still what a failed load reports.
-  const labelsLoad = loadLabelList(backend, options, limits, warn);
+  // session exists, so a failing model is still what a failed load reports, and a failed load
+  // stops their download.
+  const labelsStop = new AbortController();
+  const stop = () => labelsStop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const labelsLoad = loadLabelList(backend, { ...options, signal: labelsStop.signal }, limits, warn);
   labelsLoad.catch(() => undefined);
+  try {
+    return await loadSession(backend, options, warn, { asset, registry, preprocess, limits, labelsLoad });
+  } catch (err) {
+    labelsStop.abort(err);
+    throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
+}
 
+/** The model read, rewritten and turned into a checked session; the labels awaited last. */
+async function loadSession(
+  backend: ClassifierBackend<unknown>,
+  options: ClassifierOptions,
+  warn: Warn,
+  {
+    asset,
+    registry,
+    preprocess,
+    limits,
+    labelsLoad,
+  }: { asset: AssetRef; registry: RegistryModel | undefined; preprocess: PreprocessOptions; limits: Limits; labelsLoad: Promise<ClassLabel[]> },
+): Promise<LoadedModel> {
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${original.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
