@@ -28,7 +28,7 @@ export function nodeMarkdown(results) {
     `| stage, CPU ms/photo | ${names.join(' | ')} |`,
     `| --- | ${names.map(() => '---').join(' | ')} |`,
     `| sharp decode + resize + crop | ${m.map((x) => f2(x.stages.decode.cpu)).join(' | ')} |`,
-    `| normalise (one multiply-add per value) | ${m.map((x) => f2(x.stages.normalise.cpu)).join(' | ')} |`,
+    `| normalise into the batch buffer (one multiply-add per value) | ${m.map((x) => f2(x.stages.normalise.cpu)).join(' | ')} |`,
     `| \`session.run\`, batch 8 (the lower of spinning within runs, or never) | ${m.map((x) => f2(Math.min(x.stages.run8.cpu, x.stages.run8Quiet.cpu))).join(' | ')} |`,
     `| softmax + top-5 | ${m.map((x) => x.stages.post.cpu.toFixed(3)).join(' | ')} |`,
     `| **throughput bound**: max(sum ÷ ${machine.cores} cores, longest stage alone) | ${m.map((x) => `**${f2(x.bound.bound)}**`).join(' | ')} |`,
@@ -46,7 +46,7 @@ export function nodeMarkdown(results) {
   }
   lines.push(
     '',
-    '† compared with the one-photo bound; the others with the throughput bound.',
+    "† compared with the one-photo bound; the others with the throughput bound (transformers.js rows with the same bounds, those of onnx-mobilenet's stages).",
     '',
     `onnx-mobilenet's array call against transformers.js: ${m.map((x, i) => `${names[i]} ${f2(x.speedup.arrayVsTransformersSingle)}× its calls one at a time, ${f2(x.speedup.arrayVsTransformersConcurrent)}× its concurrent calls`).join('; ')}. ` +
       `One at a time against one at a time: ${m.map((x, i) => `${names[i]} ${f2(x.speedup.singleVsTransformersSingle)}×`).join(', ')}. ` +
