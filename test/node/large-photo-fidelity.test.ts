@@ -66,16 +66,20 @@ describeWithAssets('fidelity of large photos to the reference preprocessing (Nod
     expect(diff).toBeLessThan(0.01); // a second JPEG generation only
   }, 60_000);
 
-  it.each([6, 5])('gives the same tensor for a 4000x3000 JPEG stored with EXIF orientation %i', async (orientation) => {
-    const jpeg = await mosaic(4000, 3000, 5);
-    const upright = await classifier.prepare(jpeg);
-    // 6: stored turned 90° counter-clockwise (display: rotate 90° clockwise); 5: also mirrored
-    const stored = orientation === 6 ? sharp(jpeg).rotate(-90) : sharp(jpeg).rotate(-90).flop();
-    const rotated = await stored.withMetadata({ orientation }).jpeg({ quality: 92 }).toBuffer();
-    const diff = meanAbsDiff(await classifier.prepare(rotated), upright);
-    console.log(`4000x3000 stored with orientation ${orientation} vs upright: mean abs difference ${diff.toFixed(4)}`);
-    expect(diff).toBeLessThan(0.01); // a second JPEG generation only
-  }, 60_000);
+  it.each([6, 5])(
+    'gives the same tensor for a 4000x3000 JPEG stored with EXIF orientation %i',
+    async (orientation) => {
+      const jpeg = await mosaic(4000, 3000, 5);
+      const upright = await classifier.prepare(jpeg);
+      // 6: stored turned 90° counter-clockwise (display: rotate 90° clockwise); 5: also mirrored
+      const stored = orientation === 6 ? sharp(jpeg).rotate(-90) : sharp(jpeg).rotate(-90).flop();
+      const rotated = await stored.withMetadata({ orientation }).jpeg({ quality: 92 }).toBuffer();
+      const diff = meanAbsDiff(await classifier.prepare(rotated), upright);
+      console.log(`4000x3000 stored with orientation ${orientation} vs upright: mean abs difference ${diff.toFixed(4)}`);
+      expect(diff).toBeLessThan(0.01); // a second JPEG generation only
+    },
+    60_000,
+  );
 
   it('gives a CMYK JPEG the same colours whether or not it is shrunk while loading', async () => {
     // 1500x1124 shrinks by 2 while loading, 1500x1125 loads whole: one colour conversion for both
