@@ -3,14 +3,18 @@
 // (sharp's metadata() cost 4% of a 500x375 decode). Anything unusual answers undefined, and the
 // caller asks its decoder instead.
 
-const u16 = (b: Uint8Array, i: number, le: boolean) => (le ? (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) : ((b[i] ?? 0) << 8) | (b[i + 1] ?? 0));
-const u32 = (b: Uint8Array, i: number, le: boolean) => u16(b, le ? i + 2 : i, le) * 0x10000 + u16(b, le ? i : i + 2, le);
+import { u16be, u16le, u32be, u32le } from './byte-readers.js';
+import { jpegSegments } from './jpeg-segments.js';
+
+const u16 = (b: Uint8Array, i: number, le: boolean) => (le ? u16le(b, i) : u16be(b, i));
+const u32 = (b: Uint8Array, i: number, le: boolean) => (le ? u32le(b, i) : u32be(b, i));
 const EXIF = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
 
 /**
  * The orientation (1-8) of a JPEG's EXIF data, 1 where it has none; `undefined` where it cannot
  * tell for sure (not a JPEG, cut short, malformed EXIF, two EXIF segments, a value out of range).
- * Reads the marker segments before the first scan only; every read stays inside its segment.
+ * Reads the marker segments before the first scan only (walked as for the image size); every
+ * read stays inside its segment.
  *
  * @example
  * ```ts
@@ -20,27 +24,17 @@ const EXIF = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
 export function jpegOrientation(b: Uint8Array): number | undefined {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined;
   let found: number | undefined;
-  let pos = 2;
-  for (;;) {
-    if (pos + 1 >= b.length || b[pos] !== 0xff) return undefined;
-    while (b[pos + 1] === 0xff && pos + 2 < b.length) pos++; // fill bytes
-    const marker = b[pos + 1]!;
-    if (marker === 0xda || marker === 0xd9) return found ?? 1; // start of scan or end: no more headers
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      pos += 2;
-      continue;
-    }
-    if (pos + 4 > b.length) return undefined;
-    const length = u16(b, pos + 2, false);
-    const start = pos + 4;
-    const end = pos + 2 + length;
-    if (length < 2 || end > b.length) return undefined;
+  const segments = jpegSegments(b);
+  for (let step = segments.next(); ; step = segments.next()) {
+    if (step.done) return step.value === 'scan' ? (found ?? 1) : undefined;
+    const { marker, at, end } = step.value;
+    if (end > b.length || end < at + 3) return undefined;
+    const start = at + 3;
     if (marker === 0xe1 && end - start >= 6 && EXIF.every((v, i) => b[start + i] === v)) {
       if (found !== undefined) return undefined; // which one a decoder reads is its own business
       found = tiffOrientation(b.subarray(start + 6, end));
       if (found === undefined) return undefined;
     }
-    pos = end;
   }
 }
 

@@ -18,16 +18,8 @@ export interface ImageHeader {
   height?: number;
 }
 
-// Every caller checks the length before it reads; a byte past the end still reads as 0, so the
-// readers return numbers (never NaN) even where a check were missed.
-const byte = (b: Uint8Array, i: number) => b[i] ?? 0;
-const u16be = (b: Uint8Array, i: number) => (byte(b, i) << 8) | byte(b, i + 1);
-const u16le = (b: Uint8Array, i: number) => byte(b, i) | (byte(b, i + 1) << 8);
-const u24le = (b: Uint8Array, i: number) => byte(b, i) | (byte(b, i + 1) << 8) | (byte(b, i + 2) << 16);
-const u32be = (b: Uint8Array, i: number) => byte(b, i) * 2 ** 24 + ((byte(b, i + 1) << 16) | (byte(b, i + 2) << 8) | byte(b, i + 3));
-const u32le = (b: Uint8Array, i: number) => byte(b, i + 3) * 2 ** 24 + ((byte(b, i + 2) << 16) | (byte(b, i + 1) << 8) | byte(b, i));
-const i32le = (b: Uint8Array, i: number) => byte(b, i) | (byte(b, i + 1) << 8) | (byte(b, i + 2) << 16) | (byte(b, i + 3) << 24);
-const ascii = (b: Uint8Array, i: number, n: number) => String.fromCharCode(...b.subarray(i, i + n));
+import { ascii, byte, i32le, u16be, u16le, u24le, u32be, u32le } from './byte-readers.js';
+import { jpegSegments } from './jpeg-segments.js';
 
 type Size = { width: number; height: number } | undefined;
 
@@ -39,30 +31,14 @@ function pngSize(b: Uint8Array, at: number): Size {
   return { width: u32be(b, at + 16), height: u32be(b, at + 20) };
 }
 
-/** Walks the marker segments like libjpeg (garbage between segments skipped) to the first SOFn. */
+/** The first SOFn's size (SOF0-15 except DHT C4, JPG C8 and DAC CC): precision, height, width follow the length. */
 function jpegSize(b: Uint8Array): Size {
-  let pos = 2;
-  while (pos < b.length) {
-    if (b[pos] !== 0xff) {
-      pos++;
-      continue;
-    }
-    while (pos < b.length && b[pos] === 0xff) pos++;
-    if (pos >= b.length) return undefined;
-    const marker = byte(b, pos);
-    // SOF0-15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width follow the length.
+  for (const { marker, at } of jpegSegments(b)) {
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return pos + 7 < b.length ? { height: u16be(b, pos + 4), width: u16be(b, pos + 6) } : undefined;
+      return at + 7 < b.length ? { height: u16be(b, at + 4), width: u16be(b, at + 6) } : undefined;
     }
-    if (marker === 0xd9 || marker === 0xda) return undefined; // EOI or scan data before any frame header
-    if (marker === 0x00 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      pos++; // stuffed byte, TEM or RSTn: no length
-      continue;
-    }
-    if (pos + 2 >= b.length) return undefined;
-    pos += 1 + u16be(b, pos + 1);
   }
-  return undefined;
+  return undefined; // scan data, the end or the bytes' end before any frame header
 }
 
 /** The logical screen grown to hold every frame (a decoder may grow it to the first frame). */
