@@ -37,6 +37,25 @@ for (const [name, model] of [
       expect(top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
     });
 
+    it('classifies all the photos in one call with a signal, and Node warns of nothing (no listener pile-up on a signal)', async () => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on('warning', onWarning);
+      try {
+        const set = photos();
+        const results = await classifier.classify(
+          set.map((p) => readFileSync(p.path)),
+          { topK: 1, signal: new AbortController().signal },
+        );
+        expect(results).toHaveLength(PHOTO_COUNT);
+        // a warning is emitted on the next tick
+        await new Promise((r) => setTimeout(r, 10));
+        expect(warnings).toEqual([]);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('gives the same top-1 for a photo as a path, a Buffer, an ArrayBuffer and a file URL', async () => {
       for (const photo of photos()) {
         const buf = readFileSync(photo.path);

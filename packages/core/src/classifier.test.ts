@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { describe, expect, it, vi } from 'vitest';
 import type { ClassifierBackend } from './backend.js';
@@ -356,6 +357,43 @@ describe('a classify(array) call', () => {
     expect(batches[0]).toBeLessThanOrEqual(4);
     // and the classifier goes on serving other calls
     expect(await c.classify(filled(0.3))).toHaveLength(5);
+  });
+
+  it('adds at most a few listeners to any signal, however many images are decoding (Node warns of a leak past 10)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const seen = new Set<AbortSignal>();
+    const decoder = {
+      decodeImage: async (_input: never, _plan: unknown, { signal }: { signal?: AbortSignal | undefined }) => {
+        if (signal) seen.add(signal);
+        // as Node's fetch does with the signal it is given
+        signal?.addEventListener('abort', () => {});
+        await gate;
+        return crop();
+      },
+    };
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const { backend } = fakeBackend({ decoder });
+      const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+      const caller = new AbortController();
+      const call = c.classify(Array(64).fill('x') as never[], { signal: caller.signal });
+      await tick();
+      expect(seen.size).toBeGreaterThan(0);
+      const most = Math.max(getEventListeners(caller.signal, 'abort').length, ...[...seen].map((s) => getEventListeners(s, 'abort').length));
+      expect(most).toBeLessThanOrEqual(3);
+      release();
+      expect(await call).toHaveLength(64);
+      await tick();
+      expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it("runs at most the decoder's maxConcurrent decodes at once, and classifies every image", async () => {

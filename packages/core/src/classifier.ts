@@ -243,34 +243,43 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     // Taken now, before control returns to the caller, who may then reuse its buffers.
     const owned = inputs.map((x, i) => ownInput(x, i >= decodes));
     const outputs: RunOutput[] = new Array(owned.length);
-    // Several images get a signal of their own, aborted by the caller's or by the first failure;
-    // one image needs only the caller's (an AbortController per call cost single calls ~0.1 ms).
-    const call = owned.length > 1 ? new AbortController() : undefined;
-    const callSignal = call?.signal ?? signal;
-    const stop = () => call?.abort(signal?.reason);
-    if (call && signal?.aborted) stop();
-    else if (call) signal?.addEventListener('abort', stop, { once: true });
+    // Several images get a signal each, aborted by the caller's or by the first failure. One
+    // signal per image, not one for the call: a decoder (fetch) listens to its signal, and 64
+    // listeners on one signal made Node warn of a leak. One image needs only the caller's (an
+    // AbortController per call cost single calls ~0.1 ms).
+    const several = owned.length > 1;
+    const active = new Set<AbortController>();
+    let stopped = false;
+    const stop = (reason: unknown) => {
+      stopped = true;
+      for (const image of active) image.abort(reason);
+    };
+    const onCallerAbort = () => stop(signal?.reason);
+    if (several && signal?.aborted) onCallerAbort();
+    else if (several) signal?.addEventListener('abort', onCallerAbort, { once: true });
     const all = new Promise<RunOutput[]>((resolve, reject) => {
       let started = 0;
       let prepared = 0;
       let finished = 0;
-      let failed = false;
       const startMore = () => {
-        while (!failed && !callSignal?.aborted && started < owned.length && started - finished < window && started - prepared < decodes) {
+        while (!stopped && !signal?.aborted && started < owned.length && started - finished < window && started - prepared < decodes) {
           const i = started++;
-          const image = this.prepareAndRun(owned[i]!, embedding, callSignal, () => {
+          const own = several ? new AbortController() : undefined;
+          if (own) active.add(own);
+          const image = this.prepareAndRun(owned[i]!, embedding, own?.signal ?? signal, () => {
             prepared++;
             startMore();
           });
           image.then(
             (output) => {
+              if (own) active.delete(own);
               outputs[i] = output;
               if (++finished === owned.length) resolve(outputs);
               else startMore();
             },
             (err: unknown) => {
-              failed = true;
-              if (call && !call.signal.aborted) call.abort(err);
+              if (own) active.delete(own);
+              if (!stopped) stop(err);
               reject(err);
             },
           );
@@ -279,17 +288,17 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       if (owned.length === 0) resolve(outputs);
       else startMore();
     });
-    return call && signal ? abortable(all, signal).finally(() => signal.removeEventListener('abort', stop)) : abortable(all, signal);
+    return several && signal ? abortable(all, signal).finally(() => signal.removeEventListener('abort', onCallerAbort)) : abortable(all, signal);
   }
 
   /** One image: prepared, then queued for the next session run, unless its call stopped meanwhile. */
-  private async prepareAndRun(input: Input<TInput>, embedding: boolean, callSignal: AbortSignal | undefined, onPrepared: () => void): Promise<RunOutput> {
-    throwIfAborted(callSignal);
-    const image = await this.preparer.prepareImage(input, callSignal);
+  private async prepareAndRun(input: Input<TInput>, embedding: boolean, signal: AbortSignal | undefined, onPrepared: () => void): Promise<RunOutput> {
+    throwIfAborted(signal);
+    const image = await this.preparer.prepareImage(input, signal);
     onPrepared();
-    throwIfAborted(callSignal);
+    throwIfAborted(signal);
     this.assertUsable();
-    const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }], callSignal);
+    const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }], signal);
     return output!;
   }
 
