@@ -1,7 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeSession } from './backend.js';
-import { runBatch, type RunnerShape } from './session-runner.js';
+import { runBatch, sessionRunner, type RunnerShape } from './session-runner.js';
 
 const SIZE = 2;
 const shape: RunnerShape = { inputName: 'x', outputName: 'scores', embeddingName: 'features', cropSize: SIZE, classes: 3 };
@@ -101,5 +101,41 @@ describe('runBatch', () => {
     });
     const { runtime: ok } = fakeRuntime();
     await expect(runBatch(ok, { ...shape, classes: 4 }, [{ ...image(), embedding: false }])).rejects.toMatchObject({ code: 'E_MODEL_SHAPE' });
+  });
+});
+
+describe('sessionRunner', () => {
+  /** A runtime that records a copy of every batch it was fed; `transfer` detaches the input as a worker's postMessage would. */
+  function recordingRuntime(transfer = false) {
+    const fed: number[][] = [];
+    const { runtime } = fakeRuntime();
+    const create = runtime.createTensor;
+    runtime.createTensor = (data, dims) => {
+      expect(data.length).toBe(dims.reduce((a, b) => a * b, 1));
+      fed.push(Array.from(data));
+      if (transfer) structuredClone(data.buffer, { transfer: [data.buffer] });
+      return create(data, dims);
+    };
+    return { run: sessionRunner(runtime, shape), fed };
+  }
+  const batch = (...values: number[]) => values.map((v) => ({ ...image(v), embedding: false }));
+  const filledWith = (...values: number[]) => values.flatMap((v) => Array(PER).fill(v));
+
+  it('feeds each run exactly its own images, whatever the size of the runs before it', async () => {
+    const { run, fed } = recordingRuntime();
+    await run(batch(1, 2, 3));
+    await run(batch(4));
+    await run(batch(5, 6));
+    const out = await run(batch(7, 8, 9, 10));
+    expect(fed).toEqual([filledWith(1, 2, 3), filledWith(4), filledWith(5, 6), filledWith(7, 8, 9, 10)]);
+    expect(out.map((o) => Array.from(o.logits))).toEqual([0, 1, 2, 3].map((b) => [b, b + 1, b + 2]));
+  });
+
+  it('goes on after a runtime transferred its input away (a detached buffer)', async () => {
+    const { run, fed } = recordingRuntime(true);
+    await run(batch(1, 2));
+    await run(batch(3));
+    await run(batch(4, 5));
+    expect(fed).toEqual([filledWith(1, 2), filledWith(3), filledWith(4, 5)]);
   });
 });
