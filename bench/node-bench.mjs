@@ -114,8 +114,12 @@ async function benchModel(name, modelPath) {
   const tensorBatches = batchesOf(tensors, 8);
   const batchBuffer = new Float32Array(3 * 224 * 224);
 
-  // Stages, each on its own: CPU ms/photo, and wall ms/photo given the whole machine.
-  const s = await interleaved(
+  // Stages, each on its own (CPU ms/photo, and wall ms/photo given the whole machine), and the
+  // pipelines, in the same rounds: the bound and what is compared with it see the machine at the
+  // same moments (this VM's speed drifts by 10-15% over minutes).
+  const first24 = buffers.slice(0, 24);
+  const stageKeys = ['decode', 'decodeAllCores', 'normalise', 'run1', 'run8', 'run8Quiet', 'post'];
+  const all = await interleaved(
     {
       decode: each(buffers, decodeToCrop),
       decodeAllCores: { photos: N, run: () => inParallel(buffers, cores, decodeToCrop) },
@@ -125,9 +129,17 @@ async function benchModel(name, modelPath) {
       run8: each(tensorBatches, run, 8),
       run8Quiet: each(tensorBatches, runQuiet, 8),
       post: each(Array(N * 20).fill(logits), (l) => predictionsFromLogits(l, labels, { topK: 5 })),
+      floor8: each(tensorBatches, run, 8),
+      array: { photos: N, run: () => classifier.classify(buffers) },
+      concurrent: { photos: N, run: () => Promise.all(buffers.map((b) => classifier.classify(b))) },
+      calls8: each(batchesOf(buffers, 8), (b) => classifier.classify(b), 8),
+      single: each(first24, (b) => classifier.classify(b)),
+      hand: each(first24, async (b) => predictionsFromLogits(await run([await handPreprocess(b)]), labels, { topK: 5 })),
     },
     ROUNDS,
   );
+  const s = Object.fromEntries(stageKeys.map((k) => [k, all[k]]));
+  const p = Object.fromEntries(Object.entries(all).filter(([k]) => !stageKeys.includes(k)));
   out.stages = s;
   out.bound = pipelineBound(
     [
@@ -149,18 +161,6 @@ async function benchModel(name, modelPath) {
     `latency bound (one photo) = decode ${s.decode.wall.toFixed(2)} + normalise ${s.normalise.wall.toFixed(2)} + session.run batch 1 ${s.run1.wall.toFixed(2)} + top-5 ${s.post.wall.toFixed(3)} = ${out.latencyBound.toFixed(2)} ms`,
   );
 
-  const first24 = buffers.slice(0, 24);
-  const p = await interleaved(
-    {
-      floor8: each(tensorBatches, run, 8),
-      array: { photos: N, run: () => classifier.classify(buffers) },
-      concurrent: { photos: N, run: () => Promise.all(buffers.map((b) => classifier.classify(b))) },
-      calls8: each(batchesOf(buffers, 8), (b) => classifier.classify(b), 8),
-      single: each(first24, (b) => classifier.classify(b)),
-      hand: each(first24, async (b) => predictionsFromLogits(await run([await handPreprocess(b)]), labels, { topK: 5 })),
-    },
-    ROUNDS,
-  );
   // transformers.js after ours, in rounds of its own: its session's threads spin between runs
   // (onnxruntime's default), which slowed whatever ran next by up to 50% when interleaved.
   const tfjs = await createTransformersPipeline(modelPath, labels);
