@@ -56,7 +56,11 @@ export interface ClassifierOptions {
    * At most `DEFAULTS.maxThreads` (1024).
    */
   threads?: number | undefined;
-  /** Extra onnxruntime session options, merged last. */
+  /**
+   * Extra onnxruntime session options, merged last. In Node, the thread-spinning entries of
+   * `extra` (`session.intra_op.allow_spinning`, `session.force_spinning_stop`) keep the adapter's
+   * values unless given here; other `extra` entries are added beside them.
+   */
   sessionOptions?: InferenceSession.SessionOptions | undefined;
   /**
    * Base URL replacing `MODEL_ZOO_BASE_URL` for registry downloads (a mirror laid out like the zoo's

@@ -3,6 +3,7 @@ import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
+import { sessionExtra } from './session-extra.js';
 
 /** Options only the Node adapter has, beside the common `ClassifierOptions`. */
 export interface NodeOptions {
@@ -31,12 +32,7 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
       createSession: async (model, sessionOptions) => ({
         session: await ort.InferenceSession.create(model, {
           ...sessionOptions,
-          // Intra-op threads spin within a run, where the waits between operators are short, and
-          // stop spinning when it ends, so that sharp gets the CPU for the next images: a batch-1
-          // run took 1.3 ms instead of 2.1 without spinning, while threads that kept spinning
-          // between runs slowed arrays by 10-20% (pnpm bench, 2 cores). `sessionOptions.extra`
-          // overrides it.
-          extra: sessionOptions.extra ?? { session: { intra_op: { allow_spinning: '1' }, force_spinning_stop: '1' } },
+          extra: sessionExtra(sessionOptions.extra),
         }),
         createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
       }),
