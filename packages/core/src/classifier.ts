@@ -11,7 +11,7 @@ import { loadModel, type LoadedModel } from './load-model.js';
 import type { RegistryModel } from './model-registry.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
 import { InputPreparer, ownInput } from './prepare-input.js';
-import { sessionRunner, type RunItem, type RunOutput } from './session-runner.js';
+import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
 import { onceEachCode } from './warnings.js';
 
@@ -129,6 +129,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   private readonly loaded: LoadedModel;
   private readonly preparer: InputPreparer<TInput>;
   private readonly scheduler: BatchScheduler<RunOutput, RunItem>;
+  private readonly runner: SessionRunner;
   private readonly maxBatch: number;
   /** Decodes one call runs at once: the decoder's cap, else no cap but the call's window. */
   private readonly decodeConcurrency: number;
@@ -167,7 +168,8 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       classes: labels.length,
     };
     // Closed by dispose(): nothing queued runs after it, the run in flight settles.
-    this.scheduler = new BatchScheduler(this.maxBatch, sessionRunner(loaded.runtime, shape));
+    this.runner = sessionRunner(loaded.runtime, shape);
+    this.scheduler = new BatchScheduler(this.maxBatch, (items) => this.runner.run(items));
   }
 
   classify(input: Input<TInput>, options?: ClassifyOptions): Promise<Prediction[]>;
@@ -313,7 +315,10 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   }
 
   dispose(): Promise<void> {
-    this.disposing ??= this.scheduler.close(disposedError()).then(() => this.loaded.runtime.session.release());
+    this.disposing ??= this.scheduler.close(disposedError()).then(() => {
+      this.runner.release();
+      return this.loaded.runtime.session.release();
+    });
     return this.disposing;
   }
 

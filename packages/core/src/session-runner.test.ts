@@ -116,7 +116,14 @@ describe('sessionRunner', () => {
       if (transfer) structuredClone(data.buffer, { transfer: [data.buffer] });
       return create(data, dims);
     };
-    return { run: sessionRunner(runtime, shape), fed };
+    const buffers: ArrayBufferLike[] = [];
+    const createTracked = runtime.createTensor;
+    runtime.createTensor = (data, dims) => {
+      buffers.push(data.buffer);
+      return createTracked(data, dims);
+    };
+    const runner = sessionRunner(runtime, shape);
+    return { run: (items: Parameters<typeof runner.run>[0]) => runner.run(items), release: runner.release, fed, buffers };
   }
   const batch = (...values: number[]) => values.map((v) => ({ ...image(v), embedding: false }));
   const filledWith = (...values: number[]) => values.flatMap((v) => Array(PER).fill(v));
@@ -129,6 +136,16 @@ describe('sessionRunner', () => {
     const out = await run(batch(7, 8, 9, 10));
     expect(fed).toEqual([filledWith(1, 2, 3), filledWith(4), filledWith(5, 6), filledWith(7, 8, 9, 10)]);
     expect(out.map((o) => Array.from(o.logits))).toEqual([0, 1, 2, 3].map((b) => [b, b + 1, b + 2]));
+  });
+
+  it('keeps one input buffer between runs, and lets go of it when released', async () => {
+    const { run, release, buffers } = recordingRuntime();
+    await run(batch(1, 2, 3));
+    await run(batch(4));
+    release();
+    await run(batch(5));
+    expect(buffers[1]).toBe(buffers[0]);
+    expect(buffers[2]).not.toBe(buffers[0]);
   });
 
   it('goes on after a runtime transferred its input away (a detached buffer)', async () => {

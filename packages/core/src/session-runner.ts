@@ -68,16 +68,28 @@ export async function runBatch(
   }
 }
 
+/** The runner of one session: `run` as the batch scheduler calls it; `release` once no run follows. */
+export interface SessionRunner {
+  run(items: RunItem[]): Promise<RunOutput[]>;
+  /** Drops the input buffer kept between runs (its size is the largest batch run so far). */
+  release(): void;
+}
+
 /** The runner of one session, as the batch scheduler calls it. */
-export function sessionRunner(runtime: RuntimeSession, shape: RunnerShape): (items: RunItem[]) => Promise<RunOutput[]> {
+export function sessionRunner(runtime: RuntimeSession, shape: RunnerShape): SessionRunner {
   // One input buffer for all runs (they never overlap): a new one per batch (4.8 MB at batch 8)
   // made V8 collect garbage every few batches, on the thread that runs onnxruntime-node.
   let buffer: Float32Array<ArrayBuffer> | undefined;
-  return (items) => {
-    const length = 3 * shape.cropSize * shape.cropSize * items.length;
-    // A buffer a runtime transferred away (onnxruntime-web's proxy worker does) reads as empty.
-    if (!buffer || buffer.length < length) buffer = new Float32Array(length);
-    return runBatch(runtime, shape, items, buffer.subarray(0, length));
+  return {
+    run: (items) => {
+      const length = 3 * shape.cropSize * shape.cropSize * items.length;
+      // A buffer a runtime transferred away (onnxruntime-web's proxy worker does) reads as empty.
+      if (!buffer || buffer.length < length) buffer = new Float32Array(length);
+      return runBatch(runtime, shape, items, buffer.subarray(0, length));
+    },
+    release: () => {
+      buffer = undefined;
+    },
   };
 }
 

@@ -16,6 +16,14 @@ describe('sessionExtra', () => {
     });
   });
 
+  it('takes an undefined entry for no value (onnxruntime-node would refuse it)', () => {
+    expect(sessionExtra({ 'session.force_spinning_stop': undefined, session: { intra_op: { allow_spinning: undefined } } })).toEqual({
+      session: { intra_op: {} },
+      'session.intra_op.allow_spinning': '1',
+      'session.force_spinning_stop': '1',
+    });
+  });
+
   it("lets the caller's value win, nested or as a dotted key", () => {
     expect(sessionExtra({ session: { intra_op: { allow_spinning: '0' } } })).toEqual({
       session: { intra_op: { allow_spinning: '0' } },

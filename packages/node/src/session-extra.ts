@@ -6,21 +6,27 @@
  */
 const SPINNING: Record<string, string> = { 'session.intra_op.allow_spinning': '1', 'session.force_spinning_stop': '1' };
 
-/** The config keys of `extra` as onnxruntime-node flattens them (`{ a: { b: 1 } }` is `a.b`). */
-function flatKeys(extra: Record<string, unknown>, prefix = '', out = new Set<string>()): Set<string> {
+/** `extra` without its `undefined` entries, which onnxruntime-node refuses, and its config keys as it flattens them (`{ a: { b: 1 } }` is `a.b`). */
+function defined(extra: Record<string, unknown>, prefix: string, keys: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(extra)) {
-    if (value !== null && typeof value === 'object') flatKeys(value as Record<string, unknown>, `${prefix}${key}.`, out);
-    else out.add(`${prefix}${key}`);
+    if (value === undefined) continue;
+    if (value !== null && typeof value === 'object') out[key] = defined(value as Record<string, unknown>, `${prefix}${key}.`, keys);
+    else {
+      out[key] = value;
+      keys.add(`${prefix}${key}`);
+    }
   }
   return out;
 }
 
 /**
  * `sessionOptions.extra` with the spinning defaults added where the caller set no value of its
- * own for them (nested or as a dotted key); the caller's entries are kept as given.
+ * own for them (nested or as a dotted key; `undefined` is no value); the caller's entries are kept.
  */
 export function sessionExtra(extra: Record<string, unknown> | undefined): Record<string, unknown> {
-  const given = flatKeys(extra ?? {});
+  const given = new Set<string>();
+  const kept = defined(extra ?? {}, '', given);
   const defaults = Object.fromEntries(Object.entries(SPINNING).filter(([key]) => !given.has(key)));
-  return { ...extra, ...defaults };
+  return { ...kept, ...defaults };
 }
