@@ -76,6 +76,7 @@ describe('README', () => {
       'limits.maxEncodedBytes': DEFAULTS.limits.maxEncodedBytes,
       'limits.maxModelBytes': DEFAULTS.limits.maxModelBytes,
       'limits.downloadTimeoutMs': DEFAULTS.limits.downloadTimeoutMs,
+      'limits.maxImageDownloadMs': DEFAULTS.limits.maxImageDownloadMs,
       'preprocess.mode': DEFAULTS.preprocess.mode,
       'preprocess.resizeShorter': DEFAULTS.preprocess.resizeShorter,
       'preprocess.cropSize': DEFAULTS.preprocess.cropSize,

@@ -37,6 +37,8 @@ describeInBrowser('hostile URLs in Chromium', () => {
       '/gzip-bomb': { kind: 'endless', gzip: true, cap: 256 * MiB },
       '/gzip-bomb-labels': { kind: 'endless', gzip: true, cap: 256 * MiB },
       '/cut.jpg': { kind: 'cut', body: jpeg, after: 1000 },
+      // a byte every 20 ms: never 300 ms of silence, and days for the whole photo
+      '/trickle.jpg': { kind: 'drip', body: jpeg, chunk: 1, everyMs: 20 },
       '/labels.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain' },
       '/labels-gzip.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain', gzip: true },
     });
@@ -58,7 +60,7 @@ describeInBrowser('hostile URLs in Chromium', () => {
     const out = await page.evaluate((req) => (window as any).hostile.run(req), {
       model: `${server.origin}/data/models/mobilenetv2-12-int8.onnx`,
       labels: `${server.origin}/data/models/synset.txt`,
-      limits: { maxEncodedBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 300 },
+      limits: { maxEncodedBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 },
       images: {
         good: u('/photo.jpg'),
         gzip: u('/photo-gzip.jpg'),
@@ -67,6 +69,7 @@ describeInBrowser('hostile URLs in Chromium', () => {
         endless: u('/endless'),
         gzipBomb: u('/gzip-bomb'),
         cut: u('/cut.jpg'),
+        trickle: u('/trickle.jpg'),
         malformed: 'http://[::1',
       },
       models: { silent: u('/silent'), endless: u('/endless'), malformed: 'http://[::1/m.onnx' },
@@ -77,6 +80,7 @@ describeInBrowser('hostile URLs in Chromium', () => {
       'image gzip': { result: first.wnid },
       'image silent': { code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') },
       'image stall': { code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') },
+      'image trickle': { code: 'E_LIMIT', message: expect.stringContaining('limits.maxImageDownloadMs (2000 ms)') },
       'image endless': { code: 'E_LIMIT' },
       'image gzipBomb': { code: 'E_LIMIT' },
       'image cut': { code: 'E_DOWNLOAD' },

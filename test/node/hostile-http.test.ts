@@ -9,7 +9,7 @@ import { IMAGENET_CLASSES, INT8_MODEL, SYNSET, describeWithAssets, photo, type P
 import { serveHostile, type HostileServer } from './hostile-server.js';
 
 const MiB = 2 ** 20;
-const limits = { maxEncodedBytes: MiB, downloadTimeoutMs: 300 };
+const limits = { maxEncodedBytes: MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 };
 
 describeWithAssets('hostile image URLs', () => {
   let server: HostileServer;
@@ -28,6 +28,8 @@ describeWithAssets('hostile image URLs', () => {
       '/endless.jpg': { kind: 'endless', cap: 64 * MiB },
       '/gzip-bomb.jpg': { kind: 'endless', gzip: true, cap: 64 * MiB },
       '/cut.jpg': { kind: 'cut', body: jpeg, after: 1000 },
+      // a byte every 20 ms: never 300 ms of silence, and days for the whole photo
+      '/trickle.jpg': { kind: 'drip', body: jpeg, chunk: 1, everyMs: 20 },
     });
     classifier = await createClassifier({ model: INT8_MODEL, labels: SYNSET, limits });
   });
@@ -50,6 +52,15 @@ describeWithAssets('hostile image URLs', () => {
       code: 'E_DOWNLOAD',
       message: expect.stringContaining('sent nothing for 300 ms'),
     });
+  }, 10_000);
+
+  it('abandons a server that trickles its bytes at limits.maxImageDownloadMs, though it is never silent for downloadTimeoutMs', async () => {
+    const started = Date.now();
+    await expect(classifier.classify(server.url('/trickle.jpg'))).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      message: expect.stringContaining('limits.maxImageDownloadMs (2000 ms)'),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_990);
   }, 10_000);
 
   it('stops reading an endless body at limits.maxEncodedBytes', async () => {

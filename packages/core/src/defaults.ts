@@ -31,6 +31,12 @@ export interface Limits {
   maxModelBytes: number;
   /** A download that receives nothing for this long (ms) is abandoned. */
   downloadTimeoutMs: number;
+  /**
+   * An image URL not downloaded this long (ms) after its request started is abandoned: a server
+   * that trickles its bytes never lets `downloadTimeoutMs` fire. Models and labels, which the
+   * developer chooses and may be large, have no such deadline.
+   */
+  maxImageDownloadMs: number;
 }
 
 /**
@@ -88,12 +94,13 @@ export const DEFAULTS = Object.freeze({
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
   fewShot: Object.freeze({ k: 3 }),
-  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence). */
+  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,
     maxEncodedBytes: 64 * 2 ** 20,
     maxModelBytes: 256 * 2 ** 20,
     downloadTimeoutMs: 30_000,
+    maxImageDownloadMs: 60_000,
   }) as Readonly<Limits>,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({

@@ -1,10 +1,19 @@
 import { OnnxMobilenetError } from './errors.js';
 
+/** A bound on a download's whole duration, and the limit that set it (for the message). */
+export interface DownloadDeadline {
+  ms: number;
+  /** The option to raise, e.g. `'limits.maxImageDownloadMs'`. */
+  limit: string;
+}
+
 /**
- * Runs a download under one AbortSignal that fires when the caller's `signal` aborts or when no
- * data arrived for `timeoutMs` (a stalled server). `task` gets the combined signal and calls
- * `onData()` for every chunk; a failure caused by either abort rethrows its reason (the caller's
- * AbortError, or an `E_DOWNLOAD` error naming the stall). Shared by the Node and browser loaders.
+ * Runs a download under one AbortSignal that fires when the caller's `signal` aborts, when no
+ * data arrived for `timeoutMs` (a stalled server) or, given a `deadline`, when the download has
+ * not finished by then (a server trickling bytes keeps the inactivity timer from ever firing).
+ * `task` gets the combined signal and calls `onData()` for every chunk; a failure caused by any
+ * abort rethrows its reason (the caller's AbortError, an `E_DOWNLOAD` error naming the stall, an
+ * `E_LIMIT` error naming the deadline). Shared by the Node and browser loaders.
  *
  * @example
  * ```ts
@@ -13,7 +22,7 @@ import { OnnxMobilenetError } from './errors.js';
  */
 export async function guardDownload<T>(
   url: string,
-  options: { signal?: AbortSignal | undefined; timeoutMs: number },
+  options: { signal?: AbortSignal | undefined; timeoutMs: number; deadline?: DownloadDeadline | undefined },
   task: (signal: AbortSignal, onData: () => void) => Promise<T>,
 ): Promise<T> {
   const { signal, timeoutMs } = options;
@@ -30,6 +39,16 @@ export async function guardDownload<T>(
   };
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+  const { deadline } = options;
+  const overdue = deadline
+    ? setTimeout(
+        () =>
+          controller.abort(
+            new OnnxMobilenetError('E_LIMIT', `${url} was still downloading after ${deadline.limit} (${deadline.ms} ms); the download was abandoned`),
+          ),
+        deadline.ms,
+      )
+    : undefined;
   onData();
   try {
     return await task(controller.signal, onData);
@@ -37,6 +56,7 @@ export async function guardDownload<T>(
     throw controller.signal.aborted ? controller.signal.reason : err;
   } finally {
     clearTimeout(timer);
+    clearTimeout(overdue);
     signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -106,6 +106,46 @@ describe('fetchBounded', () => {
     });
   });
 
+  /** A 200 response whose body trickles one byte every `everyMs`, `total` bytes (endless when Infinity); `state.cancelled` once the reader gave up. */
+  function trickle(everyMs: number, total: number) {
+    const state = { sent: 0, cancelled: false };
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (state.sent >= total) return controller.close();
+        await new Promise((r) => setTimeout(r, everyMs));
+        state.sent++;
+        controller.enqueue(new Uint8Array(1));
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    const fetch: FetchLike = async () => new Response(body) as unknown as ResponseLike;
+    return { fetch, state };
+  }
+
+  it('abandons a body that trickles in forever at its deadline, though data never stops for timeoutMs (E_LIMIT naming the limit)', async () => {
+    const { fetch, state } = trickle(10, Infinity);
+    const started = Date.now();
+    await expect(
+      fetchBounded('http://x/a', { what: 'image', maxBytes: KiB * KiB, timeoutMs: 200, deadline: { ms: 300, limit: 'limits.maxImageDownloadMs' }, fetch }),
+    ).rejects.toMatchObject({ code: 'E_LIMIT', message: expect.stringContaining('limits.maxImageDownloadMs (300 ms)') });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await expect.poll(() => state.cancelled).toBe(true);
+  }, 5_000);
+
+  it('lets a slow body that ends before its deadline through', async () => {
+    const { fetch } = trickle(10, 5);
+    const { bytes } = await fetchBounded('http://x/a', {
+      what: 'image',
+      maxBytes: KiB,
+      timeoutMs: 200,
+      deadline: { ms: 5_000, limit: 'limits.maxImageDownloadMs' },
+      fetch,
+    });
+    expect(bytes).toHaveLength(5);
+  });
+
   it('keeps the caller abort as the standard AbortError', async () => {
     const controller = new AbortController();
     const pending = fetchBounded('http://x/a', { what: 'image', maxBytes: KiB, timeoutMs: 10_000, fetch: never, signal: controller.signal });

@@ -1,6 +1,6 @@
 import type { DownloadProgress } from './backend.js';
 import { concatBytes } from './bytes.js';
-import { guardDownload } from './download-guard.js';
+import { guardDownload, type DownloadDeadline } from './download-guard.js';
 import { OnnxMobilenetError, describeError } from './errors.js';
 
 // The parts of the fetch API the reader uses, declared here because core has no DOM or Node lib.
@@ -84,6 +84,11 @@ export async function readBody(response: ResponseLike, options: ReadBodyOptions)
       });
     }
     if (step.done) break;
+    // A fetch that does not end its body on abort (a polyfill, a test double) is stopped here.
+    if (options.signal?.aborted) {
+      await reader.cancel(options.signal.reason).catch(() => undefined);
+      throw options.signal.reason;
+    }
     options.onData?.();
     const chunk = step.value ?? new Uint8Array(0);
     if (loaded + chunk.byteLength > maxBytes) {
@@ -107,6 +112,8 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
   signal?: AbortSignal | undefined;
   /** Abandon when nothing arrives for this long (ms), headers included. */
   timeoutMs: number;
+  /** Abandon when the whole download (request and body) takes longer than this (`E_LIMIT`). */
+  deadline?: DownloadDeadline | undefined;
   /** The fetch to use; default the platform's (`globalThis.fetch`, in Node >= 18 and every browser). */
   fetch?: FetchLike | undefined;
   /** Refuse a `text/html` answer (a login or error page is not a model). */
@@ -118,6 +125,7 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
 /**
  * Fetches `url` and reads its body under every bound: the caller's `signal`, an inactivity timeout
  * covering the request and each chunk (a server that never answers, or stops, is `E_DOWNLOAD`),
+ * an optional deadline for the whole download (a server that trickles bytes, `E_LIMIT`),
  * `maxBytes` of decoded body (`E_LIMIT`), HTTP errors (`E_DOWNLOAD`). A URL that does not parse
  * is `E_INPUT`. Returns the bytes and the response's content type.
  *

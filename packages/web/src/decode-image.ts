@@ -118,7 +118,8 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint
 
 /**
  * Fetches an image URL (relative ones against the page) through core's bounded reader: abandoned
- * after `limits.downloadTimeoutMs` without data, stopped past `limits.maxEncodedBytes` decoded.
+ * after `limits.downloadTimeoutMs` without data or `limits.maxImageDownloadMs` in all, stopped past
+ * `limits.maxEncodedBytes` decoded.
  */
 async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: Limits): Promise<Blob> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
@@ -126,6 +127,7 @@ async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: L
     what: 'image',
     maxBytes: limits.maxEncodedBytes,
     timeoutMs: limits.downloadTimeoutMs,
+    deadline: { ms: limits.maxImageDownloadMs, limit: 'limits.maxImageDownloadMs' },
     signal,
   });
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType });

@@ -20,7 +20,7 @@ interface HostileRequest {
   images: Record<string, string>;
   models: Record<string, string>;
   labelUrls: Record<string, string>;
-  limits: { maxEncodedBytes: number; maxModelBytes: number; downloadTimeoutMs: number };
+  limits: { maxEncodedBytes: number; maxModelBytes: number; downloadTimeoutMs: number; maxImageDownloadMs: number };
 }
 
 async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
