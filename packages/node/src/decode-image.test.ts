@@ -107,4 +107,12 @@ describeWithAssets('sharp decoding in the Node adapter', () => {
     await expect(classifier.classify({ foo: 1 } as never)).rejects.toMatchObject({ code: 'E_INPUT' });
     await expect(classifier.classify(null as never)).rejects.toMatchObject({ code: 'E_INPUT' });
   });
+
+  it('decodeFullImageNode takes some limits and fills the rest from DEFAULTS.limits', async () => {
+    const p = photos()[0]!;
+    await expect(decodeFullImageNode(p.path, { maxInputPixels: 100 })).rejects.toMatchObject({ code: 'E_LIMIT' });
+    await expect(decodeFullImageNode(p.path, { maxEncodedBytes: 10 })).rejects.toMatchObject({ code: 'E_LIMIT' });
+    await expect(decodeFullImageNode(p.path, { maxInputPixels: -1 })).rejects.toMatchObject({ code: 'E_INPUT' });
+    expect((await decodeFullImageNode(p.path, {})).channels).toBe(3);
+  });
 });

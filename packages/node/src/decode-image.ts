@@ -7,6 +7,7 @@ import {
   jpegOrientation,
   parseUrl,
   readImageHeader,
+  resolveLimits,
   type DecodeContext,
   type DecodedImage,
 } from '@onnx-mobilenet/core/adapter';
@@ -162,7 +163,8 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
 
 /**
  * Decodes to full-size 8-bit sRGB pixels without resizing (EXIF orientation applied, alpha dropped),
- * for tools and custom pipelines. The result is a raw image any classifier accepts.
+ * for tools and custom pipelines. The result is a raw image any classifier accepts. `limits` bound
+ * the input as a classifier's do (unset ones from `DEFAULTS.limits`; an invalid one is `E_INPUT`).
  *
  * @example
  * ```ts
@@ -172,8 +174,9 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
  */
 export async function decodeFullImageNode(
   input: NodeImageSource,
-  limits: Limits = DEFAULTS.limits,
+  given: Partial<Limits> = {},
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
+  const limits = resolveLimits(given);
   const { data, name } = await toSharpInput(input, undefined, limits);
   try {
     return await fullRgb((await openImage(data, name, limits)).image);
