@@ -110,7 +110,8 @@ describe('the isomorphic entry', () => {
     // rule, the runtime warm start and labels loaded beside the model added 0.7 KB: 18.2 KB; the
     // JPEG orientation read from the header, 18.5 KB. A signal per image of a call (instead of one
     // signal with a listener per image) and one input buffer reused by every run: 18.56 KB; the
-    // deadline on image downloads (limits.maxImageDownloadMs): 18.60 KB.
-    expect(eager).toBeLessThan(18_700);
+    // deadline on image downloads (limits.maxImageDownloadMs) and the body reader's own abort
+    // check: 18.71 KB (measured on a fresh build; this test bundles dist/, so build first).
+    expect(eager).toBeLessThan(18_850);
   });
 });
