@@ -162,7 +162,9 @@ async function benchModel(name, modelPath) {
   );
 
   // transformers.js after ours, in rounds of its own: its session's threads spin between runs
-  // (onnxruntime's default), which slowed whatever ran next by up to 50% when interleaved.
+  // (onnxruntime's default), which slowed whatever ran next by up to 50% when interleaved. Our
+  // calls timed again in its rounds (after an untimed run each) were still 8-15% slower than in
+  // ours, so the speed-ups compare ours from our rounds with its from its own.
   const tfjs = await createTransformersPipeline(modelPath, labels);
   Object.assign(
     p,
