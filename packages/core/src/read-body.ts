@@ -1,6 +1,7 @@
 import type { DownloadProgress } from './backend.js';
 import { concatBytes } from './bytes.js';
 import { guardDownload, type DownloadDeadline } from './download-guard.js';
+import type { Limits } from './defaults.js';
 import { OnnxMobilenetError, describeError } from './errors.js';
 
 // The parts of the fetch API the reader uses, declared here because core has no DOM or Node lib.
@@ -168,6 +169,26 @@ export async function fetchBounded(url: string, options: FetchBoundedOptions): P
     }
     const bytes = await readBody(response, { ...options, url: href, onData, signal });
     return { bytes, contentType };
+  });
+}
+
+/**
+ * Fetches an image URL under a classifier's limits, the same in every adapter: abandoned after
+ * `limits.downloadTimeoutMs` without data (`E_DOWNLOAD`) or `limits.maxImageDownloadMs` in all
+ * (`E_LIMIT`), stopped past `limits.maxEncodedBytes` of decoded body (`E_LIMIT`).
+ *
+ * @example
+ * ```ts
+ * const { bytes, contentType } = await fetchImage('https://example.com/cat.jpg', DEFAULTS.limits, signal);
+ * ```
+ */
+export function fetchImage(href: string, limits: Limits, signal: AbortSignal | undefined): Promise<{ bytes: Uint8Array; contentType: string }> {
+  return fetchBounded(href, {
+    what: 'image',
+    maxBytes: limits.maxEncodedBytes,
+    timeoutMs: limits.downloadTimeoutMs,
+    deadline: { ms: limits.maxImageDownloadMs, limit: 'limits.maxImageDownloadMs' },
+    signal,
   });
 }
 

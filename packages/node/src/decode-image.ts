@@ -4,6 +4,7 @@ import {
   bytesView,
   describeError,
   describeValue,
+  fetchImage,
   jpegOrientation,
   parseUrl,
   readImageHeader,
@@ -12,7 +13,6 @@ import {
   type DecodedImage,
 } from '@onnx-mobilenet/core/adapter';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
-import { fetchImageBytes } from './fetch-image.js';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
 import { filePathFromUrl, readLocalFile } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
@@ -46,7 +46,7 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
     }
-    return { data: await fetchImageBytes(input, signal, limits), name: input.href };
+    return { data: (await fetchImage(input.href, limits, signal)).bytes, name: input.href };
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     // A detached buffer reads as 0 bytes; it is reported as empty below.

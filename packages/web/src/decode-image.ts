@@ -3,7 +3,7 @@ import {
   bytesView,
   describeError,
   describeValue,
-  fetchBounded,
+  fetchImage,
   parseUrl,
   readImageHeader,
   type DecodeContext,
@@ -116,20 +116,10 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint
   }
 }
 
-/**
- * Fetches an image URL (relative ones against the page) through core's bounded reader: abandoned
- * after `limits.downloadTimeoutMs` without data or `limits.maxImageDownloadMs` in all, stopped past
- * `limits.maxEncodedBytes` decoded.
- */
+/** Fetches an image URL (relative ones against the page) under the classifier's limits (core's `fetchImage`). */
 async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: Limits): Promise<Blob> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
-  const { bytes, contentType } = await fetchBounded(parseUrl(url, 'image', base).href, {
-    what: 'image',
-    maxBytes: limits.maxEncodedBytes,
-    timeoutMs: limits.downloadTimeoutMs,
-    deadline: { ms: limits.maxImageDownloadMs, limit: 'limits.maxImageDownloadMs' },
-    signal,
-  });
+  const { bytes, contentType } = await fetchImage(parseUrl(url, 'image', base).href, limits, signal);
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType });
 }
 

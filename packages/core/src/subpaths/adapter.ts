@@ -36,6 +36,7 @@ export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
 export { guardDownload } from '../download-guard.js';
 export {
   fetchBounded,
+  fetchImage,
   parseUrl,
   readBody,
   type ByteReader,
