@@ -58,8 +58,8 @@ export interface ClassifierOptions {
   threads?: number | undefined;
   /**
    * Extra onnxruntime session options, merged last. In Node, the thread-spinning entries of
-   * `extra` (`session.intra_op.allow_spinning`, `session.force_spinning_stop`) keep the adapter's
-   * values unless given here; other `extra` entries are added beside them.
+   * `extra` (`session.intra_op.allow_spinning`, `session.intra_op.spin_duration_us`,
+   * `session.force_spinning_stop`) keep the adapter's values unless given here; other `extra` entries are added beside them.
    */
   sessionOptions?: InferenceSession.SessionOptions | undefined;
   /**

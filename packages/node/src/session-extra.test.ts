@@ -4,14 +4,19 @@ import { createClassifier } from './index.js';
 import { sessionExtra } from './session-extra.js';
 
 describe('sessionExtra', () => {
-  it('spins within runs and stops after each by default', () => {
-    expect(sessionExtra(undefined)).toEqual({ 'session.intra_op.allow_spinning': '1', 'session.force_spinning_stop': '1' });
+  it('spins within runs, briefly, and stops after each by default', () => {
+    expect(sessionExtra(undefined)).toEqual({
+      'session.intra_op.allow_spinning': '1',
+      'session.intra_op.spin_duration_us': '25',
+      'session.force_spinning_stop': '1',
+    });
   });
 
   it("keeps the defaults beside the caller's other entries (they used to replace them)", () => {
     expect(sessionExtra({ session: { set_denormal_as_zero: '1' } })).toEqual({
       session: { set_denormal_as_zero: '1' },
       'session.intra_op.allow_spinning': '1',
+      'session.intra_op.spin_duration_us': '25',
       'session.force_spinning_stop': '1',
     });
   });
@@ -20,6 +25,7 @@ describe('sessionExtra', () => {
     expect(sessionExtra({ 'session.force_spinning_stop': undefined, session: { intra_op: { allow_spinning: undefined } } })).toEqual({
       session: { intra_op: {} },
       'session.intra_op.allow_spinning': '1',
+      'session.intra_op.spin_duration_us': '25',
       'session.force_spinning_stop': '1',
     });
   });
@@ -27,9 +33,11 @@ describe('sessionExtra', () => {
   it("lets the caller's value win, nested or as a dotted key", () => {
     expect(sessionExtra({ session: { intra_op: { allow_spinning: '0' } } })).toEqual({
       session: { intra_op: { allow_spinning: '0' } },
+      'session.intra_op.spin_duration_us': '25',
       'session.force_spinning_stop': '1',
     });
-    expect(sessionExtra({ 'session.force_spinning_stop': '0' })).toEqual({
+    expect(sessionExtra({ 'session.force_spinning_stop': '0', session: { intra_op: { spin_duration_us: '1000' } } })).toEqual({
+      session: { intra_op: { spin_duration_us: '1000' } },
       'session.force_spinning_stop': '0',
       'session.intra_op.allow_spinning': '1',
     });
