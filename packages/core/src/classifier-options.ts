@@ -58,8 +58,9 @@ export interface ClassifierOptions {
   threads?: number | undefined;
   /**
    * Extra onnxruntime session options, merged last. In Node, the thread-spinning entries of
-   * `extra` (`session.intra_op.allow_spinning`, `session.intra_op.spin_duration_us`,
-   * `session.force_spinning_stop`) keep the adapter's values unless given here; other `extra` entries are added beside them.
+   * `extra` keep the adapter's values (`session.intra_op.allow_spinning` `'1'`,
+   * `session.intra_op.spin_duration_us` `'25'`, `session.force_spinning_stop` `'1'`) unless given
+   * here; other `extra` entries are added beside them.
    */
   sessionOptions?: InferenceSession.SessionOptions | undefined;
   /**

@@ -36,6 +36,11 @@ describe('sessionExtra', () => {
       'session.intra_op.spin_duration_us': '25',
       'session.force_spinning_stop': '1',
     });
+    expect(sessionExtra({ 'session.intra_op.spin_duration_us': '100', 'session.intra_op': { allow_spinning: '0' } })).toEqual({
+      'session.intra_op.spin_duration_us': '100',
+      'session.intra_op': { allow_spinning: '0' },
+      'session.force_spinning_stop': '1',
+    });
     expect(sessionExtra({ 'session.force_spinning_stop': '0', session: { intra_op: { spin_duration_us: '1000' } } })).toEqual({
       session: { intra_op: { spin_duration_us: '1000' } },
       'session.force_spinning_stop': '0',

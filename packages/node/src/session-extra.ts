@@ -2,11 +2,11 @@
  * onnxruntime's intra-op threads spin within a run, where the waits between operators are short,
  * and stop spinning when it ends, so that sharp gets the CPU for the next images: a batch-1 run
  * took 1.3 ms instead of 2.1 without spinning, while threads left spinning between runs slowed
- * arrays by 10-20% (pnpm bench, 2 cores). A wait spins for at most 25 µs before the thread
- * sleeps (onnxruntime 1.26+): longer waits within a run are those where sharp's threads took the
- * partner's core, and spinning through them cost CPU the decodes needed (measured in one process,
- * 53 photos: 4.6-4.9 instead of 5.0-5.9 CPU ms/photo for arrays, 2.5-2.7 instead of 2.6-3.1 ms/photo,
- * one at a time 3.8-4.3 instead of 4.0-4.5 ms).
+ * arrays by 10-20% (pnpm bench, 2 cores). A wait spins for at most 25 µs before the thread sleeps
+ * (a key of the pinned onnxruntime-node 1.30): longer waits within a run are those where sharp's
+ * threads took the partner's core, and spinning through them cost CPU the decodes needed. Measured
+ * in one process on the 53 photos, int8, 2 cores: arrays 4.6-4.9 instead of 5.0-5.9 CPU ms/photo
+ * and 2.5-2.7 instead of 2.6-3.1 wall ms/photo; one at a time 3.8-4.3 instead of 4.0-4.5 ms/photo.
  */
 const SPINNING: Record<string, string> = {
   'session.intra_op.allow_spinning': '1',
