@@ -56,6 +56,13 @@ for (const [name, model] of [
       }
     });
 
+    it("names the input of an array call that sharp cannot decode, with sharp's reason", async () => {
+      const junk = Buffer.from('GIF89a, then nothing an image decoder could read');
+      const err = await classifier.classify([photos()[0]!.path, junk]).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'E_IMAGE_DECODE' });
+      expect((err as Error).message).toMatch(/^inputs\[1\] \(of 2\): cannot decode image 48-byte buffer: \S/);
+    });
+
     it('gives the same top-1 for a photo as a path, a Buffer, an ArrayBuffer and a file URL', async () => {
       for (const photo of photos()) {
         const buf = readFileSync(photo.path);

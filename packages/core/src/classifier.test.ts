@@ -3,6 +3,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { describe, expect, it, vi } from 'vitest';
 import type { ClassifierBackend } from './backend.js';
 import { createClassifierWithBackend } from './classifier.js';
+import { OnnxMobilenetError } from './errors.js';
 import type { PreparedTensor, RawImage } from './image.js';
 import type { Prediction } from './postprocess.js';
 
@@ -321,6 +322,28 @@ describe('createClassifierWithBackend', () => {
 describe('a classify(array) call', () => {
   const crop = () => ({ image: { data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 as const }, planned: true });
   const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+  it('names the input that could not be prepared: its index and the array length, code and cause kept', async () => {
+    const bad = new OnnxMobilenetError('E_IMAGE_DECODE', 'cannot decode image 3-byte buffer: not a JPEG');
+    const decoder = {
+      decodeImage: async (input: never) => {
+        if ((input as string) === 'bad') throw bad;
+        return crop();
+      },
+    };
+    const { backend } = fakeBackend({ decoder });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS });
+    const err = await c.classify(['good', 'good', 'bad', 'good'] as never[]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OnnxMobilenetError);
+    expect(err).toMatchObject({ code: 'E_IMAGE_DECODE', message: 'inputs[2] (of 4): cannot decode image 3-byte buffer: not a JPEG', cause: bad });
+    // core's own checks are named the same way
+    await expect(c.classify([crop().image, null] as never[])).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: 'inputs[1] (of 2): expected an image, got null',
+    });
+    // one image, not in an array: the error as it was thrown
+    await expect(c.classify('bad' as never)).rejects.toBe(bad);
+  });
 
   it('stops at its first failure: images still decoding are not run afterwards', async () => {
     let release!: () => void;

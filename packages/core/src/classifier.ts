@@ -4,13 +4,13 @@ import { BatchScheduler } from './batch-scheduler.js';
 import { checkCallOptions, checkClassifyOptions, type ClassifierOptions } from './classifier-options.js';
 import { classifyAllWith, type ClassifyAllOptions, type ClassifyAllResult } from './classify-all.js';
 import { DEFAULTS, type PreprocessOptions } from './defaults.js';
-import { OnnxMobilenetError } from './errors.js';
+import { isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import type { PreparedTensor, RawImage } from './image.js';
 import type { ClassLabel } from './labels.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import type { RegistryModel } from './model-registry.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
-import { InputPreparer, ownInput } from './prepare-input.js';
+import { InputPreparer, ownInput, type PreparedImage } from './prepare-input.js';
 import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
 import { onceEachCode } from './warnings.js';
@@ -48,7 +48,12 @@ export interface ModelInfo {
 export interface Classifier<TInput> {
   /** Classifies one image: its top-k predictions, best first. */
   classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
-  /** Classifies several images (batched): one prediction list per image, in order. */
+  /**
+   * Classifies several images (batched): one prediction list per image, in order. The first input
+   * that cannot be read, decoded or checked rejects the call, its place in the message
+   * (`inputs[2] (of 53): …`, same `code`, the original error as `cause`); `classifyAll` goes on past
+   * failing inputs instead.
+   */
   classify(inputs: readonly (TInput | RawImage | PreparedTensor)[], options?: ClassifyOptions): Promise<Prediction[][]>;
   /**
    * Classifies every image of an iterable or async iterable (an array, a generator, a directory
@@ -98,6 +103,15 @@ export interface Classifier<TInput> {
 
 const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+
+/**
+ * A failure to prepare `inputs[index]` of an array call, with that place named first: a typed error
+ * gets a copy with the same code and the original as `cause`; anything else is left as it is.
+ */
+function atInput(err: unknown, index: number, count: number): unknown {
+  if (!isOnnxMobilenetError(err)) return err;
+  return new OnnxMobilenetError(err.code, `inputs[${index}] (of ${count}): ${err.message}`, { cause: err });
+}
 
 function disposedError(): OnnxMobilenetError {
   return new OnnxMobilenetError('E_DISPOSED', 'this classifier was disposed; create a new one with createClassifier()');
@@ -179,7 +193,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     checkClassifyOptions(options);
     const post = { ...options, topK: Math.min(options.topK ?? this.topK, this.labels.length) };
     const many = Array.isArray(input);
-    const outputs = await this.runMany(many ? (input as readonly Input<TInput>[]) : [input as Input<TInput>], false, options.signal);
+    const outputs = await this.runMany(many ? (input as readonly Input<TInput>[]) : [input as Input<TInput>], false, options.signal, many);
     const predictions = outputs.map((o) => predictionsFromLogits(o.logits, this.labels, post));
     return many ? predictions : predictions[0]!; // one input, one output
   }
@@ -237,9 +251,10 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
    * images (or two batches, if more) are started and not yet run per call, as 8-bit crops while
    * they wait, and at most the decoder's `maxConcurrent` of them decoding. The first failure, or
    * the caller's signal, rejects the call and stops it: nothing more is started, prepared images
-   * are not queued, and queued ones leave the queue unrun.
+   * are not queued, and queued ones leave the queue unrun. With `indexed` (an array call), an input
+   * that cannot be prepared fails the call with its position in the message.
    */
-  private runMany(inputs: readonly Input<TInput>[], embedding: boolean, signal?: AbortSignal): Promise<RunOutput[]> {
+  private runMany(inputs: readonly Input<TInput>[], embedding: boolean, signal?: AbortSignal, indexed = false): Promise<RunOutput[]> {
     const window = Math.max(DEFAULTS.maxInFlight, 2 * this.maxBatch);
     const decodes = Math.min(window, this.decodeConcurrency);
     // Taken now, before control returns to the caller, who may then reuse its buffers.
@@ -268,7 +283,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
           const i = started++;
           const own = several ? new AbortController() : undefined;
           if (own) active.add(own);
-          const image = this.prepareAndRun(owned[i]!, embedding, own?.signal ?? signal, () => {
+          const image = this.prepareAndRun(owned[i]!, embedding, own?.signal ?? signal, indexed ? { index: i, count: owned.length } : undefined, () => {
             prepared++;
             startMore();
           });
@@ -293,10 +308,24 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     return several && signal ? abortable(all, signal).finally(() => signal.removeEventListener('abort', onCallerAbort)) : abortable(all, signal);
   }
 
-  /** One image: prepared, then queued for the next session run, unless its call stopped meanwhile. */
-  private async prepareAndRun(input: Input<TInput>, embedding: boolean, signal: AbortSignal | undefined, onPrepared: () => void): Promise<RunOutput> {
+  /**
+   * One image: prepared, then queued for the next session run, unless its call stopped meanwhile.
+   * `at`, its place in an array call, goes into the message of a failure to prepare it.
+   */
+  private async prepareAndRun(
+    input: Input<TInput>,
+    embedding: boolean,
+    signal: AbortSignal | undefined,
+    at: { index: number; count: number } | undefined,
+    onPrepared: () => void,
+  ): Promise<RunOutput> {
     throwIfAborted(signal);
-    const image = await this.preparer.prepareImage(input, signal);
+    let image: PreparedImage;
+    try {
+      image = await this.preparer.prepareImage(input, signal);
+    } catch (err) {
+      throw at && !(signal?.aborted && err === signal.reason) ? atInput(err, at.index, at.count) : err;
+    }
     onPrepared();
     throwIfAborted(signal);
     this.assertUsable();
