@@ -18,7 +18,8 @@ const classifier = await createClassifier({
   onProgress: ({ url, loaded, total }) => process.stderr.write(`\rdownloading ${url}: ${loaded}/${total ?? '?'} bytes`),
 });
 
-// classify() takes an array and batches it; each entry gets its own top-3.
+// One call per photo, all at once: the classifier batches calls that wait together, and a photo
+// that fails rejects only its own call (classify(array) would stop at the first failure).
 const results = await Promise.allSettled(photos.map((photo) => classifier.classify(photo, { topK: 3 })));
 results.forEach((result, i) => {
   if (result.status === 'rejected') {

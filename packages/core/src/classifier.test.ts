@@ -341,6 +341,13 @@ describe('a classify(array) call', () => {
       code: 'E_INPUT',
       message: 'inputs[1] (of 2): expected an image, got null',
     });
+    // bytes whose buffer was transferred away fail as the call starts, named the same way
+    const gone = new Uint8Array(8);
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    await expect(c.classify([new Uint8Array(8), gone] as never[])).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringMatching(/^inputs\[1\] \(of 2\): the image buffer is detached/),
+    });
     // one image, not in an array: the error as it was thrown
     await expect(c.classify('bad' as never)).rejects.toBe(bad);
   });

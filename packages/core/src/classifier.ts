@@ -50,9 +50,9 @@ export interface Classifier<TInput> {
   classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
   /**
    * Classifies several images (batched): one prediction list per image, in order. The first input
-   * that cannot be read, decoded or checked rejects the call, its place in the message
-   * (`inputs[2] (of 53): …`, same `code`, the original error as `cause`); `classifyAll` goes on past
-   * failing inputs instead.
+   * to fail (they are prepared concurrently: not necessarily the lowest index) rejects the call, its
+   * place in the message (`inputs[2] (of 53): …`, same `code`, the original error as `cause`);
+   * `classifyAll` goes on past failing inputs instead.
    */
   classify(inputs: readonly (TInput | RawImage | PreparedTensor)[], options?: ClassifyOptions): Promise<Prediction[][]>;
   /**
@@ -258,7 +258,13 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     const window = Math.max(DEFAULTS.maxInFlight, 2 * this.maxBatch);
     const decodes = Math.min(window, this.decodeConcurrency);
     // Taken now, before control returns to the caller, who may then reuse its buffers.
-    const owned = inputs.map((x, i) => ownInput(x, i >= decodes));
+    const owned = inputs.map((x, i) => {
+      try {
+        return ownInput(x, i >= decodes);
+      } catch (err) {
+        throw indexed ? atInput(err, i, inputs.length) : err;
+      }
+    });
     const outputs: RunOutput[] = new Array(owned.length);
     // Several images get a signal each, aborted by the caller's or by the first failure. One
     // signal per image, not one for the call: a decoder (fetch) listens to its signal, and 64
