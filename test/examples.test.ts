@@ -3,10 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { augment } from './augment.js';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { parseLabels } from '@onnx-mobilenet/core';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from './assets.js';
+import { redisReason, startRedis } from './redis-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,4 +99,44 @@ describeWithAssets('examples/large-job', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describeWithAssets('examples/queue', () => {
+  it.skipIf(Boolean(redisReason))(
+    'classifies a folder through Redis, and enqueues nothing when run again',
+    async () => {
+      const redis = await startRedis();
+      const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-queue-example-'));
+      try {
+        const set = photos().slice(0, 5);
+        for (const p of set) writeFileSync(join(dir, `${p.wnid}.jpg`), readFileSync(p.path));
+        const run = () =>
+          spawnSync(process.execPath, ['queue.mjs', dir, redis.url, INT8_MODEL, SYNSET], {
+            cwd: join(root, 'examples/queue'),
+            encoding: 'utf8',
+            timeout: 120_000,
+          });
+        const first = run();
+        expect(first.status, first.stderr).toBe(0);
+        expect(first.stderr).toContain('enqueued 5, 0 already done');
+        const lines = first.stdout.trim().split('\n');
+        expect(lines).toHaveLength(5);
+        // `path<TAB>label probability`; the photos are named by their true class
+        const labelOf = new Map(parseLabels(readFileSync(SYNSET, 'utf8')).map((l) => [l.id, l.label]));
+        const right = lines.filter((line) => {
+          const [path = '', rest = ''] = line.split('\t');
+          return rest.startsWith(`${labelOf.get(basename(path).slice(0, 9))} `);
+        }).length;
+        expect(right).toBeGreaterThanOrEqual(4);
+        const again = run();
+        expect(again.status, again.stderr).toBe(0);
+        expect(again.stderr).toContain('enqueued 0, 5 already done');
+        expect(again.stdout.trim().split('\n').sort()).toEqual([...lines].sort());
+      } finally {
+        await redis.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
 });
