@@ -10,10 +10,14 @@ import { serveHostile, type HostileServer } from './hostile-server.js';
 
 const MiB = 2 ** 20;
 const limits = { maxEncodedBytes: MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 };
+// For the cases about size limits: the same sizes, timeouts no busy machine reaches (a 300 ms
+// silence would end them in E_DOWNLOAD before the limit under test).
+const sizeOnly = { ...limits, downloadTimeoutMs: 20_000, maxImageDownloadMs: 60_000 };
 
 describeWithAssets('hostile image URLs', () => {
   let server: HostileServer;
   let classifier: NodeClassifier;
+  let sized: NodeClassifier;
   let first: Photo;
   let jpeg: Uint8Array;
 
@@ -32,9 +36,11 @@ describeWithAssets('hostile image URLs', () => {
       '/trickle.jpg': { kind: 'drip', body: jpeg, chunk: 1, everyMs: 20 },
     });
     classifier = await createClassifier({ model: INT8_MODEL, labels: SYNSET, limits });
+    sized = await createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: sizeOnly });
   });
   afterAll(async () => {
     await classifier?.dispose();
+    await sized?.dispose();
     await server?.close();
   });
 
@@ -64,14 +70,14 @@ describeWithAssets('hostile image URLs', () => {
   }, 10_000);
 
   it('stops reading an endless body at limits.maxEncodedBytes', async () => {
-    await expect(classifier.classify(server.url('/endless.jpg'))).rejects.toMatchObject({ code: 'E_LIMIT', message: expect.stringContaining(`${MiB}`) });
+    await expect(sized.classify(server.url('/endless.jpg'))).rejects.toMatchObject({ code: 'E_LIMIT', message: expect.stringContaining(`${MiB}`) });
     await expect.poll(() => server.produced.get('/endless.jpg')).toBeDefined();
     // The server was stopped long before its 64 MiB (socket buffers hold a few MiB at most).
     expect(server.produced.get('/endless.jpg')).toBeLessThan(32 * MiB);
   }, 10_000);
 
   it('counts decoded bytes: a gzip bomb is stopped at the limit, not inflated whole', async () => {
-    await expect(classifier.classify(server.url('/gzip-bomb.jpg'))).rejects.toMatchObject({ code: 'E_LIMIT' });
+    await expect(sized.classify(server.url('/gzip-bomb.jpg'))).rejects.toMatchObject({ code: 'E_LIMIT' });
     await expect.poll(() => server.produced.get('/gzip-bomb.jpg')).toBeDefined();
     expect(server.produced.get('/gzip-bomb.jpg')).toBeLessThan(32 * MiB);
   }, 10_000);
@@ -117,11 +123,13 @@ describeWithAssets('hostile model and labels URLs', () => {
 
   it('stops a model that never ends at maxModelBytes, and labels that inflate without end at maxEncodedBytes', async () => {
     await expect(
-      createClassifier({ model: server.url('/endless.onnx'), labels: SYNSET, cacheDir, limits: { maxModelBytes: MiB, downloadTimeoutMs: 300 } }),
+      createClassifier({ model: server.url('/endless.onnx'), labels: SYNSET, cacheDir, limits: { maxModelBytes: MiB, downloadTimeoutMs: 20_000 } }),
     ).rejects.toMatchObject({
       code: 'E_LIMIT',
     });
-    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/gzip-bomb.txt'), cacheDir, limits })).rejects.toMatchObject({ code: 'E_LIMIT' });
+    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/gzip-bomb.txt'), cacheDir, limits: sizeOnly })).rejects.toMatchObject({
+      code: 'E_LIMIT',
+    });
     await expect.poll(() => server.produced.get('/gzip-bomb.txt')).toBeDefined();
     expect(server.produced.get('/gzip-bomb.txt')).toBeLessThan(32 * MiB);
   }, 10_000);
