@@ -81,6 +81,7 @@ describe('onnx-mobilenet under the node condition', () => {
       | 'E_INFERENCE'
       | 'E_LIMIT'
       | 'E_CACHE'
+      | 'E_FORBIDDEN'
     >();
     expectTypeOf<OnnxMobilenetError['code']>().toEqualTypeOf<ErrorCode>();
     expectTypeOf<OnnxMobilenetError>().toExtend<Error>();

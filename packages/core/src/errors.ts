@@ -14,6 +14,9 @@
  * - `E_LIMIT`: an input, file or download exceeds a configured limit (see `limits`).
  * - `E_CACHE`: the download cache cannot be written (the directory is a file, read-only or full);
  *   the fix is on the machine (or another `cacheDir`), not the network.
+ * - `E_FORBIDDEN`: a file or network address the configuration does not allow: a private or
+ *   loopback address without `allowPrivateNetwork`, a host refused by the caller's host check, a
+ *   queue job's path outside the worker's `roots`. The message names the option that widens it.
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'
@@ -27,7 +30,8 @@ export type ErrorCode =
   | 'E_DISPOSED'
   | 'E_INFERENCE'
   | 'E_LIMIT'
-  | 'E_CACHE';
+  | 'E_CACHE'
+  | 'E_FORBIDDEN';
 
 /**
  * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across
