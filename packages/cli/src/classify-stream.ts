@@ -3,6 +3,7 @@ import type { CliIO } from './cli-args.js';
 import { StatusLine } from './cli-progress.js';
 import type { ResultFile } from './result-file.js';
 import { RunStats } from './run-stats.js';
+import { jsonText, terminalText } from './terminal-text.js';
 import { type WalkCount, walkInputs } from './walk-inputs.js';
 
 /** Exit statuses after a signal, as shells report them (128 + the signal's number). */
@@ -104,17 +105,18 @@ function print(
     const e = result.error as { code?: string; message?: string };
     // An error without a code is not the library's (a bug): reported as such, with no invented code.
     stats.record(e.code ?? 'untyped');
-    if (json) emit(JSON.stringify({ file, error: { ...(e.code ? { code: e.code } : {}), message: e.message ?? String(e) } }));
-    stderr(`${file}: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(e)}`);
+    if (json) emit(jsonText({ file, error: { ...(e.code ? { code: e.code } : {}), message: e.message ?? String(e) } }));
+    stderr(terminalText(`${file}: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(e)}`));
     return;
   }
   stats.record();
   const preds = result.predictions ?? [];
   if (json) {
-    emit(JSON.stringify({ file, predictions: preds }));
+    emit(jsonText({ file, predictions: preds }));
     return;
   }
+  const shown = terminalText(file);
   preds.forEach((p, i) => {
-    emit(`${i === 0 ? file : ' '.repeat(file.length)}  ${pct(p.probability)}  ${p.label} (${p.id})`);
+    emit(`${i === 0 ? shown : ' '.repeat(shown.length)}  ${pct(p.probability)}  ${terminalText(p.label)} (${terminalText(p.id)})`);
   });
 }

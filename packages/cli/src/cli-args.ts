@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { terminalText } from './terminal-text.js';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
 export interface CliIO {
@@ -61,7 +62,12 @@ export function downloadOptions(
   };
 }
 
-/** A failure as one line: `E_CODE: message` for the library's errors, the message otherwise. */
+/** A failure as one line: `E_CODE: message` for the library's errors, the message otherwise (raw: pass it through `terminalText` to print it). */
 export function describeFailure(err: unknown): string {
   return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error)?.message ?? String(err)}`;
+}
+
+/** {@link describeFailure} escaped for a terminal, as the one line printed on stderr. */
+export function failureLine(err: unknown): string {
+  return terminalText(describeFailure(err));
 }

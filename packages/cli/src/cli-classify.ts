@@ -1,10 +1,10 @@
-import { DEFAULTS, MODELS, createClassifier } from '@onnx-mobilenet/node';
-import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { DEFAULTS, MODELS, createClassifier, isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { type ClassifierPool, createClassifierPool, defaultWorkers } from './classifier-pool.js';
 import { classifyStream } from './classify-stream.js';
 import { downloadReporter } from './cli-progress.js';
 import { cliVersion } from './cli-version.js';
-import { openResultFile, readDoneFiles } from './result-file.js';
+import { checkOutput, openResultFile, readDoneFiles, type ResultFile } from './result-file.js';
 
 /** The command line's help: `classify` in full, a pointer to `eval --help`. */
 export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
@@ -83,7 +83,14 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
 
   if (values.resume && (!values.output || !values.json))
     throw new UsageError('--resume needs --output <file> and --json (it reads the JSON lines already written)', HELP);
-  const resume = values.resume && values.output ? await readDoneFiles(values.output) : undefined;
+  let resume: Awaited<ReturnType<typeof readDoneFiles>> | undefined;
+  try {
+    // Before the model loads: a wrong --output fails at once, and is left as it was.
+    if (values.resume && values.output) resume = await readDoneFiles(values.output);
+    else if (values.output) checkOutput(values.output, values.json ? 'json' : 'table');
+  } catch (err) {
+    return printFailure(err, io);
+  }
 
   let classifier: Awaited<ReturnType<typeof createClassifier>> | ClassifierPool;
   const downloads = downloadReporter(io.stderr, stderrIsTTY);
@@ -100,16 +107,26 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     classifier = workers > 1 ? await createClassifierPool({ ...options, workers }) : await createClassifier({ ...options, onProgress: downloads.onProgress });
   } catch (err) {
     downloads.finish();
-    io.stderr(`onnx-mobilenet: ${describeFailure(err)}`);
+    io.stderr(`onnx-mobilenet: ${failureLine(err)}`);
     return 1;
   }
   downloads.finish();
 
-  const output = values.output ? openResultFile(values.output) : undefined;
+  let output: ResultFile | undefined;
   try {
+    output = values.output ? openResultFile(values.output) : undefined;
     return await classifyStream(classifier, targets, { json: values.json, topK, output, done: resume?.done, io, stderrIsTTY });
+  } catch (err) {
+    return printFailure(err, io); // --output could not be written (a full disk)
   } finally {
     output?.close();
     await ('dispose' in classifier ? classifier.dispose() : classifier.destroy());
   }
+}
+
+/** A typed failure of the run as a whole: one line on stderr, exit status 1. Anything else is a bug, thrown on. */
+function printFailure(err: unknown, io: CliIO): number {
+  if (!isOnnxMobilenetError(err)) throw err;
+  io.stderr(`onnx-mobilenet: ${failureLine(err)}`);
+  return 1;
 }

@@ -1,5 +1,6 @@
 import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
-import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { UsageError, describeFailure, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { jsonText, terminalText } from './terminal-text.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
 import { downloadReporter, progressBar } from './cli-progress.js';
 
@@ -58,7 +59,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   try {
     samples = loadImageNetSamples(dataset, { groundTruth: values['ground-truth'] });
   } catch (err) {
-    io.stderr(`onnx-mobilenet: ${describeFailure(err)}`);
+    io.stderr(`onnx-mobilenet: ${failureLine(err)}`);
     return 1;
   }
 
@@ -90,25 +91,27 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
           await classifier.dispose();
         } catch (err) {
           run.error = describeFailure(err);
-          io.stderr(`onnx-mobilenet: ${run.model}: ${run.error}`);
+          io.stderr(`onnx-mobilenet: ${terminalText(run.model)}: ${terminalText(run.error)}`);
         }
       }
     }
   }
 
   if (values.json) {
-    io.stdout(JSON.stringify({ dataset: positionals[0], samples: samples.length, runs }, null, 2));
+    io.stdout(jsonText({ dataset: positionals[0], samples: samples.length, runs }, 2));
   } else {
     const pct = (n: number, of: number) => `${n}/${of} ${((n / of) * 100).toFixed(1)}%`;
-    const rows = runs.map((r) => [
-      r.model.split('/').pop()!,
-      r.backend ?? '-',
-      r.mode,
-      `${r.precision}${r.dequantized ? ' (float)' : ''}`,
-      r.result ? pct(r.result.top1, r.result.samples) : (r.error ?? ''),
-      r.result ? pct(r.result.top5, r.result.samples) : '',
-      r.result ? r.result.timing.msPerSample.toFixed(1) : '',
-    ]);
+    const rows = runs.map((r) =>
+      [
+        r.model.split('/').pop()!,
+        r.backend ?? '-',
+        r.mode,
+        `${r.precision}${r.dequantized ? ' (float)' : ''}`,
+        r.result ? pct(r.result.top1, r.result.samples) : (r.error ?? ''),
+        r.result ? pct(r.result.top5, r.result.samples) : '',
+        r.result ? r.result.timing.msPerSample.toFixed(1) : '',
+      ].map(terminalText),
+    );
     const header = ['model', 'backend', 'mode', 'precision', 'top-1', 'top-5', 'ms/photo'];
     const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]?.length ?? 0), h.length));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');

@@ -2,6 +2,7 @@ import { USAGE_EXIT, UsageError, type CliIO } from './cli-args.js';
 import { runClassify } from './cli-classify.js';
 import { EVAL_HELP, runEval } from './cli-eval.js';
 import { runQueueCommand } from './cli-queue.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * Runs the `onnx-mobilenet` command line. Returns the exit code instead of exiting, so it can be
@@ -26,7 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
     return await runClassify(argv, io, stderrIsTTY, env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr(`onnx-mobilenet: ${err.message}${err.help ? `\n\n${err.help}` : ''}`);
+    io.stderr(`onnx-mobilenet: ${terminalText(err.message)}${err.help ? `\n\n${err.help}` : ''}`);
     return USAGE_EXIT;
   }
 }

@@ -1,4 +1,5 @@
 import type { DownloadProgress } from '@onnx-mobilenet/node';
+import { terminalText } from './terminal-text.js';
 
 /** Erases the current terminal line (carriage return + ANSI "erase to end of line"). */
 const ERASE = '\r\x1b[K';
@@ -7,7 +8,7 @@ const ERASE = '\r\x1b[K';
 export function progressBar(label: string, done: number, total: number): string {
   const width = 30;
   const filled = total > 0 ? Math.round((done / total) * width) : 0;
-  return `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+  return `\r${terminalText(label)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
 }
 
 function megabytes(bytes: number): string {
@@ -58,13 +59,14 @@ export function downloadReporter(stderr: (line: string) => void, isTTY: boolean)
     if (url !== current) {
       finish();
       current = url;
-      if (!status) stderr(`downloading ${url}${total ? ` (${megabytes(total)})` : ''}`);
+      if (!status) stderr(`downloading ${terminalText(url)}${total ? ` (${megabytes(total)})` : ''}`);
     }
     const complete = total !== undefined && loaded >= total;
-    if (status) status.update(`downloading ${name} ${megabytes(loaded)}${total ? ` of ${megabytes(total)} ${Math.floor((loaded / total) * 100)}%` : ''}`);
+    if (status)
+      status.update(`downloading ${terminalText(name)} ${megabytes(loaded)}${total ? ` of ${megabytes(total)} ${Math.floor((loaded / total) * 100)}%` : ''}`);
     if (complete) {
       if (status) status.keep();
-      else stderr(`downloaded ${name} (${megabytes(loaded)})`);
+      else stderr(`downloaded ${terminalText(name)} (${megabytes(loaded)})`);
       current = undefined;
     }
   };

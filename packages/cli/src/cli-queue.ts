@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { DEFAULTS } from '@onnx-mobilenet/node';
-import { UsageError, describeFailure, downloadOptions, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { jsonText, terminalText } from './terminal-text.js';
 
 /** Help of the queue commands (`enqueue`, `worker`, `results`). */
 export const QUEUE_HELP = `Usage: onnx-mobilenet enqueue <dir|glob|list.txt|image>... --redis <url> [--queue <name>] [--attempts <n>] [--backoff <ms>]
@@ -103,14 +104,14 @@ export async function runQueueCommand(command: 'enqueue' | 'worker' | 'results',
         ...downloadOptions(values, env),
       },
     });
-    io.stderr(`worker ready on queue ${target.queueName ?? queue.DEFAULT_QUEUE}`);
+    io.stderr(`worker ready on queue ${terminalText(target.queueName ?? queue.DEFAULT_QUEUE)}`);
     const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() => 'stop');
     io.stderr(`${signal}: finishing the jobs in flight`);
     await worker.close();
     return 0;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    io.stderr(`onnx-mobilenet ${command}: ${describeFailure(err)}`);
+    io.stderr(`onnx-mobilenet ${command}: ${failureLine(err)}`);
     return 1;
   }
 }
@@ -124,7 +125,7 @@ async function writeResults(
   const out = output === undefined ? undefined : createWriteStream(output);
   let count = 0;
   for await (const result of queue.readResults(target)) {
-    const line = JSON.stringify(result);
+    const line = jsonText(result);
     count++;
     if (!out) io.stdout(line);
     else if (!out.write(`${line}\n`)) await once(out, 'drain');

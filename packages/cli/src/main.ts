@@ -1,4 +1,5 @@
 import { runCli } from './cli-main.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * Runs the command line as a process: arguments, stdout/stderr and `process.exitCode`. What the
@@ -30,7 +31,12 @@ export function main(argv: readonly string[]): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`onnx-mobilenet: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+      // a stack's lines kept, each escaped
+      const text = String((err as Error)?.stack ?? err)
+        .split('\n')
+        .map(terminalText)
+        .join('\n');
+      process.stderr.write(`onnx-mobilenet: unexpected error: ${text}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,4 +1,5 @@
 import { progressBar } from './cli-progress.js';
+import { terminalText } from './terminal-text.js';
 
 /** Counts a classify run as results come: photos, errors by code, rate, for the progress line and the summary. */
 export class RunStats {
@@ -40,7 +41,7 @@ export class RunStats {
   /** `classified 53 photos in 12.9 s (4.1 photos/s); 2 errors: E_IMAGE_DECODE 1, E_NOT_FOUND 1`. */
   summary(stoppedBy?: string): string {
     const seconds = (Date.now() - this.started) / 1000;
-    const errors = [...this.errors].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code} ${n}`);
+    const errors = [...this.errors].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${terminalText(code)} ${n}`);
     return [
       `${stoppedBy ? `stopped by ${stoppedBy}: ` : ''}classified ${this.photos} photo${this.photos === 1 ? '' : 's'} in ${seconds.toFixed(1)} s (${this.rate().toFixed(1)} photos/s)`,
       this.skipped > 0 ? `; ${this.skipped} skipped (already in the output)` : '',
