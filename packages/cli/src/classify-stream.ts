@@ -65,14 +65,19 @@ export async function classifyStream(classifier: ClassifiesAll, targets: readonl
 
   async function* pending(): AsyncGenerator<string> {
     for await (const file of walkInputs(targets, walked)) {
-      if (o.done?.has(file)) stats.skipped++;
-      else yield file;
+      if (o.done?.has(walked.shown?.get(file) ?? file)) {
+        walked.shown?.delete(file);
+        stats.skipped++;
+      } else yield file;
     }
   }
 
   try {
     for await (const r of classifier.classifyAll(pending(), { topK: o.topK, signal: controller.signal })) {
-      print(r.input, r, emit, stderr, o.json, stats);
+      // a name that is not UTF-8 was walked as a file: URL; shown as its path, the bytes as \xHH
+      const shown = walked.shown?.get(r.input);
+      walked.shown?.delete(r.input);
+      print(shown ?? r.input, r, emit, stderr, o.json, stats);
       bar?.update(stats.progress(walked.done ? walked.found - stats.skipped : undefined));
     }
   } catch (err) {

@@ -14,7 +14,7 @@ import {
 } from '@onnx-mobilenet/core/adapter';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
-import { filePathFromUrl, readLocalFile } from './read-local-file.js';
+import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
 
 /**
@@ -42,7 +42,12 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
     return { data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: input };
   }
   if (input instanceof URL) {
-    if (input.protocol === 'file:') return toSharpInput(filePathFromUrl(input, 'image'), signal, limits);
+    if (input.protocol === 'file:') {
+      const path = filePathFromUrl(input, 'image');
+      if (typeof path === 'string') return toSharpInput(path, signal, limits);
+      // a name that is not UTF-8: opened by its bytes (a Buffer here would be taken for image bytes)
+      return { data: await readLocalFile(path, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: showPath(path) };
+    }
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
     }

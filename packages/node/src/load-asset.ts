@@ -4,7 +4,7 @@ import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
 import { parseUrl, type LoadAssetOptions } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { assertChecksum, downloadToFile, hashSidecar, sha256Hex } from './download.js';
-import { filePathFromUrl, readLocalFile } from './read-local-file.js';
+import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
@@ -44,7 +44,7 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
   if (asset.kind === 'path' || /^file:/i.test(asset.url)) {
     const path = asset.kind === 'path' ? asset.path : filePathFromUrl(asset.url, options.purpose);
     const bytes = await readLocalFile(path, { ...read, what: options.purpose });
-    if (asset.sha256) assertChecksum(resolve(path), asset.sha256, sha256Hex(bytes));
+    if (asset.sha256) assertChecksum(typeof path === 'string' ? resolve(path) : showPath(path), asset.sha256, sha256Hex(bytes));
     return bytes;
   }
   const url = parseUrl(asset.url, options.purpose);

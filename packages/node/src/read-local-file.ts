@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -24,15 +25,16 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * with fstat (so the file checked is the file read), anything but a regular file (`/dev/zero`, a
  * FIFO, a directory) is `E_INPUT`, and at most `maxBytes + 1` bytes are read (`E_LIMIT` beyond,
  * even for a file that grows). A missing file is `E_NOT_FOUND` naming the absolute path; one that
- * cannot be read (permission denied) is `failCode`.
+ * cannot be read (permission denied) is `failCode`. A `Buffer` path names a file whose name is not
+ * UTF-8 (any bytes but `/` and NUL on Linux); messages show it with {@link showPath}.
  *
  * @example
  * ```ts
  * await readLocalFile('model.onnx', { what: 'model', maxBytes: 256 * 2 ** 20, failCode: 'E_MODEL_LOAD' });
  * ```
  */
-export async function readLocalFile(path: string, { what, maxBytes, failCode }: ReadLocalFileOptions): Promise<Uint8Array> {
-  const absolute = resolve(path);
+export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode }: ReadLocalFileOptions): Promise<Uint8Array> {
+  const absolute = typeof path === 'string' ? resolve(path) : showPath(path);
   let handle: FileHandle;
   try {
     handle = await open(path, OPEN_FLAGS);
@@ -77,17 +79,22 @@ function openError(err: unknown, absolute: string, what: string, failCode: Error
 
 /**
  * The local path of a `file:` URL; one naming another host or an encoded `/` in the path
- * (`file:///a%2Fb.jpg`), which Node cannot map to a path, is `E_INPUT`.
+ * (`file:///a%2Fb.jpg`), which Node cannot map to a path, is `E_INPUT`. A path whose
+ * percent-encoded bytes are not UTF-8 (`file:///tmp/x%FF.jpg`, a name Linux allows) comes back as
+ * the path's bytes in a `Buffer`, which `fs` opens as they are.
  *
  * @example
  * ```ts
  * filePathFromUrl(new URL('file:///tmp/a.jpg'), 'image'); // '/tmp/a.jpg'
+ * filePathFromUrl('file:///tmp/x%FF.jpg', 'image'); // <Buffer 2f 74 6d 70 2f 78 ff 2e 6a 70 67>
  * ```
  */
-export function filePathFromUrl(url: URL | string, what: string): string {
+export function filePathFromUrl(url: URL | string, what: string): string | Buffer {
   try {
     return fileURLToPath(url);
   } catch (err) {
+    // fileURLToPath checks the host and encoded slashes first; a URIError is only the decoding.
+    if (err instanceof URIError && process.platform !== 'win32') return percentDecode(new URL(url).pathname);
     throw new OnnxMobilenetError(
       'E_INPUT',
       `cannot read ${what} from ${String(url).slice(0, 200)}: ${describeError(err)}. Use a file: URL of this machine, or a path.`,
@@ -96,4 +103,46 @@ export function filePathFromUrl(url: URL | string, what: string): string {
       },
     );
   }
+}
+
+/** The bytes of a URL path: `%HH` as the byte, anything else as its UTF-8. */
+function percentDecode(pathname: string): Buffer {
+  const bytes: number[] = [];
+  for (let i = 0; i < pathname.length; i++) {
+    const hex = pathname[i] === '%' ? pathname.slice(i + 1, i + 3) : '';
+    if (/^[0-9a-f]{2}$/i.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(pathname[i]!));
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * A path's bytes as text to print: UTF-8 where they are UTF-8, each other byte as `\xHH`
+ * (`/tmp/x\xff.jpg`).
+ *
+ * @example
+ * ```ts
+ * showPath(Buffer.from([0x2f, 0x78, 0xff])); // '/x\\xff'
+ * ```
+ */
+export function showPath(path: Buffer): string {
+  let out = '';
+  let i = 0;
+  while (i < path.length) {
+    // the shortest valid UTF-8 sequence starting here (1 to 4 bytes), if any
+    let n = 1;
+    while (n <= 4 && !isUtf8(path.subarray(i, i + n))) n++;
+    if (n <= 4 && i + n <= path.length) {
+      out += path.toString('utf8', i, i + n);
+      i += n;
+    } else {
+      out += `\\x${path[i]!.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return out;
 }
