@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { readLocalFile } from './read-local-file.js';
+import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 
 const image = { what: 'image', maxBytes: 1000, failCode: 'E_IMAGE_DECODE' } as const;
 
@@ -31,4 +31,21 @@ it('answers a missing file, a directory and a FIFO with typed errors, without wa
     message: `image path is not a regular file (a device, FIFO or socket): ${fifo}`,
   });
   await expect(readLocalFile('/dev/zero', image)).rejects.toMatchObject({ code: 'E_INPUT' });
+});
+
+it('reads a file whose name is not UTF-8 through a file: URL of its bytes, and names it with its bytes as \\xHH', async () => {
+  const bytes = Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9, 0xff]), Buffer.from('.jpg')]);
+  writeFileSync(bytes, Buffer.from('latin-1 name'));
+  const url = `file://${dir}/caf%E9%FF.jpg`;
+  const path = filePathFromUrl(url, 'image');
+  expect(path).toEqual(bytes);
+  expect(showPath(path as Buffer)).toBe(`${dir}/caf\\xe9\\xff.jpg`);
+  expect(Buffer.from(await readLocalFile(path, image)).toString()).toBe('latin-1 name');
+  await expect(readLocalFile(filePathFromUrl(`file://${dir}/caf%E9%FE.jpg`, 'image'), image)).rejects.toMatchObject({
+    code: 'E_NOT_FOUND',
+    message: `image file not found: ${dir}/caf\\xe9\\xfe.jpg`,
+  });
+  // the checks before decoding stay: another host, an encoded slash
+  expect(() => filePathFromUrl('file://elsewhere/x%FF.jpg', 'image')).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
+  expect(() => filePathFromUrl('file:///a%2Fb%FF.jpg', 'image')).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
 });
