@@ -17,7 +17,8 @@ Options:
   --labels <path|url>      class list (synset.txt, JSON array or one label a line; default: the zoo's ImageNet list)
   --top <k>                predictions per image (default ${DEFAULTS.topK})
   --json                   one JSON object a line instead of a table
-  -o, --output <file>      append the results to <file> (one JSON line per photo with --json) as they complete
+  -o, --output <file>      append the results to <file> (one JSON line per photo with --json) as they complete;
+                           a file this tool wrote or a new one (anything else is refused, left as it was)
   --resume                 skip the photos already in --output (with --json): continue an interrupted run
   --threads <n>            onnxruntime intra-op threads (1 to ${DEFAULTS.maxThreads})
   --batch <n>              images per session run (default ${DEFAULTS.batchSize})
@@ -33,7 +34,8 @@ Downloads report progress on stderr; on a terminal, classify shows a progress ba
 
 Folders are walked as a stream (first results at once, in the file system's order); results are
 printed as they complete. On a terminal or with --output, a summary (photos, errors by code,
-photos/s) ends on stderr.
+photos/s) ends on stderr. Control and bidi characters in names and labels are shown escaped
+(\x1b, \n, \u202e); --json keeps them exact.
 SIGINT/SIGTERM stop cleanly: photos in flight are dropped whole, the output is flushed.
 
 Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage error,
