@@ -91,7 +91,7 @@ export function checkOutput(path: string, format: ResultFormat): { size: number;
     if (!cutOff && (nl < 0 || !isResultLine(first.replace(/\r$/, ''), format))) {
       throw new OnnxMobilenetError(
         'E_INPUT',
-        `--output ${resolve(path)} exists and is not a file this tool wrote (its first line is not a ${format === 'json' ? '--json' : 'table'} result line): refusing to append to it, it is left as it was. Name a new file, or one an earlier run of the same format wrote.`,
+        `--output ${resolve(path)} exists and is not this tool's ${format === 'json' ? '--json' : 'table'} output (its first line is not a result line of that format): refusing to append to it; it is left as it was. Name a new file, or one an earlier run with the same format wrote.`,
       );
     }
     return { size: info.size, regular: true };
