@@ -91,6 +91,13 @@ describeWithAssets('onnx-mobilenet classify: hostile names, labels and --output'
     expect(table.out).toEqual([expect.stringMatching(new RegExp(`^${folder}/caf\\\\xe9\\\\xff\\.jpg {3}\\d\\d\\.\\d% {2}tench \\(n01440764\\)$`))]);
     const json = await cli(['classify', folder, '--model', INT8_MODEL, '--labels', SYNSET, '--top', '1', '--json']);
     expect(JSON.parse(json.out[0]!)).toMatchObject({ file: `${folder}/caf\\xe9\\xff.jpg`, predictions: [{ id: 'n01440764' }] });
+    // --resume knows it by the name it was written under
+    const out = join(dir, 'latin1.jsonl');
+    const run = ['classify', folder, '--model', INT8_MODEL, '--labels', SYNSET, '--top', '1', '--json', '-o', out];
+    expect((await cli(run)).code).toBe(0);
+    const again = await cli([...run, '--resume']);
+    expect(again.err.at(-1)).toMatch(/^classified 0 photos in .*; 1 skipped \(already in the output\); 0 errors$/);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('--output and --resume refuse a JPEG and a text file this tool did not write, leaving their bytes as they were', async () => {
