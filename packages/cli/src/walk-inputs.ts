@@ -1,5 +1,4 @@
 import { type Dir, opendirSync, statSync } from 'node:fs';
-import { opendir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
@@ -50,16 +49,25 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Images under `root`, read one directory entry at a time; subfolders are entered as they are met. */
+/**
+ * Images under `root`, read one directory entry at a time; subfolders are entered as they are met.
+ * A `root` that cannot be opened is yielded itself, so that reading it reports a typed error.
+ */
 async function* walkDirectory(root: string): AsyncGenerator<string, void, undefined> {
-  const stack: { path: string; dir: Dir }[] = [{ path: root, dir: await opendir(root, { bufferSize: 64 }) }];
+  const rootDir = tryOpen(root);
+  if (!rootDir) {
+    yield root;
+    return;
+  }
+  const stack: { path: string; dir: Dir }[] = [{ path: root, dir: rootDir }];
   try {
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const entry = await top.dir.read();
+      // a folder may open and still refuse its entries (EACCES on /proc/<pid>/map_files): skipped
+      const entry = await top.dir.read().catch(() => null);
       if (entry === null) {
         stack.pop();
-        await top.dir.close();
+        await top.dir.close().catch(() => undefined);
         continue;
       }
       const path = join(top.path, entry.name);
