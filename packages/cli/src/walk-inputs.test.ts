@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { type Dir, closeSync, mkdirSync, mkdtempSync, opendirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -36,4 +36,25 @@ it('keeps a missing path as given, and yields a glob’s matches sorted', async 
   const got: string[] = [];
   for await (const f of walkInputs([missing, join(dir, 'sub', '**', '*.{png,webp}')])) got.push(f);
   expect(got).toEqual([missing, join(dir, 'sub', 'a.png'), join(dir, 'sub', 'deeper', 'b.webp')]);
+});
+
+// Found by the argv fuzz: the argument `/` walked into /proc, where this folder opens but its
+// entries are EACCES even for root, and the walk threw an untyped error ("unexpected error").
+const unreadable = '/proc/1/map_files';
+function entriesRefused(path: string): boolean {
+  let d: Dir | undefined;
+  try {
+    d = opendirSync(path);
+    d.readSync();
+    return false;
+  } catch {
+    return d !== undefined; // opened, then refused
+  } finally {
+    d?.closeSync();
+  }
+}
+it.skipIf(!entriesRefused(unreadable))(`skips a folder that opens but refuses its entries (${unreadable}), given or met in a walk`, async () => {
+  const walked: string[] = [];
+  for await (const f of walkInputs([unreadable, '/proc/1', join(dir, 'sub')])) walked.push(f);
+  expect(walked.sort()).toEqual([join(dir, 'sub', 'a.png'), join(dir, 'sub', 'deeper', 'b.webp')]);
 });

@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { type Dir, opendirSync, statSync } from 'node:fs';
-import { opendir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { showPath } from '@onnx-mobilenet/node/adapter';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -70,16 +69,23 @@ function isDirectory(path: string): boolean {
 /**
  * Images under `root`, read one directory entry at a time; subfolders are entered as they are met.
  * Names are read as bytes: a path that is not UTF-8 comes out as a Buffer (a string could not name it).
+ * A `root` that cannot be opened is yielded itself, so that reading it reports a typed error.
  */
 async function* walkDirectory(root: string): AsyncGenerator<string | Buffer, void, undefined> {
-  const stack: { path: string | Buffer; dir: Dir }[] = [{ path: root, dir: await opendir(root, AS_BYTES) }];
+  const rootDir = tryOpen(root);
+  if (!rootDir) {
+    yield root;
+    return;
+  }
+  const stack: { path: string | Buffer; dir: Dir }[] = [{ path: root, dir: rootDir }];
   try {
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const entry = await top.dir.read();
+      // a folder may open and still refuse its entries (EACCES on /proc/<pid>/map_files): skipped
+      const entry = await top.dir.read().catch(() => null);
       if (entry === null) {
         stack.pop();
-        await top.dir.close();
+        await top.dir.close().catch(() => undefined);
         continue;
       }
       const name = entry.name as unknown as Buffer; // encoding: 'buffer'

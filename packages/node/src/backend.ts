@@ -3,6 +3,7 @@ import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
+import { disableOrtTelemetry } from './ort-telemetry.js';
 import { sessionExtra } from './session-extra.js';
 
 /** Options only the Node adapter has, beside the common `ClassifierOptions`. */
@@ -26,6 +27,7 @@ export interface NodeOptions {
  * ```
  */
 export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
+  disableOrtTelemetry();
   return {
     runtime: {
       name: 'onnxruntime-node',
@@ -58,3 +60,7 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
  * ```
  */
 export const nodeBackend: ClassifierBackend<NodeImageSource> = createNodeBackend();
+
+// On import as well, in the importing thread: worker threads started afterwards (the CLI's
+// --workers pool) inherit it, which they could not set for the process themselves.
+disableOrtTelemetry();
