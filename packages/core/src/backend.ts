@@ -100,6 +100,12 @@ export interface PlatformFacts {
   int8Slower?(executionProviders: readonly InferenceSession.ExecutionProviderConfig[] | undefined): { slower: boolean; reason: string };
   /** Where the classifier's warnings end up (Node: `process.emitWarning`; browsers: the console). */
   warn(message: string, code: string): void;
+  /**
+   * The most threads this platform runs (`threads` and the session's thread counts; `E_INPUT`
+   * above it), with what sets it, for the message. Absent: `DEFAULTS.maxThreads` (1024).
+   * Browsers: the core count, since onnxruntime-web starts a Worker for every thread asked for.
+   */
+  threadLimit?(): { max: number; reason: string };
 }
 
 /**

@@ -6,7 +6,7 @@ import { int8SlowerOnWeb } from './int8-speed.js';
 import { loadAssetWeb } from './load-asset.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
 import { warmStart, warmStarted } from './warm-start.js';
-import { configureWasmEnv } from './wasm-env.js';
+import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
 
 /** Options only the browser adapter has, beside the common `ClassifierOptions`. */
 export interface WebOptions {
@@ -132,6 +132,6 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
       // resizes it on this thread, so more at once buys no speed, only memory.
       maxConcurrent: DEFAULTS.batchSize,
     },
-    platform: { int8Slower: int8SlowerOnWeb, warn: platformWarn },
+    platform: { int8Slower: int8SlowerOnWeb, warn: platformWarn, threadLimit: wasmThreadLimit },
   };
 }
