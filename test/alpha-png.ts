@@ -21,7 +21,9 @@ export async function alphaPng(path: string, alpha: number): Promise<AlphaPhoto>
     rgba[j + 3] = alpha;
   }
   const raw = { data: rgba, width: info.width, height: info.height, channels: 4 as const };
-  const png = await sharp(rgba, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+  const png = await sharp(rgba, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer();
   // the PNG holds the stored colours under alpha 0 too (no encoder zeroed them)
   const back = await sharp(png).raw().toBuffer();
   if (!back.equals(Buffer.from(rgba))) throw new Error('the PNG encoder changed the stored samples');

@@ -146,6 +146,12 @@ const HEIF_BRANDS = new Set(['avif', 'avis', 'avio', 'heic', 'heix', 'hevc', 'he
  * compatible brands), or undefined when there is none. Decoders (libavif, libheif) accept a file
  * whose major brand is anything (`iso8`, `mp42`) when a compatible brand is theirs, so whether a
  * file is AVIF/HEIF is read from the whole list.
+ *
+ * @example
+ * ```ts
+ * const brands = ftypBrands(bytes); // e.g. ['iso8', 'mif1', 'miaf', 'avif']
+ * if (brands?.includes('avif')) console.log('an AVIF image');
+ * ```
  */
 export function ftypBrands(bytes: Uint8Array): string[] | undefined {
   if (bytes.length < 16 || ascii(bytes, 4, 4) !== 'ftyp') return undefined;

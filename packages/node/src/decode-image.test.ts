@@ -84,7 +84,9 @@ describeWithAssets('sharp decoding in the Node adapter', () => {
       const { png, raw } = await alphaPng(tench.path, alpha);
       const [fromPng] = await classifier.classify(png, { topK: 1 });
       const [fromRaw] = await classifier.classify(raw, { topK: 1 });
-      console.log(`tench as an RGBA PNG, alpha ${alpha}: ${fromPng!.label} ${fromPng!.probability.toFixed(3)} (raw RGBA ${fromRaw!.probability.toFixed(3)}, opaque ${opaque!.probability.toFixed(3)})`);
+      console.log(
+        `tench as an RGBA PNG, alpha ${alpha}: ${fromPng!.label} ${fromPng!.probability.toFixed(3)} (raw RGBA ${fromRaw!.probability.toFixed(3)}, opaque ${opaque!.probability.toFixed(3)})`,
+      );
       expect(fromPng!.id, `alpha ${alpha}`).toBe(tench.wnid);
       // the same pixels, resized by core both ways: the same tensor
       expect(meanAbsDiff(await classifier.prepare(png), await classifier.prepare(raw)), `alpha ${alpha}`).toBeLessThan(1e-6);
