@@ -101,6 +101,21 @@ describeInBrowser('browser inputs in Chromium: alpha, AVIF brands, threads, call
     expect(warnings.filter((w: string) => w.includes('onnx-mobilenet'))).toEqual([]);
   }, 180_000);
 
+  it('where the browser gives no WebGL, reads a transparent PNG premultiplied (as a canvas holds it) with one warning that says so', async () => {
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    const urls = ['/files/alpha-0.png', '/files/alpha-128.png', '/files/alpha-0.png'];
+    const { out, warnings } = await page.evaluate(([m, l, u]) => (window as any).harness.alphaWithoutWebgl(m, l, u), [model, labels, urls] as const);
+    console.log(`without WebGL: ${JSON.stringify(out)}; warnings ${JSON.stringify(warnings)}`);
+    // alpha 128 loses a rounding step, alpha 0 its colour (black, as the issue found: not the tench)
+    expect(out['/files/alpha-128.png']).toMatchObject({ outcome: 'predictions', top: { id: tench.wnid } });
+    expect(out['/files/alpha-0.png']).toMatchObject({ outcome: 'predictions' });
+    expect(out['/files/alpha-0.png'].top.id).not.toBe(tench.wnid);
+    expect(warnings.filter((w: string) => w.includes('[onnx-mobilenet]'))).toEqual([expect.stringMatching(/transparent pixels .*no WebGL.*premultiplied/)]);
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  }, 180_000);
+
   it('refuses an AVIF whose major brand is iso8 (avif among the compatible brands) from its header, before createImageBitmap', async () => {
     const r = await page.evaluate(
       ([m, l]) =>

@@ -224,6 +224,23 @@ async function float16(model: string, labels: string, photo: string) {
   return { supported: true, format, arrayType, result, eightTop: { id: eightTop.id, probability: eightTop.probability }, meanAbsDiff };
 }
 
-const harness = { alpha, avif, threads, changedAfterCall, float16 };
+/** Item 13 where the browser gives no WebGL: the canvas's premultiplied pixels, with one warning per classifier. Run on a fresh page. */
+async function alphaWithoutWebgl(model: string, labels: string, urls: string[]) {
+  for (const Canvas of [HTMLCanvasElement, OffscreenCanvas]) {
+    const real = Canvas.prototype.getContext as (this: unknown, kind: string, ...rest: unknown[]) => unknown;
+    (Canvas.prototype as { getContext: unknown }).getContext = function (this: unknown, kind: string, ...rest: unknown[]) {
+      return kind.includes('webgl') ? null : real.call(this, kind, ...rest);
+    };
+  }
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+  const c = await createClassifier({ model, labels });
+  const out: Record<string, unknown> = {};
+  for (const url of urls) out[url] = await outcome(async () => c.classify(await blobOf(url), { topK: 1 }));
+  await c.dispose();
+  return { out, warnings };
+}
+
+const harness = { alpha, alphaWithoutWebgl, avif, threads, changedAfterCall, float16 };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';
