@@ -116,6 +116,21 @@ describeInBrowser('browser inputs in Chromium: alpha, AVIF brands, threads, call
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
   }, 180_000);
 
+  it('does the same inside a Web Worker: transparent PNGs, an ImageData zeroed and an OffscreenCanvas repainted after the call, float16 ImageData', async () => {
+    const pngs = ['/files/alpha-0.png', '/files/alpha-128.png'];
+    const r = await page.evaluate(([m, l, p, u]) => (window as any).harness.inWorker(m, l, p, u), [model, labels, pngs, tenchUrl] as const);
+    console.log(`in a worker: ${JSON.stringify(r)}`);
+    expect(r).toMatchObject({ ok: true, hasDocument: false });
+    expect(r.out).toEqual({
+      '/files/alpha-0.png': tench.wnid,
+      '/files/alpha-128.png': tench.wnid,
+      'ImageData, zeroed': tench.wnid,
+      'float16 ImageData': tench.wnid,
+      'OffscreenCanvas, painted black': tench.wnid,
+    });
+    expect(r.warnings.filter((w: string) => w.includes('[onnx-mobilenet]'))).toEqual([]);
+  }, 180_000);
+
   it('refuses an AVIF whose major brand is iso8 (avif among the compatible brands) from its header, before createImageBitmap', async () => {
     const r = await page.evaluate(
       ([m, l]) =>

@@ -241,6 +241,20 @@ async function alphaWithoutWebgl(model: string, labels: string, urls: string[]) 
   return { out, warnings };
 }
 
-const harness = { alpha, alphaWithoutWebgl, avif, threads, changedAfterCall, float16 };
+/** Items 13, 19 and 20 inside a module Web Worker (see worker.ts). */
+async function inWorker(model: string, labels: string, pngs: string[], photo: string): Promise<unknown> {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage({ model, labels, pngs, photo });
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
+const harness = { alpha, alphaWithoutWebgl, avif, threads, changedAfterCall, float16, inWorker };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';
