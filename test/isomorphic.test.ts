@@ -112,7 +112,9 @@ describe('the isomorphic entry', () => {
     // signal with a listener per image) and one input buffer reused by every run: 18.56 KB; the
     // deadline on image downloads (limits.maxImageDownloadMs) and the body reader's own abort
     // check: 18.71 KB (measured on a fresh build; this test bundles dist/, so build first); the
-    // failing input named in an array call's error: 18.82 KB.
-    expect(eager).toBeLessThan(18_850);
+    // failing input named in an array call's error: 18.82 KB. Browser inputs read at call time
+    // (the decoder's snapshot), float16 ImageData converted, transparent pixels read through WebGL
+    // and the per-platform thread bound: 20.06 KB (18.82 on the same build without them).
+    expect(eager).toBeLessThan(20_100);
   });
 });

@@ -119,3 +119,29 @@ export async function launchBrowser(options = {}) {
     },
   };
 }
+
+/**
+ * Serves a built page (`serveStatic`), opens it in a fresh headless Chromium (`launchBrowser`) and
+ * waits until its harness sets `#status` to `ready`. `close()` ends both.
+ * @param {string} dist
+ * @param {{ isolate?: boolean }} [options]
+ * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void> }>}
+ */
+export async function openHarnessPage(dist, options = {}) {
+  const server = await serveStatic(dist, options);
+  const browser = await launchBrowser();
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  try {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    return { page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -38,6 +38,8 @@ export interface LoadAssetOptions {
 export interface DecodeContext {
   signal?: AbortSignal | undefined;
   limits: Limits;
+  /** The classifier's warning channel (core always passes it). */
+  warn?: Warn | undefined;
 }
 
 /**
@@ -78,6 +80,14 @@ export interface ImageDecoder<TInput> {
    */
   decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, context: DecodeContext): Promise<DecodedImage>;
   /**
+   * Takes, at call time, what a later decode would read from an input the caller can still change
+   * or close (an `ImageData`'s array, a canvas, a `VideoFrame`). Every call runs it synchronously,
+   * for each of its inputs, before it returns its promise; it returns the pixels copied as raw
+   * pixels, or the input itself where nothing can change (encoded bytes are core's to copy). What
+   * it throws fails the call; it checks `limits.maxInputPixels` before copying.
+   */
+  snapshot?(input: TInput, context: Omit<DecodeContext, 'signal'>): TInput | RawImage;
+  /**
    * Most decodes of one call to run at once (default `DEFAULTS.maxInFlight`): a decoder that holds
    * whole decoded images until core resizes them (the browser's) caps its memory here.
    */
@@ -100,6 +110,12 @@ export interface PlatformFacts {
   int8Slower?(executionProviders: readonly InferenceSession.ExecutionProviderConfig[] | undefined): { slower: boolean; reason: string };
   /** Where the classifier's warnings end up (Node: `process.emitWarning`; browsers: the console). */
   warn(message: string, code: string): void;
+  /**
+   * The most threads this platform runs (`threads` and the session's thread counts; `E_INPUT`
+   * above it), with what sets it, for the message. Absent: `DEFAULTS.maxThreads` (1024).
+   * Browsers: the core count, since onnxruntime-web starts a Worker for every thread asked for.
+   */
+  threadLimit?(): { max: number; reason: string };
 }
 
 /**

@@ -53,7 +53,9 @@ export interface ClassifierOptions {
    * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
    * Browsers: `env.wasm.numThreads` (default: up to `DEFAULTS.webThreads`, 4, where the page is
    * `crossOriginIsolated`, else 1).
-   * At most `DEFAULTS.maxThreads` (1024).
+   * At most `DEFAULTS.maxThreads` (1024) in Node; in browsers at most `navigator.hardwareConcurrency`
+   * (`DEFAULTS.webThreads`, 4, where the browser does not tell), since each thread is a Worker.
+   * More is `E_INPUT`.
    */
   threads?: number | undefined;
   /**
@@ -74,9 +76,10 @@ export interface ClassifierOptions {
   signal?: AbortSignal | undefined;
 }
 
-export function assertPositiveInt(name: string, value: unknown, max = Infinity): void {
+/** `E_INPUT` unless `value` is absent or an integer from 1 to `max`; `why` says what sets `max`. */
+export function assertPositiveInt(name: string, value: unknown, max = Infinity, why?: string): void {
   if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)) {
-    const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`;
+    const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}${why ? ` (${why})` : ''}`;
     throw new OnnxMobilenetError('E_INPUT', `${name} must be ${range}, got ${String(value)}`);
   }
 }
@@ -112,16 +115,20 @@ export function checkClassifyOptions(options: ClassifyOptions): void {
   }
 }
 
-/** Checks the options of `createClassifier` that are numbers or signals (`E_INPUT`). */
-export function checkClassifierOptions(options: ClassifierOptions): void {
+/**
+ * Checks the options of `createClassifier` that are numbers or signals (`E_INPUT`). Thread counts
+ * are bounded by the platform's `threadLimit` (default `DEFAULTS.maxThreads`).
+ */
+export function checkClassifierOptions(options: ClassifierOptions, threadLimit?: { max: number; reason: string }): void {
   if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'createClassifier options must be an object');
   assertPositiveInt('batchSize', options.batchSize);
   assertPositiveInt('topK', options.topK);
   assertSignal(options.signal);
-  assertPositiveInt('threads', options.threads, DEFAULTS.maxThreads);
+  const maxThreads = Math.min(threadLimit?.max ?? DEFAULTS.maxThreads, DEFAULTS.maxThreads);
+  assertPositiveInt('threads', options.threads, maxThreads, threadLimit?.reason);
   for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
     const n = options.sessionOptions?.[key];
     // 0 asks onnxruntime for its default
-    if (n !== undefined && n !== 0) assertPositiveInt(`sessionOptions.${key}`, n, DEFAULTS.maxThreads);
+    if (n !== undefined && n !== 0) assertPositiveInt(`sessionOptions.${key}`, n, maxThreads, threadLimit?.reason);
   }
 }

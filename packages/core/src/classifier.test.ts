@@ -299,6 +299,43 @@ describe('createClassifierWithBackend', () => {
     expect((await many).map((p) => p[0]!.index)).toEqual([1, 2, 3, 4, 5, 7]);
   });
 
+  it("takes each environment input through the decoder's snapshot before classify() returns, later array items included", async () => {
+    const { backend } = fakeBackend({ runDelayMs: 10 });
+    // a mutable environment input (as ImageData is in browsers): a box whose pixel value changes
+    type Box = { value: number };
+    const snapshotted: number[] = [];
+    const decoding = {
+      ...backend,
+      decoder: {
+        decodeImage: async () => {
+          throw new Error('a snapshotted input never reaches decodeImage');
+        },
+        snapshot: (input: unknown, { limits }: { limits: { maxInputPixels: number } }) => {
+          expect(limits.maxInputPixels).toBe(1234);
+          const value = (input as Box).value;
+          snapshotted.push(value);
+          return { data: new Uint8Array(8 * 8).fill(value), width: 8, height: 8, channels: 1 as const };
+        },
+      },
+    };
+    const c = await createClassifierWithBackend(decoding, {
+      model,
+      labels: LABELS,
+      batchSize: 1,
+      limits: { maxInputPixels: 1234 },
+      preprocess: { mean: [0, 0, 0], std: [1, 1, 1] },
+    });
+    const boxes: Box[] = [51, 102, 153, 204].map((value) => ({ value })); // 0.2, 0.4, 0.6, 0.8
+    const many = c.classify(boxes as never[], { topK: 1 }) as unknown as Promise<Prediction[][]>;
+    expect(snapshotted).toEqual([51, 102, 153, 204]);
+    for (const b of boxes) b.value = 0;
+    expect((await many).map((p) => p[0]!.index)).toEqual([2, 4, 6, 8]);
+    const one = { value: 153 };
+    const single = c.classify(one as never, { topK: 1 });
+    one.value = 0;
+    expect((await single)[0]!.index).toBe(6);
+  });
+
   it('takes topK at createClassifier as the default for classify and infer, and validates it', async () => {
     const { backend } = fakeBackend();
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, topK: 2 });

@@ -1,4 +1,4 @@
-import type { ClassifierBackend } from './backend.js';
+import type { ClassifierBackend, Warn } from './backend.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import { BatchScheduler } from './batch-scheduler.js';
 import { checkCallOptions, checkClassifyOptions, type ClassifierOptions } from './classifier-options.js';
@@ -10,7 +10,7 @@ import type { ClassLabel } from './labels.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import type { RegistryModel } from './model-registry.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
-import { InputPreparer, ownInput, type PreparedImage } from './prepare-input.js';
+import { InputPreparer, type PreparedImage } from './prepare-input.js';
 import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
 import { onceEachCode } from './warnings.js';
@@ -130,7 +130,7 @@ function disposedError(): OnnxMobilenetError {
 export async function createClassifierWithBackend<TInput>(backend: ClassifierBackend<TInput>, options: ClassifierOptions = {}): Promise<Classifier<TInput>> {
   const warn = onceEachCode((message, code) => backend.platform.warn(message, code));
   const loaded = await loadModel(backend as ClassifierBackend<unknown>, options, warn);
-  return new OrtClassifier({ backend, loaded, topK: options.topK ?? DEFAULTS.topK, batchSize: options.batchSize ?? DEFAULTS.batchSize });
+  return new OrtClassifier({ backend, loaded, warn, topK: options.topK ?? DEFAULTS.topK, batchSize: options.batchSize ?? DEFAULTS.batchSize });
 }
 
 type Input<TInput> = TInput | RawImage | PreparedTensor;
@@ -151,7 +151,19 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   /** Set by the first dispose(); the classifier is usable while it is null. */
   private disposing: Promise<void> | null = null;
 
-  constructor({ backend, loaded, topK, batchSize }: { backend: ClassifierBackend<TInput>; loaded: LoadedModel; topK: number; batchSize: number }) {
+  constructor({
+    backend,
+    loaded,
+    warn,
+    topK,
+    batchSize,
+  }: {
+    backend: ClassifierBackend<TInput>;
+    loaded: LoadedModel;
+    warn: Warn;
+    topK: number;
+    batchSize: number;
+  }) {
     const { io, labels, embedding } = loaded;
     this.loaded = loaded;
     this.labels = labels;
@@ -173,7 +185,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.maxBatch = io.fixedBatch ?? batchSize;
     this.decodeConcurrency = backend.decoder.maxConcurrent ?? DEFAULTS.maxInFlight;
     this.topK = topK;
-    this.preparer = new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits);
+    this.preparer = new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits, warn);
     const shape = {
       inputName: io.inputName,
       outputName: io.outputName,
@@ -236,7 +248,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   async prepare(input: Input<TInput>, options: { signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
     this.assertUsable();
     checkCallOptions(options, 'prepare');
-    return this.preparer.prepare(ownInput(input, false), options.signal);
+    return this.preparer.prepare(this.preparer.own(input, false), options.signal);
   }
 
   /** One input's output (runMany returns one output per input). */
@@ -260,7 +272,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     // Taken now, before control returns to the caller, who may then reuse its buffers.
     const owned = inputs.map((x, i) => {
       try {
-        return ownInput(x, i >= decodes);
+        return this.preparer.own(x, i >= decodes);
       } catch (err) {
         throw indexed ? atInput(err, i, inputs.length) : err;
       }

@@ -139,6 +139,29 @@ describe('readImageHeader on decompression-bomb headers', () => {
     expect(readImageHeader(avif)).toEqual({ format: 'heif', width: 65536, height: 65536 });
   });
 
+  it('reads an AVIF whose major brand is iso8, with avif only among the compatible brands (as libavif and Chromium accept it)', () => {
+    const box = (type: string, body: number[]) => [...be32(8 + body.length), ...[...type].map((c) => c.charCodeAt(0)), ...body];
+    const ispe = box('ispe', [0, 0, 0, 0, ...be32(11000), ...be32(11000)]);
+    const meta = box('meta', [0, 0, 0, 0, ...box('hdlr', new Array(24).fill(0)), ...box('iprp', box('ipco', ispe))]);
+    const brands = (major: string, ...compatible: string[]) => box('ftyp', [...bytes(major), 0, 0, 0, 0, ...bytes(...compatible)]);
+    expect(readImageHeader(bytes(brands('iso8', 'mif1', 'miaf', 'avif'), meta))).toEqual({ format: 'heif', width: 11000, height: 11000 });
+    expect(readImageHeader(bytes(brands('mp42', 'isom', 'heic'), meta))).toEqual({ format: 'heif', width: 11000, height: 11000 });
+    // an ordinary MP4 (no image brand) is not an image; a brand past the box's end does not count
+    expect(readImageHeader(bytes(brands('isom', 'iso2', 'mp41'), meta))).toBeUndefined();
+    expect(readImageHeader(bytes(box('ftyp', [...bytes('iso8'), 0, 0, 0, 0]), 'avif', meta))).toBeUndefined();
+  });
+
+  it('reads a real AVIF (sharp) rewritten to major brand iso8', async () => {
+    const file = new Uint8Array(
+      await sharp({ create: { width: 37, height: 23, channels: 3, background: { r: 1, g: 2, b: 3 } } })
+        .avif()
+        .toBuffer(),
+    );
+    expect(new TextDecoder().decode(file.subarray(4, 12))).toBe('ftypavif');
+    file.set(bytes('iso8'), 8);
+    expect(readImageHeader(file)).toEqual({ format: 'heif', width: 37, height: 23 });
+  });
+
   it('recognizes SVG text without sizing it, and nothing in random bytes or text', () => {
     expect(
       readImageHeader(

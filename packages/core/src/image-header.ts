@@ -138,7 +138,30 @@ function heifSize(b: Uint8Array): Size {
   return best;
 }
 
-const HEIF_BRANDS = new Set(['avif', 'avis', 'heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1']);
+/** Brands of HEIF files: AVIF (`avif`, `avis`, `avio`), HEIC and the generic image/sequence brands. */
+const HEIF_BRANDS = new Set(['avif', 'avis', 'avio', 'heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1', 'mif2']);
+
+/**
+ * The brands of an ISO-BMFF `ftyp` box at the start of `bytes` (major brand first, then the
+ * compatible brands), or undefined when there is none. Decoders (libavif, libheif) accept a file
+ * whose major brand is anything (`iso8`, `mp42`) when a compatible brand is theirs, so whether a
+ * file is AVIF/HEIF is read from the whole list.
+ *
+ * @example
+ * ```ts
+ * const brands = ftypBrands(bytes); // e.g. ['iso8', 'mif1', 'miaf', 'avif']
+ * if (brands?.includes('avif')) console.log('an AVIF image');
+ * ```
+ */
+export function ftypBrands(bytes: Uint8Array): string[] | undefined {
+  if (bytes.length < 16 || ascii(bytes, 4, 4) !== 'ftyp') return undefined;
+  const size = u32be(bytes, 0);
+  // 0: the box runs to the end; 1: a 64-bit size follows (an ftyp that large is not an image's)
+  const end = size === 0 ? bytes.length : Math.min(size, bytes.length);
+  const brands = [ascii(bytes, 8, 4)];
+  for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(bytes, at, 4));
+  return brands;
+}
 
 function looksLikeSvg(b: Uint8Array): boolean {
   const head = ascii(b, 0, Math.min(b.length, 1024))
@@ -168,7 +191,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return withSize('webp', webpSize(b));
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return withSize('bmp', dibSize(b, 14));
   if (b.length >= 6 && u16le(b, 0) === 0 && (u16le(b, 2) === 1 || u16le(b, 2) === 2) && u16le(b, 4) > 0) return withSize('ico', icoSize(b));
-  if (b.length >= 12 && ascii(b, 4, 4) === 'ftyp' && HEIF_BRANDS.has(ascii(b, 8, 4))) return withSize('heif', heifSize(b));
+  if (ftypBrands(b)?.some((brand) => HEIF_BRANDS.has(brand))) return withSize('heif', heifSize(b));
   if (looksLikeSvg(b)) return { format: 'svg' };
   return undefined;
 }

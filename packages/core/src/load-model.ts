@@ -102,7 +102,7 @@ function checkClassCount(io: ModelIO, labels: readonly ClassLabel[]): void {
  * check the labels (read meanwhile). Whatever fails releases what was made and rejects with a typed error.
  */
 export async function loadModel(backend: ClassifierBackend<unknown>, options: ClassifierOptions, warn: Warn): Promise<LoadedModel> {
-  checkClassifierOptions(options);
+  checkClassifierOptions(options, backend.platform.threadLimit?.());
   const preprocess = resolvePreprocessOptions(options.preprocess);
   const limits = resolveLimits(options.limits);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);

@@ -1,4 +1,4 @@
-import type { ImageDecoder } from './backend.js';
+import type { ImageDecoder, Warn } from './backend.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import type { Limits, PreprocessOptions } from './defaults.js';
 import { bytesView } from './bytes.js';
@@ -38,7 +38,18 @@ export class InputPreparer<TInput> {
     private readonly decoderName: string,
     private readonly pre: PreprocessOptions,
     private readonly limits: Limits,
+    private readonly warn?: Warn,
   ) {}
+
+  /**
+   * What a call keeps of an input, taken before the call returns: {@link ownInput}'s copies, and
+   * the decoder's `snapshot` of an environment input the caller can still change (its pixels).
+   */
+  own(input: TInput | RawImage | PreparedTensor, later: boolean): TInput | RawImage | PreparedTensor {
+    const owned = ownInput(input, later);
+    if (owned !== input || isRawImage(input) || isPreparedTensor(input) || input === null || input === undefined) return owned;
+    return this.decoder.snapshot ? this.decoder.snapshot(input as TInput, { limits: this.limits, warn: this.warn }) : input;
+  }
 
   /** The image's model input: normalised CHW float32, `3 × cropSize × cropSize` values. */
   async prepare(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<Float32Array> {
@@ -67,7 +78,7 @@ export class InputPreparer<TInput> {
       this.checkPixels(w, h);
       return planResize(w, h, pre);
     };
-    const decoded = await abortable(this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits }), signal);
+    const decoded = await abortable(this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits, warn: this.warn }), signal);
     if (!decoded.planned) {
       this.checkPixels(decoded.image.width, decoded.image.height);
       return { crop: resizeAndCrop(decoded.image, pre) };

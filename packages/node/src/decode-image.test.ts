@@ -6,6 +6,7 @@ import { preprocess } from '@onnx-mobilenet/core/preprocess';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '../src/index.js';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
 import { meanAbsDiff } from '../../../test/reference-preprocess.js';
+import { alphaPng } from '../../../test/alpha-png.js';
 
 /** A 320×240 test card: smooth gradients and a hard-edged square, so misalignment shows. */
 function testCard(): RawImage {
@@ -71,6 +72,24 @@ describeWithAssets('sharp decoding in the Node adapter', () => {
     // gray replicated: the R, G and B planes hold the same 8-bit value
     for (const i of [0, 5000, plane - 1]) {
       expect((g[i]! * 0.229 + 0.485) * 255).toBeCloseTo((g[plane + i]! * 0.224 + 0.456) * 255, 3);
+    }
+  });
+
+  it('drops the alpha of an RGBA PNG and keeps its stored colours, as the reference (Pillow convert("RGB")) and raw RGBA input do', async () => {
+    const tench = photo(0);
+    expect(tench.name).toBe('tench');
+    const [opaque] = await classifier.classify(tench.path, { topK: 1 });
+    expect(opaque!.id).toBe(tench.wnid);
+    for (const alpha of [0, 128]) {
+      const { png, raw } = await alphaPng(tench.path, alpha);
+      const [fromPng] = await classifier.classify(png, { topK: 1 });
+      const [fromRaw] = await classifier.classify(raw, { topK: 1 });
+      console.log(
+        `tench as an RGBA PNG, alpha ${alpha}: ${fromPng!.label} ${fromPng!.probability.toFixed(3)} (raw RGBA ${fromRaw!.probability.toFixed(3)}, opaque ${opaque!.probability.toFixed(3)})`,
+      );
+      expect(fromPng!.id, `alpha ${alpha}`).toBe(tench.wnid);
+      // the same pixels, resized by core both ways: the same tensor
+      expect(meanAbsDiff(await classifier.prepare(png), await classifier.prepare(raw)), `alpha ${alpha}`).toBeLessThan(1e-6);
     }
   });
 

@@ -87,9 +87,12 @@ export async function decodeImageNode(
     const width = swap ? meta.height : meta.width;
     const height = swap ? meta.width : meta.height;
     const p = plan(width, height);
-    if (p.width > width || p.height > height) {
+    if (p.width > width || p.height > height || meta.hasAlpha) {
       // Enlarging: libvips upsamples with another pixel alignment than the reference (mean
       // difference up to 0.12 in normalised units measured here), so hand core the small decoded image.
+      // Alpha: libvips premultiplies by it to resize (a transparent pixel turned black, a
+      // half-transparent one half as bright), while the reference (Pillow's convert('RGB')) drops
+      // it and keeps the stored colour; unresized, removeAlpha() keeps it, and core resizes.
       return { image: await fullRgb(image), planned: false };
     }
     // A JPEG is shrunk while loading only where that keeps the geometry exact; an extract of the
@@ -127,7 +130,7 @@ async function openImage(
   data: Uint8Array,
   name: string,
   limits: Limits,
-): Promise<{ image: sharp.Sharp; meta: Pick<sharp.Metadata, 'width' | 'height' | 'orientation'>; format: SupportedImageFormat }> {
+): Promise<{ image: sharp.Sharp; meta: Pick<sharp.Metadata, 'width' | 'height' | 'orientation' | 'hasAlpha'>; format: SupportedImageFormat }> {
   if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
@@ -144,14 +147,14 @@ async function openImage(
   if (sniffed.format === 'JPEG') {
     const { width, height } = readImageHeader(data) ?? {};
     const orientation = jpegOrientation(data);
-    if (width && height && orientation !== undefined) return { image, meta: { width, height, orientation }, format: 'JPEG' };
+    if (width && height && orientation !== undefined) return { image, meta: { width, height, orientation, hasAlpha: false }, format: 'JPEG' };
   }
   const meta = await image.metadata();
   const { convertFirst } = checkPixelFormat(meta, sniffed.format, name);
   return { image: convertFirst ? image.pipelineColourspace('srgb') : image, meta, format: sniffed.format };
 }
 
-/** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped, no resize. */
+/** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped (the stored colours kept), no resize. */
 async function fullRgb(image: sharp.Sharp): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const { data, info } = await image.rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: 3 };

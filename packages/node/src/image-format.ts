@@ -1,4 +1,5 @@
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
+import { ftypBrands } from '@onnx-mobilenet/core/adapter';
 
 /**
  * The encoded formats the Node adapter decodes, as named in the docs. libvips can load many more
@@ -19,15 +20,6 @@ const startsWith = (bytes: Uint8Array, magic: readonly number[], at = 0) => magi
 /** HEIF brands of AVIF images; a HEIF file with none of them holds HEVC (HEIC) or other codecs. */
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'msf1', 'mif2']);
-
-/** The brands of an ISO-BMFF `ftyp` box at the start of `bytes`, or undefined when there is none. */
-function ftypBrands(bytes: Uint8Array): string[] | undefined {
-  if (bytes.length < 16 || ascii(bytes, 4, 8) !== 'ftyp') return undefined;
-  const size = Math.min(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0), bytes.length); // big-endian box size
-  const brands = [ascii(bytes, 8, 12)];
-  for (let at = 16; at + 4 <= size; at += 4) brands.push(ascii(bytes, at, at + 4));
-  return brands;
-}
 
 /**
  * Identifies encoded image bytes from their first bytes (64 are enough): a supported format, or

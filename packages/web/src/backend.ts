@@ -1,12 +1,12 @@
 import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
 import type { ClassifierBackend, Warn } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
-import { decodeImageWeb, type WebImageSource } from './decode-image.js';
+import { decodeImageWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
 import { int8SlowerOnWeb } from './int8-speed.js';
 import { loadAssetWeb } from './load-asset.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
 import { warmStart, warmStarted } from './warm-start.js';
-import { configureWasmEnv } from './wasm-env.js';
+import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
 
 /** Options only the browser adapter has, beside the common `ClassifierOptions`. */
 export interface WebOptions {
@@ -128,10 +128,11 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
     },
     decoder: {
       decodeImage: (input, _plan, context) => decodeImageWeb(input, context),
+      snapshot: snapshotWeb,
       // Each decode holds the whole image twice (bitmap and pixels: 96 MB for 12 MP) until core
       // resizes it on this thread, so more at once buys no speed, only memory.
       maxConcurrent: DEFAULTS.batchSize,
     },
-    platform: { int8Slower: int8SlowerOnWeb, warn: platformWarn },
+    platform: { int8Slower: int8SlowerOnWeb, warn: platformWarn, threadLimit: wasmThreadLimit },
   };
 }

@@ -4,11 +4,13 @@ import {
   describeError,
   describeValue,
   fetchImage,
+  isRawImage,
   parseUrl,
   readImageHeader,
   type DecodeContext,
   type DecodedImage,
   type ImageHeader,
+  type Warn,
 } from '@onnx-mobilenet/core/adapter';
 import { checkInputPixels, readPixels } from './read-pixels.js';
 
@@ -93,7 +95,7 @@ function checkEncodedHeader(header: ImageHeader | undefined, name: string, type:
   checkInputPixels(name, header.width, header.height, limits);
 }
 
-async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint8Array): Promise<RawImage> {
+async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn | undefined, bytes?: Uint8Array): Promise<RawImage> {
   if (blob.size === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: it is empty`);
   if (blob.size > limits.maxEncodedBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `${name} has ${blob.size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
@@ -110,7 +112,7 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, bytes?: Uint
     });
   }
   try {
-    return readPixels(bitmap, name, bitmap.width, bitmap.height, limits);
+    return readPixels(bitmap, name, bitmap.width, bitmap.height, limits, { straightAlpha: true, warn });
   } finally {
     bitmap.close();
   }
@@ -128,25 +130,74 @@ async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: L
  * `imageOrientation: 'from-image'`, a canvas to read pixels). It does no resizing: core resizes
  * and crops, so Node and browsers build the same tensor up to decoder differences.
  */
-export async function decodeImageWeb(input: WebImageSource, { signal, limits }: DecodeContext): Promise<DecodedImage> {
-  const image = await toPixels(input, signal, limits);
+export async function decodeImageWeb(input: WebImageSource, { signal, limits, warn }: DecodeContext): Promise<DecodedImage> {
+  const taken = snapshotWeb(input, { limits, warn });
+  const image = isRawImage(taken) ? taken : await toPixels(taken, signal, limits, warn);
   return { image, planned: false };
 }
 
-async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<RawImage> {
-  if (isA<ImageData>(input, 'ImageData')) {
-    checkInputPixels('the ImageData', input.width, input.height, limits);
-    return { data: input.data, width: input.width, height: input.height, channels: 4 };
+/**
+ * The pixels of an input the caller can still change or close, read now (synchronously, at call
+ * time: core calls this before a call returns): `ImageData` (copied; float16 converted to 8-bit),
+ * canvases, `ImageBitmap`, `VideoFrame`, `<video>` (its current frame) and a loaded `<img>`.
+ * Anything else (a `<img>` still loading, blobs, URLs, bytes) is returned as it is.
+ */
+export function snapshotWeb(input: WebImageSource, { limits, warn }: Omit<DecodeContext, 'signal'>): WebImageSource | RawImage {
+  if (isA<ImageData>(input, 'ImageData')) return imageDataPixels(input, limits);
+  if (isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
+    // a 2D canvas holds premultiplied pixels: what it shows is all there is
+    return readPixels(input, `the ${input.constructor.name}`, input.width, input.height, limits);
   }
-  if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob', limits);
+  const straight = { straightAlpha: true, warn };
+  if (isA<ImageBitmap>(input, 'ImageBitmap')) return readPixels(input, 'the ImageBitmap', input.width, input.height, limits, straight);
+  if (isA<VideoFrame>(input, 'VideoFrame')) return readPixels(input, 'the VideoFrame', input.displayWidth, input.displayHeight, limits, straight);
+  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) {
+    return readPixels(input, elementName('video', input.currentSrc || input.src), input.videoWidth, input.videoHeight, limits, straight);
+  }
+  if (isA<HTMLImageElement>(input, 'HTMLImageElement') && input.complete && input.naturalWidth > 0) {
+    return readPixels(input, elementName('img', input.currentSrc || input.src), input.naturalWidth, input.naturalHeight, limits, straight);
+  }
+  return input;
+}
+
+/** Float typed arrays an `ImageData` may hold (`pixelFormat: 'rgba-float16'`), where the browser has them. */
+const FLOAT_ARRAYS = ['Float16Array', 'Float32Array']
+  .map((name) => (globalThis as Record<string, unknown>)[name])
+  .filter((c) => typeof c === 'function') as (new () => ArrayLike<number>)[];
+
+/**
+ * An `ImageData`'s pixels as 8-bit RGBA, copied: 8-bit ones as they are, float ones
+ * (`pixelFormat: 'rgba-float16'`, values 0 to 1) rounded to 0-255, as a canvas stores them.
+ * Anything else is `E_INPUT`: its bytes would be read as something they are not.
+ */
+function imageDataPixels(image: ImageData, limits: Limits): RawImage {
+  const { width, height } = image;
+  checkInputPixels('the ImageData', width, height, limits);
+  const data = image.data as ArrayLike<number>;
+  if (data instanceof Uint8ClampedArray) return { data: data.slice(), width, height, channels: 4 };
+  const format = String((image as { pixelFormat?: unknown }).pixelFormat ?? 'unknown');
+  if (!FLOAT_ARRAYS.some((Float) => data instanceof Float) || data.length !== width * height * 4) {
+    throw new OnnxMobilenetError(
+      'E_INPUT',
+      `the ImageData has pixelFormat ${JSON.stringify(format)}, which is not supported; pass 8-bit ImageData ('rgba-unorm8') or float16 ('rgba-float16')`,
+    );
+  }
+  const out = new Uint8ClampedArray(data.length);
+  // Uint8ClampedArray clamps to 0-255 and rounds half to even; NaN becomes 0
+  for (let i = 0; i < data.length; i++) out[i] = data[i]! * 255;
+  return { data: out, width, height, channels: 4 };
+}
+
+async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, limits: Limits, warn: Warn | undefined): Promise<RawImage> {
+  if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob', limits, warn);
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
     if (url === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    return decodeBlob(await fetchBlob(url, signal, limits), url, limits);
+    return decodeBlob(await fetchBlob(url, signal, limits), url, limits, warn);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = bytesView(input, 'image');
-    return decodeBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), `${bytes.byteLength}-byte buffer`, limits, bytes);
+    return decodeBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), `${bytes.byteLength}-byte buffer`, limits, warn, bytes);
   }
   if (isA<HTMLImageElement>(input, 'HTMLImageElement')) {
     const name = elementName('img', input.currentSrc || input.src);
@@ -155,15 +206,7 @@ async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, 
     } catch (err) {
       throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: ${describeError(err)}`, { cause: err });
     }
-    return readPixels(input, name, input.naturalWidth, input.naturalHeight, limits);
-  }
-  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) {
-    return readPixels(input, elementName('video', input.currentSrc || input.src), input.videoWidth, input.videoHeight, limits);
-  }
-  if (isA<VideoFrame>(input, 'VideoFrame')) return readPixels(input, 'the VideoFrame', input.displayWidth, input.displayHeight, limits);
-  if (isA<ImageBitmap>(input, 'ImageBitmap') || isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
-    const source = input as ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
-    return readPixels(source, `the ${source.constructor.name}`, source.width, source.height, limits);
+    return readPixels(input, name, input.naturalWidth, input.naturalHeight, limits, { straightAlpha: true, warn });
   }
   throw new OnnxMobilenetError(
     'E_INPUT',

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULTS } from '@onnx-mobilenet/core';
 import type { OrtWeb } from './load-ort.js';
-import { configureWasmEnv } from './wasm-env.js';
+import { createClassifier } from './index.js';
+import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
 
 /** A stand-in runtime module: its own env, and a Tensor whose error stack names no script (threads are safe). */
 function fakeOrt() {
@@ -41,5 +42,28 @@ describe('configureWasmEnv', () => {
     expect(ort.env.wasm).toMatchObject({ numThreads: 3, wasmPaths: '/ort/' });
     // A fresh runtime module (say, the full build) is configured afresh.
     expect(configureWasmEnv(fakeOrt(), { threads: 2 }, 1000, vi.fn())).toBe(2);
+  });
+});
+
+describe('wasmThreadLimit, the web backend threadLimit', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("is the browser's core count, else DEFAULTS.webThreads, and createClassifier refuses more threads with E_INPUT naming it", async () => {
+    vi.stubGlobal('navigator', { hardwareConcurrency: 6 });
+    expect(wasmThreadLimit()).toEqual({ max: 6, reason: expect.stringContaining('navigator.hardwareConcurrency') });
+    const refusal = createClassifier({ model: new Uint8Array(8), threads: 1024 });
+    await expect(refusal).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringMatching(/^threads must be an integer from 1 to 6 \(.*hardwareConcurrency\), got 1024$/),
+    });
+    await expect(createClassifier({ model: new Uint8Array(8), sessionOptions: { intraOpNumThreads: 7 } })).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('sessionOptions.intraOpNumThreads must be an integer from 1 to 6'),
+    });
+    // within the bound, loading goes on (and fails later, on the 8 bytes that are no model)
+    await expect(createClassifier({ model: new Uint8Array(8), threads: 6 })).rejects.not.toMatchObject({ code: 'E_INPUT' });
+    vi.stubGlobal('navigator', {});
+    expect(wasmThreadLimit().max).toBe(DEFAULTS.webThreads);
+    await expect(createClassifier({ model: new Uint8Array(8), threads: DEFAULTS.webThreads + 1 })).rejects.toMatchObject({ code: 'E_INPUT' });
   });
 });

@@ -4,6 +4,18 @@ import type { OrtWeb } from './load-ort.js';
 import { threadsWouldLoadAppScript } from './thread-support.js';
 
 /**
+ * The most wasm threads a classifier may ask for here: the browser's core count
+ * (`navigator.hardwareConcurrency`), or `DEFAULTS.webThreads` where it does not tell. onnxruntime-web
+ * starts a Worker (with its own wasm memory) for every thread: 1024 of them took a renderer to
+ * about 4 GB and its first run to 30-45 s, with no speed to gain beyond the cores.
+ */
+export function wasmThreadLimit(): { max: number; reason: string } {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (typeof cores === 'number' && Number.isInteger(cores) && cores >= 1) return { max: cores, reason: "this browser's navigator.hardwareConcurrency" };
+  return { max: DEFAULTS.webThreads, reason: 'DEFAULTS.webThreads: this browser does not tell navigator.hardwareConcurrency' };
+}
+
+/**
  * Sets onnxruntime-web's process-wide wasm settings unless they are set already (by an earlier
  * classifier, or by the app), and returns the number of wasm threads it will use. onnxruntime-web
  * reads them once, when its first session starts, so whatever `env.wasm.numThreads` holds is what

@@ -25,7 +25,7 @@ export { bytesView, concatBytes } from '../bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
 export { describeError } from '../errors.js';
 export { jpegOrientation } from '../exif-orientation.js';
-export { readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
+export { ftypBrands, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
 export { assertRawImage, isPreparedTensor, isRawImage } from '../image.js';
 export { roundHalfEven, type Rect, type ResizePlan } from '../resize-plan.js';
 export { selectClasses } from '../postprocess.js';
