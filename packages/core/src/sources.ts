@@ -90,7 +90,7 @@ export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: s
  * ```
  */
 export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
   if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;

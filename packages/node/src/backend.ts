@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
+import { type ClassifierBackend, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
@@ -30,10 +30,8 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
     runtime: {
       name: 'onnxruntime-node',
       createSession: async (model, sessionOptions) => ({
-        session: await ort.InferenceSession.create(model, {
-          ...sessionOptions,
-          extra: sessionExtra(sessionOptions.extra),
-        }),
+        // Without a prototype: onnxruntime-node reads keys nobody set (optimizedModelFilePath)
+        session: await ort.InferenceSession.create(model, withoutPrototype(sessionOptions, { extra: sessionExtra(sessionOptions.extra) })),
         createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
       }),
     },

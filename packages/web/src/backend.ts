@@ -1,5 +1,5 @@
 import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
-import type { ClassifierBackend, Warn } from '@onnx-mobilenet/core/adapter';
+import { type ClassifierBackend, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { int8SlowerOnWeb } from './int8-speed.js';
@@ -69,7 +69,7 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
 
   async function create(runtime: OrtWeb, model: Uint8Array, sessionOptions: InferenceSession.SessionOptions, threads: number) {
     // onnxruntime-web cannot start more intra-op threads than env.wasm.numThreads gave it.
-    const capped = (sessionOptions.intraOpNumThreads ?? 0) > threads ? { ...sessionOptions, intraOpNumThreads: threads } : sessionOptions;
+    const capped = (sessionOptions.intraOpNumThreads ?? 0) > threads ? withoutPrototype(sessionOptions, { intraOpNumThreads: threads }) : sessionOptions;
     try {
       return await runtime.InferenceSession.create(model, capped);
     } catch (err) {
@@ -112,11 +112,11 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
         await warmStarted(runtime);
         const createTensor = (data: Float32Array, dims: readonly number[]) => new runtime.Tensor('float32', data, dims);
         try {
-          return { session: await create(runtime, model, { ...sessionOptions, executionProviders: providers }, threads), createTensor };
+          return { session: await create(runtime, model, withoutPrototype(sessionOptions, { executionProviders: providers }), threads), createTensor };
         } catch (err) {
           if (err instanceof OnnxMobilenetError || providers.every((ep) => providerName(ep) === 'wasm')) throw err;
           warn(`${providers.map(providerName).join(', ')} failed (${(err as Error).message}); falling back to wasm`, 'ONNX_MOBILENET_EP_FALLBACK');
-          return { session: await create(runtime, model, { ...sessionOptions, executionProviders: ['wasm'] }, threads), createTensor };
+          return { session: await create(runtime, model, withoutPrototype(sessionOptions, { executionProviders: ['wasm'] }), threads), createTensor };
         }
       },
     },
