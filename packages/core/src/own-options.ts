@@ -43,11 +43,11 @@ const MAX_ENTRIES = 1_000_000;
  */
 export function ownOptions<T extends object>(options: T | undefined, shape: OptionShape, what: string): T {
   if (options === undefined) return Object.create(null) as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OnnxMobilenetError('E_INPUT', `${what} must be an object, got ${describeValue(options)}`);
-  }
   const budget = { entries: MAX_ENTRIES };
   try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new OnnxMobilenetError('E_INPUT', `${what} must be an object, got ${describeValue(options)}`);
+    }
     return copyShape(options as Record<string, unknown>, shape, '', budget, 0, what) as T;
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
