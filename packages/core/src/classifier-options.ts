@@ -69,7 +69,12 @@ export interface ClassifierOptions {
    * folder); files are still verified against the registry's sha256.
    */
   mirror?: string | undefined;
-  /** Called as model and label downloads progress. */
+  /**
+   * Called as model and label downloads progress. An exception it throws does not stop loading:
+   * the first one is reported through the classifier's warnings (code
+   * `ONNX_MOBILENET_PROGRESS_CALLBACK`; Node: `process.emitWarning`, browsers: the console), later
+   * ones are dropped.
+   */
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Cancels loading. */
   signal?: AbortSignal | undefined;
