@@ -171,7 +171,9 @@ const LIMIT_MAXIMA: Partial<Record<keyof Limits, number>> = {
 
 /** The accepted maximum of the limit `key`. */
 function limitMax(key: string): number {
-  return LIMIT_MAXIMA[key as keyof Limits] ?? (key.endsWith('Ms') ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER);
+  // hasOwn: a limit not listed must not find a value on a polluted Object.prototype
+  if (Object.hasOwn(LIMIT_MAXIMA, key)) return LIMIT_MAXIMA[key as keyof Limits]!;
+  return key.endsWith('Ms') ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
 }
 
 /**
