@@ -151,7 +151,8 @@ export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
+  // No prototype: assigning to a plain object would call a setter planted on Object.prototype
+  const out: Partial<T> = Object.create(null);
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }

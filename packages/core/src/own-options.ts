@@ -195,11 +195,14 @@ export interface NumberRange {
  * checkNumber('threshold', 0.5, { min: 0, max: 1, integer: false }); // passes
  * ```
  */
-export function checkNumber(name: string, value: unknown, { min = 1, max = Number.MAX_SAFE_INTEGER, integer = true }: NumberRange = {}): void {
+export function checkNumber(name: string, value: unknown, range: NumberRange = {}): void {
   if (value === undefined) return;
+  // Own properties only: a range that leaves out min must not take Object.prototype.min
+  const { min = 1, max = Number.MAX_SAFE_INTEGER, integer = true } = withoutPrototype<NumberRange>(range);
   if (typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max) return;
-  const range = integer && min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
-  throw new OnnxMobilenetError('E_INPUT', `${name} must be ${range}, got ${describeValue(value)}`);
+  const accepted =
+    integer && min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
+  throw new OnnxMobilenetError('E_INPUT', `${name} must be ${accepted}, got ${describeValue(value)}`);
 }
 
 /**
