@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { type ClassifierBackend, withoutPrototype } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
@@ -25,7 +25,9 @@ export interface NodeOptions {
  * const classifier = await createClassifierWithBackend(createNodeBackend({ cacheDir: '/tmp/models' }), { model: 'mobilenetv2-12' });
  * ```
  */
-export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
+export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
+  // Own properties only (createClassifier passes a snapshot already; adapter authors may not)
+  const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createNodeBackend options');
   return {
     runtime: {
       name: 'onnxruntime-node',

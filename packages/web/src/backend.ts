@@ -1,5 +1,5 @@
 import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
-import { type ClassifierBackend, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, type WebImageSource } from './decode-image.js';
 import { int8SlowerOnWeb } from './int8-speed.js';
@@ -64,8 +64,10 @@ function usableProviders(requested: readonly InferenceSession.ExecutionProviderC
  * const classifier = await createClassifierWithBackend(createWebBackend(options), options);
  * ```
  */
-export function createWebBackend(options: ClassifierOptions & WebOptions = {}, webOptions: WebBackendOptions = {}): ClassifierBackend<WebImageSource> {
-  const startTimeoutMs = webOptions.startTimeoutMs ?? DEFAULTS.webStartTimeoutMs;
+export function createWebBackend(given: ClassifierOptions & WebOptions = {}, webOptions: WebBackendOptions = {}): ClassifierBackend<WebImageSource> {
+  // Own properties only (createClassifier passes a snapshot already; adapter authors may not)
+  const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createWebBackend options');
+  const startTimeoutMs = ownOptions(webOptions, { startTimeoutMs: 'number' }, 'createWebBackend settings').startTimeoutMs ?? DEFAULTS.webStartTimeoutMs;
 
   async function create(runtime: OrtWeb, model: Uint8Array, sessionOptions: InferenceSession.SessionOptions, threads: number) {
     // onnxruntime-web cannot start more intra-op threads than env.wasm.numThreads gave it.
