@@ -9,6 +9,12 @@ import { describeValue, type LabelsSource, type ModelSource } from './sources.js
 /**
  * Options of `createClassifier`, the same in Node and in browsers. Each adapter adds its own
  * (`cacheDir` in Node and browsers, `wasmPaths` in browsers) in its options type.
+ *
+ * Only the object's own enumerable properties are read, once, when `createClassifier` is called
+ * (deeply for `limits`, `preprocess`, `sessionOptions`, `executionProviders`): nothing inherited,
+ * so properties put on `Object.prototype` elsewhere in an app are never taken for options, and
+ * later changes to the object do not reach the load. Wrong types and out-of-range numbers are
+ * `E_INPUT` naming the option; so is a getter that throws.
  */
 export interface ClassifierOptions {
   /**
