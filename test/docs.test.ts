@@ -83,6 +83,8 @@ describe('README', () => {
       'preprocess.mean': DEFAULTS.preprocess.mean,
       'preprocess.std': DEFAULTS.preprocess.std,
       maxThreads: DEFAULTS.maxThreads,
+      maxBatchSize: DEFAULTS.maxBatchSize,
+      maxPreprocessSize: DEFAULTS.maxPreprocessSize,
       graphOptimizationLevel: DEFAULTS.graphOptimizationLevel,
       webThreads: DEFAULTS.webThreads,
       webStartTimeoutMs: DEFAULTS.webStartTimeoutMs,

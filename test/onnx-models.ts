@@ -33,16 +33,20 @@ export function identityModel(inShape: Shape, outShape: Shape): Promise<Uint8Arr
   return model([{ op: 'Identity', input: ['input'], output: 'output' }], inShape, outShape);
 }
 
-/** A model that classifies (GlobalMaxPool → Flatten → MatMul) but has no average-pooled feature. */
-export function maxPoolModel(): Promise<Uint8Array> {
+/**
+ * A model that classifies (GlobalMaxPool → Flatten → MatMul) but has no average-pooled feature.
+ * `nanClass` makes that class's weights NaN, so its score is NaN for every image; `inShape` may
+ * leave height and width symbolic.
+ */
+export function maxPoolModel({ nanClass, inShape = ['N', 3, 224, 224] }: { nanClass?: number; inShape?: Shape } = {}): Promise<Uint8Array> {
   return model(
     [
       { op: 'GlobalMaxPool', input: ['input'], output: 'pooled' },
       { op: 'Flatten', input: ['pooled'], output: 'flat' },
       { op: 'MatMul', input: ['flat', 'W'], output: 'output' },
     ],
-    ['N', 3, 224, 224],
+    inShape,
     ['N', 1000],
-    { W: { dims: [3, 1000], values: Array.from({ length: 3000 }, (_, i) => (i % 7) / 7) } },
+    { W: { dims: [3, 1000], values: Array.from({ length: 3000 }, (_, i) => (i % 1000 === nanClass ? Number.NaN : (i % 7) / 7)) } },
   );
 }

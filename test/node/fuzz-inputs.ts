@@ -31,7 +31,7 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A PNG whose header claims width × height (no pixel data worth the name). */
-function pngClaiming(width: number, height: number): Buffer {
+export function pngClaiming(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { classifyAllWith } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, checkNumber, classifyAllWith, type OptionShape, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { type ClassifyAllOptions, type ClassifyAllResult, DEFAULTS, OnnxMobilenetError, type Prediction } from '@onnx-mobilenet/node';
 import { Piscina } from 'piscina';
 import type { PoolClassifierOptions, PoolResult, PoolTask, PoolWorkerData } from './pool-protocol.js';
@@ -19,6 +19,9 @@ export type { PoolClassifierOptions } from './pool-protocol.js';
 export function defaultWorkers(cores: number = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / 4));
 }
+
+/** How each option of {@link createClassifierPool} is read: as createClassifier reads them, and `workers`. */
+const POOL_OPTION_KINDS = { ...ADAPTER_OPTION_KINDS, workers: 'number' } as const satisfies OptionShape;
 
 /** Several classifiers in worker threads (piscina), each with its share of the cores' intra-op threads. */
 export interface ClassifierPool {
@@ -47,7 +50,10 @@ export interface ClassifierPool {
  * ```
  */
 export async function createClassifierPool(options: PoolClassifierOptions & { workers?: number | undefined } = {}): Promise<ClassifierPool> {
-  const { workers = defaultWorkers(), ...classifierOptions } = options;
+  // The caller's own properties only (a polluted Object.prototype.workers is not read), checked as
+  // createClassifier checks them; workerData is structured-cloned, which keeps no prototype anyway.
+  const { workers = defaultWorkers(), ...classifierOptions } = ownOptions(options, POOL_OPTION_KINDS, 'createClassifierPool options');
+  checkNumber('workers', workers, { max: DEFAULTS.maxThreads });
   const threadsPerWorker = classifierOptions.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
   const perWorker = classifierOptions.batchSize ?? DEFAULTS.batchSize;
   const pool = new Piscina<PoolTask, PoolResult>({

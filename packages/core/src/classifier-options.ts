@@ -3,11 +3,18 @@ import type { DownloadProgress } from './backend.js';
 import { DEFAULTS, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { ClassifyOptions } from './postprocess.js';
+import { checkNumber, ownOptions, type OptionKind, type OptionShape } from './own-options.js';
 import { describeValue, type LabelsSource, type ModelSource } from './sources.js';
 
 /**
  * Options of `createClassifier`, the same in Node and in browsers. Each adapter adds its own
  * (`cacheDir` in Node and browsers, `wasmPaths` in browsers) in its options type.
+ *
+ * Only the object's own enumerable properties are read, once, when `createClassifier` is called
+ * (deeply for `limits`, `preprocess`, `sessionOptions`, `executionProviders`): nothing inherited,
+ * so properties put on `Object.prototype` elsewhere in an app are never taken for options, and
+ * later changes to the object do not reach the load. Wrong types and out-of-range numbers are
+ * `E_INPUT` naming the option; so is a getter that throws.
  */
 export interface ClassifierOptions {
   /**
@@ -70,18 +77,72 @@ export interface ClassifierOptions {
    * folder); files are still verified against the registry's sha256.
    */
   mirror?: string | undefined;
-  /** Called as model and label downloads progress. */
+  /**
+   * Called as model and label downloads progress. An exception it throws does not stop loading:
+   * the first one is reported through the classifier's warnings (code
+   * `ONNX_MOBILENET_PROGRESS_CALLBACK`; Node: `process.emitWarning`, browsers: the console), later
+   * ones are dropped.
+   */
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Cancels loading. */
   signal?: AbortSignal | undefined;
 }
 
-/** `E_INPUT` unless `value` is absent or an integer from 1 to `max`; `why` says what sets `max`. */
-export function assertPositiveInt(name: string, value: unknown, max = Infinity, why?: string): void {
-  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)) {
-    const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}${why ? ` (${why})` : ''}`;
-    throw new OnnxMobilenetError('E_INPUT', `${name} must be ${range}, got ${String(value)}`);
-  }
+/**
+ * How each option of `createClassifier` is read (see {@link ownOptions}): the one list from which
+ * the options snapshot and its shape checks are made. Typed against `ClassifierOptions`, so an
+ * option added there without an entry here does not compile. `limits` lists every limit of
+ * `DEFAULTS.limits` as a number.
+ */
+export const CLASSIFIER_OPTION_KINDS = {
+  model: 'data',
+  sha256: 'value',
+  labels: 'data',
+  embeddings: 'boolean',
+  limits: Object.fromEntries(Object.keys(DEFAULTS.limits).map((key) => [key, 'number'])) as OptionShape,
+  preprocess: { mode: 'string', resizeShorter: 'number', cropSize: 'number', mean: 'array', std: 'array' },
+  topK: 'number',
+  batchSize: 'number',
+  precision: 'value',
+  executionProviders: 'array',
+  threads: 'number',
+  sessionOptions: 'object',
+  mirror: 'string',
+  onProgress: 'function',
+  signal: 'value',
+} as const satisfies { readonly [K in keyof Required<ClassifierOptions>]: OptionKind };
+
+/**
+ * How every option of `createClassifier` is read, the adapters' own included (Node and browsers
+ * share `cacheDir` and `wasmPaths`; Node ignores `wasmPaths`). An adapter's `createClassifier`
+ * snapshots its options with it before making its backend.
+ *
+ * @example
+ * ```ts
+ * const own = ownOptions(options, ADAPTER_OPTION_KINDS, 'createClassifier options');
+ * return createClassifierWithBackend(createMyBackend(own), own);
+ * ```
+ */
+export const ADAPTER_OPTION_KINDS = {
+  ...CLASSIFIER_OPTION_KINDS,
+  cacheDir: 'string',
+  wasmPaths: 'data',
+} as const satisfies OptionShape;
+
+/** How the options of the classifier's calls (`classify`, `classifyAll`, `embed`, `infer`, `logits`, `prepare`) are read. */
+export const CALL_OPTION_KINDS = {
+  topK: 'number',
+  threshold: 'number',
+  allow: 'array',
+  deny: 'array',
+  signal: 'value',
+  normalize: 'boolean',
+  concurrency: 'number',
+} as const satisfies OptionShape;
+
+/** Throws `E_INPUT` unless `value` is absent or an integer from 1 to `max`; `why` says what sets `max`. */
+export function assertPositiveInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER, why?: string): void {
+  checkNumber(name, value, { max, why });
 }
 
 /** Throws `E_INPUT` unless `signal` is absent or an AbortSignal (anything else would be silently ignored). */
@@ -93,42 +154,45 @@ export function assertSignal(signal: unknown): void {
   }
 }
 
-/** Options of a call: absent, or an object whose `signal` is an AbortSignal. */
-export function checkCallOptions<T extends { signal?: AbortSignal | undefined }>(options: T, call: string): T {
-  if (options === null || typeof options !== 'object')
-    throw new OnnxMobilenetError('E_INPUT', `${call} options must be an object, got ${describeValue(options)}`);
-  assertSignal(options.signal);
-  return options;
+/**
+ * Options of a call, as read (own properties only, see {@link ownOptions}): absent, or an object
+ * whose `signal` is an AbortSignal. Everything after this reads the returned snapshot.
+ */
+export function checkCallOptions<T extends { signal?: AbortSignal | undefined }>(options: T | undefined, call: string): T {
+  const own = ownOptions(options, CALL_OPTION_KINDS, `${call} options`);
+  assertSignal(own.signal);
+  return own;
 }
 
-export function checkClassifyOptions(options: ClassifyOptions): void {
-  checkCallOptions(options, 'classify');
-  assertPositiveInt('topK', options.topK);
-  const t = options.threshold;
-  if (t !== undefined && !(typeof t === 'number' && t >= 0 && t <= 1)) {
-    throw new OnnxMobilenetError('E_INPUT', `threshold must be a number in [0, 1], got ${String(t)}`);
-  }
-  for (const key of ['allow', 'deny'] as const) {
-    if (options[key] !== undefined && !Array.isArray(options[key])) {
-      throw new OnnxMobilenetError('E_INPUT', `${key} must be an array of class indices, ids or labels`);
-    }
-  }
+/** The options of `classify` (and `infer`, `classifyAll`) as read and checked. */
+export function checkClassifyOptions<T extends ClassifyOptions>(options: T | undefined, call = 'classify'): T {
+  const own = checkCallOptions(options, call);
+  assertPositiveInt('topK', own.topK);
+  checkNumber('threshold', own.threshold, { min: 0, max: 1, integer: false });
+  return own;
 }
 
 /**
- * Checks the options of `createClassifier` that are numbers or signals (`E_INPUT`). Thread counts
- * are bounded by the platform's `threadLimit` (default `DEFAULTS.maxThreads`).
+ * The options of `createClassifier` as read (own properties only, see {@link ownOptions}) and
+ * checked: shapes, every number against its range (`E_INPUT`), the signal. `kinds` adds an
+ * adapter's own options. Thread counts are bounded by the platform's `threadLimit` (default
+ * `DEFAULTS.maxThreads`). Everything after this reads the returned snapshot.
  */
-export function checkClassifierOptions(options: ClassifierOptions, threadLimit?: { max: number; reason: string }): void {
-  if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'createClassifier options must be an object');
-  assertPositiveInt('batchSize', options.batchSize);
-  assertPositiveInt('topK', options.topK);
-  assertSignal(options.signal);
+export function checkClassifierOptions<T extends ClassifierOptions>(
+  options: T | undefined,
+  kinds: OptionShape = CLASSIFIER_OPTION_KINDS,
+  threadLimit?: { max: number; reason: string },
+): T {
+  const own = ownOptions(options, kinds, 'createClassifier options');
+  assertPositiveInt('batchSize', own.batchSize, DEFAULTS.maxBatchSize);
+  assertPositiveInt('topK', own.topK);
+  assertSignal(own.signal);
   const maxThreads = Math.min(threadLimit?.max ?? DEFAULTS.maxThreads, DEFAULTS.maxThreads);
-  assertPositiveInt('threads', options.threads, maxThreads, threadLimit?.reason);
+  assertPositiveInt('threads', own.threads, maxThreads, threadLimit?.reason);
   for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
-    const n = options.sessionOptions?.[key];
+    const n = own.sessionOptions?.[key];
     // 0 asks onnxruntime for its default
-    if (n !== undefined && n !== 0) assertPositiveInt(`sessionOptions.${key}`, n, maxThreads, threadLimit?.reason);
+    if (n !== 0) assertPositiveInt(`sessionOptions.${key}`, n, maxThreads, threadLimit?.reason);
   }
+  return own;
 }

@@ -356,6 +356,35 @@ describe('createClassifierWithBackend', () => {
   });
 });
 
+describe('onProgress', () => {
+  it('isolates an exception of the callback: reported once through the warning channel, loading goes on', async () => {
+    // Before: the app's plain Error abandoned the load and createClassifier rejected with it.
+    const { backend, warnings } = fakeBackend();
+    const loaded: number[] = [];
+    const downloading: ClassifierBackend<never> = {
+      ...backend,
+      assets: {
+        loadAsset: async (asset, o) => {
+          for (let n = 1; n <= 3; n++) o.onProgress?.({ url: asset.description, loaded: n, total: 3 });
+          return new Uint8Array(0);
+        },
+      },
+    };
+    const c = await createClassifierWithBackend(downloading, {
+      model: 'model.onnx',
+      labels: LABELS,
+      onProgress: ({ loaded: n }) => {
+        loaded.push(n);
+        throw new Error('progress bar crashed');
+      },
+    });
+    expect(loaded).toEqual([1, 2, 3]);
+    expect(warnings).toEqual([expect.stringMatching(/^onProgress threw \(progress bar crashed\); loading goes on/)]);
+    expect((await c.classify(filled(0.3)))[0]?.label).toBe('class3');
+    await c.dispose();
+  });
+});
+
 describe('a classify(array) call', () => {
   const crop = () => ({ image: { data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 as const }, planned: true });
   const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));

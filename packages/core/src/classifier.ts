@@ -1,7 +1,7 @@
 import type { ClassifierBackend, Warn } from './backend.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import { BatchScheduler } from './batch-scheduler.js';
-import { checkCallOptions, checkClassifyOptions, type ClassifierOptions } from './classifier-options.js';
+import { ADAPTER_OPTION_KINDS, checkCallOptions, checkClassifierOptions, checkClassifyOptions, type ClassifierOptions } from './classifier-options.js';
 import { classifyAllWith, type ClassifyAllOptions, type ClassifyAllResult } from './classify-all.js';
 import { DEFAULTS, type PreprocessOptions } from './defaults.js';
 import { isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
@@ -13,6 +13,7 @@ import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './
 import { InputPreparer, type PreparedImage } from './prepare-input.js';
 import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
+import { withoutPrototype } from './own-options.js';
 import { onceEachCode } from './warnings.js';
 
 export type { ClassifierOptions } from './classifier-options.js';
@@ -128,9 +129,11 @@ function disposedError(): OnnxMobilenetError {
  * ```
  */
 export async function createClassifierWithBackend<TInput>(backend: ClassifierBackend<TInput>, options: ClassifierOptions = {}): Promise<Classifier<TInput>> {
+  // Only the caller's own properties are read, once (prototype pollution cannot pose as an option).
+  const own = checkClassifierOptions(options, ADAPTER_OPTION_KINDS, backend.platform.threadLimit?.());
   const warn = onceEachCode((message, code) => backend.platform.warn(message, code));
-  const loaded = await loadModel(backend as ClassifierBackend<unknown>, options, warn);
-  return new OrtClassifier({ backend, loaded, warn, topK: options.topK ?? DEFAULTS.topK, batchSize: options.batchSize ?? DEFAULTS.batchSize });
+  const loaded = await loadModel(backend as ClassifierBackend<unknown>, own, warn);
+  return new OrtClassifier({ backend, loaded, warn, topK: own.topK ?? DEFAULTS.topK, batchSize: own.batchSize ?? DEFAULTS.batchSize });
 }
 
 type Input<TInput> = TInput | RawImage | PreparedTensor;
@@ -200,10 +203,10 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
 
   classify(input: Input<TInput>, options?: ClassifyOptions): Promise<Prediction[]>;
   classify(inputs: readonly Input<TInput>[], options?: ClassifyOptions): Promise<Prediction[][]>;
-  async classify(input: Input<TInput> | readonly Input<TInput>[], options: ClassifyOptions = {}): Promise<Prediction[] | Prediction[][]> {
+  async classify(input: Input<TInput> | readonly Input<TInput>[], given?: ClassifyOptions): Promise<Prediction[] | Prediction[][]> {
     this.assertUsable();
-    checkClassifyOptions(options);
-    const post = { ...options, topK: Math.min(options.topK ?? this.topK, this.labels.length) };
+    const options = checkClassifyOptions(given);
+    const post = withoutPrototype<ClassifyOptions & { topK: number }>(options, { topK: Math.min(options.topK ?? this.topK, this.labels.length) });
     const many = Array.isArray(input);
     const outputs = await this.runMany(many ? (input as readonly Input<TInput>[]) : [input as Input<TInput>], false, options.signal, many);
     const predictions = outputs.map((o) => predictionsFromLogits(o.logits, this.labels, post));
@@ -212,21 +215,21 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
 
   classifyAll<T extends Input<TInput>>(
     inputs: Iterable<T> | AsyncIterable<T>,
-    options: ClassifyAllOptions = {},
+    options?: ClassifyAllOptions,
   ): AsyncGenerator<ClassifyAllResult<T>, void, undefined> {
     this.assertUsable();
     return classifyAllWith((input: T, o) => this.classify(input, o), inputs, options);
   }
 
-  async logits(input: Input<TInput>, options: { signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
+  async logits(input: Input<TInput>, given?: { signal?: AbortSignal | undefined }): Promise<Float32Array> {
     this.assertUsable();
-    checkCallOptions(options, 'logits');
+    const options = checkCallOptions(given, 'logits');
     const o = await this.runOne(input, false, options.signal);
     return o.logits;
   }
 
-  async embed(input: Input<TInput>, options: { normalize?: boolean | undefined; signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
-    checkCallOptions(options, 'embed');
+  async embed(input: Input<TInput>, given?: { normalize?: boolean | undefined; signal?: AbortSignal | undefined }): Promise<Float32Array> {
+    const options = checkCallOptions(given, 'embed');
     this.assertUsable();
     this.assertEmbedding();
     const o = await this.runOne(input, true, options.signal);
@@ -235,19 +238,19 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
 
   async infer(
     input: Input<TInput>,
-    options: ClassifyOptions & { normalize?: boolean | undefined } = {},
+    given?: ClassifyOptions & { normalize?: boolean | undefined },
   ): Promise<{ predictions: Prediction[]; embedding: Float32Array }> {
     this.assertUsable();
     this.assertEmbedding();
-    checkClassifyOptions(options);
+    const options = checkClassifyOptions(given, 'infer');
     const o = await this.runOne(input, true, options.signal);
-    const post = { ...options, topK: Math.min(options.topK ?? this.topK, this.labels.length) };
+    const post = withoutPrototype<ClassifyOptions & { topK: number }>(options, { topK: Math.min(options.topK ?? this.topK, this.labels.length) });
     return { predictions: predictionsFromLogits(o.logits, this.labels, post), embedding: options.normalize ? l2Normalize(o.embedding!) : o.embedding! };
   }
 
-  async prepare(input: Input<TInput>, options: { signal?: AbortSignal | undefined } = {}): Promise<Float32Array> {
+  async prepare(input: Input<TInput>, given?: { signal?: AbortSignal | undefined }): Promise<Float32Array> {
     this.assertUsable();
-    checkCallOptions(options, 'prepare');
+    const options = checkCallOptions(given, 'prepare');
     return this.preparer.prepare(this.preparer.own(input, false), options.signal);
   }
 

@@ -43,10 +43,10 @@ export type ClassifyAllResult<T> =
 export async function* classifyAllWith<T>(
   classify: (input: T, options: ClassifyOptions) => Promise<Prediction[]>,
   inputs: Iterable<T> | AsyncIterable<T>,
-  options: ClassifyAllOptions = {},
+  options?: ClassifyAllOptions,
 ): AsyncGenerator<ClassifyAllResult<T>, void, undefined> {
-  const { concurrency = DEFAULTS.cliInFlight, ...classifyOptions } = options;
-  checkClassifyOptions(classifyOptions);
+  // The caller's own properties only, read once (see ownOptions)
+  const { concurrency = DEFAULTS.cliInFlight, ...classifyOptions } = checkClassifyOptions(options, 'classifyAll');
   assertPositiveInt('concurrency', concurrency);
   const source = sourceIterator(inputs);
   const { signal } = classifyOptions;

@@ -1,4 +1,5 @@
 import { OnnxMobilenetError } from './errors.js';
+import { checkNumber, MAX_TIMER_MS } from './own-options.js';
 
 /** How the photo is fitted to the model's square input. */
 export type ResizeMode =
@@ -72,6 +73,17 @@ export const DEFAULTS = Object.freeze({
    * for, and a million threads exhaust the process's memory. 1024 covers the largest CPUs.
    */
   maxThreads: 1024,
+  /**
+   * Largest `batchSize` accepted (E_INPUT above it): a call keeps up to two batches of images in
+   * flight and the runner one batch's input tensor (600 KB an image at 224 px).
+   */
+  maxBatchSize: 1024,
+  /**
+   * Largest `preprocess.cropSize` and `preprocess.resizeShorter` accepted (E_INPUT above it),
+   * checked before anything is allocated: a model with symbolic input dimensions fixes no size,
+   * and a crop of 100000 asked for a 120 GB tensor. A 2048-pixel crop is a 50 MB tensor.
+   */
+  maxPreprocessSize: 2048,
   /** onnxruntime's graph optimisation level for every session (`sessionOptions` overrides it). */
   graphOptimizationLevel: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
   /** Browsers: wasm threads on a `crossOriginIsolated` page (at most `navigator.hardwareConcurrency`); 1 elsewhere. */
@@ -125,11 +137,7 @@ export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {
   if (o.mode !== 'shorter-side-crop' && o.mode !== 'squash') {
     throw new OnnxMobilenetError('E_INPUT', `preprocess.mode must be 'shorter-side-crop' or 'squash', got ${JSON.stringify(o.mode)}`);
   }
-  for (const key of ['resizeShorter', 'cropSize'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) {
-      throw new OnnxMobilenetError('E_INPUT', `preprocess.${key} must be a positive integer, got ${String(o[key])}`);
-    }
-  }
+  for (const key of ['resizeShorter', 'cropSize'] as const) checkNumber(`preprocess.${key}`, o[key], { max: DEFAULTS.maxPreprocessSize });
   if (o.mode === 'shorter-side-crop' && o.cropSize > o.resizeShorter) {
     throw new OnnxMobilenetError('E_INPUT', `preprocess.cropSize (${o.cropSize}) cannot exceed preprocess.resizeShorter (${o.resizeShorter})`);
   }
@@ -143,13 +151,36 @@ export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
+  // No prototype: assigning to a plain object would call a setter planted on Object.prototype
+  const out: Partial<T> = Object.create(null);
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
 /**
- * Fills unset limits from {@link DEFAULTS} and checks the given ones.
+ * The largest value of each limit (E_INPUT above it). Limits not named here: timers (`…Ms`) up to
+ * `MAX_TIMER_MS` (a longer timer overflows and fires at once), counts and bytes up to
+ * `Number.MAX_SAFE_INTEGER`.
+ */
+const LIMIT_MAXIMA: Partial<Record<keyof Limits, number>> = {
+  // 65536 × 65536: a decoded image past this has more bytes than a typed array holds
+  maxInputPixels: 2 ** 32,
+  // 2 GiB: what one read may allocate; an ONNX model (protobuf) cannot be larger
+  maxEncodedBytes: 2 ** 31,
+  maxModelBytes: 2 ** 31,
+};
+
+/** The accepted maximum of the limit `key`. */
+function limitMax(key: string): number {
+  // hasOwn: a limit not listed must not find a value on a polluted Object.prototype
+  if (Object.hasOwn(LIMIT_MAXIMA, key)) return LIMIT_MAXIMA[key as keyof Limits]!;
+  return key.endsWith('Ms') ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Fills unset limits from {@link DEFAULTS} and checks them all: each must be an integer from 1 to
+ * its maximum (`E_INPUT` naming the limit and the range), so that `Infinity`, `1e6 + 0.5` or a
+ * timer of 2^32 ms (which would fire at once) are refused at creation.
  *
  * @example
  * ```ts
@@ -158,8 +189,6 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  */
 export function resolveLimits(limits: Partial<Limits> = {}): Limits {
   const out: Limits = { ...DEFAULTS.limits, ...stripUndefined(limits) };
-  for (const [key, value] of Object.entries(out)) {
-    if (!(typeof value === 'number' && value > 0)) throw new OnnxMobilenetError('E_INPUT', `limits.${key} must be a positive number, got ${String(value)}`);
-  }
+  for (const [key, value] of Object.entries(out)) checkNumber(`limits.${key}`, value, { max: limitMax(key) });
   return out;
 }

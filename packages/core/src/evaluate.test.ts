@@ -128,3 +128,15 @@ describe('evaluate', () => {
     expect(r.timing.msPerSample).toBe(0);
   });
 });
+
+describe('evaluate options', () => {
+  it('refuses a batchSize that is not a positive integer (0 looped for ever) with E_INPUT', async () => {
+    const { classifier } = fakeClassifier(outcomes);
+    for (const batchSize of [0, -1, 0.5, Number.NaN, Infinity]) {
+      await expect(evaluate(classifier, samples, { batchSize })).rejects.toMatchObject({
+        code: 'E_INPUT',
+        message: expect.stringContaining('batchSize must be an integer from 1 to'),
+      });
+    }
+  });
+});

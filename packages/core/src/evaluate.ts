@@ -2,6 +2,7 @@ import type { Classifier } from './classifier.js';
 import { DEFAULTS } from './defaults.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from './errors.js';
 import type { Prediction } from './postprocess.js';
+import { checkNumber, ownOptions } from './own-options.js';
 
 /** One labelled image: the input and its true class (output index, or id such as a wnid). */
 export interface EvalSample<TInput> {
@@ -53,8 +54,11 @@ export interface EvalResult {
 export async function evaluate<TInput>(
   classifier: Pick<Classifier<TInput>, 'classify' | 'labels'>,
   samples: readonly EvalSample<TInput>[],
-  options: { batchSize?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined } = {},
+  given?: { batchSize?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined },
 ): Promise<EvalResult> {
+  // Own properties only, checked: a batchSize of 0 looped for ever
+  const options = ownOptions(given, { batchSize: 'number', onProgress: 'function' }, 'evaluate options');
+  checkNumber('batchSize', options.batchSize, { max: DEFAULTS.maxBatchSize });
   const labels = classifier.labels;
   const byId = new Map(labels.map((l) => [l.id, l]));
   const expectedOf = (label: number | string, name: string) => {

@@ -3,6 +3,7 @@ import { DEFAULTS } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { PreparedTensor, RawImage } from './image.js';
 import { l2Normalize, nearestNeighbors } from './similarity.js';
+import { checkNumber, ownOptions } from './own-options.js';
 
 /** A label and how strongly the nearest examples point to it. */
 export interface FewShotScore {
@@ -133,14 +134,14 @@ export function createFewShotClassifier<TInput>(classifier: Pick<Classifier<TInp
       addEmbedding(await classifier.embed(input), label);
     },
     addEmbedding,
-    async predict(input, options = {}) {
+    async predict(input, options) {
       return this.predictEmbedding(await classifier.embed(input), options);
     },
-    predictEmbedding(embedding, options = {}) {
+    predictEmbedding(embedding, given) {
       const first = examples[0];
       if (!first) throw new OnnxMobilenetError('E_INPUT', 'the few-shot classifier has no examples yet: add() some first');
-      const k = options.k ?? DEFAULTS.fewShot.k;
-      if (!Number.isInteger(k) || k < 1) throw new OnnxMobilenetError('E_INPUT', `k must be a positive integer, got ${String(k)}`);
+      const k = ownOptions(given, { k: 'number' }, 'predict options').k ?? DEFAULTS.fewShot.k;
+      checkNumber('k', k);
       if (embedding.length !== first.embedding.length) {
         throw new OnnxMobilenetError('E_INPUT', `embedding has ${embedding.length} values, the examples have ${first.embedding.length}`);
       }

@@ -32,4 +32,32 @@ describe('parseLabels', () => {
       expect.objectContaining({ code: 'E_LABELS', message: 'label 0 is number 42; labels must be strings' }),
     );
   });
+
+  it('ends a line at LF or CRLF only: U+2028, U+2029, NEL, VT, FF and a lone CR stay in the label', () => {
+    // Before: "." stopped at U+2028, so this line lost its WordNet id (id = the whole line).
+    const labels = parseLabels('n01440764 tench\u2028fish, Tinca tinca\nn01443537 gold\u2029fish\r\nn01484850 great\u0085white\u000bshark\u000c\rx');
+    expect(labels.map((l) => [l.id, l.label])).toEqual([
+      ['n01440764', 'tench\u2028fish'],
+      ['n01443537', 'gold\u2029fish'],
+      ['n01484850', 'great\u0085white\u000bshark\u000c\rx'],
+    ]);
+    expect(labels[0]!.synonyms).toEqual(['tench\u2028fish', 'Tinca tinca']);
+  });
+
+  it('refuses an array with holes (or with non-strings) with E_LABELS naming the place, whatever Array.prototype holds', () => {
+    // Before: map() skipped the hole, the list loaded with a hole, and classify threw a TypeError.
+    const holey = ['a', 'b', 'c'];
+    delete holey[1];
+    expect(() => parseLabels(holey)).toThrow(expect.objectContaining({ code: 'E_LABELS', message: expect.stringContaining('label 1 is missing') }));
+    expect(() => parseLabels(new Array(3))).toThrow(expect.objectContaining({ code: 'E_LABELS', message: expect.stringContaining('label 0 is missing') }));
+    Object.defineProperty(Array.prototype, 1, { value: 'polluted', configurable: true, enumerable: true, writable: true });
+    try {
+      expect(() => parseLabels(holey)).toThrow(expect.objectContaining({ code: 'E_LABELS' }));
+    } finally {
+      delete (Array.prototype as unknown as Record<number, unknown>)[1];
+    }
+    expect(() => parseLabels(['a', 2 as unknown as string])).toThrow(
+      expect.objectContaining({ code: 'E_LABELS', message: expect.stringContaining('label 1 is number 2') }),
+    );
+  });
 });

@@ -13,7 +13,14 @@ export interface ClassLabel {
   synonyms: string[];
 }
 
-const WNID_LINE = /^(n\d{8})\s+(.+)$/;
+/**
+ * What a line of a label file is, in one place: text ending at LF or CRLF. U+2028, U+2029, NEL,
+ * VT, FF and a lone CR are characters of a label, not breaks (JavaScript's `.` stops at some of
+ * them, which made `n01440764 tench\u2028…` lose its WordNet id).
+ */
+const LINE_BREAK = /\r?\n/;
+/** A synset line: WordNet id, whitespace, comma-separated names (`s`: names may hold any character). */
+const WNID_LINE = /^(n\d{8})\s+(.+)$/s;
 
 /**
  * Parses a label list in any of the usual formats: the model zoo's `synset.txt`
@@ -42,19 +49,27 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
       }
       lines = parsed as string[];
     } else {
-      lines = text.split(/\r?\n/);
+      lines = text.split(LINE_BREAK);
     }
   } else if (Array.isArray(source)) {
     lines = source;
   } else {
     throw new OnnxMobilenetError('E_LABELS', 'labels must be a string (file contents) or an array of strings');
   }
-  // A JavaScript caller's array may hold anything: the map below names a non-string label.
+  // A JavaScript caller's array may hold anything: the loop below names a non-string label.
   if (lines.length === 0 || (lines.length === 1 && typeof lines[0] === 'string' && lines[0].trim() === '')) {
     throw new OnnxMobilenetError('E_LABELS', 'the label list is empty');
   }
-  return lines.map((raw: unknown, index) => {
-    if (typeof raw !== 'string') throw new OnnxMobilenetError('E_LABELS', `label ${index} is ${describeValue(raw)}; labels must be strings`);
+  // By index, own elements only: map() skips an array's holes (leaving holes in the result, a
+  // TypeError at the first classify), and a hole read directly would find Array.prototype's value.
+  const labels: ClassLabel[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const raw: unknown = Object.hasOwn(lines, index) ? lines[index] : undefined;
+    if (typeof raw !== 'string')
+      throw new OnnxMobilenetError(
+        'E_LABELS',
+        `label ${index} is ${Object.hasOwn(lines, index) ? describeValue(raw) : 'missing (a hole in the array)'}; labels must be strings`,
+      );
     const line = raw.trim();
     if (line === '') throw new OnnxMobilenetError('E_LABELS', `label ${index} (line ${index + 1}) is empty`);
     const [, wnid, list] = WNID_LINE.exec(line) ?? [];
@@ -65,6 +80,7 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
             .map((s) => s.trim())
             .filter(Boolean)
         : [line];
-    return { index, id: wnid ?? line, label: synonyms[0] ?? line, synonyms };
-  });
+    labels.push({ index, id: wnid ?? line, label: synonyms[0] ?? line, synonyms });
+  }
+  return labels;
 }

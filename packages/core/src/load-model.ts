@@ -1,6 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import type { ClassifierBackend, RuntimeSession, Warn } from './backend.js';
-import { checkClassifierOptions, type ClassifierOptions } from './classifier-options.js';
+import { ADAPTER_OPTION_KINDS, checkClassifierOptions, type ClassifierOptions } from './classifier-options.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type PreprocessOptions } from './defaults.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { assertNoExternalData } from './external-data.js';
@@ -8,6 +8,7 @@ import { parseLabels, type ClassLabel } from './labels.js';
 import { inspectModelIO, type ModelIO } from './model-io.js';
 import type { RegistryModel } from './model-registry.js';
 import { abortable, throwIfAborted } from './abortable.js';
+import { withoutPrototype } from './own-options.js';
 import { floatPolicy, rewriteModel, type EmbeddingOutput } from './rewrite-model.js';
 import { resolveLabelsSource, resolveModelSource, type AssetRef } from './sources.js';
 
@@ -40,12 +41,32 @@ async function loadBytes(
     purpose,
     maxBytes,
     timeoutMs: limits.downloadTimeoutMs,
-    onProgress: options.onProgress,
+    onProgress: isolatedProgress(options.onProgress, warn),
     signal: options.signal,
     warn,
   });
   // abortable: a loader reading a local file may not watch the signal itself
   return abortable(load, options.signal);
+}
+
+/**
+ * The app's `onProgress`, isolated: an exception it throws is reported once through the
+ * classifier's warning channel (code `ONNX_MOBILENET_PROGRESS_CALLBACK`) and loading goes on. A
+ * progress display is no reason to abandon a model download, and the downloader must not get the
+ * app's error in place of its own outcome.
+ */
+function isolatedProgress(onProgress: ClassifierOptions['onProgress'], warn: Warn): ClassifierOptions['onProgress'] {
+  if (!onProgress) return undefined;
+  return (progress) => {
+    try {
+      onProgress(progress);
+    } catch (err) {
+      warn(
+        `onProgress threw (${describeError(err).slice(0, 200)}); loading goes on, and later errors of the callback are not reported`,
+        'ONNX_MOBILENET_PROGRESS_CALLBACK',
+      );
+    }
+  };
 }
 
 async function loadLabelList(backend: ClassifierBackend<unknown>, options: ClassifierOptions, limits: Limits, warn: Warn): Promise<ClassLabel[]> {
@@ -62,13 +83,14 @@ async function loadLabelList(backend: ClassifierBackend<unknown>, options: Class
   return parseLabels(text);
 }
 
+/** The session options handed to the runtime: without a prototype, so onnxruntime reads no key nobody set. */
 function sessionOptionsOf(options: ClassifierOptions): InferenceSession.SessionOptions {
-  return {
-    graphOptimizationLevel: DEFAULTS.graphOptimizationLevel,
-    ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
-    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-    ...options.sessionOptions,
-  };
+  return withoutPrototype(
+    { graphOptimizationLevel: DEFAULTS.graphOptimizationLevel },
+    options.executionProviders ? { executionProviders: options.executionProviders } : undefined,
+    options.threads ? { intraOpNumThreads: options.threads } : undefined,
+    options.sessionOptions,
+  );
 }
 
 /** The model's input side must be the preprocessing's crop size (where the model fixes it). */
@@ -101,8 +123,9 @@ function checkClassCount(io: ModelIO, labels: readonly ClassLabel[]): void {
  * apply the precision policy and graph rewrites, create the session, check its input and output,
  * check the labels (read meanwhile). Whatever fails releases what was made and rejects with a typed error.
  */
-export async function loadModel(backend: ClassifierBackend<unknown>, options: ClassifierOptions, warn: Warn): Promise<LoadedModel> {
-  checkClassifierOptions(options, backend.platform.threadLimit?.());
+export async function loadModel(backend: ClassifierBackend<unknown>, given: ClassifierOptions, warn: Warn): Promise<LoadedModel> {
+  // From here on only this snapshot is read: the caller's own properties, checked.
+  const options = checkClassifierOptions(given, ADAPTER_OPTION_KINDS, backend.platform.threadLimit?.());
   const preprocess = resolvePreprocessOptions(options.preprocess);
   const limits = resolveLimits(options.limits);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
@@ -113,7 +136,7 @@ export async function loadModel(backend: ClassifierBackend<unknown>, options: Cl
   const labelsStop = new AbortController();
   const stop = () => labelsStop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
-  const labelsLoad = loadLabelList(backend, { ...options, signal: labelsStop.signal }, limits, warn);
+  const labelsLoad = loadLabelList(backend, withoutPrototype(options, { signal: labelsStop.signal }), limits, warn);
   labelsLoad.catch(() => undefined);
   try {
     return await loadSession(backend, options, warn, { asset, registry, preprocess, limits, labelsLoad });

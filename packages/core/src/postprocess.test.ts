@@ -3,6 +3,16 @@ import { parseLabels } from './labels.js';
 import { predictionsFromLogits, softmax, topK } from './postprocess.js';
 
 describe('softmax', () => {
+  it('refuses NaN and +Infinity scores with E_INFERENCE naming the class; -Infinity gets probability 0', () => {
+    // Before: one NaN made every probability NaN, and NaN passed a 0.5 threshold (NaN < 0.5 is false).
+    expect(() => softmax([1, Number.NaN, 3])).toThrow(expect.objectContaining({ code: 'E_INFERENCE', message: expect.stringContaining('class 1 is NaN') }));
+    expect(() => softmax([1, 2, Number.POSITIVE_INFINITY])).toThrow(
+      expect.objectContaining({ code: 'E_INFERENCE', message: expect.stringContaining('class 2 is Infinity') }),
+    );
+    expect(() => softmax([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY])).toThrow(expect.objectContaining({ code: 'E_INFERENCE' }));
+    expect(Array.from(softmax([Number.NEGATIVE_INFINITY, 0, 0]))).toEqual([0, 0.5, 0.5]);
+  });
+
   it('matches hand-computed values', () => {
     const p = softmax(new Float32Array([1, 2, 3]));
     [0.09003057, 0.24472847, 0.66524096].forEach((v, i) => {

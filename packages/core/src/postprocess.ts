@@ -32,7 +32,9 @@ export interface ClassifyOptions {
 
 /**
  * Numerically stable softmax: subtracts the maximum before exponentiating, so large logits do
- * not overflow. Reads `count` values of `logits` from `offset`.
+ * not overflow. Reads `count` values of `logits` from `offset`. A score of `-Infinity` gets
+ * probability 0; a `NaN` or `+Infinity` score, or all scores `-Infinity`, has no probabilities
+ * (one NaN made every probability NaN, which passed any threshold): `E_INFERENCE` naming the class.
  *
  * @example
  * ```ts
@@ -44,8 +46,13 @@ export function softmax(logits: ArrayLike<number>, offset = 0, count = logits.le
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
     const v = logits[offset + i]!;
+    if (Number.isNaN(v) || v === Infinity) {
+      throw new OnnxMobilenetError('E_INFERENCE', `the model's score for class ${i} is ${v}: the model or its input produced a score without a probability`);
+    }
     if (v > max) max = v;
   }
+  if (max === -Infinity && count > 0)
+    throw new OnnxMobilenetError('E_INFERENCE', `the model scored all ${count} classes -Infinity: no class has a probability`);
   const out = new Float32Array(count);
   let sum = 0;
   for (let i = 0; i < count; i++) {

@@ -3,6 +3,7 @@ import { concatBytes } from './bytes.js';
 import { guardDownload, type DownloadDeadline } from './download-guard.js';
 import type { Limits } from './defaults.js';
 import { OnnxMobilenetError, describeError } from './errors.js';
+import { withoutPrototype } from './own-options.js';
 
 // The parts of the fetch API the reader uses, declared here because core has no DOM or Node lib.
 // Node's fetch (undici) and every browser's fetch satisfy them.
@@ -56,7 +57,8 @@ export interface ReadBodyOptions {
  * const bytes = await readBody(await fetch(url), { url, what: 'image', maxBytes: 64 * 2 ** 20 });
  * ```
  */
-export async function readBody(response: ResponseLike, options: ReadBodyOptions): Promise<Uint8Array> {
+export async function readBody(response: ResponseLike, given: ReadBodyOptions): Promise<Uint8Array> {
+  const options = withoutPrototype<ReadBodyOptions>(given); // see fetchBounded
   const { url, what, maxBytes } = options;
   const tooBig = (n: number) => new OnnxMobilenetError('E_LIMIT', `${what} ${url} has ${n} bytes or more, over the limit of ${maxBytes} bytes`);
   const header = response.headers.get('content-length');
@@ -135,7 +137,9 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
  * const { bytes } = await fetchBounded(url, { what: 'labels', maxBytes: 1 << 20, timeoutMs: 30_000 });
  * ```
  */
-export async function fetchBounded(url: string, options: FetchBoundedOptions): Promise<{ bytes: Uint8Array; contentType: string }> {
+export async function fetchBounded(url: string, given: FetchBoundedOptions): Promise<{ bytes: Uint8Array; contentType: string }> {
+  // Without a prototype: an option left out (fetch, onData) must not come from a polluted Object.prototype
+  const options = withoutPrototype<FetchBoundedOptions>(given);
   const href = parseUrl(url, options.what).href;
   return guardDownload(href, options, async (signal, onData) => {
     let response: ResponseLike;

@@ -1,6 +1,7 @@
-import type { Tensor } from 'onnxruntime-common';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { RuntimeSession } from './backend.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+import { withoutPrototype } from './own-options.js';
 
 /** One image of a batch: what writes its model input into the batch, and whether its call needs the embedding output. */
 export interface RunItem {
@@ -45,7 +46,11 @@ export async function runBatch(
   const feed: Tensor = runtime.createTensor(data, [items.length, 3, size, size]);
   const outputs: Tensor[] = [];
   try {
-    const result = await runtime.session.run({ [shape.inputName]: feed }, embeddingName ? [shape.outputName, embeddingName] : [shape.outputName]);
+    // Feeds and run options without a prototype: onnxruntime reads run options nobody set (tag,
+    // terminate, logSeverityLevel) and would find them on a polluted Object.prototype.
+    const feeds = withoutPrototype<Record<string, Tensor>>({ [shape.inputName]: feed });
+    const fetches = embeddingName ? [shape.outputName, embeddingName] : [shape.outputName];
+    const result = await runtime.session.run(feeds, fetches, withoutPrototype<InferenceSession.RunOptions>());
     const out = outputOf(result, shape.outputName);
     const pooled = embeddingName ? outputOf(result, embeddingName) : undefined;
     outputs.push(out, ...(pooled ? [pooled] : []));

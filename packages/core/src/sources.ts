@@ -18,6 +18,15 @@ export type AssetRef =
   | { kind: 'url'; url: string; sha256?: string | undefined; bytes?: number | undefined; description: string };
 
 /**
+ * An asset reference without a prototype: loaders read `sha256` and `bytes`, which a reference
+ * may leave out, and must not find them on a polluted `Object.prototype` (a planted `sha256`
+ * failed every label load).
+ */
+function ref(asset: AssetRef): AssetRef {
+  return Object.assign(Object.create(null) as AssetRef, asset);
+}
+
+/**
  * Resolves a `model` option to the file to load, and to its registry entry when it names one.
  *
  * @example
@@ -31,9 +40,9 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
     throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${describeValue(sha256)}`);
   }
   if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
-    return { asset: { kind: 'bytes', bytes: bytesView(model, 'model'), description: 'model bytes' } };
+    return { asset: ref({ kind: 'bytes', bytes: bytesView(model, 'model'), description: 'model bytes' }) };
   }
-  if (model instanceof URL) return { asset: { kind: 'url', url: model.href, sha256, description: model.href } };
+  if (model instanceof URL) return { asset: ref({ kind: 'url', url: model.href, sha256, description: model.href }) };
   if (typeof model !== 'string' || model === '') {
     throw new OnnxMobilenetError(
       'E_INPUT',
@@ -43,12 +52,12 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
   const registry = Object.hasOwn(MODELS, model) ? MODELS[model] : undefined;
   if (registry) {
     return {
-      asset: { kind: 'url', url: registryUrl(registry.url, mirror), sha256: registry.sha256, bytes: registry.bytes, description: registry.name },
+      asset: ref({ kind: 'url', url: registryUrl(registry.url, mirror), sha256: registry.sha256, bytes: registry.bytes, description: registry.name }),
       registry,
     };
   }
-  if (/^(https?|file|blob|data):/i.test(model)) return { asset: { kind: 'url', url: model, sha256, description: model } };
-  return { asset: { kind: 'path', path: model, sha256, description: model } };
+  if (/^(https?|file|blob|data):/i.test(model)) return { asset: ref({ kind: 'url', url: model, sha256, description: model }) };
+  return { asset: ref({ kind: 'path', path: model, sha256, description: model }) };
 }
 
 /**
@@ -61,22 +70,22 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
  */
 export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: string): AssetRef | readonly string[] {
   if (labels === undefined) {
-    return {
+    return ref({
       kind: 'url',
       url: registryUrl(IMAGENET_LABELS.url, mirror),
       sha256: IMAGENET_LABELS.sha256,
       bytes: IMAGENET_LABELS.bytes,
       description: 'ImageNet labels',
-    };
+    });
   }
   if (Array.isArray(labels)) return labels as readonly string[];
   if (labels instanceof Uint8Array || labels instanceof ArrayBuffer) {
-    return { kind: 'bytes', bytes: bytesView(labels, 'labels'), description: 'label bytes' };
+    return ref({ kind: 'bytes', bytes: bytesView(labels, 'labels'), description: 'label bytes' });
   }
-  if (labels instanceof URL) return { kind: 'url', url: labels.href, description: labels.href };
+  if (labels instanceof URL) return ref({ kind: 'url', url: labels.href, description: labels.href });
   if (typeof labels === 'string' && labels !== '') {
-    if (/^(https?|file|blob|data):/i.test(labels)) return { kind: 'url', url: labels, description: labels };
-    return { kind: 'path', path: labels, description: labels };
+    if (/^(https?|file|blob|data):/i.test(labels)) return ref({ kind: 'url', url: labels, description: labels });
+    return ref({ kind: 'path', path: labels, description: labels });
   }
   throw new OnnxMobilenetError('E_INPUT', `labels must be a path, a URL, bytes or an array of strings; got ${describeValue(labels)}`);
 }
@@ -90,7 +99,7 @@ export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: s
  * ```
  */
 export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
   if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { loadAssetNode } from './load-asset.js';
@@ -26,16 +26,16 @@ export interface NodeOptions {
  * const classifier = await createClassifierWithBackend(createNodeBackend({ cacheDir: '/tmp/models' }), { model: 'mobilenetv2-12' });
  * ```
  */
-export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
+export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
   disableOrtTelemetry();
+  // Own properties only (createClassifier passes a snapshot already; adapter authors may not)
+  const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createNodeBackend options');
   return {
     runtime: {
       name: 'onnxruntime-node',
       createSession: async (model, sessionOptions) => ({
-        session: await ort.InferenceSession.create(model, {
-          ...sessionOptions,
-          extra: sessionExtra(sessionOptions.extra),
-        }),
+        // Without a prototype: onnxruntime-node reads keys nobody set (optimizedModelFilePath)
+        session: await ort.InferenceSession.create(model, withoutPrototype(sessionOptions, { extra: sessionExtra(sessionOptions.extra) })),
         createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
       }),
     },

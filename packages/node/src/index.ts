@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
-import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, createClassifierWithBackend, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { createNodeBackend, type NodeOptions } from './backend.js';
 import type { NodeImageSource } from './decode-image.js';
 
@@ -30,6 +30,8 @@ export type NodeClassifier = Classifier<NodeImageSource>;
  * await classifier.dispose();
  * ```
  */
-export function createClassifier(options: ClassifierOptions & NodeOptions = {}): Promise<NodeClassifier> {
-  return createClassifierWithBackend(createNodeBackend(options), options);
+export async function createClassifier(options: ClassifierOptions & NodeOptions = {}): Promise<NodeClassifier> {
+  // The backend reads its options too: both get the caller's own properties only (prototype pollution cannot pose as an option).
+  const own = ownOptions(options, ADAPTER_OPTION_KINDS, 'createClassifier options');
+  return createClassifierWithBackend(createNodeBackend(own), own);
 }

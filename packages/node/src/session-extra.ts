@@ -16,7 +16,8 @@ const SPINNING: Record<string, string> = {
 
 /** `extra` without its `undefined` entries, which onnxruntime-node refuses, and its config keys as it flattens them (`{ a: { b: 1 } }` is `a.b`). */
 function defined(extra: Record<string, unknown>, prefix: string, keys: Set<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Without a prototype: onnxruntime-node lists extra's keys with inherited enumerable ones (for…in)
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) continue;
     if (value !== null && typeof value === 'object') out[key] = defined(value as Record<string, unknown>, `${prefix}${key}.`, keys);
@@ -36,5 +37,5 @@ export function sessionExtra(extra: Record<string, unknown> | undefined): Record
   const given = new Set<string>();
   const kept = defined(extra ?? {}, '', given);
   const defaults = Object.fromEntries(Object.entries(SPINNING).filter(([key]) => !given.has(key)));
-  return { ...kept, ...defaults };
+  return Object.assign(Object.create(null) as Record<string, unknown>, kept, defaults);
 }

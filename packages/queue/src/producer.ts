@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { checkNumber, MAX_TIMER_MS, type OptionKind, ownOptions } from '@onnx-mobilenet/node/adapter';
 import { Queue } from 'bullmq';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { jobIdFor } from './job-id.js';
@@ -65,6 +66,14 @@ export interface EnqueueOptions extends QueueTarget {
   backoffMs?: number | undefined;
 }
 
+/** How each option of {@link enqueue} is read. */
+const ENQUEUE_OPTION_KINDS = {
+  connection: 'string',
+  queueName: 'string',
+  attempts: 'number',
+  backoffMs: 'number',
+} as const satisfies { readonly [K in keyof Required<EnqueueOptions>]: OptionKind };
+
 /** What {@link enqueue} did: jobs sent, and inputs skipped because their result is already stored. */
 export interface EnqueueSummary {
   submitted: number;
@@ -81,7 +90,11 @@ export interface EnqueueSummary {
  * await enqueue(listInputs('photos/'), { connection: 'redis://127.0.0.1:6379' });
  * ```
  */
-export async function enqueue(inputs: AsyncIterable<string> | Iterable<string>, options: EnqueueOptions): Promise<EnqueueSummary> {
+export async function enqueue(inputs: AsyncIterable<string> | Iterable<string>, given: EnqueueOptions): Promise<EnqueueSummary> {
+  // The caller's own properties only (see ownOptions)
+  const options = ownOptions(given, ENQUEUE_OPTION_KINDS, 'enqueue options');
+  checkNumber('attempts', options.attempts);
+  checkNumber('backoffMs', options.backoffMs, { max: MAX_TIMER_MS });
   const queueName = options.queueName ?? DEFAULT_QUEUE;
   const redis = connect(options.connection);
   const queue = new Queue<ClassifyJobData>(queueName, { connection: redis });

@@ -1,4 +1,5 @@
 import { createClassifier, type ClassifierOptions, type NodeOptions, type Prediction } from '@onnx-mobilenet/node';
+import { checkNumber, MAX_TIMER_MS, type OptionKind, ownOptions } from '@onnx-mobilenet/node/adapter';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { describeJobFailure, isPermanentFailure } from './failure-policy.js';
 import { DEFAULT_QUEUE, type JobResult, type QueueTarget, connect, resultsKey } from './results.js';
@@ -33,6 +34,18 @@ export interface QueueWorkerOptions extends QueueTarget {
   maxStalledCount?: number | undefined;
 }
 
+/** How each option of {@link createQueueWorker} is read (own properties only, shapes checked). */
+const WORKER_OPTION_KINDS = {
+  connection: 'string',
+  queueName: 'string',
+  classifierOptions: 'object',
+  classifier: 'value',
+  concurrency: 'number',
+  lockDuration: 'number',
+  stalledInterval: 'number',
+  maxStalledCount: 'number',
+} as const satisfies { readonly [K in keyof Required<QueueWorkerOptions>]: OptionKind };
+
 /** A running worker: `close()` finishes the jobs in flight, then disconnects. */
 export interface QueueWorker {
   /** The underlying BullMQ worker (events: `completed`, `failed`, `error`). */
@@ -52,7 +65,12 @@ export interface QueueWorker {
  * process.on('SIGTERM', () => void w.close());
  * ```
  */
-export async function createQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+export async function createQueueWorker(given: QueueWorkerOptions): Promise<QueueWorker> {
+  // The caller's own properties only: Object.prototype.classifier or .classifierOptions set
+  // elsewhere in the app cannot pose as the worker's options.
+  const options = ownOptions(given, WORKER_OPTION_KINDS, 'createQueueWorker options');
+  for (const key of ['concurrency', 'maxStalledCount'] as const) checkNumber(key, options[key]);
+  for (const key of ['lockDuration', 'stalledInterval'] as const) checkNumber(key, options[key], { max: MAX_TIMER_MS });
   const queueName = options.queueName ?? DEFAULT_QUEUE;
   const classifier = options.classifier ?? (await createClassifier({ embeddings: false, ...options.classifierOptions }));
   const results = connect(options.connection);

@@ -1,5 +1,5 @@
 import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
-import type { ClassifierBackend, Warn } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
 import { int8SlowerOnWeb } from './int8-speed.js';
@@ -64,12 +64,14 @@ function usableProviders(requested: readonly InferenceSession.ExecutionProviderC
  * const classifier = await createClassifierWithBackend(createWebBackend(options), options);
  * ```
  */
-export function createWebBackend(options: ClassifierOptions & WebOptions = {}, webOptions: WebBackendOptions = {}): ClassifierBackend<WebImageSource> {
-  const startTimeoutMs = webOptions.startTimeoutMs ?? DEFAULTS.webStartTimeoutMs;
+export function createWebBackend(given: ClassifierOptions & WebOptions = {}, webOptions: WebBackendOptions = {}): ClassifierBackend<WebImageSource> {
+  // Own properties only (createClassifier passes a snapshot already; adapter authors may not)
+  const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createWebBackend options');
+  const startTimeoutMs = ownOptions(webOptions, { startTimeoutMs: 'number' }, 'createWebBackend settings').startTimeoutMs ?? DEFAULTS.webStartTimeoutMs;
 
   async function create(runtime: OrtWeb, model: Uint8Array, sessionOptions: InferenceSession.SessionOptions, threads: number) {
     // onnxruntime-web cannot start more intra-op threads than env.wasm.numThreads gave it.
-    const capped = (sessionOptions.intraOpNumThreads ?? 0) > threads ? { ...sessionOptions, intraOpNumThreads: threads } : sessionOptions;
+    const capped = (sessionOptions.intraOpNumThreads ?? 0) > threads ? withoutPrototype(sessionOptions, { intraOpNumThreads: threads }) : sessionOptions;
     try {
       return await runtime.InferenceSession.create(model, capped);
     } catch (err) {
@@ -112,11 +114,11 @@ export function createWebBackend(options: ClassifierOptions & WebOptions = {}, w
         await warmStarted(runtime);
         const createTensor = (data: Float32Array, dims: readonly number[]) => new runtime.Tensor('float32', data, dims);
         try {
-          return { session: await create(runtime, model, { ...sessionOptions, executionProviders: providers }, threads), createTensor };
+          return { session: await create(runtime, model, withoutPrototype(sessionOptions, { executionProviders: providers }), threads), createTensor };
         } catch (err) {
           if (err instanceof OnnxMobilenetError || providers.every((ep) => providerName(ep) === 'wasm')) throw err;
           warn(`${providers.map(providerName).join(', ')} failed (${(err as Error).message}); falling back to wasm`, 'ONNX_MOBILENET_EP_FALLBACK');
-          return { session: await create(runtime, model, { ...sessionOptions, executionProviders: ['wasm'] }, threads), createTensor };
+          return { session: await create(runtime, model, withoutPrototype(sessionOptions, { executionProviders: ['wasm'] }), threads), createTensor };
         }
       },
     },

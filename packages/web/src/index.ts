@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
-import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, createClassifierWithBackend, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { createWebBackend, type WebOptions } from './backend.js';
 import type { WebImageSource } from './decode-image.js';
 
@@ -34,6 +34,8 @@ export type WebClassifier = Classifier<WebImageSource>;
  * console.log(best.label, best.probability);
  * ```
  */
-export function createClassifier(options: ClassifierOptions & WebOptions = {}): Promise<WebClassifier> {
-  return createClassifierWithBackend(createWebBackend(options), options);
+export async function createClassifier(options: ClassifierOptions & WebOptions = {}): Promise<WebClassifier> {
+  // The backend reads its options too: both get the caller's own properties only (prototype pollution cannot pose as an option).
+  const own = ownOptions(options, ADAPTER_OPTION_KINDS, 'createClassifier options');
+  return createClassifierWithBackend(createWebBackend(own), own);
 }

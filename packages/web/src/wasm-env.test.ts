@@ -54,7 +54,7 @@ describe('wasmThreadLimit, the web backend threadLimit', () => {
     const refusal = createClassifier({ model: new Uint8Array(8), threads: 1024 });
     await expect(refusal).rejects.toMatchObject({
       code: 'E_INPUT',
-      message: expect.stringMatching(/^threads must be an integer from 1 to 6 \(.*hardwareConcurrency\), got 1024$/),
+      message: expect.stringMatching(/^threads must be an integer from 1 to 6 \(.*hardwareConcurrency\), got number 1024$/),
     });
     await expect(createClassifier({ model: new Uint8Array(8), sessionOptions: { intraOpNumThreads: 7 } })).rejects.toMatchObject({
       code: 'E_INPUT',

@@ -46,3 +46,5 @@ export {
   type ResponseLike,
 } from '../read-body.js';
 export { classifyAllWith } from '../classify-all.js';
+export { ADAPTER_OPTION_KINDS } from '../classifier-options.js';
+export { checkNumber, MAX_TIMER_MS, ownOptions, withoutPrototype, type NumberRange, type OptionKind, type OptionShape } from '../own-options.js';
