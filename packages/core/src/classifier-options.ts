@@ -3,6 +3,7 @@ import type { DownloadProgress } from './backend.js';
 import { DEFAULTS, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { ClassifyOptions } from './postprocess.js';
+import type { HostCheck } from './network-policy.js';
 import { describeValue, type LabelsSource, type ModelSource } from './sources.js';
 
 /**
@@ -68,6 +69,23 @@ export interface ClassifierOptions {
    * folder); files are still verified against the registry's sha256.
    */
   mirror?: string | undefined;
+  /**
+   * Let downloads (the model, the labels, image URLs) reach loopback, private (10/8, 172.16/12,
+   * 192.168/16, fc00::/7), link-local (169.254/16 with cloud metadata services, fe80::/10),
+   * carrier-grade NAT (100.64/10), unspecified (0.0.0.0, ::) and other non-public addresses,
+   * IPv4-mapped IPv6 forms included. Default `false`: such an address is refused with
+   * `E_FORBIDDEN` on every hop (the first request and each redirect); in Node the check is made
+   * on the address actually connected to, so DNS rebinding cannot get around it. Set `true` for
+   * development, intranets and tests against 127.0.0.1. Browsers: see the README (Security).
+   */
+  allowPrivateNetwork?: boolean | undefined;
+  /**
+   * Called with the URL of every hop of every download (the first request and each redirect)
+   * before it is made; anything but `true` (or a promise of it) refuses it with `E_FORBIDDEN`.
+   * For an allow-list of hosts: `allowHost: (url) => ['cdn.example.com'].includes(url.hostname)`.
+   * It applies besides `allowPrivateNetwork`, not instead of it.
+   */
+  allowHost?: HostCheck | undefined;
   /** Called as model and label downloads progress. */
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Cancels loading. */
@@ -118,6 +136,12 @@ export function checkClassifierOptions(options: ClassifierOptions): void {
   assertPositiveInt('batchSize', options.batchSize);
   assertPositiveInt('topK', options.topK);
   assertSignal(options.signal);
+  if (options.allowPrivateNetwork !== undefined && typeof options.allowPrivateNetwork !== 'boolean') {
+    throw new OnnxMobilenetError('E_INPUT', `allowPrivateNetwork must be true or false, got ${describeValue(options.allowPrivateNetwork)}`);
+  }
+  if (options.allowHost !== undefined && typeof options.allowHost !== 'function') {
+    throw new OnnxMobilenetError('E_INPUT', `allowHost must be a function (url: URL) => boolean, got ${describeValue(options.allowHost)}`);
+  }
   assertPositiveInt('threads', options.threads, DEFAULTS.maxThreads);
   for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
     const n = options.sessionOptions?.[key];

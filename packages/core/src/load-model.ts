@@ -10,6 +10,7 @@ import type { RegistryModel } from './model-registry.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import { floatPolicy, rewriteModel, type EmbeddingOutput } from './rewrite-model.js';
 import { resolveLabelsSource, resolveModelSource, type AssetRef } from './sources.js';
+import { networkPolicy, type NetworkPolicy } from './network-policy.js';
 
 /** Everything a classifier is made of, once loaded. */
 export interface LoadedModel {
@@ -23,6 +24,8 @@ export interface LoadedModel {
   registry?: RegistryModel | undefined;
   dequantized: boolean;
   embedding: EmbeddingOutput;
+  /** Which hosts and addresses downloads may reach (models, labels, image URLs). */
+  network: NetworkPolicy;
 }
 
 /** Reads a model or label file through the backend's asset loader (or takes the given bytes). */
@@ -43,6 +46,7 @@ async function loadBytes(
     onProgress: options.onProgress,
     signal: options.signal,
     warn,
+    network: networkPolicy(options, limits),
   });
   // abortable: a loader reading a local file may not watch the signal itself
   return abortable(load, options.signal);
@@ -164,7 +168,7 @@ async function loadSession(
     checkInputSize(io, preprocess);
     const labels = await labelsLoad;
     checkClassCount(io, labels);
-    return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding };
+    return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding, network: networkPolicy(options, limits) };
   } catch (err) {
     await runtime.session.release().catch(() => undefined);
     throw err;

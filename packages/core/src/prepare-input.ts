@@ -1,3 +1,4 @@
+import { STRICT_NETWORK, type NetworkPolicy } from './network-policy.js';
 import type { ImageDecoder } from './backend.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import type { Limits, PreprocessOptions } from './defaults.js';
@@ -38,6 +39,7 @@ export class InputPreparer<TInput> {
     private readonly decoderName: string,
     private readonly pre: PreprocessOptions,
     private readonly limits: Limits,
+    private readonly network: NetworkPolicy = STRICT_NETWORK,
   ) {}
 
   /** The image's model input: normalised CHW float32, `3 × cropSize × cropSize` values. */
@@ -67,7 +69,7 @@ export class InputPreparer<TInput> {
       this.checkPixels(w, h);
       return planResize(w, h, pre);
     };
-    const decoded = await abortable(this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits }), signal);
+    const decoded = await abortable(this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits, network: this.network }), signal);
     if (!decoded.planned) {
       this.checkPixels(decoded.image.width, decoded.image.height);
       return { crop: resizeAndCrop(decoded.image, pre) };
