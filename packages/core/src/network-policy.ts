@@ -17,11 +17,23 @@ export interface NetworkPolicy {
   maxRedirects: number;
 }
 
-/** The policy of a classifier created without network options: private addresses refused, 5 redirects. */
+/**
+ * The policy of a classifier created without network options: private addresses refused, 5 redirects.
+ *
+ * @example
+ * ```ts
+ * await fetchBounded(url, { what: 'image', maxBytes, timeoutMs, network: STRICT_NETWORK });
+ * ```
+ */
 export const STRICT_NETWORK: Readonly<NetworkPolicy> = Object.freeze({ allowPrivateNetwork: false, maxRedirects: 5 });
 
 /**
  * The policy of a classifier's options (`allowPrivateNetwork`, `allowHost`, `limits.maxRedirects`).
+ *
+ * @example
+ * ```ts
+ * networkPolicy({ allowPrivateNetwork: true }, DEFAULTS.limits); // { allowPrivateNetwork: true, allowHost: undefined, maxRedirects: 5 }
+ * ```
  */
 export function networkPolicy(
   options: { allowPrivateNetwork?: boolean | undefined; allowHost?: HostCheck | undefined },
@@ -167,6 +179,11 @@ export function redactUrlsIn(text: string): string {
 /**
  * The `E_FORBIDDEN` error for a hop to a non-public address; `reached` says what it is, e.g.
  * `'127.0.0.1, a loopback address'`.
+ *
+ * @example
+ * ```ts
+ * throw privateAddressError(new URL('http://db.internal/'), 'db.internal = 10.0.0.7, a private address', 'image');
+ * ```
  */
 export function privateAddressError(url: URL, reached: string, what: string): OnnxMobilenetError {
   return new OnnxMobilenetError(
@@ -192,6 +209,11 @@ export interface HopContext {
  * hex and IPv4-mapped forms included: the URL parser turns them into the plain address). Host
  * names are checked where the connection is made (the Node adapter's lookup). Every refusal is
  * `E_FORBIDDEN` naming the option that widens it.
+ *
+ * @example
+ * ```ts
+ * await checkHop(new URL('http://169.254.169.254/'), undefined, STRICT_NETWORK, { what: 'image', hop: 'first' }); // throws E_FORBIDDEN
+ * ```
  */
 export async function checkHop(url: URL, previous: URL | undefined, policy: NetworkPolicy, context: HopContext): Promise<void> {
   const { what } = context;
