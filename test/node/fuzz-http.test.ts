@@ -82,7 +82,7 @@ function makeHttpCase(target: Target, good: Uint8Array, path: string, random: ()
       return { name: `${kind} ${declared}`, behaviour: { kind: 'lying-length', body: good, declared }, expect: 'typed' };
     }
     case 'redirect-loop':
-      return { name: kind, behaviour: { kind: 'redirect', to: path }, expect: 'E_DOWNLOAD' };
+      return { name: kind, behaviour: { kind: 'redirect', to: path }, expect: 'E_LIMIT' }; // limits.maxRedirects
     case 'redirect':
       return { name: kind, behaviour: { kind: 'redirect', to: `${path}-target` }, expect: 'ok' };
     case 'status': {
