@@ -78,7 +78,9 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
   });
 
   it('refuses a checksum mismatch with E_MODEL_CHECKSUM and leaves nothing in the cache', async () => {
-    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/wrong.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+    await expect(
+      createClassifier({ allowPrivateNetwork: true, model: server.url('/wrong.onnx'), sha256: sha, labels: SYNSET, cacheDir }),
+    ).rejects.toMatchObject({
       code: 'E_MODEL_CHECKSUM',
       message: expect.stringContaining(`expected ${sha}`),
     });
@@ -101,7 +103,9 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
     expect(listFiles(cacheDir)).toEqual([]);
     // and the next attempt downloads for real
     const hits = server.hits.get('/cut.onnx');
-    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/cut.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({ code: 'E_DOWNLOAD' });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/cut.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+    });
     expect(server.hits.get('/cut.onnx')).toBe((hits ?? 0) + 1);
   });
 
