@@ -76,7 +76,11 @@ export function downloadOptions(
   };
 }
 
-/** A failure as one line: `E_CODE: message` for the library's errors, the message otherwise. */
+/**
+ * A failure as one line: `E_CODE: message` for the library's errors, the message otherwise. A
+ * refusal naming the library option `allowPrivateNetwork` names the flag that sets it too.
+ */
 export function describeFailure(err: unknown): string {
-  return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error)?.message ?? String(err)}`;
+  const message = ((err as Error)?.message ?? String(err)).replace('allowPrivateNetwork: true', 'allowPrivateNetwork: true (--allow-private-network)');
+  return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${message}`;
 }

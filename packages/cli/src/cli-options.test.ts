@@ -72,6 +72,11 @@ describeWithAssets('onnx-mobilenet classify progress and download options', () =
 
   it('--mirror and --cache-dir download a registry model into that cache, announcing each download on stderr', async () => {
     const mirror = server.url('/zoo');
+    // a mirror on 127.0.0.1 is refused without --allow-private-network, the flag named
+    const refused = await cli(['classify', photo(0).path, '--model', 'mobilenetv2-12-int8', '--mirror', mirror, '--cache-dir', cacheDir, '--json']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err.join('\n')).toMatch(/E_FORBIDDEN: .*127\.0\.0\.1, a loopback address.*--allow-private-network/);
+    expect(server.hits.size).toBe(0);
     const { code, out, err } = await cli([
       'classify',
       photo(0).path,
