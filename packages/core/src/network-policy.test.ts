@@ -156,6 +156,17 @@ describe('fetchBounded under a network policy', () => {
     await expect(get('http://cdn.example/cat.jpg', net.fetch, { ...strict, allowHost: throwing })).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
   });
 
+  it('lets a data: URL through as the first hop, refuses it and file: as a redirect target', async () => {
+    const data = fakeNetwork({ 'data:image/jpeg;base64,AQID': { status: 200 } });
+    await get('data:image/jpeg;base64,AQID', data.fetch);
+    expect(data.requested).toEqual(['data:image/jpeg;base64,AQID']);
+    for (const location of ['file:///etc/passwd', 'data:image/jpeg;base64,AQID']) {
+      const net = fakeNetwork({ 'http://cdn.example/cat.jpg': { status: 302, location } });
+      await expect(get('http://cdn.example/cat.jpg', net.fetch)).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringContaining('not http(s)') });
+      expect(net.requested).toEqual(['http://cdn.example/cat.jpg']);
+    }
+  });
+
   it('refuses a redirect from https to http', async () => {
     const net = fakeNetwork({ 'https://cdn.example/cat.jpg': { status: 302, location: 'http://cdn.example/cat.jpg' } });
     await expect(get('https://cdn.example/cat.jpg', net.fetch)).rejects.toMatchObject({

@@ -204,7 +204,7 @@ export interface HopContext {
 
 /**
  * Checks one hop of a download against the policy before it is requested: `http:` or `https:`
- * only, no redirect from `https:` to `http:` (it would send over plain text what was asked
+ * only (a `data:` or `blob:` URL as the first hop reaches no network and passes), no redirect from `https:` to `http:` (it would send over plain text what was asked
  * over TLS), the caller's `allowHost` hook, and a literal IP host that is not public (decimal,
  * hex and IPv4-mapped forms included: the URL parser turns them into the plain address). Host
  * names are checked where the connection is made (the Node adapter's lookup). Every refusal is
@@ -218,6 +218,8 @@ export interface HopContext {
 export async function checkHop(url: URL, previous: URL | undefined, policy: NetworkPolicy, context: HopContext): Promise<void> {
   const { what } = context;
   const at = context.hop === 'first' ? '' : context.hop === 'final' ? ' (where its redirects ended)' : ` (redirect ${context.hop})`;
+  // data: and blob: URLs given by the caller reach no network (inline bytes, the page's own memory).
+  if (context.hop === 'first' && (url.protocol === 'data:' || url.protocol === 'blob:')) return;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OnnxMobilenetError('E_FORBIDDEN', `${what} URL${at} ${redactUrl(url)} is not http(s): only http: and https: are fetched`);
   }
