@@ -162,7 +162,10 @@ describe('fetchBounded under a network policy', () => {
     expect(data.requested).toEqual(['data:image/jpeg;base64,AQID']);
     for (const location of ['file:///etc/passwd', 'data:image/jpeg;base64,AQID']) {
       const net = fakeNetwork({ 'http://cdn.example/cat.jpg': { status: 302, location } });
-      await expect(get('http://cdn.example/cat.jpg', net.fetch)).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringContaining('not http(s)') });
+      await expect(get('http://cdn.example/cat.jpg', net.fetch)).rejects.toMatchObject({
+        code: 'E_FORBIDDEN',
+        message: expect.stringContaining('not http(s)'),
+      });
       expect(net.requested).toEqual(['http://cdn.example/cat.jpg']);
     }
   });
