@@ -70,7 +70,9 @@ function makeHop(int: Int): Hop {
   if (roll < 20) return { host: spellV4(privateV4(int), int), refused: true };
   if (roll < 25)
     return {
-      host: ['[::1]', '[::]', `[fd${int(0, 255).toString(16)}::${int(1, 999)}]`, `[fe80::${int(1, 999)}]`, 'localhost', `db.localhost`][int(0, 5)]!,
+      host: ['[::1]', '[::]', `[fd${int(0, 255).toString(16).padStart(2, '0')}::${int(1, 999)}]`, `[fe80::${int(1, 999)}]`, 'localhost', `db.localhost`][
+        int(0, 5)
+      ]!,
       refused: true,
     };
   if (roll < 28) return { host: 'cdn.example', refused: true, scheme: ['file:', 'ftp:', 'data:', 'javascript:'][int(0, 3)]! };
@@ -88,6 +90,8 @@ interface Chain {
 function makeChain(int: Int): Chain {
   const length = int(1, 10);
   const hops = Array.from({ length }, () => makeHop(int));
+  // a data: or blob: URL given by the caller reaches no network and is fetched: schemes only on redirects
+  if (hops[0]!.scheme) hops[0] = { host: `cdn${int(0, 9)}.example`, refused: false };
   const statuses = hops.slice(1).map(() => (int(0, 29) === 0 ? null : REDIRECTS[int(0, 4)]!));
   return { hops, statuses, maxRedirects: int(0, 6) };
 }
