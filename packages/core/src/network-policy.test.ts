@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { privateAddressKind, redactUrl, type NetworkPolicy } from './network-policy.js';
+import { networkPolicy, privateAddressKind, redactUrl, type NetworkPolicy } from './network-policy.js';
 import { fetchBounded, type FetchLike, type ResponseLike } from './read-body.js';
 
 describe('privateAddressKind', () => {
@@ -45,6 +45,19 @@ describe('privateAddressKind', () => {
     for (const href of ['http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://0177.0.0.1/', 'http://[::ffff:127.0.0.1]/']) {
       const host = new URL(href).hostname.replace(/^\[|\]$/g, '');
       expect([href, privateAddressKind(host)?.startsWith('loopback')]).toEqual([href, true]);
+    }
+  });
+});
+
+describe('networkPolicy', () => {
+  it("reads only the options object's own allowPrivateNetwork: a polluted prototype does not widen it", () => {
+    const proto = Object.prototype as { allowPrivateNetwork?: boolean };
+    proto.allowPrivateNetwork = true;
+    try {
+      expect(networkPolicy({}, { maxRedirects: 5 }).allowPrivateNetwork).toBe(false);
+      expect(networkPolicy({ allowPrivateNetwork: true }, { maxRedirects: 5 }).allowPrivateNetwork).toBe(true);
+    } finally {
+      delete proto.allowPrivateNetwork;
     }
   });
 });

@@ -39,7 +39,9 @@ export function networkPolicy(
   options: { allowPrivateNetwork?: boolean | undefined; allowHost?: HostCheck | undefined },
   limits: { maxRedirects: number },
 ): NetworkPolicy {
-  return { allowPrivateNetwork: options.allowPrivateNetwork === true, allowHost: options.allowHost, maxRedirects: limits.maxRedirects };
+  // Own properties only: an `Object.prototype.allowPrivateNetwork = true` set elsewhere must not widen it.
+  const own = (key: 'allowPrivateNetwork' | 'allowHost') => (Object.prototype.hasOwnProperty.call(options, key) ? options[key] : undefined);
+  return { allowPrivateNetwork: own('allowPrivateNetwork') === true, allowHost: own('allowHost') as HostCheck | undefined, maxRedirects: limits.maxRedirects };
 }
 
 /** `[first address, prefix length, kind]`; the first match names the kind. */
