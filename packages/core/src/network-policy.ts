@@ -40,7 +40,7 @@ export function networkPolicy(
   limits: { maxRedirects: number },
 ): NetworkPolicy {
   // Own properties only: an `Object.prototype.allowPrivateNetwork = true` set elsewhere must not widen it.
-  const own = (key: 'allowPrivateNetwork' | 'allowHost') => (Object.prototype.hasOwnProperty.call(options, key) ? options[key] : undefined);
+  const own = (key: 'allowPrivateNetwork' | 'allowHost') => (Object.hasOwn(options, key) ? options[key] : undefined);
   return { allowPrivateNetwork: own('allowPrivateNetwork') === true, allowHost: own('allowHost') as HostCheck | undefined, maxRedirects: limits.maxRedirects };
 }
 
