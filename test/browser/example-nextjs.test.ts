@@ -48,6 +48,7 @@ describeInBrowser('examples/nextjs', () => {
         ONNX_MOBILENET_LABELS: SYNSET,
         ONNX_MOBILENET_MODEL_URL: `${data.origin}/data/models/mobilenetv2-12-fp32-dequantized.onnx`,
         ONNX_MOBILENET_LABELS_URL: `${data.origin}/data/models/synset.txt`,
+        ONNX_MOBILENET_ALLOW_PRIVATE_NETWORK: '1',
       },
     });
     next.stdout?.on('data', (d) => (log += d));

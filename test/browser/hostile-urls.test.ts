@@ -1,7 +1,7 @@
 // Hostile image, model and labels URLs in headless Chromium: each ends in a typed error within
 // the download timeout or the size limit, never a hang (issue 10, item 1 in browsers).
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,6 +41,7 @@ describeInBrowser('hostile URLs in Chromium', () => {
       '/trickle.jpg': { kind: 'drip', body: jpeg, chunk: 1, everyMs: 20 },
       '/labels.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain' },
       '/labels-gzip.txt': { kind: 'file', body: readFileSync(SYNSET), type: 'text/plain', gzip: true },
+      '/to-photo': { kind: 'redirect', to: '/photo.jpg' },
     });
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -100,6 +101,27 @@ describeInBrowser('hostile URLs in Chromium', () => {
     expect(hostile.produced.get('/endless')).toBeLessThan(32 * MiB);
     expect(hostile.produced.get('/gzip-bomb')).toBeLessThan(128 * MiB);
     expect(hostile.produced.get('/gzip-bomb-labels')).toBeLessThan(128 * MiB);
+  }, 120_000);
+
+  it("refuses another 127.0.0.1 origin and localhost without allowPrivateNetwork, reads the page's own origin, checks where redirects ended", async () => {
+    hostile.hits.clear();
+    const port = new URL(hostile.url('/')).port;
+    const out = await page.evaluate((req) => (window as any).hostile.network(req), {
+      model: `${server.origin}/data/models/mobilenetv2-12-int8.onnx`,
+      labels: `${server.origin}/data/models/synset.txt`,
+      sameOrigin: `${server.origin}/data/images/${basename(first.path)}`,
+      otherOrigin: hostile.url('/photo.jpg'),
+      localhost: `http://localhost:${port}/photo.jpg`,
+      redirect: hostile.url('/to-photo'),
+    });
+    expect(out.sameOrigin).toMatchObject({ result: first.wnid });
+    for (const key of ['otherOrigin', 'localhost', 'labelsOtherOrigin']) {
+      expect([key, out[key]]).toEqual([key, expect.objectContaining({ code: 'E_FORBIDDEN', message: expect.stringContaining('allowPrivateNetwork') })]);
+    }
+    expect(out.openOtherOrigin).toMatchObject({ result: first.wnid });
+    expect(out.hookedRedirect).toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringContaining('allowHost') });
+    // only the allowed classifier's request and the redirect's (which the browser made) reached the server
+    expect(hostile.hits.get('/photo.jpg')).toBe(2);
   }, 120_000);
 
   it('checks cached labels without a pinned sha256 on every load: an altered copy is fetched again', async () => {

@@ -105,7 +105,7 @@ describeWithAssets('the download cache under hostile options and file systems', 
 
   it('refuses a sha256 that is not 64 hex digits before touching the disk', async () => {
     for (const sha256 of ['../../x', 'abc', `${'0'.repeat(63)}g`]) {
-      await expect(createClassifier({ model: server.url('/model.onnx'), sha256, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+      await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/model.onnx'), sha256, labels: SYNSET, cacheDir })).rejects.toMatchObject({
         code: 'E_INPUT',
         message: expect.stringContaining('sha256 must be 64 hex digits'),
       });
@@ -116,7 +116,7 @@ describeWithAssets('the download cache under hostile options and file systems', 
 
   it('reports a cache directory that is a file as E_CACHE naming the fix', async () => {
     writeFileSync(cacheDir, 'not a directory');
-    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
+    await expect(createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
       code: 'E_CACHE',
       message: expect.stringContaining('Set cacheDir'),
     });
@@ -124,14 +124,14 @@ describeWithAssets('the download cache under hostile options and file systems', 
 
   it.runIf(unprivileged)('reports a read-only cache directory as E_CACHE', async () => {
     mkdirSync(cacheDir, { mode: 0o500 });
-    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
+    await expect(createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).rejects.toMatchObject({
       code: 'E_CACHE',
       message: expect.stringContaining('permission denied'),
     });
   });
 
   it('caches a URL whose file name is too long for the file system under a bounded name', async () => {
-    const c = await createClassifier({ model: INT8_MODEL, labels: server.url(`/${longName}`), cacheDir });
+    const c = await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: server.url(`/${longName}`), cacheDir });
     expect(c.labels).toHaveLength(IMAGENET_CLASSES);
     await c.dispose();
     const names = readdirSync(join(cacheDir, 'labels'));
@@ -152,7 +152,7 @@ describeWithAssets('the download cache under hostile options and file systems', 
     const twoMinutesAgo = new Date(Date.now() - 120_000);
     utimesSync(orphan, twoMinutesAgo, twoMinutesAgo);
     utimesSync(live, twoMinutesAgo, twoMinutesAgo);
-    await (await createClassifier({ model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).dispose();
+    await (await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: server.url('/labels.txt'), cacheDir })).dispose();
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(existsSync(fresh)).toBe(true);

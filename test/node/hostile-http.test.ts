@@ -35,8 +35,8 @@ describeWithAssets('hostile image URLs', () => {
       // a byte every 20 ms: never 300 ms of silence, and days for the whole photo
       '/trickle.jpg': { kind: 'drip', body: jpeg, chunk: 1, everyMs: 20 },
     });
-    classifier = await createClassifier({ model: INT8_MODEL, labels: SYNSET, limits });
-    sized = await createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: sizeOnly });
+    classifier = await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: SYNSET, limits });
+    sized = await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: SYNSET, limits: sizeOnly });
   });
   afterAll(async () => {
     await classifier?.dispose();
@@ -115,7 +115,7 @@ describeWithAssets('hostile model and labels URLs', () => {
   });
 
   it('accepts a mirror that serves the pinned labels gzip-encoded (decoded bytes are compared)', async () => {
-    const c = await createClassifier({ model: INT8_MODEL, mirror: server.url('/zoo'), cacheDir });
+    const c = await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, mirror: server.url('/zoo'), cacheDir });
     expect(c.labels).toHaveLength(IMAGENET_CLASSES);
     expect(readdirSync(join(cacheDir, 'labels'))).toEqual([`${IMAGENET_LABELS.sha256}-synset.txt`]);
     await c.dispose();
@@ -123,11 +123,19 @@ describeWithAssets('hostile model and labels URLs', () => {
 
   it('stops a model that never ends at maxModelBytes, and labels that inflate without end at maxEncodedBytes', async () => {
     await expect(
-      createClassifier({ model: server.url('/endless.onnx'), labels: SYNSET, cacheDir, limits: { maxModelBytes: MiB, downloadTimeoutMs: 20_000 } }),
+      createClassifier({
+        allowPrivateNetwork: true,
+        model: server.url('/endless.onnx'),
+        labels: SYNSET,
+        cacheDir,
+        limits: { maxModelBytes: MiB, downloadTimeoutMs: 20_000 },
+      }),
     ).rejects.toMatchObject({
       code: 'E_LIMIT',
     });
-    await expect(createClassifier({ model: INT8_MODEL, labels: server.url('/gzip-bomb.txt'), cacheDir, limits: sizeOnly })).rejects.toMatchObject({
+    await expect(
+      createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: server.url('/gzip-bomb.txt'), cacheDir, limits: sizeOnly }),
+    ).rejects.toMatchObject({
       code: 'E_LIMIT',
     });
     await expect.poll(() => server.produced.get('/gzip-bomb.txt')).toBeDefined();
@@ -135,24 +143,34 @@ describeWithAssets('hostile model and labels URLs', () => {
   }, 10_000);
 
   it('abandons a model server that never sends headers', async () => {
-    await expect(createClassifier({ model: server.url('/silent.onnx'), labels: SYNSET, cacheDir, limits })).rejects.toMatchObject({ code: 'E_DOWNLOAD' });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/silent.onnx'), labels: SYNSET, cacheDir, limits })).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+    });
   }, 10_000);
 
   it('refuses malformed model and labels URLs with E_INPUT', async () => {
-    await expect(createClassifier({ model: 'http://[::1/m.onnx', labels: SYNSET, cacheDir })).rejects.toMatchObject({ code: 'E_INPUT' });
-    await expect(createClassifier({ model: INT8_MODEL, labels: 'https://exa mple.com/l.txt', cacheDir })).rejects.toMatchObject({ code: 'E_INPUT' });
-    await expect(createClassifier({ model: 'file://otherhost/m.onnx', labels: SYNSET, cacheDir })).rejects.toMatchObject({ code: 'E_INPUT' });
-    await expect(createClassifier({ model: INT8_MODEL, labels: new URL('file:///x/a%2Fb.txt'), cacheDir })).rejects.toMatchObject({ code: 'E_INPUT' });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: 'http://[::1/m.onnx', labels: SYNSET, cacheDir })).rejects.toMatchObject({
+      code: 'E_INPUT',
+    });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: 'https://exa mple.com/l.txt', cacheDir })).rejects.toMatchObject({
+      code: 'E_INPUT',
+    });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: 'file://otherhost/m.onnx', labels: SYNSET, cacheDir })).rejects.toMatchObject({
+      code: 'E_INPUT',
+    });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: new URL('file:///x/a%2Fb.txt'), cacheDir })).rejects.toMatchObject({
+      code: 'E_INPUT',
+    });
   });
 
   it('checks a cached URL labels file (no sha256) on every load: a tampered copy is downloaded again', async () => {
     const url = server.url('/labels.txt');
-    await (await createClassifier({ model: INT8_MODEL, labels: url, cacheDir })).dispose();
+    await (await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: url, cacheDir })).dispose();
     expect(server.hits.get('/labels.txt')).toBe(1);
     const dir = join(cacheDir, 'labels');
     const cached = readdirSync(dir).find((f) => f.endsWith('labels.txt'))!;
     writeFileSync(join(dir, cached), synset.toString().replace('tench', 'pwned'));
-    const c = await createClassifier({ model: INT8_MODEL, labels: url, cacheDir });
+    const c = await createClassifier({ allowPrivateNetwork: true, model: INT8_MODEL, labels: url, cacheDir });
     expect(c.labels[0]?.label).toBe('tench');
     expect(server.hits.get('/labels.txt')).toBe(2);
     await c.dispose();

@@ -141,7 +141,14 @@ describeWithAssets('faults in the model cache', () => {
   it('abandons a stalled download after downloadTimeoutMs, leaving no partial file', async () => {
     const t0 = Date.now();
     await expect(
-      createClassifier({ model: server.url('/stall.onnx'), sha256: sha, labels: SYNSET, cacheDir, limits: { downloadTimeoutMs: 300 } }),
+      createClassifier({
+        allowPrivateNetwork: true,
+        model: server.url('/stall.onnx'),
+        sha256: sha,
+        labels: SYNSET,
+        cacheDir,
+        limits: { downloadTimeoutMs: 300 },
+      }),
     ).rejects.toMatchObject({ code: 'E_DOWNLOAD', message: expect.stringContaining('sent nothing for 300 ms') });
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(files().filter((f) => f.endsWith('.onnx') || f.endsWith('.part'))).toEqual([]);
@@ -149,7 +156,14 @@ describeWithAssets('faults in the model cache', () => {
 
   it('cancels a download with an AbortSignal, leaving no partial file', async () => {
     const controller = new AbortController();
-    const loading = createClassifier({ model: server.url('/stall.onnx'), sha256: sha, labels: SYNSET, cacheDir, signal: controller.signal });
+    const loading = createClassifier({
+      allowPrivateNetwork: true,
+      model: server.url('/stall.onnx'),
+      sha256: sha,
+      labels: SYNSET,
+      cacheDir,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
     await expect(loading).rejects.toMatchObject({ name: 'AbortError' });
     expect(files().filter((f) => f.endsWith('.part'))).toEqual([]);
@@ -158,7 +172,7 @@ describeWithAssets('faults in the model cache', () => {
   it('lets two processes fetch one model into one cache at once; both end with the verified file', async () => {
     const script = `
       import { createClassifier } from '@onnx-mobilenet/node';
-      const c = await createClassifier({ model: 'mobilenetv2-12-int8', mirror: ${JSON.stringify(server.url('/zoo'))}, cacheDir: ${JSON.stringify(cacheDir)} });
+      const c = await createClassifier({ allowPrivateNetwork: true, model: 'mobilenetv2-12-int8', mirror: ${JSON.stringify(server.url('/zoo'))}, cacheDir: ${JSON.stringify(cacheDir)} });
       const [best] = await c.classify(${JSON.stringify(photo(0).path)});
       console.log(best.id, c.model.source);
       await c.dispose();`;
@@ -180,6 +194,8 @@ describeWithAssets('faults in the model cache', () => {
     // and a file altered later is refused offline with a clear error rather than used
     writeFileSync(cached, Buffer.from('tampered'));
     await server.close();
-    await expect(createClassifier({ model: 'mobilenetv2-12-int8', mirror: server.url('/zoo'), cacheDir })).rejects.toMatchObject({ code: 'E_DOWNLOAD' });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: 'mobilenetv2-12-int8', mirror: server.url('/zoo'), cacheDir })).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+    });
   });
 });

@@ -74,6 +74,7 @@ describeInBrowser('a Next.js app on the packed packages', () => {
             ONNX_MOBILENET_LABELS: join(ASSETS_DIR, 'models/synset.txt'),
             ONNX_MOBILENET_MODEL_URL: `${data.origin}/data/models/mobilenetv2-12-int8.onnx`,
             ONNX_MOBILENET_LABELS_URL: `${data.origin}/data/models/synset.txt`,
+            ONNX_MOBILENET_ALLOW_PRIVATE_NETWORK: '1',
           },
         });
         next.stdout?.on('data', (d) => (log += d));

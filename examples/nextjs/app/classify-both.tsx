@@ -26,7 +26,7 @@ function Predictions({ title, result, testId }: { title: string; result: Result;
   );
 }
 
-export function ClassifyBoth({ model, labels }: { model: string; labels?: string }) {
+export function ClassifyBoth({ model, labels, allowPrivateNetwork }: { model: string; labels?: string; allowPrivateNetwork?: boolean }) {
   const classifier = useRef<Promise<WebClassifier> | null>(null);
   const [status, setStatus] = useState('Loading the model in your browser…');
   const [server, setServer] = useState<Result>(null);
@@ -35,7 +35,12 @@ export function ClassifyBoth({ model, labels }: { model: string; labels?: string
   useEffect(() => {
     // Loaded in an effect: the browser build of onnx-mobilenet (onnxruntime-web) runs client-side only.
     const loading = import('onnx-mobilenet').then(({ createClassifier }) =>
-      createClassifier({ model, labels, onProgress: ({ loaded, total }) => setStatus(`Downloading the model… ${loaded} / ${total ?? '?'} bytes`) }),
+      createClassifier({
+        model,
+        labels,
+        allowPrivateNetwork,
+        onProgress: ({ loaded, total }) => setStatus(`Downloading the model… ${loaded} / ${total ?? '?'} bytes`),
+      }),
     );
     classifier.current = loading;
     loading.then(
@@ -47,7 +52,7 @@ export function ClassifyBoth({ model, labels }: { model: string; labels?: string
         (c) => c.dispose(),
         () => undefined,
       );
-  }, [model, labels]);
+  }, [model, labels, allowPrivateNetwork]);
 
   async function onFile(file: File) {
     setServer(null);

@@ -1,4 +1,4 @@
-import { browserLabels, browserModel } from './classifier-config';
+import { browserAllowPrivateNetwork, browserLabels, browserModel } from './classifier-config';
 import { ClassifyBoth } from './classify-both';
 
 // Read the model locations per request, so one build serves any deployment's settings.
@@ -12,7 +12,7 @@ export default function Home() {
         Pick a photo: the route handler classifies it on the server, the client component in your browser. Both import
         <code> createClassifier</code> from <code>onnx-mobilenet</code>.
       </p>
-      <ClassifyBoth model={browserModel} labels={browserLabels} />
+      <ClassifyBoth model={browserModel} labels={browserLabels} allowPrivateNetwork={browserAllowPrivateNetwork} />
     </main>
   );
 }

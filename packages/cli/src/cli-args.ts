@@ -51,20 +51,40 @@ export function intOption(name: string, value: string | undefined, max = Infinit
   return n;
 }
 
-/** `--mirror` and `--cache-dir`, else `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE` (empty means unset). */
+/** The download flags of every command that loads a classifier (classify, eval, worker). */
+export const DOWNLOAD_FLAGS = {
+  mirror: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'allow-private-network': { type: 'boolean', default: false },
+} as const;
+
+/** Help line of `--allow-private-network`. */
+export const ALLOW_PRIVATE_NETWORK_HELP =
+  '--allow-private-network  let the model, labels and mirror be on loopback or private addresses (127.0.0.1, 10/8, ...); refused by default';
+
+/**
+ * `--mirror` and `--cache-dir`, else `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE` (empty
+ * means unset); `--allow-private-network` as `allowPrivateNetwork`.
+ */
 export function downloadOptions(
-  values: { mirror?: string | undefined; 'cache-dir'?: string | undefined },
+  values: { mirror?: string | undefined; 'cache-dir'?: string | undefined; 'allow-private-network'?: boolean | undefined },
   env: NodeJS.ProcessEnv,
-): { mirror?: string | undefined; cacheDir?: string | undefined } {
+): { mirror?: string | undefined; cacheDir?: string | undefined; allowPrivateNetwork?: boolean | undefined } {
   return {
     mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
     cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+    ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
   };
 }
 
-/** A failure as one line: `E_CODE: message` for the library's errors, the message otherwise (raw: pass it through `terminalText` to print it). */
+/**
+ * A failure as one line: `E_CODE: message` for the library's errors, the message otherwise (raw:
+ * pass it through `terminalText` to print it). A refusal naming the library option
+ * `allowPrivateNetwork` names the flag that sets it too.
+ */
 export function describeFailure(err: unknown): string {
-  return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${(err as Error)?.message ?? String(err)}`;
+  const message = ((err as Error)?.message ?? String(err)).replace('allowPrivateNetwork: true', 'allowPrivateNetwork: true (--allow-private-network)');
+  return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${message}`;
 }
 
 /** {@link describeFailure} escaped for a terminal, as the one line printed on stderr. */

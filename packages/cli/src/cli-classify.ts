@@ -1,5 +1,5 @@
 import { DEFAULTS, MODELS, createClassifier, isOnnxMobilenetError } from '@onnx-mobilenet/node';
-import { UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { ALLOW_PRIVATE_NETWORK_HELP, DOWNLOAD_FLAGS, UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { type ClassifierPool, createClassifierPool, defaultWorkers } from './classifier-pool.js';
 import { classifyStream } from './classify-stream.js';
 import { downloadReporter } from './cli-progress.js';
@@ -26,6 +26,7 @@ Options:
   --mode <mode>            preprocessing: shorter-side-crop (default) or squash
   --mirror <url>           serve registry models and labels from this base URL (laid out like the zoo's)
   --cache-dir <dir>        where downloads are cached
+  ${ALLOW_PRIVATE_NETWORK_HELP}
   -v, --version            print the version
   -h, --help               this help
 
@@ -56,8 +57,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
       batch: { type: 'string' },
       workers: { type: 'string' },
       mode: { type: 'string' },
-      mirror: { type: 'string' },
-      'cache-dir': { type: 'string' },
+      ...DOWNLOAD_FLAGS,
       version: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -1,5 +1,15 @@
 import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
-import { UsageError, describeFailure, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import {
+  ALLOW_PRIVATE_NETWORK_HELP,
+  DOWNLOAD_FLAGS,
+  UsageError,
+  describeFailure,
+  downloadOptions,
+  failureLine,
+  intOption,
+  parseCommandLine,
+  type CliIO,
+} from './cli-args.js';
 import { jsonText, terminalText } from './terminal-text.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
 import { downloadReporter, progressBar } from './cli-progress.js';
@@ -18,7 +28,8 @@ Options:
   --json                      print the full results (per-photo top-5, per-class hits, timing) as JSON
   --threads <n>               onnxruntime intra-op threads
   --mirror <url>              serve registry models and labels from this base URL (or ONNX_MOBILENET_MIRROR)
-  --cache-dir <dir>           where downloads are cached (or ONNX_MOBILENET_CACHE)`;
+  --cache-dir <dir>           where downloads are cached (or ONNX_MOBILENET_CACHE)
+  ${ALLOW_PRIVATE_NETWORK_HELP}`;
 
 interface Run {
   model: string;
@@ -42,8 +53,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
       'ground-truth': { type: 'string' },
       json: { type: 'boolean', default: false },
       threads: { type: 'string' },
-      mirror: { type: 'string' },
-      'cache-dir': { type: 'string' },
+      ...DOWNLOAD_FLAGS,
     },
     EVAL_HELP,
   );

@@ -72,7 +72,23 @@ describeWithAssets('onnx-mobilenet classify progress and download options', () =
 
   it('--mirror and --cache-dir download a registry model into that cache, announcing each download on stderr', async () => {
     const mirror = server.url('/zoo');
-    const { code, out, err } = await cli(['classify', photo(0).path, '--model', 'mobilenetv2-12-int8', '--mirror', mirror, '--cache-dir', cacheDir, '--json']);
+    // a mirror on 127.0.0.1 is refused without --allow-private-network, the flag named
+    const refused = await cli(['classify', photo(0).path, '--model', 'mobilenetv2-12-int8', '--mirror', mirror, '--cache-dir', cacheDir, '--json']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err.join('\n')).toMatch(/E_FORBIDDEN: .*127\.0\.0\.1, a loopback address.*--allow-private-network/);
+    expect(server.hits.size).toBe(0);
+    const { code, out, err } = await cli([
+      'classify',
+      photo(0).path,
+      '--model',
+      'mobilenetv2-12-int8',
+      '--mirror',
+      mirror,
+      '--cache-dir',
+      cacheDir,
+      '--allow-private-network',
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(out[0]!).predictions[0].id).toBe(photo(0).wnid);
     const mb = `${(readFileSync(INT8_MODEL).byteLength / 1e6).toFixed(1)} MB`;
@@ -86,14 +102,29 @@ describeWithAssets('onnx-mobilenet classify progress and download options', () =
     expect(readdirSync(join(cacheDir, 'models'))).toEqual([expect.stringMatching(/-mobilenetv2-12-int8\.onnx$/)]);
     // cached now: a second run downloads nothing
     const hits = server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx');
-    expect((await cli(['classify', photo(0).path, '--model', 'mobilenetv2-12-int8', '--mirror', mirror, '--cache-dir', cacheDir, '--json'])).err).toEqual([]);
+    expect(
+      (
+        await cli([
+          'classify',
+          photo(0).path,
+          '--model',
+          'mobilenetv2-12-int8',
+          '--mirror',
+          mirror,
+          '--cache-dir',
+          cacheDir,
+          '--allow-private-network',
+          '--json',
+        ])
+      ).err,
+    ).toEqual([]);
     expect(server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx')).toBe(hits);
   });
 
   it('ONNX_MOBILENET_MIRROR and ONNX_MOBILENET_CACHE do the same; a terminal gets one redrawn line per download', async () => {
     const envCache = join(dir, 'env-cache');
     const env = { ONNX_MOBILENET_MIRROR: server.url('/zoo'), ONNX_MOBILENET_CACHE: envCache };
-    const { code, err } = await cli(['classify', photo(0).path, '--model', 'mobilenetv2-12-int8', '--json'], { tty: true, env });
+    const { code, err } = await cli(['classify', photo(0).path, '--model', 'mobilenetv2-12-int8', '--allow-private-network', '--json'], { tty: true, env });
     expect(code).toBe(0);
     expect(readdirSync(join(envCache, 'models'))).toHaveLength(1);
     const modelFrames = err.filter((e) => e.startsWith(`${ERASE}downloading mobilenetv2-12-int8.onnx`));

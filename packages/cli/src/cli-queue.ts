@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { DEFAULTS } from '@onnx-mobilenet/node';
-import { UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { DOWNLOAD_FLAGS, UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { jsonText, terminalText } from './terminal-text.js';
 
 /** Help of the queue commands (`enqueue`, `worker`, `results`). */
@@ -22,7 +22,8 @@ Options:
   --concurrency <n>        worker: jobs in flight (default 4)
   --lock-duration <ms>     worker: a dead worker's jobs are recovered after this (default 30000)
   --stalled-interval <ms>  worker: how often to look for stalled jobs (default 30000)
-  --model, --labels, --top, --threads, --batch, --mirror, --cache-dir   worker: as for classify
+  --model, --labels, --top, --threads, --batch, --mirror, --cache-dir, --allow-private-network   worker: as for classify
+                           (image URLs of jobs on loopback or private addresses, too)
   -o, --output <file>      results: write here instead of stdout
   -h, --help               this help`;
 
@@ -56,8 +57,7 @@ function parseQueueArgs(argv: readonly string[]) {
       top: { type: 'string' },
       threads: { type: 'string' },
       batch: { type: 'string' },
-      mirror: { type: 'string' },
-      'cache-dir': { type: 'string' },
+      ...DOWNLOAD_FLAGS,
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h', default: false },
     },

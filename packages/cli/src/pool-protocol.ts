@@ -6,6 +6,7 @@ export type PoolClassifierOptions = Pick<ClassifierOptions, 'model' | 'labels' |
   threads?: number | undefined;
   mirror?: string | undefined;
   cacheDir?: string | undefined;
+  allowPrivateNetwork?: boolean | undefined;
 };
 
 /** @internal what each worker thread is started with. */

@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { Limits } from './defaults.js';
+import type { NetworkPolicy } from './network-policy.js';
 import type { RawImage } from './image.js';
 import type { ResizePlan } from './resize-plan.js';
 import type { AssetRef } from './sources.js';
@@ -32,6 +33,8 @@ export interface LoadAssetOptions {
   timeoutMs: number;
   /** The classifier's warning channel (core always passes it). */
   warn?: Warn | undefined;
+  /** Which hosts and addresses downloads may reach (core always passes it; absent means strict). */
+  network?: NetworkPolicy | undefined;
 }
 
 /** What a backend's `decodeImage` may use. */
@@ -40,6 +43,8 @@ export interface DecodeContext {
   limits: Limits;
   /** The classifier's warning channel (core always passes it). */
   warn?: Warn | undefined;
+  /** Which hosts and addresses image URLs may reach (core always passes it; absent means strict). */
+  network?: NetworkPolicy | undefined;
 }
 
 /**

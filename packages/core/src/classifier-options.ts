@@ -3,6 +3,7 @@ import type { DownloadProgress } from './backend.js';
 import { DEFAULTS, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import type { ClassifyOptions } from './postprocess.js';
+import type { HostCheck } from './network-policy.js';
 import { checkNumber, ownOptions, type OptionKind, type OptionShape } from './own-options.js';
 import { describeValue, type LabelsSource, type ModelSource } from './sources.js';
 
@@ -78,6 +79,23 @@ export interface ClassifierOptions {
    */
   mirror?: string | undefined;
   /**
+   * Let downloads (the model, the labels, image URLs) reach loopback, private (10/8, 172.16/12,
+   * 192.168/16, fc00::/7), link-local (169.254/16 with cloud metadata services, fe80::/10),
+   * carrier-grade NAT (100.64/10), unspecified (0.0.0.0, ::) and other non-public addresses,
+   * IPv4-mapped IPv6 forms included. Default `false`: such an address is refused with
+   * `E_FORBIDDEN` on every hop (the first request and each redirect); in Node the check is made
+   * on the address actually connected to, so DNS rebinding cannot get around it. Set `true` for
+   * development, intranets and tests against 127.0.0.1. Browsers: see the README (Security).
+   */
+  allowPrivateNetwork?: boolean | undefined;
+  /**
+   * Called with the URL of every hop of every download (the first request and each redirect)
+   * before it is made; anything but `true` (or a promise of it) refuses it with `E_FORBIDDEN`.
+   * For an allow-list of hosts: `allowHost: (url) => ['cdn.example.com'].includes(url.hostname)`.
+   * It applies besides `allowPrivateNetwork`, not instead of it.
+   */
+  allowHost?: HostCheck | undefined;
+  /**
    * Called as model and label downloads progress. An exception it throws does not stop loading:
    * the first one is reported through the classifier's warnings (code
    * `ONNX_MOBILENET_PROGRESS_CALLBACK`; Node: `process.emitWarning`, browsers: the console), later
@@ -110,6 +128,8 @@ export const CLASSIFIER_OPTION_KINDS = {
   mirror: 'string',
   onProgress: 'function',
   signal: 'value',
+  allowPrivateNetwork: 'boolean',
+  allowHost: 'function',
 } as const satisfies { readonly [K in keyof Required<ClassifierOptions>]: OptionKind };
 
 /**
@@ -187,6 +207,12 @@ export function checkClassifierOptions<T extends ClassifierOptions>(
   assertPositiveInt('batchSize', own.batchSize, DEFAULTS.maxBatchSize);
   assertPositiveInt('topK', own.topK);
   assertSignal(own.signal);
+  if (own.allowPrivateNetwork !== undefined && typeof own.allowPrivateNetwork !== 'boolean') {
+    throw new OnnxMobilenetError('E_INPUT', `allowPrivateNetwork must be true or false, got ${describeValue(own.allowPrivateNetwork)}`);
+  }
+  if (own.allowHost !== undefined && typeof own.allowHost !== 'function') {
+    throw new OnnxMobilenetError('E_INPUT', `allowHost must be a function (url: URL) => boolean, got ${describeValue(own.allowHost)}`);
+  }
   const maxThreads = Math.min(threadLimit?.max ?? DEFAULTS.maxThreads, DEFAULTS.maxThreads);
   assertPositiveInt('threads', own.threads, maxThreads, threadLimit?.reason);
   for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {

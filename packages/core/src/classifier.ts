@@ -188,7 +188,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.maxBatch = io.fixedBatch ?? batchSize;
     this.decodeConcurrency = backend.decoder.maxConcurrent ?? DEFAULTS.maxInFlight;
     this.topK = topK;
-    this.preparer = new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits, warn);
+    this.preparer = new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits, warn, loaded.network);
     const shape = {
       inputName: io.inputName,
       outputName: io.outputName,

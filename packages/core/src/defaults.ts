@@ -38,6 +38,11 @@ export interface Limits {
    * developer chooses and may be large, have no such deadline.
    */
   maxImageDownloadMs: number;
+  /**
+   * Redirects a download follows at most (0: none); one more is `E_LIMIT`. Each hop is checked
+   * like the first (`allowPrivateNetwork`, `allowHost`).
+   */
+  maxRedirects: number;
 }
 
 /**
@@ -106,13 +111,14 @@ export const DEFAULTS = Object.freeze({
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
   fewShot: Object.freeze({ k: 3 }),
-  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL). */
+  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL, 5 redirects). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,
     maxEncodedBytes: 64 * 2 ** 20,
     maxModelBytes: 256 * 2 ** 20,
     downloadTimeoutMs: 30_000,
     maxImageDownloadMs: 60_000,
+    maxRedirects: 5,
   }) as Readonly<Limits>,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({
@@ -189,6 +195,7 @@ function limitMax(key: string): number {
  */
 export function resolveLimits(limits: Partial<Limits> = {}): Limits {
   const out: Limits = { ...DEFAULTS.limits, ...stripUndefined(limits) };
-  for (const [key, value] of Object.entries(out)) checkNumber(`limits.${key}`, value, { max: limitMax(key) });
+  // 0 redirects is a real setting (follow none); every other limit is at least 1
+  for (const [key, value] of Object.entries(out)) checkNumber(`limits.${key}`, value, { min: key === 'maxRedirects' ? 0 : 1, max: limitMax(key) });
   return out;
 }

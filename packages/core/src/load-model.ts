@@ -11,6 +11,7 @@ import { abortable, throwIfAborted } from './abortable.js';
 import { withoutPrototype } from './own-options.js';
 import { floatPolicy, rewriteModel, type EmbeddingOutput } from './rewrite-model.js';
 import { resolveLabelsSource, resolveModelSource, type AssetRef } from './sources.js';
+import { networkPolicy, type NetworkPolicy } from './network-policy.js';
 
 /** Everything a classifier is made of, once loaded. */
 export interface LoadedModel {
@@ -24,6 +25,8 @@ export interface LoadedModel {
   registry?: RegistryModel | undefined;
   dequantized: boolean;
   embedding: EmbeddingOutput;
+  /** Which hosts and addresses downloads may reach (models, labels, image URLs). */
+  network: NetworkPolicy;
 }
 
 /** Reads a model or label file through the backend's asset loader (or takes the given bytes). */
@@ -44,6 +47,7 @@ async function loadBytes(
     onProgress: isolatedProgress(options.onProgress, warn),
     signal: options.signal,
     warn,
+    network: networkPolicy(options, limits),
   });
   // abortable: a loader reading a local file may not watch the signal itself
   return abortable(load, options.signal);
@@ -187,7 +191,7 @@ async function loadSession(
     checkInputSize(io, preprocess);
     const labels = await labelsLoad;
     checkClassCount(io, labels);
-    return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding };
+    return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding, network: networkPolicy(options, limits) };
   } catch (err) {
     await runtime.session.release().catch(() => undefined);
     throw err;

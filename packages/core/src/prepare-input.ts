@@ -1,4 +1,5 @@
 import type { ImageDecoder, Warn } from './backend.js';
+import { type NetworkPolicy, STRICT_NETWORK } from './network-policy.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import type { Limits, PreprocessOptions } from './defaults.js';
 import { bytesView } from './bytes.js';
@@ -39,6 +40,7 @@ export class InputPreparer<TInput> {
     private readonly pre: PreprocessOptions,
     private readonly limits: Limits,
     private readonly warn?: Warn,
+    private readonly network: NetworkPolicy = STRICT_NETWORK,
   ) {}
 
   /**
@@ -78,7 +80,10 @@ export class InputPreparer<TInput> {
       this.checkPixels(w, h);
       return planResize(w, h, pre);
     };
-    const decoded = await abortable(this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits, warn: this.warn }), signal);
+    const decoded = await abortable(
+      this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits, warn: this.warn, network: this.network }),
+      signal,
+    );
     if (!decoded.planned) {
       this.checkPixels(decoded.image.width, decoded.image.height);
       return { crop: resizeAndCrop(decoded.image, pre) };

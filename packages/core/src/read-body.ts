@@ -2,7 +2,8 @@ import type { DownloadProgress } from './backend.js';
 import { concatBytes } from './bytes.js';
 import { guardDownload, type DownloadDeadline } from './download-guard.js';
 import type { Limits } from './defaults.js';
-import { OnnxMobilenetError, describeError } from './errors.js';
+import { OnnxMobilenetError, describeError, isOnnxMobilenetError } from './errors.js';
+import { STRICT_NETWORK, checkHop, privateAddressError, redactUrl, redactUrlsIn, type NetworkPolicy } from './network-policy.js';
 import { withoutPrototype } from './own-options.js';
 
 // The parts of the fetch API the reader uses, declared here because core has no DOM or Node lib.
@@ -21,14 +22,17 @@ export interface ResponseLike {
   readonly statusText: string;
   readonly headers: { get(name: string): string | null };
   readonly body: { getReader(): ByteReader; cancel(reason?: unknown): Promise<void> } | null;
+  /** Whether the platform followed a redirect (`redirect: 'follow'`), and the URL it ended at. */
+  readonly redirected?: boolean | undefined;
+  readonly url?: string | undefined;
 }
 
 /** A `fetch` function: the platform's (`globalThis.fetch`) or a test double. */
-export type FetchLike = (url: string, init: { signal: AbortSignal; redirect: 'follow' }) => Promise<ResponseLike>;
+export type FetchLike = (url: string, init: { signal: AbortSignal; redirect: 'follow' | 'manual' }) => Promise<ResponseLike>;
 
 /** What {@link readBody} needs besides the response. */
 export interface ReadBodyOptions {
-  /** The URL, for messages and progress events. */
+  /** The URL, for messages and progress events (shown as given: pass it through `redactUrl`). */
   url: string;
   /** What is read (`'model'`, `'labels'`, `'image'`), for messages. */
   what: string;
@@ -81,7 +85,7 @@ export async function readBody(response: ResponseLike, given: ReadBodyOptions): 
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason;
       // undici reports a cut connection as `TypeError: terminated` with the socket error as cause.
-      const reason = describeError((err as { cause?: unknown }).cause ?? err);
+      const reason = redactUrlsIn(describeError((err as { cause?: unknown }).cause ?? err));
       throw new OnnxMobilenetError('E_DOWNLOAD', `the connection to ${url} broke after ${loaded}${total ? ` of ${total}` : ''} bytes: ${reason}`, {
         cause: err,
       });
@@ -123,14 +127,29 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
   refuseHtml?: boolean | undefined;
   /** Appended to the message when the server cannot be reached (e.g. how to run offline). */
   unreachableHint?: string | undefined;
+  /** Which hosts and addresses may be reached, and how many redirects; default {@link STRICT_NETWORK}. */
+  network?: NetworkPolicy | undefined;
+  /**
+   * `'manual'` (default): redirects are followed here, each hop checked against `network` before
+   * it is requested. `'follow'`: the platform follows them (browsers, whose `'manual'` hides the
+   * `Location`); only the URL it ended at is checked, before the body is read.
+   */
+  redirect?: 'manual' | 'follow' | undefined;
+  /** An origin whose URLs skip the private-address rule (a page's own server; browsers only). */
+  trustedOrigin?: string | undefined;
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Fetches `url` and reads its body under every bound: the caller's `signal`, an inactivity timeout
  * covering the request and each chunk (a server that never answers, or stops, is `E_DOWNLOAD`),
  * an optional deadline for the whole download (a server that trickles bytes, `E_LIMIT`),
- * `maxBytes` of decoded body (`E_LIMIT`), HTTP errors (`E_DOWNLOAD`). A URL that does not parse
- * is `E_INPUT`. Returns the bytes and the response's content type.
+ * `maxBytes` of decoded body (`E_LIMIT`), HTTP errors (`E_DOWNLOAD`). Every hop, the first
+ * request and each redirect, is checked against `network` before it is made (`E_FORBIDDEN`), and
+ * more than `network.maxRedirects` redirects is `E_LIMIT`. A URL that does not parse is `E_INPUT`.
+ * URLs in messages and progress events are redacted (`redactUrl`). Returns the bytes and the
+ * response's content type.
  *
  * @example
  * ```ts
@@ -140,40 +159,74 @@ export interface FetchBoundedOptions extends Omit<ReadBodyOptions, 'url' | 'onDa
 export async function fetchBounded(url: string, given: FetchBoundedOptions): Promise<{ bytes: Uint8Array; contentType: string }> {
   // Without a prototype: an option left out (fetch, onData) must not come from a polluted Object.prototype
   const options = withoutPrototype<FetchBoundedOptions>(given);
-  const href = parseUrl(url, options.what).href;
-  return guardDownload(href, options, async (signal, onData) => {
+  const first = parseUrl(url, options.what);
+  const network = options.network ?? STRICT_NETWORK;
+  const mode = options.redirect ?? 'manual';
+  const { what, trustedOrigin } = options;
+  return guardDownload(redactUrl(first), options, async (signal, onData) => {
+    let current = first;
+    let previous: URL | undefined;
     let response: ResponseLike;
-    try {
-      // Called unbound: a browser's fetch throws 'Illegal invocation' with another `this`.
-      const fetchFn = options.fetch ?? (globalThis as unknown as { fetch: FetchLike }).fetch;
-      response = await fetchFn(href, { signal, redirect: 'follow' });
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      const reason = describeError((err as { cause?: unknown }).cause ?? err);
-      throw new OnnxMobilenetError(
-        'E_DOWNLOAD',
-        `could not fetch ${options.what} ${href}: ${reason}${options.unreachableHint ? `. ${options.unreachableHint}` : ''}`,
-        {
-          cause: err,
-        },
-      );
+    for (let hop = 0; ; hop++) {
+      const context = { what, hop: hop === 0 ? ('first' as const) : hop, trustedOrigin };
+      await checkHop(current, previous, network, context);
+      if (signal.aborted) throw signal.reason; // aborted while allowHost ran
+      response = await request(current, mode, signal, options, context.hop);
+      onData();
+      if (mode === 'follow' && response.redirected && response.url) {
+        await checkHop(parseUrl(response.url, what), undefined, network, { what, hop: 'final', trustedOrigin }).catch(async (err) => {
+          await response.body?.cancel().catch(() => undefined);
+          throw err;
+        });
+      }
+      if (mode !== 'manual' || !REDIRECTS.has(response.status)) break;
+      await response.body?.cancel().catch(() => undefined);
+      const location = response.headers.get('location');
+      if (location === null) throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status} without a Location from ${what} URL ${redactUrl(current)}`);
+      if (hop >= network.maxRedirects) {
+        throw new OnnxMobilenetError(
+          'E_LIMIT',
+          `${what} URL ${redactUrl(first)} redirects more than limits.maxRedirects (${network.maxRedirects}) times; the download was abandoned`,
+        );
+      }
+      previous = current;
+      current = parseUrl(location, what, current.href);
     }
-    onData();
+    const href = redactUrl(current);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new OnnxMobilenetError(
-        'E_DOWNLOAD',
-        `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${options.what} URL ${href}`,
-      );
+      throw new OnnxMobilenetError('E_DOWNLOAD', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${what} URL ${href}`);
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (options.refuseHtml && /text\/html/i.test(contentType)) {
       await response.body?.cancel().catch(() => undefined);
-      throw new OnnxMobilenetError('E_DOWNLOAD', `${href} returned an HTML page (${contentType}), not an ONNX ${options.what}`);
+      throw new OnnxMobilenetError('E_DOWNLOAD', `${href} returned an HTML page (${contentType}), not an ONNX ${what}`);
     }
     const bytes = await readBody(response, { ...options, url: href, onData, signal });
     return { bytes, contentType };
   });
+}
+
+/** One request; a failure is `E_DOWNLOAD`, or `E_FORBIDDEN` when the adapter's connection check refused the address. */
+async function request(url: URL, mode: 'manual' | 'follow', signal: AbortSignal, options: FetchBoundedOptions, hop: 'first' | number): Promise<ResponseLike> {
+  try {
+    // Called unbound: a browser's fetch throws 'Illegal invocation' with another `this`.
+    const fetchFn = options.fetch ?? (globalThis as unknown as { fetch: FetchLike }).fetch;
+    return await fetchFn(url.href, { signal, redirect: mode });
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    const cause = (err as { cause?: unknown }).cause ?? err;
+    // An adapter that checks the address it connects to (Node's lookup) refuses with E_FORBIDDEN
+    // saying what the host resolved to; the URL and the option are added here.
+    if (isOnnxMobilenetError(cause, 'E_FORBIDDEN')) {
+      throw privateAddressError(url, cause.message, `${options.what}${hop === 'first' ? '' : ` (redirect ${hop})`}`);
+    }
+    throw new OnnxMobilenetError(
+      'E_DOWNLOAD',
+      `could not fetch ${options.what} ${redactUrl(url)}: ${redactUrlsIn(describeError(cause))}${options.unreachableHint ? `. ${options.unreachableHint}` : ''}`,
+      { cause: err },
+    );
+  }
 }
 
 /**
@@ -186,8 +239,14 @@ export async function fetchBounded(url: string, given: FetchBoundedOptions): Pro
  * const { bytes, contentType } = await fetchImage('https://example.com/cat.jpg', DEFAULTS.limits, signal);
  * ```
  */
-export function fetchImage(href: string, limits: Limits, signal: AbortSignal | undefined): Promise<{ bytes: Uint8Array; contentType: string }> {
+export function fetchImage(
+  href: string,
+  limits: Limits,
+  signal: AbortSignal | undefined,
+  access: Pick<FetchBoundedOptions, 'network' | 'fetch' | 'redirect' | 'trustedOrigin'> = {},
+): Promise<{ bytes: Uint8Array; contentType: string }> {
   return fetchBounded(href, {
+    ...access,
     what: 'image',
     maxBytes: limits.maxEncodedBytes,
     timeoutMs: limits.downloadTimeoutMs,
@@ -208,6 +267,6 @@ export function parseUrl(url: string | URL, what: string, base?: string): URL {
   try {
     return new URL(String(url), base);
   } catch (err) {
-    throw new OnnxMobilenetError('E_INPUT', `not a valid ${what} URL: ${String(url).slice(0, 200)} (${describeError(err)})`, { cause: err });
+    throw new OnnxMobilenetError('E_INPUT', `not a valid ${what} URL: ${redactUrl(String(url))} (${describeError(err)})`, { cause: err });
   }
 }

@@ -41,14 +41,16 @@ describe('resolveModelSource', () => {
   });
 
   it('treats other strings as URLs (by scheme, any case) or paths, carrying the given sha256', () => {
-    for (const url of [
-      'https://example.com/m.onnx',
-      'HTTP://example.com/m.onnx',
-      'file:///tmp/m.onnx',
-      'blob:https://example.com/1',
-      'data:application/octet-stream;base64,AA==',
+    // the description, shown in messages and model.source, is the URL without secrets or contents
+    for (const [url, description] of [
+      ['https://example.com/m.onnx', 'https://example.com/m.onnx'],
+      ['HTTP://example.com/m.onnx', 'http://example.com/m.onnx'],
+      ['https://u:p@example.com/m.onnx?sig=abc', 'https://***@example.com/m.onnx?sig=***'],
+      ['file:///tmp/m.onnx', 'file:///tmp/m.onnx'],
+      ['blob:https://example.com/1', 'blob:***'],
+      ['data:application/octet-stream;base64,AA==', 'data:***'],
     ]) {
-      expect(resolveModelSource(url, HASH).asset).toEqual({ kind: 'url', url, sha256: HASH, description: url });
+      expect(resolveModelSource(url!, HASH).asset).toEqual({ kind: 'url', url, sha256: HASH, description });
     }
     for (const path of ['./model.onnx', '/abs/model.onnx', 'model.onnx', 'C:/models/m.onnx', 'mobilenetv2-99']) {
       expect(resolveModelSource(path).asset).toEqual({ kind: 'path', path, sha256: undefined, description: path });

@@ -1,4 +1,5 @@
 import { bytesView } from './bytes.js';
+import { redactUrl } from './network-policy.js';
 import { OnnxMobilenetError } from './errors.js';
 import { IMAGENET_LABELS, MODELS, registryUrl, type RegistryModel } from './model-registry.js';
 
@@ -42,7 +43,7 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
   if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
     return { asset: ref({ kind: 'bytes', bytes: bytesView(model, 'model'), description: 'model bytes' }) };
   }
-  if (model instanceof URL) return { asset: ref({ kind: 'url', url: model.href, sha256, description: model.href }) };
+  if (model instanceof URL) return { asset: ref({ kind: 'url', url: model.href, sha256, description: redactUrl(model) }) };
   if (typeof model !== 'string' || model === '') {
     throw new OnnxMobilenetError(
       'E_INPUT',
@@ -56,7 +57,7 @@ export function resolveModelSource(model: ModelSource, sha256?: string, mirror?:
       registry,
     };
   }
-  if (/^(https?|file|blob|data):/i.test(model)) return { asset: ref({ kind: 'url', url: model, sha256, description: model }) };
+  if (/^(https?|file|blob|data):/i.test(model)) return { asset: ref({ kind: 'url', url: model, sha256, description: redactUrl(model) }) };
   return { asset: ref({ kind: 'path', path: model, sha256, description: model }) };
 }
 
@@ -82,9 +83,9 @@ export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: s
   if (labels instanceof Uint8Array || labels instanceof ArrayBuffer) {
     return ref({ kind: 'bytes', bytes: bytesView(labels, 'labels'), description: 'label bytes' });
   }
-  if (labels instanceof URL) return ref({ kind: 'url', url: labels.href, description: labels.href });
+  if (labels instanceof URL) return ref({ kind: 'url', url: labels.href, description: redactUrl(labels) });
   if (typeof labels === 'string' && labels !== '') {
-    if (/^(https?|file|blob|data):/i.test(labels)) return ref({ kind: 'url', url: labels, description: labels });
+    if (/^(https?|file|blob|data):/i.test(labels)) return ref({ kind: 'url', url: labels, description: redactUrl(labels) });
     return ref({ kind: 'path', path: labels, description: labels });
   }
   throw new OnnxMobilenetError('E_INPUT', `labels must be a path, a URL, bytes or an array of strings; got ${describeValue(labels)}`);

@@ -13,6 +13,13 @@ interface URL {
   readonly href: string;
   readonly protocol: string;
   readonly pathname: string;
+  readonly username: string;
+  readonly password: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly origin: string;
+  readonly search: string;
+  readonly hash: string;
   toString(): string;
 }
 declare var URL: { prototype: URL; new (url: string, base?: string | URL): URL };

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { DEFAULTS, OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, redactUrl, type Limits } from '@onnx-mobilenet/core';
 import {
   bytesView,
   describeError,
@@ -11,7 +11,9 @@ import {
   resolveLimits,
   type DecodeContext,
   type DecodedImage,
+  type NetworkPolicy,
 } from '@onnx-mobilenet/core/adapter';
+import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
@@ -31,11 +33,16 @@ import { shrinkOnLoadIsExact } from './shrink-on-load.js';
 export type NodeImageSource = string | URL | Uint8Array | ArrayBuffer;
 
 /** Loads the encoded bytes sharp should decode. */
-async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<{ data: Uint8Array; name: string }> {
+async function toSharpInput(
+  input: NodeImageSource,
+  signal: AbortSignal | undefined,
+  limits: Limits,
+  network?: NetworkPolicy,
+): Promise<{ data: Uint8Array; name: string }> {
   const tooBig = (bytes: number, name: string) =>
     new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
-    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(parseUrl(input, 'image'), signal, limits);
+    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(parseUrl(input, 'image'), signal, limits, network);
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
     // Read by us, bounded, and handed to sharp as bytes: the bytes whose format is checked are the
     // bytes decoded, and libvips loaders that only take files (its .v format) are out of reach.
@@ -44,14 +51,14 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
   if (input instanceof URL) {
     if (input.protocol === 'file:') {
       const path = filePathFromUrl(input, 'image');
-      if (typeof path === 'string') return toSharpInput(path, signal, limits);
+      if (typeof path === 'string') return toSharpInput(path, signal, limits, network);
       // a name that is not UTF-8: opened by its bytes (a Buffer here would be taken for image bytes)
       return { data: await readLocalFile(path, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: showPath(path) };
     }
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
-      throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
+      throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${redactUrl(input)}`);
     }
-    return { data: (await fetchImage(input.href, limits, signal)).bytes, name: input.href };
+    return { data: (await fetchImage(input.href, limits, signal, nodeNetworkAccess(network))).bytes, name: redactUrl(input) };
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     // A detached buffer reads as 0 bytes; it is reported as empty below.
@@ -76,9 +83,9 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
 export async function decodeImageNode(
   input: NodeImageSource,
   plan: (width: number, height: number) => ResizePlan,
-  { signal, limits }: DecodeContext,
+  { signal, limits, network }: DecodeContext,
 ): Promise<DecodedImage> {
-  const { data, name } = await toSharpInput(input, signal, limits);
+  const { data, name } = await toSharpInput(input, signal, limits, network);
   try {
     const { image, meta, format } = await openImage(data, name, limits);
     if (!meta.width || !meta.height) throw new Error('the image has no size');

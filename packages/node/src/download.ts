@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, type DownloadProgress } from '@onnx-mobilenet/core';
-import { fetchBounded } from '@onnx-mobilenet/core/adapter';
+import { OnnxMobilenetError, redactUrl, type DownloadProgress } from '@onnx-mobilenet/core';
+import { fetchBounded, type NetworkPolicy } from '@onnx-mobilenet/core/adapter';
+import { nodeNetworkAccess } from './guarded-fetch.js';
 import { cacheError } from './cache-dir.js';
 
 /** What {@link downloadToFile} needs besides the URL. */
@@ -21,6 +22,8 @@ export interface DownloadOptions {
   maxBytes: number;
   /** Abandon the download when nothing arrives for this long (ms). */
   timeoutMs: number;
+  /** Which hosts and addresses may be reached; absent means strict (no private addresses, 5 redirects). */
+  network?: NetworkPolicy | undefined;
 }
 
 /** Hex sha256 of bytes. */
@@ -52,6 +55,7 @@ export function hashSidecar(path: string): string {
  */
 export async function downloadToFile(url: string, options: DownloadOptions): Promise<Uint8Array> {
   const { bytes } = await fetchBounded(url, {
+    ...nodeNetworkAccess(options.network),
     what: options.purpose,
     maxBytes: options.maxBytes,
     timeoutMs: options.timeoutMs,
@@ -62,7 +66,7 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
     unreachableHint: 'Offline? Pass local files as the model and labels (or set a mirror).',
   });
   const actual = sha256Hex(bytes);
-  if (options.sha256) assertChecksum(`${url} (downloaded ${bytes.byteLength} bytes)`, options.sha256, actual);
+  if (options.sha256) assertChecksum(`${redactUrl(url)} (downloaded ${bytes.byteLength} bytes)`, options.sha256, actual);
   const dir = dirname(options.destination);
   try {
     await mkdir(dir, { recursive: true });

@@ -44,7 +44,7 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
   it('downloads a registry model once with progress, verifies it, then serves it from the cache', async () => {
     const progress: DownloadProgress[] = [];
     const mirror = server.url('/zoo');
-    const c1 = await createClassifier({ model: 'mobilenetv2-12-int8', mirror, cacheDir, onProgress: (p) => progress.push(p) });
+    const c1 = await createClassifier({ allowPrivateNetwork: true, model: 'mobilenetv2-12-int8', mirror, cacheDir, onProgress: (p) => progress.push(p) });
     const modelUrl = server.url('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx');
     const modelProgress = progress.filter((p) => p.url === modelUrl);
     expect(modelProgress.length).toBeGreaterThan(1);
@@ -58,7 +58,7 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
     await c1.dispose();
 
     const before = server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx');
-    const c2 = await createClassifier({ model: 'mobilenetv2-12-int8', mirror, cacheDir });
+    const c2 = await createClassifier({ allowPrivateNetwork: true, model: 'mobilenetv2-12-int8', mirror, cacheDir });
     expect(server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx')).toBe(before);
     expect(server.hits.get('/zoo/synset.txt')).toBe(1);
     await c2.dispose();
@@ -66,19 +66,21 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
 
   it('downloads again when the cached file was altered on disk', async () => {
     const mirror = server.url('/zoo');
-    await (await createClassifier({ model: 'mobilenetv2-12-int8', mirror, cacheDir })).dispose();
+    await (await createClassifier({ allowPrivateNetwork: true, model: 'mobilenetv2-12-int8', mirror, cacheDir })).dispose();
     const cached = join(cacheDir, 'models', `${sha}-mobilenetv2-12-int8.onnx`);
     const altered = readFileSync(cached);
     altered[5000]! ^= 0xff;
     writeFileSync(cached, altered);
     const hits = server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx') ?? 0;
-    await (await createClassifier({ model: 'mobilenetv2-12-int8', mirror, cacheDir })).dispose();
+    await (await createClassifier({ allowPrivateNetwork: true, model: 'mobilenetv2-12-int8', mirror, cacheDir })).dispose();
     expect(server.hits.get('/zoo/mobilenet/model/mobilenetv2-12-int8.onnx')).toBe(hits + 1);
     expect(readFileSync(cached).equals(readFileSync(INT8_MODEL))).toBe(true);
   });
 
   it('refuses a checksum mismatch with E_MODEL_CHECKSUM and leaves nothing in the cache', async () => {
-    await expect(createClassifier({ model: server.url('/wrong.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+    await expect(
+      createClassifier({ allowPrivateNetwork: true, model: server.url('/wrong.onnx'), sha256: sha, labels: SYNSET, cacheDir }),
+    ).rejects.toMatchObject({
       code: 'E_MODEL_CHECKSUM',
       message: expect.stringContaining(`expected ${sha}`),
     });
@@ -87,7 +89,7 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
 
   it('reports an HTTP error with E_DOWNLOAD naming the status and URL', async () => {
     const url = server.url('/missing.onnx');
-    await expect(createClassifier({ model: url, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+    await expect(createClassifier({ allowPrivateNetwork: true, model: url, labels: SYNSET, cacheDir })).rejects.toMatchObject({
       code: 'E_DOWNLOAD',
       message: expect.stringMatching(new RegExp(`HTTP 404 .*${url.replace(/\./g, '\\.')}`)),
     });
@@ -95,18 +97,20 @@ describeWithAssets('model download and cache (served from 127.0.0.1)', () => {
   });
 
   it('reports a connection cut mid-body with E_DOWNLOAD and leaves no partial file', async () => {
-    await expect(createClassifier({ model: server.url('/cut.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/cut.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({
       code: 'E_DOWNLOAD',
     });
     expect(listFiles(cacheDir)).toEqual([]);
     // and the next attempt downloads for real
     const hits = server.hits.get('/cut.onnx');
-    await expect(createClassifier({ model: server.url('/cut.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({ code: 'E_DOWNLOAD' });
+    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/cut.onnx'), sha256: sha, labels: SYNSET, cacheDir })).rejects.toMatchObject({
+      code: 'E_DOWNLOAD',
+    });
     expect(server.hits.get('/cut.onnx')).toBe((hits ?? 0) + 1);
   });
 
   it('refuses an HTML page served instead of a model', async () => {
-    await expect(createClassifier({ model: server.url('/login.html'), labels: SYNSET, cacheDir })).rejects.toMatchObject({
+    await expect(createClassifier({ allowPrivateNetwork: true, model: server.url('/login.html'), labels: SYNSET, cacheDir })).rejects.toMatchObject({
       code: 'E_DOWNLOAD',
       message: expect.stringContaining('HTML page'),
     });

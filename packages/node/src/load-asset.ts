@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, redactUrl, type AssetRef } from '@onnx-mobilenet/core';
 import { parseUrl, type LoadAssetOptions } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { assertChecksum, downloadToFile, hashSidecar, sha256Hex } from './download.js';
@@ -28,7 +28,7 @@ function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAss
   const key = sha256 ? sha256.toLowerCase() : `url-${sha256Hex(new TextEncoder().encode(url.href)).slice(0, 16)}`;
   const dir = resolve(resolveCacheDir(options.cacheDir), options.purpose === 'model' ? 'models' : 'labels');
   const path = join(dir, `${key}-${name}`);
-  if (dirname(path) !== dir) throw new OnnxMobilenetError('E_INPUT', `cannot cache ${url.href}: its file name does not stay in ${dir}`);
+  if (dirname(path) !== dir) throw new OnnxMobilenetError('E_INPUT', `cannot cache ${redactUrl(url)}: its file name does not stay in ${dir}`);
   return path;
 }
 
@@ -49,7 +49,7 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
   }
   const url = parseUrl(asset.url, options.purpose);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OnnxMobilenetError('E_INPUT', `unsupported ${options.purpose} URL scheme in ${asset.url}: use http(s):, file: or a path`);
+    throw new OnnxMobilenetError('E_INPUT', `unsupported ${options.purpose} URL scheme in ${redactUrl(asset.url)}: use http(s):, file: or a path`);
   }
   const destination = cachePathFor(url, asset.sha256, options);
   if (existsSync(destination)) {
@@ -67,6 +67,7 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
     signal: options.signal,
     maxBytes: options.maxBytes,
     timeoutMs: options.timeoutMs,
+    network: options.network,
   });
 }
 

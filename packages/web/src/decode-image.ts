@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, redactUrl, type Limits, type RawImage } from '@onnx-mobilenet/core';
 import {
   bytesView,
   describeError,
@@ -9,9 +9,11 @@ import {
   readImageHeader,
   type DecodeContext,
   type DecodedImage,
+  type NetworkPolicy,
   type ImageHeader,
   type Warn,
 } from '@onnx-mobilenet/core/adapter';
+import { webNetworkAccess } from './load-asset.js';
 import { checkInputPixels, readPixels } from './read-pixels.js';
 
 /**
@@ -48,7 +50,8 @@ function isA<T>(value: unknown, name: string): value is T {
 
 /** How an element names itself in errors: its source address, shortened (data: URLs can be megabytes). */
 function elementName(tag: string, src: string): string {
-  return `<${tag} src="${src.length > 80 ? `${src.slice(0, 77)}...` : src}">`;
+  const shown = redactUrl(src);
+  return `<${tag} src="${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}">`;
 }
 
 async function readBlobBytes(blob: Blob, name: string): Promise<Uint8Array> {
@@ -119,9 +122,9 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn |
 }
 
 /** Fetches an image URL (relative ones against the page) under the classifier's limits (core's `fetchImage`). */
-async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: Limits): Promise<Blob> {
+async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: Limits, network: NetworkPolicy | undefined): Promise<Blob> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
-  const { bytes, contentType } = await fetchImage(parseUrl(url, 'image', base).href, limits, signal);
+  const { bytes, contentType } = await fetchImage(parseUrl(url, 'image', base).href, limits, signal, webNetworkAccess(network));
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType });
 }
 
@@ -130,9 +133,9 @@ async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: L
  * `imageOrientation: 'from-image'`, a canvas to read pixels). It does no resizing: core resizes
  * and crops, so Node and browsers build the same tensor up to decoder differences.
  */
-export async function decodeImageWeb(input: WebImageSource, { signal, limits, warn }: DecodeContext): Promise<DecodedImage> {
+export async function decodeImageWeb(input: WebImageSource, { signal, limits, warn, network }: DecodeContext): Promise<DecodedImage> {
   const taken = snapshotWeb(input, { limits, warn });
-  const image = isRawImage(taken) ? taken : await toPixels(taken, signal, limits, warn);
+  const image = isRawImage(taken) ? taken : await toPixels(taken, signal, limits, warn, network);
   return { image, planned: false };
 }
 
@@ -188,12 +191,18 @@ function imageDataPixels(image: ImageData, limits: Limits): RawImage {
   return { data: out, width, height, channels: 4 };
 }
 
-async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, limits: Limits, warn: Warn | undefined): Promise<RawImage> {
+async function toPixels(
+  input: WebImageSource,
+  signal: AbortSignal | undefined,
+  limits: Limits,
+  warn: Warn | undefined,
+  network: NetworkPolicy | undefined,
+): Promise<RawImage> {
   if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob', limits, warn);
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
     if (url === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    return decodeBlob(await fetchBlob(url, signal, limits), url, limits, warn);
+    return decodeBlob(await fetchBlob(url, signal, limits, network), redactUrl(url), limits, warn);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = bytesView(input, 'image');

@@ -1,5 +1,5 @@
-import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
-import { fetchBounded, parseUrl, readBody, type LoadAssetOptions } from '@onnx-mobilenet/core/adapter';
+import { OnnxMobilenetError, redactUrl, type AssetRef } from '@onnx-mobilenet/core';
+import { fetchBounded, parseUrl, readBody, type FetchBoundedOptions, type LoadAssetOptions, type NetworkPolicy } from '@onnx-mobilenet/core/adapter';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -11,6 +11,19 @@ import { sha256Hex } from './sha256.js';
  * ```
  */
 export const CACHE_NAME = 'onnx-mobilenet';
+
+/**
+ * How the browser adapter downloads under a classifier's network policy. A page cannot see the
+ * address a request connects to, nor (with `redirect: 'manual'`) where a redirect leads, so:
+ * literal non-public hosts and `localhost` names are refused on the first request and where the
+ * browser's redirects ended, except URLs of the page's own origin (its own server, which the
+ * page's author chose); `allowHost` sees the same two URLs. The browser follows redirects by its
+ * own rules (at most 20; Chrome's Private Network Access also guards public-to-private requests).
+ */
+export function webNetworkAccess(network: NetworkPolicy | undefined): Pick<FetchBoundedOptions, 'network' | 'redirect' | 'trustedOrigin'> {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return { network, redirect: 'follow', trustedOrigin: origin && origin !== 'null' ? origin : undefined };
+}
 
 /** The browser's asset loading options: core's, plus the Cache Storage name of the web adapter's options. */
 export type WebLoadAssetOptions = LoadAssetOptions & { cacheName?: string | undefined };
@@ -73,6 +86,7 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     if (cached) return cached;
   }
   const { bytes, contentType } = await fetchBounded(url, {
+    ...webNetworkAccess(options.network),
     what: options.purpose,
     maxBytes: options.maxBytes,
     timeoutMs: options.timeoutMs,
@@ -84,7 +98,7 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
   if (!(await verify(bytes, sha256, options))) {
     throw new OnnxMobilenetError(
       'E_MODEL_CHECKSUM',
-      `sha256 mismatch for ${url} (downloaded ${bytes.byteLength} bytes): expected ${sha256!.toLowerCase()}, got ${await sha256Hex(bytes)}. It was not used.`,
+      `sha256 mismatch for ${redactUrl(url)} (downloaded ${bytes.byteLength} bytes): expected ${sha256!.toLowerCase()}, got ${await sha256Hex(bytes)}. It was not used.`,
     );
   }
   if (cache) {

@@ -41,8 +41,8 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
   // timeouts are held to (a gzip bomb's labels ended in E_DOWNLOAD instead of E_LIMIT).
   const relaxed = { ...req.limits, ...req.relaxedLimits };
   const limitsOf = (key: string) => (req.relaxed.includes(key) ? relaxed : req.limits);
-  const classifier = await createClassifier({ model, labels, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
-  const relaxedClassifier = await createClassifier({ model, labels, limits: relaxed, cacheDir: `hostile-${Math.random()}` });
+  const classifier = await createClassifier({ allowPrivateNetwork: true, model, labels, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
+  const relaxedClassifier = await createClassifier({ allowPrivateNetwork: true, model, labels, limits: relaxed, cacheDir: `hostile-${Math.random()}` });
   for (const [name, url] of Object.entries(req.images)) {
     const c = req.relaxed.includes(`image ${name}`) ? relaxedClassifier : classifier;
     out[`image ${name}`] = await outcome(async () => (await c.classify(url, { topK: 1 }))[0]!.id);
@@ -51,14 +51,26 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
   await relaxedClassifier.dispose();
   for (const [name, url] of Object.entries(req.models)) {
     out[`model ${name}`] = await outcome(async () => {
-      const c = await createClassifier({ model: url, labels, limits: limitsOf(`model ${name}`), cacheDir: `hostile-${Math.random()}` });
+      const c = await createClassifier({
+        allowPrivateNetwork: true,
+        model: url,
+        labels,
+        limits: limitsOf(`model ${name}`),
+        cacheDir: `hostile-${Math.random()}`,
+      });
       await c.dispose();
       return 'loaded';
     });
   }
   for (const [name, url] of Object.entries(req.labelUrls)) {
     out[`labels ${name}`] = await outcome(async () => {
-      const c = await createClassifier({ model, labels: url, limits: limitsOf(`labels ${name}`), cacheDir: `hostile-${Math.random()}` });
+      const c = await createClassifier({
+        allowPrivateNetwork: true,
+        model,
+        labels: url,
+        limits: limitsOf(`labels ${name}`),
+        cacheDir: `hostile-${Math.random()}`,
+      });
       await c.dispose();
       return `${c.labels.length} labels`;
     });
@@ -69,14 +81,46 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
 /** Loads labels into Cache Storage, alters the cached copy (keeping its headers), loads again: the first label read back. */
 async function tamperedCache(model: string, labels: string): Promise<string> {
   const cacheDir = `tamper-${Math.random()}`;
-  await (await createClassifier({ model, labels, cacheDir })).dispose();
+  await (await createClassifier({ allowPrivateNetwork: true, model, labels, cacheDir })).dispose();
   const cache = await caches.open(cacheDir);
   const hit = (await cache.match(labels))!;
   await cache.put(labels, new Response((await hit.text()).replace('tench', 'pwned'), { headers: hit.headers }));
-  const again = await createClassifier({ model, labels, cacheDir });
+  const again = await createClassifier({ allowPrivateNetwork: true, model, labels, cacheDir });
   await again.dispose();
   return again.labels[0]!.label;
 }
 
-(window as unknown as { hostile: unknown }).hostile = { run, tamperedCache };
+/**
+ * The browser's network rule: without allowPrivateNetwork, image URLs of the page's own origin are
+ * read and those of another 127.0.0.1 port, or named localhost, refused; allowHost sees where the
+ * browser's redirects ended.
+ */
+async function network(req: { model: string; labels: string; sameOrigin: string; otherOrigin: string; localhost: string; redirect: string }) {
+  const model = new Uint8Array(await (await fetch(req.model)).arrayBuffer());
+  const labels = (await (await fetch(req.labels)).text()).split('\n').filter((line) => line.trim() !== '');
+  const strict = await createClassifier({ model, labels, cacheDir: `net-${Math.random()}` });
+  const open = await createClassifier({ model, labels, cacheDir: `net-${Math.random()}`, allowPrivateNetwork: true });
+  const hooked = await createClassifier({
+    model,
+    labels,
+    cacheDir: `net-${Math.random()}`,
+    allowPrivateNetwork: true,
+    allowHost: (url) => !url.pathname.endsWith('.jpg'), // the redirect's target is refused
+  });
+  const top = (c: typeof strict, url: string) => outcome(async () => (await c.classify(url, { topK: 1 }))[0]!.id);
+  const out = {
+    sameOrigin: await top(strict, req.sameOrigin),
+    otherOrigin: await top(strict, req.otherOrigin),
+    localhost: await top(strict, req.localhost),
+    labelsOtherOrigin: await outcome(
+      async () => `${(await createClassifier({ model, labels: req.otherOrigin, cacheDir: `net-${Math.random()}` })).labels.length}`,
+    ),
+    openOtherOrigin: await top(open, req.otherOrigin),
+    hookedRedirect: await top(hooked, req.redirect),
+  };
+  for (const c of [strict, open, hooked]) await c.dispose();
+  return out;
+}
+
+(window as unknown as { hostile: unknown }).hostile = { run, tamperedCache, network };
 document.getElementById('status')!.textContent = 'ready';

@@ -35,6 +35,18 @@ export { describeValue, resolveLabelsSource, resolveModelSource } from '../sourc
 export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
 export { guardDownload } from '../download-guard.js';
 export {
+  STRICT_NETWORK,
+  checkHop,
+  networkPolicy,
+  privateAddressError,
+  privateAddressKind,
+  redactUrl,
+  redactUrlsIn,
+  type HopContext,
+  type HostCheck,
+  type NetworkPolicy,
+} from '../network-policy.js';
+export {
   fetchBounded,
   fetchImage,
   parseUrl,
