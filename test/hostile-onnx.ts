@@ -263,3 +263,24 @@ export function tinyInt8Model(
     }),
   );
 }
+
+/**
+ * A classifier whose graph holds `count` nodes (a chain of Identity nodes before the scores),
+ * about 28 bytes a node: 1,000,000 of them make a 28 MB file that onnxruntime turns into
+ * gigabytes of graph. For the memory watchdog test.
+ */
+export function manyNodesModel(count: number): Uint8Array {
+  const chain = Array.from({ length: count }, (_, i) => node({ op: 'Identity', input: [`x${i}`], output: [`x${i + 1}`] }));
+  return modelBytes(
+    graph({
+      nodes: [
+        node({ op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] }),
+        node({ op: 'Flatten', input: ['pooled'], output: ['x0'] }),
+        ...chain,
+        node({ op: 'Identity', input: [`x${count}`], output: ['output'] }),
+      ],
+      inputs: [imageInput()],
+      outputs: [valueInfo('output', FLOAT, ['N', 3])],
+    }),
+  );
+}
