@@ -39,6 +39,11 @@ export interface ClassifierOptions {
   /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
   batchSize?: number | undefined;
   /**
+   * Images this classifier decodes at once, across all its calls; more wait for a slot. Default
+   * `DEFAULTS.maxConcurrentDecodes` (64), and at most a decoder's own cap (8 in browsers).
+   */
+  maxConcurrentDecodes?: number | undefined;
+  /**
    * How to run a quantized (int8) model: `'auto'` (default) dequantizes it to an equivalent float
    * graph where the backend's int8 kernels lose accuracy (onnxruntime-node on x86-64 without
    * VNNI; with a warning) or run slower than its float kernels for the execution providers asked
@@ -116,6 +121,7 @@ export function checkClassifyOptions(options: ClassifyOptions): void {
 export function checkClassifierOptions(options: ClassifierOptions): void {
   if (options === null || typeof options !== 'object') throw new OnnxMobilenetError('E_INPUT', 'createClassifier options must be an object');
   assertPositiveInt('batchSize', options.batchSize);
+  assertPositiveInt('maxConcurrentDecodes', options.maxConcurrentDecodes);
   assertPositiveInt('topK', options.topK);
   assertSignal(options.signal);
   assertPositiveInt('threads', options.threads, DEFAULTS.maxThreads);

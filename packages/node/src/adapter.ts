@@ -6,3 +6,4 @@
  * @module @onnx-mobilenet/node/adapter
  */
 export { createNodeBackend, nodeBackend } from './backend.js';
+export { readLocalFile, type ReadLocalFileOptions } from './read-local-file.js';

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { DEFAULTS, OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
   bytesView,
+  clipText,
   describeError,
   describeValue,
   fetchImage,
@@ -39,14 +40,17 @@ async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefi
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
     // Read by us, bounded, and handed to sharp as bytes: the bytes whose format is checked are the
     // bytes decoded, and libvips loaders that only take files (its .v format) are out of reach.
-    return { data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: input };
+    return {
+      data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE', limitName: 'limits.maxEncodedBytes' }),
+      name: clipText(input),
+    };
   }
   if (input instanceof URL) {
     if (input.protocol === 'file:') return toSharpInput(filePathFromUrl(input, 'image'), signal, limits);
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
     }
-    return { data: (await fetchImage(input.href, limits, signal)).bytes, name: input.href };
+    return { data: (await fetchImage(input.href, limits, signal)).bytes, name: clipText(input.href) };
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     // A detached buffer reads as 0 bytes; it is reported as empty below.
