@@ -112,7 +112,9 @@ describe('the isomorphic entry', () => {
     // signal with a listener per image) and one input buffer reused by every run: 18.56 KB; the
     // deadline on image downloads (limits.maxImageDownloadMs) and the body reader's own abort
     // check: 18.71 KB (measured on a fresh build; this test bundles dist/, so build first); the
-    // failing input named in an array call's error: 18.82 KB.
-    expect(eager).toBeLessThan(18_850);
+    // failing input named in an array call's error: 18.82 KB. Issue 20's memory bounds (decode slots
+    // shared by a classifier's calls, the pending-copies budget, path/URL lengths, label and node
+    // counts, the resize bound, messages cut short): 19.89 KB.
+    expect(eager).toBeLessThan(19_950);
   });
 });

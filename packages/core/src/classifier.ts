@@ -303,11 +303,9 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     const total = sizes.reduce((a, b) => a + b, 0);
     const max = this.loaded.limits.maxPendingBytes;
     if (total > 0 && this.pendingBytes + total > max) {
-      const what = inputs.length > 1 ? `the ${inputs.length} inputs of this call hold` : 'this input holds';
       throw new OnnxMobilenetError(
         'E_LIMIT',
-        `${what} ${total} bytes of buffers to copy, and calls in progress hold ${this.pendingBytes}: over limits.maxPendingBytes (${max}). ` +
-          'Classify many images with classifyAll (it streams them), pass paths or URLs, or raise the limit',
+        `${total} bytes of buffers to copy, and calls in progress hold ${this.pendingBytes}: over limits.maxPendingBytes (${max}); use classifyAll for many images`,
       );
     }
     this.pendingBytes += total;
