@@ -262,8 +262,9 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.assertUsable();
     checkCallOptions(options, 'prepare');
     const { owned, release } = this.hold([input], 0, false);
+    const mine = owned[0]!;
     try {
-      return await this.withDecodeSlot(owned[0]!, options.signal, () => this.preparer.prepare(owned[0]!, options.signal));
+      return await this.withDecodeSlot(mine, options.signal, () => this.preparer.prepare(mine, options.signal));
     } finally {
       release(0);
     }
@@ -292,7 +293,11 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
    * anything is copied: a call that would pass it is `E_LIMIT`. `release(i)` gives input i's
    * bytes back once it is done (or never started); twice is harmless.
    */
-  private hold(inputs: readonly Input<TInput>[], uncopiedPixels: number, indexed: boolean): { owned: Input<TInput>[]; release: (i: number) => void } {
+  private hold(
+    inputs: readonly Input<TInput>[],
+    uncopiedPixels: number,
+    indexed: boolean,
+  ): { owned: (Input<TInput> | undefined)[]; release: (i: number) => void } {
     const sizes = inputs.map((x, i) => {
       try {
         return ownedBytes(x, i >= uncopiedPixels);
@@ -309,10 +314,18 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       );
     }
     this.pendingBytes += total;
-    const owned = inputs.map((x, i) => ownInput(x, i >= uncopiedPixels));
+    let owned: (Input<TInput> | undefined)[];
+    try {
+      owned = inputs.map((x, i) => ownInput(x, i >= uncopiedPixels));
+    } catch (err) {
+      this.pendingBytes -= total; // out of memory while copying: nothing is held
+      throw err;
+    }
+    // The copy is dropped with its bytes, so what is counted is what is held.
     const release = (i: number) => {
       this.pendingBytes -= sizes[i]!;
       sizes[i] = 0;
+      owned[i] = undefined;
     };
     return { owned, release };
   }
