@@ -1,6 +1,7 @@
 import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
 import {
   bytesView,
+  clipText,
   describeError,
   describeValue,
   fetchImage,
@@ -46,7 +47,7 @@ function isA<T>(value: unknown, name: string): value is T {
 
 /** How an element names itself in errors: its source address, shortened (data: URLs can be megabytes). */
 function elementName(tag: string, src: string): string {
-  return `<${tag} src="${src.length > 80 ? `${src.slice(0, 77)}...` : src}">`;
+  return `<${tag} src="${clipText(src, 80)}">`;
 }
 
 async function readBlobBytes(blob: Blob, name: string): Promise<Uint8Array> {
@@ -142,7 +143,8 @@ async function toPixels(input: WebImageSource, signal: AbortSignal | undefined, 
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
     if (url === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    return decodeBlob(await fetchBlob(url, signal, limits), url, limits);
+    // a data: URL may be megabytes long: messages quote it cut short
+    return decodeBlob(await fetchBlob(url, signal, limits), clipText(url), limits);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = bytesView(input, 'image');
