@@ -263,3 +263,41 @@ export function tinyInt8Model(
     }),
   );
 }
+
+/**
+ * A classifier whose graph holds `count` + 3 nodes (a chain of `count` Identity nodes between the
+ * pooled image and the scores), about 28 bytes a node: 1,000,000 of them make a 27 MB file that
+ * onnxruntime turns into gigabytes of graph. For the memory watchdog test.
+ */
+export function manyNodesModel(count: number): Uint8Array {
+  // The chain is written straight into one buffer (every length is under 128: one-byte varints):
+  // the generic helpers above allocate per field, which took 40 s for a million nodes.
+  const chainBytes = new Uint8Array(count * 64);
+  let at = 0;
+  const ascii = (no: number, text: string) => {
+    chainBytes[at++] = no * 8 + 2;
+    chainBytes[at++] = text.length;
+    for (let k = 0; k < text.length; k++) chainBytes[at++] = text.charCodeAt(k);
+  };
+  for (let i = 0; i < count; i++) {
+    const start = at;
+    at += 2; // the node's tag and length, written once its body is
+    ascii(1, `x${i}`);
+    ascii(2, `x${i + 1}`);
+    ascii(4, 'Identity');
+    chainBytes[start] = 1 * 8 + 2;
+    chainBytes[start + 1] = at - start - 2;
+  }
+  return modelBytes([
+    ...graph({
+      nodes: [
+        { op: 'GlobalAveragePool', input: ['input'], output: ['pooled'] },
+        { op: 'Flatten', input: ['pooled'], output: ['x0'] },
+        { op: 'Identity', input: [`x${count}`], output: ['output'] },
+      ],
+      inputs: [imageInput()],
+      outputs: [valueInfo('output', FLOAT, ['N', 3])],
+    }),
+    chainBytes.subarray(0, at), // more of the graph's field 1 (node): repeated fields may come in any order
+  ]);
+}

@@ -61,7 +61,7 @@ describeInBrowser('hostile URLs in Chromium', () => {
     const out = await page.evaluate((req) => (window as any).hostile.run(req), {
       model: `${server.origin}/data/models/mobilenetv2-12-int8.onnx`,
       labels: `${server.origin}/data/models/synset.txt`,
-      limits: { maxEncodedBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 },
+      limits: { maxEncodedBytes: MiB, maxLabelBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 },
       // cases not about timeouts: the size limits still apply to these; only the timeouts are relaxed
       relaxed: ['image good', 'image gzip', 'labels gzip', 'image endless', 'image gzipBomb', 'model endless', 'labels gzipBomb'],
       relaxedLimits: { downloadTimeoutMs: 20_000, maxImageDownloadMs: 60_000 },

@@ -17,7 +17,7 @@ const COUNT = Math.max(1, Math.ceil(Number(process.env.FUZZ_COUNT ?? 2000) / 100
 const TIME_BOUND_MS = 10_000;
 const KiB = 1024;
 const MiB = 2 ** 20;
-const limits = { maxEncodedBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 250 };
+const limits = { maxEncodedBytes: MiB, maxLabelBytes: MiB, maxModelBytes: 8 * MiB, downloadTimeoutMs: 250 };
 
 type Target = 'image' | 'model' | 'labels';
 /** A generated case: the behaviour, and the outcome it must end in ('ok', a code, or 'typed' for any typed error). */

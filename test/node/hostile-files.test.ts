@@ -29,7 +29,7 @@ describeWithAssets('model and labels paths that are not regular files', () => {
         code: 'E_INPUT',
         message: `model path is not a regular file (a device, FIFO or socket): ${device}`,
       });
-      await expect(createClassifier({ model: INT8_MODEL, labels: pathToFileURL(device), limits: { maxEncodedBytes: MiB } })).rejects.toMatchObject({
+      await expect(createClassifier({ model: INT8_MODEL, labels: pathToFileURL(device), limits: { maxLabelBytes: MiB } })).rejects.toMatchObject({
         code: 'E_INPUT',
       });
     }
@@ -77,8 +77,11 @@ describeWithAssets('model and labels paths that are not regular files', () => {
     }
   });
 
-  it('refuses a labels file over the limit with E_LIMIT', async () => {
-    await expect(createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: { maxEncodedBytes: 1000 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  it('refuses a labels file over limits.maxLabelBytes with E_LIMIT', async () => {
+    await expect(createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: { maxLabelBytes: 1000 } })).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      message: expect.stringContaining('limits.maxLabelBytes'),
+    });
   });
 });
 

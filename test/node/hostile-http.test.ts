@@ -9,7 +9,7 @@ import { IMAGENET_CLASSES, INT8_MODEL, SYNSET, describeWithAssets, photo, type P
 import { serveHostile, type HostileServer } from './hostile-server.js';
 
 const MiB = 2 ** 20;
-const limits = { maxEncodedBytes: MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 };
+const limits = { maxEncodedBytes: MiB, maxLabelBytes: MiB, downloadTimeoutMs: 300, maxImageDownloadMs: 2_000 };
 // For the cases about size limits: the same sizes, timeouts no busy machine reaches (a 300 ms
 // silence would end them in E_DOWNLOAD before the limit under test).
 const sizeOnly = { ...limits, downloadTimeoutMs: 20_000, maxImageDownloadMs: 60_000 };
@@ -121,7 +121,7 @@ describeWithAssets('hostile model and labels URLs', () => {
     await c.dispose();
   });
 
-  it('stops a model that never ends at maxModelBytes, and labels that inflate without end at maxEncodedBytes', async () => {
+  it('stops a model that never ends at maxModelBytes, and labels that inflate without end at maxLabelBytes', async () => {
     await expect(
       createClassifier({
         allowPrivateNetwork: true,

@@ -65,9 +65,9 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
     throw new UsageError('--mode is shorter-side-crop or squash, --precision is auto, model or fp32', EVAL_HELP);
   }
   const threads = intOption('threads', values.threads);
-  let samples: ReturnType<typeof loadImageNetSamples>;
+  let samples: Awaited<ReturnType<typeof loadImageNetSamples>>;
   try {
-    samples = loadImageNetSamples(dataset, { groundTruth: values['ground-truth'] });
+    samples = await loadImageNetSamples(dataset, { groundTruth: values['ground-truth'] });
   } catch (err) {
     io.stderr(`onnx-mobilenet: ${failureLine(err)}`);
     return 1;

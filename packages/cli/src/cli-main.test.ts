@@ -163,4 +163,16 @@ describeWithAssets('onnx-mobilenet classify', () => {
     expect(out.slice(2)).toHaveLength(2);
     expect(out[3]).toMatch(/fp32 \(float\)\s+\d\/3/);
   });
+
+  it('eval reads its ground truth bounded: a device is E_INPUT at once, a file past 16 MiB or 1,000,000 samples E_LIMIT', async () => {
+    const device = await cli(['eval', dir, '--ground-truth', '/dev/zero', ...modelArgs]);
+    expect(device.code).toBe(1);
+    expect(device.err.join('\n')).toMatch(/E_INPUT: ground-truth path is not a regular file .*\/dev\/zero/);
+    const big = join(dir, 'big-truth.txt');
+    writeFileSync(big, Buffer.alloc(16 * 2 ** 20 + 1, 'x'));
+    expect((await cli(['eval', dir, '--ground-truth', big, ...modelArgs])).err.join('\n')).toMatch(/E_LIMIT: ground-truth file .* has 16777217 bytes/);
+    const many = join(dir, 'many-truth.txt');
+    writeFileSync(many, 'a 1\n'.repeat(1_000_001));
+    expect((await cli(['eval', dir, '--ground-truth', many, ...modelArgs])).err.join('\n')).toMatch(/E_LIMIT: .* more than 1000000 samples/);
+  });
 });

@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { OnnxMobilenetError, type EvalSample } from '@onnx-mobilenet/node';
+import { countUpTo } from '@onnx-mobilenet/core/adapter';
+import { readLocalFile } from '@onnx-mobilenet/node/adapter';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
 
 const WNID = /^(n\d{8})/;
@@ -13,18 +15,18 @@ const isImage = (f: string) => IMAGE_EXTENSIONS.includes(f.split('.').pop()!.toL
  *
  * @example
  * ```ts
- * const samples = loadImageNetSamples('../shared/images'); // [{ input: '.../n01440764_tench.JPEG', label: 'n01440764', name: ... }]
+ * const samples = await loadImageNetSamples('../shared/images'); // [{ input: '.../n01440764_tench.JPEG', label: 'n01440764', name: ... }]
  * const result = await evaluate(classifier, samples);
  * ```
  */
-export function loadImageNetSamples(dir: string, options: { groundTruth?: string | undefined } = {}): EvalSample<string>[] {
+export async function loadImageNetSamples(dir: string, options: { groundTruth?: string | undefined } = {}): Promise<EvalSample<string>[]> {
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();
   } catch (err) {
     throw new OnnxMobilenetError('E_NOT_FOUND', `dataset folder not found: ${resolve(dir)}`, { cause: err });
   }
-  if (options.groundTruth) return fromGroundTruth(dir, options.groundTruth);
+  if (options.groundTruth) return await fromGroundTruth(dir, options.groundTruth);
   const samples: EvalSample<string>[] = [];
   for (const entry of entries) {
     const path = join(dir, entry);
@@ -46,12 +48,24 @@ export function loadImageNetSamples(dir: string, options: { groundTruth?: string
   return samples;
 }
 
-function fromGroundTruth(dir: string, file: string): EvalSample<string>[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new OnnxMobilenetError('E_NOT_FOUND', `ground-truth file not found: ${resolve(file)}`, { cause: err });
+/**
+ * Bounds of a ground-truth file, checked as it is read and before it is split: ImageNet's 50,000
+ * validation images take 2 MB of "file label" lines; 16 MiB and 1,000,000 samples leave room for
+ * 20 times that, and keep the parsed samples to a few hundred MB at most.
+ */
+export const GROUND_TRUTH_LIMITS = Object.freeze({ maxBytes: 16 * 2 ** 20, maxSamples: 1_000_000 });
+
+async function fromGroundTruth(dir: string, file: string): Promise<EvalSample<string>[]> {
+  // Bounded and non-blocking: /dev/zero or a FIFO is E_INPUT at once, a larger file E_LIMIT.
+  const bytes = await readLocalFile(file, { what: 'ground-truth', maxBytes: GROUND_TRUTH_LIMITS.maxBytes, failCode: 'E_INPUT' });
+  const text = new TextDecoder().decode(bytes);
+  // A sample a line, or at most one per comma in JSON: counted before anything is split or parsed.
+  const separators = countUpTo(text, text.trim().startsWith('{') ? ',' : '\n', GROUND_TRUTH_LIMITS.maxSamples);
+  if (separators >= GROUND_TRUTH_LIMITS.maxSamples) {
+    throw new OnnxMobilenetError(
+      'E_LIMIT',
+      `the ground-truth file ${resolve(file)} lists more than ${GROUND_TRUTH_LIMITS.maxSamples} samples; split the evaluation into smaller sets`,
+    );
   }
   const pairs: [string, string][] = text.trim().startsWith('{')
     ? Object.entries(JSON.parse(text) as Record<string, string | number>).map(([k, v]) => [k, String(v)])

@@ -47,6 +47,11 @@ export interface ClassifierOptions {
   /** Largest batch per session run for models with a dynamic batch dimension. Default `DEFAULTS.batchSize`. */
   batchSize?: number | undefined;
   /**
+   * Images this classifier decodes at once, across all its calls; more wait for a slot. Default
+   * `DEFAULTS.maxConcurrentDecodes` (64), and at most a decoder's own cap (8 in browsers).
+   */
+  maxConcurrentDecodes?: number | undefined;
+  /**
    * How to run a quantized (int8) model: `'auto'` (default) dequantizes it to an equivalent float
    * graph where the backend's int8 kernels lose accuracy (onnxruntime-node on x86-64 without
    * VNNI; with a warning) or run slower than its float kernels for the execution providers asked
@@ -130,6 +135,7 @@ export const CLASSIFIER_OPTION_KINDS = {
   signal: 'value',
   allowPrivateNetwork: 'boolean',
   allowHost: 'function',
+  maxConcurrentDecodes: 'number',
 } as const satisfies { readonly [K in keyof Required<ClassifierOptions>]: OptionKind };
 
 /**
@@ -205,6 +211,7 @@ export function checkClassifierOptions<T extends ClassifierOptions>(
 ): T {
   const own = ownOptions(options, kinds, 'createClassifier options');
   assertPositiveInt('batchSize', own.batchSize, DEFAULTS.maxBatchSize);
+  assertPositiveInt('maxConcurrentDecodes', own.maxConcurrentDecodes);
   assertPositiveInt('topK', own.topK);
   assertSignal(own.signal);
   if (own.allowPrivateNetwork !== undefined && typeof own.allowPrivateNetwork !== 'boolean') {

@@ -509,4 +509,45 @@ describe('a classify(array) call', () => {
     expect(await c.classify(Array(20).fill('x') as never[])).toHaveLength(20);
     expect(most).toBe(3);
   });
+
+  it('runs at most maxConcurrentDecodes images at once across concurrent calls, holding each slot until its run', async () => {
+    let held = 0;
+    let most = 0;
+    const decoder = {
+      decodeImage: async () => {
+        most = Math.max(most, ++held);
+        await tick(1);
+        return crop();
+      },
+    };
+    const { backend, session } = fakeBackend({ decoder, runDelayMs: 2 });
+    const run = session.run.bind(session);
+    // a slot is free again once the image's run is over: count the images run
+    session.run = async (feeds: Parameters<typeof run>[0]) => {
+      const out = await run(feeds);
+      held -= feeds.input!.dims[0]!;
+      return out;
+    };
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, maxConcurrentDecodes: 4 });
+    const calls = Array.from({ length: 30 }, () => c.classify('x' as never));
+    expect(await Promise.all(calls)).toHaveLength(30);
+    expect(most).toBe(4);
+  });
+
+  it('refuses, before copying anything, a call whose buffer copies would pass limits.maxPendingBytes', async () => {
+    const { backend } = fakeBackend({ runDelayMs: 5 });
+    const c = await createClassifierWithBackend(backend, { model, labels: LABELS, limits: { maxPendingBytes: 3 * 4 * 3 * PLANE } });
+    // three prepared tensors fit (4 bytes a value); a fourth call while they are held does not
+    const held = [0.1, 0.2, 0.3].map((v) => c.classify(filled(v), { topK: 1 }));
+    await expect(c.classify(filled(0.4))).rejects.toMatchObject({ code: 'E_LIMIT', message: expect.stringContaining('limits.maxPendingBytes') });
+    expect((await Promise.all(held)).map((p) => p[0]!.index)).toEqual([1, 2, 3]);
+    // once they are done their bytes are given back: an array of four is over the limit on its own, three are not
+    await expect(c.classify([0.1, 0.2, 0.3, 0.4].map(filled))).rejects.toMatchObject({ code: 'E_LIMIT' });
+    expect((await c.classify([0.5, 0.6, 0.7].map(filled), { topK: 1 })).map((p) => p[0]!.index)).toEqual([5, 6, 7]);
+  });
+
+  it('refuses maxConcurrentDecodes that is not a positive integer', async () => {
+    const { backend } = fakeBackend();
+    await expect(createClassifierWithBackend(backend, { model, labels: LABELS, maxConcurrentDecodes: 0 })).rejects.toMatchObject({ code: 'E_INPUT' });
+  });
 });

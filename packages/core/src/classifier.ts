@@ -10,7 +10,8 @@ import type { ClassLabel } from './labels.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import type { RegistryModel } from './model-registry.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
-import { InputPreparer, type PreparedImage } from './prepare-input.js';
+import { InputPreparer, needsDecoder, ownedBytes, type PreparedImage } from './prepare-input.js';
+import { Slots } from './slots.js';
 import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
 import { withoutPrototype } from './own-options.js';
@@ -133,7 +134,14 @@ export async function createClassifierWithBackend<TInput>(backend: ClassifierBac
   const own = checkClassifierOptions(options, ADAPTER_OPTION_KINDS, backend.platform.threadLimit?.());
   const warn = onceEachCode((message, code) => backend.platform.warn(message, code));
   const loaded = await loadModel(backend as ClassifierBackend<unknown>, own, warn);
-  return new OrtClassifier({ backend, loaded, warn, topK: own.topK ?? DEFAULTS.topK, batchSize: own.batchSize ?? DEFAULTS.batchSize });
+  return new OrtClassifier({
+    backend,
+    loaded,
+    warn,
+    topK: own.topK ?? DEFAULTS.topK,
+    batchSize: own.batchSize ?? DEFAULTS.batchSize,
+    maxConcurrentDecodes: own.maxConcurrentDecodes ?? DEFAULTS.maxConcurrentDecodes,
+  });
 }
 
 type Input<TInput> = TInput | RawImage | PreparedTensor;
@@ -151,6 +159,10 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   /** Decodes one call runs at once: the decoder's cap, else no cap but the call's window. */
   private readonly decodeConcurrency: number;
   private readonly topK: number;
+  /** Images the decoder reads, decoding or waiting for their run, across all calls (`maxConcurrentDecodes`). */
+  private readonly decodeSlots: Slots;
+  /** Bytes of the copies calls in progress hold (see `limits.maxPendingBytes`). */
+  private pendingBytes = 0;
   /** Set by the first dispose(); the classifier is usable while it is null. */
   private disposing: Promise<void> | null = null;
 
@@ -160,12 +172,14 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     warn,
     topK,
     batchSize,
+    maxConcurrentDecodes,
   }: {
     backend: ClassifierBackend<TInput>;
     loaded: LoadedModel;
     warn: Warn;
     topK: number;
     batchSize: number;
+    maxConcurrentDecodes: number;
   }) {
     const { io, labels, embedding } = loaded;
     this.loaded = loaded;
@@ -188,6 +202,8 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.maxBatch = io.fixedBatch ?? batchSize;
     this.decodeConcurrency = backend.decoder.maxConcurrent ?? DEFAULTS.maxInFlight;
     this.topK = topK;
+    // One pool for every call: 10,000 concurrent calls read, decode and hold 64 images at a time, not 10,000.
+    this.decodeSlots = new Slots(Math.min(maxConcurrentDecodes, backend.decoder.maxConcurrent ?? Infinity));
     this.preparer = new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits, warn, loaded.network);
     const shape = {
       inputName: io.inputName,
@@ -251,7 +267,73 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   async prepare(input: Input<TInput>, given?: { signal?: AbortSignal | undefined }): Promise<Float32Array> {
     this.assertUsable();
     const options = checkCallOptions(given, 'prepare');
-    return this.preparer.prepare(this.preparer.own(input, false), options.signal);
+    const { owned, release } = this.hold([input], 0, false);
+    const mine = owned[0]!;
+    try {
+      return await this.withDecodeSlot(mine, options.signal, () => this.preparer.prepare(mine, options.signal));
+    } finally {
+      release(0);
+    }
+  }
+
+  /**
+   * `work` on `input` once a decode slot is free, the slot held until `work` settles (the image's
+   * run included). Raw pixels and prepared tensors need none and start at once: a first batch's
+   * raw pixels are resized before control returns, as `ownInput` relies on. A slot that is free is
+   * taken synchronously, so an image starts without a tick's delay.
+   */
+  private async withDecodeSlot<T>(input: Input<TInput>, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    if (!needsDecoder(input)) return work();
+    const wait = this.decodeSlots.acquire(signal);
+    if (wait) await wait;
+    try {
+      return await work();
+    } finally {
+      this.decodeSlots.release();
+    }
+  }
+
+  /**
+   * Copies of a call's inputs (see `ownInput`: the caller may reuse its buffers once control
+   * returns), with their bytes counted against `limits.maxPendingBytes` across all calls before
+   * anything is copied: a call that would pass it is `E_LIMIT`. `release(i)` gives input i's
+   * bytes back once it is done (or never started); twice is harmless.
+   */
+  private hold(
+    inputs: readonly Input<TInput>[],
+    uncopiedPixels: number,
+    indexed: boolean,
+  ): { owned: (Input<TInput> | undefined)[]; release: (i: number) => void } {
+    const sizes = inputs.map((x, i) => {
+      try {
+        return ownedBytes(x, i >= uncopiedPixels);
+      } catch (err) {
+        throw indexed ? atInput(err, i, inputs.length) : err;
+      }
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const max = this.loaded.limits.maxPendingBytes;
+    if (total > 0 && this.pendingBytes + total > max) {
+      throw new OnnxMobilenetError(
+        'E_LIMIT',
+        `${total} bytes of buffers to copy, and calls in progress hold ${this.pendingBytes}: over limits.maxPendingBytes (${max}); use classifyAll for many images`,
+      );
+    }
+    this.pendingBytes += total;
+    let owned: (Input<TInput> | undefined)[];
+    try {
+      owned = inputs.map((x, i) => this.preparer.own(x, i >= uncopiedPixels));
+    } catch (err) {
+      this.pendingBytes -= total; // out of memory while copying: nothing is held
+      throw err;
+    }
+    // The copy is dropped with its bytes, so what is counted is what is held.
+    const release = (i: number) => {
+      this.pendingBytes -= sizes[i]!;
+      sizes[i] = 0;
+      owned[i] = undefined;
+    };
+    return { owned, release };
   }
 
   /** One input's output (runMany returns one output per input). */
@@ -273,13 +355,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     const window = Math.max(DEFAULTS.maxInFlight, 2 * this.maxBatch);
     const decodes = Math.min(window, this.decodeConcurrency);
     // Taken now, before control returns to the caller, who may then reuse its buffers.
-    const owned = inputs.map((x, i) => {
-      try {
-        return this.preparer.own(x, i >= decodes);
-      } catch (err) {
-        throw indexed ? atInput(err, i, inputs.length) : err;
-      }
-    });
+    const { owned, release } = this.hold(inputs, decodes, indexed);
     const outputs: RunOutput[] = new Array(owned.length);
     // Several images get a signal each, aborted by the caller's or by the first failure. One
     // signal per image, not one for the call: a decoder (fetch) listens to its signal, and 64
@@ -310,12 +386,14 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
           });
           image.then(
             (output) => {
+              release(i);
               if (own) active.delete(own);
               outputs[i] = output;
               if (++finished === owned.length) resolve(outputs);
               else startMore();
             },
             (err: unknown) => {
+              release(i);
               if (own) active.delete(own);
               if (!stopped) stop(err);
               reject(err);
@@ -326,7 +404,11 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
       if (owned.length === 0) resolve(outputs);
       else startMore();
     });
-    return several && signal ? abortable(all, signal).finally(() => signal.removeEventListener('abort', onCallerAbort)) : abortable(all, signal);
+    // Inputs never started (the call stopped early) give their bytes back when it settles.
+    const settled = all.finally(() => {
+      for (let i = 0; i < owned.length; i++) release(i);
+    });
+    return several && signal ? abortable(settled, signal).finally(() => signal.removeEventListener('abort', onCallerAbort)) : abortable(settled, signal);
   }
 
   /**
@@ -341,17 +423,19 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     onPrepared: () => void,
   ): Promise<RunOutput> {
     throwIfAborted(signal);
-    let image: PreparedImage;
-    try {
-      image = await this.preparer.prepareImage(input, signal);
-    } catch (err) {
-      throw at && !(signal?.aborted && err === signal.reason) ? atInput(err, at.index, at.count) : err;
-    }
-    onPrepared();
-    throwIfAborted(signal);
-    this.assertUsable();
-    const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }], signal);
-    return output!;
+    return this.withDecodeSlot(input, signal, async () => {
+      let image: PreparedImage;
+      try {
+        image = await this.preparer.prepareImage(input, signal);
+      } catch (err) {
+        throw at && !(signal?.aborted && err === signal.reason) ? atInput(err, at.index, at.count) : err;
+      }
+      onPrepared();
+      throwIfAborted(signal);
+      this.assertUsable();
+      const [output] = await this.scheduler.submit([{ write: (out, offset) => this.preparer.write(image, out, offset), embedding }], signal);
+      return output!;
+    });
   }
 
   private assertUsable(): void {

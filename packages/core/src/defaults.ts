@@ -43,6 +43,29 @@ export interface Limits {
    * like the first (`allowPrivateNetwork`, `allowHost`).
    */
   maxRedirects: number;
+  /**
+   * Largest resized image, in pixels, before the crop: `'shorter-side-crop'` scales the shorter
+   * side to `resizeShorter`, so a 100,000,000×1 image (within `maxInputPixels`) would be resized to
+   * 25,600,000,000×256. Checked from the header, before anything is decoded or allocated.
+   */
+  maxResizedPixels: number;
+  /** Largest label file (path, URL or bytes), in bytes, counted as bytes arrive. */
+  maxLabelBytes: number;
+  /** Most labels (lines of a label file, entries of a JSON or given array), counted before they are split. */
+  maxLabelLines: number;
+  /** Most nodes a model may hold, its subgraphs' and functions' included, counted before onnxruntime sees it. */
+  maxModelNodes: number;
+  /**
+   * Longest path or URL string given as a model, labels or image, in characters (a `data:` URL
+   * is bounded by the byte limits instead). Checked before the string is used.
+   */
+  maxSourceChars: number;
+  /**
+   * Bytes of buffers and tensors one classifier may hold as copies for calls in progress: each
+   * call copies its buffers before returning control (the caller may then reuse them), and a
+   * call whose copies would pass this is `E_LIMIT` before anything is copied.
+   */
+  maxPendingBytes: number;
 }
 
 /**
@@ -105,13 +128,19 @@ export const DEFAULTS = Object.freeze({
    * that holds whole images caps its own decodes (`maxConcurrent`: 8 in browsers).
    */
   maxInFlight: 64,
+  /**
+   * Images one classifier decodes at once across all its calls (`maxConcurrentDecodes`); more wait
+   * for a slot. The same reasoning as `maxInFlight`, shared: one array call decodes as before,
+   * while 10,000 concurrent calls no longer read and decode 10,000 images at once.
+   */
+  maxConcurrentDecodes: 64,
   /** Images the CLI keeps decoding and classifying at once (the classifier batches what is ready). */
   cliInFlight: 16,
   /** `evaluate()`: samples classified per round, and the predictions kept per sample (top-5 accuracy). */
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
   fewShot: Object.freeze({ k: 3 }),
-  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL, 5 redirects). */
+  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL, 5 redirects, and the rest). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,
     maxEncodedBytes: 64 * 2 ** 20,
@@ -119,6 +148,19 @@ export const DEFAULTS = Object.freeze({
     downloadTimeoutMs: 30_000,
     maxImageDownloadMs: 60_000,
     maxRedirects: 5,
+    // A 256:1 panorama at the default resizeShorter of 256 (48 MiB of RGB): no camera's aspect ratio comes near.
+    maxResizedPixels: 2 ** 24,
+    // ImageNet's synset.txt is 31 KB for 1000 classes; 8 MiB holds 100,000 such lines.
+    maxLabelBytes: 8 * 2 ** 20,
+    // 100 times ImageNet's 1000 classes (ImageNet-21k has 21,841); each label costs about 200 bytes parsed.
+    maxLabelLines: 100_000,
+    // MobileNetV2 has 100-250 nodes (dequantized int8: about 400); large vision models a few thousand.
+    // onnxruntime took about 1.5 KB a node, so 100,000 nodes is at most about 150 MB of graph.
+    maxModelNodes: 100_000,
+    // Linux's PATH_MAX is 4096; 8 KB is the URL length servers and CDNs commonly accept.
+    maxSourceChars: 8192,
+    // Four images of the 64 MiB maxEncodedBytes, or about 1,500 photos of 170 KB.
+    maxPendingBytes: 256 * 2 ** 20,
   }) as Readonly<Limits>,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({

@@ -53,7 +53,8 @@ export class OnnxMobilenetError extends Error {
   readonly code: ErrorCode;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // The backstop of clipText's rule: no message, however it was built, carries megabytes.
+    super(message.length > MAX_MESSAGE_CHARS ? clipText(message, MAX_MESSAGE_CHARS) : message, options);
     this.name = 'OnnxMobilenetError';
     this.code = code;
   }
@@ -84,4 +85,26 @@ export function isOnnxMobilenetError(err: unknown, code?: ErrorCode): err is Onn
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** Longest piece of caller data (a path, URL, file name, label, string value) quoted in a message. */
+export const MAX_QUOTED_CHARS = 200;
+/** Longest message of an {@link OnnxMobilenetError}; longer ones are cut (a backstop: quoted values are cut first). */
+const MAX_MESSAGE_CHARS = 4096;
+
+/**
+ * `text` cut to `max` characters, the cut marked with an ellipsis: every value from the caller or
+ * a file goes into a message through this, so a 60 MB path or URL makes a short message.
+ *
+ * @example
+ * ```ts
+ * clipText('a'.repeat(1000)).length; // 200
+ * ```
+ */
+export function clipText(text: string, max = MAX_QUOTED_CHARS): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // never split a surrogate pair
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  return `${text.slice(0, end)}…`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertNoExternalData, MAX_SUBGRAPHS } from './external-data.js';
-import { FLOAT, graph, imageInput, len, modelBytes, tensor, tinyInt8Model, valueInfo } from '../../../test/hostile-onnx.js';
+import { FLOAT, graph, imageInput, len, manyNodesModel, modelBytes, tensor, tinyInt8Model, valueInfo } from '../../../test/hostile-onnx.js';
 
 const ifNode = (then: Uint8Array[], otherwise: Uint8Array[], out: string) => ({
   op: 'If',
@@ -46,5 +46,45 @@ describe('assertNoExternalData', () => {
       message: expect.stringContaining('not a valid ONNX model'),
     });
     await expect(assertNoExternalData(len(7, new Uint8Array([0x0a, 0x20])))).rejects.toMatchObject({ code: 'E_MODEL_LOAD' });
+  });
+});
+
+describe('assertNoExternalData counts nodes', () => {
+  it('refuses more nodes than maxNodes with E_LIMIT, subgraph nodes included', async () => {
+    // manyNodesModel(n) holds n + 3 nodes
+    await expect(assertNoExternalData(manyNodesModel(7), 'm', 10)).resolves.toBeUndefined();
+    await expect(assertNoExternalData(manyNodesModel(8), 'm', 10)).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      message: 'the model has more than 10 nodes, over limits.maxModelNodes (10)',
+    });
+    // an If node whose two branches hold 3 nodes each: 7 in all
+    const branch = (name: string) =>
+      graph({
+        nodes: [0, 1, 2].map((i) => ({ op: 'Identity', input: [i ? `${name}${i - 1}` : 'flat'], output: [`${name}${i}`] })),
+        outputs: [valueInfo(`${name}2`, FLOAT)],
+      });
+    const withIf = modelBytes(
+      graph({
+        nodes: [
+          {
+            op: 'If',
+            input: ['cond'],
+            output: ['out'],
+            attrs: [
+              { name: 'then_branch', g: branch('t') },
+              { name: 'else_branch', g: branch('e') },
+            ],
+          },
+        ],
+        inputs: [imageInput()],
+      }),
+    );
+    await expect(assertNoExternalData(withIf, 'm', 7)).resolves.toBeUndefined();
+    await expect(assertNoExternalData(withIf, 'm', 6)).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+
+  it('takes the zoo models under the default (100,000 nodes)', async () => {
+    await expect(assertNoExternalData(manyNodesModel(99_990))).resolves.toBeUndefined();
+    await expect(assertNoExternalData(manyNodesModel(100_000))).rejects.toMatchObject({ code: 'E_LIMIT' });
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULTS } from './defaults.js';
 import { OnnxMobilenetError, describeError } from './errors.js';
 
 // ONNX lets a tensor keep its data in another file (`external_data` with a `location`, and
@@ -39,7 +40,9 @@ type ReaderClass = typeof import('@bufbuild/protobuf/wire').BinaryReader;
  * decoding tensors (initializers, sparse initializers, Constant values, subgraphs of If/Loop/Scan,
  * training graphs and functions), skipping their data by length. Bytes that are not an ONNX
  * protobuf, nesting deeper than protobuf's limit of 100 and more than {@link MAX_SUBGRAPHS}
- * subgraphs are `E_MODEL_LOAD` too.
+ * subgraphs are `E_MODEL_LOAD` too. The same scan counts the nodes of every graph, subgraph and
+ * function: more than `maxNodes` is `E_LIMIT` (onnxruntime built gigabytes of graph from a 28 MB
+ * model of 1,000,000 nodes).
  *
  * Why refuse rather than confine to the model's folder: a model given as bytes or by URL has no
  * folder, and a local file's folder may hold other secrets; no MobileNetV2 export needs it.
@@ -49,10 +52,10 @@ type ReaderClass = typeof import('@bufbuild/protobuf/wire').BinaryReader;
  * await assertNoExternalData(bytes, 'model.onnx'); // throws for a tensor stored in "weights.bin"
  * ```
  */
-export async function assertNoExternalData(bytes: Uint8Array, source = 'model bytes'): Promise<void> {
+export async function assertNoExternalData(bytes: Uint8Array, source = 'model bytes', maxNodes: number = DEFAULTS.limits.maxModelNodes): Promise<void> {
   const { BinaryReader } = await import('@bufbuild/protobuf/wire');
   try {
-    scan(BinaryReader, bytes, 'model', 0, { graphs: 0 });
+    scan(BinaryReader, bytes, 'model', 0, { graphs: 0, nodes: 0, maxNodes });
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
     throw new OnnxMobilenetError(
@@ -63,10 +66,20 @@ export async function assertNoExternalData(bytes: Uint8Array, source = 'model by
   }
 }
 
-function scan(Reader: ReaderClass, bytes: Uint8Array, kind: Exclude<Message, 'tensor'>, depth: number, seen: { graphs: number }): void {
+/** What the scan has counted so far, and the node bound. */
+interface Seen {
+  graphs: number;
+  nodes: number;
+  maxNodes: number;
+}
+
+function scan(Reader: ReaderClass, bytes: Uint8Array, kind: Exclude<Message, 'tensor'>, depth: number, seen: Seen): void {
   if (depth > MAX_DEPTH) throw new OnnxMobilenetError('E_MODEL_LOAD', `the model nests messages deeper than ${MAX_DEPTH} levels`);
   if (kind === 'graph' && ++seen.graphs > MAX_SUBGRAPHS + 1) {
     throw new OnnxMobilenetError('E_MODEL_LOAD', `the model has more than ${MAX_SUBGRAPHS} subgraphs; an image classifier needs none`);
+  }
+  if (kind === 'node' && ++seen.nodes > seen.maxNodes) {
+    throw new OnnxMobilenetError('E_LIMIT', `the model has more than ${seen.maxNodes} nodes, over limits.maxModelNodes (${seen.maxNodes})`);
   }
   const reader = new Reader(bytes);
   const children = CHILDREN[kind];

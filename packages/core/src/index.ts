@@ -18,7 +18,7 @@ export type { ClassSelector, ClassifyOptions, Prediction } from './postprocess.j
 export { IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from './model-registry.js';
 export type { AssetRef, LabelsSource, ModelSource } from './sources.js';
 export type { DownloadProgress } from './backend.js';
-export { redactUrl, type HostCheck } from './network-policy.js';
+export type { HostCheck } from './network-policy.js';
 export type { Classifier, ClassifierOptions, ClassifyAllOptions, ClassifyAllResult, ModelInfo } from './classifier.js';
 export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './evaluate.js';
 export { cosineSimilarity, nearestNeighbors, type Neighbor } from './similarity.js';

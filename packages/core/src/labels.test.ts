@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabels } from './labels.js';
+import { countUpTo, parseLabels } from './labels.js';
 
 describe('parseLabels', () => {
   it('parses the zoo synset format with wnid, name and synonyms', () => {
@@ -59,5 +59,35 @@ describe('parseLabels', () => {
     expect(() => parseLabels(['a', 2 as unknown as string])).toThrow(
       expect.objectContaining({ code: 'E_LABELS', message: expect.stringContaining('label 1 is number 2') }),
     );
+  });
+});
+
+describe('parseLabels bounds the label count', () => {
+  it('refuses more lines than maxLines, counted before the text is split', () => {
+    expect(parseLabels('a\nb\nc', 3)).toHaveLength(3);
+    expect(() => parseLabels('a\nb\nc\nd', 3)).toThrow(
+      expect.objectContaining({ code: 'E_LIMIT', message: expect.stringContaining('limits.maxLabelLines (3)') }),
+    );
+    // trailing blank lines are trimmed first, as before
+    expect(parseLabels('a\nb\nc\n\n', 3)).toHaveLength(3);
+  });
+
+  it('bounds JSON lists and arrays the same way', () => {
+    expect(() => parseLabels('["a", "b", "c", "d"]', 3)).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+    expect(() => parseLabels(['a', 'b', 'c', 'd'], 3)).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+    expect(parseLabels('[\n"a",\n"b",\n"c"\n]', 3)).toHaveLength(3);
+  });
+
+  it('has a default of 100,000 labels', () => {
+    expect(parseLabels(Array.from({ length: 100_000 }, (_, i) => `c${i}`))).toHaveLength(100_000);
+    expect(() => parseLabels('a\n'.repeat(100_001))).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+  });
+});
+
+describe('countUpTo', () => {
+  it('counts a character, stopping at max', () => {
+    expect(countUpTo('a\nb\nc', '\n', 10)).toBe(2);
+    expect(countUpTo('\n'.repeat(1000), '\n', 10)).toBe(10);
+    expect(countUpTo('', '\n', 10)).toBe(0);
   });
 });

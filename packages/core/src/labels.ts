@@ -1,3 +1,4 @@
+import { DEFAULTS } from './defaults.js';
 import { OnnxMobilenetError } from './errors.js';
 import { describeValue } from './sources.js';
 
@@ -25,7 +26,8 @@ const WNID_LINE = /^(n\d{8})\s+(.+)$/s;
 /**
  * Parses a label list in any of the usual formats: the model zoo's `synset.txt`
  * (`n01440764 tench, Tinca tinca` a line), a JSON array of strings, or one label a line.
- * Lines are in model output order.
+ * Lines are in model output order. More than `maxLines` labels is `E_LIMIT`, counted before the
+ * text is split (default `DEFAULTS.limits.maxLabelLines`).
  *
  * @example
  * ```ts
@@ -33,8 +35,10 @@ const WNID_LINE = /^(n\d{8})\s+(.+)$/s;
  * labels[1]; // { index: 1, id: 'n01443537', label: 'goldfish', synonyms: ['goldfish', 'Carassius auratus'] }
  * ```
  */
-export function parseLabels(source: string | readonly string[]): ClassLabel[] {
+export function parseLabels(source: string | readonly string[], maxLines: number = DEFAULTS.limits.maxLabelLines): ClassLabel[] {
   let lines: readonly string[];
+  const tooMany = (count: number, more = '') =>
+    new OnnxMobilenetError('E_LIMIT', `the label list has ${count}${more} labels, over limits.maxLabelLines (${maxLines})`);
   if (typeof source === 'string') {
     const text = source.replace(/^\uFEFF/, '').trim();
     if (text.startsWith('[')) {
@@ -48,11 +52,15 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
         throw new OnnxMobilenetError('E_LABELS', 'a JSON label list must be an array of strings');
       }
       lines = parsed as string[];
+      if (lines.length > maxLines) throw tooMany(lines.length);
     } else {
+      // Counted before anything is split: 20 MB of one-letter lines made 10 million label objects.
+      if (countUpTo(text, '\n', maxLines) >= maxLines) throw tooMany(maxLines + 1, ' or more');
       lines = text.split(LINE_BREAK);
     }
   } else if (Array.isArray(source)) {
     lines = source;
+    if (lines.length > maxLines) throw tooMany(lines.length);
   } else {
     throw new OnnxMobilenetError('E_LABELS', 'labels must be a string (file contents) or an array of strings');
   }
@@ -83,4 +91,19 @@ export function parseLabels(source: string | readonly string[]): ClassLabel[] {
     labels.push({ index, id: wnid ?? line, label: synonyms[0] ?? line, synonyms });
   }
   return labels;
+}
+
+/**
+ * How many times `char` occurs in `text`, counting no further than `max`: a bound on the lines
+ * (or entries) of a text, found without splitting it.
+ *
+ * @example
+ * ```ts
+ * countUpTo('a\nb\nc', '\n', 10); // 2
+ * ```
+ */
+export function countUpTo(text: string, char: string, max: number): number {
+  let count = 0;
+  for (let at = text.indexOf(char); at !== -1 && count < max; at = text.indexOf(char, at + 1)) count++;
+  return count;
 }

@@ -10,7 +10,7 @@ import type { RegistryModel } from './model-registry.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import { withoutPrototype } from './own-options.js';
 import { floatPolicy, rewriteModel, type EmbeddingOutput } from './rewrite-model.js';
-import { resolveLabelsSource, resolveModelSource, type AssetRef } from './sources.js';
+import { assertSourceLength, resolveLabelsSource, resolveModelSource, type AssetRef } from './sources.js';
 import { networkPolicy, type NetworkPolicy } from './network-policy.js';
 
 /** Everything a classifier is made of, once loaded. */
@@ -38,8 +38,11 @@ async function loadBytes(
   limits: Limits,
   warn: Warn,
 ): Promise<Uint8Array> {
-  if (asset.kind === 'bytes') return asset.bytes;
-  const maxBytes = purpose === 'model' ? limits.maxModelBytes : limits.maxEncodedBytes;
+  const maxBytes = purpose === 'model' ? limits.maxModelBytes : limits.maxLabelBytes;
+  if (asset.kind === 'bytes') {
+    if (asset.bytes.byteLength > maxBytes) throw tooManyBytes(purpose, asset.bytes.byteLength, limits);
+    return asset.bytes;
+  }
   const load = backend.assets.loadAsset(asset, {
     purpose,
     maxBytes,
@@ -73,9 +76,14 @@ function isolatedProgress(onProgress: ClassifierOptions['onProgress'], warn: War
   };
 }
 
+function tooManyBytes(purpose: 'model' | 'labels', bytes: number, limits: Limits): OnnxMobilenetError {
+  const [name, max] = purpose === 'model' ? ['maxModelBytes', limits.maxModelBytes] : ['maxLabelBytes', limits.maxLabelBytes];
+  return new OnnxMobilenetError('E_LIMIT', `the ${purpose === 'model' ? 'model' : 'label file'} has ${bytes} bytes, over limits.${name} (${max})`);
+}
+
 async function loadLabelList(backend: ClassifierBackend<unknown>, options: ClassifierOptions, limits: Limits, warn: Warn): Promise<ClassLabel[]> {
   const source = resolveLabelsSource(options.labels, options.mirror);
-  if (Array.isArray(source)) return parseLabels(source as readonly string[]);
+  if (Array.isArray(source)) return parseLabels(source as readonly string[], limits.maxLabelLines);
   const ref = source as AssetRef;
   const bytes = await loadBytes(backend, ref, 'labels', options, limits, warn);
   let text: string;
@@ -84,7 +92,7 @@ async function loadLabelList(backend: ClassifierBackend<unknown>, options: Class
   } catch {
     throw new OnnxMobilenetError('E_LABELS', `labels from ${ref.description} are not UTF-8 text`);
   }
-  return parseLabels(text);
+  return parseLabels(text, limits.maxLabelLines);
 }
 
 /** The session options handed to the runtime: without a prototype, so onnxruntime reads no key nobody set. */
@@ -132,6 +140,8 @@ export async function loadModel(backend: ClassifierBackend<unknown>, given: Clas
   const options = checkClassifierOptions(given, ADAPTER_OPTION_KINDS, backend.platform.threadLimit?.());
   const preprocess = resolvePreprocessOptions(options.preprocess);
   const limits = resolveLimits(options.limits);
+  assertSourceLength(options.model, 'model', limits);
+  assertSourceLength(options.labels, 'labels', limits);
   const { asset, registry } = resolveModelSource(options.model ?? DEFAULTS.model, options.sha256, options.mirror);
   throwIfAborted(options.signal);
   // The labels load beside the model (small, independent of it); their outcome is read once the
@@ -166,10 +176,8 @@ async function loadSession(
   }: { asset: AssetRef; registry: RegistryModel | undefined; preprocess: PreprocessOptions; limits: Limits; labelsLoad: Promise<ClassLabel[]> },
 ): Promise<LoadedModel> {
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
-  if (original.byteLength > limits.maxModelBytes) {
-    throw new OnnxMobilenetError('E_LIMIT', `the model has ${original.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
-  }
-  await assertNoExternalData(original, asset.description);
+  if (original.byteLength > limits.maxModelBytes) throw tooManyBytes('model', original.byteLength, limits);
+  await assertNoExternalData(original, asset.description, limits.maxModelNodes);
   const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
   throwIfAborted(options.signal);

@@ -8,6 +8,7 @@ import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type
 import { normalizeToCHW } from './normalize.js';
 import { resizeAndCrop } from './preprocess.js';
 import { planResize } from './resize-plan.js';
+import { assertSourceLength } from './sources.js';
 
 /**
  * A copy of what the call reads later: encoded bytes (decoders read them asynchronously) and
@@ -15,10 +16,29 @@ import { planResize } from './resize-plan.js';
  * after its first batch). Raw pixels of a first batch are resized before control returns.
  */
 export function ownInput<T>(input: T, later: boolean): T {
-  if (input instanceof Uint8Array || input instanceof ArrayBuffer) return bytesView(input, 'image').slice() as T;
-  if (isPreparedTensor(input)) return { data: input.data.slice(), dims: [...input.dims] } as T;
-  if (later && isRawImage(input)) return { ...input, data: input.data.slice() } as T;
-  return input;
+  const copy = copierOf(input, later);
+  return copy ? copy.make() : input;
+}
+
+/** True for an input the decoder reads (not raw pixels or a prepared tensor, which core handles). */
+export function needsDecoder(input: unknown): boolean {
+  return !isPreparedTensor(input) && !isRawImage(input);
+}
+
+/** The bytes {@link ownInput} copies of `input` (0 when it takes no copy), counted before copying. */
+export function ownedBytes(input: unknown, later: boolean): number {
+  return copierOf(input, later)?.bytes ?? 0;
+}
+
+/** The copy {@link ownInput} takes of `input`, if any: its size, and how to make it. */
+function copierOf<T>(input: T, later: boolean): { bytes: number; make: () => T } | undefined {
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const view = bytesView(input, 'image');
+    return { bytes: view.byteLength, make: () => view.slice() as T };
+  }
+  if (isPreparedTensor(input)) return { bytes: input.data.byteLength, make: () => ({ data: input.data.slice(), dims: [...input.dims] }) as T };
+  if (later && isRawImage(input)) return { bytes: input.data.byteLength, make: () => ({ ...input, data: input.data.slice() }) as T };
+  return undefined;
 }
 
 /**
@@ -73,12 +93,13 @@ export class InputPreparer<TInput> {
     if (isRawImage(input)) {
       assertRawImage(input);
       this.checkPixels(input.width, input.height);
-      return { crop: resizeAndCrop(input, pre) };
+      return { crop: resizeAndCrop(input, pre, this.limits.maxResizedPixels) };
     }
     if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
+    assertSourceLength(input, 'image', this.limits);
     const plan = (w: number, h: number) => {
       this.checkPixels(w, h);
-      return planResize(w, h, pre);
+      return planResize(w, h, pre, this.limits.maxResizedPixels);
     };
     const decoded = await abortable(
       this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits, warn: this.warn, network: this.network }),
@@ -86,7 +107,7 @@ export class InputPreparer<TInput> {
     );
     if (!decoded.planned) {
       this.checkPixels(decoded.image.width, decoded.image.height);
-      return { crop: resizeAndCrop(decoded.image, pre) };
+      return { crop: resizeAndCrop(decoded.image, pre, this.limits.maxResizedPixels) };
     }
     // The decoder resized and cropped natively.
     const crop = decoded.image;

@@ -13,9 +13,9 @@ import { planResize } from './resize-plan.js';
  * const crop = resizeAndCrop(photo, DEFAULTS.preprocess); // 224×224, same channels as photo
  * ```
  */
-export function resizeAndCrop(image: RawImage, options: PreprocessOptions): RawImage {
+export function resizeAndCrop(image: RawImage, options: PreprocessOptions, maxResizedPixels?: number): RawImage {
   assertRawImage(image);
-  const plan = planResize(image.width, image.height, options);
+  const plan = planResize(image.width, image.height, options, maxResizedPixels);
   return resampleBilinear(image, plan.width, plan.height, plan.crop);
 }
 

@@ -41,3 +41,24 @@ describe('planResize', () => {
     expect(() => resolvePreprocessOptions({ mode: 'stretch' as never })).toThrow(/mode/);
   });
 });
+
+describe('planResize bounds the resized image', () => {
+  it('refuses an extreme aspect ratio before anything is allocated: 1e8x1 would become 25,600,000,000x256', () => {
+    expect(() => planResize(100_000_000, 1, DEFAULTS.preprocess)).toThrow(
+      expect.objectContaining({ code: 'E_LIMIT', message: expect.stringContaining('25600000000x256 (6553600000000 pixels), over limits.maxResizedPixels') }),
+    );
+    expect(() => planResize(1, 100_000_000, DEFAULTS.preprocess)).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+  });
+
+  it('takes every size up to the limit: 2^24 pixels is a 256:1 panorama at 256', () => {
+    // 65536x256 is exactly 2^24 pixels; one more column is over
+    expect(planResize(65_536, 256, DEFAULTS.preprocess)).toMatchObject({ width: 65_536, height: 256 });
+    expect(() => planResize(65_537, 256, DEFAULTS.preprocess)).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+    expect(planResize(6000, 1000, DEFAULTS.preprocess, 1536 * 256)).toMatchObject({ width: 1536, height: 256 });
+    expect(() => planResize(6000, 1000, DEFAULTS.preprocess, 1536 * 256 - 1)).toThrow(expect.objectContaining({ code: 'E_LIMIT' }));
+  });
+
+  it('squash never resizes past cropSize, whatever the aspect ratio', () => {
+    expect(planResize(100_000_000, 1, resolvePreprocessOptions({ mode: 'squash' }))).toMatchObject({ width: 224, height: 224 });
+  });
+});

@@ -1,5 +1,5 @@
 import { OnnxMobilenetError } from './errors.js';
-import type { PreprocessOptions } from './defaults.js';
+import { DEFAULTS, type PreprocessOptions } from './defaults.js';
 
 /** A rectangle in pixel coordinates. */
 export interface Rect {
@@ -29,7 +29,9 @@ export interface ResizePlan {
  * `'shorter-side-crop'` scales the shorter side to `resizeShorter` and the longer side to
  * `round(ratio × longer)` (Python's round, half to even, as the reference script does), then takes
  * the `cropSize` square at `(w // 2 - cropSize // 2, h // 2 - cropSize // 2)`. `'squash'` resizes
- * straight to `cropSize`×`cropSize`.
+ * straight to `cropSize`×`cropSize`. A resized image of more than `maxResizedPixels` (an extreme
+ * aspect ratio: 100,000,000×1 would become 25,600,000,000×256) is `E_LIMIT`, before any decoder or
+ * resampler allocates it.
  *
  * @example
  * ```ts
@@ -37,7 +39,7 @@ export interface ResizePlan {
  * // { width: 341, height: 256, crop: { left: 58, top: 16, width: 224, height: 224 } }
  * ```
  */
-export function planResize(width: number, height: number, options: PreprocessOptions): ResizePlan {
+export function planResize(width: number, height: number, options: PreprocessOptions, maxResizedPixels: number = DEFAULTS.limits.maxResizedPixels): ResizePlan {
   if (!(width >= 1 && height >= 1)) {
     throw new OnnxMobilenetError('E_INPUT', `image size must be at least 1x1, got ${width}x${height}`);
   }
@@ -49,6 +51,12 @@ export function planResize(width: number, height: number, options: PreprocessOpt
   const ratio = shorter / Math.min(width, height);
   const w = width > height ? Math.max(shorter, roundHalfEven(ratio * width)) : shorter;
   const h = width > height ? shorter : Math.max(shorter, roundHalfEven(ratio * height));
+  if (w * h > maxResizedPixels) {
+    throw new OnnxMobilenetError(
+      'E_LIMIT',
+      `the image is ${width}x${height}: resizing its shorter side to ${shorter} makes it ${w}x${h} (${w * h} pixels), over limits.maxResizedPixels (${maxResizedPixels})`,
+    );
+  }
   const half = Math.floor(size / 2);
   const crop = { left: Math.floor(w / 2) - half, top: Math.floor(h / 2) - half, width: size, height: size };
   return { width: w, height: h, crop };

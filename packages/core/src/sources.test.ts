@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS } from './model-registry.js';
-import { resolveLabelsSource, resolveModelSource } from './sources.js';
+import { clipText, OnnxMobilenetError } from './errors.js';
+import { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from './sources.js';
 
 // Written out, not derived from MODEL_ZOO_BASE_URL, so a changed base URL fails here.
 const ZOO = 'https://github.com/onnx/models/raw/main/validated/vision/classification';
@@ -131,5 +132,50 @@ describe('resolveLabelsSource', () => {
     expect(() => resolveLabelsSource(detached())).toThrow(
       expect.objectContaining({ code: 'E_INPUT', message: expect.stringMatching(/labels buffer is detached/) }),
     );
+  });
+});
+
+describe('assertSourceLength', () => {
+  const limits = { maxSourceChars: 20 };
+
+  it('refuses a path or URL longer than limits.maxSourceChars with E_LIMIT, quoting it cut short', () => {
+    const path = `/tmp/${'a'.repeat(10_000)}`;
+    expect(() => assertSourceLength(path, 'image', limits)).toThrow(
+      expect.objectContaining({
+        code: 'E_LIMIT',
+        message: expect.stringMatching(/^the image path "\/tmp\/a+…" has 10005 characters, over limits.maxSourceChars \(20\)$/),
+      }),
+    );
+    expect(() => assertSourceLength(new URL(`https://example.com/${'b'.repeat(100)}`), 'model', limits)).toThrow(
+      expect.objectContaining({ code: 'E_LIMIT', message: expect.stringContaining('the model URL') }),
+    );
+    let message = '';
+    try {
+      assertSourceLength(path, 'image', limits);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.length).toBeLessThan(300);
+  });
+
+  it('passes short strings, data: URLs (bounded by the byte limits) and other values', () => {
+    expect(() => assertSourceLength('/tmp/photo.jpg', 'image', limits)).not.toThrow();
+    expect(() => assertSourceLength(`data:image/png;base64,${'A'.repeat(1000)}`, 'image', limits)).not.toThrow();
+    expect(() => assertSourceLength(new Uint8Array(1000), 'image', limits)).not.toThrow();
+    expect(() => assertSourceLength(undefined, 'labels', limits)).not.toThrow();
+  });
+});
+
+describe('describeValue and clipText', () => {
+  it('quote caller strings cut to 200 characters with an ellipsis', () => {
+    expect(clipText('a'.repeat(1000))).toBe(`${'a'.repeat(199)}…`);
+    expect(clipText('short')).toBe('short');
+    // a surrogate pair is never split
+    expect(clipText(`${'a'.repeat(198)}😀b`)).toBe(`${'a'.repeat(198)}…`);
+    expect(describeValue('x'.repeat(60_000_000)).length).toBeLessThan(220);
+  });
+
+  it('OnnxMobilenetError cuts any message past 4,096 characters', () => {
+    expect(new OnnxMobilenetError('E_INPUT', 'm'.repeat(100_000)).message).toHaveLength(4096);
   });
 });

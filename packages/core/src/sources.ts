@@ -1,6 +1,7 @@
 import { bytesView } from './bytes.js';
+import type { Limits } from './defaults.js';
+import { clipText, OnnxMobilenetError } from './errors.js';
 import { redactUrl } from './network-policy.js';
-import { OnnxMobilenetError } from './errors.js';
 import { IMAGENET_LABELS, MODELS, registryUrl, type RegistryModel } from './model-registry.js';
 
 /** Where a model comes from: a registry name, a file path, an `http(s):`/`file:` URL, or the bytes. */
@@ -104,6 +105,26 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
   if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 80))}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(clipText(value))}`;
+  return `${typeof value} ${clipText(String(value))}`;
+}
+
+/**
+ * Throws `E_LIMIT` for a path or URL longer than `limits.maxSourceChars`, before anything reads,
+ * resolves, fetches or quotes it (a `data:` URL carries its bytes and is bounded by the byte
+ * limits instead). Other values pass: their own checks come later.
+ *
+ * @example
+ * ```ts
+ * assertSourceLength('/tmp/' + 'a'.repeat(10_000), 'image', DEFAULTS.limits); // throws E_LIMIT
+ * ```
+ */
+export function assertSourceLength(source: unknown, what: string, limits: Pick<Limits, 'maxSourceChars'>): void {
+  const text = typeof source === 'string' ? source : source instanceof URL ? source.href : undefined;
+  if (text === undefined || text.length <= limits.maxSourceChars || /^data:/i.test(text)) return;
+  const kind = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text) ? 'URL' : 'path';
+  throw new OnnxMobilenetError(
+    'E_LIMIT',
+    `the ${what} ${kind} ${JSON.stringify(clipText(text))} has ${text.length} characters, over limits.maxSourceChars (${limits.maxSourceChars})`,
+  );
 }

@@ -6,6 +6,6 @@
  * @module @onnx-mobilenet/node/adapter
  */
 export { createNodeBackend, nodeBackend } from './backend.js';
-export { showPath } from './read-local-file.js';
+export { readLocalFile, showPath, type ReadLocalFileOptions } from './read-local-file.js';
 // For the queue and CLI packages, which build options of their own: read them the same way.
 export { checkNumber, MAX_TIMER_MS, ownOptions, type NumberRange, type OptionKind, type OptionShape } from '@onnx-mobilenet/core/adapter';

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
-import { DEFAULTS, OnnxMobilenetError, redactUrl, type Limits } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
   bytesView,
+  clipText,
   describeError,
   describeValue,
   fetchImage,
@@ -12,6 +13,7 @@ import {
   type DecodeContext,
   type DecodedImage,
   type NetworkPolicy,
+  redactUrl,
 } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
@@ -46,7 +48,10 @@ async function toSharpInput(
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
     // Read by us, bounded, and handed to sharp as bytes: the bytes whose format is checked are the
     // bytes decoded, and libvips loaders that only take files (its .v format) are out of reach.
-    return { data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: input };
+    return {
+      data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE', limitName: 'limits.maxEncodedBytes' }),
+      name: clipText(input),
+    };
   }
   if (input instanceof URL) {
     if (input.protocol === 'file:') {
@@ -56,9 +61,9 @@ async function toSharpInput(
       return { data: await readLocalFile(path, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: showPath(path) };
     }
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
-      throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${redactUrl(input)}`);
+      throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${clipText(redactUrl(input))}`);
     }
-    return { data: (await fetchImage(input.href, limits, signal, nodeNetworkAccess(network))).bytes, name: redactUrl(input) };
+    return { data: (await fetchImage(input.href, limits, signal, nodeNetworkAccess(network))).bytes, name: clipText(redactUrl(input)) };
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     // A detached buffer reads as 0 bytes; it is reported as empty below.

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, redactUrl, type DownloadProgress } from '@onnx-mobilenet/core';
-import { fetchBounded, type NetworkPolicy } from '@onnx-mobilenet/core/adapter';
+import { OnnxMobilenetError, type DownloadProgress } from '@onnx-mobilenet/core';
+import { fetchBounded, type NetworkPolicy, redactUrl } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import { cacheError } from './cache-dir.js';
 

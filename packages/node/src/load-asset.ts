@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OnnxMobilenetError, redactUrl, type AssetRef } from '@onnx-mobilenet/core';
-import { parseUrl, type LoadAssetOptions } from '@onnx-mobilenet/core/adapter';
+import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { parseUrl, type LoadAssetOptions, redactUrl } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { assertChecksum, downloadToFile, hashSidecar, sha256Hex } from './download.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
@@ -40,7 +40,12 @@ function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAss
  * downloaded; one that no longer matches is downloaded again.
  */
 export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): Promise<Uint8Array> {
-  const read = { maxBytes: options.maxBytes, failCode: options.purpose === 'labels' ? 'E_LABELS' : 'E_MODEL_LOAD' } as const;
+  const labels = options.purpose === 'labels';
+  const read = {
+    maxBytes: options.maxBytes,
+    failCode: labels ? 'E_LABELS' : 'E_MODEL_LOAD',
+    limitName: labels ? 'limits.maxLabelBytes' : 'limits.maxModelBytes',
+  } as const;
   if (asset.kind === 'path' || /^file:/i.test(asset.url)) {
     const path = asset.kind === 'path' ? asset.path : filePathFromUrl(asset.url, options.purpose);
     const bytes = await readLocalFile(path, { ...read, what: options.purpose });

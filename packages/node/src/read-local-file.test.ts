@@ -16,7 +16,7 @@ it('reads the whole file, and refuses one over maxBytes without reading it', asy
   expect(Buffer.from(await readLocalFile(path, image)).toString()).toBe('0123456789');
   await expect(readLocalFile(path, { ...image, maxBytes: 9 })).rejects.toMatchObject({
     code: 'E_LIMIT',
-    message: `image file ${path} has 10 bytes or more, over the limit of 9`,
+    message: `image file ${path} has 10 bytes or more, over the limit (9)`,
   });
 });
 

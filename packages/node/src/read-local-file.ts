@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
-import { describeError } from '@onnx-mobilenet/core/adapter';
+import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
 
 /** How {@link readLocalFile} reads and reports. */
 export interface ReadLocalFileOptions {
@@ -14,6 +14,8 @@ export interface ReadLocalFileOptions {
   maxBytes: number;
   /** The code of a file that exists but cannot be read (permission denied, I/O error). */
   failCode: ErrorCode;
+  /** The option that sets `maxBytes` (`'limits.maxLabelBytes'`), named in the `E_LIMIT` message. */
+  limitName?: string | undefined;
 }
 
 // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever, so the
@@ -33,8 +35,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * await readLocalFile('model.onnx', { what: 'model', maxBytes: 256 * 2 ** 20, failCode: 'E_MODEL_LOAD' });
  * ```
  */
-export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode }: ReadLocalFileOptions): Promise<Uint8Array> {
-  const absolute = typeof path === 'string' ? resolve(path) : showPath(path);
+export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode, limitName }: ReadLocalFileOptions): Promise<Uint8Array> {
+  // for messages only: a path is quoted cut short
+  const absolute = clipText(typeof path === 'string' ? resolve(path) : showPath(path));
   let handle: FileHandle;
   try {
     handle = await open(path, OPEN_FLAGS);
@@ -45,7 +48,8 @@ export async function readLocalFile(path: string | Buffer, { what, maxBytes, fai
     const info = await handle.stat();
     if (info.isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${what} path is a directory, not a file: ${absolute}`);
     if (!info.isFile()) throw new OnnxMobilenetError('E_INPUT', `${what} path is not a regular file (a device, FIFO or socket): ${absolute}`);
-    const tooBig = (n: number) => new OnnxMobilenetError('E_LIMIT', `${what} file ${absolute} has ${n} bytes or more, over the limit of ${maxBytes}`);
+    const tooBig = (n: number) =>
+      new OnnxMobilenetError('E_LIMIT', `${what} file ${absolute} has ${n} bytes or more, over ${limitName ?? 'the limit'} (${maxBytes})`);
     if (info.size > maxBytes) throw tooBig(info.size);
     let buffer = Buffer.allocUnsafe(info.size + 1);
     let filled = 0;

@@ -1,6 +1,7 @@
-import { OnnxMobilenetError, redactUrl, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
 import {
   bytesView,
+  clipText,
   describeError,
   describeValue,
   fetchImage,
@@ -12,6 +13,7 @@ import {
   type NetworkPolicy,
   type ImageHeader,
   type Warn,
+  redactUrl,
 } from '@onnx-mobilenet/core/adapter';
 import { webNetworkAccess } from './load-asset.js';
 import { checkInputPixels, readPixels } from './read-pixels.js';
@@ -50,8 +52,7 @@ function isA<T>(value: unknown, name: string): value is T {
 
 /** How an element names itself in errors: its source address, shortened (data: URLs can be megabytes). */
 function elementName(tag: string, src: string): string {
-  const shown = redactUrl(src);
-  return `<${tag} src="${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}">`;
+  return `<${tag} src="${clipText(redactUrl(src), 80)}">`;
 }
 
 async function readBlobBytes(blob: Blob, name: string): Promise<Uint8Array> {
@@ -202,7 +203,8 @@ async function toPixels(
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
     if (url === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    return decodeBlob(await fetchBlob(url, signal, limits, network), redactUrl(url), limits, warn);
+    // a data: URL may be megabytes long: messages quote it cut short
+    return decodeBlob(await fetchBlob(url, signal, limits, network), clipText(redactUrl(url)), limits, warn);
   }
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = bytesView(input, 'image');

@@ -1,5 +1,5 @@
-import { OnnxMobilenetError, redactUrl, type AssetRef } from '@onnx-mobilenet/core';
-import { fetchBounded, parseUrl, readBody, type FetchBoundedOptions, type LoadAssetOptions, type NetworkPolicy } from '@onnx-mobilenet/core/adapter';
+import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { fetchBounded, parseUrl, readBody, type FetchBoundedOptions, type LoadAssetOptions, type NetworkPolicy, redactUrl } from '@onnx-mobilenet/core/adapter';
 import { sha256Hex } from './sha256.js';
 
 /**

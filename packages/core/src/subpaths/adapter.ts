@@ -23,7 +23,8 @@ export type {
 } from '../backend.js';
 export { bytesView, concatBytes } from '../bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
-export { describeError } from '../errors.js';
+export { clipText, describeError } from '../errors.js';
+export { countUpTo } from '../labels.js';
 export { jpegOrientation } from '../exif-orientation.js';
 export { ftypBrands, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
 export { assertRawImage, isPreparedTensor, isRawImage } from '../image.js';
@@ -31,7 +32,7 @@ export { roundHalfEven, type Rect, type ResizePlan } from '../resize-plan.js';
 export { selectClasses } from '../postprocess.js';
 export { MODEL_ZOO_BASE_URL, registryUrl } from '../model-registry.js';
 export { inspectModelIO, type ModelIO } from '../model-io.js';
-export { describeValue, resolveLabelsSource, resolveModelSource } from '../sources.js';
+export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from '../sources.js';
 export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
 export { guardDownload } from '../download-guard.js';
 export {
