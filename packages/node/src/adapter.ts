@@ -6,3 +6,5 @@
  * @module @onnx-mobilenet/node/adapter
  */
 export { createNodeBackend, nodeBackend } from './backend.js';
+export { localImagePath } from './decode-image.js';
+export { checkLocalPath, resolveLocalRoots, type LocalRoots } from './local-roots.js';

@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { ClassifierBackend } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
+import { resolveLocalRoots } from './local-roots.js';
 import { loadAssetNode } from './load-asset.js';
 import { sessionExtra } from './session-extra.js';
 
@@ -14,6 +15,15 @@ export interface NodeOptions {
    * under the `node` condition of `onnx-mobilenet` too.
    */
   wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
+  /**
+   * Folders that image paths (and `file:` URLs) must lie under, for servers that take paths from
+   * strangers. Symbolic links are resolved before the check, the file opened is checked to be the
+   * file resolved, and a path outside the folders, a missing one and an unreadable one all get the
+   * same `E_FORBIDDEN`, which tells nothing about what exists. `[]` reads no local image at all.
+   * Each folder must exist when the classifier is created (`E_INPUT` otherwise). Default: unset,
+   * any path the process can read (model and label paths are never confined: they are the app's).
+   */
+  imageRoots?: readonly string[] | undefined;
 }
 
 /**
@@ -26,6 +36,7 @@ export interface NodeOptions {
  * ```
  */
 export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
+  const roots = options.imageRoots === undefined ? undefined : resolveLocalRoots(options.imageRoots, 'imageRoots');
   return {
     runtime: {
       name: 'onnxruntime-node',
@@ -39,7 +50,7 @@ export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<
     },
     // options are read at call time, after core has checked them
     assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },
-    decoder: { decodeImage: decodeImageNode },
+    decoder: { decodeImage: (input, plan, context) => decodeImageNode(input, plan, context, roots) },
     platform: {
       int8Inaccurate: () => int8Accuracy(),
       warn: (message, code) => process.emitWarning(message, { code }),

@@ -14,6 +14,7 @@ import {
 } from '@onnx-mobilenet/core/adapter';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
+import type { LocalRoots } from './local-roots.js';
 import { filePathFromUrl, readLocalFile } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
 
@@ -30,19 +31,41 @@ import { shrinkOnLoadIsExact } from './shrink-on-load.js';
  */
 export type NodeImageSource = string | URL | Uint8Array | ArrayBuffer;
 
+/**
+ * The local path an image string names: a `file:` URL's path, or the string itself; undefined for
+ * an `http(s):` URL. The one reading of image strings, shared with the queue worker's check.
+ *
+ * @example
+ * ```ts
+ * localImagePath('file:///data/a.jpg'); // '/data/a.jpg'
+ * localImagePath('https://example.com/a.jpg'); // undefined
+ * ```
+ */
+export function localImagePath(input: string): string | undefined {
+  if (/^https?:\/\//i.test(input)) return undefined;
+  if (input.startsWith('file:')) return filePathFromUrl(parseUrl(input, 'image'), 'image');
+  return input;
+}
+
 /** Loads the encoded bytes sharp should decode. */
-async function toSharpInput(input: NodeImageSource, signal: AbortSignal | undefined, limits: Limits): Promise<{ data: Uint8Array; name: string }> {
+async function toSharpInput(
+  input: NodeImageSource,
+  signal: AbortSignal | undefined,
+  limits: Limits,
+  roots: LocalRoots | undefined,
+): Promise<{ data: Uint8Array; name: string }> {
   const tooBig = (bytes: number, name: string) =>
     new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
-    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(parseUrl(input, 'image'), signal, limits);
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
+    const path = localImagePath(input);
+    if (path === undefined) return toSharpInput(parseUrl(input, 'image'), signal, limits, roots);
     // Read by us, bounded, and handed to sharp as bytes: the bytes whose format is checked are the
     // bytes decoded, and libvips loaders that only take files (its .v format) are out of reach.
-    return { data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: input };
+    return { data: await readLocalFile(path, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE', roots }), name: input };
   }
   if (input instanceof URL) {
-    if (input.protocol === 'file:') return toSharpInput(filePathFromUrl(input, 'image'), signal, limits);
+    if (input.protocol === 'file:') return toSharpInput(filePathFromUrl(input, 'image'), signal, limits, roots);
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${input.href}`);
     }
@@ -72,8 +95,9 @@ export async function decodeImageNode(
   input: NodeImageSource,
   plan: (width: number, height: number) => ResizePlan,
   { signal, limits }: DecodeContext,
+  roots?: LocalRoots,
 ): Promise<DecodedImage> {
-  const { data, name } = await toSharpInput(input, signal, limits);
+  const { data, name } = await toSharpInput(input, signal, limits, roots);
   try {
     const { image, meta, format } = await openImage(data, name, limits);
     if (!meta.width || !meta.height) throw new Error('the image has no size');
@@ -177,7 +201,7 @@ export async function decodeFullImageNode(
   given: Partial<Limits> = {},
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const limits = resolveLimits(given);
-  const { data, name } = await toSharpInput(input, undefined, limits);
+  const { data, name } = await toSharpInput(input, undefined, limits, undefined);
   try {
     return await fullRgb((await openImage(data, name, limits)).image);
   } catch (err) {

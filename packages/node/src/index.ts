@@ -30,6 +30,6 @@ export type NodeClassifier = Classifier<NodeImageSource>;
  * await classifier.dispose();
  * ```
  */
-export function createClassifier(options: ClassifierOptions & NodeOptions = {}): Promise<NodeClassifier> {
+export async function createClassifier(options: ClassifierOptions & NodeOptions = {}): Promise<NodeClassifier> {
   return createClassifierWithBackend(createNodeBackend(options), options);
 }

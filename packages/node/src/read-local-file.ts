@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
 import { describeError } from '@onnx-mobilenet/core/adapter';
+import { type LocalRoots, openUnderRoots } from './local-roots.js';
 
 /** How {@link readLocalFile} reads and reports. */
 export interface ReadLocalFileOptions {
@@ -13,6 +14,11 @@ export interface ReadLocalFileOptions {
   maxBytes: number;
   /** The code of a file that exists but cannot be read (permission denied, I/O error). */
   failCode: ErrorCode;
+  /**
+   * Folders the file must lie under (see `openUnderRoots`): outside them, or missing, or unreadable,
+   * it is one `E_FORBIDDEN` that does not tell which. Unset: any path.
+   */
+  roots?: LocalRoots | undefined;
 }
 
 // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever, so the
@@ -24,20 +30,24 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * with fstat (so the file checked is the file read), anything but a regular file (`/dev/zero`, a
  * FIFO, a directory) is `E_INPUT`, and at most `maxBytes + 1` bytes are read (`E_LIMIT` beyond,
  * even for a file that grows). A missing file is `E_NOT_FOUND` naming the absolute path; one that
- * cannot be read (permission denied) is `failCode`.
+ * cannot be read (permission denied) is `failCode`. With `roots`, a path outside them, missing or
+ * unreadable is `E_FORBIDDEN` instead, the same for all three.
  *
  * @example
  * ```ts
  * await readLocalFile('model.onnx', { what: 'model', maxBytes: 256 * 2 ** 20, failCode: 'E_MODEL_LOAD' });
  * ```
  */
-export async function readLocalFile(path: string, { what, maxBytes, failCode }: ReadLocalFileOptions): Promise<Uint8Array> {
+export async function readLocalFile(path: string, { what, maxBytes, failCode, roots }: ReadLocalFileOptions): Promise<Uint8Array> {
   const absolute = resolve(path);
   let handle: FileHandle;
-  try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (err) {
-    throw openError(err, absolute, what, failCode);
+  if (roots) handle = await openUnderRoots(path, roots, OPEN_FLAGS);
+  else {
+    try {
+      handle = await open(path, OPEN_FLAGS);
+    } catch (err) {
+      throw openError(err, absolute, what, failCode);
+    }
   }
   try {
     const info = await handle.stat();
