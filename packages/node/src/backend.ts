@@ -36,7 +36,9 @@ export interface NodeOptions {
  * ```
  */
 export function createNodeBackend(options: NodeOptions = {}): ClassifierBackend<NodeImageSource> {
-  const roots = options.imageRoots === undefined ? undefined : resolveLocalRoots(options.imageRoots, 'imageRoots');
+  // Resolved once, here: each root must exist now. (Options that are no object are core's to refuse.)
+  const imageRoots = typeof options === 'object' && options !== null ? options.imageRoots : undefined;
+  const roots = imageRoots === undefined ? undefined : resolveLocalRoots(imageRoots, 'imageRoots');
   return {
     runtime: {
       name: 'onnxruntime-node',
