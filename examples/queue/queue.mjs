@@ -12,7 +12,8 @@ const queueName = 'example';
 const { submitted, alreadyDone } = await enqueue(listInputs(folder), { connection, queueName });
 console.error(`enqueued ${submitted}, ${alreadyDone} already done`);
 
-const worker = await createQueueWorker({ connection, queueName, concurrency: 8, classifierOptions: { model, labels, embeddings: false } });
+// roots: the folders whose images jobs may name (a worker reads no local file outside them)
+const worker = await createQueueWorker({ connection, queueName, roots: [folder], concurrency: 8, classifierOptions: { model, labels, embeddings: false } });
 const total = submitted + alreadyDone;
 const started = Date.now();
 while ((await countResults({ connection, queueName })) < total) await new Promise((r) => setTimeout(r, 200));

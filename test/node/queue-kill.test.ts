@@ -10,7 +10,7 @@ import { createClassifier } from '@onnx-mobilenet/node';
 import { countResults, enqueue, jobIdFor, readResults } from '@onnx-mobilenet/queue';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { IMAGES_DIR, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { redisReason, startRedis, type TestRedis } from '../redis-server.js';
 
 const JOBS = 2000;
@@ -43,7 +43,25 @@ describeWithAssets(`queue: two worker processes, one killed with SIGKILL${reason
   });
 
   function startWorker(queueName: string): ChildProcess {
-    const args = [BIN, 'worker', '--redis', redis.url, '--queue', queueName, '--model', INT8_MODEL, '--labels', SYNSET, '--top', '1'];
+    // the jobs are links in `dir` to the photos: both folders are roots (links resolve before the check)
+    const args = [
+      BIN,
+      'worker',
+      '--redis',
+      redis.url,
+      '--queue',
+      queueName,
+      '--root',
+      dir,
+      '--root',
+      IMAGES_DIR,
+      '--model',
+      INT8_MODEL,
+      '--labels',
+      SYNSET,
+      '--top',
+      '1',
+    ];
     // a dead worker's jobs come back after 2 s (BullMQ's default is 30 s)
     args.push('--threads', '1', '--concurrency', '8', '--lock-duration', '2000', '--stalled-interval', '1000');
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });

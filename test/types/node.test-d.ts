@@ -82,6 +82,7 @@ describe('onnx-mobilenet under the node condition', () => {
       | 'E_LIMIT'
       | 'E_CACHE'
       | 'E_FORBIDDEN'
+      | 'E_QUEUE'
     >();
     expectTypeOf<OnnxMobilenetError['code']>().toEqualTypeOf<ErrorCode>();
     expectTypeOf<OnnxMobilenetError>().toExtend<Error>();

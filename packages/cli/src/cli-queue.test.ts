@@ -21,6 +21,7 @@ describe('queue commands: arguments', () => {
     [['results', 'extra', '--redis', 'redis://127.0.0.1:6379'], /results takes no arguments, got "extra"/],
     [['enqueue', '--redis', 'redis://127.0.0.1:6379'], /enqueue needs a folder, glob, list file or image/],
     [['enqueue', 'x', '--redis', 'redis://127.0.0.1:6379', '--attempts', '0'], /--attempts must be an integer from 1 to 100/],
+    [['enqueue', 'x', '--redis', 'redis://127.0.0.1:6379', '--root', '/tmp'], /--root is an option of worker/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);

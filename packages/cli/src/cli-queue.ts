@@ -6,19 +6,22 @@ import { jsonText, terminalText } from './terminal-text.js';
 
 /** Help of the queue commands (`enqueue`, `worker`, `results`). */
 export const QUEUE_HELP = `Usage: onnx-mobilenet enqueue <dir|glob|list.txt|image>... --redis <url> [--queue <name>] [--attempts <n>] [--backoff <ms>]
-       onnx-mobilenet worker --redis <url> [--queue <name>] [--concurrency <n>] [model options]
+       onnx-mobilenet worker --redis <url> [--root <dir>]... [--queue <name>] [--concurrency <n>] [model options]
        onnx-mobilenet results --redis <url> [--queue <name>] [-o <out.jsonl>]
 
 Classifies on many machines through a BullMQ queue on Redis (needs @onnx-mobilenet/queue installed).
 enqueue adds one job per image (a folder walked recursively, a glob, or a .txt/.list file of paths or
 URLs, one a line), with a stable id: enqueueing again adds nothing already queued or done.
 worker classifies jobs until SIGINT/SIGTERM and stores one result per job; results prints them as JSON lines.
+A worker reads local images only under its --root folders (none by default: URLs only); a path outside
+them, missing or unreadable is refused with E_FORBIDDEN, the same for all three.
 
 Options:
   --redis <url>            Redis URL, e.g. redis://127.0.0.1:6379 (required)
   --queue <name>           queue name (default onnx-mobilenet)
   --attempts <n>           enqueue: tries per job for transient failures (default 3)
   --backoff <ms>           enqueue: first retry delay, doubled each retry (default 1000)
+  --root <dir>             worker: a folder whose images jobs may name (repeat for more; default none)
   --concurrency <n>        worker: jobs in flight (default 4)
   --lock-duration <ms>     worker: a dead worker's jobs are recovered after this (default 30000)
   --stalled-interval <ms>  worker: how often to look for stalled jobs (default 30000)
@@ -47,6 +50,7 @@ function parseQueueArgs(argv: readonly string[]) {
     {
       redis: { type: 'string' },
       queue: { type: 'string' },
+      root: { type: 'string', multiple: true },
       attempts: { type: 'string' },
       backoff: { type: 'string' },
       concurrency: { type: 'string' },
@@ -76,6 +80,7 @@ export async function runQueueCommand(command: 'enqueue' | 'worker' | 'results',
   }
   const { values, positionals, target } = parseQueueArgs(argv);
   if (command !== 'enqueue' && positionals.length > 0) throw new UsageError(`${command} takes no arguments, got "${positionals[0]}"`, QUEUE_HELP);
+  if (command !== 'worker' && values.root !== undefined) throw new UsageError('--root is an option of worker', QUEUE_HELP);
   const queue = await loadQueue();
   try {
     if (command === 'enqueue') {
@@ -92,6 +97,9 @@ export async function runQueueCommand(command: 'enqueue' | 'worker' | 'results',
     if (command === 'results') return await writeResults(queue, target, values.output, io);
     const worker = await queue.createQueueWorker({
       ...target,
+      roots: values.root ?? [],
+      // one line per Redis outage, not a stack per reconnection attempt
+      onError: (err) => io.stderr(`onnx-mobilenet worker: ${failureLine(err)}`),
       concurrency: intOption('concurrency', values.concurrency, 1024),
       lockDuration: intOption('lock-duration', values['lock-duration']),
       stalledInterval: intOption('stalled-interval', values['stalled-interval']),
@@ -124,9 +132,15 @@ async function writeResults(
 ): Promise<number> {
   const out = output === undefined ? undefined : createWriteStream(output);
   let count = 0;
+  let corrupt = 0;
   for await (const result of queue.readResults(target)) {
     const line = jsonText(result);
     count++;
+    // a stored value no worker wrote: printed in its place, and reported
+    if ('error' in result && result.error.code === 'E_QUEUE' && result.image === '') {
+      corrupt++;
+      io.stderr(`onnx-mobilenet results: ${result.error.code}: ${result.error.message}`);
+    }
     if (!out) io.stdout(line);
     else if (!out.write(`${line}\n`)) await once(out, 'drain');
   }
@@ -134,6 +148,6 @@ async function writeResults(
     out.end();
     await once(out, 'finish');
   }
-  io.stderr(`${count} result(s)`);
-  return 0;
+  io.stderr(`${count} result(s)${corrupt > 0 ? `, ${corrupt} of them corrupt` : ''}`);
+  return corrupt > 0 ? 1 : 0;
 }

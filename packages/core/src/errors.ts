@@ -17,6 +17,8 @@
  * - `E_FORBIDDEN`: a file or network address the configuration does not allow: a private or
  *   loopback address without `allowPrivateNetwork`, a host refused by the caller's host check, a
  *   queue job's path outside the worker's `roots`. The message names the option that widens it.
+ * - `E_QUEUE`: the job queue's Redis (`@onnx-mobilenet/queue`) cannot be reached, fails a command
+ *   or holds a record that the queue did not write (a corrupt stored result).
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'
@@ -31,7 +33,8 @@ export type ErrorCode =
   | 'E_INFERENCE'
   | 'E_LIMIT'
   | 'E_CACHE'
-  | 'E_FORBIDDEN';
+  | 'E_FORBIDDEN'
+  | 'E_QUEUE';
 
 /**
  * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across

@@ -26,6 +26,10 @@ describe('parseLabels', () => {
     expect(() => parseLabels('[oops')).toThrow(/JSON/);
   });
 
+  it('never quotes the file in its message (V8 quotes the text around a JSON error)', () => {
+    expect(() => parseLabels('[root:x:0:0:root:/root:/bin/bash')).toThrow('label list looks like JSON (it starts with "[") but does not parse as JSON');
+  });
+
   it('rejects a one-element list whose element is not a string with E_LABELS, not a TypeError', () => {
     // A JavaScript caller can pass anything; the one-element case used to call .trim() on it.
     expect(() => parseLabels([42] as unknown as string[])).toThrow(

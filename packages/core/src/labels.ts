@@ -45,8 +45,9 @@ export function parseLabels(source: string | readonly string[], maxLines: number
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
-      } catch (err) {
-        throw new OnnxMobilenetError('E_LABELS', `label list looks like JSON but does not parse: ${(err as Error).message}`);
+      } catch {
+        // Not V8's message, which quotes the text around the error: never file contents in a message.
+        throw new OnnxMobilenetError('E_LABELS', 'label list looks like JSON (it starts with "[") but does not parse as JSON');
       }
       if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== 'string')) {
         throw new OnnxMobilenetError('E_LABELS', 'a JSON label list must be an array of strings');

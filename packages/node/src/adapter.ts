@@ -9,3 +9,5 @@ export { createNodeBackend, nodeBackend } from './backend.js';
 export { readLocalFile, showPath, type ReadLocalFileOptions } from './read-local-file.js';
 // For the queue and CLI packages, which build options of their own: read them the same way.
 export { checkNumber, MAX_TIMER_MS, ownOptions, type NumberRange, type OptionKind, type OptionShape } from '@onnx-mobilenet/core/adapter';
+export { localImagePath } from './decode-image.js';
+export { checkLocalPath, resolveLocalRoots, type LocalRoots } from './local-roots.js';

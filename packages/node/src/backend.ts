@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
+import { resolveLocalRoots } from './local-roots.js';
 import { loadAssetNode } from './load-asset.js';
 import { disableOrtTelemetry } from './ort-telemetry.js';
 import { sessionExtra } from './session-extra.js';
@@ -15,6 +16,15 @@ export interface NodeOptions {
    * under the `node` condition of `onnx-mobilenet` too.
    */
   wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
+  /**
+   * Folders that image paths (and `file:` URLs) must lie under, for servers that take paths from
+   * strangers. Symbolic links are resolved before the check, the file opened is checked to be the
+   * file resolved, and a path outside the folders, a missing one and an unreadable one all get the
+   * same `E_FORBIDDEN`, which tells nothing about what exists. `[]` reads no local image at all.
+   * Each folder must exist when the classifier is created (`E_INPUT` otherwise). Default: unset,
+   * any path the process can read (model and label paths are never confined: they are the app's).
+   */
+  imageRoots?: readonly string[] | undefined;
 }
 
 /**
@@ -30,6 +40,8 @@ export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<No
   disableOrtTelemetry();
   // Own properties only (createClassifier passes a snapshot already; adapter authors may not)
   const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createNodeBackend options');
+  // Resolved once, here: each root must exist now.
+  const roots = options.imageRoots === undefined ? undefined : resolveLocalRoots(options.imageRoots, 'imageRoots');
   return {
     runtime: {
       name: 'onnxruntime-node',
@@ -41,7 +53,7 @@ export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<No
     },
     // options are read at call time, after core has checked them
     assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },
-    decoder: { decodeImage: decodeImageNode },
+    decoder: { decodeImage: (input, plan, context) => decodeImageNode(input, plan, context, roots) },
     platform: {
       int8Inaccurate: () => int8Accuracy(),
       warn: (message, code) => process.emitWarning(message, { code }),

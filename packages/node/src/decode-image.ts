@@ -18,6 +18,7 @@ import {
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
 import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
+import type { LocalRoots } from './local-roots.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
 
@@ -34,32 +35,50 @@ import { shrinkOnLoadIsExact } from './shrink-on-load.js';
  */
 export type NodeImageSource = string | URL | Uint8Array | ArrayBuffer;
 
+/**
+ * The local path an image string names: a `file:` URL's path, or the string itself; undefined for
+ * an `http(s):` URL. The one reading of image strings, shared with the queue worker's check.
+ *
+ * @example
+ * ```ts
+ * localImagePath('file:///data/a.jpg'); // '/data/a.jpg'
+ * localImagePath('https://example.com/a.jpg'); // undefined
+ * ```
+ */
+export function localImagePath(input: string): string | Buffer | undefined {
+  if (/^https?:\/\//i.test(input)) return undefined;
+  if (input.startsWith('file:')) return filePathFromUrl(parseUrl(input, 'image'), 'image');
+  return input;
+}
+
+/**
+ * A local image file, read by us, bounded, and handed to sharp as bytes: the bytes whose format is
+ * checked are the bytes decoded, and libvips loaders that only take files (its .v format) are out
+ * of reach. A `Buffer` path (a name that is not UTF-8) is opened by its bytes.
+ */
+async function readImageFile(path: string | Buffer, limits: Limits, roots: LocalRoots | undefined): Promise<{ data: Uint8Array; name: string }> {
+  const options = { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE', limitName: 'limits.maxEncodedBytes', roots } as const;
+  return { data: await readLocalFile(path, options), name: clipText(typeof path === 'string' ? path : showPath(path)) };
+}
+
 /** Loads the encoded bytes sharp should decode. */
 async function toSharpInput(
   input: NodeImageSource,
   signal: AbortSignal | undefined,
   limits: Limits,
-  network?: NetworkPolicy,
+  network: NetworkPolicy | undefined,
+  roots: LocalRoots | undefined,
 ): Promise<{ data: Uint8Array; name: string }> {
   const tooBig = (bytes: number, name: string) =>
     new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
-    if (/^https?:\/\//i.test(input) || input.startsWith('file:')) return toSharpInput(parseUrl(input, 'image'), signal, limits, network);
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
-    // Read by us, bounded, and handed to sharp as bytes: the bytes whose format is checked are the
-    // bytes decoded, and libvips loaders that only take files (its .v format) are out of reach.
-    return {
-      data: await readLocalFile(input, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE', limitName: 'limits.maxEncodedBytes' }),
-      name: clipText(input),
-    };
+    const path = localImagePath(input);
+    if (path === undefined) return toSharpInput(parseUrl(input, 'image'), signal, limits, network, roots);
+    return readImageFile(path, limits, roots);
   }
   if (input instanceof URL) {
-    if (input.protocol === 'file:') {
-      const path = filePathFromUrl(input, 'image');
-      if (typeof path === 'string') return toSharpInput(path, signal, limits, network);
-      // a name that is not UTF-8: opened by its bytes (a Buffer here would be taken for image bytes)
-      return { data: await readLocalFile(path, { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE' }), name: showPath(path) };
-    }
+    if (input.protocol === 'file:') return readImageFile(filePathFromUrl(input, 'image'), limits, roots);
     if (input.protocol !== 'http:' && input.protocol !== 'https:') {
       throw new OnnxMobilenetError('E_INPUT', `unsupported image URL scheme ${input.protocol} in ${clipText(redactUrl(input))}`);
     }
@@ -89,8 +108,9 @@ export async function decodeImageNode(
   input: NodeImageSource,
   plan: (width: number, height: number) => ResizePlan,
   { signal, limits, network }: DecodeContext,
+  roots?: LocalRoots,
 ): Promise<DecodedImage> {
-  const { data, name } = await toSharpInput(input, signal, limits, network);
+  const { data, name } = await toSharpInput(input, signal, limits, network, roots);
   try {
     const { image, meta, format } = await openImage(data, name, limits);
     if (!meta.width || !meta.height) throw new Error('the image has no size');
@@ -197,7 +217,7 @@ export async function decodeFullImageNode(
   given: Partial<Limits> = {},
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const limits = resolveLimits(given);
-  const { data, name } = await toSharpInput(input, undefined, limits);
+  const { data, name } = await toSharpInput(input, undefined, limits, undefined, undefined);
   try {
     return await fullRgb((await openImage(data, name, limits)).image);
   } catch (err) {

@@ -37,7 +37,7 @@ export function sniffImageFormat(bytes: Uint8Array): { format: SupportedImageFor
   if (brands) {
     if (brands.some((b) => AVIF_BRANDS.has(b))) return { format: 'AVIF' };
     if (brands.some((b) => HEIC_BRANDS.has(b))) return { other: 'HEIC/HEIF (HEVC-coded; the sharp build decodes AVIF only)' };
-    return { other: `an ISO media file (brand ${JSON.stringify(brands[0])})` };
+    return { other: 'an ISO media file of another brand' };
   }
   return { other: describeOther(bytes) };
 }
@@ -58,8 +58,8 @@ function describeOther(bytes: Uint8Array): string {
     .replace(/^\xef\xbb\xbf/, '')
     .trimStart();
   if (text.startsWith('<')) return /<svg[\s>/]/i.test(text) || /^<\?xml/i.test(text) ? 'SVG/XML' : 'markup (SVG/XML/HTML)';
-  const hex = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `an unrecognised format (first bytes ${hex || 'none'})`;
+  // Never the bytes themselves (a path may name /etc/passwd): their count only.
+  return `an unrecognised format (${bytes.length} bytes)`;
 }
 
 /** The error for bytes that are not one of the supported formats. */

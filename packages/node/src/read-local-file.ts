@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
+import { forbiddenPath, type LocalRoots, openUnderRoots } from './local-roots.js';
 
 /** How {@link readLocalFile} reads and reports. */
 export interface ReadLocalFileOptions {
@@ -16,6 +17,11 @@ export interface ReadLocalFileOptions {
   failCode: ErrorCode;
   /** The option that sets `maxBytes` (`'limits.maxLabelBytes'`), named in the `E_LIMIT` message. */
   limitName?: string | undefined;
+  /**
+   * Folders the file must lie under (see `openUnderRoots`): outside them, or missing, or unreadable,
+   * it is one `E_FORBIDDEN` that does not tell which. Unset: any path.
+   */
+  roots?: LocalRoots | undefined;
 }
 
 // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever, so the
@@ -28,21 +34,28 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * FIFO, a directory) is `E_INPUT`, and at most `maxBytes + 1` bytes are read (`E_LIMIT` beyond,
  * even for a file that grows). A missing file is `E_NOT_FOUND` naming the absolute path; one that
  * cannot be read (permission denied) is `failCode`. A `Buffer` path names a file whose name is not
- * UTF-8 (any bytes but `/` and NUL on Linux); messages show it with {@link showPath}.
+ * UTF-8 (any bytes but `/` and NUL on Linux); messages show it with {@link showPath}. With `roots`,
+ * a path outside them, missing or unreadable is `E_FORBIDDEN` instead, the same for all three (a
+ * `Buffer` path too: roots are checked on text paths).
  *
  * @example
  * ```ts
  * await readLocalFile('model.onnx', { what: 'model', maxBytes: 256 * 2 ** 20, failCode: 'E_MODEL_LOAD' });
  * ```
  */
-export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode, limitName }: ReadLocalFileOptions): Promise<Uint8Array> {
+export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode, limitName, roots }: ReadLocalFileOptions): Promise<Uint8Array> {
   // for messages only: a path is quoted cut short
   const absolute = clipText(typeof path === 'string' ? resolve(path) : showPath(path));
   let handle: FileHandle;
-  try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (err) {
-    throw openError(err, absolute, what, failCode);
+  if (roots) {
+    if (typeof path !== 'string') throw forbiddenPath(showPath(path), roots);
+    handle = await openUnderRoots(path, roots, OPEN_FLAGS);
+  } else {
+    try {
+      handle = await open(path, OPEN_FLAGS);
+    } catch (err) {
+      throw openError(err, absolute, what, failCode);
+    }
   }
   try {
     const info = await handle.stat();

@@ -2,9 +2,10 @@ import { isOnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/node';
 
 /**
  * Codes a retry cannot fix: the same bytes decode the same way, a limit stays exceeded, a missing
- * file stays missing. Such a job fails once, its error is recorded, and it is never retried.
+ * file stays missing, a path outside the worker's roots stays outside. Such a job fails once, its
+ * error is recorded, and it is never retried.
  */
-export const PERMANENT_CODES: readonly ErrorCode[] = ['E_IMAGE_DECODE', 'E_LIMIT', 'E_INPUT', 'E_NOT_FOUND'];
+export const PERMANENT_CODES: readonly ErrorCode[] = ['E_IMAGE_DECODE', 'E_LIMIT', 'E_INPUT', 'E_NOT_FOUND', 'E_FORBIDDEN'];
 
 /**
  * A failure as it is stored: the library's code and its message. A failure that is not an

@@ -10,4 +10,4 @@ export { PERMANENT_CODES, describeJobFailure, isPermanentFailure, type JobFailur
 export { jobIdFor } from './job-id.js';
 export { enqueue, listInputs, type EnqueueOptions, type EnqueueSummary } from './producer.js';
 export { DEFAULT_QUEUE, countResults, readResults, resultsKey, type JobResult, type QueueTarget } from './results.js';
-export { createQueueWorker, type ClassifyJobData, type JobClassifier, type QueueWorker, type QueueWorkerOptions } from './worker.js';
+export { QUEUE_WORKER_DEFAULTS, createQueueWorker, type ClassifyJobData, type JobClassifier, type QueueWorker, type QueueWorkerOptions } from './worker.js';

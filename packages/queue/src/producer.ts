@@ -6,7 +6,7 @@ import { checkNumber, MAX_TIMER_MS, type OptionKind, ownOptions } from '@onnx-mo
 import { Queue } from 'bullmq';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { jobIdFor } from './job-id.js';
-import { DEFAULT_QUEUE, type QueueTarget, connect, resultsKey } from './results.js';
+import { type QueueTarget, checkTarget, connect, queueError, resultsKey } from './results.js';
 import type { ClassifyJobData } from './worker.js';
 
 /** Extensions picked up in a folder. */
@@ -83,7 +83,8 @@ export interface EnqueueSummary {
 /**
  * Adds one job per input (see {@link listInputs}), with the stable id {@link jobIdFor}: enqueueing
  * the same inputs again adds nothing that is queued or done (BullMQ ignores an existing id; inputs
- * with a stored result are skipped).
+ * with a stored result are skipped). A bad connection URL or queue name is `E_INPUT`; Redis failing
+ * (unreachable, no answer in 30 s) is `E_QUEUE`.
  *
  * @example
  * ```ts
@@ -95,9 +96,17 @@ export async function enqueue(inputs: AsyncIterable<string> | Iterable<string>, 
   const options = ownOptions(given, ENQUEUE_OPTION_KINDS, 'enqueue options');
   checkNumber('attempts', options.attempts);
   checkNumber('backoffMs', options.backoffMs, { max: MAX_TIMER_MS });
-  const queueName = options.queueName ?? DEFAULT_QUEUE;
-  const redis = connect(options.connection);
+  const { connection, queueName } = checkTarget(options);
+  const redis = connect(connection);
+  try {
+    // BullMQ waits for a connection without end: this fails, bounded, when Redis is not there
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    throw queueError(err, 'connecting');
+  }
   const queue = new Queue<ClassifyJobData>(queueName, { connection: redis });
+  queue.on('error', () => {}); // its failures reach the calls below
   const summary: EnqueueSummary = { submitted: 0, alreadyDone: 0 };
   const opts = {
     attempts: options.attempts ?? 3,
@@ -109,11 +118,15 @@ export async function enqueue(inputs: AsyncIterable<string> | Iterable<string>, 
   let chunk: string[] = [];
   const flush = async () => {
     const ids = chunk.map(jobIdFor);
-    const done = await redis.hmget(resultsKey(queueName), ...ids);
-    const jobs = chunk.flatMap((image, i) => (done[i] == null ? [{ name: 'classify', data: { image }, opts: { ...opts, jobId: ids[i] as string } }] : []));
-    summary.alreadyDone += chunk.length - jobs.length;
-    summary.submitted += jobs.length;
-    if (jobs.length > 0) await queue.addBulk(jobs);
+    try {
+      const done = await redis.hmget(resultsKey(queueName), ...ids);
+      const jobs = chunk.flatMap((image, i) => (done[i] == null ? [{ name: 'classify', data: { image }, opts: { ...opts, jobId: ids[i] as string } }] : []));
+      if (jobs.length > 0) await queue.addBulk(jobs);
+      summary.alreadyDone += chunk.length - jobs.length;
+      summary.submitted += jobs.length;
+    } catch (err) {
+      throw queueError(err, 'adding jobs');
+    }
     chunk = [];
   };
   try {
@@ -123,7 +136,8 @@ export async function enqueue(inputs: AsyncIterable<string> | Iterable<string>, 
     }
     if (chunk.length > 0) await flush();
   } finally {
-    await queue.close();
+    // close() waits for Redis; when Redis is gone, disconnecting is all there is to do
+    if (redis.status === 'ready') await queue.close().catch(() => undefined);
     redis.disconnect();
   }
   return summary;

@@ -44,17 +44,24 @@ describe.skipIf(redisReason)(`queue worker: retries${redisReason ? ` [skipped: $
     const queueName = 'retries';
     const target = { connection: redis.url, queueName };
     const calls = new Map<string, number>();
-    const images = ['/x/ok', '/x/decode', '/x/flaky', '/x/down'];
+    // URLs: a worker without roots reads no local file (the fake classifier fetches nothing)
+    const images = ['/x/ok', '/x/decode', '/x/flaky', '/x/down'].map((p) => `https://127.0.0.1:9${p}`);
     expect(await enqueue(images, { ...target, attempts: 3, backoffMs: 50 })).toEqual({ submitted: 4, alreadyDone: 0 });
     const worker = await createQueueWorker({ ...target, classifier: fakeClassifier(calls), concurrency: 2 });
     // a result is written on success, on a permanent failure, or when the last attempt fails
     await waitFor(async () => (await countResults(target)) === images.length);
     await worker.close();
 
-    expect(Object.fromEntries(calls)).toEqual({ '/x/ok': 1, '/x/decode': 1, '/x/flaky': 3, '/x/down': 3 });
+    const u = (p: string) => `https://127.0.0.1:9${p}`;
+    expect(Object.fromEntries(calls)).toEqual({ [u('/x/ok')]: 1, [u('/x/decode')]: 1, [u('/x/flaky')]: 3, [u('/x/down')]: 3 });
     const results = new Map<string, unknown>();
     for await (const r of readResults(target)) results.set(r.image, 'predictions' in r ? r.predictions[0]?.label : r.error.code);
-    expect(Object.fromEntries(results)).toEqual({ '/x/ok': 'tabby', '/x/decode': 'E_IMAGE_DECODE', '/x/flaky': 'tabby', '/x/down': 'E_DOWNLOAD' });
+    expect(Object.fromEntries(results)).toEqual({
+      [u('/x/ok')]: 'tabby',
+      [u('/x/decode')]: 'E_IMAGE_DECODE',
+      [u('/x/flaky')]: 'tabby',
+      [u('/x/down')]: 'E_DOWNLOAD',
+    });
 
     // enqueueing again adds nothing: every input has its result
     expect(await enqueue(images, { ...target })).toEqual({ submitted: 0, alreadyDone: 4 });
