@@ -77,6 +77,7 @@ describe('README', () => {
       'limits.maxModelBytes': DEFAULTS.limits.maxModelBytes,
       'limits.downloadTimeoutMs': DEFAULTS.limits.downloadTimeoutMs,
       'limits.maxImageDownloadMs': DEFAULTS.limits.maxImageDownloadMs,
+      'limits.maxLoopIterations': DEFAULTS.limits.maxLoopIterations,
       'preprocess.mode': DEFAULTS.preprocess.mode,
       'preprocess.resizeShorter': DEFAULTS.preprocess.resizeShorter,
       'preprocess.cropSize': DEFAULTS.preprocess.cropSize,

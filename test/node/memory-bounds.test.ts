@@ -2,11 +2,11 @@
 // watched from outside: every one must end in the expected typed error, with peak RSS bounded.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets } from '../assets.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
-import { hugeDeclaredWeightsModel } from '../hostile-onnx.js';
+import { hugeDeclaredWeightsModel, loopModel } from '../hostile-onnx.js';
 import { canWatchRss, runWatched } from '../rss-watchdog.js';
 
 const CASE = new URL('./memory/case.mjs', import.meta.url).pathname;
@@ -25,6 +25,8 @@ const cases: [name: string, code: string, peakBelowMB: number][] = [
   ['model-fifo', 'E_INPUT', 200],
   ['threads-1e6', 'E_INPUT', 200],
   ['model-huge-declared-weights', 'E_MODEL_LOAD', 200],
+  // before the fix: loaded in 0.6 s, then classify() blocked the JS thread until the kill timer
+  ['model-loop-1e15', 'E_MODEL_LOAD', 200],
 ];
 
 describeWithAssets('memory and hangs, watched from outside the process', () => {
@@ -32,7 +34,9 @@ describeWithAssets('memory and hangs, watched from outside the process', () => {
     if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run pnpm build first (the case runs the built package, as apps do)`);
     const hostileModel = join(mkdtempSync(join(tmpdir(), 'om-hostile-')), 'huge-declared.onnx');
     writeFileSync(hostileModel, await hugeDeclaredWeightsModel());
-    const env = { MODEL: INT8_MODEL, LABELS: SYNSET, HOSTILE_MODEL: hostileModel };
+    const loop = join(dirname(hostileModel), 'loop.onnx');
+    writeFileSync(loop, loopModel({ initializer: 1e15 }));
+    const env = { MODEL: INT8_MODEL, LABELS: SYNSET, HOSTILE_MODEL: hostileModel, LOOP_MODEL: loop };
     const run = await runWatched([CASE, name], { killAboveMB: 1536, timeoutMs: 30_000, env });
     console.log(`${name}: peak RSS ${run.peakMB.toFixed(0)} MiB${run.killed ? `, killed: ${run.killed}` : ''}`);
     expect(run.killed, run.stderr.slice(-2000)).toBeUndefined();

@@ -37,6 +37,13 @@ export interface Limits {
    * developer chooses and may be large, have no such deadline.
    */
   maxImageDownloadMs: number;
+  /**
+   * Most iterations a model's Loop may run (a loop nested in another's body counts their product).
+   * onnxruntime runs loops in native code that nothing interrupts, so a model whose Loop runs 1e15
+   * times, or takes its count from the image or runs while a condition holds, is refused at load
+   * (`E_MODEL_LOAD`); so are Scan and other ops that repeat a subgraph as data says.
+   */
+  maxLoopIterations: number;
 }
 
 /**
@@ -101,6 +108,7 @@ export const DEFAULTS = Object.freeze({
     maxModelBytes: 256 * 2 ** 20,
     downloadTimeoutMs: 30_000,
     maxImageDownloadMs: 60_000,
+    maxLoopIterations: 1000,
   }) as Readonly<Limits>,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({

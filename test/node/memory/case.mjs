@@ -97,6 +97,12 @@ const cases = {
     const { readFileSync } = await import('node:fs');
     return createClassifier({ model: readFileSync(String(process.env.HOSTILE_MODEL)), labels: ['a', 'b'], precision: 'fp32' });
   },
+  // a model whose Loop runs 1e15 times: before the fix it loaded, and classify() froze the process for good
+  'model-loop-1e15': async () => {
+    const { readFileSync } = await import('node:fs');
+    const c = await createClassifier({ model: readFileSync(String(process.env.LOOP_MODEL)), labels: ['a', 'b', 'c', 'd'] });
+    return c.classify({ data: new Uint8Array(8 * 8 * 3).fill(128), width: 8, height: 8, channels: 3 });
+  },
 };
 
 const run = cases[name];
