@@ -21,10 +21,12 @@ export type {
   RuntimeSession,
   Warn,
 } from '../backend.js';
+export { decodeWithin, withDeadline } from '../abortable.js';
 export { bytesView, concatBytes } from '../bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
 export { describeError } from '../errors.js';
 export { jpegOrientation } from '../exif-orientation.js';
+export { assertJpegScans, countJpegScans } from '../jpeg-segments.js';
 export { readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
 export { assertRawImage, isPreparedTensor, isRawImage } from '../image.js';
 export { roundHalfEven, type Rect, type ResizePlan } from '../resize-plan.js';
