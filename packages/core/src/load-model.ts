@@ -3,7 +3,6 @@ import type { ClassifierBackend, RuntimeSession, Warn } from './backend.js';
 import { checkClassifierOptions, type ClassifierOptions } from './classifier-options.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type PreprocessOptions } from './defaults.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
-import { checkModelBytes } from './external-data.js';
 import { parseLabels, type ClassLabel } from './labels.js';
 import { inspectModelIO, type ModelIO } from './model-io.js';
 import type { RegistryModel } from './model-registry.js';
@@ -142,6 +141,8 @@ async function loadSession(
   if (original.byteLength > limits.maxModelBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `the model has ${original.byteLength} bytes, over limits.maxModelBytes (${limits.maxModelBytes})`);
   }
+  // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
+  const { checkModelBytes } = await import('./external-data.js');
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations });
   const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
