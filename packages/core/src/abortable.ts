@@ -27,6 +27,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Settles as `promise` does, or rejects with `onTimeout()` after `ms`, whatever `promise` does
  * (native work that cannot be interrupted goes on, but the caller is answered). `promise` is
  * followed even then, so a rejection it settles with later is handled, never reported unhandled.
+ *
+ * @example
+ * ```ts
+ * const bitmap = await withDeadline(createImageBitmap(blob), 30_000, () => new Error('too slow'));
+ * ```
  */
 export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -50,6 +50,11 @@ export function* jpegSegments(b: Uint8Array, { throughScans = false } = {}): Gen
  * Number of scans (start-of-scan markers) in a JPEG, counted up to `stopAfter + 1`: a baseline
  * photo has 1, a progressive one about 10 (libjpeg's and mozjpeg's scripts). Bounded by the bytes
  * (one pass, stopped early).
+ *
+ * @example
+ * ```ts
+ * countJpegScans(bytes, 100); // 1 for a baseline photo, 101 for any file of more than 100 scans
+ * ```
  */
 export function countJpegScans(b: Uint8Array, stopAfter: number): number {
   let scans = 0;
