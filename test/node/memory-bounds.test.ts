@@ -32,7 +32,7 @@ const cases: [name: string, code: string | null, peakBelowMB: number, message?: 
   // A 10000x10000 progressive JPEG (1 MB, 2,647 scans): before the fix it decoded for 80-115 s (over
   // 300 s on this busy machine) and peaked at 720 MB. Refused from its bytes now; with the scan
   // limit lifted, the decode deadline answers the call. At the limit (100 scans) it decodes in
-  // 6-13 s with a 686 MB peak: libjpeg holds every DCT coefficient of a progressive image (6 bytes
+  // 1.7-13 s (quiet to busy machine) with a 686-694 MiB peak: libjpeg holds every DCT coefficient of a progressive image (6 bytes
   // a pixel for 3 components), so maxInputPixels is what bounds it.
   ['jpeg-2647-scans', 'E_LIMIT', 250, /limits\.maxJpegScans \(100\)/],
   ['jpeg-2647-scans-deadline', 'E_LIMIT', 900, /limits\.decodeTimeoutMs \(3000 ms\)/],
@@ -55,7 +55,7 @@ describeWithAssets('memory and hangs, watched from outside the process', () => {
         writeFileSync(scans100, progressiveJpeg(10_000, 10_000, 100));
       }
       const env = { MODEL: INT8_MODEL, LABELS: SYNSET, HOSTILE_MODEL: hostileModel, LOOP_MODEL: loop, SCANS_2647_JPEG: scans2647, SCANS_100_JPEG: scans100 };
-      // the 100-scan decode takes 6-13 s here: a long kill line, since this case is about memory
+      // the 100-scan decode took 1.7-13 s here: a long kill line, since this case is about memory
       const run = await runWatched([CASE, name], { killAboveMB: 1536, timeoutMs: name === 'jpeg-100-scans' ? 240_000 : 30_000, env });
       console.log(`${name}: peak RSS ${run.peakMB.toFixed(0)} MiB${run.killed ? `, killed: ${run.killed}` : ''}`);
       expect(run.killed, run.stderr.slice(-2000)).toBeUndefined();
