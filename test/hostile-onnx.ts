@@ -137,7 +137,7 @@ export function valueInfo(name: string, elemType: number, shape?: Shape): Part[]
 }
 
 export interface GraphSpec {
-  nodes: NodeSpec[] | Part[][];
+  nodes: (NodeSpec | Part[])[];
   initializers?: Part[][];
   /** SparseTensorProto parts. */
   sparseInitializers?: Part[][];
@@ -146,7 +146,7 @@ export interface GraphSpec {
 }
 /** GraphProto. */
 export function graph(g: GraphSpec): Part[] {
-  const nodes = (g.nodes as (NodeSpec | Part[])[]).map((n) => (Array.isArray(n) ? n : node(n)));
+  const nodes = g.nodes.map((n) => (Array.isArray(n) ? n : node(n)));
   return [
     ...nodes.map((n) => len(1, n)),
     len(2, 'hostile'),
@@ -300,4 +300,79 @@ export function manyNodesModel(count: number): Uint8Array {
     }),
     chainBytes.subarray(0, at), // more of the graph's field 1 (node): repeated fields may come in any order
   ]);
+}
+
+export const BOOL = 9;
+/** Little-endian int64 bytes of a scalar. */
+export const int64Bytes = (v: number | bigint): Uint8Array => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
+  return b;
+};
+
+/**
+ * Where a Loop's trip count comes from in {@link loopModel}: an int64 initializer of that value, a
+ * Constant node holding it, the model input (a data-dependent count), or none (`''`: the loop runs
+ * while its condition holds, here always).
+ */
+export type TripCount = { initializer: number | bigint } | { constant: number | bigint } | 'from-input' | 'none';
+
+/**
+ * A Loop node that carries `v` through `trip` iterations of an Identity body (the condition stays
+ * true), output as `out`. `inner` replaces the body's nodes (e.g. with another Loop) and is fed `v_in`.
+ */
+export function loopNode(name: string, trip: string, v: string, out: string, inner?: { nodes: (NodeSpec | Part[])[]; initializers?: Part[][] }): Part[] {
+  const body = graph({
+    nodes: [
+      { op: 'Identity', input: [`${name}_cond_in`], output: [`${name}_cond_out`] },
+      ...(inner?.nodes ?? [{ op: 'Identity', input: [`${name}_v_in`], output: [`${name}_v_out`] }]),
+    ],
+    initializers: inner?.initializers ?? [],
+    inputs: [valueInfo(`${name}_iter`, INT64, []), valueInfo(`${name}_cond_in`, BOOL, []), valueInfo(`${name}_v_in`, FLOAT)],
+    outputs: [valueInfo(`${name}_cond_out`, BOOL, []), valueInfo(`${name}_v_out`, FLOAT)],
+  });
+  return [len(1, trip), len(1, 'loop_true'), len(1, v), len(2, out), len(3, name), len(4, 'Loop'), len(5, attr({ name: 'body', g: body }))];
+}
+
+/**
+ * A classifier of `classes` outputs whose scores pass through a Loop of `trip` iterations: with
+ * 1e15 trips onnxruntime spins for ever. Its scores are the initializer `v` (1, 2, 3, ...), so a
+ * bounded loop that loads returns them.
+ */
+export function loopModel(trip: TripCount, classes = 4): Uint8Array {
+  const tripName = trip === 'none' ? '' : 'trip';
+  const tripNodes: NodeSpec[] = [];
+  const tripInits: Part[][] = [];
+  if (trip === 'from-input') {
+    // the image's pixel sum, scaled up, as the count: known only once an image runs
+    tripNodes.push(
+      { op: 'ReduceSum', input: ['input'], output: ['trip_sum'], attrs: [{ name: 'keepdims', i: 0 }] },
+      { op: 'Mul', input: ['trip_sum', 'trip_scale'], output: ['trip_big'] },
+      { op: 'Cast', input: ['trip_big'], output: ['trip'], attrs: [{ name: 'to', i: INT64 }] },
+    );
+    tripInits.push(tensor({ name: 'trip_scale', dims: [], dataType: FLOAT, raw: floats([1e12]) }));
+  } else if (typeof trip === 'object' && 'initializer' in trip) {
+    tripInits.push(tensor({ name: 'trip', dims: [], dataType: INT64, raw: int64Bytes(trip.initializer) }));
+  } else if (typeof trip === 'object') {
+    tripNodes.push({
+      op: 'Constant',
+      input: [],
+      output: ['trip'],
+      attrs: [{ name: 'value', t: tensor({ name: 'trip_value', dims: [], dataType: INT64, raw: int64Bytes(trip.constant) }) }],
+    });
+  }
+  return modelBytes(
+    graph({
+      nodes: [...tripNodes, loopNode('loop', tripName, 'v', 'v_final'), ...scoresFrom('v_final')],
+      initializers: [
+        ...tripInits,
+        tensor({ name: 'loop_true', dims: [], dataType: BOOL, raw: new Uint8Array([1]) }),
+        tensor({ name: 'zero', dims: [], dataType: FLOAT, raw: floats([0]) }),
+        tensor({ name: 'v', dims: [1, classes], dataType: FLOAT, raw: floats(Array.from({ length: classes }, (_, i) => i + 1)) }),
+      ],
+      inputs: [imageInput()],
+      outputs: [valueInfo('output', FLOAT, ['N', classes])],
+    }),
+    11, // ReduceSum takes its axes as an attribute up to opset 12
+  );
 }

@@ -6,7 +6,7 @@ import { CACHE_NAME, createClassifier, DEFAULTS, parseLabels, type ClassifierOpt
 // Internals of core, imported by path: the bench times the steps load-model.ts strings together.
 import { dequantizeGraph, hasQuantizedOps, hasQuantizedOpsInBytes } from '../../packages/core/src/dequantize.js';
 import { addEmbeddingOutput } from '../../packages/core/src/embedding-graph.js';
-import { assertNoExternalData } from '../../packages/core/src/external-data.js';
+import { checkModelBytes } from '../../packages/core/src/external-data.js';
 import { decodeModel, encodeModel } from '../../packages/core/src/onnx-model.js';
 import { IDENTITY_MODEL } from '../../packages/web/src/warm-start.js';
 
@@ -64,7 +64,7 @@ export async function stages(req: ColdRequest) {
   };
   const t0 = performance.now();
   const original = await time('fetch model', async () => new Uint8Array(await (await fetch(req.model)).arrayBuffer()));
-  await time('external-data scan', () => assertNoExternalData(original));
+  await time('model scan', () => checkModelBytes(original, { maxLoopIterations: DEFAULTS.limits.maxLoopIterations }));
   let bytes = original;
   // precision 'auto' in a browser dequantizes int8 (wasm int8 kernels are slower), 'model' never
   const float = req.precision !== 'model';

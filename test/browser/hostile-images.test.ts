@@ -12,6 +12,7 @@ import { buildPage, launchBrowser, serveStatic, type StaticServer } from './brow
 import { describeInBrowser } from './describe-in-browser.js';
 import { bigFrameGif, blackPng, sof10Jpeg, vp8xWebp } from './hostile-image-files.js';
 import type { Outcome } from './hostile-harness/main.js';
+import { progressiveJpeg } from '../hostile-jpeg.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,6 +33,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
     writeFileSync(join(dist, 'hostile/sof10-behind-app-segments.jpg'), sof10Jpeg(30000, 20000, 2));
     writeFileSync(join(dist, 'hostile/frame-20000x20000.gif'), bigFrameGif(20000, 20000));
     writeFileSync(join(dist, 'hostile/vp8x-20000x20000.webp'), vp8xWebp(20000, 20000));
+    writeFileSync(join(dist, 'hostile/scans-2647.jpg'), progressiveJpeg(10_000, 10_000, 2647));
     writeFileSync(join(dist, 'hostile/small.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"/>');
     // Another port is another origin: its images taint a canvas unless fetched with CORS.
     [server, otherOrigin] = await Promise.all([serveStatic(dist), serveStatic(dist)]);
@@ -58,7 +60,7 @@ describeInBrowser('hostile image inputs in Chromium', () => {
   });
 
   it('ends every case in predictions or a typed error', () => {
-    expect(Object.keys(r)).toHaveLength(22);
+    expect(Object.keys(r)).toHaveLength(24);
     expect(Object.entries(r).filter(([, o]) => o.outcome.startsWith('UNTYPED'))).toEqual([]);
   });
 
@@ -84,6 +86,20 @@ describeInBrowser('hostile image inputs in Chromium', () => {
         message: expect.stringContaining(`${size}, over limits.maxInputPixels`),
       });
     }
+  });
+
+  it('refuses a JPEG of more scans than limits.maxJpegScans before createImageBitmap, and holds limits.decodeTimeoutMs past it', () => {
+    expect(r['progressive jpeg of 2647 scans']).toMatchObject({
+      outcome: 'E_LIMIT',
+      bitmaps: 0,
+      canvases: 0,
+      message: expect.stringContaining('over limits.maxJpegScans (100)'),
+    });
+    // Chromium's decoder goes over the 10000x10000 image 2,647 times: the call is answered at the deadline
+    expect(r['progressive jpeg of 2647 scans, scan limit lifted, 2 s deadline']).toMatchObject({
+      outcome: 'E_LIMIT',
+      message: expect.stringContaining('limits.decodeTimeoutMs (2000 ms)'),
+    });
   });
 
   it('refuses canvas-like sources over the limit before allocating a canvas', () => {

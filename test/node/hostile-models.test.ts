@@ -13,6 +13,7 @@ import {
   floats,
   graph,
   hugeDeclaredWeightsModel,
+  loopModel,
   imageInput,
   modelBytes,
   scoresFrom,
@@ -266,6 +267,34 @@ describe('embedding output name', () => {
       expect(Math.abs(v - (128 / 255 - mean[f]!) / std[f]!), `feature ${f}`).toBeLessThan(1e-3);
     });
     await c.dispose();
+  });
+});
+
+describe('control flow', () => {
+  // Before the check every one of these loaded, and classify() then blocked the JavaScript thread
+  // for good (memory-bounds.test.ts runs the 1e15 case in a child with a kill timer).
+  it.each([
+    ['a constant trip count of 1e15', { initializer: 1e15 }, 'runs 1000000000000000 times, over limits.maxLoopIterations (1000)'],
+    ['a trip count from a Constant node', { constant: 1e15 }, 'runs 1000000000000000 times'],
+    ['a trip count from the image', 'from-input', 'takes its trip count from "trip", which is not a constant'],
+    ['no trip count', 'none', 'has no trip count'],
+  ] as const)('refuses a Loop with %s at load, naming the node', async (_what, trip, message) => {
+    await expect(createClassifier({ model: loopModel(trip), labels })).rejects.toMatchObject({
+      name: 'OnnxMobilenetError',
+      code: 'E_MODEL_LOAD',
+      message: expect.stringContaining(`Loop node "loop" ${message}`),
+    });
+  });
+
+  it('runs a Loop with a small constant trip count, and one past the default limit when limits.maxLoopIterations allows it', async () => {
+    for (const [trip, limits] of [
+      [3, {}],
+      [5000, { maxLoopIterations: 5000 }],
+    ] as const) {
+      const c = await createClassifier({ model: loopModel({ initializer: trip }), labels, limits });
+      expect(Array.from(await c.logits(image))).toEqual([1, 2, 3, 4]); // the carried initializer, unchanged by the Identity body
+      await c.dispose();
+    }
   });
 });
 

@@ -48,7 +48,7 @@ export async function decodeInChild(paths: string[], timeoutMs = 10_000): Promis
       return { width, height, crop: { left: (width - 224) >> 1, top: (height - 224) >> 1, width: 224, height: 224 } }; };
     import { readFile } from 'node:fs/promises';
     const paths = ${JSON.stringify(paths)};
-    const decodes = paths.map((path) => decodeImageNode(path, plan, { limits: { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26 } }).then(
+    const decodes = paths.map((path) => decodeImageNode(path, plan, { limits: { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26, maxJpegScans: 100, decodeTimeoutMs: 30_000 } }).then(
       (r) => 'ok ' + r.image.width + 'x' + r.image.height + 'x' + r.image.channels,
       (err) => 'error ' + err.code + ' ' + err.message));
     await new Promise((r) => setTimeout(r, 50));

@@ -66,6 +66,26 @@ export interface Limits {
    * call whose copies would pass this is `E_LIMIT` before anything is copied.
    */
   maxPendingBytes: number;
+  /**
+   * Most iterations a model's Loop may run (a loop nested in another's body counts their product).
+   * onnxruntime runs loops in native code that nothing interrupts, so a model whose Loop runs 1e15
+   * times, or takes its count from the image or runs while a condition holds, is refused at load
+   * (`E_MODEL_LOAD`); so are Scan and other ops that repeat a subgraph as data says.
+   */
+  maxLoopIterations: number;
+  /**
+   * Most scans a JPEG may have, counted from its bytes before decoding. A baseline JPEG has 1, a
+   * progressive one about 10 (libjpeg's default script; mozjpeg's and Photoshop's are shorter);
+   * libjpeg goes over the whole image once per scan, so 2,647 nearly empty scans of 10000×10000
+   * pixels in a 1 MB file took sharp 80-115 s. 100 is ten times any encoder's script.
+   */
+  maxJpegScans: number;
+  /**
+   * Longest decode of one image (ms), in Node and in browsers: the call then fails with `E_LIMIT`
+   * whatever the decoder does (sharp's or the browser's native decode may go on in the background,
+   * since nothing can interrupt it). A download of the image (`maxImageDownloadMs`) is not counted.
+   */
+  decodeTimeoutMs: number;
 }
 
 /**
@@ -118,8 +138,6 @@ export const DEFAULTS = Object.freeze({
   webThreads: 4,
   /** Browsers: how long onnxruntime-web may take to start its wasm threads before loading fails (ms). */
   webStartTimeoutMs: 20_000,
-  /** Node: longest decode of one image by sharp (ms) before it fails with `E_IMAGE_DECODE`. */
-  decodeTimeoutMs: 30_000,
   /**
    * Images of one `classify(array)` call being decoded or waiting for inference at once. Enough
    * queued decodes to keep every core busy while a batch runs (onnxruntime-node's run holds the
@@ -140,7 +158,7 @@ export const DEFAULTS = Object.freeze({
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
   fewShot: Object.freeze({ k: 3 }),
-  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL, 5 redirects, and the rest). */
+  /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL, 5 redirects, 1000 loop iterations, 100 JPEG scans, 30 s per decode, and the rest). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,
     maxEncodedBytes: 64 * 2 ** 20,
@@ -161,6 +179,9 @@ export const DEFAULTS = Object.freeze({
     maxSourceChars: 8192,
     // Four images of the 64 MiB maxEncodedBytes, or about 1,500 photos of 170 KB.
     maxPendingBytes: 256 * 2 ** 20,
+    maxLoopIterations: 1000,
+    maxJpegScans: 100,
+    decodeTimeoutMs: 30_000,
   }) as Readonly<Limits>,
   /** Preprocessing of the model card (bilinear resize of the shorter side to 256, center crop 224). */
   preprocess: Object.freeze({

@@ -3,7 +3,6 @@ import type { ClassifierBackend, RuntimeSession, Warn } from './backend.js';
 import { ADAPTER_OPTION_KINDS, checkClassifierOptions, type ClassifierOptions } from './classifier-options.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type PreprocessOptions } from './defaults.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
-import { assertNoExternalData } from './external-data.js';
 import { parseLabels, type ClassLabel } from './labels.js';
 import { inspectModelIO, type ModelIO } from './model-io.js';
 import type { RegistryModel } from './model-registry.js';
@@ -177,7 +176,9 @@ async function loadSession(
 ): Promise<LoadedModel> {
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) throw tooManyBytes('model', original.byteLength, limits);
-  await assertNoExternalData(original, asset.description, limits.maxModelNodes);
+  // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
+  const { checkModelBytes } = await import('./external-data.js');
+  await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });
   const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
   throwIfAborted(options.signal);

@@ -1,8 +1,10 @@
 import sharp from 'sharp';
-import { DEFAULTS, OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
+import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
+  assertJpegScans,
   bytesView,
   clipText,
+  decodeWithin,
   describeError,
   describeValue,
   fetchImage,
@@ -102,7 +104,9 @@ async function toSharpInput(
  * orientation applied, converted to 8-bit sRGB, alpha dropped, resized with the antialiased
  * linear kernel (bilinear, as the reference; sharp's default lanczos3 costs accuracy), then the
  * center crop. Large JPEGs are shrunk while loading (DCT scaling) where the factor divides their
- * size; others are decoded whole, since a partial last row would shift the crop.
+ * size; others are decoded whole, since a partial last row would shift the crop. A JPEG of more
+ * than `limits.maxJpegScans` scans is refused from its bytes, and a decode still running after
+ * `limits.decodeTimeoutMs` fails with `E_LIMIT` (sharp's thread may go on: nothing stops libjpeg).
  */
 export async function decodeImageNode(
   input: NodeImageSource,
@@ -112,45 +116,50 @@ export async function decodeImageNode(
 ): Promise<DecodedImage> {
   const { data, name } = await toSharpInput(input, signal, limits, network, roots);
   try {
-    const { image, meta, format } = await openImage(data, name, limits);
-    if (!meta.width || !meta.height) throw new Error('the image has no size');
-    // Orientations 5-8 swap width and height once applied.
-    const swap = (meta.orientation ?? 1) >= 5;
-    const width = swap ? meta.height : meta.width;
-    const height = swap ? meta.width : meta.height;
-    const p = plan(width, height);
-    if (p.width > width || p.height > height || meta.hasAlpha) {
-      // Enlarging: libvips upsamples with another pixel alignment than the reference (mean
-      // difference up to 0.12 in normalised units measured here), so hand core the small decoded image.
-      // Alpha: libvips premultiplies by it to resize (a transparent pixel turned black, a
-      // half-transparent one half as bright), while the reference (Pillow's convert('RGB')) drops
-      // it and keeps the stored colour; unresized, removeAlpha() keeps it, and core resizes.
-      return { image: await fullRgb(image), planned: false };
-    }
-    // A JPEG is shrunk while loading only where that keeps the geometry exact; an extract of the
-    // whole stored image before the resize is sharp's way to load it whole instead (unlike a
-    // pipeline colourspace, it leaves the colour conversion, CMYK's included, as it is).
-    const exact = format !== 'JPEG' || shrinkOnLoadIsExact(width, height, p);
-    const { data: pixels, info } = await (exact ? image : image.extract({ left: 0, top: 0, width: meta.width, height: meta.height }))
-      // fastShrinkOnLoad off: the fast path shrinks JPEGs further while decoding and shifted the
-      // mean difference from the reference from under 0.01 to 0.03 on 909x768 photos.
-      .resize(p.width, p.height, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
-      .extract(p.crop)
-      // EXIF orientation last: sharp then resizes in the stored orientation (still shrinking while
-      // loading) and turns the result; asked before the extract, it turned the whole image first
-      // and loaded every rotated JPEG at full size (43 instead of 12 ms for 3000x2248).
-      .rotate()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || info.width !== p.crop.width || info.height !== p.crop.height) {
-      throw new Error(`sharp returned ${info.width}x${info.height}x${info.channels}, expected ${p.crop.width}x${p.crop.height}x3`);
-    }
-    return { image: { data: pixels, width: info.width, height: info.height, channels: 3 }, planned: true };
+    return await decodeWithin(planAndDecode(data, name, plan, limits), name, limits);
   } catch (err) {
     throw decodeError(err, name, limits);
   }
+}
+
+/** The decode proper, from the checked bytes to the planned crop (or the whole small image). */
+async function planAndDecode(data: Uint8Array, name: string, plan: (width: number, height: number) => ResizePlan, limits: Limits): Promise<DecodedImage> {
+  const { image, meta, format } = await openImage(data, name, limits);
+  if (!meta.width || !meta.height) throw new Error('the image has no size');
+  // Orientations 5-8 swap width and height once applied.
+  const swap = (meta.orientation ?? 1) >= 5;
+  const width = swap ? meta.height : meta.width;
+  const height = swap ? meta.width : meta.height;
+  const p = plan(width, height);
+  if (p.width > width || p.height > height || meta.hasAlpha) {
+    // Enlarging: libvips upsamples with another pixel alignment than the reference (mean
+    // difference up to 0.12 in normalised units measured here), so hand core the small decoded image.
+    // Alpha: libvips premultiplies by it to resize (a transparent pixel turned black, a
+    // half-transparent one half as bright), while the reference (Pillow's convert('RGB')) drops
+    // it and keeps the stored colour; unresized, removeAlpha() keeps it, and core resizes.
+    return { image: await fullRgb(image), planned: false };
+  }
+  // A JPEG is shrunk while loading only where that keeps the geometry exact; an extract of the
+  // whole stored image before the resize is sharp's way to load it whole instead (unlike a
+  // pipeline colourspace, it leaves the colour conversion, CMYK's included, as it is).
+  const exact = format !== 'JPEG' || shrinkOnLoadIsExact(width, height, p);
+  const { data: pixels, info } = await (exact ? image : image.extract({ left: 0, top: 0, width: meta.width, height: meta.height }))
+    // fastShrinkOnLoad off: the fast path shrinks JPEGs further while decoding and shifted the
+    // mean difference from the reference from under 0.01 to 0.03 on 909x768 photos.
+    .resize(p.width, p.height, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
+    .extract(p.crop)
+    // EXIF orientation last: sharp then resizes in the stored orientation (still shrinking while
+    // loading) and turns the result; asked before the extract, it turned the whole image first
+    // and loaded every rotated JPEG at full size (43 instead of 12 ms for 3000x2248).
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 || info.width !== p.crop.width || info.height !== p.crop.height) {
+    throw new Error(`sharp returned ${info.width}x${info.height}x${info.channels}, expected ${p.crop.width}x${p.crop.height}x3`);
+  }
+  return { image: { data: pixels, width: info.width, height: info.height, channels: 3 }, planned: true };
 }
 
 /**
@@ -166,12 +175,15 @@ async function openImage(
   if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
+  if (sniffed.format === 'JPEG') assertJpegScans(data, name, limits);
   // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
   // ignoreIcc: the reference (Pillow) and ImageNet training read the stored samples, never the
   // embedded profile; applying it through lcms also cost more than the decode (5.6 vs 2.8 ms for a
   // 500x375 photo). CMYK still converts, with sharp's own CMYK profile.
+  // sharp's own timeout stops libvips where it checks it (not inside libjpeg's reading of a
+  // progressive file's scans); decodeWithin answers the call at the deadline in any case.
   const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, ignoreIcc: true }).timeout({
-    seconds: Math.ceil(DEFAULTS.decodeTimeoutMs / 1000),
+    seconds: Math.ceil(limits.decodeTimeoutMs / 1000),
   });
   // A JPEG's size and orientation come from its header, without sharp's metadata round trip (4% of
   // a 500x375 decode): every JPEG colour space (sRGB, grey, CMYK, 8-bit) is one sharp converts.
@@ -192,9 +204,12 @@ async function fullRgb(image: sharp.Sharp): Promise<{ data: Uint8Array; width: n
   return { data, width: info.width, height: info.height, channels: 3 };
 }
 
-/** sharp's failure as a typed error: a refused decompression bomb is E_LIMIT, anything else E_IMAGE_DECODE. */
+/** sharp's failure as a typed error: a refused decompression bomb or its timeout is E_LIMIT, anything else E_IMAGE_DECODE. */
 function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetError {
   if (err instanceof OnnxMobilenetError) return err;
+  if (/^timeout: \d+s/i.test(describeError(err))) {
+    return new OnnxMobilenetError('E_LIMIT', `decoding image ${name} took longer than limits.decodeTimeoutMs (${limits.decodeTimeoutMs} ms)`, { cause: err });
+  }
   if (/pixel limit/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });
   }
@@ -219,7 +234,11 @@ export async function decodeFullImageNode(
   const limits = resolveLimits(given);
   const { data, name } = await toSharpInput(input, undefined, limits, undefined, undefined);
   try {
-    return await fullRgb((await openImage(data, name, limits)).image);
+    return await decodeWithin(
+      openImage(data, name, limits).then(({ image }) => fullRgb(image)),
+      name,
+      limits,
+    );
   } catch (err) {
     throw decodeError(err, name, limits);
   }

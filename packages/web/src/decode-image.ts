@@ -1,7 +1,9 @@
 import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
 import {
+  assertJpegScans,
   bytesView,
   clipText,
+  decodeWithin,
   describeError,
   describeValue,
   fetchImage,
@@ -24,7 +26,9 @@ import { checkInputPixels, readPixels } from './read-pixels.js';
  * image (JPEG, PNG, WebP, GIF, BMP, ICO, AVIF: what the browser decodes). Raw pixels and prepared
  * tensors are accepted everywhere too (core handles them).
  *
- * Encoded images are checked against `limits.maxInputPixels` from their header, before decoding;
+ * Encoded images are checked against `limits.maxInputPixels` from their header, and JPEGs against
+ * `limits.maxJpegScans` from their bytes, before decoding; a decode that takes longer than
+ * `limits.decodeTimeoutMs` fails with `E_LIMIT`;
  * elements and canvases by their size, before a canvas is allocated. SVG is not decoded from bytes
  * or URLs (`E_IMAGE_DECODE`): draw it in an `<img>` and pass that. An `<img>` or `<video>` from
  * another origin must be loaded with `crossOrigin = "anonymous"` from a server that sends CORS
@@ -104,13 +108,24 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn |
   if (blob.size > limits.maxEncodedBytes) {
     throw new OnnxMobilenetError('E_LIMIT', `${name} has ${blob.size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   }
-  checkEncodedHeader(bytes ? readImageHeader(bytes) : await readBlobHeader(blob, name), name, blob.type, limits);
+  const header = bytes ? readImageHeader(bytes) : await readBlobHeader(blob, name);
+  checkEncodedHeader(header, name, blob.type, limits);
+  // the scan count needs the whole file (bounded by maxEncodedBytes above)
+  if (header?.format === 'jpeg') assertJpegScans(bytes ?? (await readBlobBytes(blob, name)), name, limits);
   let bitmap: ImageBitmap;
+  // EXIF orientation applied, no premultiplication, the stored samples: an embedded ICC profile
+  // is ignored, as by the reference (Pillow) and the Node adapter.
+  const decoding = createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   try {
-    // EXIF orientation applied, no premultiplication, the stored samples: an embedded ICC profile
-    // is ignored, as by the reference (Pillow) and the Node adapter.
-    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    bitmap = await decodeWithin(decoding, name, limits);
   } catch (err) {
+    if (err instanceof OnnxMobilenetError) {
+      decoding.then(
+        (late) => late.close(),
+        () => undefined,
+      ); // past the deadline: free the bitmap once the browser is done
+      throw err;
+    }
     throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name} (${blob.type || 'unknown type'}, ${blob.size} bytes): ${describeError(err)}`, {
       cause: err,
     });
@@ -213,8 +228,9 @@ async function toPixels(
   if (isA<HTMLImageElement>(input, 'HTMLImageElement')) {
     const name = elementName('img', input.currentSrc || input.src);
     try {
-      await input.decode();
+      await decodeWithin(input.decode(), name, limits);
     } catch (err) {
+      if (err instanceof OnnxMobilenetError) throw err;
       throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: ${describeError(err)}`, { cause: err });
     }
     return readPixels(input, name, input.naturalWidth, input.naturalHeight, limits, { straightAlpha: true, warn });

@@ -57,11 +57,12 @@ async function blobOf(url: string): Promise<Blob> {
  * by the test (bombs built in Node), `otherOrigin` serves the same files from another port.
  */
 async function hostileInputs(model: string, labels: string, photo: string, photoPixels: number, otherOrigin: string): Promise<Record<string, Outcome>> {
-  const classifiers = new Map<number, Awaited<ReturnType<typeof createClassifier>>>();
-  const withLimit = async (maxInputPixels: number) => {
-    if (!classifiers.has(maxInputPixels))
-      classifiers.set(maxInputPixels, await createClassifier({ model, labels, limits: { maxInputPixels } as Partial<Limits> }));
-    return classifiers.get(maxInputPixels)!;
+  const classifiers = new Map<string, Awaited<ReturnType<typeof createClassifier>>>();
+  const withLimit = async (limit: number | Partial<Limits>) => {
+    const limits = typeof limit === 'number' ? { maxInputPixels: limit } : limit;
+    const key = JSON.stringify(limits);
+    if (!classifiers.has(key)) classifiers.set(key, await createClassifier({ model, labels, limits }));
+    return classifiers.get(key)!;
   };
   const DEFAULT = 100_000_000;
   const canvas = document.createElement('canvas');
@@ -70,7 +71,7 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
   canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
   const bitmap = await createImageBitmap(canvas);
   const frame = new VideoFrame(canvas, { timestamp: 0 });
-  const cases: [string, number, () => Promise<WebImageSource>][] = [
+  const cases: [string, number | Partial<Limits>, () => Promise<WebImageSource>][] = [
     ['photo blob', DEFAULT, () => blobOf(photo)],
     ['photo blob at exactly its pixel count', photoPixels, () => blobOf(photo)],
     ['photo blob one pixel over the limit', photoPixels - 1, () => blobOf(photo)],
@@ -96,6 +97,13 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
       'cross-origin <img> with crossOrigin=anonymous',
       DEFAULT,
       () => loadedImage(new URL(`/data/images/${photo.split('/').pop()}`, otherOrigin).href, 'anonymous'),
+    ],
+    // 10000x10000 progressive JPEGs (1 MB): the scan count is read from the bytes, before createImageBitmap
+    ['progressive jpeg of 2647 scans', DEFAULT, () => blobOf('/hostile/scans-2647.jpg')],
+    [
+      'progressive jpeg of 2647 scans, scan limit lifted, 2 s deadline',
+      { maxJpegScans: 10_000, decodeTimeoutMs: 2000 },
+      () => blobOf('/hostile/scans-2647.jpg'),
     ],
   ];
   const out: Record<string, Outcome> = {};

@@ -129,6 +129,24 @@ const cases = {
     execFileSync('mkfifo', [fifo]);
     return cli(['eval', String(process.env.IMAGES), '--ground-truth', fifo, '--model', MODEL, '--labels', LABELS]);
   },
+  // a model whose Loop runs 1e15 times: before the fix it loaded, and classify() froze the process for good
+  'model-loop-1e15': async () => {
+    const c = await createClassifier({ model: readFileSync(String(process.env.LOOP_MODEL)), labels: ['a', 'b', 'c', 'd'] });
+    return c.classify({ data: new Uint8Array(8 * 8 * 3).fill(128), width: 8, height: 8, channels: 3 });
+  },
+  // a valid 10000x10000 progressive JPEG of 2,647 scans (1 MB): before the fix sharp took 80-115 s
+  // (over 300 s on a busy machine), past decodeTimeoutMs; now refused from its bytes
+  'jpeg-2647-scans': (c) => c.classify(String(process.env.SCANS_2647_JPEG)),
+  // the same with the scan limit lifted: decodeTimeoutMs answers the call while libjpeg runs on
+  'jpeg-2647-scans-deadline': async () => {
+    const c = await createClassifier({ model: MODEL, labels: LABELS, embeddings: false, limits: { maxJpegScans: 10_000, decodeTimeoutMs: 3000 } });
+    return c.classify(String(process.env.SCANS_2647_JPEG));
+  },
+  // the same image at the scan limit (100 scans) decodes, its coefficients held whole (no deadline: memory only)
+  'jpeg-100-scans': async () => {
+    const c = await createClassifier({ model: MODEL, labels: LABELS, embeddings: false, limits: { decodeTimeoutMs: 600_000 } });
+    return c.classify(String(process.env.SCANS_100_JPEG));
+  },
 };
 
 /**
@@ -206,7 +224,7 @@ const run = cases[name];
 if (!run) throw new Error(`unknown case ${name}`);
 let result;
 try {
-  const needsClassifier = name.startsWith('image-') || name.startsWith('png-') || name.startsWith('classify-');
+  const needsClassifier = name.startsWith('image-') || name.startsWith('png-') || name.startsWith('classify-') || name === 'jpeg-2647-scans';
   const classifier = needsClassifier ? await createClassifier({ model: MODEL, labels: LABELS, embeddings: false, allowPrivateNetwork: true }) : undefined;
   const value = await run(classifier);
   result = { ok: true, ...(value && typeof value === 'object' && !Array.isArray(value) ? { value } : {}) };
@@ -214,4 +232,7 @@ try {
   result = { name: err?.name, code: err?.code, message: String(err?.message ?? err) };
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
+// A decode past its deadline still runs on a libuv thread, and Node joins those threads on exit:
+// process.exit() would wait for libjpeg's 80-300 s. The call has answered; end the process hard.
+if (name === 'jpeg-2647-scans-deadline') process.kill(process.pid, 'SIGKILL');
 process.exit(0);

@@ -21,11 +21,13 @@ export type {
   RuntimeSession,
   Warn,
 } from '../backend.js';
+export { decodeWithin, withDeadline } from '../abortable.js';
 export { bytesView, concatBytes } from '../bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
 export { clipText, describeError } from '../errors.js';
 export { countUpTo } from '../labels.js';
 export { jpegOrientation } from '../exif-orientation.js';
+export { assertJpegScans, countJpegScans } from '../jpeg-segments.js';
 export { ftypBrands, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
 export { assertRawImage, isPreparedTensor, isRawImage } from '../image.js';
 export { roundHalfEven, type Rect, type ResizePlan } from '../resize-plan.js';
