@@ -20,7 +20,8 @@ async function bundle(outfile: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     conditions: ['source'],
-    external: ['sharp'],
+    // as the package does: its dependencies stay outside (undici is CommonJS, which an ESM bundle cannot require)
+    external: ['sharp', 'undici'],
     outfile,
     logLevel: 'error',
   });

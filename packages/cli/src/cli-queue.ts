@@ -139,7 +139,7 @@ async function writeResults(
     // a stored value no worker wrote: printed in its place, and reported
     if ('error' in result && result.error.code === 'E_QUEUE' && result.image === '') {
       corrupt++;
-      io.stderr(`onnx-mobilenet results: ${result.error.code}: ${result.error.message}`);
+      io.stderr(`onnx-mobilenet results: ${terminalText(`${result.error.code}: ${result.error.message}`)}`);
     }
     if (!out) io.stdout(line);
     else if (!out.write(`${line}\n`)) await once(out, 'drain');

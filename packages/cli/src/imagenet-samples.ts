@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { OnnxMobilenetError, type EvalSample } from '@onnx-mobilenet/node';
-import { countUpTo } from '@onnx-mobilenet/core/adapter';
+import { clipText, countUpTo } from '@onnx-mobilenet/core/adapter';
 import { readLocalFile } from '@onnx-mobilenet/node/adapter';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
 
@@ -55,6 +55,20 @@ export async function loadImageNetSamples(dir: string, options: { groundTruth?: 
  */
 export const GROUND_TRUTH_LIMITS = Object.freeze({ maxBytes: 16 * 2 ** 20, maxSamples: 1_000_000 });
 
+/** A JSON ground truth `{ "file": "wnid", ... }`; one that does not parse is `E_INPUT` (V8's message would quote the file). */
+function parseGroundTruthJson(text: string, file: string): Record<string, string | number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new OnnxMobilenetError('E_INPUT', `the ground-truth file ${clipText(resolve(file))} starts with "{" but is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new OnnxMobilenetError('E_INPUT', `the ground-truth file ${clipText(resolve(file))} must map file names to classes`);
+  }
+  return parsed as Record<string, string | number>;
+}
+
 async function fromGroundTruth(dir: string, file: string): Promise<EvalSample<string>[]> {
   // Bounded and non-blocking: /dev/zero or a FIFO is E_INPUT at once, a larger file E_LIMIT.
   const bytes = await readLocalFile(file, { what: 'ground-truth', maxBytes: GROUND_TRUTH_LIMITS.maxBytes, failCode: 'E_INPUT' });
@@ -68,7 +82,7 @@ async function fromGroundTruth(dir: string, file: string): Promise<EvalSample<st
     );
   }
   const pairs: [string, string][] = text.trim().startsWith('{')
-    ? Object.entries(JSON.parse(text) as Record<string, string | number>).map(([k, v]) => [k, String(v)])
+    ? Object.entries(parseGroundTruthJson(text, file)).map(([k, v]) => [k, String(v)])
     : text
         .split(/\r?\n/)
         .map((l) => l.trim())

@@ -93,6 +93,11 @@ export interface ImageDecoder<TInput> {
    */
   snapshot?(input: TInput, context: Omit<DecodeContext, 'signal'>): TInput | RawImage;
   /**
+   * The bytes `snapshot` will copy of `input` (0 where it copies nothing), read without copying:
+   * core counts them against `limits.maxPendingBytes` before any copy is taken.
+   */
+  snapshotBytes?(input: TInput): number;
+  /**
    * Most decodes of one call to run at once (default `DEFAULTS.maxInFlight`): a decoder that holds
    * whole decoded images until core resizes them (the browser's) caps its memory here.
    */

@@ -336,6 +336,36 @@ describe('createClassifierWithBackend', () => {
     expect((await single)[0]!.index).toBe(6);
   });
 
+  it("counts the decoder's snapshot copies against limits.maxPendingBytes before taking any", async () => {
+    const { backend } = fakeBackend({ runDelayMs: 10 });
+    type Box = { value: number };
+    let taken = 0;
+    const decoding = {
+      ...backend,
+      decoder: {
+        decodeImage: async () => {
+          throw new Error('a snapshotted input never reaches decodeImage');
+        },
+        // 8 x 8 gray pixels a box: 64 bytes
+        snapshotBytes: () => 64,
+        snapshot: (input: unknown) => {
+          taken++;
+          return { data: new Uint8Array(64).fill((input as Box).value), width: 8, height: 8, channels: 1 as const };
+        },
+      },
+    };
+    const c = await createClassifierWithBackend(decoding, { model, labels: LABELS, batchSize: 1, limits: { maxPendingBytes: 3 * 64 } });
+    const boxes = (n: number): Box[] => Array.from({ length: n }, () => ({ value: 51 }));
+    // four boxes would copy 256 bytes: refused before the first is copied
+    await expect(c.classify(boxes(4) as never[])).rejects.toMatchObject({ code: 'E_LIMIT', message: expect.stringContaining('limits.maxPendingBytes') });
+    expect(taken).toBe(0);
+    // three fit, and their bytes are given back once they are done
+    await c.classify(boxes(3) as never[]);
+    expect(taken).toBe(3);
+    await c.classify(boxes(3) as never[]);
+    expect(taken).toBe(6);
+  });
+
   it('takes topK at createClassifier as the default for classify and infer, and validates it', async () => {
     const { backend } = fakeBackend();
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, topK: 2 });

@@ -10,7 +10,7 @@ import type { ClassLabel } from './labels.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import type { RegistryModel } from './model-registry.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from './postprocess.js';
-import { InputPreparer, needsDecoder, ownedBytes, type PreparedImage } from './prepare-input.js';
+import { InputPreparer, needsDecoder, type PreparedImage } from './prepare-input.js';
 import { Slots } from './slots.js';
 import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from './similarity.js';
@@ -306,7 +306,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   ): { owned: (Input<TInput> | undefined)[]; release: (i: number) => void } {
     const sizes = inputs.map((x, i) => {
       try {
-        return ownedBytes(x, i >= uncopiedPixels);
+        return this.preparer.ownedBytes(x, i >= uncopiedPixels);
       } catch (err) {
         throw indexed ? atInput(err, i, inputs.length) : err;
       }

@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, describeError } from './errors.js';
+import { OnnxMobilenetError, clipText, describeError } from './errors.js';
 
 /**
  * A caller's check of every host a download reaches: the first request and every redirect. It
@@ -13,7 +13,7 @@ export interface NetworkPolicy {
   allowPrivateNetwork: boolean;
   /** The caller's host check (`allowHost`), called on every hop. */
   allowHost?: HostCheck | undefined;
-  /** Redirects followed at most (`limits.maxRedirects`); one more is `E_DOWNLOAD`. */
+  /** Redirects followed at most (`limits.maxRedirects`); one more is `E_LIMIT`. */
   maxRedirects: number;
 }
 
@@ -143,12 +143,17 @@ export function privateAddressKind(address: string): string | undefined {
  * ```
  */
 export function redactUrl(url: string | URL): string {
+  // cut short too: a caller's 8 KB URL, or a server's Location header, is quoted at most clipText's length
+  return clipText(redacted(url));
+}
+
+function redacted(url: string | URL): string {
   let u: URL;
   try {
     u = new URL(String(url));
   } catch {
     return String(url)
-      .slice(0, 200)
+      .slice(0, 2000)
       .replace(/\/\/[^/?#@]*@/, '//***@')
       .replace(/\?.*$/, '?***');
   }

@@ -67,6 +67,12 @@ export class InputPreparer<TInput> {
    * What a call keeps of an input, taken before the call returns: {@link ownInput}'s copies, and
    * the decoder's `snapshot` of an environment input the caller can still change (its pixels).
    */
+  ownedBytes(input: TInput | RawImage | PreparedTensor, later: boolean): number {
+    const copied = ownedBytes(input, later);
+    if (copied > 0 || isRawImage(input) || isPreparedTensor(input) || input === null || input === undefined) return copied;
+    return this.decoder.snapshotBytes?.(input as TInput) ?? 0;
+  }
+
   own(input: TInput | RawImage | PreparedTensor, later: boolean): TInput | RawImage | PreparedTensor {
     const owned = ownInput(input, later);
     if (owned !== input || isRawImage(input) || isPreparedTensor(input) || input === null || input === undefined) return owned;

@@ -1,4 +1,5 @@
 import { OnnxMobilenetError, type Prediction, isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { ownOptions } from '@onnx-mobilenet/node/adapter';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { JobFailure } from './failure-policy.js';
 
@@ -40,7 +41,9 @@ const MAX_QUEUE_NAME = 200;
  * The checked connection URL and queue name of a target: a bad one is `E_INPUT` here, before any
  * connection (BullMQ would throw a plain `Error` for a `:` in the name).
  */
-export function checkTarget(target: QueueTarget): { connection: string; queueName: string } {
+export function checkTarget(given: QueueTarget): { connection: string; queueName: string } {
+  // own properties only: a polluted Object.prototype.queueName must not send reads to another queue
+  const target = ownOptions(given, { connection: 'string', queueName: 'string' }, 'queue options');
   const { connection } = target;
   let protocol = '';
   try {

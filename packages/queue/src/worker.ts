@@ -168,7 +168,9 @@ export async function createQueueWorker(given: QueueWorkerOptions): Promise<Queu
   const roots = resolveLocalRoots(options.roots ?? [], 'roots (CLI --root)');
   const maxJobBytes = positive(options.maxJobBytes, 'maxJobBytes', QUEUE_WORKER_DEFAULTS.maxJobBytes);
   const closeTimeoutMs = positive(options.closeTimeoutMs, 'closeTimeoutMs', QUEUE_WORKER_DEFAULTS.closeTimeoutMs, MAX_TIMER_MS);
-  checkNumber('maxStalledCount', options.maxStalledCount);
+  // every number checked before anything is made
+  for (const key of ['concurrency', 'maxStalledCount'] as const) checkNumber(key, options[key]);
+  for (const key of ['lockDuration', 'stalledInterval'] as const) checkNumber(key, options[key], { max: MAX_TIMER_MS });
   const classifier = options.classifier ?? (await createClassifier({ embeddings: false, ...options.classifierOptions, imageRoots: options.roots ?? [] }));
 
   // One report per outage: the first error after the connection was last ready.

@@ -179,6 +179,23 @@ export function snapshotWeb(input: WebImageSource, { limits, warn }: Omit<Decode
   return input;
 }
 
+/**
+ * The bytes {@link snapshotWeb} copies of `input` (RGBA, 4 a pixel; 0 for an input it leaves as it
+ * is), read from its size without copying, so core can count them against `limits.maxPendingBytes`
+ * first: 3,000 array items of a 12-megapixel `ImageData` would otherwise be copied at once.
+ */
+export function snapshotBytesWeb(input: WebImageSource): number {
+  const pixels = (width: number, height: number) => width * height * 4;
+  if (isA<ImageData>(input, 'ImageData') || isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
+    return pixels(input.width, input.height);
+  }
+  if (isA<ImageBitmap>(input, 'ImageBitmap')) return pixels(input.width, input.height);
+  if (isA<VideoFrame>(input, 'VideoFrame')) return pixels(input.displayWidth, input.displayHeight);
+  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) return pixels(input.videoWidth, input.videoHeight);
+  if (isA<HTMLImageElement>(input, 'HTMLImageElement') && input.complete) return pixels(input.naturalWidth, input.naturalHeight);
+  return 0;
+}
+
 /** Float typed arrays an `ImageData` may hold (`pixelFormat: 'rgba-float16'`), where the browser has them. */
 const FLOAT_ARRAYS = ['Float16Array', 'Float32Array']
   .map((name) => (globalThis as Record<string, unknown>)[name])
