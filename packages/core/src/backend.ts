@@ -94,9 +94,10 @@ export interface ImageDecoder<TInput> {
   snapshot?(input: TInput, context: Omit<DecodeContext, 'signal'>): TInput | RawImage;
   /**
    * The bytes `snapshot` will copy of `input` (0 where it copies nothing), read without copying:
-   * core counts them against `limits.maxPendingBytes` before any copy is taken.
+   * core counts them against `limits.maxPendingBytes` before any copy is taken. It checks
+   * `limits.maxInputPixels` first, so an image over it is refused for its size.
    */
-  snapshotBytes?(input: TInput): number;
+  snapshotBytes?(input: TInput, context: Omit<DecodeContext, 'signal'>): number;
   /**
    * Most decodes of one call to run at once (default `DEFAULTS.maxInFlight`): a decoder that holds
    * whole decoded images until core resizes them (the browser's) caps its memory here.

@@ -316,7 +316,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     if (total > 0 && this.pendingBytes + total > max) {
       throw new OnnxMobilenetError(
         'E_LIMIT',
-        `${total} bytes of buffers to copy, and calls in progress hold ${this.pendingBytes}: over limits.maxPendingBytes (${max}); use classifyAll for many images`,
+        `${total} bytes of inputs to copy (buffers, pixels), and calls in progress hold ${this.pendingBytes}: over limits.maxPendingBytes (${max}); use classifyAll for many images`,
       );
     }
     this.pendingBytes += total;

@@ -70,7 +70,7 @@ export class InputPreparer<TInput> {
   ownedBytes(input: TInput | RawImage | PreparedTensor, later: boolean): number {
     const copied = ownedBytes(input, later);
     if (copied > 0 || isRawImage(input) || isPreparedTensor(input) || input === null || input === undefined) return copied;
-    return this.decoder.snapshotBytes?.(input as TInput) ?? 0;
+    return this.decoder.snapshotBytes?.(input as TInput, { limits: this.limits, warn: this.warn }) ?? 0;
   }
 
   own(input: TInput | RawImage | PreparedTensor, later: boolean): TInput | RawImage | PreparedTensor {

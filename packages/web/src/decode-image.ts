@@ -163,20 +163,12 @@ export async function decodeImageWeb(input: WebImageSource, { signal, limits, wa
  */
 export function snapshotWeb(input: WebImageSource, { limits, warn }: Omit<DecodeContext, 'signal'>): WebImageSource | RawImage {
   if (isA<ImageData>(input, 'ImageData')) return imageDataPixels(input, limits);
-  if (isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
-    // a 2D canvas holds premultiplied pixels: what it shows is all there is
-    return readPixels(input, `the ${input.constructor.name}`, input.width, input.height, limits);
-  }
-  const straight = { straightAlpha: true, warn };
-  if (isA<ImageBitmap>(input, 'ImageBitmap')) return readPixels(input, 'the ImageBitmap', input.width, input.height, limits, straight);
-  if (isA<VideoFrame>(input, 'VideoFrame')) return readPixels(input, 'the VideoFrame', input.displayWidth, input.displayHeight, limits, straight);
-  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) {
-    return readPixels(input, elementName('video', input.currentSrc || input.src), input.videoWidth, input.videoHeight, limits, straight);
-  }
-  if (isA<HTMLImageElement>(input, 'HTMLImageElement') && input.complete && input.naturalWidth > 0) {
-    return readPixels(input, elementName('img', input.currentSrc || input.src), input.naturalWidth, input.naturalHeight, limits, straight);
-  }
-  return input;
+  const source = callTimeSource(input);
+  if (!source) return input;
+  // a 2D canvas holds premultiplied pixels: what it shows is all there is
+  const canvas = isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas');
+  const drawable = input as Parameters<typeof readPixels>[0];
+  return readPixels(drawable, source.name, source.width, source.height, limits, canvas ? undefined : { straightAlpha: true, warn });
 }
 
 /**
@@ -184,16 +176,29 @@ export function snapshotWeb(input: WebImageSource, { limits, warn }: Omit<Decode
  * is), read from its size without copying, so core can count them against `limits.maxPendingBytes`
  * first: 3,000 array items of a 12-megapixel `ImageData` would otherwise be copied at once.
  */
-export function snapshotBytesWeb(input: WebImageSource): number {
-  const pixels = (width: number, height: number) => width * height * 4;
-  if (isA<ImageData>(input, 'ImageData') || isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
-    return pixels(input.width, input.height);
+export function snapshotBytesWeb(input: WebImageSource, { limits }: Omit<DecodeContext, 'signal'>): number {
+  const source = callTimeSource(input);
+  if (!source) return 0;
+  // the pixel limit names the problem (the image's size) before the copy budget does
+  checkInputPixels(source.name, source.width, source.height, limits);
+  return source.width * source.height * 4;
+}
+
+/** The name and size of an input {@link snapshotWeb} reads at call time; undefined for one it leaves as it is. */
+function callTimeSource(input: WebImageSource): { name: string; width: number; height: number } | undefined {
+  if (isA<ImageData>(input, 'ImageData')) return { name: 'the ImageData', width: input.width, height: input.height };
+  if (isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
+    return { name: `the ${input.constructor.name}`, width: input.width, height: input.height };
   }
-  if (isA<ImageBitmap>(input, 'ImageBitmap')) return pixels(input.width, input.height);
-  if (isA<VideoFrame>(input, 'VideoFrame')) return pixels(input.displayWidth, input.displayHeight);
-  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) return pixels(input.videoWidth, input.videoHeight);
-  if (isA<HTMLImageElement>(input, 'HTMLImageElement') && input.complete) return pixels(input.naturalWidth, input.naturalHeight);
-  return 0;
+  if (isA<ImageBitmap>(input, 'ImageBitmap')) return { name: 'the ImageBitmap', width: input.width, height: input.height };
+  if (isA<VideoFrame>(input, 'VideoFrame')) return { name: 'the VideoFrame', width: input.displayWidth, height: input.displayHeight };
+  if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) {
+    return { name: elementName('video', input.currentSrc || input.src), width: input.videoWidth, height: input.videoHeight };
+  }
+  if (isA<HTMLImageElement>(input, 'HTMLImageElement') && input.complete && input.naturalWidth > 0) {
+    return { name: elementName('img', input.currentSrc || input.src), width: input.naturalWidth, height: input.naturalHeight };
+  }
+  return undefined;
 }
 
 /** Float typed arrays an `ImageData` may hold (`pixelFormat: 'rgba-float16'`), where the browser has them. */

@@ -85,8 +85,14 @@ async function hostileInputs(model: string, labels: string, photo: string, photo
     ['svg blob claiming 100000x100000', DEFAULT, async () => new Blob([svg(100_000, 100_000)])],
     ['svg url', DEFAULT, async () => new URL('/hostile/small.svg', location.href).href],
     ['<img> of a 100000x100000 svg', DEFAULT, () => loadedImage(`data:image/svg+xml,${encodeURIComponent(svg(100_000, 100_000))}`)],
-    // the largest limit accepted (2^32): the 60000x60000 svg passes it, and no canvas holds it
+    // the largest pixel limit accepted (2^32): the 60000x60000 svg passes it; its 14 GB copy does not
+    // pass maxPendingBytes, and with that raised too, no canvas holds it
     ['<img> of a 60000x60000 svg, limit 2^32', 2 ** 32, () => loadedImage(`data:image/svg+xml,${encodeURIComponent(svg(60_000, 60_000))}`)],
+    [
+      '<img> of a 60000x60000 svg, limit 2^32, copies unbounded',
+      { maxInputPixels: 2 ** 32, maxPendingBytes: 2 ** 40 },
+      () => loadedImage(`data:image/svg+xml,${encodeURIComponent(svg(60_000, 60_000))}`),
+    ],
     ['<img> of a real 4000x4000 png over a 1e6 limit', 1_000_000, () => loadedImage('/hostile/real-4000x4000.png')],
     ['<img> of a 40x30 svg', DEFAULT, () => loadedImage(`data:image/svg+xml,${encodeURIComponent(svg(40, 30))}`)],
     ['2000x1000 canvas over a 1e6 limit', 1_000_000, async () => canvas],
