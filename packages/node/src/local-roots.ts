@@ -67,7 +67,7 @@ export function forbiddenPath(path: string, roots: LocalRoots): OnnxMobilenetErr
 /**
  * Resolves a local path (symbolic links followed) and checks it lies under the roots. Returns the
  * real path; any failure (outside, missing, permission denied, a name too long) is the same
- * `E_FORBIDDEN`, see {@link forbiddenPath}.
+ * `E_FORBIDDEN`, see `forbiddenPath`.
  *
  * @example
  * ```ts
