@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import type { ClassifierBackend, RuntimeSession, Warn } from './backend.js';
 import { ADAPTER_OPTION_KINDS, checkClassifierOptions, type ClassifierOptions } from './classifier-options.js';
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type PreprocessOptions } from './defaults.js';
-import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
+import { clipText, describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { parseLabels, type ClassLabel } from './labels.js';
 import { inspectModelIO, type ModelIO } from './model-io.js';
 import type { RegistryModel } from './model-registry.js';
@@ -68,7 +68,7 @@ function isolatedProgress(onProgress: ClassifierOptions['onProgress'], warn: War
       onProgress(progress);
     } catch (err) {
       warn(
-        `onProgress threw (${describeError(err).slice(0, 200)}); loading goes on, and later errors of the callback are not reported`,
+        `onProgress threw (${clipText(describeError(err))}); loading goes on, and later errors of the callback are not reported`,
         'ONNX_MOBILENET_PROGRESS_CALLBACK',
       );
     }

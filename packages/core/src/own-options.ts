@@ -1,4 +1,4 @@
-import { describeError, OnnxMobilenetError } from './errors.js';
+import { clipText, describeError, OnnxMobilenetError } from './errors.js';
 import { describeValue } from './sources.js';
 
 /**
@@ -52,7 +52,7 @@ export function ownOptions<T extends object>(options: T | undefined, shape: Opti
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
     // A Proxy's other traps (getPrototypeOf, getOwnPropertyDescriptor, a revoked one) throwing
-    throw new OnnxMobilenetError('E_INPUT', `${what} could not be read: ${short(describeError(err))}`, { cause: err });
+    throw new OnnxMobilenetError('E_INPUT', `${what} could not be read: ${clipText(describeError(err))}`, { cause: err });
   }
 }
 
@@ -65,7 +65,7 @@ function ownKeys(value: object, path: string, what: string): string[] {
   try {
     return Object.keys(value);
   } catch (err) {
-    throw new OnnxMobilenetError('E_INPUT', `the keys of ${path || what} could not be read: ${short(describeError(err))}`, { cause: err });
+    throw new OnnxMobilenetError('E_INPUT', `the keys of ${path || what} could not be read: ${clipText(describeError(err))}`, { cause: err });
   }
 }
 
@@ -74,13 +74,8 @@ function read(value: object, key: string | number, path: string): unknown {
   try {
     return (value as Record<string | number, unknown>)[key];
   } catch (err) {
-    throw new OnnxMobilenetError('E_INPUT', `reading option ${path} threw: ${short(describeError(err))}`, { cause: err });
+    throw new OnnxMobilenetError('E_INPUT', `reading option ${path} threw: ${clipText(describeError(err))}`, { cause: err });
   }
-}
-
-/** At most 200 characters of a caller's error message. */
-function short(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function spend(budget: Budget, count: number, path: string): void {

@@ -2,7 +2,7 @@ import { constants, realpathSync, statSync } from 'node:fs';
 import { type FileHandle, open, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
-import { describeError } from '@onnx-mobilenet/core/adapter';
+import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
 
 /**
  * Folders that local image paths must lie under, resolved once (symbolic links followed), with the
@@ -51,15 +51,12 @@ function isUnder(path: string, folders: readonly string[]): boolean {
   });
 }
 
-/** Longest part of a refused path quoted in the message. */
-const QUOTED_PATH_CHARS = 200;
-
 /**
  * The one refusal for a local path: outside the roots, missing, unreadable or swapped while being
  * opened all read the same, so the answer never tells whether a path exists.
  */
 export function forbiddenPath(path: string, roots: LocalRoots): OnnxMobilenetError {
-  const shown = path.length > QUOTED_PATH_CHARS ? `${path.slice(0, QUOTED_PATH_CHARS)}…` : path;
+  const shown = clipText(path);
   const where = roots.folders.length === 0 ? 'no local file is read (none are configured)' : 'only files under the configured folders are read';
   return new OnnxMobilenetError('E_FORBIDDEN', `path not allowed: ${JSON.stringify(shown)}; ${where} (option ${roots.option})`);
 }

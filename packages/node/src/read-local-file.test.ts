@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { clipText } from '@onnx-mobilenet/core/adapter';
 import { localImagePath } from './decode-image.js';
 import { resolveLocalRoots } from './local-roots.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
@@ -67,7 +68,7 @@ describe('roots: a path outside them, missing or unreadable is one E_FORBIDDEN t
   const roots = resolveLocalRoots([join(base, 'photos')], 'roots');
   const refusal = (path: string) => ({
     code: 'E_FORBIDDEN',
-    message: `path not allowed: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}; only files under the configured folders are read (option roots)`,
+    message: `path not allowed: ${JSON.stringify(clipText(path))}; only files under the configured folders are read (option roots)`,
   });
 
   it('reads a file under a root, also through a link that stays inside', async () => {

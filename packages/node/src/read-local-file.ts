@@ -114,7 +114,7 @@ export function filePathFromUrl(url: URL | string, what: string): string | Buffe
     if (err instanceof URIError && process.platform !== 'win32') return percentDecode(new URL(url).pathname);
     throw new OnnxMobilenetError(
       'E_INPUT',
-      `cannot read ${what} from ${String(url).slice(0, 200)}: ${describeError(err)}. Use a file: URL of this machine, or a path.`,
+      `cannot read ${what} from ${clipText(String(url))}: ${describeError(err)}. Use a file: URL of this machine, or a path.`,
       {
         cause: err,
       },
