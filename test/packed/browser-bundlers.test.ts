@@ -92,6 +92,8 @@ interface Built {
   server?: StaticServer;
   error?: string;
   wasmFiles: string[];
+  /** The output served without onnxruntime-web's files where the bundler leaves them to the app. */
+  withoutOrtFiles?: StaticServer;
 }
 
 describeInBrowser('the packed packages in production builds by webpack 5, Rspack, esbuild and Parcel 2', () => {
@@ -127,12 +129,22 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
         `${name}: production build in ${ms} ms; JS ${(jsGzip / 1e6).toFixed(2)} MB gzipped + wasm ${(wasm / 1e6).toFixed(2)} MB (${wasmFiles.map((f) => basename(f)).join(', ')})`,
       );
       built[name] = { server: await serveStatic(out, { isolate: true }), wasmFiles };
+      if (name === 'esbuild') {
+        // the same output without the copy step
+        const bare = mkdtempSync(join(app, `served-${name}-no-wasm-`));
+        cpSync(out, bare, { recursive: true });
+        rmSync(join(bare, 'ort-wasm-simd-threaded.wasm'));
+        built[name].withoutOrtFiles = await serveStatic(bare, { isolate: true });
+      }
     }
     browser = await launchBrowser();
   }, 900_000);
   afterAll(async () => {
     await browser?.close();
-    for (const b of Object.values(built)) await b.server?.close();
+    for (const b of Object.values(built)) {
+      await b.server?.close();
+      await b.withoutOrtFiles?.close();
+    }
     if (app) rmSync(app, { recursive: true, force: true });
   });
 
@@ -162,5 +174,21 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
         await page.close();
       });
     }
+  }
+  // Where onnxruntime-web cannot find its files, the error says so and names the setting, instead
+  // of blaming the model.
+  for (const [name, how] of [
+    ['esbuild', 'without the copy of the .wasm'],
+    ['parcel', 'without wasmPaths'],
+  ] as const) {
+    it(`${name} ${how}: the classifier rejects naming onnxruntime-web's files and wasmPaths`, async () => {
+      const server = name === 'esbuild' ? built[name]?.withoutOrtFiles : built[name]?.server;
+      expect(server, built[name]?.error).toBeDefined();
+      const page = await browser.context.newPage();
+      await page.goto(`${server?.origin}/index.html?where=main&image=${tench}`);
+      await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', undefined, { timeout: 60_000 });
+      expect(await page.textContent('#result')).toMatch(/^error: E_MODEL_LOAD onnxruntime-web could not load its own files [\s\S]* pass wasmPaths /);
+      await page.close();
+    });
   }
 });
