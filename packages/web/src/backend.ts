@@ -13,8 +13,10 @@ import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
 export interface WebOptions {
   /**
    * Where onnxruntime-web's `.wasm` (and `.mjs`) files are served from, as a URL prefix or
-   * `{ wasm, mjs }` URLs. Default: beside the bundle (`import.meta.url`), which Vite and webpack
-   * resolve; set it when serving them from a CDN or a custom folder.
+   * `{ wasm, mjs }` URLs. Default: beside onnxruntime-web's code (`import.meta.url`), where Vite,
+   * webpack, Rspack and Next.js emit them; set it when serving them from a CDN or a folder of your
+   * own, and with bundlers that lose `import.meta.url` (Parcel) or do not emit the files (esbuild).
+   * The Bundlers guide (docs/guides/bundlers.md) gives each bundler's setting.
    */
   wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
   /** Name of the Cache Storage bucket downloads are kept in (default `CACHE_NAME`). */
