@@ -16,9 +16,15 @@ export function packedTarballs(): Promise<Record<string, string>> {
 
 /**
  * Copies `template` (if any) into a new folder under the OS temp dir and installs it with npm (no
- * install scripts): `onnx-mobilenet` from its tarball plus the given dev dependencies.
+ * install scripts): `onnx-mobilenet` from its tarball plus the given dev dependencies. `manifest`
+ * adds top-level package.json fields (a bundler's settings, `browserslist`).
  */
-export async function installApp(template: string | undefined, devDependencies: Record<string, string>, scripts: Record<string, string> = {}): Promise<string> {
+export async function installApp(
+  template: string | undefined,
+  devDependencies: Record<string, string>,
+  scripts: Record<string, string> = {},
+  manifest: Record<string, unknown> = {},
+): Promise<string> {
   const tarballs = await packedTarballs();
   const dir = mkdtempSync(join(inject('packedRoot'), 'app-')); // removed with the rest by the global setup
   if (template) cpSync(template, dir, { recursive: true });
@@ -27,7 +33,8 @@ export async function installApp(template: string | undefined, devDependencies: 
       .filter(([name]) => name !== 'onnx-mobilenet')
       .map(([name, tgz]) => [name, `file:${tgz}`]),
   );
-  const manifest = {
+  const pkg = {
+    ...manifest,
     name: 'consumer-app',
     private: true,
     type: 'module',
@@ -36,7 +43,7 @@ export async function installApp(template: string | undefined, devDependencies: 
     devDependencies,
     overrides,
   };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, env, stdio: 'pipe' });
   return dir;
 }

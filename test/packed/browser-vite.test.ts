@@ -16,7 +16,7 @@ describeInBrowser('a Vite app with default settings on the packed packages', () 
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   beforeAll(async () => {
-    app = await installApp(join(REPO_ROOT, 'test/packed/vite-app'), { vite: '8.3.8' });
+    app = await installApp(join(REPO_ROOT, 'test/packed/vite-app'), { vite: '8.4.1' });
     runBin(app, 'vite', ['build', '--logLevel', 'warn']);
     servers = { plain: await serveStatic(join(app, 'dist')), isolated: await serveStatic(join(app, 'dist'), { isolate: true }) };
     browser = await launchBrowser();

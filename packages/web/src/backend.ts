@@ -4,6 +4,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
 import { int8SlowerOnWeb } from './int8-speed.js';
 import { loadAssetWeb } from './load-asset.js';
+import { ortFilesError } from './ort-files.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
 import { warmStart, warmStarted } from './warm-start.js';
 import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
@@ -12,8 +13,10 @@ import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
 export interface WebOptions {
   /**
    * Where onnxruntime-web's `.wasm` (and `.mjs`) files are served from, as a URL prefix or
-   * `{ wasm, mjs }` URLs. Default: beside the bundle (`import.meta.url`), which Vite and webpack
-   * resolve; set it when serving them from a CDN or a custom folder.
+   * `{ wasm, mjs }` URLs. Default: beside onnxruntime-web's code (`import.meta.url`), where Vite,
+   * webpack, Rspack and Next.js emit them; set it when serving them from a CDN or a folder of your
+   * own, and with bundlers that lose `import.meta.url` (Parcel) or do not emit the files (esbuild).
+   * The Bundlers guide (docs/guides/bundlers.md) gives each bundler's setting.
    */
   wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
   /** Name of the Cache Storage bucket downloads are kept in (default `CACHE_NAME`). */
@@ -75,6 +78,8 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
     try {
       return await runtime.InferenceSession.create(model, capped);
     } catch (err) {
+      const missing = ortFilesError(err, options.wasmPaths);
+      if (missing) throw missing;
       if (!INIT_TIMEOUT.test((err as Error)?.message ?? '')) throw err;
       throw new OnnxMobilenetError(
         'E_MODEL_LOAD',

@@ -1,5 +1,6 @@
 // ?where=main classifies on the page, ?where=worker in a module Worker (the README's pattern);
-// ?image=… is the photo, ?ep=webgpu asks for WebGPU without enabling it; the model and labels
+// ?image=… is the photo, ?ep=webgpu asks for WebGPU without enabling it, ?wasmPaths=… is passed on
+// (the Parcel fixture serves onnxruntime-web's files itself); the model and labels
 // come from /data/.
 import { createClassifier } from 'onnx-mobilenet';
 
@@ -8,11 +9,12 @@ const request = {
   model: new URL('/data/models/mobilenetv2-12-int8.onnx', location.href).href,
   labels: new URL('/data/models/synset.txt', location.href).href,
   image: new URL(params.get('image') ?? '', location.href).href,
+  wasmPaths: params.get('wasmPaths') ?? undefined,
 };
 
 async function onPage() {
   const executionProviders = params.get('ep') ? [params.get('ep')] : undefined;
-  const classifier = await createClassifier({ model: request.model, labels: request.labels, executionProviders });
+  const classifier = await createClassifier({ model: request.model, labels: request.labels, wasmPaths: request.wasmPaths, executionProviders });
   const [best] = await classifier.classify(request.image);
   return best.label;
 }
