@@ -6,7 +6,8 @@
 //   model/         the model and labels: the function has no network at cold start
 //
 // node build.mjs [--model file.onnx] [--labels synset.txt] [--arch x64|arm64]
-// Model and labels default to $ONNX_MOBILENET_ASSETS/models (this repository's ../shared).
+// Model and labels default to $ONNX_MOBILENET_ASSETS/models (this repository's ../shared). For
+// --arch arm64 on an x64 machine, install sharp's arm64 build first: npm install --os=linux --cpu=arm64 sharp
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,11 @@ import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 
 const here = import.meta.dirname;
+/** Stops the build with one line naming what to change. */
+function fail(message) {
+  console.error(`build.mjs: ${message}`);
+  process.exit(1);
+}
 const { values } = parseArgs({ options: { model: { type: 'string' }, labels: { type: 'string' }, arch: { type: 'string', default: 'x64' } } });
 const assets = resolve(here, process.env.ONNX_MOBILENET_ASSETS ? resolve(process.cwd(), process.env.ONNX_MOBILENET_ASSETS) : '../../../shared');
 const model = resolve(values.model ?? join(assets, 'models/mobilenetv2-12-int8.onnx'));
@@ -23,9 +29,9 @@ for (const [flag, file] of [
   ['--model', model],
   ['--labels', labels],
 ]) {
-  if (!existsSync(file)) throw new Error(`${file} not found: pass ${flag} <file> (or set ONNX_MOBILENET_ASSETS to the folder holding models/)`);
+  if (!existsSync(file)) fail(`${file} not found: pass ${flag} <file> (or set ONNX_MOBILENET_ASSETS to the folder holding models/)`);
 }
-if (values.arch !== 'x64' && values.arch !== 'arm64') throw new Error(`--arch must be x64 or arm64 (Lambda's x86_64 or arm64), got ${values.arch}`);
+if (values.arch !== 'x64' && values.arch !== 'arm64') fail(`--arch must be x64 or arm64 (Lambda's x86_64 or arm64), got ${values.arch}`);
 
 // Native addons cannot be bundled; undici is CommonJS, which an ES module bundle cannot require.
 const EXTERNAL = ['onnxruntime-node', 'sharp', 'undici'];
@@ -91,14 +97,14 @@ function ship(name, source, nodeModules) {
     for (const dep of Object.keys(deps ?? {})) {
       const found = findPackage(dep, source);
       if (found) ship(dep, found, join(dest, 'node_modules'));
-      else if (!optional) throw new Error(`${dep} (needed by ${name}) is not installed`);
+      else if (!optional) fail(`${dep} (needed by ${name}) is not installed: install the dependencies first`);
     }
   }
 }
 for (const [name, source] of importedFrom) ship(name, source, join(out, 'node_modules'));
 
 const pruned = pruneBinaries(join(out, 'node_modules'), { platform: 'linux', arch: values.arch, libc: 'glibc' });
-if (pruned.missing.length) throw new Error(`no linux-${values.arch} binaries for: ${pruned.missing.join('; ')}`);
+if (pruned.missing.length) fail(`no linux-${values.arch} binaries for: ${pruned.missing.join('; ')}`);
 
 mkdirSync(join(out, 'model'));
 cpSync(model, join(out, 'model/model.onnx'));
