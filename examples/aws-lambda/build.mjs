@@ -7,7 +7,7 @@
 //
 // node build.mjs [--model file.onnx] [--labels synset.txt] [--arch x64|arm64]
 // Model and labels default to $ONNX_MOBILENET_ASSETS/models (this repository's ../shared). For
-// --arch arm64 on an x64 machine, install sharp's arm64 build first: npm install --os=linux --cpu=arm64 sharp
+// --arch arm64 on an x64 machine, sharp's arm64 packages must be installed too (the build names them).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -138,8 +138,17 @@ describe('pruneBinaries', () => {
     expect(result.removed).toEqual([]);
     expect(result.missing).toEqual([
       expect.stringContaining('onnxruntime-node (no napi-v6/linux/ppc64)'),
-      expect.stringContaining('npm install --os=linux --cpu=ppc64 --libc=glibc sharp'),
+      expect.stringContaining("@img/sharp-linux-ppc64 (sharp's build for the target is not installed: install @img/sharp-linux-ppc64"),
     ]);
+    // with sharp there, the exact versions it asks for
+    pkg(join(nm, 'sharp'), 'sharp');
+    writeFileSync(
+      join(nm, 'sharp/package.json'),
+      JSON.stringify({ name: 'sharp', optionalDependencies: { '@img/sharp-linux-ppc64': '0.34.5', '@img/sharp-libvips-linux-ppc64': '1.2.4' } }),
+    );
+    expect(pruneBinaries(nm, { platform: 'linux', arch: 'ppc64', libc: 'glibc' }).missing[1]).toContain(
+      'npm install --no-save --force @img/sharp-linux-ppc64@0.34.5 @img/sharp-libvips-linux-ppc64@1.2.4, or install on a linux-ppc64 machine',
+    );
     expect(existsSync(join(nm, '@img/sharp-darwin-arm64/lib/binary'))).toBe(true);
   });
 

@@ -43,7 +43,7 @@ export interface PruneResult {
   bytes: number;
   /**
    * Packages that have no binaries for the target, left as they were: the deployment will fail to
-   * load them (for sharp: install with `npm install --os=linux --cpu=x64 sharp`).
+   * load them. For sharp, the entry names the exact packages to install.
    */
   missing: string[];
   dryRun: boolean;
@@ -84,12 +84,16 @@ function dirs(path: string): Dirent[] {
   }
 }
 
-function packageName(dir: string): string | undefined {
+function packageJson(dir: string): { name?: unknown; optionalDependencies?: Record<string, unknown> } | undefined {
   try {
-    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name as string | undefined;
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+function packageName(dir: string): unknown {
+  return packageJson(dir)?.name;
 }
 
 /** Bytes of the files under `dir`, links not followed. */
@@ -160,6 +164,8 @@ export function pruneBinaries(nodeModules: string, options: PruneOptions = {}): 
   // removed only when the target's own build is there, else all are left and the target reported
   const imgOthers: { dir: string; name: string }[] = [];
   let imgTarget = false;
+  // the exact versions of the target's build that each sharp found asks for, to name in `missing`
+  const wanted = new Set<string>();
 
   for (const { dir, scope, name } of packageDirs(root)) {
     if (scope === undefined && name === ORT_PACKAGE && packageName(dir) === ORT_PACKAGE) {
@@ -175,6 +181,13 @@ export function pruneBinaries(nodeModules: string, options: PruneOptions = {}): 
       }
       if (target.platform === 'linux' && target.libc === 'musl')
         missing.push(`${relative(root, dir)} (onnxruntime-node has no musl build: its linux binaries need glibc, e.g. a Debian-based image)`);
+    } else if (scope === undefined && name === 'sharp') {
+      const manifest = packageJson(dir);
+      const optional = manifest?.name === 'sharp' ? manifest.optionalDependencies : undefined;
+      for (const build of [`sharp-${imgTag}`, `sharp-libvips-${imgTag}`]) {
+        const version = optional?.[`${IMG_SCOPE}/${build}`];
+        if (typeof version === 'string') wanted.add(`${IMG_SCOPE}/${build}@${version}`);
+      }
     } else if (scope === IMG_SCOPE) {
       const m = IMG_BINARY.exec(name);
       if (!m || packageName(dir) !== `${IMG_SCOPE}/${name}`) continue;
@@ -183,9 +196,13 @@ export function pruneBinaries(nodeModules: string, options: PruneOptions = {}): 
     }
   }
   if (imgTarget) for (const o of imgOthers) remove(o.dir, `${IMG_SCOPE}/${o.name}`);
-  else if (imgOthers.length)
+  else if (imgOthers.length || wanted.size)
+    // beside the others, with no platform switch: `npm install --cpu=…` would swap every native
+    // package of the project (esbuild's too) for the target's
     missing.push(
-      `${IMG_SCOPE}/sharp-${imgTag} (sharp's build for the target is not installed: npm install --os=${target.platform} --cpu=${target.arch}${target.platform === 'linux' ? ` --libc=${target.libc}` : ''} sharp)`,
+      `${IMG_SCOPE}/sharp-${imgTag} (sharp's build for the target is not installed: ${
+        wanted.size ? `npm install --no-save --force ${[...wanted].join(' ')}` : `install @img/sharp-${imgTag}`
+      }, or install on a ${imgTag} machine)`,
     );
   for (const f of removed) {
     const abs = join(root, f.path);
