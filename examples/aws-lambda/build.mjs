@@ -10,12 +10,13 @@
 // --arch arm64 on an x64 machine, sharp's arm64 packages must be installed too (the build names them).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pruneBinaries } from '@onnx-mobilenet/cli';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 
-const here = import.meta.dirname;
+const here = dirname(fileURLToPath(import.meta.url)); // import.meta.dirname needs Node 20.11
 /** Stops the build with one line naming what to change. */
 function fail(message) {
   console.error(`build.mjs: ${message}`);
