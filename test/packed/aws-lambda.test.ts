@@ -2,7 +2,8 @@
 // outside the workspace (its onnx-mobilenet packages from the packed tarballs), `npm run build`,
 // then dist/function.zip unzipped into an empty folder the way Lambda unpacks it into /var/task,
 // and index.handler invoked in a fresh Node process with no home directory and no node_modules
-// anywhere but the zip's.
+// anywhere but the zip's. Then a Vercel function in the same project: traced with @vercel/nft as
+// Vercel's builder does, the traced files alone copied to an empty folder and invoked.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +53,47 @@ const RUNNER = `
 import { readFileSync } from 'node:fs';
 const { handler } = await import(process.env.LAMBDA_TASK_ROOT + '/index.mjs');
 for (const event of JSON.parse(readFileSync(process.argv[1], 'utf8'))) console.log('RESULT ' + JSON.stringify(await handler(event)));
+`;
+
+/**
+ * A new Node process running `script` in `cwd`, as a function host starts one: only PATH, an
+ * absent HOME, and no network where a namespace can be made.
+ */
+function freshNode(cwd: string, script: string, arg: string, home: string) {
+  const node = [process.execPath, '--input-type=module', '-e', script, arg];
+  const [cmd, ...args] = NO_NETWORK ? ['unshare', '-rn', ...node] : node;
+  return spawnSync(cmd as string, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: process.env.PATH, HOME: home, LAMBDA_TASK_ROOT: cwd, TZ: ':UTC', LANG: 'en_US.UTF-8' },
+  });
+}
+
+// A Vercel function (Node.js runtime) using the library the same way, with its model beside it.
+const VERCEL_FUNCTION = `import { fileURLToPath } from 'node:url';
+import { createClassifier } from '@onnx-mobilenet/node';
+const ready = createClassifier({
+  model: fileURLToPath(new URL('../model/model.onnx', import.meta.url)),
+  labels: fileURLToPath(new URL('../model/labels.txt', import.meta.url)),
+});
+export async function POST(request) {
+  const predictions = await (await ready).classify(new Uint8Array(await request.arrayBuffer()));
+  return Response.json({ predictions });
+}
+`;
+// What Vercel's Node builder does before it zips a function: trace the files it needs (@vercel/nft).
+const TRACE = `
+import { nodeFileTrace } from '@vercel/nft';
+const base = process.argv[1];
+const { fileList } = await nodeFileTrace([base + '/api/classify.mjs'], { base });
+console.log(JSON.stringify([...fileList]));
+`;
+const INVOKE_VERCEL = `
+import { readFileSync } from 'node:fs';
+const { POST } = await import(process.cwd() + '/api/classify.mjs');
+const response = await POST(new Request('http://localhost/api/classify', { method: 'POST', body: readFileSync(process.argv[1]) }));
+console.log('RESULT ' + JSON.stringify({ status: response.status, body: await response.json() }));
 `;
 
 describeWithAssets('examples/aws-lambda from the packed packages', () => {
@@ -120,14 +162,7 @@ describeWithAssets('examples/aws-lambda from the packed packages', () => {
     writeFileSync(eventsFile, JSON.stringify(events));
     const home = join(scratch, 'home'); // absent: Lambda gives no writable home
     const before = listing(task);
-    const node = [process.execPath, '--input-type=module', '-e', RUNNER, eventsFile];
-    const [cmd, ...args] = NO_NETWORK ? ['unshare', '-rn', ...node] : node;
-    const r = spawnSync(cmd as string, args, {
-      cwd: task,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { PATH: process.env.PATH, HOME: home, LAMBDA_TASK_ROOT: task, TZ: ':UTC', LANG: 'en_US.UTF-8' },
-    });
+    const r = freshNode(task, RUNNER, eventsFile, home);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const results = lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)));
@@ -144,5 +179,48 @@ describeWithAssets('examples/aws-lambda from the packed packages', () => {
     expect(lines.filter((l) => l.includes('"classifier loaded"'))).toHaveLength(1);
     expect(existsSync(home)).toBe(false);
     expect(listing(task)).toEqual(before);
+  });
+
+  it("a Vercel function: @vercel/nft's trace is within 250 MB with no setting, and runs from an empty folder", () => {
+    // the function and its model in the app the example was installed in (npm, from the tarballs)
+    mkdirSync(join(app, 'api'));
+    writeFileSync(join(app, 'api/classify.mjs'), VERCEL_FUNCTION);
+    mkdirSync(join(app, 'model'));
+    cpSync(INT8_MODEL, join(app, 'model/model.onnx'));
+    cpSync(SYNSET, join(app, 'model/labels.txt'));
+    const tools = join(scratch, 'tools');
+    mkdirSync(tools);
+    writeFileSync(join(tools, 'package.json'), '{"private":true}');
+    runOk(tools, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '@vercel/nft@1.11.16']);
+    const traced: string[] = JSON.parse(runOk(tools, process.execPath, ['--input-type=module', '-e', TRACE, app]));
+    const fn = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-vercel-fn-'));
+    try {
+      let bytes = 0;
+      for (const f of traced) {
+        const from = join(app, f);
+        if (!statSync(from).isFile()) continue;
+        bytes += statSync(from).size;
+        mkdirSync(dirname(join(fn, f)), { recursive: true });
+        cpSync(from, join(fn, f));
+      }
+      console.log(`Vercel function trace: ${traced.length} files, ${(bytes / 1e6).toFixed(1)} MB`);
+      expect(bytes).toBeLessThanOrEqual(MAX_UNZIPPED);
+      expect(traced).toContain('model/model.onnx');
+      expect(traced).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1');
+      const home = join(scratch, 'vercel-home');
+      const r = freshNode(fn, INVOKE_VERCEL, TENCH.path, home);
+      expect(r.status, r.stderr).toBe(0);
+      const result = JSON.parse(
+        r.stdout
+          .split('\n')
+          .find((l) => l.startsWith('RESULT '))!
+          .slice(7),
+      );
+      expect(result.status).toBe(200);
+      expect(result.body.predictions[0]).toMatchObject({ id: TENCH.wnid, label: 'tench' });
+      expect(existsSync(home)).toBe(false);
+    } finally {
+      rmSync(fn, { recursive: true, force: true });
+    }
   });
 });
