@@ -9,6 +9,7 @@ import { checkOutput, openResultFile, readDoneFiles, type ResultFile } from './r
 /** The command line's help: `classify` in full, a pointer to `eval --help`. */
 export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
        onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
+       onnx-mobilenet prune-binaries <node_modules> [--platform os --arch cpu]   (before deploying: --help)
 
 Classifies images with MobileNetV2 (ImageNet, 1000 classes).
 

@@ -1,7 +1,8 @@
 /**
- * `@onnx-mobilenet/cli`: the `onnx-mobilenet` command line (`classify`, `eval`) on the Node
- * adapter. `onnx-mobilenet` depends on it, so `npx onnx-mobilenet classify cat.jpg` works after
- * installing `onnx-mobilenet`; {@link runCli} runs it in-process (tests, embedding).
+ * `@onnx-mobilenet/cli`: the `onnx-mobilenet` command line (`classify`, `eval`, `prune-binaries`)
+ * on the Node adapter. `onnx-mobilenet` depends on it, so `npx onnx-mobilenet classify cat.jpg`
+ * works after installing `onnx-mobilenet`; {@link runCli} runs it in-process (tests, embedding),
+ * and {@link pruneBinaries} is the deploy step behind `prune-binaries`.
  *
  * @packageDocumentation
  */
@@ -10,3 +11,4 @@ export { createClassifierPool, defaultWorkers, type ClassifierPool, type PoolCla
 export { cliVersion } from './cli-version.js';
 export { main } from './main.js';
 export type { CliIO } from './cli-args.js';
+export { pruneBinaries, type PruneOptions, type PruneResult, type PrunedFolder, type PruneTarget } from './prune-binaries.js';
