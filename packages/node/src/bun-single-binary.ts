@@ -58,24 +58,25 @@ const loaded: unknown[] = [];
  */
 function loadLibraries(libraries: readonly EmbeddedLibrary[]): void {
   const { dlopen } = require('bun:ffi') as { dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): unknown };
-  const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-native-'));
+  let dir: string | undefined;
+  let doing = `create a private folder in ${tmpdir()}`;
   try {
+    dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-native-'));
     for (const lib of libraries) {
       const path = join(dir, lib.soname);
-      try {
-        writeFileSync(path, readFileSync(lib.embedded), { mode: 0o500 });
-        loaded.push(dlopen(path, { [lib.symbol]: { args: [], returns: 'ptr' } }));
-      } catch (err) {
-        throw new OnnxMobilenetError(
-          'E_RUNTIME',
-          `this executable could not load ${lib.what}, written to ${clipText(path)}: ${describeError(err)}. The folder must be writable and allow ` +
-            'running code (not mounted noexec): set TMPDIR to one that does',
-          { cause: err },
-        );
-      }
+      doing = `load ${lib.what}, written to ${path}`;
+      writeFileSync(path, readFileSync(lib.embedded), { mode: 0o500 });
+      loaded.push(dlopen(path, { [lib.symbol]: { args: [], returns: 'ptr' } }));
     }
+  } catch (err) {
+    throw new OnnxMobilenetError(
+      'E_RUNTIME',
+      `this executable could not ${clipText(doing)}: ${describeError(err)}. It writes its native libraries to a private folder in the temporary ` +
+        'directory when it starts, which must be writable and allow running code (not mounted noexec): set TMPDIR to one that does',
+      { cause: err },
+    );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
