@@ -86,6 +86,25 @@ describeWithAssets('bun build --compile: a single binary that classifies', () =>
     });
   }
 
+  it.skipIf(Boolean(skip))(`a Worker in the binary classifies too, and onnxruntime's library is mapped once${skip ? ` [skipped: ${skip}]` : ''}`, () => {
+    const app = inject('npmApp');
+    const entries = ['single-binary-threads.ts', 'single-binary-thread-worker.ts'];
+    for (const f of entries) copyFileSync(join(dirname(FIXTURE), f), join(app, f));
+    const built = join(temp('bun-compile-out-'), 'threads');
+    runOk(app, bun!, ['build', '--compile', ...entries, '--outfile', built]);
+    const away = temp('bun-binary-');
+    const binary = join(away, 'threads');
+    copyFileSync(built, binary);
+    const photo = photos().find((p) => p.wnid === TENCH)!.path;
+    const r = spawnSync(binary, [INT8_MODEL, SYNSET, photo], { cwd: away, env: consumerEnv(), encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ mainBest: TENCH, workerBest: TENCH });
+    // one private copy, loaded by whichever thread came first (its folder is gone: "(deleted)")
+    expect(out.ortFiles).toHaveLength(1);
+    expect(out.ortFiles[0]).toMatch(/\/onnx-mobilenet-native-[^/]+\/libonnxruntime\.so\.1 \(deleted\)$/);
+  });
+
   it.skipIf(Boolean(skip))(`a temporary directory it cannot write: E_RUNTIME naming TMPDIR${skip ? ` [skipped: ${skip}]` : ''}`, () => {
     const binary = firstBinary ?? compile('onnx-mobilenet');
     const missing = join(temp('bun-binary-gone-'), 'missing');

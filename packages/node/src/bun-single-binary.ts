@@ -45,6 +45,9 @@ interface EmbeddedLibrary {
   symbol: string;
 }
 
+/** Name of the private folders the libraries are written to (`mkdtemp` adds the rest). */
+const FOLDER_PREFIX = 'onnx-mobilenet-native-';
+
 /** Namespace of the runtime plugin's answers. */
 const NAMESPACE = 'onnx-mobilenet-native';
 
@@ -52,17 +55,40 @@ const NAMESPACE = 'onnx-mobilenet-native';
 const loaded: unknown[] = [];
 
 /**
+ * The sonames this process already mapped from a private folder: each thread that imports the
+ * adapter (a Worker) runs this module again, and loading again would map a second copy.
+ */
+function mappedFromPrivateFolders(): Set<string> {
+  const mapped = new Set<string>();
+  let maps: string;
+  try {
+    maps = readFileSync('/proc/self/maps', 'utf8');
+  } catch {
+    return mapped;
+  }
+  const ours = new RegExp(`/${FOLDER_PREFIX}[^/]+/([^/\\s]+)(?: \\(deleted\\))?$`);
+  for (const line of maps.split('\n')) {
+    const soname = ours.exec(line)?.[1];
+    if (soname !== undefined) mapped.add(soname);
+  }
+  return mapped;
+}
+
+/**
  * Writes each library to a private folder (0700, removed once they are loaded: a loaded library
  * needs no file) and loads it there with `bun:ffi`, so later `dlopen`s of the bindings find it by
  * soname.
  */
 function loadLibraries(libraries: readonly EmbeddedLibrary[]): void {
+  const mapped = mappedFromPrivateFolders();
+  const todo = libraries.filter((lib) => !mapped.has(lib.soname));
+  if (todo.length === 0) return;
   const { dlopen } = require('bun:ffi') as { dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): unknown };
   let dir: string | undefined;
   let doing = `create a private folder in ${tmpdir()}`;
   try {
-    dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-native-'));
-    for (const lib of libraries) {
+    dir = mkdtempSync(join(tmpdir(), FOLDER_PREFIX));
+    for (const lib of todo) {
       const path = join(dir, lib.soname);
       doing = `load ${lib.what}, written to ${path}`;
       writeFileSync(path, readFileSync(lib.embedded), { mode: 0o500 });
