@@ -23,7 +23,7 @@ declare module 'vitest' {
   }
 }
 
-const RUNTIME_SPECS = { bun: 'bun@1.3', deno: 'deno@2' } as const;
+const RUNTIME_SPECS = { bun: 'bun@1.4', deno: 'deno@2' } as const;
 
 function installRuntimes(dir: string): Runtimes {
   const runtimes: Runtimes = { reasons: {} };

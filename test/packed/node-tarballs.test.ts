@@ -1,4 +1,4 @@
-// What the tarballs hold: the files every exports/bin/main/types entry names, README and LICENSE,
+// What the tarballs hold: the files every exports/imports/bin/main/types entry names, README and LICENSE,
 // real dependency versions, no `source` condition; and arethetypeswrong's verdict on each.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -61,7 +61,12 @@ describe('packed tarballs', () => {
     expect(pkg.bugs.url).toMatch(/^https:\/\//);
     expect(pkg.engines.node).toBe('>=20.9');
     expect(pkg.keywords.length).toBeGreaterThan(3);
-    const entries = [...targets(pkg.exports), ...targets(pkg.bin), ...targets({ main: pkg.main, module: pkg.module, types: pkg.types })];
+    const entries = [
+      ...targets(pkg.exports),
+      ...targets(pkg.imports),
+      ...targets(pkg.bin),
+      ...targets({ main: pkg.main, module: pkg.module, types: pkg.types }),
+    ];
     expect(entries.filter((e) => e.conditions.includes('source'))).toEqual([]);
     expect(entries.filter((e) => !files.includes(e.target.replace(/^\.\//, ''))).map((e) => e.target)).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.cts'))).toEqual([]);

@@ -19,6 +19,9 @@
  *   queue job's path outside the worker's `roots`. The message names the option that widens it.
  * - `E_QUEUE`: the job queue's Redis (`@onnx-mobilenet/queue`) cannot be reached, fails a command
  *   or holds a record that the queue did not write (a corrupt stored result).
+ * - `E_RUNTIME`: the runtime cannot run the adapter: a native library that cannot be loaded where
+ *   it was put, or a platform the adapter's native path does not cover (a `bun build --compile`
+ *   executable for another OS). The message names the cause and the setting or route that works.
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'
@@ -34,7 +37,8 @@ export type ErrorCode =
   | 'E_LIMIT'
   | 'E_CACHE'
   | 'E_FORBIDDEN'
-  | 'E_QUEUE';
+  | 'E_QUEUE'
+  | 'E_RUNTIME';
 
 /**
  * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across

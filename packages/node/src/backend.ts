@@ -1,3 +1,5 @@
+// Before the native modules: in a bun build --compile executable it loads what they link against.
+import '#single-binary';
 import * as ort from 'onnxruntime-node';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
