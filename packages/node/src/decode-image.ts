@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
   assertJpegScans,
@@ -171,7 +171,7 @@ async function openImage(
   data: Uint8Array,
   name: string,
   limits: Limits,
-): Promise<{ image: sharp.Sharp; meta: Pick<sharp.Metadata, 'width' | 'height' | 'orientation' | 'hasAlpha'>; format: SupportedImageFormat }> {
+): Promise<{ image: Sharp; meta: Pick<Metadata, 'width' | 'height' | 'orientation' | 'hasAlpha'>; format: SupportedImageFormat }> {
   if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
@@ -199,7 +199,7 @@ async function openImage(
 }
 
 /** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped (the stored colours kept), no resize. */
-async function fullRgb(image: sharp.Sharp): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
+async function fullRgb(image: Sharp): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const { data, info } = await image.rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: 3 };
 }
