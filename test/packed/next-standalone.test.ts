@@ -1,6 +1,6 @@
 // Next.js `output: 'standalone'` as a deployment runs it: examples/nextjs's app, installed from the
-// packed tarballs with npm, built with Turbopack (the default `next build`) and with webpack, no
-// other setting. `.next/standalone` (+ `.next/static`, + `public`) alone is copied into an empty
+// packed tarballs with npm (built with Turbopack, the default `next build`, and with webpack) and
+// with pnpm (its isolated store; Turbopack), no other setting. `.next/standalone` (+ `.next/static`, + `public`) alone is copied into an empty
 // temp folder, with the install's node_modules moved away, and `node server.js` there classifies
 // the tench in the route handler (an upload) and in a server component (a photo of public/).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,15 +8,14 @@ import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ASSETS_DIR } from '../assets-dir.mjs';
-import { installApp, REPO_ROOT, runBin } from './browser-install.js';
-import { diskUsage } from './consumer-project.js';
+import { installApp, NEXT_APP_DEPS, packedTarballs, REPO_ROOT, runBin } from './browser-install.js';
+import { consumerEnv, diskUsage, runOk, writeApp } from './consumer-project.js';
 
 const example = join(REPO_ROOT, 'examples/nextjs');
 const tench = { path: join(ASSETS_DIR, 'images/n01440764_tench.JPEG'), wnid: 'n01440764' };
 const MB = 1e6;
-const NAPI_DIR = 'node_modules/onnxruntime-node/bin/napi-v6';
 
 // Ceilings for the standalone folder on linux-x64, from sizes measured with Next 16.5.0: Turbopack
 // 82 MB (next 15 MB, sharp and libvips 19 MB, onnxruntime's linux-x64 library 46 MB), webpack
@@ -24,6 +23,36 @@ const NAPI_DIR = 'node_modules/onnxruntime-node/bin/napi-v6';
 // Any other system's onnxruntime library (darwin 2 x 45 MB, win32 64-70 MB) or a second sharp
 // (17 MB) passes them.
 const CEILING_MB = { turbopack: 100, webpack: 130 } as const;
+
+const CASES = [
+  { manager: 'npm', bundler: 'turbopack' },
+  { manager: 'npm', bundler: 'webpack' },
+  { manager: 'pnpm', bundler: 'turbopack' },
+] as const;
+
+/** examples/nextjs's app in an installed project, a photo in public/, and the one setting of a standalone deploy (nothing for onnx-mobilenet). */
+function addExample(app: string): string {
+  cpSync(join(example, 'app'), join(app, 'app'), { recursive: true });
+  cpSync(join(example, 'tsconfig.json'), join(app, 'tsconfig.json'));
+  cpSync(tench.path, join(app, 'public/tench.jpg'));
+  writeFileSync(join(app, 'next.config.mjs'), "export default { output: 'standalone' };\n");
+  return app;
+}
+
+async function install(manager: 'npm' | 'pnpm'): Promise<string> {
+  if (manager === 'npm') return addExample(await installApp(undefined, NEXT_APP_DEPS));
+  const app = mkdtempSync(join(inject('packedRoot'), 'pnpm-next-')); // removed with the rest by the global setup
+  writeApp(app, await packedTarballs(), 'pnpm', NEXT_APP_DEPS);
+  runOk(app, 'pnpm', ['install', '--config.confirmModulesPurge=false'], consumerEnv());
+  return addExample(app);
+}
+
+/** onnxruntime-node's binaries folder in a standalone copy, wherever the package manager put the package. */
+function napiDir(dir: string): string {
+  const found = (readdirSync(dir, { recursive: true }) as string[]).find((f) => f.split(sep).join('/').endsWith('onnxruntime-node/bin/napi-v6'));
+  if (!found) throw new Error(`no onnxruntime-node/bin/napi-v6 under ${dir}`);
+  return join(dir, found);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((r) => {
@@ -106,41 +135,27 @@ async function stop(server: ChildProcess): Promise<void> {
 }
 
 describe('Next.js output: standalone on the packed packages, copied away and served by node server.js', () => {
-  let app: string;
-
-  beforeAll(async () => {
-    app = await installApp(undefined, {
-      next: '16.5.0',
-      react: '19.3.1',
-      'react-dom': '19.3.1',
-      typescript: '~5.9.3',
-      '@types/react': '^19.2.0',
-      '@types/react-dom': '^19.2.0',
-      '@types/node': '20.19.43',
-    });
-    cpSync(join(example, 'app'), join(app, 'app'), { recursive: true });
-    cpSync(join(example, 'tsconfig.json'), join(app, 'tsconfig.json'));
-    cpSync(tench.path, join(app, 'public/tench.jpg'));
-    // the one setting of a standalone deploy, nothing for onnx-mobilenet
-    writeFileSync(join(app, 'next.config.mjs'), "export default { output: 'standalone' };\n");
-  }, 600_000);
-  afterAll(() => {
-    if (app) rmSync(app, { recursive: true, force: true });
+  const apps = new Map<string, Promise<string>>();
+  afterAll(async () => {
+    for (const app of apps.values()) rmSync(await app, { recursive: true, force: true });
   });
 
-  for (const bundler of ['turbopack', 'webpack'] as const) {
-    describe(`built with ${bundler}`, () => {
+  for (const { manager, bundler } of CASES) {
+    describe(`installed with ${manager}, built with ${bundler}`, () => {
+      let app: string;
       let deploy: string;
       let started: Started | undefined;
       let standaloneBytes: number;
 
       beforeAll(async () => {
+        if (!apps.has(manager)) apps.set(manager, install(manager));
+        app = await apps.get(manager)!;
         rmSync(join(app, '.next'), { recursive: true, force: true });
         runBin(app, 'next', ['build', `--${bundler}`]);
         const standalone = join(app, '.next/standalone');
         standaloneBytes = diskUsage(standalone);
         // what a Dockerfile copies: the standalone folder, the static assets and public, nothing else
-        deploy = mkdtempSync(join(tmpdir(), `next-standalone-${bundler}-`));
+        deploy = mkdtempSync(join(tmpdir(), `next-standalone-${manager}-${bundler}-`));
         cpSync(standalone, deploy, { recursive: true, verbatimSymlinks: true });
         cpSync(join(app, '.next/static'), join(deploy, '.next/static'), { recursive: true });
         cpSync(join(app, 'public'), join(deploy, 'public'), { recursive: true });
@@ -178,7 +193,7 @@ describe('Next.js output: standalone on the packed packages, copied away and ser
       });
 
       it("holds this platform's onnxruntime binaries, not the other systems' libraries, within the size ceiling", () => {
-        const napi = join(deploy, NAPI_DIR);
+        const napi = napiDir(deploy);
         const here = join(napi, process.platform, process.arch);
         const files = readdirSync(here);
         expect(files).toContain('onnxruntime_binding.node');
@@ -192,7 +207,7 @@ describe('Next.js output: standalone on the packed packages, copied away and ser
         if (bundler === 'turbopack') expect(readdirSync(napi)).toEqual([process.platform]);
         const sizeMb = standaloneBytes / MB;
         console.log(
-          `next ${bundler} standalone: ${sizeMb.toFixed(0)} MB (deploy folder with .next/static and public: ${(diskUsage(deploy) / MB).toFixed(0)} MB); ` +
+          `next ${bundler} (${manager}) standalone: ${sizeMb.toFixed(0)} MB (deploy folder with .next/static and public: ${(diskUsage(deploy) / MB).toFixed(0)} MB); ` +
             `cold start, node server.js to the first classification: ${started!.coldStartMs.toFixed(0)} ms; onnxruntime binaries: ${all.filter((f) => f.includes('.')).join(', ')}`,
         );
         if (process.platform === 'linux' && process.arch === 'x64') expect(sizeMb).toBeLessThan(CEILING_MB[bundler]);
@@ -207,7 +222,7 @@ describe('Next.js output: standalone on the packed packages, copied away and ser
           runs.push(started.coldStartMs);
         }
         const median = [...runs].sort((a, b) => a - b)[1]!;
-        console.log(`next ${bundler} standalone cold starts: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms)`);
+        console.log(`next ${bundler} (${manager}) standalone cold starts: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms)`);
       });
     });
   }
