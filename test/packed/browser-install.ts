@@ -9,6 +9,17 @@ import { inject } from 'vitest';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', NEXT_TELEMETRY_DISABLED: '1', npm_config_update_notifier: 'false' };
 
+/** What a Next.js app installs beside onnx-mobilenet in the packed Next.js tests (the versions examples/nextjs pins). */
+export const NEXT_APP_DEPS = {
+  next: '16.5.0',
+  react: '19.3.1',
+  'react-dom': '19.3.1',
+  typescript: '~5.9.3',
+  '@types/react': '^19.2.0',
+  '@types/react-dom': '^19.2.0',
+  '@types/node': '20.19.43',
+};
+
 /** The tarballs the global setup packed once for the whole packed suite. */
 export function packedTarballs(): Promise<Record<string, string>> {
   return Promise.resolve(inject('tarballs'));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, serveStatic, type StaticServer } from '../browser/browser-env.mjs';
 import { describeInBrowser } from '../browser/describe-in-browser.js';
 import { ASSETS_DIR } from '../assets-dir.mjs';
-import { installApp, REPO_ROOT, runBin } from './browser-install.js';
+import { installApp, NEXT_APP_DEPS, REPO_ROOT, runBin } from './browser-install.js';
 
 const example = join(REPO_ROOT, 'examples/nextjs');
 const tench = { path: join(ASSETS_DIR, 'images/n01440764_tench.JPEG'), wnid: 'n01440764' };
@@ -30,15 +30,7 @@ describeInBrowser('a Next.js app on the packed packages', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   beforeAll(async () => {
-    app = await installApp(undefined, {
-      next: '16.4.6',
-      react: '19.3.1',
-      'react-dom': '19.3.1',
-      typescript: '~5.9.3',
-      '@types/react': '^19.2.0',
-      '@types/react-dom': '^19.2.0',
-      '@types/node': '20.19.43',
-    });
+    app = await installApp(undefined, NEXT_APP_DEPS);
     cpSync(join(example, 'app'), join(app, 'app'), { recursive: true });
     cpSync(join(example, 'tsconfig.json'), join(app, 'tsconfig.json'));
     data = await serveStatic(join(REPO_ROOT, 'test/browser'));
@@ -58,10 +50,8 @@ describeInBrowser('a Next.js app on the packed packages', () => {
 
       beforeAll(async () => {
         rmSync(join(app, '.next'), { recursive: true, force: true });
-        // webpack bundles a package that npm nested (sharp ^0.34 under @onnx-mobilenet/node, beside
-        // Next's own sharp ^0.35) and the bundled sharp cannot find its binary: the README's one line.
-        const config = bundler === 'webpack' ? "{ serverExternalPackages: ['@onnx-mobilenet/node'] }" : '{}';
-        writeFileSync(join(app, 'next.config.mjs'), `export default ${config};\n`);
+        // no setting: onnx-mobilenet's sharp is the one Next.js brings, so webpack keeps it external
+        writeFileSync(join(app, 'next.config.mjs'), 'export default {};\n');
         runBin(app, 'next', ['build', `--${bundler}`]);
         const port = await freePort();
         origin = `http://127.0.0.1:${port}`;

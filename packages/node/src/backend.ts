@@ -6,6 +6,7 @@ import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { resolveLocalRoots } from './local-roots.js';
 import { loadAssetNode } from './load-asset.js';
+import { traceOrtBinaries } from './native-files.js';
 import { disableOrtTelemetry } from './ort-telemetry.js';
 import { sessionExtra } from './session-extra.js';
 
@@ -78,3 +79,5 @@ export const nodeBackend: ClassifierBackend<NodeImageSource> = createNodeBackend
 // On import as well, in the importing thread: worker threads started afterwards (the CLI's
 // --workers pool) inherit it, which they could not set for the process themselves.
 disableOrtTelemetry();
+// Here, beside the onnxruntime-node import, so that every bundle holding the backend holds the call.
+traceOrtBinaries();

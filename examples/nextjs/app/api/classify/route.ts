@@ -1,18 +1,8 @@
-import { createClassifier, isOnnxMobilenetError, type WebClassifier } from 'onnx-mobilenet';
-// (The types of onnx-mobilenet are the same on both sides; on the server, the import resolves to the Node adapter.)
-import { serverLabels, serverModel } from '../../classifier-config';
+import { isOnnxMobilenetError } from 'onnx-mobilenet';
+import { getClassifier } from '../../server-classifier';
 
 // onnxruntime-node and sharp are native: this handler runs on the Node.js runtime, not the edge.
 export const runtime = 'nodejs';
-
-// One classifier per server process, created on first use and shared by all requests
-// (concurrent calls on one classifier are safe and get batched).
-let classifier: Promise<WebClassifier> | undefined;
-function getClassifier(): Promise<WebClassifier> {
-  classifier ??= createClassifier({ model: serverModel, labels: serverLabels });
-  classifier.catch(() => (classifier = undefined)); // retry on the next request after a failure
-  return classifier;
-}
 
 export async function POST(request: Request): Promise<Response> {
   const form = await request.formData().catch(() => null);
