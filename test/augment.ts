@@ -1,9 +1,9 @@
 // Augmented copies of the photos for the embedding tests, made with sharp in Node (the browser
 // tests are served the same bytes).
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** Crops `fraction` of each side's length at a relative position (0 = left/top, 1 = right/bottom). */
-async function crop(image: sharp.Sharp, fraction: number, at: number): Promise<sharp.Sharp> {
+async function crop(image: Sharp, fraction: number, at: number): Promise<Sharp> {
   const { width = 0, height = 0 } = await image.metadata();
   const w = Math.round(width * fraction);
   const h = Math.round(height * fraction);

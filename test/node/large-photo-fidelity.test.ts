@@ -3,7 +3,7 @@
 // large images with real photo detail at full resolution: mosaics of the 53 photos at their own
 // size (an upscaled photo would be too smooth to show a misalignment).
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier, type NodeClassifier } from '@onnx-mobilenet/node';
 import { FP32_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
@@ -12,7 +12,7 @@ import { meanAbsDiff, referencePreprocess } from '../reference-preprocess.js';
 
 async function mosaic(width: number, height: number, first: number): Promise<Buffer> {
   const all = photos();
-  const tiles: sharp.OverlayOptions[] = [];
+  const tiles: OverlayOptions[] = [];
   for (let y = 0, k = first; y < height; y += 375) {
     for (let x = 0; x < width; x += 500, k++) {
       const tile = await sharp(readFileSync(all[k % all.length]!.path))

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readImageHeader } from './image-header.js';
 
@@ -14,13 +14,13 @@ const pngHeader = (w: number, h: number) => bytes(PNG_SIG, be32(13), 'IHDR', be3
 describe('readImageHeader on real files', () => {
   const image = () => sharp({ create: { width: 37, height: 23, channels: 3, background: { r: 200, g: 30, b: 10 } } });
   for (const [format, encode] of [
-    ['jpeg', (s: sharp.Sharp) => s.jpeg()],
-    ['jpeg', (s: sharp.Sharp) => s.jpeg({ progressive: true })],
-    ['png', (s: sharp.Sharp) => s.png()],
-    ['gif', (s: sharp.Sharp) => s.gif()],
-    ['webp', (s: sharp.Sharp) => s.webp()],
-    ['webp', (s: sharp.Sharp) => s.webp({ lossless: true })],
-    ['heif', (s: sharp.Sharp) => s.avif()],
+    ['jpeg', (s: Sharp) => s.jpeg()],
+    ['jpeg', (s: Sharp) => s.jpeg({ progressive: true })],
+    ['png', (s: Sharp) => s.png()],
+    ['gif', (s: Sharp) => s.gif()],
+    ['webp', (s: Sharp) => s.webp()],
+    ['webp', (s: Sharp) => s.webp({ lossless: true })],
+    ['heif', (s: Sharp) => s.avif()],
   ] as const) {
     it(`reads 37x23 from a ${format} file sharp wrote`, async () => {
       const file = new Uint8Array(await encode(image()).toBuffer());

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
   assertJpegScans,
@@ -19,7 +19,7 @@ import {
 } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
-import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
+import { checkPixelFormat, labqRefusal, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
 import type { LocalRoots } from './local-roots.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
@@ -171,7 +171,11 @@ async function openImage(
   data: Uint8Array,
   name: string,
   limits: Limits,
-): Promise<{ image: sharp.Sharp; meta: Pick<sharp.Metadata, 'width' | 'height' | 'orientation' | 'hasAlpha'>; format: SupportedImageFormat }> {
+): Promise<{
+  image: Sharp;
+  meta: { width?: number | undefined; height?: number | undefined; orientation?: number | undefined; hasAlpha: boolean };
+  format: SupportedImageFormat;
+}> {
   if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
@@ -199,7 +203,7 @@ async function openImage(
 }
 
 /** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped (the stored colours kept), no resize. */
-async function fullRgb(image: sharp.Sharp): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
+async function fullRgb(image: Sharp): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const { data, info } = await image.rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: 3 };
 }
@@ -210,6 +214,8 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
   if (/^timeout: \d+s/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `decoding image ${name} took longer than limits.decodeTimeoutMs (${limits.decodeTimeoutMs} ms)`, { cause: err });
   }
+  const labq = labqRefusal(describeError(err), name, sharp.versions.vips);
+  if (labq) return labq;
   if (/pixel limit/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });
   }
