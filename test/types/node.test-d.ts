@@ -83,6 +83,7 @@ describe('onnx-mobilenet under the node condition', () => {
       | 'E_CACHE'
       | 'E_FORBIDDEN'
       | 'E_QUEUE'
+      | 'E_RUNTIME'
     >();
     expectTypeOf<OnnxMobilenetError['code']>().toEqualTypeOf<ErrorCode>();
     expectTypeOf<OnnxMobilenetError>().toExtend<Error>();

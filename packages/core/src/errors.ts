@@ -19,6 +19,11 @@
  *   queue job's path outside the worker's `roots`. The message names the option that widens it.
  * - `E_QUEUE`: the job queue's Redis (`@onnx-mobilenet/queue`) cannot be reached, fails a command
  *   or holds a record that the queue did not write (a corrupt stored result).
+ * - `E_RUNTIME`: this runtime cannot run the classifier, whatever the model or image: a native
+ *   module does not load (onnxruntime-node's binding or its `libonnxruntime.so.1`, sharp), the
+ *   runtime forbids compiling WebAssembly or has no dynamic `import()` (edge runtimes), onnxruntime's
+ *   `.wasm` file cannot be fetched, or there is no image decoder (the web adapter outside a
+ *   browser). The message quotes the runtime's own first line and names the fix.
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'
@@ -34,7 +39,8 @@ export type ErrorCode =
   | 'E_LIMIT'
   | 'E_CACHE'
   | 'E_FORBIDDEN'
-  | 'E_QUEUE';
+  | 'E_QUEUE'
+  | 'E_RUNTIME';
 
 /**
  * The one error type thrown by onnx-mobilenet. Branch on `code`, which is stable across

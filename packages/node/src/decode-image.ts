@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
   assertJpegScans,
@@ -21,6 +21,7 @@ import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
 import { checkPixelFormat, labqRefusal, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
 import type { LocalRoots } from './local-roots.js';
+import { loadSharp, vipsVersion } from './native-modules.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
 
@@ -186,6 +187,7 @@ async function openImage(
   // 500x375 photo). CMYK still converts, with sharp's own CMYK profile.
   // sharp's own timeout stops libvips where it checks it (not inside libjpeg's reading of a
   // progressive file's scans); decodeWithin answers the call at the deadline in any case.
+  const sharp = await loadSharp();
   const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, ignoreIcc: true }).timeout({
     seconds: Math.ceil(limits.decodeTimeoutMs / 1000),
   });
@@ -214,7 +216,7 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
   if (/^timeout: \d+s/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `decoding image ${name} took longer than limits.decodeTimeoutMs (${limits.decodeTimeoutMs} ms)`, { cause: err });
   }
-  const labq = labqRefusal(describeError(err), name, sharp.versions.vips);
+  const labq = labqRefusal(describeError(err), name, vipsVersion());
   if (labq) return labq;
   if (/pixel limit/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });

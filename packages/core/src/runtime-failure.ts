@@ -1,0 +1,95 @@
+import { clipText, describeError, OnnxMobilenetError } from './errors.js';
+
+/**
+ * Why a runtime cannot run the classifier at all, whatever the model: the causes `E_RUNTIME`
+ * names. Adapters recognise the platform-specific ones (a native module that does not load, no
+ * image decoder); core recognises the rest in what onnxruntime throws.
+ */
+export type RuntimeCause = 'native-module' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend' | 'image-decoder';
+
+/** What each cause means for the user, said once: the fix follows the adapter's or runtime's own words in every message. */
+const RUNTIME_FIXES: Record<RuntimeCause, string> = {
+  'native-module':
+    'ship the package whole beside the app: keep it external to bundlers (esbuild/bun --external, webpack externals, ' +
+    'Next.js serverExternalPackages) and let file tracers copy its native files (Next.js outputFileTracingIncludes), or reinstall it for this platform',
+  'wasm-code-generation':
+    "this runtime forbids compiling WebAssembly, which onnxruntime needs (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); " +
+    "classify on a Node.js runtime (Next.js: export const runtime = 'nodejs') or in the browser",
+  'dynamic-import':
+    'this runtime has no dynamic import(), which onnxruntime loads its code with (vm scripts without importModuleDynamically, some edge and embedded runtimes); ' +
+    'classify on a Node.js runtime or in the browser',
+  'wasm-file':
+    "onnxruntime's .wasm file could not be fetched or is not WebAssembly (a 404 or an HTML page at its URL): serve the onnxruntime-web .wasm files and point wasmPaths at them",
+  'no-backend': 'onnxruntime found no execution provider that starts here: pass executionProviders this runtime has (cpu in Node, wasm in browsers)',
+  'image-decoder':
+    'this runtime has no image decoder (createImageBitmap and OffscreenCanvas or a document): pass raw pixels { data, width, height, channels }, or classify in Node with @onnx-mobilenet/node',
+};
+
+/**
+ * The `E_RUNTIME` error for `cause`: what failed (`what`, e.g. "onnxruntime-node cannot load"),
+ * the runtime's own first line, and the fix.
+ *
+ * @example
+ * ```ts
+ * throw runtimeError('image-decoder', 'cannot decode photo.jpg', 'createImageBitmap is not defined');
+ * ```
+ */
+export function runtimeError(cause: RuntimeCause, what: string, reason: string, options?: { cause?: unknown; hint?: string }): OnnxMobilenetError {
+  const hint = options?.hint ? ` Cause: ${options.hint}.` : '';
+  return new OnnxMobilenetError('E_RUNTIME', `${what}: ${clipText(firstLine(reason), 500)}.${hint} Fix: ${RUNTIME_FIXES[cause]}`, { cause: options?.cause });
+}
+
+/** The first non-empty line of an error text (sharp's and Node's loader errors go on for many lines). */
+export function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? text
+  );
+}
+
+/** The causes recognised in onnxruntime's text, most specific first. */
+const RECOGNISED: readonly [RuntimeCause, RegExp][] = [
+  // V8 with the embedder's wasm code generation off (vm codeGeneration.wasm false, edge runtimes),
+  // Next.js' edge sandbox, and runtimes without WebAssembly at all
+  [
+    'wasm-code-generation',
+    /Wasm code generation disallowed|WebAssembly\.\w+\(\)[^\n]*disallowed|Dynamic Code Evaluation[^\n]*not allowed|WebAssembly is not defined/i,
+  ],
+  ['dynamic-import', /ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING|dynamic import callback|import\(\) is (?:disallowed|not (?:allowed|supported))/i],
+  // the fetched bytes were no wasm (an HTML 404 page: "expected magic word 00 61 73 6d"), or no fetch worked
+  ['wasm-file', /expected magic word|fetching of the wasm failed|failed to fetch[^\n]*\.wasm/i],
+];
+
+/** onnxruntime-common's words when no execution provider's backend initialised (before any model is read). */
+const NO_BACKEND = /no available backend found/i;
+
+/**
+ * The runtime cause behind an onnxruntime failure, or undefined when the failure may be the model's.
+ * "no available backend found" is always the runtime's: onnxruntime resolves and starts its
+ * backends before it reads a byte of the model, and the text carries each backend's own reason.
+ *
+ * @example
+ * ```ts
+ * recogniseRuntimeFailure(new Error('no available backend found. ERR: [wasm] CompileError: WebAssembly.instantiate(): Wasm code generation disallowed by embedder'));
+ * // 'wasm-code-generation'
+ * ```
+ */
+export function recogniseRuntimeFailure(err: unknown): RuntimeCause | undefined {
+  const text = errorChainText(err);
+  for (const [cause, pattern] of RECOGNISED) if (pattern.test(text)) return cause;
+  return NO_BACKEND.test(text) ? 'no-backend' : undefined;
+}
+
+/** The messages (and codes) of an error and its causes, a few levels deep. */
+function errorChainText(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${code} ${describeError(current)}` : describeError(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join('\n');
+}
