@@ -97,7 +97,9 @@ describeWithAssets('E_RUNTIME for a native module that cannot load (built packag
     const out = await run(layout({ ort: 'without-library', sharp: 'whole' }));
     console.log(`without libonnxruntime.so.1: ${out.load}`);
     expect(out.import).toBe('ok imported');
-    expect(out.load).toMatch(/^E_RUNTIME: onnxruntime-node cannot load in this process: libonnxruntime\.so\.1: cannot open shared object file/);
+    expect(out.load).toMatch(
+      /^E_RUNTIME: onnxruntime-node cannot load in this process: ERR_DLOPEN_FAILED: libonnxruntime\.so\.1: cannot open shared object file/,
+    );
     expect(out.load).toMatch(/outputFileTracingIncludes/);
     expect(out.load).not.toMatch(/not a valid ONNX model/);
     // sharp still decodes: only the runtime is missing

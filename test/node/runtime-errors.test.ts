@@ -4,9 +4,11 @@
 // vm script, an HTML page where the .wasm should be; each thrown from an onnxruntime backend's
 // init, so onnxruntime-common wraps it in its own "no available backend found" as it does on an
 // edge runtime. Messages give the size of the model file given, not of the graph rewritten from it.
+import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import vm from 'node:vm';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -99,11 +101,20 @@ describeWithAssets('E_RUNTIME: a runtime that cannot work is named', () => {
     expect(message).not.toMatch(/not a valid ONNX model/);
   });
 
-  it('names a missing dynamic import()', async () => {
+  it('names a missing dynamic import(), inside onnxruntime or in the adapter importing onnxruntime', async () => {
     const { backend } = ortBackend({ initError: await causes.noDynamicImport() });
     await expect(load(backend)).rejects.toMatchObject({
       code: 'E_RUNTIME',
       message: expect.stringMatching(/ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING.*has no dynamic import\(\)/),
+    });
+    // the web adapter's own import('onnxruntime-web/wasm') failing, unwrapped
+    const importError = await causes.noDynamicImport();
+    const raw: ClassifierBackend<never> = { ...backend, runtime: { name: 'onnxruntime-web', createSession: () => Promise.reject(importError) } };
+    await expect(load(raw)).rejects.toMatchObject({
+      code: 'E_RUNTIME',
+      message: expect.stringMatching(
+        /^onnxruntime-web cannot run in this runtime: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING: A dynamic import callback was not specified\. Fix: this runtime has no dynamic import\(\)/,
+      ),
     });
   });
 
@@ -131,6 +142,25 @@ describeWithAssets('E_RUNTIME: a runtime that cannot work is named', () => {
     expect(err).toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringContaining(`(${fileBytes} bytes)`) });
     expect((err as Error).message).not.toContain(String(handed[0]!.byteLength));
   });
+});
+
+describeWithAssets('E_RUNTIME: the built web adapter and onnxruntime-web in a Node without WebAssembly (--no-expose-wasm)', () => {
+  it('names the missing WebAssembly, not the model', async () => {
+    const web = new URL('../../packages/web/dist/index.js', import.meta.url).href;
+    const script = `
+      const { readFileSync } = await import('node:fs');
+      const { createClassifier } = await import(${JSON.stringify(web)});
+      const model = new Uint8Array(readFileSync(${JSON.stringify(INT8_MODEL)}));
+      const labels = readFileSync(${JSON.stringify(SYNSET)}, 'utf8').trim().split('\\n');
+      await createClassifier({ model, labels, threads: 1 }).then(
+        () => console.log('loaded'),
+        (e) => console.log(e.code + ': ' + e.message),
+      );`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--no-expose-wasm', '--input-type=module', '-e', script], { timeout: 120_000 });
+    expect(stdout.trim()).toMatch(
+      /^E_RUNTIME: onnxruntime-web cannot run in this runtime: no available backend found\. ERR: \[wasm\] .*WebAssembly.*Fix: this runtime has no WebAssembly/,
+    );
+  }, 130_000);
 });
 
 describe('E_RUNTIME: the web adapter where there is no image decoder (Node)', () => {

@@ -191,7 +191,7 @@ async function loadSession(
     if (isOnnxMobilenetError(err)) throw err;
     // a runtime that cannot start is named as such, not blamed on the model
     const cause = recogniseRuntimeFailure(err);
-    if (cause) throw runtimeError(cause, `${backend.runtime.name} cannot run in this runtime`, describeError(err), { cause: err });
+    if (cause) throw runtimeError(cause, `${backend.runtime.name} cannot run in this runtime`, err, { cause: err });
     // the size of the file given, not of the graph rewritten from it (dequantized int8 is 4x larger)
     throw new OnnxMobilenetError(
       'E_MODEL_LOAD',

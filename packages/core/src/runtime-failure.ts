@@ -5,13 +5,15 @@ import { clipText, describeError, OnnxMobilenetError } from './errors.js';
  * names. Adapters recognise the platform-specific ones (a native module that does not load, no
  * image decoder); core recognises the rest in what onnxruntime throws.
  */
-export type RuntimeCause = 'native-module' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend' | 'image-decoder';
+export type RuntimeCause = 'native-module' | 'no-wasm' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend' | 'image-decoder';
 
 /** What each cause means for the user, said once: the fix follows the adapter's or runtime's own words in every message. */
 const RUNTIME_FIXES: Record<RuntimeCause, string> = {
   'native-module':
     'ship the package whole beside the app: keep it external to bundlers (esbuild/bun --external, webpack externals, ' +
     'Next.js serverExternalPackages) and let file tracers copy its native files (Next.js outputFileTracingIncludes), or reinstall it for this platform',
+  'no-wasm':
+    'this runtime has no WebAssembly (or none with SIMD), which onnxruntime-web needs: classify in a current browser, or in Node.js with @onnx-mobilenet/node',
   'wasm-code-generation':
     "this runtime forbids compiling WebAssembly, which onnxruntime needs (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); " +
     "classify on a Node.js runtime (Next.js: export const runtime = 'nodejs') or in the browser",
@@ -31,16 +33,24 @@ const RUNTIME_FIXES: Record<RuntimeCause, string> = {
  *
  * @example
  * ```ts
- * throw runtimeError('image-decoder', 'cannot decode photo.jpg', 'createImageBitmap is not defined');
+ * throw runtimeError('image-decoder', 'cannot decode photo.jpg in this runtime', 'createImageBitmap is not defined');
  * ```
  */
-export function runtimeError(cause: RuntimeCause, what: string, reason: string, options?: { cause?: unknown; hint?: string }): OnnxMobilenetError {
+export function runtimeError(cause: RuntimeCause, what: string, reason: unknown, options?: { cause?: unknown; hint?: string }): OnnxMobilenetError {
   const hint = options?.hint ? ` Cause: ${options.hint}.` : '';
-  return new OnnxMobilenetError('E_RUNTIME', `${what}: ${clipText(firstLine(reason), 500)}.${hint} Fix: ${RUNTIME_FIXES[cause]}`, { cause: options?.cause });
+  const said = clipText(firstLine(reasonText(reason)).replace(/\.+$/, ''), 500);
+  return new OnnxMobilenetError('E_RUNTIME', `${what}: ${said}.${hint} Fix: ${RUNTIME_FIXES[cause]}`, { cause: options?.cause });
+}
+
+/** An error's message, led by its Node-style code where the message does not say it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). */
+function reasonText(reason: unknown): string {
+  const text = describeError(reason);
+  const code = (reason as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
 /** The first non-empty line of an error text (sharp's and Node's loader errors go on for many lines). */
-export function firstLine(text: string): string {
+function firstLine(text: string): string {
   return (
     text
       .split('\n')
@@ -52,11 +62,10 @@ export function firstLine(text: string): string {
 /** The causes recognised in onnxruntime's text, most specific first. */
 const RECOGNISED: readonly [RuntimeCause, RegExp][] = [
   // V8 with the embedder's wasm code generation off (vm codeGeneration.wasm false, edge runtimes),
-  // Next.js' edge sandbox, and runtimes without WebAssembly at all
-  [
-    'wasm-code-generation',
-    /Wasm code generation disallowed|WebAssembly\.\w+\(\)[^\n]*disallowed|Dynamic Code Evaluation[^\n]*not allowed|WebAssembly is not defined/i,
-  ],
+  // and Next.js' edge sandbox
+  ['wasm-code-generation', /Wasm code generation disallowed|WebAssembly\.\w+\(\)[^\n]*disallowed|Dynamic Code Evaluation[^\n]*not allowed/i],
+  // onnxruntime-web's own check, and runtimes without WebAssembly at all
+  ['no-wasm', /WebAssembly (?:SIMD )?is not supported|WebAssembly is not defined/i],
   ['dynamic-import', /ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING|dynamic import callback|import\(\) is (?:disallowed|not (?:allowed|supported))/i],
   // the fetched bytes were no wasm (an HTML 404 page: "expected magic word 00 61 73 6d"), or no fetch worked
   ['wasm-file', /expected magic word|fetching of the wasm failed|failed to fetch[^\n]*\.wasm/i],

@@ -1,4 +1,4 @@
-import { firstLine, runtimeError } from '@onnx-mobilenet/core/adapter';
+import { runtimeError } from '@onnx-mobilenet/core/adapter';
 import type { OnnxMobilenetError } from '@onnx-mobilenet/core';
 
 /** The onnxruntime-node module, as the adapter uses it. */
@@ -31,7 +31,7 @@ const NATIVE_CAUSES: readonly [RegExp, string][] = [
 export function nativeModuleError(module: 'onnxruntime-node' | 'sharp', err: unknown): OnnxMobilenetError {
   const text = err instanceof Error ? err.message : String(err);
   const hint = NATIVE_CAUSES.find(([pattern]) => pattern.test(text))?.[1];
-  return runtimeError('native-module', `${module} cannot load in this process`, firstLine(text), { cause: err, ...(hint ? { hint } : {}) });
+  return runtimeError('native-module', `${module} cannot load in this process`, err, { cause: err, ...(hint ? { hint } : {}) });
 }
 
 let ort: Promise<OrtNode> | undefined;
