@@ -22,7 +22,7 @@ function packageDir(from: string, name: string): string {
 }
 
 /** A folder with node_modules holding the built core and node adapter, the given native packages, and real links for the rest. */
-function layout(natives: { ort: 'whole' | 'without-library'; sharp: 'whole' | 'without-binaries' }): string {
+function layout(natives: { ort: 'whole' | 'without-library' | 'without-binary'; sharp: 'whole' | 'without-binaries' }): string {
   const dir = mkdtempSync(join(tmpdir(), 'native-missing-'));
   dirs.push(dir);
   const nm = join(dir, 'node_modules');
@@ -42,12 +42,12 @@ function layout(natives: { ort: 'whole' | 'without-library'; sharp: 'whole' | 'w
   const ort = packageDir('node', 'onnxruntime-node');
   if (natives.ort === 'whole') link('onnxruntime-node', ort);
   else {
-    // a copy with this platform's binding and without the shared library beside it
+    // a copy with this platform's binding and without the shared library beside it, or with neither
     const to = join(nm, 'onnxruntime-node');
     for (const part of ['package.json', 'dist']) cpSync(join(ort, part), join(to, part), { recursive: true });
     const bin = 'bin/napi-v6/linux/x64';
     mkdirSync(join(to, bin), { recursive: true });
-    cpSync(join(ort, bin, 'onnxruntime_binding.node'), join(to, bin, 'onnxruntime_binding.node'));
+    if (natives.ort === 'without-library') cpSync(join(ort, bin, 'onnxruntime_binding.node'), join(to, bin, 'onnxruntime_binding.node'));
   }
   const sharp = packageDir('node', 'sharp');
   if (natives.sharp === 'whole') link('sharp', sharp);
@@ -104,6 +104,13 @@ describeWithAssets('E_RUNTIME for a native module that cannot load (built packag
     expect(out.load).not.toMatch(/not a valid ONNX model/);
     // sharp still decodes: only the runtime is missing
     expect(out.decode).toMatch(/^ok \d+x\d+$/);
+  });
+
+  it.runIf(LINUX_X64)('onnxruntime-node without a binary for this platform (musl, a pruned bin/): loading names the missing binding', async () => {
+    const out = await run(layout({ ort: 'without-binary', sharp: 'whole' }));
+    expect(out.load).toMatch(
+      /^E_RUNTIME: onnxruntime-node cannot load in this process: .*Cannot find module '.*onnxruntime_binding\.node'.*no binding for linux-x64/,
+    );
   });
 
   it.runIf(LINUX_X64)("sharp without its native packages: the model loads and raw pixels classify, images name sharp's own first line", async () => {
