@@ -134,6 +134,19 @@ describeWithAssets('hostile images in the Node decoder', () => {
     expect(lines.filter((l) => l !== 'fs ok')).toEqual(paths.map(() => expect.stringMatching(/^ok \d+x\d+x3$/)));
   }, 30_000);
 
+  it('refuses a TIFF of more than 5 channels (RGB and 3 extra samples), naming the count; 5 still decode', async () => {
+    const { data, width, height } = await srgbPixels(photoPath(), 64);
+    const withExtras = (extra: number) => {
+      const samples = 3 + extra;
+      const out = new Uint8Array(width * height * samples).fill(200);
+      for (let i = 0; i < width * height; i++) out.set(data.subarray(i * 3, i * 3 + 3), i * samples);
+      return writeTiff({ width, height, bits: 8, photometric: 2, samples, data: out, extraSamples: Array(extra).fill(0) });
+    };
+    await expectRefused(withExtras(3), /more than 5 channels/, 'rgb-3-extras');
+    const five = await decodeFullImageNode(withExtras(2));
+    expect(meanPixelDiff(five.data, data)).toBe(0);
+  });
+
   it('refuses float greyscale and 32-bit integer TIFFs, which libvips reads as black or clipped pixels', async () => {
     const { data, width, height } = await srgbPixels(photoPath(), 200);
     const grey = new Float32Array(width * height);

@@ -19,7 +19,7 @@ import {
 } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
-import { checkPixelFormat, labqRefusal, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
+import { MAX_INPUT_CHANNELS, checkPixelFormat, labqRefusal, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
 import type { LocalRoots } from './local-roots.js';
 import { loadSharp, vipsVersion } from './native-modules.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
@@ -188,7 +188,7 @@ async function openImage(
   // sharp's own timeout stops libvips where it checks it (not inside libjpeg's reading of a
   // progressive file's scans); decodeWithin answers the call at the deadline in any case.
   const sharp = await loadSharp();
-  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, ignoreIcc: true }).timeout({
+  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, limitInputChannels: MAX_INPUT_CHANNELS, ignoreIcc: true }).timeout({
     seconds: Math.ceil(limits.decodeTimeoutMs / 1000),
   });
   // A JPEG's size and orientation come from its header, without sharp's metadata round trip (4% of
@@ -218,6 +218,13 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
   }
   const labq = labqRefusal(describeError(err), name, vipsVersion());
   if (labq) return labq;
+  if (/exceeds channel limit/i.test(describeError(err))) {
+    return new OnnxMobilenetError(
+      'E_IMAGE_DECODE',
+      `cannot decode image ${name}: it has more than ${MAX_INPUT_CHANNELS} channels (colour, alpha and extra samples together); save it without its extra channels`,
+      { cause: err },
+    );
+  }
   if (/pixel limit/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });
   }

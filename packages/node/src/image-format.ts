@@ -70,6 +70,13 @@ export function unsupportedFormatError(name: string, other: string): OnnxMobilen
   );
 }
 
+/**
+ * Most bands (colour, alpha and extra samples) an image may have: sharp 0.35's own default of
+ * `limitInputChannels`, set explicitly so that the message can say it. A band costs as much memory
+ * as a pixel's worth of greyscale, and `limits.maxInputPixels` counts pixels, not bands.
+ */
+export const MAX_INPUT_CHANNELS = 5;
+
 /** What sharp's metadata says about the pixels, as far as the checks below need it. */
 export interface PixelFormat {
   format?: string | undefined;
