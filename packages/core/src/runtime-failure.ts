@@ -1,17 +1,15 @@
-import { clipText, describeError, OnnxMobilenetError } from './errors.js';
+import { describeError } from './errors.js';
 
 /**
- * Why a runtime cannot run the classifier at all, whatever the model: the causes `E_RUNTIME`
- * names. Adapters recognise the platform-specific ones (a native module that does not load, no
- * image decoder); core recognises the rest in what onnxruntime throws.
+ * Why onnxruntime cannot start in this runtime, whatever the model: the causes core recognises in
+ * what onnxruntime throws. The platform-specific ones (a native module that does not load, no image
+ * decoder) are the adapters' to recognise; all of them become `E_RUNTIME` through `runtimeError`.
+ * Imported when a session fails to start: its texts stay out of a web app's entry chunk.
  */
-export type RuntimeCause = 'native-module' | 'no-wasm' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend' | 'image-decoder';
+export type RuntimeCause = 'no-wasm' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend';
 
-/** What each cause means for the user, said once: the fix follows the adapter's or runtime's own words in every message. */
-const RUNTIME_FIXES: Record<RuntimeCause, string> = {
-  'native-module':
-    'ship the package whole beside the app: keep it external to bundlers (esbuild/bun --external, webpack externals, ' +
-    'Next.js serverExternalPackages) and let file tracers copy its native files (Next.js outputFileTracingIncludes), or reinstall it for this platform',
+/** What each cause means for the user, said once: the fix follows the runtime's own words in every message. */
+export const RUNTIME_FIXES: Record<RuntimeCause, string> = {
   'no-wasm':
     'this runtime has no WebAssembly (or none with SIMD), which onnxruntime-web needs: classify in a current browser, or in Node.js with @onnx-mobilenet/node',
   'wasm-code-generation':
@@ -23,41 +21,7 @@ const RUNTIME_FIXES: Record<RuntimeCause, string> = {
   'wasm-file':
     "onnxruntime's .wasm file could not be fetched or is not WebAssembly (a 404 or an HTML page at its URL): serve the onnxruntime-web .wasm files and point wasmPaths at them",
   'no-backend': 'onnxruntime found no execution provider that starts here: pass executionProviders this runtime has (cpu in Node, wasm in browsers)',
-  'image-decoder':
-    'this runtime has no image decoder (createImageBitmap and OffscreenCanvas or a document): pass raw pixels { data, width, height, channels }, or classify in Node with @onnx-mobilenet/node',
 };
-
-/**
- * The `E_RUNTIME` error for `cause`: what failed (`what`, e.g. "onnxruntime-node cannot load"),
- * the runtime's own first line, and the fix.
- *
- * @example
- * ```ts
- * throw runtimeError('image-decoder', 'cannot decode photo.jpg in this runtime', 'createImageBitmap is not defined');
- * ```
- */
-export function runtimeError(cause: RuntimeCause, what: string, reason: unknown, options?: { cause?: unknown; hint?: string }): OnnxMobilenetError {
-  const hint = options?.hint ? ` Cause: ${options.hint}.` : '';
-  const said = clipText(firstLine(reasonText(reason)).replace(/\.+$/, ''), 500);
-  return new OnnxMobilenetError('E_RUNTIME', `${what}: ${said}.${hint} Fix: ${RUNTIME_FIXES[cause]}`, { cause: options?.cause });
-}
-
-/** An error's message, led by its Node-style code where the message does not say it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). */
-function reasonText(reason: unknown): string {
-  const text = describeError(reason);
-  const code = (reason as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && !text.includes(code) ? `${code}: ${text}` : text;
-}
-
-/** The first non-empty line of an error text (sharp's and Node's loader errors go on for many lines). */
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => l !== '') ?? text
-  );
-}
 
 /** The causes recognised in onnxruntime's text, most specific first. */
 const RECOGNISED: readonly [RuntimeCause, RegExp][] = [

@@ -27,11 +27,16 @@ const NATIVE_CAUSES: readonly [RegExp, string][] = [
   [/GLIBC_|invalid ELF header|wrong ELF class|Error relocating|musl/i, 'its binary was built for another OS, C library or CPU than this one'],
 ];
 
+/** What to do about a native module that does not load, whatever the cause. */
+const NATIVE_FIX =
+  'ship the package whole beside the app: keep it external to bundlers (esbuild/bun --external, webpack externals, ' +
+  'Next.js serverExternalPackages) and let file tracers copy its native files (Next.js outputFileTracingIncludes), or reinstall it for this platform';
+
 /** The typed error for `module` failing to load: E_RUNTIME with the loader's own first line and the hint. */
 export function nativeModuleError(module: 'onnxruntime-node' | 'sharp', err: unknown): OnnxMobilenetError {
   const text = err instanceof Error ? err.message : String(err);
   const hint = NATIVE_CAUSES.find(([pattern]) => pattern.test(text))?.[1];
-  return runtimeError('native-module', `${module} cannot load in this process`, err, { cause: err, ...(hint ? { hint } : {}) });
+  return runtimeError(`${module} cannot load in this process`, err, NATIVE_FIX, { cause: err, hint });
 }
 
 let ort: Promise<OrtNode> | undefined;

@@ -1,5 +1,8 @@
 import { runtimeError } from '@onnx-mobilenet/core/adapter';
 
+/** What to do where there is no image decoder. */
+const NO_DECODER_FIX = 'pass raw pixels { data, width, height, channels }, or classify in Node with @onnx-mobilenet/node';
+
 /**
  * What the web adapter's image decoding needs from the platform, and what is missing of it here:
  * `createImageBitmap` to decode encoded images, and a 2D canvas (OffscreenCanvas, or a document to
@@ -20,5 +23,5 @@ function missingDecoder(needs: 'bitmap' | 'canvas'): string | undefined {
  */
 export function assertImageDecoder(name: string, needs: 'bitmap' | 'canvas'): void {
   const missing = missingDecoder(needs);
-  if (missing) throw runtimeError('image-decoder', `cannot decode ${name} in this runtime`, missing);
+  if (missing) throw runtimeError(`cannot decode ${name} in this runtime`, missing, NO_DECODER_FIX);
 }
