@@ -26,8 +26,11 @@ export const RUNTIME_FIXES: Record<RuntimeCause, string> = {
 /** The causes recognised in onnxruntime's text, most specific first. */
 const RECOGNISED: readonly [RuntimeCause, RegExp][] = [
   // V8 with the embedder's wasm code generation off (vm codeGeneration.wasm false, edge runtimes),
-  // and Next.js' edge sandbox
-  ['wasm-code-generation', /Wasm code generation disallowed|WebAssembly\.\w+\(\)[^\n]*disallowed|Dynamic Code Evaluation[^\n]*not allowed/i],
+  // and Next.js' edge sandbox (its own words in development)
+  [
+    'wasm-code-generation',
+    /Wasm code generation disallowed|WebAssembly\.\w+\(\)[^\n]*disallowed|Dynamic (?:Code Evaluation|WASM code generation)[^\n]*not allowed/i,
+  ],
   // onnxruntime-web's own check, and runtimes without WebAssembly at all
   ['no-wasm', /WebAssembly (?:SIMD )?is not supported|WebAssembly is not defined/i],
   ['dynamic-import', /ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING|dynamic import callback|import\(\) is (?:disallowed|not (?:allowed|supported))/i],
