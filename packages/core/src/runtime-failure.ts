@@ -16,8 +16,8 @@ export const RUNTIME_FIXES: Record<RuntimeCause, string> = {
     "this runtime forbids compiling WebAssembly, which onnxruntime needs (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); " +
     "classify on a Node.js runtime (Next.js: export const runtime = 'nodejs') or in the browser",
   'dynamic-import':
-    'this runtime has no dynamic import(), which onnxruntime loads its code with (vm scripts without importModuleDynamically, some edge and embedded runtimes); ' +
-    'classify on a Node.js runtime or in the browser',
+    "this runtime has no dynamic import(), which onnxruntime-web loads its code with (edge runtimes: Next.js runtime = 'edge', Vercel Edge; vm scripts without importModuleDynamically); " +
+    "classify on a Node.js runtime (Next.js: export const runtime = 'nodejs') or in the browser",
   'wasm-file':
     "onnxruntime's .wasm file could not be fetched or is not WebAssembly (a 404 or an HTML page at its URL): serve the onnxruntime-web .wasm files and point wasmPaths at them",
   'no-backend': 'onnxruntime found no execution provider that starts here: pass executionProviders this runtime has (cpu in Node, wasm in browsers)',
