@@ -4,22 +4,12 @@
 // E_MODEL_LOAD blaming the int8 model, which the same app's Node route classifies with.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../browser/browser-env.mjs';
 import { describeWithAssets } from '../assets.js';
 import { ASSETS_DIR } from '../assets-dir.mjs';
-import { installApp, REPO_ROOT, runBin } from './browser-install.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => r(port));
-    });
-  });
-}
+import { freePort, installApp, REPO_ROOT, runBin } from './browser-install.js';
 
 /** A route that loads the model named in its query and says what happened, on the given runtime. */
 const route = (runtime: 'edge' | 'nodejs') => `import { createClassifier } from 'onnx-mobilenet';
