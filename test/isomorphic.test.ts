@@ -118,6 +118,8 @@ describe('the isomorphic entry', () => {
     // (decode slots shared by a classifier's calls, the pending-copies budget, path/URL lengths,
     // label and node counts, the resize bound, messages cut short), the JPEG scan count and the
     // decode deadline, with the model scan moved to the lazy chunk; browser snapshot copies counted: 20.19 KB.
-    expect(eager).toBeLessThan(20_200);
+    // Issue 21: E_RUNTIME, the runtime error's format and the image-decoder check (onnxruntime's
+    // causes and their texts load in a chunk of their own when a session fails to start): 20.61 KB.
+    expect(eager).toBeLessThan(20_700);
   });
 });

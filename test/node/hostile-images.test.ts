@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier, decodeFullImageNode, type NodeClassifier } from '@onnx-mobilenet/node';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../assets.js';
 import { decodeInChild } from './run-decoder-in-child.js';
-import { labToTiff8, srgbToLinearFloat, writeTiff } from './tiff-writer.js';
+import { labToTiff16, labToTiff8, labToTiffFloat, srgbToLab, srgbToLinearFloat, writeTiff } from './tiff-writer.js';
 
 const SETTLE_MS = 10_000;
 
@@ -30,15 +30,14 @@ async function srgbPixels(path: string, size: number) {
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
 
-/** The same pixels as an 8-bit CIELab TIFF (what libvips reads as packed LabQ). */
-async function labTiff(px: { data: Uint8Array; width: number; height: number }): Promise<Uint8Array> {
-  const { data, info } = await sharp(px.data, { raw: { width: px.width, height: px.height, channels: 3 } })
-    .toColourspace('lab')
-    .raw({ depth: 'float' })
-    .toBuffer({ resolveWithObject: true });
-  expect(info.channels).toBe(3);
-  const lab = new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
-  return writeTiff({ width: px.width, height: px.height, bits: 8, photometric: 8, samples: 3, data: labToTiff8(lab), sampleFormat: 1 });
+/**
+ * The same pixels as a CIELab TIFF of `bits` per sample (8: what libvips reads as packed LabQ, 16:
+ * LabS, 32: float Lab), the Lab values computed here from the CIE formulas, not by libvips.
+ */
+function labTiff(px: { data: Uint8Array; width: number; height: number }, bits: 8 | 16 | 32 = 8): Uint8Array {
+  const lab = srgbToLab(px.data);
+  const data = bits === 8 ? labToTiff8(lab) : bits === 16 ? labToTiff16(lab) : labToTiffFloat(lab);
+  return writeTiff({ width: px.width, height: px.height, bits, photometric: 8, samples: 3, data, sampleFormat: bits === 32 ? 3 : 1 });
 }
 
 describeWithAssets('hostile images in the Node decoder', () => {
@@ -124,7 +123,7 @@ describeWithAssets('hostile images in the Node decoder', () => {
         .slice(0, 4)
         .map(async (p, i) => {
           const path = join(dir, `lab-small-${i}.tif`);
-          writeFileSync(path, await labTiff(await srgbPixels(p.path, 100)));
+          writeFileSync(path, labTiff(await srgbPixels(p.path, 100)));
           return path;
         }),
     );
@@ -134,6 +133,19 @@ describeWithAssets('hostile images in the Node decoder', () => {
     expect(lines).toContain('fs ok');
     expect(lines.filter((l) => l !== 'fs ok')).toEqual(paths.map(() => expect.stringMatching(/^ok \d+x\d+x3$/)));
   }, 30_000);
+
+  it('refuses a TIFF of more than 5 channels (RGB and 3 extra samples), naming the count; 5 still decode', async () => {
+    const { data, width, height } = await srgbPixels(photoPath(), 64);
+    const withExtras = (extra: number) => {
+      const samples = 3 + extra;
+      const out = new Uint8Array(width * height * samples).fill(200);
+      for (let i = 0; i < width * height; i++) out.set(data.subarray(i * 3, i * 3 + 3), i * samples);
+      return writeTiff({ width, height, bits: 8, photometric: 2, samples, data: out, extraSamples: Array(extra).fill(0) });
+    };
+    await expectRefused(withExtras(3), /more than 5 channels/, 'rgb-3-extras');
+    const five = await decodeFullImageNode(withExtras(2));
+    expect(meanPixelDiff(five.data, data)).toBe(0);
+  });
 
   it('refuses float greyscale and 32-bit integer TIFFs, which libvips reads as black or clipped pixels', async () => {
     const { data, width, height } = await srgbPixels(photoPath(), 200);
@@ -147,7 +159,7 @@ describeWithAssets('hostile images in the Node decoder', () => {
     await expectRefused(uintRgb, /srgb colour with uint samples/, 'uint32-rgb');
   });
 
-  it('turns 8-bit Lab, scRGB float, 16-bit and CMYK TIFFs of a photo into its sRGB pixels and its label', async () => {
+  it('turns 8-bit, 16-bit and float CIELab, scRGB float, 16-bit RGB and CMYK TIFFs of a photo into its sRGB pixels and its label', async () => {
     for (const p of photos().slice(0, 3)) {
       const px = await srgbPixels(p.path, 320);
       const [expected] = await classifier.classify({ data: px.data, width: px.width, height: px.height, channels: 3 });
@@ -157,7 +169,9 @@ describeWithAssets('hostile images in the Node decoder', () => {
       const variants: [string, Uint8Array, number][] = [
         // tolerances in 8-bit steps: 8-bit Lab rounds L*, a*, b* (measured 0.45-0.47); CMYK goes through
         // sharp's default CMYK profile both ways, gamut-mapping on the way (measured 6.2-7.2); the others measured 0
-        ['8-bit CIELab TIFF', await labTiff(px), 1],
+        ['8-bit CIELab TIFF', labTiff(px), 1],
+        ['16-bit CIELab TIFF', labTiff(px, 16), 0.5],
+        ['float CIELab TIFF', labTiff(px, 32), 0.5],
         [
           'scRGB float TIFF',
           writeTiff({ width: px.width, height: px.height, bits: 32, photometric: 2, samples: 3, data: srgbToLinearFloat(px.data), sampleFormat: 3 }),

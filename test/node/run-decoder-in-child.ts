@@ -20,8 +20,9 @@ async function bundle(outfile: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     conditions: ['source'],
-    // as the package does: its dependencies stay outside (undici is CommonJS, which an ESM bundle cannot require)
-    external: ['sharp', 'undici'],
+    // as the package does: its dependencies stay outside (undici is CommonJS, which an ESM bundle cannot
+    // require; native-modules.ts names onnxruntime-node beside sharp)
+    external: ['sharp', 'undici', 'onnxruntime-node'],
     outfile,
     logLevel: 'error',
   });

@@ -90,3 +90,43 @@ export function srgbToLinearFloat(rgb: Uint8Array): Uint8Array {
   }
   return new Uint8Array(out.buffer);
 }
+
+/**
+ * 8-bit sRGB samples as CIE L*a*b* (float: L* 0..100, a*, b*), computed here from the CIE and sRGB
+ * formulas with the D65 white that libvips' Lab uses: an expectation that owes nothing to libvips.
+ */
+export function srgbToLab(rgb: Uint8Array): Float32Array {
+  const linear = (v: number) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const f = (t: number) => (t > (6 / 29) ** 3 ? Math.cbrt(t) : t / (3 * (6 / 29) ** 2) + 4 / 29);
+  const out = new Float32Array(rgb.length);
+  for (let i = 0; i < rgb.length; i += 3) {
+    const [r, g, b] = [linear(rgb[i]!), linear(rgb[i + 1]!), linear(rgb[i + 2]!)];
+    // sRGB (IEC 61966-2-1) to XYZ, divided by the D65 white (0.95047, 1, 1.08883)
+    const x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    out[i] = 116 * f(y) - 16;
+    out[i + 1] = 500 * (f(x) - f(y));
+    out[i + 2] = 200 * (f(y) - f(z));
+  }
+  return out;
+}
+
+/** 16-bit CIELab TIFF samples (as libtiff stores them: L* 0..65535 unsigned, a* and b* signed in 1/256 steps), little-endian. */
+export function labToTiff16(lab: Float32Array): Uint8Array {
+  const out = new DataView(new ArrayBuffer(lab.length * 2));
+  for (let i = 0; i < lab.length; i += 3) {
+    out.setUint16(i * 2, Math.max(0, Math.min(65535, Math.round((lab[i]! * 65535) / 100))), true);
+    out.setInt16(i * 2 + 2, Math.max(-32768, Math.min(32767, Math.round(lab[i + 1]! * 256))), true);
+    out.setInt16(i * 2 + 4, Math.max(-32768, Math.min(32767, Math.round(lab[i + 2]! * 256))), true);
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** Float CIELab TIFF samples (L* 0..100, a*, b* as they are), little-endian float32. */
+export function labToTiffFloat(lab: Float32Array): Uint8Array {
+  return new Uint8Array(Float32Array.from(lab).buffer);
+}

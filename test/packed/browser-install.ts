@@ -2,6 +2,7 @@
 // with npm as a user would (the other packed packages stand in for the registry via overrides).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -62,4 +63,14 @@ export async function installApp(
 /** Runs a command of the app's node_modules/.bin (e.g. `vite build`) and returns its output. */
 export function runBin(dir: string, bin: string, args: string[]): string {
   return execFileSync(join(dir, 'node_modules/.bin', bin), args, { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' });
+}
+
+/** A TCP port free on 127.0.0.1 now, for a server the test starts (next start, ...). */
+export async function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => r(port));
+    });
+  });
 }

@@ -4,25 +4,15 @@
 // server, the client component the same photo in Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, serveStatic, type StaticServer } from '../browser/browser-env.mjs';
 import { describeInBrowser } from '../browser/describe-in-browser.js';
 import { ASSETS_DIR } from '../assets-dir.mjs';
-import { installApp, NEXT_APP_DEPS, REPO_ROOT, runBin } from './browser-install.js';
+import { freePort, installApp, NEXT_APP_DEPS, REPO_ROOT, runBin } from './browser-install.js';
 
 const example = join(REPO_ROOT, 'examples/nextjs');
 const tench = { path: join(ASSETS_DIR, 'images/n01440764_tench.JPEG'), wnid: 'n01440764' };
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => r(port));
-    });
-  });
-}
 
 describeInBrowser('a Next.js app on the packed packages', () => {
   let app: string;

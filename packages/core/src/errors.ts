@@ -19,9 +19,13 @@
  *   queue job's path outside the worker's `roots`. The message names the option that widens it.
  * - `E_QUEUE`: the job queue's Redis (`@onnx-mobilenet/queue`) cannot be reached, fails a command
  *   or holds a record that the queue did not write (a corrupt stored result).
- * - `E_RUNTIME`: the runtime cannot run the adapter: a native library that cannot be loaded where
- *   it was put, or a platform the adapter's native path does not cover (a `bun build --compile`
- *   executable for another OS). The message names the cause and the setting or route that works.
+ * - `E_RUNTIME`: this runtime cannot run the classifier, whatever the model or image: a native
+ *   module does not load (onnxruntime-node's binding or its `libonnxruntime.so.1`, sharp), the
+ *   runtime forbids compiling WebAssembly or has no dynamic `import()` (edge runtimes), onnxruntime's
+ *   `.wasm` file cannot be fetched, or there is no image decoder (the web adapter outside a
+ *   browser), or a native library that cannot be unpacked (a `bun build --compile` executable whose
+ *   temporary folder is read-only or noexec: set `TMPDIR`). The message quotes the runtime's own
+ *   first line and names the fix.
  */
 export type ErrorCode =
   | 'E_MODEL_LOAD'

@@ -67,7 +67,7 @@ export async function rewriteGraph(
   if (rewritten.byteLength > maxBytes) {
     throw new OnnxMobilenetError(
       'E_LIMIT',
-      `the rewritten model has ${rewritten.byteLength} bytes, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`,
+      `the model given (${bytes.byteLength} bytes) becomes ${rewritten.byteLength} bytes once rewritten${dequantized ? ' (dequantized to float)' : ''}, over limits.maxModelBytes (${maxBytes}); raise the limit${dequantized ? " or load it with precision: 'model'" : ''}`,
     );
   }
   return { bytes: rewritten, dequantized, embedding };

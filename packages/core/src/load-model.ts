@@ -4,6 +4,7 @@ import { ADAPTER_OPTION_KINDS, checkClassifierOptions, type ClassifierOptions } 
 import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type PreprocessOptions } from './defaults.js';
 import { clipText, describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { parseLabels, type ClassLabel } from './labels.js';
+import { runtimeError } from './runtime-error.js';
 import { inspectModelIO, type ModelIO } from './model-io.js';
 import type { RegistryModel } from './model-registry.js';
 import { abortable, throwIfAborted } from './abortable.js';
@@ -188,9 +189,15 @@ async function loadSession(
     runtime = await backend.runtime.createSession(bytes, sessionOptionsOf(options), { warn });
   } catch (err) {
     if (isOnnxMobilenetError(err)) throw err;
+    // a runtime that cannot start is named as such, not blamed on the model (the recogniser is
+    // imported on failure: its texts stay out of a web app's entry chunk)
+    const { RUNTIME_FIXES, recogniseRuntimeFailure } = await import('./runtime-failure.js');
+    const cause = recogniseRuntimeFailure(err);
+    if (cause) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, RUNTIME_FIXES[cause], { cause: err });
+    // the size of the file given, not of the graph rewritten from it (dequantized int8 is 4x larger)
     throw new OnnxMobilenetError(
       'E_MODEL_LOAD',
-      `could not load the model from ${asset.description} (${bytes.byteLength} bytes) with ${backend.runtime.name}: it is not a valid ONNX model or uses operators this runtime lacks: ${describeError(err)}`,
+      `could not load the model from ${asset.description} (${original.byteLength} bytes) with ${backend.runtime.name}: it is not a valid ONNX model or uses operators this runtime lacks: ${describeError(err)}`,
       { cause: err },
     );
   }

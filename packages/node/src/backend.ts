@@ -1,12 +1,10 @@
-// Before the native modules: in a bun build --compile executable it loads what they link against.
-import '#single-binary';
-import * as ort from 'onnxruntime-node';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Accuracy } from './int8-accuracy.js';
 import { resolveLocalRoots } from './local-roots.js';
 import { loadAssetNode } from './load-asset.js';
 import { traceOrtBinaries } from './native-files.js';
+import { loadOnnxruntime } from './native-modules.js';
 import { disableOrtTelemetry } from './ort-telemetry.js';
 import { sessionExtra } from './session-extra.js';
 
@@ -48,11 +46,14 @@ export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<No
   return {
     runtime: {
       name: 'onnxruntime-node',
-      createSession: async (model, sessionOptions) => ({
-        // Without a prototype: onnxruntime-node reads keys nobody set (optimizedModelFilePath)
-        session: await ort.InferenceSession.create(model, withoutPrototype(sessionOptions, { extra: sessionExtra(sessionOptions.extra) })),
-        createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
-      }),
+      createSession: async (model, sessionOptions) => {
+        const ort = await loadOnnxruntime();
+        return {
+          // Without a prototype: onnxruntime-node reads keys nobody set (optimizedModelFilePath)
+          session: await ort.InferenceSession.create(model, withoutPrototype(sessionOptions, { extra: sessionExtra(sessionOptions.extra) })),
+          createTensor: (data, dims) => new ort.Tensor('float32', data, dims),
+        };
+      },
     },
     // options are read at call time, after core has checked them
     assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },

@@ -1,6 +1,4 @@
-// Before the native modules: in a bun build --compile executable it loads what they link against.
-import '#single-binary';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
   assertJpegScans,
@@ -21,8 +19,9 @@ import {
 } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
-import { checkPixelFormat, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
+import { MAX_INPUT_CHANNELS, checkPixelFormat, labqRefusal, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
 import type { LocalRoots } from './local-roots.js';
+import { loadSharp, vipsVersion } from './native-modules.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
 import { shrinkOnLoadIsExact } from './shrink-on-load.js';
 
@@ -173,7 +172,11 @@ async function openImage(
   data: Uint8Array,
   name: string,
   limits: Limits,
-): Promise<{ image: Sharp; meta: Pick<Metadata, 'width' | 'height' | 'orientation' | 'hasAlpha'>; format: SupportedImageFormat }> {
+): Promise<{
+  image: Sharp;
+  meta: { width?: number | undefined; height?: number | undefined; orientation?: number | undefined; hasAlpha: boolean };
+  format: SupportedImageFormat;
+}> {
   if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
   const sniffed = sniffImageFormat(data);
   if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
@@ -184,7 +187,8 @@ async function openImage(
   // 500x375 photo). CMYK still converts, with sharp's own CMYK profile.
   // sharp's own timeout stops libvips where it checks it (not inside libjpeg's reading of a
   // progressive file's scans); decodeWithin answers the call at the deadline in any case.
-  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, ignoreIcc: true }).timeout({
+  const sharp = await loadSharp();
+  const image = sharp(data, { failOn: 'error', limitInputPixels: limits.maxInputPixels, limitInputChannels: MAX_INPUT_CHANNELS, ignoreIcc: true }).timeout({
     seconds: Math.ceil(limits.decodeTimeoutMs / 1000),
   });
   // A JPEG's size and orientation come from its header, without sharp's metadata round trip (4% of
@@ -211,6 +215,15 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
   if (err instanceof OnnxMobilenetError) return err;
   if (/^timeout: \d+s/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `decoding image ${name} took longer than limits.decodeTimeoutMs (${limits.decodeTimeoutMs} ms)`, { cause: err });
+  }
+  const labq = labqRefusal(describeError(err), name, vipsVersion());
+  if (labq) return labq;
+  if (/exceeds channel limit/i.test(describeError(err))) {
+    return new OnnxMobilenetError(
+      'E_IMAGE_DECODE',
+      `cannot decode image ${name}: it has more than ${MAX_INPUT_CHANNELS} channels (colour, alpha and extra samples together); save it without its extra channels`,
+      { cause: err },
+    );
   }
   if (/pixel limit/i.test(describeError(err))) {
     return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPixelFormat, sniffImageFormat } from './image-format.js';
+import { checkPixelFormat, labqRefusal, sniffImageFormat } from './image-format.js';
 
 const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
 const ftyp = (major: string, ...compatible: string[]) =>
@@ -68,5 +68,17 @@ describe('checkPixelFormat', () => {
     expect(() => checkPixelFormat({ format: 'svg', space: 'srgb', depth: 'uchar' }, 'PNG', 'x')).toThrow(/starts like PNG but sharp read it as svg/);
     expect(() => checkPixelFormat({ format: 'heif', compression: 'hevc', space: 'srgb', depth: 'uchar' }, 'AVIF', 'x')).toThrow(/hevc compression, not AVIF/);
     expect(checkPixelFormat({ format: 'heif', compression: 'av1', space: 'srgb', depth: 'uchar' }, 'AVIF', 'x')).toEqual({ convertFirst: false });
+  });
+});
+
+describe('labqRefusal', () => {
+  it("names the 8-bit CIELab TIFF and the sharp that reads it for libvips 8.18.7's refusal, and nothing else", () => {
+    // the text sharp 0.35.5 (libvips 8.18.7) throws for an 8-bit CIELab TIFF, recorded from it
+    const refused = labqRefusal('Input buffer has corrupt header: image: bad labq format', 'lab.tif', '8.18.7');
+    expect(refused).toMatchObject({
+      code: 'E_IMAGE_DECODE',
+      message: expect.stringMatching(/^cannot decode image lab\.tif: it is an 8-bit CIELab \(LabQ\) TIFF.*libvips 8\.18\.7.*sharp 0\.35\.6 or later/),
+    });
+    expect(labqRefusal('Input buffer has corrupt header: tiff2vips: unsupported sample format', 'x.tif', '8.18.8')).toBeUndefined();
   });
 });

@@ -70,6 +70,13 @@ export function unsupportedFormatError(name: string, other: string): OnnxMobilen
   );
 }
 
+/**
+ * Most bands (colour, alpha and extra samples) an image may have: sharp 0.35's own default of
+ * `limitInputChannels`, set explicitly so that the message can say it. A band costs as much memory
+ * as a pixel's worth of greyscale, and `limits.maxInputPixels` counts pixels, not bands.
+ */
+export const MAX_INPUT_CHANNELS = 5;
+
 /** What sharp's metadata says about the pixels, as far as the checks below need it. */
 export interface PixelFormat {
   format?: string | undefined;
@@ -83,9 +90,23 @@ const DIRECT: Record<string, readonly string[]> = { srgb: ['uchar'], 'b-w': ['uc
 /**
  * Colour spaces that must be converted to sRGB at the start of the pipeline: resizing or dropping
  * "alpha" from them first gives wrong pixels (an 8-bit CIELab TIFF is packed LabQ, whose fourth
- * band is no alpha) and, for small 8-bit CIELab images, a libvips loop that never returns.
+ * band is no alpha; sharp 0.35 reports it as `lab`, `uchar`, 4 channels) and, for small 8-bit
+ * CIELab images, a libvips loop that never returns. 16-bit CIELab reads as `labs`, float as `lab`.
  */
 const CONVERT_FIRST: Record<string, readonly string[]> = { lab: ['uchar', 'float'], labq: ['uchar'], labs: ['short'], scrgb: ['float'] };
+
+/**
+ * The error for libvips' refusal of an 8-bit CIELab TIFF ("bad labq format"): libvips 8.18.0-8.18.7
+ * (sharp 0.35.0-0.35.5) refuse every such file, 8.18.8 (sharp 0.35.6) reads them again. A nested
+ * older sharp could still be the one that loads, so the message names the format and the fix.
+ */
+export function labqRefusal(reason: string, name: string, vips: string): OnnxMobilenetError | undefined {
+  if (!/bad labq format/i.test(reason)) return undefined;
+  return new OnnxMobilenetError(
+    'E_IMAGE_DECODE',
+    `cannot decode image ${name}: it is an 8-bit CIELab (LabQ) TIFF, which the sharp in use (libvips ${vips}) refuses (${reason}); install sharp 0.35.6 or later, or save the image as 16-bit Lab or sRGB`,
+  );
+}
 
 /**
  * Checks what sharp read against what the bytes were sniffed as, and the colour space: returns

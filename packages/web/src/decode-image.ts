@@ -19,6 +19,7 @@ import {
 } from '@onnx-mobilenet/core/adapter';
 import { webNetworkAccess } from './load-asset.js';
 import { checkInputPixels, readPixels } from './read-pixels.js';
+import { assertImageDecoder } from './runtime-support.js';
 
 /**
  * Image inputs the browser adapter decodes with the platform: elements, canvases, bitmaps, video
@@ -112,6 +113,7 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn |
   checkEncodedHeader(header, name, blob.type, limits);
   // the scan count needs the whole file (bounded by maxEncodedBytes above)
   if (header?.format === 'jpeg') assertJpegScans(bytes ?? (await readBlobBytes(blob, name)), name, limits);
+  assertImageDecoder(name, 'bitmap');
   let bitmap: ImageBitmap;
   // EXIF orientation applied, no premultiplication, the stored samples: an embedded ICC profile
   // is ignored, as by the reference (Pillow) and the Node adapter.

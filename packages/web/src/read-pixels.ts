@@ -3,6 +3,7 @@
 import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
 import { describeError, type Warn } from '@onnx-mobilenet/core/adapter';
 import { straightAlphaPixels } from './straight-alpha.js';
+import { assertImageDecoder } from './runtime-support.js';
 
 /** A source a 2D canvas can draw. */
 export type Drawable = CanvasImageSource & object;
@@ -57,6 +58,7 @@ export function readPixels(source: Drawable, name: string, width: number, height
     throw new OnnxMobilenetError('E_IMAGE_DECODE', `${name} has no pixels (${width}x${height}); is it loaded?`);
   }
   checkInputPixels(name, width, height, limits);
+  assertImageDecoder(name, 'canvas');
   try {
     let ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
     if (typeof OffscreenCanvas !== 'undefined') {

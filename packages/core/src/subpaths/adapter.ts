@@ -25,6 +25,7 @@ export { decodeWithin, withDeadline } from '../abortable.js';
 export { bytesView, concatBytes } from '../bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
 export { clipText, describeError } from '../errors.js';
+export { runtimeError } from '../runtime-error.js';
 export { countUpTo } from '../labels.js';
 export { jpegOrientation } from '../exif-orientation.js';
 export { assertJpegScans, countJpegScans } from '../jpeg-segments.js';

@@ -1,0 +1,80 @@
+// Before the native modules: in a bun build --compile executable it loads what they link against.
+import '#single-binary';
+import { runtimeError } from '@onnx-mobilenet/core/adapter';
+import type { OnnxMobilenetError } from '@onnx-mobilenet/core';
+
+/** The onnxruntime-node module, as the adapter uses it. */
+export type OrtNode = typeof import('onnxruntime-node');
+/** sharp's default export (the constructor function). */
+export type SharpFunction = typeof import('sharp').default;
+
+/**
+ * What a native module's load failure says, and what it means: the part of the loader's text that
+ * tells the cause, and the hint for it. Recognised here, in one place; `runtimeError` adds the fix.
+ */
+const NATIVE_CAUSES: readonly [RegExp, string][] = [
+  [
+    /libonnxruntime\.so[.\d]*: cannot open shared object file|libonnxruntime[.\d]*\.dylib|onnxruntime\.dll/i,
+    "its binding loaded but not the libonnxruntime shared library that sits beside it in onnxruntime-node/bin/napi-v6/<os>/<arch>: a file tracer or bundler copied one file without the other (Next.js standalone: outputFileTracingIncludes { '/*': ['./node_modules/onnxruntime-node/bin/napi-v6/linux/x64/**'] })",
+  ],
+  [
+    /onnxruntime_binding\.node/i,
+    `onnxruntime-node has no binding for ${process.platform}-${process.arch} here (onnxruntime-node ships none for musl/Alpine; a build step may have removed it)`,
+  ],
+  [
+    /Could not load the "sharp" module/i,
+    "sharp's native part for this platform (@img/sharp-<os>-<arch> and libvips) is missing or was bundled: npm install --include=optional sharp, and keep sharp external",
+  ],
+  [/NODE_MODULE_VERSION|was compiled against a different Node\.js version/i, 'it was built for another Node.js version: reinstall it with this Node.js'],
+  [/GLIBC_|invalid ELF header|wrong ELF class|Error relocating|musl/i, 'its binary was built for another OS, C library or CPU than this one'],
+];
+
+/** What to do about a native module that does not load, whatever the cause. */
+const NATIVE_FIX =
+  'ship the package whole beside the app: keep it external to bundlers (esbuild/bun --external, webpack externals, ' +
+  'Next.js serverExternalPackages) and let file tracers copy its native files (Next.js outputFileTracingIncludes), or reinstall it for this platform';
+
+/** The typed error for `module` failing to load: E_RUNTIME with the loader's own first line and the hint. */
+export function nativeModuleError(module: 'onnxruntime-node' | 'sharp', err: unknown): OnnxMobilenetError {
+  const text = err instanceof Error ? err.message : String(err);
+  const hint = NATIVE_CAUSES.find(([pattern]) => pattern.test(text))?.[1];
+  return runtimeError(`${module} cannot load in this process`, err, NATIVE_FIX, { cause: err, hint });
+}
+
+let ort: Promise<OrtNode> | undefined;
+let sharp: Promise<SharpFunction> | undefined;
+let vips = 'unknown';
+
+/** The libvips version of the sharp that loaded (for messages about what it refuses). */
+export function vipsVersion(): string {
+  return vips;
+}
+
+/**
+ * onnxruntime-node, imported on first use rather than with the adapter: a binding or shared library
+ * that cannot load is then `E_RUNTIME` naming it, not an import error of the app. A failed load is
+ * not kept, so a later call tries again.
+ */
+export function loadOnnxruntime(): Promise<OrtNode> {
+  ort ??= import('onnxruntime-node').catch((err: unknown) => {
+    ort = undefined;
+    throw nativeModuleError('onnxruntime-node', err);
+  });
+  return ort;
+}
+
+/** sharp, imported on first decode (see {@link loadOnnxruntime}). */
+export function loadSharp(): Promise<SharpFunction> {
+  sharp ??= import('sharp').then(
+    (module) => {
+      const loaded = (module as { default?: SharpFunction }).default ?? (module as unknown as SharpFunction);
+      vips = loaded.versions.vips;
+      return loaded;
+    },
+    (err: unknown) => {
+      sharp = undefined;
+      throw nativeModuleError('sharp', err);
+    },
+  );
+  return sharp;
+}
