@@ -187,7 +187,7 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
       const page = await browser.context.newPage();
       await page.goto(`${server?.origin}/index.html?where=main&image=${tench}`);
       await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', undefined, { timeout: 60_000 });
-      expect(await page.textContent('#result')).toMatch(/^error: E_MODEL_LOAD onnxruntime-web could not load its own files [\s\S]* pass wasmPaths /);
+      expect(await page.textContent('#result')).toMatch(/^error: E_RUNTIME onnxruntime-web could not load its own files [\s\S]* pass wasmPaths /);
       await page.close();
     });
   }

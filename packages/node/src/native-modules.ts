@@ -23,7 +23,8 @@ const NATIVE_CAUSES: readonly [RegExp, string][] = [
   ],
   [
     /Could not load the "sharp" module/i,
-    "sharp's native part for this platform (@img/sharp-<os>-<arch> and libvips) is missing or was bundled: npm install --include=optional sharp, and keep sharp external",
+    "sharp's native part for this platform (@img/sharp-<os>-<arch> and libvips) is missing or was bundled: npm install --include=optional sharp, and keep sharp external " +
+      "(Next.js with webpack bundles a second sharp that npm nested under @onnx-mobilenet/node: serverExternalPackages: ['@onnx-mobilenet/node'])",
   ],
   [/NODE_MODULE_VERSION|was compiled against a different Node\.js version/i, 'it was built for another Node.js version: reinstall it with this Node.js'],
   [/GLIBC_|invalid ELF header|wrong ELF class|Error relocating|musl/i, 'its binary was built for another OS, C library or CPU than this one'],

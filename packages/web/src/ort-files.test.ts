@@ -15,7 +15,7 @@ describe('ortFilesError', () => {
   it.each([PARCEL, PARCEL_THREADS, ESBUILD, ESBUILD_WORKER])('names onnxruntime-web files and wasmPaths for %s', (message) => {
     const cause = new Error(message);
     const err = ortFilesError(cause, undefined);
-    expect(isOnnxMobilenetError(err, 'E_MODEL_LOAD')).toBe(true);
+    expect(isOnnxMobilenetError(err, 'E_RUNTIME')).toBe(true);
     expect(err?.message).toContain('onnxruntime-web could not load its own files');
     expect(err?.message).toContain(message);
     expect(err?.message).toMatch(/pass wasmPaths/);

@@ -28,8 +28,9 @@ export function ortFilesError(err: unknown, wasmPaths: WasmPaths): OnnxMobilenet
       ? "Your bundler did not emit them beside onnxruntime-web's code (esbuild: copy ort-wasm-simd-threaded.wasm next to the output) " +
         'or replaced import.meta.url (Parcel): serve them and pass wasmPaths with their folder or a CDN prefix'
       : 'Check that wasmPaths serves both files of the onnxruntime-web version @onnx-mobilenet/web depends on';
+  // The runtime's fault (a deployment that lost onnxruntime-web's files), not the model's.
   return new OnnxMobilenetError(
-    'E_MODEL_LOAD',
+    'E_RUNTIME',
     `onnxruntime-web could not load its own files (ort-wasm-simd-threaded.wasm and .mjs)${given}, so no model can load: ${message}. ${fix}; see ${BUNDLERS_GUIDE}.`,
     { cause: err },
   );
