@@ -95,12 +95,24 @@ describe('the isomorphic entry', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)![0];
-    const sizes = result.outputFiles.map((f) => ({ file: f.path, entry: f.path.endsWith(entry.replace(/^.*\//, '')), gz: gzipSync(f.contents).byteLength }));
+    // Eager: the entry chunk and every chunk it imports statically (shared chunks load with it);
+    // lazy: what only a dynamic import() reaches.
+    const outputs = result.metafile.outputs;
+    const eagerFiles = new Set<string>();
+    const visit = (file: string) => {
+      if (eagerFiles.has(file)) return;
+      eagerFiles.add(file);
+      for (const i of outputs[file]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+    };
+    visit(Object.entries(outputs).find(([, o]) => o.entryPoint === '<stdin>')![0]);
+    const sizes = result.outputFiles.map((f) => ({
+      entry: [...eagerFiles].some((e) => f.path.endsWith(e.replace(/^.*\//, '/'))),
+      gz: gzipSync(f.contents).byteLength,
+    }));
     const eager = sizes.filter((s) => s.entry).reduce((a, s) => a + s.gz, 0);
     const lazy = sizes.filter((s) => !s.entry).reduce((a, s) => a + s.gz, 0);
     console.log(
-      `web adapter + core: ${eager} bytes gzip in the entry chunk, ${lazy} bytes gzip in the protobuf chunk imported when a classifier loads its model (graph rewrites)`,
+      `web adapter + core: ${eager} bytes gzip loaded with the entry (its chunk and the shared chunks it imports), ${lazy} bytes gzip in lazy chunks (protobuf and the graph rewrites when a classifier loads its model; failure texts)`,
     );
     // 15.6 KB at first; the input-safety checks that run on every call (image headers read before
     // decoding, the streamed body reader, the external-data scan of models) brought it to 20.9 KB,
@@ -118,8 +130,11 @@ describe('the isomorphic entry', () => {
     // (decode slots shared by a classifier's calls, the pending-copies budget, path/URL lengths,
     // label and node counts, the resize bound, messages cut short), the JPEG scan count and the
     // decode deadline, with the model scan moved to the lazy chunk; browser snapshot copies counted: 20.19 KB.
-    // Issue 21: E_RUNTIME, the runtime error's format and the image-decoder check (onnxruntime's
-    // causes and their texts load in a chunk of their own when a session fails to start): 20.61 KB.
-    expect(eager).toBeLessThan(20_700);
+    // Issue 21: the figures above counted the entry chunk alone, not the shared chunks it imports
+    // statically (code also used by a lazy chunk), which load with it all the same. Counted whole,
+    // the adapter at issue 20's end was 28.77 KB. E_RUNTIME, the runtime error's format and the
+    // image-decoder check, with onnxruntime's causes and the lost-files message loaded only when a
+    // session fails to start: 30.10 KB.
+    expect(eager).toBeLessThan(30_400);
   });
 });
