@@ -157,6 +157,8 @@ describeWithAssets('examples/aws-lambda from the packed packages', () => {
       { body: Buffer.from('not an image at all').toString('base64'), isBase64Encoded: true },
       { body: 'raw text', isBase64Encoded: false },
       { body: tench, isBase64Encoded: true, queryStringParameters: { top: '1' } },
+      // more base64 than an image of limits.maxEncodedBytes (64 MiB) takes: refused before decoding
+      { body: 'A'.repeat(Math.ceil((64 * 2 ** 20) / 3) * 4 * 1.05), isBase64Encoded: true },
     ];
     const eventsFile = join(scratch, 'events.json');
     writeFileSync(eventsFile, JSON.stringify(events));
@@ -167,7 +169,7 @@ describeWithAssets('examples/aws-lambda from the packed packages', () => {
     const lines = r.stdout.trim().split('\n');
     const results = lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)));
     const bodies = results.map((x) => JSON.parse(x.body));
-    expect(results.map((x) => x.statusCode)).toEqual([200, 422, 400, 200]);
+    expect(results.map((x) => x.statusCode)).toEqual([200, 422, 400, 200, 413]);
     expect(results.every((x) => x.headers['content-type'] === 'application/json')).toBe(true);
     expect(bodies[0].predictions[0]).toMatchObject({ id: TENCH.wnid, label: 'tench' });
     expect(bodies[0].predictions).toHaveLength(5);
@@ -175,6 +177,7 @@ describeWithAssets('examples/aws-lambda from the packed packages', () => {
     expect(bodies[2].error).toMatchObject({ code: 'E_INPUT', message: expect.stringMatching(/isBase64Encoded: true/) });
     expect(bodies[3].predictions).toHaveLength(1);
     expect(bodies[3].predictions[0].id).toBe(TENCH.wnid);
+    expect(bodies[4].error).toMatchObject({ code: 'E_LIMIT', message: expect.stringMatching(/maxEncodedBytes/) });
     // one classifier for the container, created by the first request
     expect(lines.filter((l) => l.includes('"classifier loaded"'))).toHaveLength(1);
     expect(existsSync(home)).toBe(false);

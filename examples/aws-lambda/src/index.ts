@@ -2,7 +2,7 @@
 // is an image, base64-encoded by the gateway (`isBase64Encoded: true`); the response is JSON
 // predictions. `?top=3` asks for 3 of them.
 import { fileURLToPath } from 'node:url';
-import { createClassifier, type ErrorCode, isOnnxMobilenetError, type NodeClassifier, OnnxMobilenetError } from '@onnx-mobilenet/node';
+import { createClassifier, DEFAULTS, type ErrorCode, isOnnxMobilenetError, type NodeClassifier, OnnxMobilenetError } from '@onnx-mobilenet/node';
 
 /** The part of an API Gateway / function URL event this handler reads. */
 export interface HttpEvent {
@@ -41,6 +41,9 @@ function getClassifier(): Promise<NodeClassifier> {
 // What each error code means for the caller: a bad request (4xx) or our fault (5xx, the default).
 const STATUS: Partial<Record<ErrorCode, number>> = { E_INPUT: 400, E_LIMIT: 413, E_IMAGE_DECODE: 422 };
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// The longest body the classifier's own byte limit could accept, base64 (4 characters per 3
+// bytes), with room for line breaks: checked before any copy or decode of the body.
+const MAX_BODY_CHARS = Math.ceil(DEFAULTS.limits.maxEncodedBytes / 3) * 4 * 1.02;
 
 function json(statusCode: number, value: unknown): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
@@ -54,6 +57,11 @@ function imageBytes(event: HttpEvent): Uint8Array {
     throw new OnnxMobilenetError(
       'E_INPUT',
       'the body must arrive base64-encoded (isBase64Encoded: true): with a REST API, add the image types (or */*) to its binary media types',
+    );
+  if (body.length > MAX_BODY_CHARS)
+    throw new OnnxMobilenetError(
+      'E_LIMIT',
+      `the body is ${body.length} base64 characters, more than an image of limits.maxEncodedBytes (${DEFAULTS.limits.maxEncodedBytes} bytes) takes`,
     );
   const text = body.replace(/\s+/g, '');
   if (text.length % 4 !== 0 || !BASE64.test(text)) throw new OnnxMobilenetError('E_INPUT', 'the body is not valid base64');
@@ -79,8 +87,11 @@ export async function handler(event: HttpEvent): Promise<HttpResult> {
     const predictions = await (await getClassifier()).classify(bytes, top === undefined ? {} : { topK: top });
     return json(200, { predictions });
   } catch (err) {
-    if (isOnnxMobilenetError(err)) return json(STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
+    const status = isOnnxMobilenetError(err) ? (STATUS[err.code] ?? 500) : 500;
+    // A bad request learns what was wrong; a failure of ours is logged, not shown (paths, loader text).
+    if (isOnnxMobilenetError(err) && status < 500) return json(status, { error: { code: err.code, message: err.message } });
     console.error(err);
+    if (isOnnxMobilenetError(err)) return json(500, { error: { code: err.code, message: 'the function failed (see its log)' } });
     return json(500, { error: { code: 'E_INTERNAL', message: 'internal error (see the function log)' } });
   }
 }

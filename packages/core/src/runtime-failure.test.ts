@@ -31,6 +31,8 @@ describe('recogniseRuntimeFailure', () => {
       'Failed to load model because protobuf parsing failed.',
       'Load model from buffer failed:This is an invalid model. In Node, (op_type:Foo) No Op registered for Foo with domain_version of 12',
       'Got invalid dimensions for input: input for the following indices index: 1 Got: 4 Expected: 3',
+      // a hostile model's node named with the runtime's words: quoted inside the model's error
+      'Load model from buffer failed:This is an invalid model. (op_type:Conv, node name: no available backend found. ERR: [wasm] Wasm code generation disallowed)',
     ]) {
       expect(recogniseRuntimeFailure(new Error(text)), text).toBeUndefined();
     }

@@ -40,6 +40,8 @@ const RECOGNISED: readonly [RuntimeCause, RegExp][] = [
 
 /** onnxruntime-common's words when no execution provider's backend initialised (before any model is read). */
 const NO_BACKEND = /no available backend found/i;
+/** How the runtime's own failures begin: onnxruntime-common's words, and Next.js' edge sandbox's. */
+const RUNTIME_LEADS = /^(?:\w*Error: )?(?:no available backend found|Dynamic (?:Code Evaluation|WASM code generation))/i;
 
 /**
  * The runtime cause behind an onnxruntime failure, or undefined when the failure may be the model's.
@@ -53,9 +55,21 @@ const NO_BACKEND = /no available backend found/i;
  * ```
  */
 export function recogniseRuntimeFailure(err: unknown): RuntimeCause | undefined {
-  const text = errorChainText(err);
+  // Only an error of the runtime's own (its message leads with onnxruntime-common's or the edge
+  // sandbox's words, or it carries Node's code), here or in the cause chain: a model's errors quote
+  // its node and operator names, which a hostile file can make say anything.
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null && !isRuntimesOwn(current); depth++)
+    current = current instanceof Error ? current.cause : undefined;
+  if (current === undefined || current === null) return undefined;
+  const text = errorChainText(current);
   for (const [cause, pattern] of RECOGNISED) if (pattern.test(text)) return cause;
   return NO_BACKEND.test(text) ? 'no-backend' : undefined;
+}
+
+/** An error the runtime raised itself, not one that quotes a model. */
+function isRuntimesOwn(err: unknown): boolean {
+  return RUNTIME_LEADS.test(describeError(err)) || (err as { code?: unknown }).code === 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING';
 }
 
 /** The messages (and codes) of an error and its causes, a few levels deep. */

@@ -1,6 +1,6 @@
 /**
  * The native half of a `bun build --compile` executable: Bun's `#single-binary` (package.json
- * `imports`, `bun` condition). It runs before sharp and onnxruntime-node load.
+ * `imports`, `bun` condition). Its `prepareNative` runs before sharp and onnxruntime-node load.
  *
  * Bun embeds a `.node` file that is required by a constant path and, when it is required, writes
  * it to a temporary file of its own and loads that. The libraries those bindings link against are
@@ -119,9 +119,16 @@ function provideSharpBinding(binding: Record<string, unknown>): void {
   });
 }
 
-// Each require stays inside its platform's branch: Bun drops the branches of other targets, with
-// their paths, when it compiles.
-if (Bun.isStandaloneExecutable) {
+let prepared = false;
+
+/**
+ * Loads the embedded native libraries, in an executable only, before the first import of
+ * onnxruntime-node or sharp (not at import: an app catches its `E_RUNTIME` where it creates a
+ * classifier). Each require stays inside its platform's branch: Bun drops the branches of other
+ * targets, with their paths, when it compiles.
+ */
+export function prepareNative(): void {
+  if (prepared || !Bun.isStandaloneExecutable) return;
   if (process.platform === 'linux') {
     // Linux (glibc) x64 and arm64. sharp's libvips package exports its library as `./binary`
     // (sharp >= 0.35); onnxruntime-node has no exports map.
@@ -142,6 +149,7 @@ if (Bun.isStandaloneExecutable) {
     ]);
     // after libvips: loading the binding links it
     provideSharpBinding(require(`@img/sharp-${process.platform}-${process.arch}/sharp.node`));
+    prepared = true;
   } else {
     throw new OnnxMobilenetError(
       'E_RUNTIME',

@@ -1,7 +1,7 @@
-// Before the native modules: in a bun build --compile executable it loads what they link against.
-import '#single-binary';
+// In a bun build --compile executable, loads what the native modules link against.
+import { prepareNative } from '#single-binary';
 import { runtimeError } from '@onnx-mobilenet/core/adapter';
-import type { OnnxMobilenetError } from '@onnx-mobilenet/core';
+import { isOnnxMobilenetError, type OnnxMobilenetError } from '@onnx-mobilenet/core';
 
 /** The onnxruntime-node module, as the adapter uses it. */
 export type OrtNode = typeof import('onnxruntime-node');
@@ -57,16 +57,16 @@ export function vipsVersion(): string {
  * not kept, so a later call tries again.
  */
 export function loadOnnxruntime(): Promise<OrtNode> {
-  ort ??= import('onnxruntime-node').catch((err: unknown) => {
+  ort ??= loadNative('onnxruntime-node', () => import('onnxruntime-node')).catch((err: unknown) => {
     ort = undefined;
-    throw nativeModuleError('onnxruntime-node', err);
+    throw err;
   });
   return ort;
 }
 
 /** sharp, imported on first decode (see {@link loadOnnxruntime}). */
 export function loadSharp(): Promise<SharpFunction> {
-  sharp ??= import('sharp').then(
+  sharp ??= loadNative('sharp', () => import('sharp')).then(
     (module) => {
       const loaded = (module as { default?: SharpFunction }).default ?? (module as unknown as SharpFunction);
       vips = loaded.versions.vips;
@@ -74,8 +74,18 @@ export function loadSharp(): Promise<SharpFunction> {
     },
     (err: unknown) => {
       sharp = undefined;
-      throw nativeModuleError('sharp', err);
+      throw err;
     },
   );
   return sharp;
+}
+
+/** Prepares the native libraries (single binaries), then imports `module`; every failure is E_RUNTIME. */
+async function loadNative<T>(module: 'onnxruntime-node' | 'sharp', load: () => Promise<T>): Promise<T> {
+  try {
+    prepareNative();
+    return await load();
+  } catch (err) {
+    throw isOnnxMobilenetError(err) ? err : nativeModuleError(module, err);
+  }
 }
