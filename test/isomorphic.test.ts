@@ -95,12 +95,22 @@ describe('the isomorphic entry', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)![0];
-    const sizes = result.outputFiles.map((f) => ({ file: f.path, entry: f.path.endsWith(entry.replace(/^.*\//, '')), gz: gzipSync(f.contents).byteLength }));
-    const eager = sizes.filter((s) => s.entry).reduce((a, s) => a + s.gz, 0);
-    const lazy = sizes.filter((s) => !s.entry).reduce((a, s) => a + s.gz, 0);
+    // eager: the entry chunk and the chunks it imports statically, which the page loads with it
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((k) => outputs[k]?.entryPoint)!;
+    const eagerFiles = new Set<string>();
+    for (const pending = [entry]; pending.length > 0; ) {
+      const file = pending.pop()!;
+      if (eagerFiles.has(file)) continue;
+      eagerFiles.add(file);
+      pending.push(...(outputs[file]?.imports ?? []).filter((i) => i.kind === 'import-statement' && i.path in outputs).map((i) => i.path));
+    }
+    const isEager = (path: string) => [...eagerFiles].some((f) => path.endsWith(f.replace(/^.*\//, '/')));
+    const sizes = result.outputFiles.map((f) => ({ eager: isEager(f.path), gz: gzipSync(f.contents).byteLength }));
+    const eager = sizes.filter((s) => s.eager).reduce((a, s) => a + s.gz, 0);
+    const lazy = sizes.filter((s) => !s.eager).reduce((a, s) => a + s.gz, 0);
     console.log(
-      `web adapter + core: ${eager} bytes gzip in the entry chunk, ${lazy} bytes gzip in the protobuf chunk imported when a classifier loads its model (graph rewrites)`,
+      `web adapter + core: ${eager} bytes gzip in the entry chunk and the ${eagerFiles.size - 1} chunks it imports, ${lazy} bytes gzip in the lazy chunks imported when a classifier loads its model (model checks, graph rewrites, protobuf)`,
     );
     // 15.6 KB at first; the input-safety checks that run on every call (image headers read before
     // decoding, the streamed body reader, the external-data scan of models) brought it to 20.9 KB,
@@ -118,6 +128,10 @@ describe('the isomorphic entry', () => {
     // (decode slots shared by a classifier's calls, the pending-copies budget, path/URL lengths,
     // label and node counts, the resize bound, messages cut short), the JPEG scan count and the
     // decode deadline, with the model scan moved to the lazy chunk; browser snapshot copies counted: 20.19 KB.
-    expect(eager).toBeLessThan(20_200);
+    // Until then only the entry file was counted, not the chunks it imports statically (the errors,
+    // the defaults and sources, and the ONNX schema code esbuild links in): 29.16 KB with them, the
+    // entry file alone having grown to 20.57 KB. The lazy model code as one chunk, so that Parcel
+    // can build a module Worker (docs/guides/bundlers.md#parcel-2): 28.11 KB.
+    expect(eager).toBeLessThan(28_300);
   });
 });

@@ -29,14 +29,13 @@ const VERSIONS = {
 const PARCEL_PACKAGE_EXPORTS = { '@parcel/resolver-default': { packageExports: true } };
 
 /**
- * Parcel's settings for a page that also classifies in a module Worker (docs/guides/bundlers.md
- * says why each): ES-module output for the Worker (Parcel counts only Chromium as running module
- * workers, and onnxruntime-web's `import.meta` breaks its classic-script output); no shared
- * bundles, which Parcel 2.16 loads in the wrong order in a module Worker.
+ * Parcel's settings for a page that also classifies in a module Worker: ES-module output for the
+ * Worker (docs/guides/bundlers.md says why: Parcel counts only Chromium as running module workers,
+ * and onnxruntime-web's `import.meta` breaks its classic-script output). No `minBundles`: the
+ * library keeps its lazy code in bundles that share no module Parcel would split out.
  */
 const PARCEL_SETTINGS = {
   ...PARCEL_PACKAGE_EXPORTS,
-  '@parcel/bundler-default': { minBundles: 1_000_000_000 },
   browserslist: 'last 2 Chrome versions',
 };
 

@@ -64,8 +64,7 @@ let loading: Promise<Schema> | undefined;
 /** Builds the schema on first use (protobuf-es is imported lazily: plain classification never needs it). */
 function schema(): Promise<Schema> {
   loading ??= (async () => {
-    const pb = await import('@bufbuild/protobuf');
-    const wkt = await import('@bufbuild/protobuf/wkt');
+    const { pb, wkt } = await import('./protobuf.js');
     const T = { FLOAT: 2, INT64: 3, INT32: 5, STRING: 9, MESSAGE: 11, BYTES: 12 };
     const OPT = 1;
     const REP = 3;
