@@ -149,7 +149,7 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
         .filter((f) => f.endsWith('.wasm'))
         .map((f) => join(out, f));
       console.log(
-        `${name}: production build in ${ms} ms; JS ${(jsGzip / 1e6).toFixed(2)} MB gzipped + wasm ${(wasm / 1e6).toFixed(2)} MB (${wasmFiles.map((f) => basename(f)).join(', ')})`,
+        `${name}: production build in ${ms} ms; JS ${(jsGzip / 1e6).toFixed(3)} MB gzipped + wasm ${(wasm / 1e6).toFixed(2)} MB (${wasmFiles.map((f) => basename(f)).join(', ')})`,
       );
       built[name] = { server: await serveStatic(out, { isolate: true }), wasmFiles };
       if (name === 'esbuild') {

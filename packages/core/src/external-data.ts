@@ -74,7 +74,7 @@ export interface ModelCheckOptions {
  * ```
  */
 export async function checkModelBytes(bytes: Uint8Array, { source = 'model bytes', maxLoopIterations, maxNodes }: ModelCheckOptions): Promise<void> {
-  const { BinaryReader } = (await import('./protobuf.js')).wire;
+  const { BinaryReader } = await import('./protobuf.js');
   try {
     new Scan(BinaryReader, Number.isFinite(maxLoopIterations) ? BigInt(Math.floor(maxLoopIterations)) : undefined, maxNodes).message(bytes, 'model', 0);
   } catch (err) {
