@@ -1,6 +1,6 @@
 // The Parcel fixture for a page without a worker: it classifies ?image=… on the main thread with
 // onnxruntime-web's files at ?wasmPaths=…, and needs one package.json field (packageExports), not
-// the ES-module-only browserslist and minBundles that a module Worker adds.
+// the ES-module-only browserslist that a module Worker adds.
 import { createClassifier } from 'onnx-mobilenet';
 
 const params = new URLSearchParams(location.search);
