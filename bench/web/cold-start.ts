@@ -64,7 +64,7 @@ export async function stages(req: ColdRequest) {
   };
   const t0 = performance.now();
   const original = await time('fetch model', async () => new Uint8Array(await (await fetch(req.model)).arrayBuffer()));
-  await time('model scan', () => checkModelBytes(original, { maxLoopIterations: DEFAULTS.limits.maxLoopIterations }));
+  await time('model scan', () => checkModelBytes(original, { maxLoopIterations: DEFAULTS.limits.maxLoopIterations, maxNodes: DEFAULTS.limits.maxModelNodes }));
   let bytes = original;
   // precision 'auto' in a browser dequantizes int8 (wasm int8 kernels are slower), 'model' never
   const float = req.precision !== 'model';

@@ -2,9 +2,10 @@
 // own file): one fresh npm app (outside the workspace, installed once for all of them) with the
 // page and the module Worker of the Vite fixture, built by webpack 5, Rspack, esbuild and Parcel 2
 // with the settings docs/guides/bundlers.md gives, each output copied alone into an empty folder,
-// served cross-origin isolated (wasm threads) and opened in Chromium.
+// served cross-origin isolated (wasm threads) and opened in Chromium. Parcel also builds a page
+// without a worker with the one setting such a page needs.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,15 +25,17 @@ const VERSIONS = {
   parcel: '2.16.4',
 };
 
+/** The one Parcel setting every app needs: resolve packages by their `exports`, as Node does. */
+const PARCEL_PACKAGE_EXPORTS = { '@parcel/resolver-default': { packageExports: true } };
+
 /**
- * Parcel's settings (docs/guides/bundlers.md says why each): resolve packages by their `exports`,
- * as Node does; ES-module output for the page and the module Worker (Parcel counts only Chromium
- * as running module workers, and onnxruntime-web's `import.meta` breaks its classic-script output);
- * no shared bundles, which Parcel 2.16 loads in the wrong order in a module Worker.
+ * Parcel's settings for a page that also classifies in a module Worker: ES-module output for the
+ * Worker (docs/guides/bundlers.md says why: Parcel counts only Chromium as running module workers,
+ * and onnxruntime-web's `import.meta` breaks its classic-script output). No `minBundles`: the
+ * library keeps its lazy code in bundles that share no module Parcel would split out.
  */
 const PARCEL_SETTINGS = {
-  '@parcel/resolver-default': { packageExports: true },
-  '@parcel/bundler-default': { minBundles: 1_000_000_000 },
+  ...PARCEL_PACKAGE_EXPORTS,
   browserslist: 'last 2 Chrome versions',
 };
 
@@ -47,6 +50,8 @@ interface Bundler {
   wasmPaths?: string;
   /** How many .wasm files the output holds: one, the default provider's, unless the app copies its own. */
   wasmFiles: number;
+  /** Where the page classifies: on the main thread and in a module Worker unless it has no worker. */
+  where?: readonly ('main' | 'worker')[];
 }
 
 /** The documented copy step: onnxruntime-web's wasm-only build files into `<dist>/ort/`. */
@@ -69,6 +74,24 @@ const BUNDLERS: Record<string, Bundler> = {
     wasmPaths: '/ort/',
     // its own copy of the .wasm (never fetched) and the one in ort/
     wasmFiles: 2,
+  },
+  'parcel-page': {
+    // a page without a worker, in a folder of its own (Parcel reads its settings from the project's
+    // package.json) that shares the app's node_modules; the output goes to the app's folder
+    build: (app) => {
+      const dir = `${app}-parcel-page`;
+      mkdirSync(dir);
+      cpSync(join(REPO_ROOT, 'test/packed/vite-app/index.html'), join(dir, 'index.html'));
+      cpSync(join(REPO_ROOT, 'test/packed/parcel-page/main.js'), join(dir, 'main.js'));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module', ...PARCEL_PACKAGE_EXPORTS }));
+      symlinkSync(join(app, 'node_modules'), join(dir, 'node_modules'));
+      runBin(dir, 'parcel', ['build', 'index.html', '--dist-dir', join(app, 'dist-parcel-page'), '--no-cache', '--log-level', 'warn']);
+      copyOrtFiles(app, 'dist-parcel-page');
+    },
+    dist: 'dist-parcel-page',
+    wasmPaths: '/ort/',
+    wasmFiles: 2,
+    where: ['main'],
   },
 };
 
@@ -126,7 +149,7 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
         .filter((f) => f.endsWith('.wasm'))
         .map((f) => join(out, f));
       console.log(
-        `${name}: production build in ${ms} ms; JS ${(jsGzip / 1e6).toFixed(2)} MB gzipped + wasm ${(wasm / 1e6).toFixed(2)} MB (${wasmFiles.map((f) => basename(f)).join(', ')})`,
+        `${name}: production build in ${ms} ms; JS ${(jsGzip / 1e6).toFixed(3)} MB gzipped + wasm ${(wasm / 1e6).toFixed(2)} MB (${wasmFiles.map((f) => basename(f)).join(', ')})`,
       );
       built[name] = { server: await serveStatic(out, { isolate: true }), wasmFiles };
       if (name === 'esbuild') {
@@ -156,7 +179,7 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
       expect(built[name]?.wasmFiles.map((f) => readFileSync(f).equals(ours))).toEqual(Array(BUNDLERS[name]?.wasmFiles).fill(true));
     });
 
-    for (const where of ['main', 'worker'] as const) {
+    for (const where of BUNDLERS[name]?.where ?? (['main', 'worker'] as const)) {
       it(`${name}: names the tench on a cross-origin-isolated page, ${where === 'main' ? 'on the main thread' : 'in a module Worker'}`, async () => {
         const server = built[name]?.server;
         expect(server, built[name]?.error).toBeDefined();
@@ -180,6 +203,7 @@ describeInBrowser('the packed packages in production builds by webpack 5, Rspack
   for (const [name, how] of [
     ['esbuild', 'without the copy of the .wasm'],
     ['parcel', 'without wasmPaths'],
+    ['parcel-page', 'without wasmPaths'],
   ] as const) {
     it(`${name} ${how}: the classifier rejects naming onnxruntime-web's files and wasmPaths`, async () => {
       const server = name === 'esbuild' ? built[name]?.withoutOrtFiles : built[name]?.server;

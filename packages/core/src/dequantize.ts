@@ -35,7 +35,7 @@ export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
  * never parsed. Bytes that do not read as a model answer true, so the full parse reports them.
  */
 export async function hasQuantizedOpsInBytes(bytes: Uint8Array): Promise<boolean> {
-  const { BinaryReader, WireType } = await import('@bufbuild/protobuf/wire');
+  const { BinaryReader, WireType } = await import('./protobuf.js');
   /** Each length-delimited field `field` of `message`. */
   const each = (message: Uint8Array, field: number, visit: (body: Uint8Array) => boolean): boolean => {
     const reader = new BinaryReader(message);

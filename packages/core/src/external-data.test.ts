@@ -30,7 +30,8 @@ const ifNode = (then: Uint8Array[], otherwise: Uint8Array[], out: string) => ({
 });
 const leaf = (out: string) => graph({ nodes: [{ op: 'Identity', input: ['input'], output: [out] }], outputs: [valueInfo(out, FLOAT)] });
 
-const assertNoExternalData = (bytes: Uint8Array) => checkModelBytes(bytes, { maxLoopIterations: DEFAULTS.limits.maxLoopIterations });
+const assertNoExternalData = (bytes: Uint8Array) =>
+  checkModelBytes(bytes, { maxLoopIterations: DEFAULTS.limits.maxLoopIterations, maxNodes: DEFAULTS.limits.maxModelNodes });
 
 describe('checkModelBytes: external data', () => {
   it('passes a model whose tensors are all inline', async () => {
@@ -103,13 +104,16 @@ describe('checkModelBytes counts nodes', () => {
   });
 
   it('takes the zoo models under the default (100,000 nodes)', async () => {
-    await expect(checkModelBytes(manyNodesModel(99_990), { maxLoopIterations: 1000 })).resolves.toBeUndefined();
-    await expect(checkModelBytes(manyNodesModel(100_000), { maxLoopIterations: 1000 })).rejects.toMatchObject({ code: 'E_LIMIT' });
+    await expect(checkModelBytes(manyNodesModel(99_990), { maxLoopIterations: 1000, maxNodes: DEFAULTS.limits.maxModelNodes })).resolves.toBeUndefined();
+    await expect(checkModelBytes(manyNodesModel(100_000), { maxLoopIterations: 1000, maxNodes: DEFAULTS.limits.maxModelNodes })).rejects.toMatchObject({
+      code: 'E_LIMIT',
+    });
   });
 });
 
 describe('checkModelBytes: control flow', () => {
-  const check = (bytes: Uint8Array, maxLoopIterations: number = DEFAULTS.limits.maxLoopIterations) => checkModelBytes(bytes, { maxLoopIterations });
+  const check = (bytes: Uint8Array, maxLoopIterations: number = DEFAULTS.limits.maxLoopIterations) =>
+    checkModelBytes(bytes, { maxLoopIterations, maxNodes: DEFAULTS.limits.maxModelNodes });
   const tripTensor = (name: string, value: number | bigint) => tensor({ name, dims: [], dataType: INT64, raw: int64Bytes(value) });
   /** A graph running `node` (which reads `v` and writes `v_final`) with the given initializers. */
   const around = (node: Uint8Array[], initializers: Uint8Array[][] = []) =>

@@ -1,4 +1,3 @@
-import { DEFAULTS } from './defaults.js';
 import { OnnxMobilenetError, describeError } from './errors.js';
 
 // ONNX lets a tensor keep its data in another file (`external_data` with a `location`, and
@@ -45,7 +44,7 @@ export interface ModelCheckOptions {
   /** Most iterations a Loop may run, nested loops multiplied (`limits.maxLoopIterations`). */
   maxLoopIterations: number;
   /** Most nodes in all graphs, subgraphs and functions (`limits.maxModelNodes`). */
-  maxNodes?: number | undefined;
+  maxNodes: number;
 }
 
 /**
@@ -74,11 +73,8 @@ export interface ModelCheckOptions {
  * await checkModelBytes(bytes, { source: 'model.onnx', maxLoopIterations: 1000 }); // throws for a tensor stored in "weights.bin"
  * ```
  */
-export async function checkModelBytes(
-  bytes: Uint8Array,
-  { source = 'model bytes', maxLoopIterations, maxNodes = DEFAULTS.limits.maxModelNodes }: ModelCheckOptions,
-): Promise<void> {
-  const { BinaryReader } = await import('@bufbuild/protobuf/wire');
+export async function checkModelBytes(bytes: Uint8Array, { source = 'model bytes', maxLoopIterations, maxNodes }: ModelCheckOptions): Promise<void> {
+  const { BinaryReader } = await import('./protobuf.js');
   try {
     new Scan(BinaryReader, Number.isFinite(maxLoopIterations) ? BigInt(Math.floor(maxLoopIterations)) : undefined, maxNodes).message(bytes, 'model', 0);
   } catch (err) {

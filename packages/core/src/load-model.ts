@@ -178,7 +178,7 @@ async function loadSession(
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) throw tooManyBytes('model', original.byteLength, limits);
   // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
-  const { checkModelBytes } = await import('./external-data.js');
+  const { checkModelBytes } = await import('./model-code.js');
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });
   const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);

@@ -64,15 +64,14 @@ let loading: Promise<Schema> | undefined;
 /** Builds the schema on first use (protobuf-es is imported lazily: plain classification never needs it). */
 function schema(): Promise<Schema> {
   loading ??= (async () => {
-    const pb = await import('@bufbuild/protobuf');
-    const wkt = await import('@bufbuild/protobuf/wkt');
+    const { create, createFileRegistry, fromBinary, toBinary, FileDescriptorProtoSchema } = await import('./protobuf.js');
     const T = { FLOAT: 2, INT64: 3, INT32: 5, STRING: 9, MESSAGE: 11, BYTES: 12 };
     const OPT = 1;
     const REP = 3;
     const NUM = { jstype: 2 }; // int64 as JS number: every int64 here (dims, versions, attributes) fits
     const f = (name: string, number: number, type: number, label: number, extra: object = {}) => ({ name, number, type, label, ...extra });
     const msg = (name: string, fields: object[]) => ({ name, field: fields });
-    const file = pb.create(wkt.FileDescriptorProtoSchema, {
+    const file = create(FileDescriptorProtoSchema, {
       name: 'onnx_mobilenet_subset.proto',
       package: 'onnx',
       syntax: 'proto2',
@@ -115,7 +114,7 @@ function schema(): Promise<Schema> {
         msg('TensorShapeDimension', [f('dim_value', 1, T.INT64, OPT, { options: NUM }), f('dim_param', 2, T.STRING, OPT)]),
       ],
     });
-    const registry = pb.createFileRegistry(file, () => undefined);
+    const registry = createFileRegistry(file, () => undefined);
     const desc = (name: string): DescMessage => {
       const d = registry.getMessage(`onnx.${name}`);
       if (!d) throw new Error(`schema has no ${name}`);
@@ -123,9 +122,9 @@ function schema(): Promise<Schema> {
     };
     const model = desc('ModelProto');
     return {
-      create: (typeName, init) => pb.create(desc(typeName), init as never),
-      decode: (bytes) => pb.fromBinary(model, bytes) as unknown as ModelProto,
-      encode: (m) => pb.toBinary(model, m as never),
+      create: (typeName, init) => create(desc(typeName), init as never),
+      decode: (bytes) => fromBinary(model, bytes) as unknown as ModelProto,
+      encode: (m) => toBinary(model, m as never),
     };
   })();
   return loading;

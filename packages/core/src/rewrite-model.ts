@@ -51,9 +51,9 @@ export async function rewriteModel(
   if (!embeddings && !float.wanted) return { bytes, dequantized: false, embedding: EMBEDDINGS_OFF };
   if (!embeddings) {
     // float wanted, no embeddings: a float model (the 14 MB fp32 file) needs no parse at all
-    const { hasQuantizedOpsInBytes } = await import('./dequantize.js');
+    const { hasQuantizedOpsInBytes } = await import('./model-code.js');
     if (!(await hasQuantizedOpsInBytes(bytes))) return { bytes, dequantized: false, embedding: EMBEDDINGS_OFF };
   }
-  const { rewriteGraph } = await import('./graph-rewrite.js');
+  const { rewriteGraph } = await import('./model-code.js');
   return rewriteGraph(bytes, float, embeddings, maxBytes, warn, EMBEDDINGS_OFF);
 }
