@@ -77,7 +77,7 @@ describeInBrowser('a Web Worker bundled with Vite defaults on an isolated page',
   it('rejects with E_MODEL_LOAD, not a hang, when wasm threads never start', async () => {
     const page = await openPage();
     const r = await page.evaluate(([m, l]) => (window as any).harness.stalledThreads(m, l, 1500), [model, labels] as const);
-    expect(r).toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringMatching(/did not start within 1500 ms with 2 wasm threads.*threads: 1/) });
+    expect(r).toMatchObject({ code: 'E_RUNTIME', message: expect.stringMatching(/did not start within 1500 ms with 2 wasm threads.*threads: 1/) });
     await page.close();
   }, 90_000);
 });

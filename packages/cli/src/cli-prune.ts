@@ -1,4 +1,5 @@
 import { failureLine, parseCommandLine, UsageError, type CliIO } from './cli-args.js';
+import { terminalText } from './terminal-text.js';
 import { PRUNE_ARCHES, PRUNE_LIBCS, PRUNE_PLATFORMS, type PruneOptions, pruneBinaries } from './prune-binaries.js';
 
 /** Help of `onnx-mobilenet prune-binaries`. */
@@ -60,9 +61,9 @@ export function runPrune(argv: readonly string[], io: CliIO): number {
     return 1;
   }
   const { target, removed, bytes, missing, dryRun } = result;
-  for (const f of removed) io.stdout(`${dryRun ? 'would remove' : 'removed'} ${f.path} (${mb(f.bytes)})`);
+  for (const f of removed) io.stdout(`${dryRun ? 'would remove' : 'removed'} ${terminalText(f.path)} (${mb(f.bytes)})`);
   const tag = `${target.platform}-${target.arch}${target.platform === 'linux' ? ` (${target.libc})` : ''}`;
   io.stdout(`${dryRun ? 'would free' : 'freed'} ${mb(bytes)} in ${removed.length} folders; kept ${tag}`);
-  for (const m of missing) io.stderr(`onnx-mobilenet: no binaries for ${tag}: ${m}`);
+  for (const m of missing) io.stderr(`onnx-mobilenet: no binaries for ${tag}: ${terminalText(m)}`);
   return missing.length ? 1 : 0;
 }

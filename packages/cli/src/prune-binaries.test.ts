@@ -184,6 +184,18 @@ describe('onnx-mobilenet prune-binaries', () => {
     expect(existsSync(join(nm, 'onnxruntime-node/bin/napi-v6/darwin'))).toBe(true);
   });
 
+  it('prints folder names read from disk escaped, never raw control characters', async () => {
+    const nm = join(root, 'node_modules');
+    ort(join(nm, 'onnxruntime-node'));
+    file(join(nm, 'onnxruntime-node/bin/napi-v6/\u001b]0;pwned\u0007evil/x64/onnxruntime_binding.node'));
+    const { code, out } = await cli(['prune-binaries', nm, '--platform', 'linux', '--arch', 'x64', '--dry-run']);
+    expect(code).toBe(0);
+    const listed = out.find((l) => l.includes('pwned'));
+    expect(listed).toBeDefined();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is that none reach the terminal
+    expect(out.filter((l) => /[\u0000-\u001f\u007f]/.test(l))).toEqual([]);
+  });
+
   it('exits 1 naming what the target lacks, 2 on a bad flag', async () => {
     const nm = join(root, 'node_modules');
     ort(join(nm, 'onnxruntime-node'));

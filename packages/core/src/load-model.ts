@@ -191,9 +191,11 @@ async function loadSession(
     if (isOnnxMobilenetError(err)) throw err;
     // a runtime that cannot start is named as such, not blamed on the model (the recogniser is
     // imported on failure: its texts stay out of a web app's entry chunk)
-    const { RUNTIME_FIXES, recogniseRuntimeFailure } = await import('./runtime-failure.js');
-    const cause = recogniseRuntimeFailure(err);
-    if (cause) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, RUNTIME_FIXES[cause], { cause: err });
+    const recogniser = await import('./runtime-failure.js').catch(() => undefined);
+    // no import() here at all: that is the runtime's failure too
+    if (!recogniser) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, 'a runtime with dynamic import()', { cause: err });
+    const cause = recogniser.recogniseRuntimeFailure(err);
+    if (cause) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, recogniser.RUNTIME_FIXES[cause], { cause: err });
     // the size of the file given, not of the graph rewritten from it (dequantized int8 is 4x larger)
     throw new OnnxMobilenetError(
       'E_MODEL_LOAD',

@@ -15,7 +15,7 @@ export type SharpFunction = typeof import('sharp').default;
 const NATIVE_CAUSES: readonly [RegExp, string][] = [
   [
     /libonnxruntime\.so[.\d]*: cannot open shared object file|libonnxruntime[.\d]*\.dylib|onnxruntime\.dll/i,
-    "its binding loaded but not the libonnxruntime shared library that sits beside it in onnxruntime-node/bin/napi-v6/<os>/<arch>: a file tracer or bundler copied one file without the other (Next.js standalone: outputFileTracingIncludes { '/*': ['./node_modules/onnxruntime-node/bin/napi-v6/linux/x64/**'] })",
+    `its binding loaded but not the libonnxruntime shared library that sits beside it in onnxruntime-node/bin/napi-v6/<os>/<arch>: a file tracer or bundler copied one file without the other (Next.js standalone: outputFileTracingIncludes { '/*': ['./node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/**'] })`,
   ],
   [
     /onnxruntime_binding\.node/i,

@@ -26,7 +26,7 @@ export interface WebOptions {
 export interface WebBackendOptions {
   /**
    * How long onnxruntime-web may take to start with wasm threads (fetching and compiling its
-   * wasm, starting its thread workers) before `createClassifier` rejects with `E_MODEL_LOAD`.
+   * wasm, starting its thread workers) before `createClassifier` rejects with `E_RUNTIME`.
    * Default `DEFAULTS.webStartTimeoutMs` (20,000 ms). Single-threaded starts have no such limit (they cannot hang that way).
    */
   startTimeoutMs?: number | undefined;
@@ -78,11 +78,12 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
       return await runtime.InferenceSession.create(model, capped);
     } catch (err) {
       // Only a failed start loads the causes and their texts (kept out of the page's entry chunk).
-      const missing = (await import('./ort-files.js')).ortFilesError(err, options.wasmPaths);
+      const missing = (await import('./ort-files.js').catch(() => undefined))?.ortFilesError(err, options.wasmPaths);
       if (missing) throw missing;
       if (!INIT_TIMEOUT.test((err as Error)?.message ?? '')) throw err;
+      // the runtime's or the deployment's fault (thread workers, a slow .wasm), not the model's
       throw new OnnxMobilenetError(
-        'E_MODEL_LOAD',
+        'E_RUNTIME',
         `onnxruntime-web did not start within ${startTimeoutMs} ms with ${threads} wasm threads: its thread workers never reported back ` +
           `(or its wasm file downloads too slowly). Pass threads: 1, or build the Web Worker that runs it as an ES module (Vite: worker: { format: 'es' }).`,
         { cause: err },
