@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { OnnxMobilenetError } from '@onnx-mobilenet/node';
+import { clipText } from '@onnx-mobilenet/core/adapter';
 
 /** The platforms, architectures and C libraries a prune may target (those the native packages ship for). */
 export const PRUNE_PLATFORMS = ['linux', 'darwin', 'win32'] as const;
@@ -152,9 +153,9 @@ export function pruneBinaries(nodeModules: string, options: PruneOptions = {}): 
   try {
     root = realpathSync(nodeModules);
   } catch {
-    throw new OnnxMobilenetError('E_NOT_FOUND', `no node_modules folder at ${nodeModules}: give the node_modules folder to prune`);
+    throw new OnnxMobilenetError('E_NOT_FOUND', `no node_modules folder at ${clipText(nodeModules)}: give the node_modules folder to prune`);
   }
-  if (!statSync(root).isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${nodeModules} is not a folder: give the node_modules folder to prune`);
+  if (!statSync(root).isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${clipText(nodeModules)} is not a folder: give the node_modules folder to prune`);
   const dryRun = options.dryRun === true;
   const removed: PrunedFolder[] = [];
   const missing: string[] = [];

@@ -1,5 +1,5 @@
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
-import { ftypBrands } from '@onnx-mobilenet/core/adapter';
+import { clipText, ftypBrands } from '@onnx-mobilenet/core/adapter';
 
 /**
  * The encoded formats the Node adapter decodes, as named in the docs. libvips can load many more
@@ -104,7 +104,7 @@ export function labqRefusal(reason: string, name: string, vips: string): OnnxMob
   if (!/bad labq format/i.test(reason)) return undefined;
   return new OnnxMobilenetError(
     'E_IMAGE_DECODE',
-    `cannot decode image ${name}: it is an 8-bit CIELab (LabQ) TIFF, which the sharp in use (libvips ${vips}) refuses (${reason}); install sharp 0.35.6 or later, or save the image as 16-bit Lab or sRGB`,
+    `cannot decode image ${name}: it is an 8-bit CIELab (LabQ) TIFF, which the sharp in use (libvips ${vips}) refuses (${clipText(reason)}); install sharp 0.35.6 or later, or save the image as 16-bit Lab or sRGB`,
   );
 }
 

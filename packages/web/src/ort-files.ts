@@ -31,7 +31,7 @@ export function ortFilesError(err: unknown, wasmPaths: WasmPaths): OnnxMobilenet
   // The runtime's fault (a deployment that lost onnxruntime-web's files), not the model's.
   return new OnnxMobilenetError(
     'E_RUNTIME',
-    `onnxruntime-web could not load its own files (ort-wasm-simd-threaded.wasm and .mjs)${given}, so no model can load: ${message}. ${fix}; see ${BUNDLERS_GUIDE}.`,
+    `onnxruntime-web could not load its own files (ort-wasm-simd-threaded.wasm and .mjs)${given}, so no model can load: ${clipText(message)}. ${fix}; see ${BUNDLERS_GUIDE}.`,
     { cause: err },
   );
 }
