@@ -5,6 +5,7 @@ import { DEFAULTS, resolveLimits, resolvePreprocessOptions, type Limits, type Pr
 import { clipText, describeError, isOnnxMobilenetError, OnnxMobilenetError } from './errors.js';
 import { parseLabels, type ClassLabel } from './labels.js';
 import { runtimeError } from './runtime-error.js';
+import { RUNTIME_FIXES, recogniseRuntimeFailure } from './runtime-failure.js';
 import { inspectModelIO, type ModelIO } from './model-io.js';
 import type { RegistryModel } from './model-registry.js';
 import { abortable, throwIfAborted } from './abortable.js';
@@ -189,13 +190,11 @@ async function loadSession(
     runtime = await backend.runtime.createSession(bytes, sessionOptionsOf(options), { warn });
   } catch (err) {
     if (isOnnxMobilenetError(err)) throw err;
-    // a runtime that cannot start is named as such, not blamed on the model (the recogniser is
-    // imported on failure: its texts stay out of a web app's entry chunk)
-    const recogniser = await import('./runtime-failure.js').catch(() => undefined);
-    // no import() here at all: that is the runtime's failure too
-    if (!recogniser) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, 'a runtime with dynamic import()', { cause: err });
-    const cause = recogniser.recogniseRuntimeFailure(err);
-    if (cause) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, recogniser.RUNTIME_FIXES[cause], { cause: err });
+    // a runtime that cannot start is named as such, not blamed on the model. Imported statically:
+    // one more lazy chunk sharing the entry's code makes Parcel split a shared bundle that breaks
+    // its module workers (docs/guides/bundlers.md).
+    const cause = recogniseRuntimeFailure(err);
+    if (cause) throw runtimeError(`${backend.runtime.name} cannot run in this runtime`, err, RUNTIME_FIXES[cause], { cause: err });
     // the size of the file given, not of the graph rewritten from it (dequantized int8 is 4x larger)
     throw new OnnxMobilenetError(
       'E_MODEL_LOAD',

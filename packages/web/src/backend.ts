@@ -4,6 +4,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
 import { int8SlowerOnWeb } from './int8-speed.js';
 import { loadAssetWeb } from './load-asset.js';
+import { ortFilesError } from './ort-files.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
 import { warmStart, warmStarted } from './warm-start.js';
 import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
@@ -77,8 +78,7 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
     try {
       return await runtime.InferenceSession.create(model, capped);
     } catch (err) {
-      // Only a failed start loads the causes and their texts (kept out of the page's entry chunk).
-      const missing = (await import('./ort-files.js').catch(() => undefined))?.ortFilesError(err, options.wasmPaths);
+      const missing = ortFilesError(err, options.wasmPaths);
       if (missing) throw missing;
       if (!INIT_TIMEOUT.test((err as Error)?.message ?? '')) throw err;
       // the runtime's or the deployment's fault (thread workers, a slow .wasm), not the model's
