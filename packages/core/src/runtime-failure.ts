@@ -4,7 +4,8 @@ import { describeError } from './errors.js';
  * Why onnxruntime cannot start in this runtime, whatever the model: the causes core recognises in
  * what onnxruntime throws. The platform-specific ones (a native module that does not load, no image
  * decoder) are the adapters' to recognise; all of them become `E_RUNTIME` through `runtimeError`.
- * Imported when a session fails to start: its texts stay out of a web app's entry chunk.
+ * Imported statically: a lazy chunk of its own made Parcel split a shared bundle that breaks its
+ * module workers (docs/guides/bundlers.md).
  */
 export type RuntimeCause = 'no-wasm' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend';
 
