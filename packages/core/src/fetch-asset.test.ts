@@ -43,6 +43,8 @@ describe('fetchAsset', () => {
     const platform = { cache, sha256Hex: subtleSha256Hex, access: { fetch } };
     expect(await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform)).toEqual(MODEL);
     expect(entries.get(URL_)?.headers['x-onnx-mobilenet-sha256']).toBe(SHA);
+    // Workers' Cache API drops an entry without a lifetime at once
+    expect(entries.get(URL_)?.headers['cache-control']).toMatch(/max-age=\d{7,}/);
     expect(await fetchAsset({ kind: 'url', url: URL_, sha256: SHA }, OPTIONS, platform)).toEqual(MODEL);
     expect(state.requests).toBe(1);
   });

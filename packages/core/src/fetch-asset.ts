@@ -36,6 +36,9 @@ export interface FetchAssetPlatform {
  */
 export const CACHE_NAME = 'onnx-mobilenet';
 
+/** How long a cache that honours `Cache-Control` (the Cache API of Cloudflare Workers) may keep a download: a year. */
+const CACHE_CONTROL = 'public, max-age=31536000';
+
 /** Header of a cache entry that records the sha256 of its body when it was stored. */
 const HASH_HEADER = 'x-onnx-mobilenet-sha256';
 
@@ -118,7 +121,10 @@ export async function fetchAsset(asset: Exclude<AssetRef, { kind: 'bytes' }>, op
     );
   }
   if (cache) {
-    const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream' };
+    // A lifetime, because the Cache API of Cloudflare Workers (and miniflare's) keeps an entry
+    // only as long as its Cache-Control allows: none, and it expires at once. Browsers' Cache
+    // Storage ignores it and keeps entries until deleted; every load checks the hash either way.
+    const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream', 'cache-control': CACHE_CONTROL };
     const actual = await platform.sha256Hex(bytes);
     if (actual) headers[HASH_HEADER] = actual; // so an entry without a pinned hash is checked too
     await cache.put(url, bytes, headers).catch(() => undefined);
