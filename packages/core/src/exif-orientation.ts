@@ -70,6 +70,11 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * The orientation (1-8) of a PNG's `eXIf` chunk, 1 where it has none; `undefined` where it cannot
  * tell (not a PNG, cut short before IEND, two eXIf chunks, malformed EXIF). Walks the chunks by
  * their lengths (each read inside the bytes) up to IEND.
+ *
+ * @example
+ * ```ts
+ * pngOrientation(await sharp(img).withMetadata({ orientation: 6 }).png().toBuffer()); // 6
+ * ```
  */
 export function pngOrientation(b: Uint8Array): number | undefined {
   if (b.length < 8 || !PNG_SIGNATURE.every((v, i) => b[i] === v)) return undefined;
@@ -93,6 +98,11 @@ export function pngOrientation(b: Uint8Array): number | undefined {
 /**
  * The orientation (1-8) of a WebP's `EXIF` chunk, 1 where it has none; `undefined` where it cannot
  * tell (not a WebP, a chunk running past the bytes, two EXIF chunks, malformed EXIF).
+ *
+ * @example
+ * ```ts
+ * webpOrientation(await sharp(img).withMetadata({ orientation: 3 }).webp().toBuffer()); // 3
+ * ```
  */
 export function webpOrientation(b: Uint8Array): number | undefined {
   if (b.length < 12 || ascii(b, 0, 4) !== 'RIFF' || ascii(b, 8, 4) !== 'WEBP') return undefined;

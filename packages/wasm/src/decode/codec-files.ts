@@ -28,11 +28,23 @@ export type WasmCodecName = keyof CodecModules;
 /**
  * The codec wasm files: `file` is its name in dist/ (beside the entries that import it), `source`
  * the path in the installed package it is copied from (resolvable with `require.resolve`).
+ *
+ * @example
+ * ```ts
+ * for (const { file, source } of Object.values(CODEC_WASM_FILES)) copyFileSync(require.resolve(source), `dist/${file}`);
+ * ```
  */
 export const CODEC_WASM_FILES: Readonly<Record<WasmCodecName, { file: string; source: string }>> = Object.freeze({
   jpeg: { file: 'mozjpeg_dec.wasm', source: '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm' },
   webp: { file: 'webp_dec.wasm', source: '@jsquash/webp/codec/dec/webp_dec.wasm' },
 });
 
-/** How each wasm codec is named in messages. */
+/**
+ * How each wasm codec is named in messages.
+ *
+ * @example
+ * ```ts
+ * CODEC_NAMES.webp; // 'WebP'
+ * ```
+ */
 export const CODEC_NAMES: Readonly<Record<WasmCodecName, string>> = Object.freeze({ jpeg: 'JPEG', webp: 'WebP' });

@@ -3,17 +3,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { encode as encodePng } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
+import { planResize } from '@onnx-mobilenet/core/preprocess';
 import { alphaPng } from '../../../../test/alpha-png.js';
 import { describeWithAssets, photo, photos } from '../../../../test/assets.js';
 import { progressiveJpeg } from '../../../../test/hostile-jpeg.js';
 import type { CodecModules } from './codec-files.js';
 import { EdgeCodecs, createEdgeDecoder, decodeEncodedImage, prepareEncodedImage } from './decode-image.js';
-import { loadCodecModules } from './node-codecs.js';
+import { loadCodecModules, readImageFile } from './node-codecs.js';
 
 sharp.cache(false);
 const limits: Limits = { ...DEFAULTS.limits };
@@ -281,6 +282,22 @@ describe('the wasm decoder', () => {
     await expect(decoder.decodeImage(new Blob([jpeg]), plan, { limits: { ...limits, maxEncodedBytes: 10 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
     await expect(decoder.decodeImage('/tmp/photo.jpg', plan, context)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('no files') });
     await expect(decoder.decodeImage(42 as never, plan, context)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('number 42') });
+  });
+
+  it('reads file paths and file: URLs with readImageFile (the Node entry), bounded by limits.maxEncodedBytes', async () => {
+    const decoder = createEdgeDecoder(modules, { readFile: readImageFile });
+    const path = photo(0).path;
+    const plan = (w: number, h: number) => planResize(w, h, DEFAULTS.preprocess);
+    for (const input of [path, pathToFileURL(path), pathToFileURL(path).href]) {
+      const { image } = await decoder.decodeImage(input, plan, { limits });
+      expect(rgbOf(image)).toEqual(rgbOf(await decode(readFileSync(path))));
+    }
+    await expect(decoder.decodeImage('/no/such/photo.jpg', plan, { limits })).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+      message: 'image file not found: /no/such/photo.jpg',
+    });
+    await expect(decoder.decodeImage(path, plan, { limits: { ...limits, maxEncodedBytes: 100 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
+    await expect(decoder.decodeImage(dirname(path), plan, { limits })).rejects.toMatchObject({ code: 'E_INPUT' });
   });
 
   it('keeps Node APIs out of every decoder file the edge entries import', () => {

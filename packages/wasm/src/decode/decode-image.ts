@@ -32,7 +32,14 @@ import { decodePngPixels } from './png.js';
  */
 export type EdgeImageSource = Uint8Array | ArrayBuffer | Blob | URL | string;
 
-/** The formats the wasm decoder reads. */
+/**
+ * The formats the wasm decoder reads.
+ *
+ * @example
+ * ```ts
+ * `reads ${EDGE_IMAGE_FORMATS.join(', ')}`; // 'reads JPEG, PNG, WebP'
+ * ```
+ */
 export const EDGE_IMAGE_FORMATS = ['JPEG', 'PNG', 'WebP'] as const;
 
 /** A blob-like input: read by its size first, then its bytes (no `Blob` global needed to tell). */
@@ -44,7 +51,16 @@ interface BlobLike {
 const isBlobLike = (v: unknown): v is BlobLike =>
   typeof v === 'object' && v !== null && typeof (v as BlobLike).arrayBuffer === 'function' && typeof (v as BlobLike).size === 'number';
 
-/** The wasm codecs of one decoder, instantiated on first use from the modules it was given. */
+/**
+ * The wasm codecs of one decoder, instantiated on first use from the modules it was given; `E_INPUT`
+ * for a module that is not a `WebAssembly.Module`.
+ *
+ * @example
+ * ```ts
+ * const codecs = new EdgeCodecs({ jpeg, webp });
+ * const pixels = await decodeEncodedImage(bytes, 'upload.jpg', codecs, resolveLimits());
+ * ```
+ */
 export class EdgeCodecs {
   private readonly codecs: Partial<Record<WasmCodecName, EmscriptenCodec>> = {};
 
@@ -177,10 +193,10 @@ export async function decodeEncodedImage(bytes: Uint8Array, name: string, codecs
 /** What {@link createEdgeDecoder} may be given besides the codecs. */
 export interface EdgeDecoderOptions {
   /**
-   * Reads a local file named by a string input that is not a URL (the Node/Bun/Deno entry passes
-   * one, bounded by `limits.maxEncodedBytes`); without it such a string is `E_INPUT`.
+   * Reads a local file named by a path or a `file:` URL (the Node/Bun/Deno entry passes
+   * `readImageFile`, bounded by `limits.maxEncodedBytes`); without it such an input is `E_INPUT`.
    */
-  readFile?: ((path: string, limits: Limits) => Promise<{ bytes: Uint8Array; name: string }>) | undefined;
+  readFile?: ((path: string | URL, limits: Limits) => Promise<{ bytes: Uint8Array; name: string }>) | undefined;
 }
 
 /** The encoded bytes of an input, and its name for messages. */
@@ -198,9 +214,10 @@ async function readInput(
   if (typeof input === 'string' || input instanceof URL) {
     const text = String(input);
     if (text === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
-    const url = typeof input === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? undefined : parseUrl(text, 'image');
+    // as the Node adapter reads strings: http(s) and file: URLs, anything else a path
+    const url = typeof input === 'string' && !/^(https?|file):/i.test(input) ? undefined : parseUrl(text, 'image');
     if (!url || url.protocol === 'file:') {
-      if (options.readFile) return options.readFile(url ? decodeURIComponent(url.pathname) : text, limits);
+      if (options.readFile) return options.readFile(url ?? text, limits);
       throw new OnnxMobilenetError(
         'E_INPUT',
         `cannot read image ${clipText(redactUrl(text))}: this runtime has no files to read; pass the image's bytes, a Blob or an http(s) URL`,

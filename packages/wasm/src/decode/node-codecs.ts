@@ -4,6 +4,7 @@
 
 import { readFile, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
 import { CODEC_WASM_FILES, type CodecModules, type WasmCodecName } from './codec-files.js';
@@ -49,8 +50,14 @@ export function loadCodecModules(): Promise<CodecModules> {
 /**
  * A local image file for the decoder's `readFile`: refused over `limits.maxEncodedBytes` from its
  * size before it is read, `E_NOT_FOUND` when missing.
+ *
+ * @example
+ * ```ts
+ * const decoder = createEdgeDecoder(await loadCodecModules(), { readFile: readImageFile });
+ * ```
  */
-export async function readImageFile(path: string, limits: Limits): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readImageFile(file: string | URL, limits: Limits): Promise<{ bytes: Uint8Array; name: string }> {
+  const path = file instanceof URL ? fileURLToPath(file) : file;
   const name = clipText(path);
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {

@@ -57,6 +57,7 @@ function checkedChunks(bytes: Uint8Array): Uint8Array {
     inflated += chunk.length;
   });
   const kept: Uint8Array[] = [bytes.subarray(0, 8)];
+  let dropped = false;
   let end = false;
   for (let at = 8; at + 12 <= bytes.length && !end; ) {
     const length = u32(bytes, at);
@@ -70,12 +71,19 @@ function checkedChunks(bytes: Uint8Array): Uint8Array {
       }
     }
     if (KEPT.has(name)) kept.push(bytes.subarray(at, next));
+    else dropped = true;
     end = name === 'IEND';
     at = next;
   }
   if (!end) throw new PngFailure('it is cut short (no IEND chunk)');
   if (inflated < expected) throw new PngFailure(`it is cut short (its image data inflates to ${inflated} of the ${expected} bytes its header needs)`);
-  return concatBytes(kept);
+  // nothing left out: the chunks kept are the file up to its IEND
+  return dropped
+    ? concatBytes(kept)
+    : bytes.subarray(
+        0,
+        kept.reduce((n, c) => n + c.length, 0),
+      );
 }
 
 /** Samples of `bits` (1, 2 or 4) bits unpacked to one byte each, rows padded to whole bytes; `scale` multiplies them. */
