@@ -68,7 +68,8 @@ export class EdgeCodecs {
     for (const codec of Object.keys(CODEC_WASM_FILES) as WasmCodecName[]) {
       const module = modules[codec];
       if (module === undefined) continue;
-      if (!(module instanceof WebAssembly.Module)) {
+      // by its tag, not instanceof: a module from another realm (a VM context, a bundler's) is one too
+      if (Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {
         throw new OnnxMobilenetError(
           'E_INPUT',
           `codecs.${codec} must be a WebAssembly.Module (the statically imported ${CODEC_WASM_FILES[codec].file}), got ${describeValue(module)}`,

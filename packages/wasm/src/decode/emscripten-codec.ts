@@ -119,6 +119,9 @@ export class EmscriptenCodec {
           done(instance);
           return instance.exports;
         },
+        // nothing is fetched; without it the glue resolves its file name against import.meta.url,
+        // which a script bundle (Vercel's EdgeVM) leaves undefined: "TypeError: Invalid URL"
+        locateFile: (file: string) => file,
         print: capture,
         printErr: capture,
       }),
