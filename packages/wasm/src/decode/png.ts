@@ -51,7 +51,14 @@ function checkedChunks(bytes: Uint8Array): Uint8Array {
   const colourType = bytes[25]!;
   const channels = CHANNELS[colourType];
   if (channels === undefined) throw new PngFailure(`its colour type ${colourType} is not one PNG defines`);
-  const expected = filteredSize(width, height, channels * depth, bytes[28] === 1);
+  const interlaced = bytes[28] === 1;
+  if (interlaced && depth < 8) {
+    // fast-png 8's Adam7 path reads a byte per sample ("Unsupported filter" or wrong pixels)
+    throw new PngFailure(
+      `it is an interlaced PNG of ${depth}-bit samples, which the PNG decoder here does not read; save it without interlacing (or with 8-bit samples)`,
+    );
+  }
+  const expected = filteredSize(width, height, channels * depth, interlaced);
   let inflated = 0;
   const inflater = new Unzlib((chunk) => {
     inflated += chunk.length;
