@@ -1,4 +1,4 @@
-import { OnnxMobilenetError, type Limits, type PreprocessOptions, type RawImage } from '@onnx-mobilenet/core';
+import { DEFAULTS, OnnxMobilenetError, type Limits, type PreprocessOptions, type RawImage } from '@onnx-mobilenet/core';
 import {
   assertJpegScans,
   bytesView,
@@ -267,6 +267,9 @@ async function readInput(
 export function createEdgeDecoder(modules: CodecModules, options: EdgeDecoderOptions = {}): ImageDecoder<EdgeImageSource> {
   const codecs = new EdgeCodecs(modules);
   return {
+    // whole decoded images wait for core's resize: as in browsers, no more than a batch at once
+    // (a 12-megapixel photo is 48 MB of RGBA, and a Worker has 128 MB)
+    maxConcurrent: DEFAULTS.batchSize,
     async decodeImage(input: EdgeImageSource, _plan, { signal, limits, network }: DecodeContext): Promise<DecodedImage> {
       const { bytes, name } = await readInput(input, signal, limits, network, options);
       return { image: await decodeEncodedImage(bytes, name, codecs, limits), planned: false };
