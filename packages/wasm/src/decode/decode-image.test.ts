@@ -226,6 +226,7 @@ describe('the wasm decoder', () => {
       ['svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'), /SVG/],
       ['bmp', Uint8Array.from([0x42, 0x4d, ...new Array(60).fill(0)]), /BMP/],
       ['svgz', gzipSync('<svg/>'), /unrecognised format/],
+      ['tiff', await card().tiff().toBuffer(), /it is TIFF, not one/],
     ];
     for (const [name, bytes, message] of cases) {
       await expect(decode(bytes), name).rejects.toMatchObject({ code: 'E_IMAGE_DECODE', message: expect.stringMatching(message) });

@@ -117,6 +117,11 @@ function codecError(err: unknown, name: string, format: string): OnnxMobilenetEr
 const cutShort = (name: string, format: string) =>
   new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: the ${format} file is cut short (truncated)`);
 
+/** True for TIFF's byte-order marks (classic and BigTIFF), which core's header reader leaves unrecognised. */
+const isTiff = (b: Uint8Array) =>
+  (b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x2b) && b[3] === 0) || // II*\0, II+\0
+  (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 0x2a || b[3] === 0x2b)); // MM\0*, MM\0+
+
 /** True for a WebP whose VP8X header marks it animated. */
 const isAnimatedWebp = (b: Uint8Array) => b.length > 20 && String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) === 'VP8X' && (b[20]! & 0x02) !== 0;
 
@@ -139,7 +144,7 @@ export async function decodeEncodedImage(bytes: Uint8Array, name: string, codecs
     throw new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes.byteLength} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   }
   const header = readImageHeader(bytes);
-  if (!header) throw unsupportedFormat(name, `an unrecognised format (${bytes.byteLength} bytes)`);
+  if (!header) throw unsupportedFormat(name, isTiff(bytes) ? 'TIFF' : `an unrecognised format (${bytes.byteLength} bytes)`);
   if (header.format !== 'jpeg' && header.format !== 'png' && header.format !== 'webp') throw unsupportedFormat(name, formatName(header.format));
   const format = header.format === 'webp' ? 'WebP' : formatName(header.format);
   const { width, height } = header;
