@@ -205,16 +205,19 @@ export type CodecModuleSource = (codec: WasmCodecName) => Promise<WebAssembly.Mo
 /** One {@link EdgeCodecs} per module source, so every call with the same source shares its instances. */
 const codecsBySource = new WeakMap<CodecModuleSource, Map<WasmCodecName, Promise<EdgeCodecs>>>();
 
-/** The codecs of `source` that `format` needs, fetched from it once. */
+/** The codecs of `source` for `codec`, asked of it once (again after a failure). */
 function codecsFrom(source: CodecModuleSource, codec: WasmCodecName): Promise<EdgeCodecs> {
   let byCodec = codecsBySource.get(source);
-  if (!byCodec) codecsBySource.set(source, (byCodec = new Map()));
-  let codecs = byCodec.get(codec);
-  if (!codecs) {
-    codecs = source(codec).then((module) => new EdgeCodecs({ [codec]: module }));
-    codecs.catch(() => byCodec.delete(codec)); // a failed load is tried again by the next image
-    byCodec.set(codec, codecs);
+  if (!byCodec) {
+    byCodec = new Map();
+    codecsBySource.set(source, byCodec);
   }
+  const cached = byCodec.get(codec);
+  if (cached) return cached;
+  const codecs = source(codec).then((module) => new EdgeCodecs({ [codec]: module }));
+  const forget = byCodec;
+  codecs.catch(() => forget.delete(codec)); // a failed load is tried again by the next image
+  byCodec.set(codec, codecs);
   return codecs;
 }
 
