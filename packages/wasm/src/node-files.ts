@@ -1,19 +1,25 @@
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
 import { clipText, describeError, type AssetLoader } from '@onnx-mobilenet/core/adapter';
-import { WASM_FILES, type WasmModules } from './wasm-files.js';
+import { WASM_FILES, type WasmFileName, type WasmModules } from './wasm-files.js';
 
-// Node, Bun and Deno only (the default entry): node: modules are imported when first needed.
+// Node, Bun and Deno only (the default and bun entries): node: modules are imported when first needed.
 
-/** The package's wasm files (in `vendor/` beside the built code, or beside the sources), compiled. */
-export async function readWasmModules(): Promise<WasmModules> {
+/**
+ * The wasm files compiled, each read from where `locate` puts it: a path or a `file:` URL. The
+ * default entry finds them in `vendor/` beside its code; Bun's entry, where its own import put them.
+ */
+export async function compileWasmFiles(locate: (name: WasmFileName, file: string) => string | URL): Promise<WasmModules> {
   const { readFile } = await import('node:fs/promises');
   const compiled = await Promise.all(
-    Object.entries(WASM_FILES).map(
-      async ([name, file]) => [name, await WebAssembly.compile(await readFile(new URL(`./vendor/${file}`, import.meta.url)))] as const,
+    (Object.entries(WASM_FILES) as [WasmFileName, string][]).map(
+      async ([name, file]) => [name, await WebAssembly.compile(await readFile(locate(name, file)))] as const,
     ),
   );
   return Object.fromEntries(compiled) as unknown as WasmModules;
 }
+
+/** The package's wasm files (in `vendor/` beside the built code, or beside the sources), compiled. */
+export const readWasmModules = (): Promise<WasmModules> => compileWasmFiles((_name, file) => new URL(`./vendor/${file}`, import.meta.url));
 
 /**
  * Reads a model or label file given by path: a regular file only (a FIFO or device is refused
