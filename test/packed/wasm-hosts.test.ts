@@ -5,13 +5,14 @@
 // binding is gone; `bun build --compile` embeds the wasm with no setting and runs alone.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { consumerEnv, diskUsage, median, nodeModulesAbove, runOk, tempDirs, writeApp, writePackageApp } from './consumer-project.js';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/wasm-hosts-classify.mjs');
+const EMBEDDED_FIXTURE = resolve(import.meta.dirname, 'fixtures/wasm-hosts-embedded.mjs');
 const TENCH = 'n01440764';
 /** Runs per measurement: the cold start reported is their median. */
 const RUNS = 3;
@@ -135,6 +136,7 @@ describeWithAssets('the wasm path on hosts without onnxruntime-node (Alpine, Den
     });
     expect(native.status).not.toBe(0);
     expect(native.stderr).toContain('E_RUNTIME');
+    expect(native.stderr).toContain("import from 'onnx-mobilenet/wasm'");
     console.log(
       `onnx-mobilenet without onnxruntime-node's bin/:\n${native.stderr.slice(native.stderr.indexOf('OnnxMobilenetError'), native.stderr.indexOf('OnnxMobilenetError') + 600)}`,
     );
@@ -177,4 +179,24 @@ describeWithAssets('the wasm path on hosts without onnxruntime-node (Alpine, Den
       },
     );
   }
+
+  it.skipIf(Boolean(bunSkip))(
+    `bun build --compile with the model and labels inside, passed by their embedded paths${bunSkip ? ` [skipped: ${bunSkip}]` : ''}`,
+    () => {
+      copyFileSync(EMBEDDED_FIXTURE, join(wasmApp, 'classify-embedded.mjs'));
+      copyFileSync(INT8_MODEL, join(wasmApp, basename(INT8_MODEL)));
+      copyFileSync(SYNSET, join(wasmApp, basename(SYNSET)));
+      const built = join(temp('wasm-hosts-bun-out-'), 'classify');
+      runOk(wasmApp, runtimes.bun!, ['build', '--compile', 'classify-embedded.mjs', '--outfile', built]);
+      const away = temp('wasm-hosts-bun-binary-');
+      const binary = join(away, 'classify');
+      copyFileSync(built, binary);
+      const r = spawnSync(binary, [image, ...raw], { cwd: away, env: consumerEnv(), encoding: 'utf8', timeout: 180_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.best).toMatchObject({ id: TENCH, label: 'tench' });
+      expect(out.model).toMatch(/^\/\$bunfs\//);
+      console.log(`bun --compile with the model inside: ${mb(statSync(binary).size)} MB, process start to result ${out.startToResultMs.toFixed(0)} ms`);
+    },
+  );
 });
