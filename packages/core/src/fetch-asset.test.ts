@@ -75,7 +75,9 @@ describe('fetchAsset', () => {
   it('refuses a private address unless the policy allows it, before any request', async () => {
     const { fetch, state } = server(MODEL);
     const platform = { cache: null, sha256Hex: subtleSha256Hex, access: { fetch, network: { allowPrivateNetwork: false, maxRedirects: 5 } } };
-    await expect(fetchAsset({ kind: 'url', url: 'http://127.0.0.1:9/m.onnx', description: 'model' }, OPTIONS, platform)).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    await expect(fetchAsset({ kind: 'url', url: 'http://127.0.0.1:9/m.onnx', description: 'model' }, OPTIONS, platform)).rejects.toMatchObject({
+      code: 'E_FORBIDDEN',
+    });
     expect(state.requests).toBe(0);
   });
 });
