@@ -7,6 +7,8 @@ import { libraryConfig } from '../../tsup.base.js';
 export default defineConfig([
   libraryConfig({ entry: { node: 'src/node.ts' }, clean: false }),
   libraryConfig({ entry: { web: 'src/web.ts' }, clean: false }),
+  // Workers and edge functions (workerd, edge-light) and onnx-mobilenet/wasm
+  libraryConfig({ entry: { wasm: 'src/wasm.ts' }, clean: false }),
   // WebGPU/WebNN opt-in: its own entry, so bundlers of wasm-only apps never emit the full build's wasm
   libraryConfig({ entry: { accelerated: 'src/accelerated.ts' }, clean: false }),
   // the bin: @onnx-mobilenet/cli (an external dependency, not bundled)

@@ -140,7 +140,7 @@ export const CLASSIFIER_OPTION_KINDS = {
 
 /**
  * How every option of `createClassifier` is read, the adapters' own included (Node and browsers
- * share `cacheDir` and `wasmPaths`; Node ignores `wasmPaths`, browsers `imageRoots`). An adapter's `createClassifier`
+ * share `cacheDir` and `wasmPaths`; the wasm path takes `wasmModules`; each ignores the others' own). An adapter's `createClassifier`
  * snapshots its options with it before making its backend.
  *
  * @example
@@ -153,6 +153,7 @@ export const ADAPTER_OPTION_KINDS = {
   ...CLASSIFIER_OPTION_KINDS,
   cacheDir: 'string',
   wasmPaths: 'data',
+  wasmModules: 'object',
   imageRoots: 'array',
 } as const satisfies OptionShape;
 

@@ -1,0 +1,62 @@
+import type { ClassifierOptions } from '@onnx-mobilenet/core';
+import { ADAPTER_OPTION_KINDS, type AssetLoader, type ClassifierBackend, ownOptions, type Warn } from '@onnx-mobilenet/core/adapter';
+import { loadAssetWeb } from '@onnx-mobilenet/web/assets';
+import { type DecodeEncoded, encodedBytes, type WasmImageSource } from './image-source.js';
+import { createWasmRuntime } from './runtime.js';
+import type { WasmModules } from './wasm-files.js';
+
+/** Options only the wasm path has, beside the common `ClassifierOptions`. */
+export interface WasmOptions {
+  /**
+   * Precompiled modules of the wasm files (`WASM_FILES`), where the platform hands them out: a
+   * Worker's static `.wasm` import or binding, Vercel's `?module` import. The `workerd` and
+   * `edge-light` entries import their own; Node, Bun and Deno read them from the package.
+   */
+  wasmModules?: Partial<WasmModules> | undefined;
+  /** Name of the Cache Storage bucket downloads are kept in, where the runtime has the Cache API (default `CACHE_NAME`). */
+  cacheDir?: string | undefined;
+}
+
+/** Where a backend gets what the platform provides: the wasm modules, and local files on runtimes that have them. */
+export interface WasmPlatform {
+  /** The precompiled wasm files not given in `wasmModules`. */
+  loadModules(): Promise<WasmModules>;
+  /** Reads a model or label file given by path (Node, Bun, Deno); absent where there are no files. */
+  loadFile?: AssetLoader['loadAsset'] | undefined;
+  decode: DecodeEncoded;
+}
+
+/** The reason `precision: 'auto'` runs int8 models dequantized here (measured for the web adapter, the same wasm kernels). */
+const INT8_SLOWER = "onnxruntime-web's wasm int8 kernels are slower than its float kernels (measured: about 1.6x for MobileNetV2)";
+
+/**
+ * The wasm backend: the vendored onnxruntime-web wasm runtime on one thread from precompiled
+ * modules, a decoder that needs neither the DOM nor native modules, and fetch with Cache
+ * Storage (where it exists) and SubtleCrypto checks for downloads.
+ */
+export function createWasmBackend(given: ClassifierOptions & WasmOptions, platform: WasmPlatform): ClassifierBackend<WasmImageSource> {
+  const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createWasmBackend options');
+  let modules: Promise<WasmModules> | undefined;
+  const platformModules = () => {
+    modules ??= platform.loadModules(); // once, and only for a module not given
+    return modules;
+  };
+  const moduleOf = async (name: keyof WasmModules) => options.wasmModules?.[name] ?? (await platformModules())[name];
+  const platformWarn: Warn = (message) => console.warn(`[onnx-mobilenet] ${message}`);
+  return {
+    runtime: createWasmRuntime(() => moduleOf('onnxruntime')),
+    assets: {
+      loadAsset(asset, loadOptions) {
+        if (asset.kind === 'path' && platform.loadFile) return platform.loadFile(asset, loadOptions);
+        return loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheDir });
+      },
+    },
+    decoder: {
+      async decodeImage(input, _plan, context) {
+        const { bytes, name } = await encodedBytes(input, context);
+        return { image: await platform.decode(bytes, name, context, moduleOf), planned: false };
+      },
+    },
+    platform: { int8Slower: () => ({ slower: true, reason: INT8_SLOWER }), warn: platformWarn },
+  };
+}

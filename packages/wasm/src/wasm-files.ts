@@ -1,0 +1,15 @@
+/**
+ * The WebAssembly files of the wasm path, by the name the `wasmModules` option uses: the build
+ * copies them into `dist/`, the edge entries import them statically, and Node, Bun and Deno read
+ * them from there.
+ */
+export const WASM_FILES = {
+  /** onnxruntime-web 1.30's wasm runtime (SIMD; run on one thread). */
+  onnxruntime: 'ort-wasm-simd-threaded.wasm',
+} as const;
+
+/** A name of {@link WASM_FILES}. */
+export type WasmFileName = keyof typeof WASM_FILES;
+
+/** Precompiled modules of the wasm path's files, by name. */
+export type WasmModules = { readonly [name in WasmFileName]: WebAssembly.Module };

@@ -1,0 +1,16 @@
+/**
+ * `@onnx-mobilenet/wasm` under the `workerd` condition (Cloudflare Workers, wrangler, miniflare):
+ * the wasm files are imported statically, which wrangler turns into `WebAssembly.Module`s (its
+ * default `CompiledWasm` rule for `*.wasm`), since Workers cannot compile wasm at run time.
+ *
+ * @module @onnx-mobilenet/wasm (workerd)
+ */
+import { classifierFactory } from './classifier.js';
+import { decode } from './decoder.js';
+import onnxruntime from './vendor/ort-wasm-simd-threaded.wasm';
+
+export * from '@onnx-mobilenet/core';
+export * from './entry-api.js';
+
+/** Loads a MobileNetV2 model on onnxruntime-web's wasm runtime; see {@link CreateWasmClassifier}. */
+export const createClassifier = classifierFactory({ loadModules: async () => ({ onnxruntime }), decode });
