@@ -4,17 +4,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs build script, without types
 import { PATCHES, patchBundle } from '../scripts/vendor-onnxruntime-web.mjs';
 
 const require = createRequire(import.meta.url);
 const bundle = readFileSync(join(dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')), 'ort.wasm.bundle.min.mjs'), 'utf8');
-const patches = PATCHES as { from: string; to: string }[];
+const patches = PATCHES;
 
 describe('the onnxruntime-web patch', () => {
   it('finds each anchor exactly once in the pinned bundle and adds the instantiateWasm hook', () => {
     for (const { from } of patches) expect(bundle.split(from)).toHaveLength(2);
-    const patched: string = patchBundle(bundle);
+    const patched = patchBundle(bundle);
     expect(patched).toContain('v.instantiateWasm=');
     expect(patched.length - bundle.length).toBe(patches.reduce((n, p) => n + p.to.length - p.from.length, 0));
   });

@@ -19,6 +19,11 @@ export const CACHE_NAME = 'onnx-mobilenet';
  * browser's redirects ended, except URLs of the page's own origin (its own server, which the
  * page's author chose); `allowHost` sees the same two URLs. The browser follows redirects by its
  * own rules (at most 20; Chrome's Private Network Access also guards public-to-private requests).
+ *
+ * @example
+ * ```ts
+ * const { bytes } = await fetchImage(url, limits, signal, webNetworkAccess(network));
+ * ```
  */
 export function webNetworkAccess(network: NetworkPolicy | undefined): Pick<FetchBoundedOptions, 'network' | 'redirect' | 'trustedOrigin'> {
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
@@ -75,6 +80,11 @@ async function readCached(cache: Cache, url: string, sha256: string | undefined,
  * bodies with `E_DOWNLOAD`, checks sha256 with SubtleCrypto (`E_MODEL_CHECKSUM`), and keeps
  * verified files in the Cache Storage API (where it exists) so later loads stay offline. Every
  * cached file is checked on every load: against its pinned sha256, or the hash recorded with it.
+ *
+ * @example
+ * ```ts
+ * const model = await loadAssetWeb({ kind: 'url', url: 'https://example.com/model.onnx' }, { purpose: 'model', maxBytes: 2 ** 28, timeoutMs: 30_000 });
+ * ```
  */
 export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: WebLoadAssetOptions): Promise<Uint8Array> {
   const url = absoluteUrl(asset);
