@@ -57,6 +57,9 @@ async function openCache(name: string): Promise<Cache | null> {
   }
 }
 
+/** How long a Cache API that honours `Cache-Control` (Cloudflare Workers) may keep a download: a year. */
+const CACHE_CONTROL = 'public, max-age=31536000';
+
 /** Header of a Cache Storage entry that records the sha256 of its body when it was stored. */
 const HASH_HEADER = 'x-onnx-mobilenet-sha256';
 
@@ -112,7 +115,10 @@ export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, 
     );
   }
   if (cache) {
-    const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream' };
+    // A lifetime, because the Cache API of Cloudflare Workers (and miniflare's) keeps an entry
+    // only as long as its Cache-Control allows: none, and it expires at once. Browsers' Cache
+    // Storage ignores it and keeps entries until deleted; every load checks the hash either way.
+    const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream', 'cache-control': CACHE_CONTROL };
     const actual = await sha256Hex(bytes);
     if (actual) headers[HASH_HEADER] = actual; // so an entry without a pinned hash is checked too
     await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => undefined);
