@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
@@ -195,6 +196,12 @@ describeWithAssets('examples/cloudflare-worker in workerd (packed tarballs, wran
       );
       if (round === 'download') {
         // a corrupt file is a typed error; a body over the limit is refused before it is read
+        // the same photo as PNG and WebP (encoded here by sharp) decodes in the Worker too
+        for (const format of ['png', 'webp'] as const) {
+          const other = await post(dev.origin, await sharp(tench)[format]().toBuffer(), '?top=1');
+          expect(other.status, JSON.stringify(other.json)).toBe(200);
+          expect(other.json.predictions[0].id, format).toBe(TENCH);
+        }
         // (a JPEG cut in half: its header and size intact, its data short; and bytes of no format)
         for (const corrupt of [tench.subarray(0, tench.byteLength >> 1), new TextEncoder().encode('not an image, just text '.repeat(40))]) {
           const bad = await post(dev.origin, corrupt);
