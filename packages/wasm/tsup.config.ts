@@ -18,4 +18,17 @@ export default defineConfig([
   libraryConfig({ entry: { index: 'src/index.ts' }, clean: false, shims: true, external: [/\.wasm(\?module)?$/], onSuccess: copyWasm }),
   // ESM only: workerd and edge builds import modules
   libraryConfig({ entry: { workerd: 'src/workerd.ts', 'edge-light': 'src/edge-light.ts' }, format: ['esm'], clean: false, external: [/\.wasm(\?module)?$/] }),
+  // Bun's entry: its wasm imports keep `with { type: 'file' }`, what makes `bun build --compile`
+  // embed them. esbuild drops import attributes its target lacks, and tsup's Rollup tree-shaking
+  // rewrites them to the `assert` of old proposals: esbuild's own tree-shaking instead.
+  libraryConfig({
+    entry: { bun: 'src/bun.ts' },
+    format: ['esm'],
+    clean: false,
+    treeshake: false,
+    external: [/\.wasm$/],
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'import-attributes': true };
+    },
+  }),
 ]);
