@@ -16,7 +16,7 @@ import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
 import { serveFiles, type FileServer } from '../serve-files.js';
 import { freePort } from './browser-install.js';
-import { consumerEnv, runOk } from './consumer-project.js';
+import { consumerEnv, median, runOk } from './consumer-project.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples/cloudflare-worker');
 const TENCH = 'n01440764';
@@ -33,11 +33,6 @@ const FREE_GZIP = 3e6;
 const WARM_RUNS = 5;
 /** Liveness only: how long wrangler dev may take to answer on a busy machine. */
 const READY_MS = 300_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** `Total Upload: 12345.67 KiB / gzip: 3456.78 KiB` in wrangler's output, in bytes. */
 function uploadSizes(output: string): { total: number; gzip: number } {
