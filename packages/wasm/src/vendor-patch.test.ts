@@ -25,6 +25,8 @@ describe('the onnxruntime-web patch', () => {
     const first = patches[0]!.from;
     expect(() => patchBundle(bundle.replace(first, ''))).toThrow(/found 0 times/);
     expect(() => patchBundle(bundle + first)).toThrow(/found 2 times/);
-    expect(() => patchBundle(`${bundle}new URL("ort.jsep.mjs",import.meta.url)`)).toThrow(/file reference bundlers would resolve is left: new URL\("ort.jsep.mjs"/);
+    expect(() => patchBundle(`${bundle}new URL("ort.jsep.mjs",import.meta.url)`)).toThrow(
+      /file reference bundlers would resolve is left: new URL\("ort.jsep.mjs"/,
+    );
   });
 });
