@@ -83,7 +83,7 @@ writeFileSync(outDir + '/wasm.json', JSON.stringify(bindings));
 `;
 
 // Starts the function in a fresh EdgeRuntime, as Vercel does; prints one line of JSON when it listens.
-// GET /__attempts answers what the function tried that Vercel forbids.
+// GET /__probe answers what the function tried that Vercel forbids.
 const RUNNER = `import { readFileSync } from 'node:fs';
 import { runInContext } from 'node:vm';
 import { EdgeRuntime, runServer } from 'edge-runtime';
@@ -94,9 +94,10 @@ const names = Object.keys(JSON.parse(readFileSync(dir + '/wasm.json', 'utf8')));
 const bindings = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await WebAssembly.compile(readFileSync(dir + '/' + n + '.wasm'))])));
 const compileMs = Date.now() - startedAt;
 const attempts = [];
+const instances = [];
 const runtime = new EdgeRuntime({
   codeGeneration: { strings: false, wasm: false },
-  extend: (context) => Object.assign(context, { module: {}, process: { env: { MODEL_URL: process.env.MODEL_URL, LABELS_URL: process.env.LABELS_URL } }, __attempts: attempts, ...bindings }),
+  extend: (context) => Object.assign(context, { module: {}, process: { env: { MODEL_URL: process.env.MODEL_URL, LABELS_URL: process.env.LABELS_URL } }, __attempts: attempts, __instances: instances, ...bindings }),
 });
 runtime.evaluate(\`(() => {
   const wasm = WebAssembly;
@@ -105,16 +106,26 @@ runtime.evaluate(\`(() => {
   wasm.compile = refuse('compile');
   wasm.compileStreaming = refuse('compileStreaming');
   wasm.instantiateStreaming = refuse('instantiateStreaming');
-  wasm.instantiate = (source, imports) => Object.prototype.toString.call(source) === '[object WebAssembly.Module]' ? instantiate(source, imports) : refuse('instantiate(bytes)')();
+  wasm.instantiate = (source, imports) =>
+    Object.prototype.toString.call(source) === '[object WebAssembly.Module]'
+      ? instantiate(source, imports).then((instance) => (__instances.push(instance.exports, ...Object.values(imports ?? {})), instance))
+      : refuse('instantiate(bytes)')();
   wasm.Module = new Proxy(wasm.Module, { construct(target, args) { __attempts.push('new WebAssembly.Module'); return Reflect.construct(target, args); } });
 })()\`);
+// what the function tried that Vercel forbids, and the wasm memory its instances hold
+runtime.context.probe = () => ({
+  attempts: [...attempts],
+  // exported or imported (the threaded build imports its memory)
+  wasmMemoryBytes: [...new Set(instances.flatMap((i) => Object.values(i)).filter((v) => Object.prototype.toString.call(v) === '[object WebAssembly.Memory]'))]
+    .reduce((n, memory) => n + memory.buffer.byteLength, 0),
+});
 const importModuleDynamically = (specifier) => {
   attempts.push('import(' + specifier + ')');
   throw Object.assign(new TypeError('Dynamic import is not supported in Edge Functions: ' + specifier), { code: 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING' });
 };
 runInContext(readFileSync(dir + '/index.js', 'utf8'), runtime.context, { filename: dir + '/index.js', importModuleDynamically });
 runtime.evaluate(\`addEventListener('fetch', (event) => event.respondWith(
-  new URL(event.request.url).pathname === '/__attempts' ? Response.json([...__attempts]) : module.exports.default(event.request)))\`);
+  new URL(event.request.url).pathname === '/__probe' ? Response.json(probe()) : module.exports.default(event.request)))\`);
 const server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ url: server.url, startedAt, compileMs, readyMs: Date.now() - startedAt }));
 `;
@@ -221,7 +232,8 @@ describeWithAssets('a Vercel Edge function in edge-runtime (packed packages, bui
       expect(again.body).toEqual(first.body);
     }
     const warmMs = warm.sort((a, b) => a - b)[1];
-    expect(await (await fetch(`${fn.url}__attempts`)).json(), fn.log()).toEqual([]);
+    const probe = (await (await fetch(`${fn.url}__probe`)).json()) as { attempts: string[]; wasmMemoryBytes: number };
+    expect(probe.attempts, fn.log()).toEqual([]);
 
     const wasmFiles = Object.keys(bindings).map((b) => join(dir, `${b}.wasm`));
     const codeGz = gz(join(dir, 'index.js'));
@@ -234,6 +246,7 @@ describeWithAssets('a Vercel Edge function in edge-runtime (packed packages, bui
           .map(([plan, limit]) => `${plan} ${limit} MB ${total <= limit * 1e6 ? 'fits' : 'EXCEEDED'}`)
           .join(', ')}`,
         `cold start (fresh process: wasm compiled ${fn.compileMs} ms, listening at ${fn.readyMs} ms, first result at ${coldStartMs} ms, model download from 127.0.0.1 included); warm request ${warmMs} ms (median of 3)`,
+        `wasm memory after classifying: ${mb(probe.wasmMemoryBytes)} (Vercel Edge allows 128 MB per function)`,
       ].join('\n'),
     );
   });
@@ -253,6 +266,7 @@ describeWithAssets('a Vercel Edge function in edge-runtime (packed packages, bui
     const res = await post(fn.url, tench.data, { 'x-width': String(tench.width), 'x-height': String(tench.height) });
     console.log(`browser build in edge-runtime: ${res.body.code}: ${res.body.message}`);
     expect(res, fn.log()).toMatchObject({ status: 422, body: { code: 'E_RUNTIME' } });
-    expect(await (await fetch(`${fn.url}__attempts`)).json()).toEqual(expect.arrayContaining([expect.stringMatching(/^import\(|^WebAssembly\./)]));
+    const probe = (await (await fetch(`${fn.url}__probe`)).json()) as { attempts: string[] };
+    expect(probe.attempts).toEqual(expect.arrayContaining([expect.stringMatching(/^import\(|^WebAssembly\./)]));
   });
 });
