@@ -21,12 +21,11 @@ import { serveStatic, type StaticServer } from '../browser/browser-env.mjs';
 import { IMAGES_DIR, describeWithAssets } from '../assets.js';
 import { consumerEnv, runOk } from './consumer-project.js';
 import { installApp } from './browser-install.js';
+import { againstVercelEdgeLimits } from './vercel-edge-limits.js';
 
 const TENCH = { wnid: 'n01440764', path: join(IMAGES_DIR, 'n01440764_tench.JPEG') };
 const EDGE_RUNTIME = 'edge-runtime@4.0.1';
 const ESBUILD = '0.28.2';
-/** Vercel's Edge Function size limits after gzip, by plan (vercel.com/docs/functions/limitations). */
-const VERCEL_EDGE_LIMITS = { Hobby: 1, Pro: 2, Enterprise: 4 } as const;
 
 // The user's function: the model and labels by URL (a deployment's own static files or a CDN).
 // Raw pixels come with their size in headers; anything else is an encoded image.
@@ -242,9 +241,7 @@ describeWithAssets('a Vercel Edge function in edge-runtime (packed packages, bui
     console.log(
       [
         `edge function: code ${mb(code.length)} (${mb(codeGz)} gz) + wasm ${mb(wasmFiles.reduce((n, f) => n + readFileSync(f).byteLength, 0))} (${mb(wasmGz)} gz) = ${mb(total)} gz`,
-        `Vercel Edge limits after gzip: ${Object.entries(VERCEL_EDGE_LIMITS)
-          .map(([plan, limit]) => `${plan} ${limit} MB ${total <= limit * 1e6 ? 'fits' : 'EXCEEDED'}`)
-          .join(', ')}`,
+        `Vercel Edge limits after gzip: ${againstVercelEdgeLimits(total)}`,
         `cold start (fresh process: wasm compiled ${fn.compileMs} ms, listening at ${fn.readyMs} ms, first result at ${coldStartMs} ms, model download from 127.0.0.1 included); warm request ${warmMs} ms (median of 3)`,
         `wasm memory after classifying: ${mb(probe.wasmMemoryBytes)} (Vercel Edge allows 128 MB per function)`,
       ].join('\n'),

@@ -11,14 +11,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveStatic, type StaticServer } from '../browser/browser-env.mjs';
 import { IMAGES_DIR, describeWithAssets } from '../assets.js';
 import { freePort, installApp, NEXT_APP_DEPS, REPO_ROOT, runBin } from './browser-install.js';
+import { againstVercelEdgeLimits } from './vercel-edge-limits.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples/nextjs');
 const ROUTE = 'app/api/classify-edge/route.ts';
 // the edge route and what it imports from the example
 const EXAMPLE_FILES = [ROUTE, 'app/classifier-config.ts', 'app/classify-upload.ts'];
 const TENCH = { wnid: 'n01440764', path: join(IMAGES_DIR, 'n01440764_tench.JPEG') };
-/** Vercel's Edge Function size limits after gzip, by plan (vercel.com/docs/functions/limitations). */
-const VERCEL_EDGE_LIMITS = { Hobby: 1, Pro: 2, Enterprise: 4 } as const;
 
 interface EdgeFunction {
   files: string[];
@@ -100,9 +99,7 @@ describeWithAssets("examples/nextjs's edge route (packed packages, next build + 
     const raw = wasm.reduce((n, w) => n + statSync(join(app, '.next', w.filePath)).size, 0);
     console.log(
       `next edge function /api/classify-edge: code ${(codeGz / 1e6).toFixed(2)} MB gz + wasm ${(raw / 1e6).toFixed(2)} MB (${(wasmGz / 1e6).toFixed(2)} MB gz) = ${(total / 1e6).toFixed(2)} MB gz; ` +
-        `Vercel Edge limits: ${Object.entries(VERCEL_EDGE_LIMITS)
-          .map(([plan, limit]) => `${plan} ${limit} MB ${total <= limit * 1e6 ? 'fits' : 'EXCEEDED'}`)
-          .join(', ')}`,
+        `Vercel Edge limits: ${againstVercelEdgeLimits(total)}`,
     );
   });
 
