@@ -56,6 +56,16 @@ export const PATCHES = [
 /** `new URL('<file>', import.meta.url)` with any constructor name: a file reference to bundlers. */
 export const FILE_URL_PATTERN = /new [\w$]+\("[^"]*",\s*import\.meta\.url\)/;
 
+/**
+ * Every file reference of `source` with its base in String(), which bundlers do not follow (the
+ * value is the same): for the codecs' Emscripten glue, bundled into the edge entries.
+ *
+ * @param {string} source @returns {string}
+ */
+export function hideFileUrls(source) {
+  return source.replace(new RegExp(FILE_URL_PATTERN.source, 'g'), (reference) => reference.replace(/import\.meta\.url\)$/, 'String(import.meta.url))'));
+}
+
 /** @param {string} source the bundle @returns {string} */
 export function patchBundle(source) {
   let out = source;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FILE_URL_PATTERN, PATCHES, patchBundle } from '../scripts/vendor-onnxruntime-web.mjs';
+import { FILE_URL_PATTERN, hideFileUrls, PATCHES, patchBundle } from '../scripts/vendor-onnxruntime-web.mjs';
 
 const require = createRequire(import.meta.url);
 const bundle = readFileSync(join(dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')), 'ort.wasm.bundle.min.mjs'), 'utf8');
@@ -28,5 +28,13 @@ describe('the onnxruntime-web patch', () => {
     expect(() => patchBundle(`${bundle}new URL("ort.jsep.mjs",import.meta.url)`)).toThrow(
       /file reference bundlers would resolve is left: new URL\("ort.jsep.mjs"/,
     );
+  });
+
+  it("hides the codecs' file references from bundlers, keeping their value", () => {
+    const glue = readFileSync(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.js'), 'utf8');
+    expect(glue).toMatch(FILE_URL_PATTERN);
+    const hidden = hideFileUrls(glue);
+    expect(hidden).not.toMatch(FILE_URL_PATTERN);
+    expect(hidden).toContain('new URL("mozjpeg_dec.wasm",String(import.meta.url))');
   });
 });
