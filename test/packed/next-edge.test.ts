@@ -91,6 +91,8 @@ describeWithAssets("examples/nextjs's edge route (packed packages, next build + 
     const ort = readFileSync(join(app, 'node_modules/@onnx-mobilenet/wasm/dist/vendor/ort-wasm-simd-threaded.wasm'));
     const bound = wasm.map((w) => readFileSync(join(app, '.next', w.filePath)));
     expect(bound.some((b) => b.equals(ort))).toBe(true);
+    // each wasm once (the codecs' own `new URL('<codec>.wasm', import.meta.url)` made Next emit them twice)
+    expect(new Set(wasm.map((w) => w.name)).size, JSON.stringify(wasm)).toBe(wasm.length);
 
     const gz = (file: string) => gzipSync(readFileSync(join(app, '.next', file)), { level: 9 }).byteLength;
     const codeGz = (fn?.files ?? []).reduce((n, f) => n + gz(f), 0);
