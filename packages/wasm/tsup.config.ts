@@ -36,4 +36,17 @@ export default defineConfig([
       },
     ],
   }),
+  // Bun's entry: its wasm imports keep `with { type: 'file' }`, what makes `bun build --compile`
+  // embed them. esbuild drops import attributes its target lacks, and tsup's Rollup tree-shaking
+  // rewrites them to the `assert` of old proposals: esbuild's own tree-shaking instead.
+  libraryConfig({
+    entry: { bun: 'src/bun.ts' },
+    format: ['esm'],
+    clean: false,
+    treeshake: false,
+    external: [/\.wasm$/],
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'import-attributes': true };
+    },
+  }),
 ]);

@@ -111,6 +111,8 @@ describeWithAssets('E_RUNTIME for a native module that cannot load (built packag
     expect(out.load).toMatch(
       /^E_RUNTIME: onnxruntime-node cannot load in this process: .*Cannot find module '.*onnxruntime_binding\.node'.*no binding for linux-x64/,
     );
+    // where no binary exists (Alpine), the path that needs none
+    expect(out.load).toContain("import from 'onnx-mobilenet/wasm'");
   });
 
   it.runIf(LINUX_X64)("sharp without its native packages: the model loads and raw pixels classify, images name sharp's own first line", async () => {

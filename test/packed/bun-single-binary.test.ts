@@ -2,46 +2,24 @@
 // alone to an empty folder with no node_modules above it and classifies the tench there. The
 // native libraries travel inside it (@onnx-mobilenet/node's `#single-binary`, Bun's condition).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
-import { consumerEnv, runOk } from './consumer-project.js';
+import { consumerEnv, median, nodeModulesAbove, runOk, tempDirs } from './consumer-project.js';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/single-binary-cli.ts');
 const TENCH = 'n01440764';
 /** Runs per binary: the cold start reported is their median. */
 const RUNS = 5;
 
-/** node_modules folders in `dir` or any folder above it. */
-function nodeModulesAbove(dir: string): string[] {
-  const found: string[] = [];
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'node_modules'))) found.push(join(d, 'node_modules'));
-    if (dirname(d) === d) return found;
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 describeWithAssets('bun build --compile: a single binary that classifies', () => {
   const runtimes = inject('runtimes');
   const bun = runtimes.bun;
   const skip = bun ? '' : `bun not installable here (${runtimes.reasons.bun})`;
   if (skip && process.env.CI === 'true') throw new Error(`CI=true and ${skip}`);
-  const temps: string[] = [];
-  const temp = (prefix: string) => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-  };
-  afterAll(() => {
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-  });
+  const { temp, removeAll } = tempDirs();
+  afterAll(removeAll);
   let firstBinary: string | undefined;
 
   /** `bun build --compile` of the fixture importing `specifier`, in the consumer project; the binary's path. */

@@ -1,7 +1,8 @@
 // Fresh consumer projects outside the workspace, installed from the packed tarballs.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** Environment for installs and runs: CPU-only onnxruntime-node (no CUDA fetch from NuGet), no telemetry. */
 export function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -35,6 +36,23 @@ export function writeApp(dir: string, tarballs: Record<string, string>, manager:
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
 }
 
+/**
+ * Writes `package.json` for an app depending on one workspace package only (`name`), with core
+ * from its tarball, as a user who installs that package alone gets it with npm.
+ */
+export function writePackageApp(dir: string, tarballs: Record<string, string>, name: string): void {
+  mkdirSync(dir, { recursive: true });
+  const pkg = {
+    name: 'single-package-app',
+    private: true,
+    type: 'module',
+    dependencies: { [name]: `file:${tarballs[name]}` },
+    // the unpublished core resolves to its tarball (on npm, to the registry)
+    overrides: { '@onnx-mobilenet/core': `file:${tarballs['@onnx-mobilenet/core']}` },
+  };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+}
+
 /** Runs a command in `cwd`; returns its result (never throws on a non-zero exit). */
 export function run(cwd: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = consumerEnv()): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
@@ -50,4 +68,34 @@ export function runOk(cwd: string, cmd: string, args: string[], env?: NodeJS.Pro
 /** Disk use of a folder in bytes (`du`). */
 export function diskUsage(dir: string): number {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+}
+
+/** node_modules folders in `dir` or any folder above it: Node's, Bun's and Deno's resolution would search them. */
+export function nodeModulesAbove(dir: string): string[] {
+  const found: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules'))) found.push(join(d, 'node_modules'));
+    if (dirname(d) === d) return found;
+  }
+}
+
+/** The median of measured values (cold starts). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Temporary folders of a test file: `temp(prefix)` makes one, `removeAll()` (in `afterAll`) removes them. */
+export function tempDirs(): { temp: (prefix: string) => string; removeAll: () => void } {
+  const made: string[] = [];
+  return {
+    temp(prefix) {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      made.push(dir);
+      return dir;
+    },
+    removeAll() {
+      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,10 +1,10 @@
 // What an install brings: `onnx-mobilenet` (both adapters) versus a browser-only app that depends
 // on `@onnx-mobilenet/web` alone and so installs no native dependency.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
-import { consumerEnv, diskUsage, runOk, writeApp } from './consumer-project.js';
+import { consumerEnv, diskUsage, runOk, writeApp, writePackageApp } from './consumer-project.js';
 
 const NATIVE = ['onnxruntime-node', 'sharp', '@img'];
 
@@ -21,17 +21,7 @@ describe('installs', () => {
   it('a browser-only app depending on @onnx-mobilenet/web alone installs no native dependency', () => {
     const tarballs = inject('tarballs');
     const app = join(inject('packedRoot'), 'web-app');
-    mkdirSync(app, { recursive: true });
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify({
-        name: 'web-app',
-        private: true,
-        type: 'module',
-        dependencies: { '@onnx-mobilenet/web': `file:${tarballs['@onnx-mobilenet/web']}` },
-        overrides: { '@onnx-mobilenet/core': `file:${tarballs['@onnx-mobilenet/core']}` },
-      }),
-    );
+    writePackageApp(app, tarballs, '@onnx-mobilenet/web');
     runOk(app, 'npm', ['install', '--no-audit', '--no-fund'], consumerEnv());
     for (const dir of NATIVE) expect(existsSync(join(app, 'node_modules', dir)), dir).toBe(false);
     expect(existsSync(join(app, 'node_modules/onnxruntime-web'))).toBe(true);

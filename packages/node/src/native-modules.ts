@@ -19,7 +19,7 @@ const NATIVE_CAUSES: readonly [RegExp, string][] = [
   ],
   [
     /onnxruntime_binding\.node/i,
-    `onnxruntime-node has no binding for ${process.platform}-${process.arch} here (onnxruntime-node ships none for musl/Alpine; a build step may have removed it)`,
+    `onnxruntime-node has no binding for ${process.platform}-${process.arch} here (onnxruntime-node ships none for musl/Alpine: there, import from 'onnx-mobilenet/wasm', which needs no native module; or a build step removed it)`,
   ],
   [
     /Could not load the "sharp" module/i,
