@@ -1,7 +1,9 @@
 import { copyFileSync, cpSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'tsup';
 import { libraryConfig } from '../../tsup.base.js';
+import { hideFileUrls } from './scripts/vendor-onnxruntime-web.mjs';
 import { CODEC_WASM_FILES } from './src/decode/codec-files.js';
 
 // Both configs leave dist/ alone (they run in parallel): the build script empties it.
@@ -16,8 +18,24 @@ const copyWasm = async () => {
 
 export default defineConfig([
   libraryConfig({ entry: { index: 'src/index.ts' }, clean: false, shims: true, external: [/\.wasm(\?module)?$/], onSuccess: copyWasm }),
-  // ESM only: workerd and edge builds import modules
-  libraryConfig({ entry: { workerd: 'src/workerd.ts', 'edge-light': 'src/edge-light.ts' }, format: ['esm'], clean: false, external: [/\.wasm(\?module)?$/] }),
+  // ESM only: workerd and edge builds import modules. The codecs' Emscripten glue is bundled in,
+  // its `new URL('<codec>.wasm', import.meta.url)` hidden: from the package, Next.js's edge build
+  // emitted each codec's .wasm twice (an asset beside the `?module` binding, +0.11 MB gzip).
+  libraryConfig({
+    entry: { workerd: 'src/workerd.ts', 'edge-light': 'src/edge-light.ts' },
+    format: ['esm'],
+    clean: false,
+    external: [/\.wasm(\?module)?$/],
+    noExternal: [/^@jsquash\//],
+    esbuildPlugins: [
+      {
+        name: 'hide-file-urls',
+        setup(build) {
+          build.onLoad({ filter: /[\\/]@jsquash[\\/].+\.js$/ }, async (args) => ({ contents: hideFileUrls(await readFile(args.path, 'utf8')), loader: 'js' }));
+        },
+      },
+    ],
+  }),
   // Bun's entry: its wasm imports keep `with { type: 'file' }`, what makes `bun build --compile`
   // embed them. esbuild drops import attributes its target lacks, and tsup's Rollup tree-shaking
   // rewrites them to the `assert` of old proposals: esbuild's own tree-shaking instead.

@@ -1,6 +1,6 @@
 // Builds this package's copy of onnxruntime-web's wasm runtime: its single-file bundle
-// (`ort.wasm.bundle.min.mjs`, the Emscripten loader embedded) with one patch, and the .wasm
-// that belongs to it.
+// (`ort.wasm.bundle.min.mjs`, the Emscripten loader embedded) with one patch, its references to
+// its own files hidden from bundlers, and the .wasm that belongs to it.
 //
 // The patch: onnxruntime-web only takes its wasm as a URL or as bytes (`env.wasm.wasmBinary`),
 // and compiles it at run time. Cloudflare Workers and Vercel Edge forbid compiling wasm from
@@ -36,7 +36,35 @@ export const PATCHES = [
     from: 'let v={numThreads:a};if(g)',
     to: 'let v={numThreads:a};if(om$module)v.instantiateWasm=(om$imports,om$done)=>(WebAssembly.instantiate(om$module,om$imports).then(om$instance=>om$done(om$instance,om$module),$),{});else if(g)',
   },
+  // Bundlers read `new URL('<file>', import.meta.url)` as a file to emit beside the bundle. These
+  // name onnxruntime-web's own files (its .mjs loader and the .wasm by URL), which this copy never
+  // loads and which are not beside it: Next.js's edge build (Turbopack and webpack) fails with
+  // "Module not found: Can't resolve 'ort.wasm.bundle.min.mjs'". String() hides the pattern from
+  // them and keeps the value (import.meta.url is a string, or the URL was invalid anyway).
+  ...[
+    ':new URL("ort-wasm-simd-threaded.wasm",import.meta.url).href,r=await',
+    'new r("ort.wasm.bundle.min.mjs",import.meta.url)',
+    'new n("ort.wasm.bundle.min.mjs",import.meta.url)',
+    'wasm:new URL("ort-wasm-simd-threaded.wasm",import.meta.url).href}',
+  ].map((from) => ({
+    why: `bundlers do not resolve ${from}`,
+    from,
+    to: from.replace('import.meta.url', 'String(import.meta.url)'),
+  })),
 ];
+
+/** `new URL('<file>', import.meta.url)` with any constructor name: a file reference to bundlers. */
+export const FILE_URL_PATTERN = /new [\w$]+\("[^"]*",\s*import\.meta\.url\)/;
+
+/**
+ * Every file reference of `source` with its base in String(), which bundlers do not follow (the
+ * value is the same): for the codecs' Emscripten glue, bundled into the edge entries.
+ *
+ * @param {string} source @returns {string}
+ */
+export function hideFileUrls(source) {
+  return source.replace(new RegExp(FILE_URL_PATTERN.source, 'g'), (reference) => reference.replace(/import\.meta\.url\)$/, 'String(import.meta.url))'));
+}
 
 /** @param {string} source the bundle @returns {string} */
 export function patchBundle(source) {
@@ -46,6 +74,8 @@ export function patchBundle(source) {
     if (count !== 1) throw new Error(`vendor-onnxruntime-web: anchor for "${why}" found ${count} times (expected 1)`);
     out = out.replace(from, () => to); // a function: `$` in the patch is code, not a replacement pattern
   }
+  const reference = FILE_URL_PATTERN.exec(out);
+  if (reference) throw new Error(`vendor-onnxruntime-web: a file reference bundlers would resolve is left: ${reference[0]}`);
   return out;
 }
 
