@@ -1,0 +1,325 @@
+// pnpm bench:edge: the same 53 photos, one at a time, in one run on four runtimes: Node native
+// (@onnx-mobilenet/node), Node on the wasm entry (@onnx-mobilenet/wasm, built dist), workerd (a
+// Worker on that package run by `wrangler dev`, photos POSTed) and Chromium (@onnx-mobilenet/web,
+// wasm, one thread). Each takes the JPEG (end to end), its raw RGB pixels (decoder excluded) and
+// its prepared 1x3x224x224 tensor (inference + top-1 only), in rounds interleaved over runtimes
+// so that the machine's slow moments fall on all alike. Then the first request of fresh Workers:
+// `wrangler dev` started to its first response. Prints tables, writes bench/results/edge-<date>.json
+// and edge-latest.md. BENCH_ROUNDS (3), BENCH_EDGE_STARTS (3), BENCH_EDGE_RUNTIMES (all), --quick.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { DEFAULTS } from '@onnx-mobilenet/core';
+import { normalizeToCHW, resizeAndCrop } from '@onnx-mobilenet/core/preprocess';
+import { ASSETS_DIR } from '../test/assets-dir.mjs';
+import { buildPage, launchBrowser, serveStatic } from '../test/browser/browser-env.mjs';
+import { edgeMarkdown, printEdge } from './lib/edge-report.mjs';
+import { machineFacts } from './lib/machine.mjs';
+import { summarize, writeResults } from './lib/stats.mjs';
+import { wranglerDev, wranglerTools } from './lib/wrangler.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
+const STARTS = Number(process.env.BENCH_EDGE_STARTS ?? (quick ? 1 : 3));
+const WARMUP = 3;
+const KINDS = ['jpeg', 'raw', 'tensor'];
+const MODELS = [
+  { name: 'int8', file: 'mobilenetv2-12-int8.onnx' },
+  { name: 'fp32 stand-in', file: 'mobilenetv2-12-fp32-dequantized.onnx' },
+];
+const RUNTIMES = (process.env.BENCH_EDGE_RUNTIMES ?? 'native,native1,wasm,workerd,chromium').split(',');
+const median = (xs) => summarize(xs).median;
+const labelsPath = join(ASSETS_DIR, 'models', 'synset.txt');
+sharp.cache(false);
+
+const names = readdirSync(join(ASSETS_DIR, 'images'))
+  .filter((f) => /\.jpe?g$/i.test(f))
+  .sort();
+const N = names.length;
+// The same inputs everywhere: the JPEGs, sharp's RGB pixels of them (EXIF orientation applied) and
+// core's tensors of those pixels.
+const photos = await Promise.all(
+  names.map(async (name) => {
+    const jpeg = readFileSync(join(ASSETS_DIR, 'images', name));
+    const { data, info } = await sharp(jpeg).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const raw = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
+    const pre = DEFAULTS.preprocess;
+    const tensor = { data: normalizeToCHW(resizeAndCrop(raw, pre), pre.mean, pre.std), dims: [1, 3, 224, 224] };
+    return { name, wnid: name.slice(0, 9), jpeg: new Uint8Array(jpeg), raw, tensor };
+  }),
+);
+const inputOf = (kind, p) => (kind === 'jpeg' ? p.jpeg : kind === 'raw' ? p.raw : p.tensor);
+
+/** A decoder not built yet (the wasm package's placeholder) fails every photo: that case is left out. */
+const notBuilt = (err) => /decoder is not built yet/.test(String(err?.message ?? err));
+
+/** One pass in this process: `WARMUP` photos untimed, then each photo timed. */
+async function passInProcess(classify, kind) {
+  for (const p of photos.slice(0, WARMUP)) await classify(inputOf(kind, p));
+  const ms = [];
+  const ids = [];
+  for (const p of photos) {
+    const t0 = performance.now();
+    const [best] = await classify(inputOf(kind, p));
+    ms.push(performance.now() - t0);
+    ids.push(best?.id);
+  }
+  return { ms, ids };
+}
+
+/** A runtime in this process, on the classifier `create(modelPath)` makes. */
+function inProcess(label, create) {
+  let classifier;
+  return {
+    label,
+    async open(model) {
+      await classifier?.dispose();
+      classifier = await create(join(ASSETS_DIR, 'models', model.file));
+      return { dequantized: classifier.model.dequantized };
+    },
+    time: (kind) => passInProcess((x) => classifier.classify(x, { topK: 1 }), kind),
+    async close() {
+      await classifier?.dispose();
+      classifier = undefined;
+    },
+  };
+}
+
+/** A Worker folder outside the workspace: the bench's Worker, the model and labels beside it, @onnx-mobilenet/wasm linked. */
+function workerDir(model) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'onnx-mobilenet-edge-bench-'));
+  cpSync(join(here, 'edge', 'worker.mjs'), join(dir, 'worker.mjs'));
+  cpSync(join(ASSETS_DIR, 'models', model.file), join(dir, 'model.onnx'));
+  cpSync(labelsPath, join(dir, 'synset.txt'));
+  writeFileSync(join(dir, 'settings.json'), '{}\n');
+  mkdirSync(join(dir, 'node_modules', '@onnx-mobilenet'), { recursive: true });
+  // wrangler bundles the built package (its `workerd` export condition), as from an install
+  symlinkSync(join(here, '..', 'packages', 'wasm'), join(dir, 'node_modules', '@onnx-mobilenet', 'wasm'), 'dir');
+  writeFileSync(
+    join(dir, 'wrangler.toml'),
+    [
+      'name = "onnx-mobilenet-edge-bench"',
+      'main = "worker.mjs"',
+      // the newest date wrangler 4.86's workerd supports
+      'compatibility_date = "2026-05-01"',
+      '[[rules]]',
+      'type = "Data"',
+      'globs = ["**/*.onnx", "**/*.txt"]',
+      'fallthrough = true',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+/** POSTs one input to the Worker; the Worker's answer and the round trip measured here. */
+async function post(origin, kind, p) {
+  const query = kind === 'raw' ? `input=raw&width=${p.raw.width}&height=${p.raw.height}&channels=${p.raw.channels}` : `input=${kind}`;
+  const input = inputOf(kind, p);
+  const body = kind === 'tensor' ? new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength) : kind === 'raw' ? input.data : input;
+  const t0 = performance.now();
+  const response = await fetch(`${origin}/classify?${query}`, { method: 'POST', body });
+  const text = await response.text();
+  const ms = performance.now() - t0;
+  if (!response.ok) throw new Error(`Worker answered ${response.status}: ${text.slice(0, 500)}`);
+  return { ...JSON.parse(text), ms };
+}
+
+function workerdRuntime(tools) {
+  let dev;
+  let dir;
+  return {
+    label: `workerd (wrangler dev ${tools.version})`,
+    async open(model) {
+      await this.close();
+      dir = workerDir(model);
+      dev = await wranglerDev(tools, dir);
+      const first = await post(dev.origin, 'tensor', photos[0]);
+      return { dequantized: first.dequantized };
+    },
+    async time(kind) {
+      for (const p of photos.slice(0, WARMUP)) await post(dev.origin, kind, p);
+      const ms = [];
+      const inner = [];
+      const ids = [];
+      let clockMoves = true;
+      for (const p of photos) {
+        const r = await post(dev.origin, kind, p);
+        ms.push(r.ms);
+        inner.push(r.classifyMs);
+        ids.push(r.id);
+        clockMoves &&= r.clockMoves;
+      }
+      return { ms, ids, inner, clockMoves };
+    },
+    async close() {
+      await dev?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      [dev, dir] = [undefined, undefined];
+    },
+  };
+}
+
+/** Chromium on the web adapter (bench/edge/main.ts), the inputs served beside the page. */
+async function chromiumRuntime() {
+  const dist = await buildPage(join(here, 'edge'));
+  mkdirSync(join(dist, 'inputs'));
+  photos.forEach((p, i) => {
+    writeFileSync(join(dist, 'inputs', `${i}.rgb`), p.raw.data);
+    writeFileSync(join(dist, 'inputs', `${i}.f32`), new Uint8Array(p.tensor.data.buffer));
+  });
+  const server = await serveStatic(dist);
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${server.origin}/index.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  const meta = photos.map((p) => ({ name: p.name, width: p.raw.width, height: p.raw.height, channels: p.raw.channels }));
+  await page.evaluate((m) => window.bench.load(m), meta);
+  const version = browser.context.browser()?.version() ?? '';
+  return {
+    label: `Chromium ${version} (@onnx-mobilenet/web, wasm, 1 thread)`,
+    open: (model) => page.evaluate((r) => window.bench.open(r), { model: `/data/models/${model.file}`, labels: '/data/models/synset.txt' }),
+    time: (kind) => page.evaluate((r) => window.bench.time(r), { kind, warmup: WARMUP }),
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(dist, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fresh Workers: `wrangler dev` spawned, ready, its first request (the tench JPEG) and a second. */
+async function freshStarts(tools, model) {
+  const tench = photos.find((p) => p.name.startsWith('n01440764'));
+  const dir = workerDir(model);
+  const samples = [];
+  try {
+    for (let i = 0; i < STARTS; i++) {
+      const dev = await wranglerDev(tools, dir);
+      try {
+        let kind = 'jpeg';
+        let first;
+        try {
+          first = await post(dev.origin, kind, tench);
+        } catch (err) {
+          if (!notBuilt(err)) throw err;
+          kind = 'raw'; // the placeholder decoder failed after the classifier was made: a fresh Worker again, on raw pixels
+          await dev.stop();
+          const again = await wranglerDev(tools, dir);
+          Object.assign(dev, again);
+          first = await post(dev.origin, kind, tench);
+        }
+        const second = await post(dev.origin, kind, tench);
+        samples.push({
+          input: kind,
+          readyMs: dev.readyAt - dev.startedAt,
+          firstRequestMs: first.ms,
+          startToFirstResponseMs: dev.readyAt - dev.startedAt + first.ms,
+          firstCreateMs: first.createMs,
+          firstClassifyMs: first.classifyMs,
+          secondRequestMs: second.ms,
+          top1: first.id,
+        });
+      } finally {
+        await dev.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const keys = ['readyMs', 'firstRequestMs', 'startToFirstResponseMs', 'firstCreateMs', 'firstClassifyMs', 'secondRequestMs'];
+  return {
+    model: model.name,
+    input: samples[0].input,
+    top1: samples[0].top1,
+    ...Object.fromEntries(keys.map((k) => [k, median(samples.map((s) => s[k]))])),
+    samples,
+  };
+}
+
+const tools = RUNTIMES.includes('workerd') ? wranglerTools() : undefined;
+const machine = machineFacts({ sharp: sharp.versions.sharp, wrangler: tools?.version });
+const results = { machine, date: new Date().toISOString(), rounds: ROUNDS, photos: N, loadBefore: os.loadavg(), models: {}, fresh: [] };
+console.log(`${machine.cpu}, ${machine.cores} cores, load ${results.loadBefore.map((x) => x.toFixed(1)).join(' ')}; node ${machine.node}`);
+
+const { createClassifier: createNative } = await import('@onnx-mobilenet/node');
+const { createClassifier: createWasm } = await import('@onnx-mobilenet/wasm');
+const makers = {
+  native: () => inProcess('Node native (@onnx-mobilenet/node, default threads)', (model) => createNative({ model, labels: labelsPath })),
+  native1: () => inProcess('Node native, 1 thread', (model) => createNative({ model, labels: labelsPath, threads: 1 })),
+  wasm: () => inProcess('Node on the wasm entry (@onnx-mobilenet/wasm)', (model) => createWasm({ model, labels: labelsPath })),
+  workerd: () => workerdRuntime(tools),
+  chromium: () => chromiumRuntime(),
+};
+const runtimes = [];
+for (const key of RUNTIMES) runtimes.push({ key, ...(await makers[key]()) });
+
+try {
+  for (const model of MODELS) {
+    console.log(`\n=== ${model.name} (${model.file}) ===`);
+    const out = {};
+    for (const r of runtimes) {
+      out[r.key] = { label: r.label, ...(await r.open(model)), passes: Object.fromEntries(KINDS.map((k) => [k, []])) };
+    }
+    const skipped = new Set();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const r of runtimes) {
+        for (const kind of KINDS) {
+          if (skipped.has(`${r.key}/${kind}`)) continue;
+          try {
+            const pass = await r.time(kind);
+            out[r.key].passes[kind].push(pass);
+          } catch (err) {
+            if (!notBuilt(err)) throw err;
+            skipped.add(`${r.key}/${kind}`);
+            out[r.key].passes[kind] = null;
+          }
+        }
+      }
+      console.log(`round ${round + 1}/${ROUNDS} done`);
+    }
+    for (const r of runtimes) {
+      const o = out[r.key];
+      o.msPerPhoto = {};
+      o.workerMsPerPhoto = {};
+      o.top1Correct = {};
+      for (const kind of KINDS) {
+        const passes = o.passes[kind];
+        if (!passes) continue;
+        // each photo's median over the rounds (a moment when the machine was busy elsewhere falls on
+        // one round's photo), then the mean over the photos
+        const perPhoto = (field) => photos.map((_, i) => median(passes.map((p) => p[field][i]))).reduce((a, b) => a + b, 0) / N;
+        o.msPerPhoto[kind] = perPhoto('ms');
+        if (passes[0].inner) {
+          o.workerMsPerPhoto[kind] = perPhoto('inner');
+          o.clockMoves = passes.every((p) => p.clockMoves);
+        }
+        o.top1Correct[kind] = passes[0].ids.filter((id, i) => id === photos[i].wnid).length;
+      }
+      o.passes = Object.fromEntries(Object.entries(o.passes).map(([k, ps]) => [k, ps?.map((p) => p.ms) ?? null]));
+    }
+    results.models[model.name] = out;
+    printEdge(model.name, out, N);
+  }
+} finally {
+  for (const r of runtimes) await r.close();
+}
+
+if (tools) {
+  for (const model of MODELS) {
+    const f = await freshStarts(tools, model);
+    results.fresh.push(f);
+    console.log(
+      `\nfresh Worker, ${model.name}, median of ${STARTS}: wrangler dev spawned to ready ${f.readyMs.toFixed(0)} ms; first request (${f.input}) ${f.firstRequestMs.toFixed(0)} ms ` +
+        `(in the Worker: createClassifier ${f.firstCreateMs.toFixed(0)}, classify ${f.firstClassifyMs.toFixed(0)}); spawn to first response ${f.startToFirstResponseMs.toFixed(0)} ms; second request ${f.secondRequestMs.toFixed(0)} ms; top-1 ${f.top1}`,
+    );
+  }
+}
+results.loadAfter = os.loadavg();
+const file = writeResults(join(here, 'results'), 'edge', results);
+writeFileSync(join(here, 'results', 'edge-latest.md'), edgeMarkdown(results));
+console.log(`\nwrote ${file} and bench/results/edge-latest.md`);
