@@ -1,10 +1,10 @@
 // pnpm bench:edge: the same 53 photos, one at a time, in one run on four runtimes: Node native
 // (@onnx-mobilenet/node), Node on the wasm entry (@onnx-mobilenet/wasm, built dist), workerd (a
-// Worker on that package run by `wrangler dev`, photos POSTed) and Chromium (@onnx-mobilenet/web,
+// Worker on that package bundled by wrangler and served by its workerd, photos POSTed) and Chromium (@onnx-mobilenet/web,
 // wasm, one thread). Each takes the JPEG (end to end), its raw RGB pixels (decoder excluded) and
 // its prepared 1x3x224x224 tensor (inference + top-1 only), in rounds interleaved over runtimes
-// so that the machine's slow moments fall on all alike. Then the first request of fresh Workers:
-// `wrangler dev` started to its first response. Prints tables, writes bench/results/edge-<date>.json
+// so that the machine's slow moments fall on all alike. Then fresh Workers: workerd started, its
+// first request and its first response. Prints tables, writes bench/results/edge-<date>.json
 // and edge-latest.md. BENCH_ROUNDS (3), BENCH_EDGE_STARTS (3), BENCH_EDGE_RUNTIMES (all), --quick.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,7 @@ import { buildPage, launchBrowser, serveStatic } from '../test/browser/browser-e
 import { edgeMarkdown, printEdge } from './lib/edge-report.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { summarize, writeResults } from './lib/stats.mjs';
-import { wranglerDev, wranglerTools } from './lib/wrangler.mjs';
+import { buildWorker, startWorkerd, wranglerTools } from './lib/wrangler.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -88,7 +88,10 @@ function inProcess(label, create) {
   };
 }
 
-/** A Worker folder outside the workspace: the bench's Worker, the model and labels beside it, @onnx-mobilenet/wasm linked. */
+/**
+ * The bench's Worker with the model and labels beside it, @onnx-mobilenet/wasm linked, in a folder
+ * outside the workspace, bundled by wrangler; the folder and the workerd config that serves it.
+ */
 function workerDir(model) {
   const dir = mkdtempSync(join(os.tmpdir(), 'onnx-mobilenet-edge-bench-'));
   cpSync(join(here, 'edge', 'worker.mjs'), join(dir, 'worker.mjs'));
@@ -112,7 +115,7 @@ function workerDir(model) {
       '',
     ].join('\n'),
   );
-  return dir;
+  return { dir, config: buildWorker(tools, dir) };
 }
 
 /** POSTs one input to the Worker; the Worker's answer and the round trip measured here. */
@@ -132,11 +135,12 @@ function workerdRuntime(tools) {
   let dev;
   let dir;
   return {
-    label: `workerd (wrangler dev ${tools.version})`,
+    label: `${tools.workerdVersion} (bundled by wrangler ${tools.version})`,
     async open(model) {
       await this.close();
-      dir = workerDir(model);
-      dev = await wranglerDev(tools, dir);
+      let config;
+      ({ dir, config } = workerDir(model));
+      dev = await startWorkerd(tools, config);
       const first = await post(dev.origin, 'tensor', photos[0]);
       return { dequantized: first.dequantized };
     },
@@ -192,14 +196,14 @@ async function chromiumRuntime() {
   };
 }
 
-/** Fresh Workers: `wrangler dev` spawned, ready, its first request (the tench JPEG) and a second. */
+/** Fresh Workers: workerd spawned, listening, its first request (the tench JPEG) and a second. */
 async function freshStarts(tools, model) {
   const tench = photos.find((p) => p.name.startsWith('n01440764'));
-  const dir = workerDir(model);
+  const { dir, config } = workerDir(model);
   const samples = [];
   try {
     for (let i = 0; i < STARTS; i++) {
-      const dev = await wranglerDev(tools, dir);
+      const dev = await startWorkerd(tools, config);
       try {
         let kind = 'jpeg';
         let first;
@@ -209,7 +213,7 @@ async function freshStarts(tools, model) {
           if (!notBuilt(err)) throw err;
           kind = 'raw'; // the placeholder decoder failed after the classifier was made: a fresh Worker again, on raw pixels
           await dev.stop();
-          const again = await wranglerDev(tools, dir);
+          const again = await startWorkerd(tools, config);
           Object.assign(dev, again);
           first = await post(dev.origin, kind, tench);
         }
@@ -267,7 +271,8 @@ try {
     }
     const skipped = new Set();
     for (let round = 0; round < ROUNDS; round++) {
-      for (const r of runtimes) {
+      // each round starts with another runtime: none is always the one after the heaviest
+      for (const r of [...runtimes.slice(round % runtimes.length), ...runtimes.slice(0, round % runtimes.length)]) {
         for (const kind of KINDS) {
           if (skipped.has(`${r.key}/${kind}`)) continue;
           try {
@@ -314,7 +319,7 @@ if (tools) {
     const f = await freshStarts(tools, model);
     results.fresh.push(f);
     console.log(
-      `\nfresh Worker, ${model.name}, median of ${STARTS}: wrangler dev spawned to ready ${f.readyMs.toFixed(0)} ms; first request (${f.input}) ${f.firstRequestMs.toFixed(0)} ms ` +
+      `\nfresh Worker, ${model.name}, median of ${STARTS}: workerd spawned to listening ${f.readyMs.toFixed(0)} ms; first request (${f.input}) ${f.firstRequestMs.toFixed(0)} ms ` +
         `(in the Worker: createClassifier ${f.firstCreateMs.toFixed(0)}, classify ${f.firstClassifyMs.toFixed(0)}); spawn to first response ${f.startToFirstResponseMs.toFixed(0)} ms; second request ${f.secondRequestMs.toFixed(0)} ms; top-1 ${f.top1}`,
     );
   }

@@ -69,7 +69,7 @@ export function edgeMarkdown(results) {
       `${machine.wrangler ? `, wrangler ${machine.wrangler}` : ''}. ` +
       `The same ${results.photos} photos one at a time on each runtime, in ${results.rounds} rounds interleaved over the runtimes; ms/photo is each photo's median over the rounds, averaged over the photos. ` +
       'JPEG is end to end (decode, resize, normalise, inference, top-1); raw pixels are the same photos decoded beforehand by sharp (so the decoder is left out); ' +
-      'tensor is the prepared 1x3x224x224 input (inference and top-1 only). workerd is a Worker run by `wrangler dev`, each photo POSTed from Node on the same machine: ' +
+      'tensor is the prepared 1x3x224x224 input (inference and top-1 only). workerd is the Worker bundled by `wrangler deploy --dry-run` and served by the workerd that wrangler ships, each photo POSTed from Node on the same machine: ' +
       'the round trip, and in brackets the time the Worker measured around `classify()` (`performance.now()`, whole milliseconds in workerd).',
     '',
   ];
@@ -87,11 +87,11 @@ export function edgeMarkdown(results) {
     lines.push(
       '### First request in a fresh Worker',
       '',
-      `\`wrangler dev\` started anew each time (median of ${results.fresh[0].samples.length}): from spawn to ready (wrangler bundles the Worker and starts workerd), ` +
+      `workerd started anew each time on the bundled Worker (median of ${results.fresh[0].samples.length}): from spawn to listening (workerd loads the Worker and compiles its wasm), ` +
         'the first request alone (the classifier is created in it: the model is read from a Data module, dequantized where `precision` is `auto`, and its session started), and a second request.',
       '',
       markdownTable(
-        ['model', 'spawn to ready', 'first request', 'of it: createClassifier', 'of it: classify', 'spawn to first response', 'second request'],
+        ['model', 'spawn to listening', 'first request', 'of it: createClassifier', 'of it: classify', 'spawn to first response', 'second request'],
         results.fresh.map((f) => [
           `${f.model} (${f.input}, top-1 ${f.top1})`,
           ...['readyMs', 'firstRequestMs', 'firstCreateMs', 'firstClassifyMs', 'startToFirstResponseMs', 'secondRequestMs'].map((k) => `${f[k].toFixed(0)} ms`),

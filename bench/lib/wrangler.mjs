@@ -1,12 +1,12 @@
-// wrangler (with the Node 22 it needs) in a temp prefix kept between runs, and `wrangler dev`
-// processes started on 127.0.0.1 and ended by their process group.
+// wrangler (with the Node 22 it needs) in a temp prefix kept between runs; Workers bundled by it
+// and served by its workerd on 127.0.0.1.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The prefix (WRANGLER_PREFIX, default <tmp>/onnx-mobilenet-wrangler-4), installed with npm when empty; its node and wrangler. */
+/** The prefix (WRANGLER_PREFIX, default <tmp>/onnx-mobilenet-wrangler-4), installed with npm when empty; its node, wrangler and workerd. */
 export function wranglerTools() {
   const prefix = process.env.WRANGLER_PREFIX ?? join(tmpdir(), 'onnx-mobilenet-wrangler-4');
   const node = join(prefix, 'node_modules', 'node', 'bin', 'node');
@@ -18,7 +18,8 @@ export function wranglerTools() {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, 'node@22', 'wrangler@4'], { stdio: 'inherit' });
   }
   const version = execFileSync(node, [wrangler, '--version'], { encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } }).trim();
-  return { node, wrangler, version };
+  const workerd = join(prefix, 'node_modules', 'workerd', 'bin', 'workerd');
+  return { node, wrangler, workerd, version, workerdVersion: execFileSync(workerd, ['--version'], { encoding: 'utf8' }).trim() };
 }
 
 /** A TCP port free on 127.0.0.1 now. */
@@ -31,50 +32,78 @@ export async function freePort() {
 }
 
 /**
- * Starts `wrangler dev` in `dir` on 127.0.0.1; resolves once it says "Ready on" with the origin,
- * the times (performance.now()) it was spawned and became ready, and `stop()`.
+ * Bundles the Worker in `dir` as `wrangler deploy` would (`--dry-run --outdir`), and writes a
+ * workerd config that serves it with every module wrangler wrote (`.wasm` as WebAssembly
+ * modules, other files as Data); returns the config's path.
  * @param {{ node: string, wrangler: string }} tools
- * @param {string} dir
+ * @param {string} dir  holds wrangler.toml
  */
-export async function wranglerDev(tools, dir) {
-  const [port, inspector] = [await freePort(), await freePort()];
-  const startedAt = performance.now();
-  const child = spawn(
-    tools.node,
-    [tools.wrangler, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false'],
-    { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' } },
+export function buildWorker(tools, dir) {
+  const out = join(dir, 'out');
+  execFileSync(tools.node, [tools.wrangler, 'deploy', '--dry-run', '--outdir', out], {
+    cwd: dir,
+    stdio: 'pipe',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+  });
+  const compatibilityDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(dir, 'wrangler.toml'), 'utf8'))?.[1];
+  const modules = readdirSync(out)
+    .filter((f) => f !== 'README.md' && !f.endsWith('.map'))
+    .sort((a, b) => (a === 'worker.js' ? -1 : b === 'worker.js' ? 1 : 0)) // the main module first
+    .map((f) => `(name = "${f}", ${f.endsWith('.js') ? 'esModule' : f.endsWith('.wasm') ? 'wasm' : 'data'} = embed "${f}")`);
+  const config = join(out, 'config.capnp');
+  writeFileSync(
+    config,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ ${modules.join(', ')} ],
+  compatibilityDate = "${compatibilityDate}",
+);
+`,
   );
+  return config;
+}
+
+/** True once something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts `workerd serve config` on a free port of 127.0.0.1; resolves once the port accepts
+ * connections (nothing is sent to the Worker), with the origin, the times (performance.now()) it
+ * was spawned and listened, and `stop()`.
+ * @param {{ workerd: string }} tools
+ * @param {string} config
+ */
+export async function startWorkerd(tools, config) {
+  const port = await freePort();
+  const startedAt = performance.now();
+  const child = spawn(tools.workerd, ['serve', config, `--socket-addr=http=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
+  child.stdout.on('data', (c) => (log += c));
+  child.stderr.on('data', (c) => (log += c));
+  const exited = new Promise((r) => child.once('exit', r));
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      process.kill(-(/** @type {number} */ (child.pid)), 'SIGTERM'); // wrangler and its workerd
-    } catch {
-      // already gone
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  try {
-    const readyAt = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`wrangler dev not ready after 120 s:\n${log}`)), 120_000);
-      const onData = (chunk) => {
-        log += chunk;
-        if (/Ready on http/.test(log)) {
-          clearTimeout(timer);
-          resolve(performance.now());
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`wrangler dev exited (${code}):\n${log}`));
-      });
-    });
-    return { origin: `http://127.0.0.1:${port}`, startedAt, readyAt, log: () => log, stop };
-  } catch (err) {
-    await stop();
-    throw err;
+  while (!(await listening(port))) {
+    if (child.exitCode !== null || performance.now() - startedAt > 60_000) {
+      await stop();
+      throw new Error(`workerd did not listen on ${port}:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
   }
+  return { origin: `http://127.0.0.1:${port}`, startedAt, readyAt: performance.now(), log: () => log, stop };
 }
