@@ -18,6 +18,7 @@ const ENTRIES = [
   'packages/core/src/subpaths/graph.ts',
   'packages/node/src/adapter.ts',
   'packages/web/src/adapter.ts',
+  'packages/wasm/src/index.ts',
   'packages/cli/src/index.ts',
 ];
 

@@ -1,5 +1,6 @@
-// `onnx-mobilenet` resolves to the Node adapter under `node` and to the web adapter under
-// `browser`, `worker` and `default`, and nothing in the browser graph reaches onnxruntime-node or sharp.
+// `onnx-mobilenet` resolves to the Node adapter under `node`, to the wasm path under `workerd` and
+// `edge-light`, and to the web adapter under `browser`, `worker` and `default`; nothing in the
+// browser or edge graph reaches onnxruntime-node or sharp.
 // Each side is told by its one own export: `decodeFullImageNode` (Node) and `CACHE_NAME` (web).
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -80,6 +81,39 @@ describe('the isomorphic entry', () => {
       expect(inputs.filter((p) => /onnxruntime-node|sharp|packages\/node\//.test(p))).toEqual([]);
     });
   }
+
+  for (const condition of ['workerd', 'edge-light']) {
+    it(`resolves to the wasm path under the ${condition} condition: no onnxruntime-node, sharp or onnxruntime-web package, the wasm imported statically`, async () => {
+      const result = await build({
+        stdin: { contents: "export * from 'onnx-mobilenet';", resolveDir: root, loader: 'js' },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        // what wrangler and Next.js's edge build ask for
+        conditions: [condition, 'worker', 'browser', 'import'],
+        external: ['*.wasm', '*.wasm?module'],
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((p) => p.includes(`packages/wasm/dist/${condition}.js`))).toBe(true);
+      expect(inputs.filter((p) => /onnxruntime-node|sharp|onnxruntime-web\/|packages\/(node|web)\/dist\/(index|adapter)/.test(p))).toEqual([]);
+      const wasmImports = Object.values(result.metafile.outputs).flatMap((o) =>
+        o.imports.filter((i) => i.path.includes('.wasm')).map((i) => `${i.kind} ${i.path}`),
+      );
+      expect(wasmImports).toEqual([`import-statement ./vendor/ort-wasm-simd-threaded.wasm${condition === 'edge-light' ? '?module' : ''}`]);
+    });
+  }
+
+  it.each(['import', 'require'] as const)("exports the app API and the wasm path's additions as onnx-mobilenet/wasm (%s)", (format) => {
+    const code =
+      format === 'import'
+        ? "import('onnx-mobilenet/wasm').then((m) => console.log(JSON.stringify(Object.keys(m).sort())))"
+        : "console.log(JSON.stringify(Object.keys(require('onnx-mobilenet/wasm')).sort()))";
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8' }))).toEqual([...APP_API, 'CACHE_NAME', 'WASM_FILES'].sort());
+  });
 
   it('keeps the web adapter small (adapter + core; onnxruntime-web, its wasm and the protobuf chunk apart)', async () => {
     const result = await build({

@@ -38,6 +38,7 @@ export const PATCHES = [
   },
 ];
 
+/** @param {string} source the bundle @returns {string} */
 export function patchBundle(source) {
   let out = source;
   for (const { from, to, why } of PATCHES) {

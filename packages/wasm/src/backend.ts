@@ -1,7 +1,7 @@
 import type { ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, type AssetLoader, type ClassifierBackend, ownOptions, type Warn } from '@onnx-mobilenet/core/adapter';
-import { loadAssetWeb } from '@onnx-mobilenet/web/assets';
 import { type DecodeEncoded, encodedBytes, type WasmImageSource } from './image-source.js';
+import { loadAssetFetch } from './load-asset.js';
 import { createWasmRuntime } from './runtime.js';
 import type { WasmModules } from './wasm-files.js';
 
@@ -31,8 +31,8 @@ const INT8_SLOWER = "onnxruntime-web's wasm int8 kernels are slower than its flo
 
 /**
  * The wasm backend: the vendored onnxruntime-web wasm runtime on one thread from precompiled
- * modules, a decoder that needs neither the DOM nor native modules, and fetch with Cache
- * Storage (where it exists) and SubtleCrypto checks for downloads.
+ * modules, a decoder that needs neither the DOM nor native modules, and downloads through core's
+ * `fetchAsset` with the Cache API where it exists.
  */
 export function createWasmBackend(given: ClassifierOptions & WasmOptions, platform: WasmPlatform): ClassifierBackend<WasmImageSource> {
   const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createWasmBackend options');
@@ -48,7 +48,7 @@ export function createWasmBackend(given: ClassifierOptions & WasmOptions, platfo
     assets: {
       loadAsset(asset, loadOptions) {
         if (asset.kind === 'path' && platform.loadFile) return platform.loadFile(asset, loadOptions);
-        return loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheDir });
+        return loadAssetFetch(asset, { ...loadOptions, cacheName: options.cacheDir });
       },
     },
     decoder: {

@@ -12,5 +12,14 @@ import onnxruntime from './vendor/ort-wasm-simd-threaded.wasm?module';
 export * from '@onnx-mobilenet/core';
 export * from './entry-api.js';
 
-/** Loads a MobileNetV2 model on onnxruntime-web's wasm runtime; see {@link CreateWasmClassifier}. */
+/**
+ * Loads a MobileNetV2 model on onnxruntime-web's wasm runtime and returns a classifier (see
+ * {@link CreateWasmClassifier}).
+ *
+ * @example
+ * ```ts
+ * const classifier = await createClassifier({ model: 'mobilenetv2-12-int8' });
+ * const [best] = await classifier.classify(new Uint8Array(await request.arrayBuffer()));
+ * ```
+ */
 export const createClassifier = classifierFactory({ loadModules: async () => ({ onnxruntime }), decode });

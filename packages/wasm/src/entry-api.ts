@@ -5,4 +5,4 @@ export type { WasmOptions } from './backend.js';
 export type { CreateWasmClassifier, WasmClassifier } from './classifier.js';
 export type { WasmImageSource } from './image-source.js';
 export { WASM_FILES, type WasmFileName, type WasmModules } from './wasm-files.js';
-export { CACHE_NAME } from '@onnx-mobilenet/web/assets';
+export { CACHE_NAME } from '@onnx-mobilenet/core/adapter';

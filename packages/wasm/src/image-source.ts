@@ -1,6 +1,5 @@
 import { OnnxMobilenetError, type RawImage } from '@onnx-mobilenet/core';
 import { bytesView, clipText, type DecodeContext, describeError, describeValue, fetchImage, parseUrl, redactUrl } from '@onnx-mobilenet/core/adapter';
-import { webNetworkAccess } from '@onnx-mobilenet/web/assets';
 import type { WasmFileName } from './wasm-files.js';
 
 /**
@@ -54,7 +53,8 @@ export async function encodedBytes(input: WasmImageSource, context: DecodeContex
     if (text === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image URL, got an empty string');
     // No page to resolve against and no file system: only absolute http(s) URLs.
     const url = parseUrl(text, 'image').href;
-    const { bytes } = await fetchImage(url, context.limits, context.signal, webNetworkAccess(context.network));
+    // every redirect is followed here and checked against the policy before it is requested
+    const { bytes } = await fetchImage(url, context.limits, context.signal, { network: context.network });
     return { bytes, name: clipText(redactUrl(url)) };
   }
   throw new OnnxMobilenetError(

@@ -13,5 +13,14 @@ import { readFileAsset, readWasmModules } from './node-files.js';
 export * from '@onnx-mobilenet/core';
 export * from './entry-api.js';
 
-/** Loads a MobileNetV2 model on onnxruntime-web's wasm runtime; see {@link CreateWasmClassifier}. */
+/**
+ * Loads a MobileNetV2 model on onnxruntime-web's wasm runtime and returns a classifier (see
+ * {@link CreateWasmClassifier}).
+ *
+ * @example
+ * ```ts
+ * const classifier = await createClassifier({ model: 'mobilenetv2-12-int8' });
+ * const [best] = await classifier.classify(new Uint8Array(await request.arrayBuffer()));
+ * ```
+ */
 export const createClassifier = classifierFactory({ loadModules: readWasmModules, loadFile: readFileAsset, decode });

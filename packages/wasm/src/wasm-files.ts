@@ -2,6 +2,13 @@
  * The WebAssembly files of the wasm path, by the name the `wasmModules` option uses: the build
  * copies them into `dist/`, the edge entries import them statically, and Node, Bun and Deno read
  * them from there.
+ *
+ * @example
+ * ```ts
+ * // a Worker that binds the modules itself (wrangler: [[wasm_modules]] or a static import)
+ * import onnxruntime from '@onnx-mobilenet/wasm/vendor/ort-wasm-simd-threaded.wasm';
+ * const classifier = await createClassifier({ wasmModules: { onnxruntime } }); // keys: keyof typeof WASM_FILES
+ * ```
  */
 export const WASM_FILES = {
   /** onnxruntime-web 1.30's wasm runtime (SIMD; run on one thread). */

@@ -38,6 +38,7 @@ export { inspectModelIO, type ModelIO } from '../model-io.js';
 export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from '../sources.js';
 export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
 export { guardDownload } from '../download-guard.js';
+export { type AssetCache, CACHE_NAME, type FetchAssetPlatform, fetchAsset, subtleSha256Hex } from '../fetch-asset.js';
 export {
   STRICT_NETWORK,
   checkHop,

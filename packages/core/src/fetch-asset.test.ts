@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { type AssetCache, fetchAsset, subtleSha256Hex } from './fetch-asset.js';
+import type { FetchLike } from './read-body.js';
+
+const MODEL = new Uint8Array(4096).map((_, i) => (i * 31) % 251);
+const SHA = createHash('sha256').update(MODEL).digest('hex');
+const OPTIONS = { purpose: 'model' as const, maxBytes: 1 << 20, timeoutMs: 10_000 };
+const URL_ = 'https://models.example/m.onnx';
+
+/** A server of one file that counts its requests. */
+function server(body: Uint8Array) {
+  const state = { requests: 0 };
+  const fetch: FetchLike = async () => {
+    state.requests++;
+    return new Response(body as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } });
+  };
+  return { fetch, state };
+}
+
+/** An in-memory cache as the adapters wrap Cache Storage. */
+function memoryCache() {
+  const entries = new Map<string, { bytes: Uint8Array; headers: Record<string, string> }>();
+  const cache: AssetCache = {
+    match: async (url) => {
+      const e = entries.get(url);
+      return e && new Response(e.bytes as Uint8Array<ArrayBuffer>, { headers: e.headers });
+    },
+    put: async (url, bytes, headers) => void entries.set(url, { bytes: bytes.slice(), headers }),
+    delete: async (url) => entries.delete(url),
+  };
+  return { cache, entries };
+}
+
+describe('fetchAsset', () => {
+  it('hashes as sha256 does (the FIPS 180-2 "abc" vector)', async () => {
+    expect(await subtleSha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('downloads once, records the hash, and serves later loads from the cache', async () => {
+    const { fetch, state } = server(MODEL);
+    const { cache, entries } = memoryCache();
+    const platform = { cache, sha256Hex: subtleSha256Hex, access: { fetch } };
+    expect(await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform)).toEqual(MODEL);
+    expect(entries.get(URL_)?.headers['x-onnx-mobilenet-sha256']).toBe(SHA);
+    // Workers' Cache API drops an entry without a lifetime at once
+    expect(entries.get(URL_)?.headers['cache-control']).toMatch(/max-age=\d{7,}/);
+    expect(await fetchAsset({ kind: 'url', url: URL_, sha256: SHA }, OPTIONS, platform)).toEqual(MODEL);
+    expect(state.requests).toBe(1);
+  });
+
+  it('drops a cached copy that no longer matches its recorded hash and downloads again', async () => {
+    const { fetch, state } = server(MODEL);
+    const { cache, entries } = memoryCache();
+    const platform = { cache, sha256Hex: subtleSha256Hex, access: { fetch } };
+    await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform);
+    entries.get(URL_)!.bytes[0]! ^= 0xff;
+    expect(await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform)).toEqual(MODEL);
+    expect(state.requests).toBe(2);
+  });
+
+  it('refuses a download whose sha256 is not the pinned one, and keeps it out of the cache', async () => {
+    const { fetch } = server(MODEL);
+    const { cache, entries } = memoryCache();
+    const wrong = '0'.repeat(64);
+    await expect(
+      fetchAsset({ kind: 'url', url: URL_, sha256: wrong }, OPTIONS, { cache, sha256Hex: subtleSha256Hex, access: { fetch } }),
+    ).rejects.toMatchObject({
+      code: 'E_MODEL_CHECKSUM',
+      message: expect.stringContaining(`expected ${wrong}, got ${SHA}`),
+    });
+    expect(entries.size).toBe(0);
+  });
+
+  it('refuses a private address unless the policy allows it, before any request', async () => {
+    const { fetch, state } = server(MODEL);
+    const platform = { cache: null, sha256Hex: subtleSha256Hex, access: { fetch, network: { allowPrivateNetwork: false, maxRedirects: 5 } } };
+    await expect(fetchAsset({ kind: 'url', url: 'http://127.0.0.1:9/m.onnx' }, OPTIONS, platform)).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    expect(state.requests).toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+// Workers and Vercel Edge refuse to compile wasm at run time ("Wasm code generation disallowed
+// by embedder"): the wasm path must run from precompiled modules alone. Here the test compiles
+// them first, then makes every way of compiling bytes throw, as those runtimes do.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createClassifier, WASM_FILES, type WasmModules } from '@onnx-mobilenet/wasm';
+import { afterEach, expect, it, vi } from 'vitest';
+import { FP32_MODEL, SYNSET, describeWithAssets } from '../assets.js';
+
+const VENDOR = fileURLToPath(new URL('../../packages/wasm/src/vendor/', import.meta.url));
+const DISALLOWED = 'Wasm code generation disallowed by embedder';
+
+function forbidCompiling(): string[] {
+  const attempts: string[] = [];
+  const refuse = (what: string) => () => {
+    attempts.push(what);
+    throw new WebAssembly.CompileError(`WebAssembly.${what}(): ${DISALLOWED}`);
+  };
+  const instantiate = WebAssembly.instantiate.bind(WebAssembly);
+  vi.spyOn(WebAssembly, 'compile').mockImplementation(refuse('compile'));
+  vi.spyOn(WebAssembly, 'compileStreaming').mockImplementation(refuse('compileStreaming'));
+  vi.spyOn(WebAssembly, 'instantiateStreaming').mockImplementation(refuse('instantiateStreaming'));
+  // instantiating a Module is what Workers allow; instantiating bytes compiles them
+  vi.spyOn(WebAssembly, 'instantiate').mockImplementation(((source: unknown, imports?: WebAssembly.Imports) =>
+    source instanceof WebAssembly.Module ? instantiate(source, imports) : refuse('instantiate')()) as typeof WebAssembly.instantiate);
+  return attempts;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describeWithAssets('the wasm path without run-time compilation', () => {
+  it('classifies from precompiled modules with every wasm compile forbidden', async () => {
+    const modules = Object.fromEntries(
+      await Promise.all(Object.entries(WASM_FILES).map(async ([name, file]) => [name, await WebAssembly.compile(readFileSync(`${VENDOR}${file}`))])),
+    ) as WasmModules;
+    const attempts = forbidCompiling();
+    const classifier = await createClassifier({ model: FP32_MODEL, labels: SYNSET, wasmModules: modules });
+    try {
+      // a 2x2 image, hand-made: what it shows does not matter, only that the runtime ran
+      const pixels = { data: new Uint8Array(2 * 2 * 3).fill(128), width: 2, height: 2, channels: 3 as const };
+      const [top] = await classifier.classify(pixels, { topK: 1 });
+      expect(top?.probability).toBeGreaterThan(0);
+      expect(attempts).toEqual([]);
+    } finally {
+      await classifier.dispose();
+    }
+  });
+
+  it('without the modules, where nothing compiles, fails with the typed error that names the option', async () => {
+    forbidCompiling();
+    const err = await createClassifier({ model: FP32_MODEL, labels: SYNSET }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'OnnxMobilenetError', code: 'E_RUNTIME' });
+    expect((err as Error).message).toMatch(/wasmModules/);
+  });
+});
