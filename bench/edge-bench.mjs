@@ -6,15 +6,15 @@
 // so that the machine's slow moments fall on all alike. Then fresh Workers: workerd started, its
 // first request and its first response. Prints tables, writes bench/results/edge-<date>.json
 // and edge-latest.md. BENCH_ROUNDS (3), BENCH_EDGE_STARTS (3), BENCH_EDGE_RUNTIMES (all), --quick.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { DEFAULTS } from '@onnx-mobilenet/core';
-import { normalizeToCHW, resizeAndCrop } from '@onnx-mobilenet/core/preprocess';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { buildPage, launchBrowser, serveStatic } from '../test/browser/browser-env.mjs';
+import { inputOf, loadPhotos, passInProcess, WARMUP } from './lib/edge-inputs.mjs';
 import { edgeMarkdown, printEdge } from './lib/edge-report.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { summarize, writeResults } from './lib/stats.mjs';
@@ -24,51 +24,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
 const STARTS = Number(process.env.BENCH_EDGE_STARTS ?? (quick ? 1 : 3));
-const WARMUP = 3;
 const KINDS = ['jpeg', 'raw', 'tensor'];
 const MODELS = [
   { name: 'int8', file: 'mobilenetv2-12-int8.onnx' },
   { name: 'fp32 stand-in', file: 'mobilenetv2-12-fp32-dequantized.onnx' },
 ];
-const RUNTIMES = (process.env.BENCH_EDGE_RUNTIMES ?? 'native,native1,wasm,workerd,chromium').split(',');
+const RUNTIMES = (process.env.BENCH_EDGE_RUNTIMES ?? 'native,native1,wasm,wasm22,workerd,chromium').split(',');
 const median = (xs) => summarize(xs).median;
 const labelsPath = join(ASSETS_DIR, 'models', 'synset.txt');
-sharp.cache(false);
-
-const names = readdirSync(join(ASSETS_DIR, 'images'))
-  .filter((f) => /\.jpe?g$/i.test(f))
-  .sort();
-const N = names.length;
-// The same inputs everywhere: the JPEGs, sharp's RGB pixels of them (EXIF orientation applied) and
-// core's tensors of those pixels.
-const photos = await Promise.all(
-  names.map(async (name) => {
-    const jpeg = readFileSync(join(ASSETS_DIR, 'images', name));
-    const { data, info } = await sharp(jpeg).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    const raw = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
-    const pre = DEFAULTS.preprocess;
-    const tensor = { data: normalizeToCHW(resizeAndCrop(raw, pre), pre.mean, pre.std), dims: [1, 3, 224, 224] };
-    return { name, wnid: name.slice(0, 9), jpeg: new Uint8Array(jpeg), raw, tensor };
-  }),
-);
-const inputOf = (kind, p) => (kind === 'jpeg' ? p.jpeg : kind === 'raw' ? p.raw : p.tensor);
+const photos = await loadPhotos();
+const N = photos.length;
 
 /** A decoder not built yet (the wasm package's placeholder) fails every photo: that case is left out. */
 const notBuilt = (err) => /decoder is not built yet/.test(String(err?.message ?? err));
-
-/** One pass in this process: `WARMUP` photos untimed, then each photo timed. */
-async function passInProcess(classify, kind) {
-  for (const p of photos.slice(0, WARMUP)) await classify(inputOf(kind, p));
-  const ms = [];
-  const ids = [];
-  for (const p of photos) {
-    const t0 = performance.now();
-    const [best] = await classify(inputOf(kind, p));
-    ms.push(performance.now() - t0);
-    ids.push(best?.id);
-  }
-  return { ms, ids };
-}
 
 /** A runtime in this process, on the classifier `create(modelPath)` makes. */
 function inProcess(label, create) {
@@ -80,10 +48,43 @@ function inProcess(label, create) {
       classifier = await create(join(ASSETS_DIR, 'models', model.file));
       return { dequantized: classifier.model.dequantized };
     },
-    time: (kind) => passInProcess((x) => classifier.classify(x, { topK: 1 }), kind),
+    time: (kind) => passInProcess(photos, (x) => classifier.classify(x, { topK: 1 }), kind),
     async close() {
       await classifier?.dispose();
       classifier = undefined;
+    },
+  };
+}
+
+/** Node on the wasm entry in a child process on another Node (`node`), driven over IPC (edge/node-runner.mjs). */
+async function childWasmRuntime(node) {
+  const child = fork(join(here, 'edge', 'node-runner.mjs'), [], { execPath: node, cwd: here, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map();
+  let next = 0;
+  const version = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.ready));
+    child.once('exit', (code) => reject(new Error(`edge/node-runner.mjs exited (${code})`)));
+  });
+  child.on('message', (m) => {
+    const call = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error) call?.reject(new Error(m.error));
+    else call?.resolve(m.result);
+  });
+  const call = (op, args = {}) =>
+    new Promise((resolve, reject) => {
+      pending.set(++next, { resolve, reject });
+      child.send({ id: next, op, ...args });
+    });
+  return {
+    label: `Node ${version} on the wasm entry`,
+    open: (model) => call('open', { model: model.file }),
+    time: (kind) => call('time', { kind }),
+    async close() {
+      if (!child.connected) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      await call('close');
+      await exited;
     },
   };
 }
@@ -245,7 +246,7 @@ async function freshStarts(tools, model) {
   };
 }
 
-const tools = RUNTIMES.includes('workerd') ? wranglerTools() : undefined;
+const tools = RUNTIMES.some((r) => r === 'workerd' || r === 'wasm22') ? wranglerTools() : undefined;
 const machine = machineFacts({ sharp: sharp.versions.sharp, wrangler: tools?.version });
 const results = { machine, date: new Date().toISOString(), rounds: ROUNDS, photos: N, loadBefore: os.loadavg(), models: {}, fresh: [] };
 console.log(`${machine.cpu}, ${machine.cores} cores, load ${results.loadBefore.map((x) => x.toFixed(1)).join(' ')}; node ${machine.node}`);
@@ -255,7 +256,8 @@ const { createClassifier: createWasm } = await import('@onnx-mobilenet/wasm');
 const makers = {
   native: () => inProcess('Node native (@onnx-mobilenet/node, default threads)', (model) => createNative({ model, labels: labelsPath })),
   native1: () => inProcess('Node native, 1 thread', (model) => createNative({ model, labels: labelsPath, threads: 1 })),
-  wasm: () => inProcess('Node on the wasm entry (@onnx-mobilenet/wasm)', (model) => createWasm({ model, labels: labelsPath })),
+  wasm: () => inProcess(`Node ${process.version} on the wasm entry (@onnx-mobilenet/wasm)`, (model) => createWasm({ model, labels: labelsPath })),
+  wasm22: () => childWasmRuntime(tools.node),
   workerd: () => workerdRuntime(tools),
   chromium: () => chromiumRuntime(),
 };
@@ -315,7 +317,7 @@ try {
   for (const r of runtimes) await r.close();
 }
 
-if (tools) {
+if (RUNTIMES.includes('workerd')) {
   for (const model of MODELS) {
     const f = await freshStarts(tools, model);
     results.fresh.push(f);

@@ -26,7 +26,9 @@ function ratios(out) {
   return [
     pair('Node wasm / Node native', 'wasm', 'native'),
     pair('Node wasm / Node native, 1 thread', 'wasm', 'native1'),
+    pair('Node 22 wasm / Node wasm', 'wasm22', 'wasm'),
     pair('workerd / Node wasm', 'workerd', 'wasm'),
+    pair('workerd / Node 22 wasm', 'workerd', 'wasm22'),
     pair('Chromium / Node wasm', 'chromium', 'wasm'),
     pair('Chromium / Node native', 'chromium', 'native'),
   ].filter((r) => r.slice(1).some((c) => c !== 'n/a'));
