@@ -1,4 +1,4 @@
-// The bench's Worker (built and run by ../edge-bench.mjs with wrangler dev in workerd): one
+// The bench's Worker (bundled by wrangler and served by workerd for ../edge-bench.mjs): one
 // classifier per isolate on the model imported beside it, created by the first request.
 // POST /classify?input=jpeg|raw|tensor (raw: &width=&height=&channels=) with the photo, its RGB
 // pixels or its prepared 1x3x224x224 float32 tensor as the body; answers the top-1 id and the
@@ -7,7 +7,6 @@
 import { createClassifier } from '@onnx-mobilenet/wasm';
 import labels from './synset.txt';
 import model from './model.onnx';
-import settings from './settings.json';
 
 /** @type {Promise<import('@onnx-mobilenet/wasm').WasmClassifier> | undefined} */
 let classifier;
@@ -20,7 +19,7 @@ export default {
     const body = new Uint8Array(await request.arrayBuffer());
     const t0 = performance.now();
     const first = classifier === undefined;
-    classifier ??= createClassifier({ model: new Uint8Array(model), labels: new Uint8Array(labels), ...settings });
+    classifier ??= createClassifier({ model: new Uint8Array(model), labels: new Uint8Array(labels) });
     const c = await classifier;
     const t1 = performance.now();
     const kind = url.searchParams.get('input');
