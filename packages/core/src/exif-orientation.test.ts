@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jpegOrientation } from './exif-orientation.js';
+import { imageOrientation, jpegOrientation, pngOrientation, webpOrientation } from './exif-orientation.js';
 
 /** A TIFF structure whose first IFD holds `entries` [tag, type, count, value], in either byte order. */
 function tiff(le: boolean, entries: [number, number, number, number][]): number[] {
@@ -53,5 +53,49 @@ describe('jpegOrientation', () => {
     for (let n = 3; n < 30; n++) expect(jpegOrientation(whole.subarray(0, n))).toBeUndefined(); // cut short
     // a segment length that runs past the end
     expect(jpegOrientation(Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 0x45]))).toBeUndefined();
+  });
+});
+
+const u32be = (v: number) => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+const u32le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+const chars = (s: string) => [...s].map((c) => c.charCodeAt(0));
+/** A PNG chunk (the CRC is not checked by the reader: zeros). */
+const chunk = (type: string, data: number[]) => [...u32be(data.length), ...chars(type), ...data, 0, 0, 0, 0];
+const ihdr = chunk('IHDR', [...u32be(4), ...u32be(2), 8, 2, 0, 0, 0]);
+const png = (...chunks: number[][]) => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunks.flat()]);
+const iend = chunk('IEND', []);
+/** A RIFF chunk, padded to an even size. */
+const riff = (type: string, data: number[]) => [...chars(type), ...u32le(data.length), ...data, ...(data.length & 1 ? [0] : [])];
+const webp = (...chunks: number[][]) => {
+  const body = [...chars('WEBP'), ...chunks.flat()];
+  return Uint8Array.from([...chars('RIFF'), ...u32le(body.length), ...body]);
+};
+const vp8x = riff('VP8X', [0x08, 0, 0, 0, 3, 0, 0, 1, 0, 0]);
+
+describe('pngOrientation and webpOrientation', () => {
+  it('read the eXIf / EXIF chunk, with or without an "Exif\\0\\0" prefix, in either byte order', () => {
+    for (const le of [true, false]) {
+      for (let o = 1; o <= 8; o++) {
+        const t = tiff(le, [[0x0112, 3, 1, o]]);
+        expect(pngOrientation(png(ihdr, chunk('eXIf', t), iend))).toBe(o);
+        expect(webpOrientation(webp(vp8x, riff('VP8 ', [1, 2, 3]), riff('EXIF', t)))).toBe(o);
+        expect(webpOrientation(webp(vp8x, riff('EXIF', [0x45, 0x78, 0x69, 0x66, 0, 0, ...t])))).toBe(o);
+        expect(imageOrientation(png(ihdr, chunk('eXIf', t), iend))).toBe(o);
+      }
+    }
+  });
+
+  it('are 1 without the chunk, and undefined where they cannot tell', () => {
+    const six = tiff(true, [[0x0112, 3, 1, 6]]);
+    expect(pngOrientation(png(ihdr, iend))).toBe(1);
+    expect(webpOrientation(webp(vp8x, riff('VP8 ', [1, 2, 3])))).toBe(1);
+    expect(pngOrientation(png(ihdr, chunk('eXIf', six), chunk('eXIf', six), iend))).toBeUndefined(); // two
+    expect(webpOrientation(webp(riff('EXIF', six), riff('EXIF', six)))).toBeUndefined();
+    expect(pngOrientation(png(ihdr, chunk('eXIf', [1, 2, 3]), iend))).toBeUndefined(); // malformed
+    const whole = png(ihdr, chunk('eXIf', six), iend);
+    for (let n = 0; n < whole.length; n++) expect(pngOrientation(whole.subarray(0, n))).toBeUndefined(); // cut short before IEND
+    const w = webp(vp8x, riff('EXIF', six));
+    expect(webpOrientation(w.subarray(0, w.length - 3))).toBeUndefined(); // the chunk runs past the end
+    expect(imageOrientation(Uint8Array.from(chars('GIF89a')))).toBeUndefined();
   });
 });

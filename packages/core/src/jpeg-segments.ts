@@ -63,6 +63,21 @@ export function countJpegScans(b: Uint8Array, stopAfter: number): number {
 }
 
 /**
+ * True when a JPEG's segments and scans run through to its end marker (EOI), as a decoder reads
+ * them; false for a file cut short, which libjpeg pads with grey and libvips (sharp's `failOn:
+ * 'error'`) refuses. Linear in the bytes.
+ *
+ * @example
+ * ```ts
+ * jpegReachesEnd(bytes.subarray(0, bytes.length / 2)); // false
+ * ```
+ */
+export function jpegReachesEnd(b: Uint8Array): boolean {
+  const walk = jpegSegments(b, { throughScans: true });
+  for (let step = walk.next(); ; step = walk.next()) if (step.done) return step.value === 'scan';
+}
+
+/**
  * Refuses a JPEG of more than `limits.maxJpegScans` scans with `E_LIMIT`, from its bytes, before any
  * decoder sees it. libjpeg runs over every block of the image once per scan: a valid 1 MB
  * progressive JPEG of 10000×10000 pixels and 2,647 scans (each nearly empty) took sharp 80-115 s
