@@ -7,7 +7,8 @@ import { createClassifier, WASM_FILES, type WasmModules } from '@onnx-mobilenet/
 import { afterEach, expect, it, vi } from 'vitest';
 import { FP32_MODEL, SYNSET, describeWithAssets } from '../assets.js';
 
-const VENDOR = fileURLToPath(new URL('../../packages/wasm/src/vendor/', import.meta.url));
+// the built package's copies: onnxruntime's and the codecs' (the build collects them)
+const VENDOR = fileURLToPath(new URL('../../packages/wasm/dist/vendor/', import.meta.url));
 const DISALLOWED = 'Wasm code generation disallowed by embedder';
 
 function forbidCompiling(): string[] {

@@ -41,11 +41,11 @@ describe('fetchAsset', () => {
     const { fetch, state } = server(MODEL);
     const { cache, entries } = memoryCache();
     const platform = { cache, sha256Hex: subtleSha256Hex, access: { fetch } };
-    expect(await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform)).toEqual(MODEL);
+    expect(await fetchAsset({ kind: 'url', url: URL_, description: 'model' }, OPTIONS, platform)).toEqual(MODEL);
     expect(entries.get(URL_)?.headers['x-onnx-mobilenet-sha256']).toBe(SHA);
     // Workers' Cache API drops an entry without a lifetime at once
     expect(entries.get(URL_)?.headers['cache-control']).toMatch(/max-age=\d{7,}/);
-    expect(await fetchAsset({ kind: 'url', url: URL_, sha256: SHA }, OPTIONS, platform)).toEqual(MODEL);
+    expect(await fetchAsset({ kind: 'url', url: URL_, sha256: SHA, description: 'model' }, OPTIONS, platform)).toEqual(MODEL);
     expect(state.requests).toBe(1);
   });
 
@@ -53,9 +53,9 @@ describe('fetchAsset', () => {
     const { fetch, state } = server(MODEL);
     const { cache, entries } = memoryCache();
     const platform = { cache, sha256Hex: subtleSha256Hex, access: { fetch } };
-    await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform);
+    await fetchAsset({ kind: 'url', url: URL_, description: 'model' }, OPTIONS, platform);
     entries.get(URL_)!.bytes[0]! ^= 0xff;
-    expect(await fetchAsset({ kind: 'url', url: URL_ }, OPTIONS, platform)).toEqual(MODEL);
+    expect(await fetchAsset({ kind: 'url', url: URL_, description: 'model' }, OPTIONS, platform)).toEqual(MODEL);
     expect(state.requests).toBe(2);
   });
 
@@ -64,7 +64,7 @@ describe('fetchAsset', () => {
     const { cache, entries } = memoryCache();
     const wrong = '0'.repeat(64);
     await expect(
-      fetchAsset({ kind: 'url', url: URL_, sha256: wrong }, OPTIONS, { cache, sha256Hex: subtleSha256Hex, access: { fetch } }),
+      fetchAsset({ kind: 'url', url: URL_, sha256: wrong, description: 'model' }, OPTIONS, { cache, sha256Hex: subtleSha256Hex, access: { fetch } }),
     ).rejects.toMatchObject({
       code: 'E_MODEL_CHECKSUM',
       message: expect.stringContaining(`expected ${wrong}, got ${SHA}`),
@@ -75,7 +75,7 @@ describe('fetchAsset', () => {
   it('refuses a private address unless the policy allows it, before any request', async () => {
     const { fetch, state } = server(MODEL);
     const platform = { cache: null, sha256Hex: subtleSha256Hex, access: { fetch, network: { allowPrivateNetwork: false, maxRedirects: 5 } } };
-    await expect(fetchAsset({ kind: 'url', url: 'http://127.0.0.1:9/m.onnx' }, OPTIONS, platform)).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
+    await expect(fetchAsset({ kind: 'url', url: 'http://127.0.0.1:9/m.onnx', description: 'model' }, OPTIONS, platform)).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
     expect(state.requests).toBe(0);
   });
 });

@@ -78,8 +78,8 @@ async function readCached(url: string, sha256: string | undefined, options: Load
   if (!hit) return undefined;
   const expected = sha256 ?? hit.headers.get(HASH_HEADER) ?? undefined;
   const bytes = await readBody(hit, { url, what: `cached ${options.purpose}`, maxBytes: options.maxBytes }).catch(() => undefined);
-  const canHash = (await platform.sha256Hex(new Uint8Array(0))) !== null;
-  if (bytes && (expected || !canHash) && (await verify(bytes, expected, options, platform))) return bytes;
+  // an entry with no hash to check is kept only where nothing can hash (it could not have been recorded)
+  if (bytes && (expected ? await verify(bytes, expected, options, platform) : (await platform.sha256Hex(bytes)) === null)) return bytes;
   await platform.cache.delete(url).catch(() => false);
   return undefined;
 }

@@ -1,9 +1,9 @@
-import type { ClassifierOptions } from '@onnx-mobilenet/core';
-import { ADAPTER_OPTION_KINDS, type AssetLoader, type ClassifierBackend, ownOptions, type Warn } from '@onnx-mobilenet/core/adapter';
-import { type DecodeEncoded, encodedBytes, type WasmImageSource } from './image-source.js';
+import { type ClassifierOptions, DEFAULTS, type Limits } from '@onnx-mobilenet/core';
+import { ADAPTER_OPTION_KINDS, type AssetLoader, type ClassifierBackend, type ImageDecoder, ownOptions, type Warn } from '@onnx-mobilenet/core/adapter';
+import { createEdgeDecoder, type EdgeImageSource } from './decode/index.js';
 import { loadAssetFetch } from './load-asset.js';
 import { createWasmRuntime } from './runtime.js';
-import type { WasmModules } from './wasm-files.js';
+import type { WasmFileName, WasmModules } from './wasm-files.js';
 
 /** Options only the wasm path has, beside the common `ClassifierOptions`. */
 export interface WasmOptions {
@@ -19,11 +19,12 @@ export interface WasmOptions {
 
 /** Where a backend gets what the platform provides: the wasm modules, and local files on runtimes that have them. */
 export interface WasmPlatform {
-  /** The precompiled wasm files not given in `wasmModules`. */
+  /** The precompiled wasm files (those not given in `wasmModules`). */
   loadModules(): Promise<WasmModules>;
   /** Reads a model or label file given by path (Node, Bun, Deno); absent where there are no files. */
   loadFile?: AssetLoader['loadAsset'] | undefined;
-  decode: DecodeEncoded;
+  /** Reads an image file given by path or `file:` URL (Node, Bun, Deno); absent where there are no files. */
+  readImageFile?: ((path: string | URL, limits: Limits) => Promise<{ bytes: Uint8Array; name: string }>) | undefined;
 }
 
 /** The reason `precision: 'auto'` runs int8 models dequantized here (measured for the web adapter, the same wasm kernels). */
@@ -34,14 +35,16 @@ const INT8_SLOWER = "onnxruntime-web's wasm int8 kernels are slower than its flo
  * modules, a decoder that needs neither the DOM nor native modules, and downloads through core's
  * `fetchAsset` with the Cache API where it exists.
  */
-export function createWasmBackend(given: ClassifierOptions & WasmOptions, platform: WasmPlatform): ClassifierBackend<WasmImageSource> {
+export function createWasmBackend(given: ClassifierOptions & WasmOptions, platform: WasmPlatform): ClassifierBackend<EdgeImageSource> {
   const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createWasmBackend options');
   let modules: Promise<WasmModules> | undefined;
   const platformModules = () => {
     modules ??= platform.loadModules(); // once, and only for a module not given
     return modules;
   };
-  const moduleOf = async (name: keyof WasmModules) => options.wasmModules?.[name] ?? (await platformModules())[name];
+  const moduleOf = async (name: WasmFileName) => options.wasmModules?.[name] ?? (await platformModules())[name];
+  let decoder: Promise<ImageDecoder<EdgeImageSource>> | undefined;
+  const startDecoder = async () => createEdgeDecoder({ jpeg: await moduleOf('jpeg'), webp: await moduleOf('webp') }, { readFile: platform.readImageFile });
   const platformWarn: Warn = (message) => console.warn(`[onnx-mobilenet] ${message}`);
   return {
     runtime: createWasmRuntime(() => moduleOf('onnxruntime')),
@@ -52,10 +55,12 @@ export function createWasmBackend(given: ClassifierOptions & WasmOptions, platfo
       },
     },
     decoder: {
-      async decodeImage(input, _plan, context) {
-        const { bytes, name } = await encodedBytes(input, context);
-        return { image: await platform.decode(bytes, name, context, moduleOf), planned: false };
+      async decodeImage(input, plan, context) {
+        decoder ??= startDecoder();
+        return (await decoder).decodeImage(input, plan, context);
       },
+      // whole decoded images wait for core's resize: no more than a batch at once (createEdgeDecoder's cap)
+      maxConcurrent: DEFAULTS.batchSize,
     },
     platform: { int8Slower: () => ({ slower: true, reason: INT8_SLOWER }), warn: platformWarn },
   };

@@ -1,10 +1,10 @@
 import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, createClassifierWithBackend, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { createWasmBackend, type WasmOptions, type WasmPlatform } from './backend.js';
-import type { WasmImageSource } from './image-source.js';
+import type { EdgeImageSource } from './decode/index.js';
 
 /** A classifier whose inputs are encoded image bytes, blobs, URLs, raw pixels or prepared tensors. */
-export type WasmClassifier = Classifier<WasmImageSource>;
+export type WasmClassifier = Classifier<EdgeImageSource>;
 
 /** `createClassifier` of an entry: the same for all, but for where its platform gets the wasm modules and files. */
 export async function createWasmClassifier(options: ClassifierOptions & WasmOptions, platform: WasmPlatform): Promise<WasmClassifier> {

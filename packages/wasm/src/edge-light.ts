@@ -6,8 +6,9 @@
  * @module @onnx-mobilenet/wasm (edge-light)
  */
 import { classifierFactory } from './classifier.js';
-import { decode } from './decoder.js';
+import jpeg from './vendor/mozjpeg_dec.wasm?module';
 import onnxruntime from './vendor/ort-wasm-simd-threaded.wasm?module';
+import webp from './vendor/webp_dec.wasm?module';
 
 export * from '@onnx-mobilenet/core';
 export * from './entry-api.js';
@@ -22,4 +23,4 @@ export * from './entry-api.js';
  * const [best] = await classifier.classify(new Uint8Array(await request.arrayBuffer()));
  * ```
  */
-export const createClassifier = classifierFactory({ loadModules: async () => ({ onnxruntime }), decode });
+export const createClassifier = classifierFactory({ loadModules: async () => ({ onnxruntime, jpeg, webp }) });

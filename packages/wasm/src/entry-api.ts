@@ -3,6 +3,6 @@
 // external package into a run-time copy that ES modules cannot import by name.
 export type { WasmOptions } from './backend.js';
 export type { CreateWasmClassifier, WasmClassifier } from './classifier.js';
-export type { WasmImageSource } from './image-source.js';
+export type { EdgeImageSource as WasmImageSource } from './decode/index.js';
 export { WASM_FILES, type WasmFileName, type WasmModules } from './wasm-files.js';
 export { CACHE_NAME } from '@onnx-mobilenet/core/adapter';

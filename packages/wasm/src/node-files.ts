@@ -1,18 +1,18 @@
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
 import { clipText, describeError, type AssetLoader } from '@onnx-mobilenet/core/adapter';
+import { loadCodecModules } from './decode/node-codecs.js';
 import { WASM_FILES, type WasmModules } from './wasm-files.js';
 
 // Node, Bun and Deno only (the default entry): node: modules are imported when first needed.
 
-/** The package's wasm files (in `vendor/` beside the built code, or beside the sources), compiled. */
+/** The package's wasm files, compiled: onnxruntime's from `vendor/` beside the code (built or source), the codecs by node-codecs. */
 export async function readWasmModules(): Promise<WasmModules> {
   const { readFile } = await import('node:fs/promises');
-  const compiled = await Promise.all(
-    Object.entries(WASM_FILES).map(
-      async ([name, file]) => [name, await WebAssembly.compile(await readFile(new URL(`./vendor/${file}`, import.meta.url)))] as const,
-    ),
-  );
-  return Object.fromEntries(compiled) as unknown as WasmModules;
+  const [onnxruntime, codecs] = await Promise.all([
+    readFile(new URL(`./vendor/${WASM_FILES.onnxruntime}`, import.meta.url)).then((bytes) => WebAssembly.compile(bytes)),
+    loadCodecModules(),
+  ]);
+  return { onnxruntime, jpeg: codecs.jpeg!, webp: codecs.webp! };
 }
 
 /**

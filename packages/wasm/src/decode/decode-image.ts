@@ -90,6 +90,9 @@ export class EdgeCodecs {
   }
 }
 
+/** No wasm codec: what a PNG (decoded in JavaScript) and a refused format need. */
+const NO_CODECS = new EdgeCodecs({});
+
 const formatName = (format: string) => (format === 'heif' ? 'AVIF/HEIF' : format.toUpperCase());
 
 /** `E_IMAGE_DECODE` for bytes of a format the wasm decoder does not read, naming it and the way out. */
@@ -117,6 +120,11 @@ function codecError(err: unknown, name: string, format: string): OnnxMobilenetEr
 const cutShort = (name: string, format: string) =>
   new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: the ${format} file is cut short (truncated)`);
 
+/** True for TIFF's byte-order marks (classic and BigTIFF), which core's header reader leaves unrecognised. */
+const isTiff = (b: Uint8Array) =>
+  (b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x2b) && b[3] === 0) || // II*\0, II+\0
+  (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 0x2a || b[3] === 0x2b)); // MM\0*, MM\0+
+
 /** True for a WebP whose VP8X header marks it animated. */
 const isAnimatedWebp = (b: Uint8Array) => b.length > 20 && String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) === 'VP8X' && (b[20]! & 0x02) !== 0;
 
@@ -139,7 +147,7 @@ export async function decodeEncodedImage(bytes: Uint8Array, name: string, codecs
     throw new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes.byteLength} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   }
   const header = readImageHeader(bytes);
-  if (!header) throw unsupportedFormat(name, `an unrecognised format (${bytes.byteLength} bytes)`);
+  if (!header) throw unsupportedFormat(name, isTiff(bytes) ? 'TIFF' : `an unrecognised format (${bytes.byteLength} bytes)`);
   if (header.format !== 'jpeg' && header.format !== 'png' && header.format !== 'webp') throw unsupportedFormat(name, formatName(header.format));
   const format = header.format === 'webp' ? 'WebP' : formatName(header.format);
   const { width, height } = header;
@@ -189,6 +197,59 @@ export async function decodeEncodedImage(bytes: Uint8Array, name: string, codecs
   }
   // as libvips reads it and sharp's rotate() applies it; where the bytes leave it in doubt, as stored
   return orientImage(image, imageOrientation(bytes) ?? 1);
+}
+
+/** Codec modules by name, as an entry gets them (statically imported, or read and compiled once). */
+export type CodecModuleSource = (codec: WasmCodecName) => Promise<WebAssembly.Module>;
+
+/** One {@link EdgeCodecs} per module source, so every call with the same source shares its instances. */
+const codecsBySource = new WeakMap<CodecModuleSource, Map<WasmCodecName, Promise<EdgeCodecs>>>();
+
+/** The codecs of `source` for `codec`, asked of it once (again after a failure). */
+function codecsFrom(source: CodecModuleSource, codec: WasmCodecName): Promise<EdgeCodecs> {
+  let byCodec = codecsBySource.get(source);
+  if (!byCodec) {
+    byCodec = new Map();
+    codecsBySource.set(source, byCodec);
+  }
+  const cached = byCodec.get(codec);
+  if (cached) return cached;
+  const codecs = source(codec).then((module) => new EdgeCodecs({ [codec]: module }));
+  const forget = byCodec;
+  codecs.catch(() => forget.delete(codec)); // a failed load is tried again by the next image
+  byCodec.set(codec, codecs);
+  return codecs;
+}
+
+/**
+ * {@link decodeEncodedImage} with the codec modules asked for by name when an image needs one (a
+ * PNG needs none): `source` is called once per codec and its instances are kept for the next
+ * images. For entries that hold their wasm files by name.
+ *
+ * @example
+ * ```ts
+ * const pixels = await decodeEncodedImageWith(bytes, 'upload.jpg', limits, async (codec) => modules[codec]);
+ * ```
+ */
+export async function decodeEncodedImageWith(bytes: Uint8Array, name: string, limits: Limits, source: CodecModuleSource): Promise<RawImage> {
+  const format = readImageHeader(bytes)?.format;
+  const codec = format === 'jpeg' || format === 'webp' ? format : undefined;
+  let codecs = NO_CODECS;
+  if (codec) {
+    try {
+      codecs = await codecsFrom(source, codec);
+    } catch (err) {
+      if (err instanceof OnnxMobilenetError) throw err;
+      throw new OnnxMobilenetError(
+        'E_RUNTIME',
+        `cannot load the ${CODEC_NAMES[codec]} codec (${CODEC_WASM_FILES[codec].file}) to decode image ${name}: ${describeError(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  return decodeEncodedImage(bytes, name, codecs, limits);
 }
 
 /** What {@link createEdgeDecoder} may be given besides the codecs. */

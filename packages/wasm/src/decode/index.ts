@@ -6,7 +6,9 @@ export {
   EdgeCodecs,
   createEdgeDecoder,
   decodeEncodedImage,
+  decodeEncodedImageWith,
   prepareEncodedImage,
+  type CodecModuleSource,
   type EdgeDecoderOptions,
   type EdgeImageSource,
 } from './decode-image.js';

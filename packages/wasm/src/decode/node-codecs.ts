@@ -9,11 +9,11 @@ import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
 import { CODEC_WASM_FILES, type CodecModules, type WasmCodecName } from './codec-files.js';
 
-/** The bytes of a codec's wasm: the copy beside the built entry (dist/), else the installed package's. */
+/** The bytes of a codec's wasm: the copy beside the built entry (dist/vendor/), else the installed package's. */
 async function codecBytes(codec: WasmCodecName): Promise<Uint8Array<ArrayBuffer>> {
   const { file, source } = CODEC_WASM_FILES[codec];
   try {
-    return await readFile(new URL(`./${file}`, import.meta.url));
+    return await readFile(new URL(`./vendor/${file}`, import.meta.url));
   } catch {
     return readFile(createRequire(import.meta.url).resolve(source));
   }
@@ -40,7 +40,7 @@ export function loadCodecModules(): Promise<CodecModules> {
       'E_RUNTIME',
       `cannot load the wasm image codecs (${Object.values(CODEC_WASM_FILES)
         .map((f) => f.file)
-        .join(', ')}): ${describeError(err)}`,
+        .join(', ')}): ${describeError(err)}. Fix: pass them precompiled by your platform as wasmModules (WASM_FILES names them)`,
       { cause: err },
     );
   });
