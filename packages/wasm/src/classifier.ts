@@ -19,10 +19,11 @@ export async function createWasmClassifier(options: ClassifierOptions & WasmOpti
  *
  * @example
  * ```ts
- * import { createClassifier } from 'onnx-mobilenet';
- * const classifier = createClassifier({ model: 'mobilenetv2-12-int8' });
+ * import { createClassifier, type WasmClassifier } from 'onnx-mobilenet';
+ * let classifier: Promise<WasmClassifier> | undefined; // Workers allow no fetch at global scope: created by the first request
  * export default {
  *   async fetch(request: Request) {
+ *     classifier ??= createClassifier({ model: 'mobilenetv2-12-int8' });
  *     const [best] = await (await classifier).classify(new Uint8Array(await request.arrayBuffer()));
  *     return Response.json(best);
  *   },
