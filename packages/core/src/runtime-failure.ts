@@ -10,15 +10,15 @@ import { describeError } from './errors.js';
 export type RuntimeCause = 'no-wasm' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend';
 
 /** The fix on edge runtimes: the wasm path, which the browser build was bundled in place of. */
-const EDGE_FIX = "use the wasm path, which runs from precompiled modules: import from 'onnx-mobilenet/wasm', or let the bundler resolve the workerd or edge-light export condition (wrangler and Next.js do)";
+const EDGE_FIX =
+  "use the wasm path, which runs from precompiled modules: import from 'onnx-mobilenet/wasm', or let the bundler resolve the workerd or edge-light export condition (wrangler and Next.js do)";
 
 /** What each cause means for the user, said once: the fix follows the runtime's own words in every message. */
 export const RUNTIME_FIXES: Record<RuntimeCause, string> = {
   'no-wasm':
     'this runtime has no WebAssembly (or none with SIMD), which onnxruntime-web needs: classify in a current browser, or in Node.js with @onnx-mobilenet/node',
   'wasm-code-generation':
-    "this runtime forbids compiling WebAssembly at run time (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); " +
-    EDGE_FIX,
+    "this runtime forbids compiling WebAssembly at run time (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); " + EDGE_FIX,
   'dynamic-import':
     "this runtime has no dynamic import(), which onnxruntime-web's browser build loads its code with (edge runtimes: Next.js runtime = 'edge', Vercel Edge; vm scripts without importModuleDynamically); " +
     EDGE_FIX,
