@@ -17,11 +17,8 @@ const EDGE_FIX =
 export const RUNTIME_FIXES: Record<RuntimeCause, string> = {
   'no-wasm':
     'this runtime has no WebAssembly (or none with SIMD), which onnxruntime-web needs: classify in a current browser, or in Node.js with @onnx-mobilenet/node',
-  'wasm-code-generation':
-    "this runtime forbids compiling WebAssembly at run time (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); " + EDGE_FIX,
-  'dynamic-import':
-    "this runtime has no dynamic import(), which onnxruntime-web's browser build loads its code with (edge runtimes: Next.js runtime = 'edge', Vercel Edge; vm scripts without importModuleDynamically); " +
-    EDGE_FIX,
+  'wasm-code-generation': `this runtime forbids compiling WebAssembly at run time (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); ${EDGE_FIX}`,
+  'dynamic-import': `this runtime has no dynamic import(), which onnxruntime-web's browser build loads its code with (edge runtimes: Next.js runtime = 'edge', Vercel Edge; vm scripts without importModuleDynamically); ${EDGE_FIX}`,
   'wasm-file':
     "onnxruntime's .wasm file could not be fetched or is not WebAssembly (a 404 or an HTML page at its URL): serve the onnxruntime-web .wasm files and point wasmPaths at them",
   'no-backend': 'onnxruntime found no execution provider that starts here: pass executionProviders this runtime has (cpu in Node, wasm in browsers)',
