@@ -3,6 +3,7 @@ import { ADAPTER_OPTION_KINDS, type AssetLoader, type ClassifierBackend, type Im
 import { createEdgeDecoder, type EdgeImageSource } from './decode/index.js';
 import { loadAssetFetch } from './load-asset.js';
 import { createWasmRuntime } from './runtime.js';
+import { checkWasmModules } from './wasm-modules.js';
 import type { WasmFileName, WasmModules } from './wasm-files.js';
 
 /** Options only the wasm path has, beside the common `ClassifierOptions`. */
@@ -15,6 +16,12 @@ export interface WasmOptions {
   wasmModules?: Partial<WasmModules> | undefined;
   /** Name of the Cache Storage bucket downloads are kept in, where the runtime has the Cache API (default `CACHE_NAME`). */
   cacheDir?: string | undefined;
+  /**
+   * Node, Bun, Deno: the folders image paths and `file:` URLs must lie under (links followed and
+   * checked), as in the Node adapter; anything else is `E_FORBIDDEN`. `[]` reads no local file.
+   * Unset: any path the app passes. Set it when strings come from users.
+   */
+  imageRoots?: readonly string[] | undefined;
 }
 
 /** Where a backend gets what the platform provides: the wasm modules, and local files on runtimes that have them. */
@@ -23,8 +30,13 @@ export interface WasmPlatform {
   loadModules(): Promise<WasmModules>;
   /** Reads a model or label file given by path (Node, Bun, Deno); absent where there are no files. */
   loadFile?: AssetLoader['loadAsset'] | undefined;
-  /** Reads an image file given by path or `file:` URL (Node, Bun, Deno); absent where there are no files. */
-  readImageFile?: ((path: string | URL, limits: Limits) => Promise<{ bytes: Uint8Array; name: string }>) | undefined;
+  /**
+   * The reader of image files given by path or `file:` URL under a classifier's `imageRoots`
+   * (Node, Bun, Deno); absent where there are no files (such inputs are `E_INPUT`).
+   */
+  imageFileReader?:
+    | ((imageRoots: readonly string[] | undefined) => (path: string | URL, limits: Limits) => Promise<{ bytes: Uint8Array; name: string }>)
+    | undefined;
 }
 
 /** The reason `precision: 'auto'` runs int8 models dequantized here (measured for the web adapter, the same wasm kernels). */
@@ -37,6 +49,8 @@ const INT8_SLOWER = "onnxruntime-web's wasm int8 kernels are slower than its flo
  */
 export function createWasmBackend(given: ClassifierOptions & WasmOptions, platform: WasmPlatform): ClassifierBackend<EdgeImageSource> {
   const options = ownOptions(given, ADAPTER_OPTION_KINDS, 'createWasmBackend options');
+  checkWasmModules(options.wasmModules);
+  const readImageFile = platform.imageFileReader?.(options.imageRoots);
   let modules: Promise<WasmModules> | undefined;
   const platformModules = () => {
     modules ??= platform.loadModules(); // once, and only for a module not given
@@ -44,7 +58,7 @@ export function createWasmBackend(given: ClassifierOptions & WasmOptions, platfo
   };
   const moduleOf = async (name: WasmFileName) => options.wasmModules?.[name] ?? (await platformModules())[name];
   let decoder: Promise<ImageDecoder<EdgeImageSource>> | undefined;
-  const startDecoder = async () => createEdgeDecoder({ jpeg: await moduleOf('jpeg'), webp: await moduleOf('webp') }, { readFile: platform.readImageFile });
+  const startDecoder = async () => createEdgeDecoder({ jpeg: await moduleOf('jpeg'), webp: await moduleOf('webp') }, { readFile: readImageFile });
   const platformWarn: Warn = (message) => console.warn(`[onnx-mobilenet] ${message}`);
   return {
     runtime: createWasmRuntime(() => moduleOf('onnxruntime')),

@@ -8,7 +8,7 @@
  * @module @onnx-mobilenet/wasm (bun)
  */
 import { classifierFactory } from './classifier.js';
-import { readImageFile } from './decode/node-codecs.js';
+import { imageFileReader } from './decode/node-codecs.js';
 import { compileWasmFiles, readFileAsset } from './node-files.js';
 import type { WasmFileName } from './wasm-files.js';
 import jpeg from './vendor/mozjpeg_dec.wasm' with { type: 'file' };
@@ -39,5 +39,5 @@ const FILE_PATHS: Record<WasmFileName, string> = {
 export const createClassifier = classifierFactory({
   loadModules: () => compileWasmFiles((name) => FILE_PATHS[name]),
   loadFile: readFileAsset,
-  readImageFile,
+  imageFileReader,
 });

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { classifierFactory } from './classifier.js';
-import { readImageFile } from './decode/node-codecs.js';
+import { imageFileReader } from './decode/node-codecs.js';
 import { readFileAsset, readWasmModules } from './node-files.js';
 
 export * from '@onnx-mobilenet/core';
@@ -23,4 +23,4 @@ export * from './entry-api.js';
  * const [best] = await classifier.classify(new Uint8Array(await request.arrayBuffer()));
  * ```
  */
-export const createClassifier = classifierFactory({ loadModules: readWasmModules, loadFile: readFileAsset, readImageFile });
+export const createClassifier = classifierFactory({ loadModules: readWasmModules, loadFile: readFileAsset, imageFileReader });

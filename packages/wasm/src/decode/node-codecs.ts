@@ -2,11 +2,14 @@
 // and compiled, which these runtimes allow. The only decoder file that names a Node API: the edge
 // entries import their .wasm files statically instead and never load this one.
 
+import { constants } from 'node:fs';
 import { readFile, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
+// the Node adapter's root checks, bundled from its source: one implementation of the rule, no dependency on that package
+import { type LocalRoots, openUnderRoots, resolveLocalRoots } from '../../../node/src/local-roots.js';
 import { CODEC_WASM_FILES, type CodecModules, type WasmCodecName } from './codec-files.js';
 
 /** The bytes of a codec's wasm: the copy beside the built entry (dist/vendor/), else the installed package's. */
@@ -47,23 +50,28 @@ export function loadCodecModules(): Promise<CodecModules> {
   return compiled;
 }
 
+// O_NONBLOCK: a FIFO with no writer opens at once (and is then refused) instead of blocking a thread forever.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
 /**
- * A local image file for the decoder's `readFile`: refused over `limits.maxEncodedBytes` from its
- * size before it is read, `E_NOT_FOUND` when missing.
+ * A local image file for the decoder's `readFile`: under `roots` when given (the Node adapter's
+ * `imageRoots` rule: links followed and checked, the file opened checked again; anything refused
+ * is one `E_FORBIDDEN`), refused over `limits.maxEncodedBytes` from its size before it is read,
+ * `E_INPUT` when it is not a regular file, `E_NOT_FOUND` when missing (without roots).
  *
  * @example
  * ```ts
- * const decoder = createEdgeDecoder(await loadCodecModules(), { readFile: readImageFile });
+ * const decoder = createEdgeDecoder(await loadCodecModules(), { readFile: (path, limits) => readImageFile(path, limits) });
  * ```
  */
-export async function readImageFile(file: string | URL, limits: Limits): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readImageFile(file: string | URL, limits: Limits, roots?: LocalRoots): Promise<{ bytes: Uint8Array; name: string }> {
   const path = file instanceof URL ? fileURLToPath(file) : file;
   const name = clipText(path);
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    handle = await open(path, 'r');
+    handle = roots ? await openUnderRoots(path, roots, OPEN_FLAGS) : await open(path, OPEN_FLAGS);
     const { size, isFile } = await handle.stat().then((s) => ({ size: s.size, isFile: s.isFile() }));
-    if (!isFile) throw new OnnxMobilenetError('E_INPUT', `image ${name} is not a file`);
+    if (!isFile) throw new OnnxMobilenetError('E_INPUT', `image ${name} is not a regular file (a directory, FIFO, device or socket)`);
     if (size > limits.maxEncodedBytes)
       throw new OnnxMobilenetError('E_LIMIT', `${name} has ${size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
     const bytes = new Uint8Array(size);
@@ -76,4 +84,20 @@ export async function readImageFile(file: string | URL, limits: Limits): Promise
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * The image file reader of a classifier: `imageRoots` resolved once (`E_INPUT` for a folder that
+ * does not exist), as the Node adapter does.
+ *
+ * @example
+ * ```ts
+ * const readFile = imageFileReader(['/data/photos']);
+ * ```
+ */
+export function imageFileReader(
+  imageRoots: readonly string[] | undefined,
+): (file: string | URL, limits: Limits) => Promise<{ bytes: Uint8Array; name: string }> {
+  const roots = imageRoots === undefined ? undefined : resolveLocalRoots(imageRoots, 'imageRoots');
+  return (file, limits) => readImageFile(file, limits, roots);
 }
