@@ -121,9 +121,7 @@ export async function fetchAsset(asset: Exclude<AssetRef, { kind: 'bytes' }>, op
     );
   }
   if (cache) {
-    // A lifetime, because the Cache API of Cloudflare Workers (and miniflare's) keeps an entry
-    // only as long as its Cache-Control allows: none, and it expires at once. Browsers' Cache
-    // Storage ignores it and keeps entries until deleted; every load checks the hash either way.
+    // Workers' Cache API drops an entry without a lifetime at once; browsers ignore it
     const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream', 'cache-control': CACHE_CONTROL };
     const actual = await platform.sha256Hex(bytes);
     if (actual) headers[HASH_HEADER] = actual; // so an entry without a pinned hash is checked too

@@ -10,15 +10,14 @@ import { describeError } from './errors.js';
 export type RuntimeCause = 'no-wasm' | 'wasm-code-generation' | 'dynamic-import' | 'wasm-file' | 'no-backend';
 
 /** The fix on edge runtimes: the wasm path, which the browser build was bundled in place of. */
-const EDGE_FIX =
-  "use the wasm path, which runs from precompiled modules: import from 'onnx-mobilenet/wasm', or let the bundler resolve the workerd or edge-light export condition (wrangler and Next.js do)";
+const EDGE_FIX = "use the wasm path: import from 'onnx-mobilenet/wasm', or build with the workerd or edge-light condition";
 
 /** What each cause means for the user, said once: the fix follows the runtime's own words in every message. */
 export const RUNTIME_FIXES: Record<RuntimeCause, string> = {
   'no-wasm':
     'this runtime has no WebAssembly (or none with SIMD), which onnxruntime-web needs: classify in a current browser, or in Node.js with @onnx-mobilenet/node',
-  'wasm-code-generation': `this runtime forbids compiling WebAssembly at run time (edge runtimes: Next.js runtime = 'edge', Vercel Edge, Cloudflare Workers); ${EDGE_FIX}`,
-  'dynamic-import': `this runtime has no dynamic import(), which onnxruntime-web's browser build loads its code with (edge runtimes: Next.js runtime = 'edge', Vercel Edge; vm scripts without importModuleDynamically); ${EDGE_FIX}`,
+  'wasm-code-generation': `this runtime forbids compiling WebAssembly at run time (edge runtimes: Cloudflare Workers, Vercel Edge, Next.js edge routes); ${EDGE_FIX}`,
+  'dynamic-import': `this runtime has no dynamic import(), which onnxruntime-web's browser build needs (edge runtimes, vm scripts without importModuleDynamically); ${EDGE_FIX}`,
   'wasm-file':
     "onnxruntime's .wasm file could not be fetched or is not WebAssembly (a 404 or an HTML page at its URL): serve the onnxruntime-web .wasm files and point wasmPaths at them",
   'no-backend': 'onnxruntime found no execution provider that starts here: pass executionProviders this runtime has (cpu in Node, wasm in browsers)',
