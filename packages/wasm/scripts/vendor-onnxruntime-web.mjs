@@ -56,14 +56,24 @@ export const PATCHES = [
 /** `new URL('<file>', import.meta.url)` with any constructor name: a file reference to bundlers. */
 export const FILE_URL_PATTERN = /new [\w$]+\("[^"]*",\s*import\.meta\.url\)/;
 
+/** An assignment to `import.meta.url` (the codecs' glue gives it a value where it has none). */
+const IMPORT_META_URL_ASSIGNMENT = /import\.meta\.url\s*=(?!=)\s*("[^"]*")/g;
+
 /**
- * Every file reference of `source` with its base in String(), which bundlers do not follow (the
- * value is the same): for the codecs' Emscripten glue, bundled into the edge entries.
+ * The codecs' Emscripten glue made bundler-proof, for the edge entries that bundle it: every file
+ * reference's base in String(), which bundlers do not follow, with the glue's own fallback base
+ * where `import.meta.url` is undefined (a script bundle, Vercel's EdgeVM); and no assignment to
+ * `import.meta.url`, which webpack replaces with a string literal ("Assigning to rvalue", Next.js
+ * `next build --webpack`).
  *
  * @param {string} source @returns {string}
  */
 export function hideFileUrls(source) {
-  return source.replace(new RegExp(FILE_URL_PATTERN.source, 'g'), (reference) => reference.replace(/import\.meta\.url\)$/, 'String(import.meta.url))'));
+  return source
+    .replace(new RegExp(FILE_URL_PATTERN.source, 'g'), (reference) =>
+      reference.replace(/import\.meta\.url\)$/, 'String(import.meta.url || "https://localhost/"))'),
+    )
+    .replace(IMPORT_META_URL_ASSIGNMENT, 'void $1');
 }
 
 /** @param {string} source the bundle @returns {string} */
