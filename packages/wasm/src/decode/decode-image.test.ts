@@ -13,7 +13,7 @@ import { alphaPng } from '../../../../test/alpha-png.js';
 import { describeWithAssets, photo, photos } from '../../../../test/assets.js';
 import { progressiveJpeg } from '../../../../test/hostile-jpeg.js';
 import type { CodecModules } from './codec-files.js';
-import { EdgeCodecs, createEdgeDecoder, decodeEncodedImage, decodeEncodedImageWith, prepareEncodedImage } from './decode-image.js';
+import { EdgeCodecs, createEdgeDecoder, decodeEncodedImage, prepareEncodedImage } from './decode-image.js';
 import { loadCodecModules, readImageFile } from './node-codecs.js';
 
 sharp.cache(false);
@@ -263,26 +263,6 @@ describe('the wasm decoder', () => {
     });
     expect((await decodeEncodedImage(await card().png().toBuffer(), 'a.png', new EdgeCodecs({}), limits)).width).toBe(37);
     expect(() => new EdgeCodecs({ jpeg: new Uint8Array(4) as never })).toThrow(/codecs\.jpeg must be a WebAssembly\.Module/);
-  });
-
-  it('asks a module source for a codec once, when an image needs it, and again after it failed', async () => {
-    const asked: string[] = [];
-    let fail = true;
-    const source = async (codec: keyof CodecModules) => {
-      asked.push(codec);
-      if (fail) throw new Error('the binding is missing');
-      return modules[codec]!;
-    };
-    const [jpeg, png] = [await card().jpeg().toBuffer(), await card().png().toBuffer()];
-    expect((await decodeEncodedImageWith(png, 'a.png', limits, source)).width).toBe(37);
-    expect(asked).toEqual([]);
-    await expect(decodeEncodedImageWith(jpeg, 'a.jpg', limits, source)).rejects.toMatchObject({
-      code: 'E_RUNTIME',
-      message: expect.stringContaining('cannot load the JPEG codec (mozjpeg_dec.wasm) to decode image a.jpg: the binding is missing'),
-    });
-    fail = false;
-    for (let i = 0; i < 3; i++) expect(rgbOf(await decodeEncodedImageWith(jpeg, 'a.jpg', limits, source))).toEqual(rgbOf(await decode(jpeg)));
-    expect(asked).toEqual(['jpeg', 'jpeg']);
   });
 
   it('leaves the globals as they were (the codec glue would add ImageData in Node)', async () => {

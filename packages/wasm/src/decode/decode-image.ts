@@ -90,9 +90,6 @@ export class EdgeCodecs {
   }
 }
 
-/** No wasm codec: what a PNG (decoded in JavaScript) and a refused format need. */
-const NO_CODECS = new EdgeCodecs({});
-
 const formatName = (format: string) => (format === 'heif' ? 'AVIF/HEIF' : format.toUpperCase());
 
 /** `E_IMAGE_DECODE` for bytes of a format the wasm decoder does not read, naming it and the way out. */
@@ -197,59 +194,6 @@ export async function decodeEncodedImage(bytes: Uint8Array, name: string, codecs
   }
   // as libvips reads it and sharp's rotate() applies it; where the bytes leave it in doubt, as stored
   return orientImage(image, imageOrientation(bytes) ?? 1);
-}
-
-/** Codec modules by name, as an entry gets them (statically imported, or read and compiled once). */
-export type CodecModuleSource = (codec: WasmCodecName) => Promise<WebAssembly.Module>;
-
-/** One {@link EdgeCodecs} per module source, so every call with the same source shares its instances. */
-const codecsBySource = new WeakMap<CodecModuleSource, Map<WasmCodecName, Promise<EdgeCodecs>>>();
-
-/** The codecs of `source` for `codec`, asked of it once (again after a failure). */
-function codecsFrom(source: CodecModuleSource, codec: WasmCodecName): Promise<EdgeCodecs> {
-  let byCodec = codecsBySource.get(source);
-  if (!byCodec) {
-    byCodec = new Map();
-    codecsBySource.set(source, byCodec);
-  }
-  const cached = byCodec.get(codec);
-  if (cached) return cached;
-  const codecs = source(codec).then((module) => new EdgeCodecs({ [codec]: module }));
-  const forget = byCodec;
-  codecs.catch(() => forget.delete(codec)); // a failed load is tried again by the next image
-  byCodec.set(codec, codecs);
-  return codecs;
-}
-
-/**
- * {@link decodeEncodedImage} with the codec modules asked for by name when an image needs one (a
- * PNG needs none): `source` is called once per codec and its instances are kept for the next
- * images. For entries that hold their wasm files by name.
- *
- * @example
- * ```ts
- * const pixels = await decodeEncodedImageWith(bytes, 'upload.jpg', limits, async (codec) => modules[codec]);
- * ```
- */
-export async function decodeEncodedImageWith(bytes: Uint8Array, name: string, limits: Limits, source: CodecModuleSource): Promise<RawImage> {
-  const format = readImageHeader(bytes)?.format;
-  const codec = format === 'jpeg' || format === 'webp' ? format : undefined;
-  let codecs = NO_CODECS;
-  if (codec) {
-    try {
-      codecs = await codecsFrom(source, codec);
-    } catch (err) {
-      if (err instanceof OnnxMobilenetError) throw err;
-      throw new OnnxMobilenetError(
-        'E_RUNTIME',
-        `cannot load the ${CODEC_NAMES[codec]} codec (${CODEC_WASM_FILES[codec].file}) to decode image ${name}: ${describeError(err)}`,
-        {
-          cause: err,
-        },
-      );
-    }
-  }
-  return decodeEncodedImage(bytes, name, codecs, limits);
 }
 
 /** What {@link createEdgeDecoder} may be given besides the codecs. */

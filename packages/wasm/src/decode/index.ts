@@ -6,9 +6,7 @@ export {
   EdgeCodecs,
   createEdgeDecoder,
   decodeEncodedImage,
-  decodeEncodedImageWith,
   prepareEncodedImage,
-  type CodecModuleSource,
   type EdgeDecoderOptions,
   type EdgeImageSource,
 } from './decode-image.js';
