@@ -1,6 +1,6 @@
 // Small ONNX models built in the tests (with core's own protobuf schema), for the shapes the
 // real files do not have.
-import { encodeModel, float32Bytes, messageFactory } from '../packages/core/src/onnx-model.js';
+import { encodeModel, float32Bytes, messageFactory } from '../packages/core/src/graph/onnx-model.js';
 
 type Shape = (number | string)[];
 const dims = (shape: Shape) => ({ dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) });

@@ -4,10 +4,10 @@
 // the time goes. Called by ../web-bench.mjs, one fresh page per call.
 import { CACHE_NAME, createClassifier, DEFAULTS, parseLabels, type ClassifierOptions } from '@onnx-mobilenet/web';
 // Internals of core, imported by path: the bench times the steps load-model.ts strings together.
-import { dequantizeGraph, hasQuantizedOps, hasQuantizedOpsInBytes } from '../../packages/core/src/dequantize.js';
-import { addEmbeddingOutput } from '../../packages/core/src/embedding-graph.js';
-import { checkModelBytes } from '../../packages/core/src/external-data.js';
-import { decodeModel, encodeModel } from '../../packages/core/src/onnx-model.js';
+import { dequantizeGraph, hasQuantizedOps, hasQuantizedOpsInBytes } from '../../packages/core/src/graph/dequantize.js';
+import { addEmbeddingOutput } from '../../packages/core/src/graph/embedding-graph.js';
+import { checkModelBytes } from '../../packages/core/src/graph/external-data.js';
+import { decodeModel, encodeModel } from '../../packages/core/src/graph/onnx-model.js';
 import { IDENTITY_MODEL } from '../../packages/web/src/warm-start.js';
 
 export interface ColdRequest {

@@ -1,9 +1,9 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import type { Limits } from './defaults.js';
-import type { NetworkPolicy } from './network-policy.js';
-import type { RawImage } from './image.js';
-import type { ResizePlan } from './resize-plan.js';
-import type { AssetRef } from './sources.js';
+import type { Limits } from './options/defaults.js';
+import type { NetworkPolicy } from './io/network-policy.js';
+import type { RawImage } from './image/image.js';
+import type { ResizePlan } from './image/resize-plan.js';
+import type { AssetRef } from './io/sources.js';
 
 /** Progress of a download, reported through the `onProgress` option. */
 export interface DownloadProgress {

@@ -10,22 +10,22 @@
  *
  * @module onnx-mobilenet (common)
  */
-export { DEFAULTS, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './defaults.js';
-export { OnnxMobilenetError, isOnnxMobilenetError, type ErrorCode } from './errors.js';
-export type { Channels, PreparedTensor, RawImage } from './image.js';
-export { parseLabels, type ClassLabel } from './labels.js';
-export type { ClassSelector, ClassifyOptions, Prediction } from './postprocess.js';
-export { IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from './model-registry.js';
-export type { AssetRef, LabelsSource, ModelSource } from './sources.js';
+export { DEFAULTS, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './options/defaults.js';
+export { OnnxMobilenetError, isOnnxMobilenetError, type ErrorCode } from './errors/errors.js';
+export type { Channels, PreparedTensor, RawImage } from './image/image.js';
+export { parseLabels, type ClassLabel } from './predictions/labels.js';
+export type { ClassSelector, ClassifyOptions, Prediction } from './predictions/postprocess.js';
+export { IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from './io/model-registry.js';
+export type { AssetRef, LabelsSource, ModelSource } from './io/sources.js';
 export type { DownloadProgress } from './backend.js';
-export type { HostCheck } from './network-policy.js';
-export type { Classifier, ClassifierOptions, ClassifyAllOptions, ClassifyAllResult, ModelInfo } from './classifier.js';
-export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './evaluate.js';
-export { cosineSimilarity, nearestNeighbors, type Neighbor } from './similarity.js';
+export type { HostCheck } from './io/network-policy.js';
+export type { Classifier, ClassifierOptions, ClassifyAllOptions, ClassifyAllResult, ModelInfo } from './classifier/classifier.js';
+export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './tasks/evaluate.js';
+export { cosineSimilarity, nearestNeighbors, type Neighbor } from './predictions/similarity.js';
 export {
   createFewShotClassifier,
   type FewShotClassifier,
   type FewShotJSON,
   type FewShotPrediction,
   type FewShotScore,
-} from './few-shot.js';
+} from './tasks/few-shot.js';

@@ -2,9 +2,9 @@
 // checked against values computed by hand in the comments.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { dequantizeGraph, dequantizeModel, hasQuantizedOps, isQuantizedModel } from '../../core/src/dequantize.js';
-import { addEmbeddingOutput, EMBEDDING_OUTPUT } from '../../core/src/embedding-graph.js';
-import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, type ModelProto } from '../../core/src/onnx-model.js';
+import { dequantizeGraph, dequantizeModel, hasQuantizedOps, isQuantizedModel } from '../../core/src/graph/dequantize.js';
+import { addEmbeddingOutput, EMBEDDING_OUTPUT } from '../../core/src/graph/embedding-graph.js';
+import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, type ModelProto } from '../../core/src/graph/onnx-model.js';
 
 type Make = Awaited<ReturnType<typeof messageFactory>>;
 type Init = { dims: number[]; type: number; values: number[] };

@@ -7,7 +7,7 @@
  *
  * @module @onnx-mobilenet/core/adapter
  */
-export { createClassifierWithBackend } from '../classifier.js';
+export { createClassifierWithBackend } from '../classifier/classifier.js';
 export type {
   AssetLoader,
   ClassifierBackend,
@@ -21,25 +21,25 @@ export type {
   RuntimeSession,
   Warn,
 } from '../backend.js';
-export { decodeWithin, withDeadline } from '../abortable.js';
-export { bytesView, concatBytes } from '../bytes.js';
-export { resolveLimits, resolvePreprocessOptions } from '../defaults.js';
-export { clipText, describeError } from '../errors.js';
-export { runtimeError } from '../runtime-error.js';
-export { countUpTo } from '../labels.js';
-export { imageOrientation, jpegOrientation, pngOrientation, webpOrientation } from '../exif-orientation.js';
-export { orientImage } from '../orient.js';
-export { assertJpegScans, countJpegScans, jpegReachesEnd } from '../jpeg-segments.js';
-export { ftypBrands, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image-header.js';
-export { assertRawImage, isPreparedTensor, isRawImage } from '../image.js';
-export { roundHalfEven, type Rect, type ResizePlan } from '../resize-plan.js';
-export { selectClasses } from '../postprocess.js';
-export { MODEL_ZOO_BASE_URL, registryUrl } from '../model-registry.js';
-export { inspectModelIO, type ModelIO } from '../model-io.js';
-export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from '../sources.js';
-export { EMBEDDING_OUTPUT } from '../embedding-graph.js';
-export { guardDownload } from '../download-guard.js';
-export { type AssetCache, CACHE_NAME, type FetchAssetPlatform, fetchAsset, subtleSha256Hex } from '../fetch-asset.js';
+export { decodeWithin, withDeadline } from '../flow/abortable.js';
+export { bytesView, concatBytes } from '../io/bytes.js';
+export { resolveLimits, resolvePreprocessOptions } from '../options/defaults.js';
+export { clipText, describeError } from '../errors/errors.js';
+export { runtimeError } from '../errors/runtime-error.js';
+export { countUpTo } from '../predictions/labels.js';
+export { imageOrientation, jpegOrientation, pngOrientation, webpOrientation } from '../image/exif-orientation.js';
+export { orientImage } from '../image/orient.js';
+export { assertJpegScans, countJpegScans, jpegReachesEnd } from '../image/jpeg-segments.js';
+export { ftypBrands, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image/image-header.js';
+export { assertRawImage, isPreparedTensor, isRawImage } from '../image/image.js';
+export { roundHalfEven, type Rect, type ResizePlan } from '../image/resize-plan.js';
+export { selectClasses } from '../predictions/postprocess.js';
+export { MODEL_ZOO_BASE_URL, registryUrl } from '../io/model-registry.js';
+export { inspectModelIO, type ModelIO } from '../graph/model-io.js';
+export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from '../io/sources.js';
+export { EMBEDDING_OUTPUT } from '../graph/embedding-graph.js';
+export { guardDownload } from '../io/download-guard.js';
+export { type AssetCache, CACHE_NAME, type FetchAssetPlatform, fetchAsset, subtleSha256Hex } from '../io/fetch-asset.js';
 export {
   STRICT_NETWORK,
   checkHop,
@@ -51,7 +51,7 @@ export {
   type HopContext,
   type HostCheck,
   type NetworkPolicy,
-} from '../network-policy.js';
+} from '../io/network-policy.js';
 export {
   fetchBounded,
   fetchImage,
@@ -62,7 +62,7 @@ export {
   type FetchLike,
   type ReadBodyOptions,
   type ResponseLike,
-} from '../read-body.js';
-export { classifyAllWith } from '../classify-all.js';
-export { ADAPTER_OPTION_KINDS } from '../classifier-options.js';
-export { checkNumber, MAX_TIMER_MS, ownOptions, withoutPrototype, type NumberRange, type OptionKind, type OptionShape } from '../own-options.js';
+} from '../io/read-body.js';
+export { classifyAllWith } from '../classifier/classify-all.js';
+export { ADAPTER_OPTION_KINDS } from '../options/classifier-options.js';
+export { checkNumber, MAX_TIMER_MS, ownOptions, withoutPrototype, type NumberRange, type OptionKind, type OptionShape } from '../options/own-options.js';

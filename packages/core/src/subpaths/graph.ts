@@ -5,4 +5,4 @@
  *
  * @module @onnx-mobilenet/core/graph
  */
-export { dequantizeModel, isQuantizedModel } from '../dequantize.js';
+export { dequantizeModel, isQuantizedModel } from '../graph/dequantize.js';

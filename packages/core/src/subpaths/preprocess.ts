@@ -5,8 +5,8 @@
  *
  * @module @onnx-mobilenet/core/preprocess
  */
-export { planResize, type Rect, type ResizePlan } from '../resize-plan.js';
-export { resampleBilinear } from '../resample.js';
-export { normalizeToCHW } from '../normalize.js';
-export { preprocess, resizeAndCrop } from '../preprocess.js';
-export { predictionsFromLogits, softmax, topK } from '../postprocess.js';
+export { planResize, type Rect, type ResizePlan } from '../image/resize-plan.js';
+export { resampleBilinear } from '../image/resample.js';
+export { normalizeToCHW } from '../image/normalize.js';
+export { preprocess, resizeAndCrop } from '../image/preprocess.js';
+export { predictionsFromLogits, softmax, topK } from '../predictions/postprocess.js';

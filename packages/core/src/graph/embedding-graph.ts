@@ -1,0 +1,99 @@
+import { OnnxMobilenetError } from '../errors/errors.js';
+import { messageFactory, type GraphProto, type ModelProto, type NodeProto } from './onnx-model.js';
+
+/**
+ * Name of the graph output added for the pooled feature vector (with a numeric suffix where the
+ * model already has a tensor or node of that name).
+ *
+ * @example
+ * ```ts
+ * session.outputNames.includes(EMBEDDING_OUTPUT); // true once the classifier rewrote the graph
+ * ```
+ */
+export const EMBEDDING_OUTPUT = 'onnx_mobilenet_embedding';
+
+/** Ops between the classifier and the graph's output that only rescale, clip or reshape scores. */
+const AFTER_CLASSIFIER = new Set([
+  'Identity',
+  'Clip',
+  'Add',
+  'QLinearAdd',
+  'Relu',
+  'Flatten',
+  'Reshape',
+  'Squeeze',
+  'DequantizeLinear',
+  'QuantizeLinear',
+  'Softmax',
+]);
+/** The final classifier: a matrix product or a 1×1 convolution over the pooled features. */
+const CLASSIFIERS = new Set(['Gemm', 'MatMul', 'Conv', 'QLinearMatMul', 'QLinearConv', 'QGemm']);
+/** Ops between the pooling and the classifier that only reshape or (de)quantize. */
+const BEFORE_CLASSIFIER = new Set(['Identity', 'Clip', 'Flatten', 'Reshape', 'Squeeze', 'DequantizeLinear', 'QuantizeLinear', 'Dropout']);
+const POOLS = new Set(['GlobalAveragePool', 'QLinearGlobalAveragePool', 'ReduceMean', 'AveragePool']);
+
+/**
+ * Adds the pooled feature vector (the global average pool's output, the input of the final
+ * classifier) as an extra graph output named {@link EMBEDDING_OUTPUT}, found by structure: from the
+ * scores output back through clips, adds and reshapes to the classifier (Gemm, MatMul, 1×1 Conv or
+ * their quantized forms), whose data input must come from a global average pool. For a quantized
+ * classifier the feature is dequantized with the classifier's own input scale. Returns the feature
+ * size, or throws `E_MODEL_SHAPE` naming where the search stopped.
+ */
+export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: string; size: number }> {
+  const graph = model.graph!;
+  const make = await messageFactory();
+  const inits = new Map(graph.initializer.map((t) => [t.name, t]));
+  const producer = new Map<string, NodeProto>();
+  for (const n of graph.node) for (const o of n.output) producer.set(o, n);
+  const dataInput = (n: NodeProto) => n.input.find((i) => i && !inits.has(i)) ?? n.input[0] ?? '';
+  const fail = (where: string) =>
+    new OnnxMobilenetError(
+      'E_MODEL_SHAPE',
+      `cannot find the pooled feature vector for embed(): ${where}; embeddings need a global average pool feeding the final classifier`,
+    );
+
+  let node = producer.get(graph.output[0]?.name ?? '');
+  for (let steps = 0; node && AFTER_CLASSIFIER.has(node.opType) && steps < 32; steps++) node = producer.get(dataInput(node));
+  if (!node || !CLASSIFIERS.has(node.opType)) throw fail(`the scores come from ${node ? node.opType : 'no node'}, not a Gemm, MatMul or Conv classifier`);
+  const classifier = node;
+  const feature = classifier.input[0];
+  if (!feature) throw fail(`the ${classifier.opType} classifier has no input`);
+
+  let pool = producer.get(feature);
+  for (let steps = 0; pool && BEFORE_CLASSIFIER.has(pool.opType) && steps < 16; steps++) pool = producer.get(dataInput(pool));
+  if (!pool || !POOLS.has(pool.opType)) throw fail(`the ${classifier.opType} classifier reads ${pool ? pool.opType : 'a graph input'}, not a pooling`);
+
+  const quantized = classifier.opType.startsWith('Q');
+  const weight = inits.get(classifier.input[quantized ? 3 : 1] ?? '');
+  if (!weight) throw fail(`the ${classifier.opType} classifier has no constant weights`);
+  const dims = weight.dims.map(Number);
+  const transB = classifier.attribute.find((a) => a.name === 'transB')?.i === 1;
+  const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
+  if (!(size !== undefined && Number.isSafeInteger(size) && size > 0))
+    throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
+  const name = freshName(graph, EMBEDDING_OUTPUT);
+
+  graph.node.push(
+    quantized
+      ? make.node({ opType: 'DequantizeLinear', input: [feature, ...classifier.input.slice(1, 3)], output: [name], name }) // its input scale and zero point
+      : make.node({ opType: 'Identity', input: [feature], output: [name], name }),
+  );
+  // Element type only: the feature may be N×C or N×C×1×1 depending on the exporter.
+  graph.output.push(make.valueInfo({ name, type: { tensorType: { elemType: 1 } } }));
+  return { name, size };
+}
+
+/** `base`, or `base_1`, `base_2`... : the first name no tensor, node or graph input/output of the graph uses. */
+function freshName(graph: GraphProto, base: string): string {
+  const taken = new Set<string>([
+    ...graph.node.flatMap((n) => [n.name, ...n.input, ...n.output]),
+    ...graph.initializer.map((t) => t.name),
+    ...graph.input.map((v) => v.name),
+    ...graph.output.map((v) => v.name),
+    ...graph.valueInfo.map((v) => v.name),
+  ]);
+  let name = base;
+  for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
+  return name;
+}
