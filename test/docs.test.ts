@@ -101,7 +101,7 @@ describe('README', () => {
       webStartTimeoutMs: DEFAULTS.webStartTimeoutMs,
       maxInFlight: DEFAULTS.maxInFlight,
       maxConcurrentDecodes: DEFAULTS.maxConcurrentDecodes,
-      cliInFlight: DEFAULTS.cliInFlight,
+      classifyAllConcurrency: DEFAULTS.classifyAllConcurrency,
       'evaluate.batchSize': DEFAULTS.evaluate.batchSize,
       'evaluate.topK': DEFAULTS.evaluate.topK,
       'fewShot.k': DEFAULTS.fewShot.k,

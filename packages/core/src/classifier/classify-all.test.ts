@@ -1,11 +1,10 @@
-import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { describe, expect, it } from 'vitest';
-import type { ClassifierBackend } from '../backend.js';
 import { createClassifierWithBackend } from './classifier.js';
 import { classifyAllWith, type ClassifyAllResult } from './classify-all.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
 import type { PreparedTensor } from '../image/image.js';
 import type { ClassifyOptions, Prediction } from '../predictions/postprocess.js';
+import { fakeBackend, filled, LABELS, model, SIZE } from '../../../../test/fake-backend.js';
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
@@ -211,40 +210,8 @@ describe('classifyAll', () => {
 });
 
 describe('classifier.classifyAll', () => {
-  const SIZE = 224;
-  /** The smallest fake backend: class k scores -|k - 10·v| for an image filled with v. */
-  function backend(): ClassifierBackend<never> {
-    const session = {
-      inputNames: ['input'],
-      outputNames: ['output'],
-      inputMetadata: [{ name: 'input', isTensor: true, type: 'float32', shape: ['batch_size', 3, SIZE, SIZE] }],
-      outputMetadata: [{ name: 'output', isTensor: true, type: 'float32', shape: ['batch_size', 10] }],
-      release: async () => undefined,
-      async run(feeds: Record<string, { data: Float32Array; dims: number[] }>) {
-        const feed = feeds.input!;
-        const n = feed.dims[0]!;
-        const out = new Float32Array(n * 10);
-        for (let b = 0; b < n; b++) for (let k = 0; k < 10; k++) out[b * 10 + k] = -Math.abs(k - 10 * feed.data[b * 3 * SIZE * SIZE]!);
-        return { output: { data: out, dims: [n, 10], getData: async () => out, dispose() {} } };
-      },
-    };
-    return {
-      runtime: {
-        name: 'fake',
-        createSession: async () => ({
-          session: session as unknown as InferenceSession,
-          createTensor: (data, dims) => ({ data, dims: [...dims], dispose() {} }) as unknown as Tensor,
-        }),
-      },
-      assets: { loadAsset: async () => new Uint8Array(0) },
-      decoder: { decodeImage: async () => Promise.reject(new Error('not used')) },
-      platform: { warn: () => undefined },
-    };
-  }
-  const filled = (v: number): PreparedTensor => ({ data: new Float32Array(3 * SIZE * SIZE).fill(v), dims: [1, 3, SIZE, SIZE] });
-
   it('classifies every prepared tensor and reports a bad one as an error', async () => {
-    const c = await createClassifierWithBackend(backend(), { model: new Uint8Array(0), labels: Array.from({ length: 10 }, (_, i) => `class${i}`) });
+    const c = await createClassifierWithBackend(fakeBackend().backend, { model, labels: LABELS });
     const bad = { data: new Float32Array(5), dims: [1, 3, SIZE, SIZE] } as PreparedTensor;
     const inputs = [filled(0.1), filled(0.7), bad, filled(0.4)];
     const results = await collect(c.classifyAll(inputs, { topK: 1, concurrency: 2 }));

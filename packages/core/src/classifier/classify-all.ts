@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../flow/abortable.js';
+import { WorkPool } from '../flow/work-pool.js';
 import { assertPositiveInt, checkClassifyOptions } from '../options/classifier-options.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
@@ -8,7 +8,7 @@ import type { ClassifyOptions, Prediction } from '../predictions/postprocess.js'
 export interface ClassifyAllOptions extends ClassifyOptions {
   /**
    * Inputs decoding or classifying at once (the classifier batches what is ready). The next input
-   * is pulled from the source only when one of them completes. Default `DEFAULTS.cliInFlight` (16).
+   * is pulled from the source only when one of them completes. Default `DEFAULTS.classifyAllConcurrency` (16).
    */
   concurrency?: number | undefined;
 }
@@ -46,60 +46,32 @@ export async function* classifyAllWith<T>(
   options?: ClassifyAllOptions,
 ): AsyncGenerator<ClassifyAllResult<T>, void, undefined> {
   // The caller's own properties only, read once (see ownOptions)
-  const { concurrency = DEFAULTS.cliInFlight, ...classifyOptions } = checkClassifyOptions(options, 'classifyAll');
+  const { concurrency = DEFAULTS.classifyAllConcurrency, ...classifyOptions } = checkClassifyOptions(options, 'classifyAll');
   assertPositiveInt('concurrency', concurrency);
-  const source = sourceIterator(inputs);
-  const { signal } = classifyOptions;
-  const running = new Map<number, Promise<ClassifyAllResult<T>>>();
-  // Each input gets its own signal, aborted from one listener on the caller's: the caller's signal
-  // keeps one listener however many inputs are in flight (runtimes warn past 10 on one signal).
-  const cancels = new Map<number, AbortController>();
-  const cancelAll = () => {
-    for (const c of cancels.values()) c.abort(signal?.reason);
-  };
-  signal?.addEventListener('abort', cancelAll, { once: true });
-  let exhausted = false;
-  let next = 0;
+  assertIterable(inputs);
+  // Each input gets its own signal, aborted from the pool's one listener on the caller's (runtimes
+  // warn past 10 listeners on one signal); a result the consumer holds keeps its slot until it
+  // asks for the next, so a slow consumer stops the pulling.
+  const pool = new WorkPool(
+    inputs,
+    (input, { signal }) => classify(input, signal === classifyOptions.signal ? classifyOptions : { ...classifyOptions, signal }),
+    { window: concurrency, signal: classifyOptions.signal, mode: 'collect' },
+  );
   try {
-    for (;;) {
-      while (!exhausted && running.size < concurrency && !signal?.aborted) {
-        const step = await source.next();
-        if (step.done) {
-          exhausted = true;
-          break;
-        }
-        const index = next++;
-        const input = step.value;
-        const cancel = signal ? new AbortController() : undefined;
-        if (cancel) cancels.set(index, cancel);
-        const run = (async () => classify(input, cancel ? { ...classifyOptions, signal: cancel.signal } : classifyOptions))();
-        running.set(
-          index,
-          run.then(
-            (predictions): ClassifyAllResult<T> => ({ index, input, predictions }),
-            (error: unknown): ClassifyAllResult<T> => ({ index, input, error }),
-          ),
-        );
-      }
-      throwIfAborted(signal);
-      if (running.size === 0) return;
-      const result = await Promise.race(running.values());
-      running.delete(result.index);
-      cancels.delete(result.index);
-      throwIfAborted(signal); // a result that completed as the signal aborted is dropped with the rest
-      yield result;
+    for (let step = await pool.next(); !step.done; step = await pool.next()) {
+      const { index, item: input, ...o } = step.value;
+      yield o.ok ? { index, input, predictions: o.value } : { index, input, error: o.error };
     }
   } finally {
-    // Every promise in `running` resolves (failures are caught above), so this cannot hang on one.
-    await Promise.all(running.values());
-    signal?.removeEventListener('abort', cancelAll);
-    if (!exhausted) await source.return?.();
+    // After an abort, a source error or `break`: the in-flight inputs settle, then the source is closed.
+    await pool.return();
   }
 }
 
-function sourceIterator<T>(inputs: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
-  if (inputs != null && typeof (inputs as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') return (inputs as AsyncIterable<T>)[Symbol.asyncIterator]();
-  if (inputs != null && typeof (inputs as Iterable<T>)[Symbol.iterator] === 'function' && typeof inputs !== 'string')
-    return (inputs as Iterable<T>)[Symbol.iterator]();
-  throw new OnnxMobilenetError('E_INPUT', 'classifyAll needs an iterable or async iterable of inputs (an array, a generator, a stream)');
+function assertIterable<T>(inputs: Iterable<T> | AsyncIterable<T>): void {
+  const ok =
+    inputs != null &&
+    (typeof (inputs as AsyncIterable<T>)[Symbol.asyncIterator] === 'function' ||
+      (typeof (inputs as Iterable<T>)[Symbol.iterator] === 'function' && typeof inputs !== 'string'));
+  if (!ok) throw new OnnxMobilenetError('E_INPUT', 'classifyAll needs an iterable or async iterable of inputs (an array, a generator, a stream)');
 }

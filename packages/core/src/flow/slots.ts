@@ -41,6 +41,20 @@ export class Slots {
     });
   }
 
+  /**
+   * `work` once a slot is free, the slot held until it settles. A slot that is free is taken
+   * synchronously, so `work` starts before control returns (no tick's delay).
+   */
+  async run<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const wait = this.acquire(signal);
+    if (wait) await wait;
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
   /** Gives a slot back: to the first waiter, else to the pool. */
   release(): void {
     const next = this.waiting.shift();

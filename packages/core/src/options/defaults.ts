@@ -152,8 +152,11 @@ export const DEFAULTS = Object.freeze({
    * while 10,000 concurrent calls no longer read and decode 10,000 images at once.
    */
   maxConcurrentDecodes: 64,
-  /** Images the CLI keeps decoding and classifying at once (the classifier batches what is ready). */
-  cliInFlight: 16,
+  /**
+   * Inputs `classifyAll` keeps decoding and classifying at once when no `concurrency` is given (the
+   * classifier batches what is ready); the CLI's `classify` runs with it.
+   */
+  classifyAllConcurrency: 16,
   /** `evaluate()`: samples classified per round, and the predictions kept per sample (top-5 accuracy). */
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
