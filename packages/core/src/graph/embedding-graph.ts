@@ -68,7 +68,7 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   const weight = inits.get(classifier.input[quantized ? 3 : 1] ?? '');
   if (!weight) throw fail(`the ${classifier.opType} classifier has no constant weights`);
   const dims = weight.dims.map(Number);
-  const transB = classifier.attribute.find((a) => a.name === 'transB')?.i === 1;
+  const transB = Number(classifier.attribute.find((a) => a.name === 'transB')?.i ?? 0) !== 0; // int64 attributes read as bigint
   const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
   if (!(size !== undefined && Number.isSafeInteger(size) && size > 0))
     throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
