@@ -73,7 +73,9 @@ async function run(bytes: Uint8Array, dims: number[], outputs = ['output']): Pro
 
 const expectClose = (actual: number[] | undefined, expected: number[]) => {
   expect(actual).toHaveLength(expected.length);
-  actual!.forEach((v, i) => expect(Math.abs(v - expected[i]!), `value ${i}: ${v} vs ${expected[i]}`).toBeLessThan(1e-6));
+  actual!.forEach((v, i) => {
+    expect(Math.abs(v - expected[i]!), `value ${i}: ${v} vs ${expected[i]}`).toBeLessThan(1e-6);
+  });
 };
 
 describe('the ONNX writer', () => {
