@@ -3,7 +3,8 @@
 // against values computed by hand in the comments.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { addEmbeddingOutput, EMBEDDING_OUTPUT } from '../../core/src/graph/embedding-graph.js';
+import { addEmbeddingOutput } from '../../core/src/graph/embedding-graph.js';
+import { EMBEDDING_OUTPUT } from '../../core/src/graph/model-io.js';
 import { AttributeType, DataType, decodeModel, encodeModel, messageFactory } from '../../core/src/graph/onnx-model.js';
 import { float32Bytes } from '../../core/src/graph/tensor-data.js';
 

@@ -1,16 +1,6 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
+import { EMBEDDING_OUTPUT } from './model-io.js';
 import { messageFactory, type GraphProto, type ModelProto, type NodeProto } from './onnx-model.js';
-
-/**
- * Name of the graph output added for the pooled feature vector (with a numeric suffix where the
- * model already has a tensor or node of that name).
- *
- * @example
- * ```ts
- * session.outputNames.includes(EMBEDDING_OUTPUT); // true once the classifier rewrote the graph
- * ```
- */
-export const EMBEDDING_OUTPUT = 'onnx_mobilenet_embedding';
 
 /** Ops between the classifier and the graph's output that only rescale, clip or reshape scores. */
 const AFTER_CLASSIFIER = new Set([
