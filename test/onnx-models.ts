@@ -1,6 +1,7 @@
-// Small ONNX models built in the tests (with core's own protobuf schema), for the shapes the
+// Small ONNX models built in the tests (with core's own ONNX writer), for the shapes the
 // real files do not have.
-import { encodeModel, float32Bytes, messageFactory } from '../packages/core/src/graph/onnx-model.js';
+import { encodeModel, messageFactory } from '../packages/core/src/graph/onnx-model.js';
+import { float32Bytes } from '../packages/core/src/graph/tensor-data.js';
 
 type Shape = (number | string)[];
 const dims = (shape: Shape) => ({ dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) });

@@ -1,3 +1,4 @@
+import { PRECISIONS } from '@onnx-mobilenet/core/adapter';
 import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
 import {
   ALLOW_PRIVATE_NETWORK_HELP,
@@ -14,6 +15,9 @@ import { jsonText, terminalText } from './terminal-text.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
 import { downloadReporter, progressBar } from './cli-progress.js';
 
+/** `auto, model or fp32`: the values of `precision`, from core's one list. */
+const PRECISION_VALUES = `${PRECISIONS.slice(0, -1).join(', ')} or ${PRECISIONS.at(-1)}`;
+
 export const EVAL_HELP = `Usage: onnx-mobilenet eval <dir> [options]
 
 Top-1 and top-5 accuracy over labelled images: <dir>/<wnid>/*.JPEG, <dir>/<wnid>_*.JPEG, or a
@@ -23,7 +27,7 @@ Options:
   --model <name|path|url>     (repeatable; default mobilenetv2-7)
   --labels <path|url>         class list
   --mode <mode>               shorter-side-crop or squash (repeatable)
-  --precision <p>             auto, model or fp32 (repeatable)
+  --precision <p>             ${PRECISION_VALUES} (repeatable)
   --ground-truth <file>       "file label" lines (label: index or wnid) or a JSON object
   --json                      print the full results (per-photo top-5, per-class hits, timing) as JSON
   --threads <n>               onnxruntime intra-op threads
@@ -61,8 +65,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   if (positionals.length !== 1 || dataset === undefined) throw new UsageError('eval needs one dataset folder', EVAL_HELP);
   const modes = (values.mode ?? ['shorter-side-crop']) as ResizeMode[];
   const precisions = (values.precision ?? ['auto']) as Precision[];
-  if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !['auto', 'model', 'fp32'].includes(p))) {
-    throw new UsageError('--mode is shorter-side-crop or squash, --precision is auto, model or fp32', EVAL_HELP);
+  if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !PRECISIONS.includes(p))) {
+    throw new UsageError(`--mode is shorter-side-crop or squash, --precision is ${PRECISION_VALUES}`, EVAL_HELP);
   }
   const threads = intOption('threads', values.threads);
   let samples: Awaited<ReturnType<typeof loadImageNetSamples>>;

@@ -4,6 +4,7 @@ import type { NetworkPolicy } from './io/network-policy.js';
 import type { RawImage } from './image/image.js';
 import type { ResizePlan } from './image/resize-plan.js';
 import type { AssetRef } from './io/sources.js';
+import type { Int8Facts } from './graph/precision.js';
 
 /** Progress of a download, reported through the `onProgress` option. */
 export interface DownloadProgress {
@@ -108,17 +109,13 @@ export interface ImageDecoder<TInput> {
 /** Platform role: facts about the machine, and where warnings go. */
 export interface PlatformFacts {
   /**
-   * Whether the runtime's int8 kernels are known to lose accuracy here, with the reason. With
-   * `precision: 'auto'`, core then runs quantized models dequantized to float.
+   * What this platform knows of the int8 kernels a session with these execution providers
+   * (`options.executionProviders`, undefined for the default) will run: its runtime, CPU, first
+   * provider, the user's override. Facts only: core's precision policy judges them (with
+   * `precision: 'auto'`, quantized models run as float where int8 loses accuracy or speed).
+   * Absent: int8 is trusted.
    */
-  int8Inaccurate?(): { inaccurate: boolean; reason: string };
-  /**
-   * Whether the runtime's int8 kernels run slower than its float kernels for these execution
-   * providers (`options.executionProviders`, undefined for the default), with the reason. With
-   * `precision: 'auto'`, core then runs quantized models dequantized to float, without a warning:
-   * the float graph is as accurate, only faster. Absent: int8 is taken to be at least as fast.
-   */
-  int8Slower?(executionProviders: readonly InferenceSession.ExecutionProviderConfig[] | undefined): { slower: boolean; reason: string };
+  int8Facts?(executionProviders: readonly InferenceSession.ExecutionProviderConfig[] | undefined): Int8Facts;
   /** Where the classifier's warnings end up (Node: `process.emitWarning`; browsers: the console). */
   warn(message: string, code: string): void;
   /**

@@ -10,7 +10,8 @@
  *
  * @module onnx-mobilenet (common)
  */
-export { DEFAULTS, type Limits, type Precision, type PreprocessOptions, type ResizeMode } from './options/defaults.js';
+export { DEFAULTS, type Limits, type PreprocessOptions, type ResizeMode } from './options/defaults.js';
+export type { Precision } from './graph/precision.js';
 export { OnnxMobilenetError, isOnnxMobilenetError, type ErrorCode } from './errors/errors.js';
 export type { Channels, PreparedTensor, RawImage } from './image/image.js';
 export { parseLabels, type ClassLabel } from './predictions/labels.js';

@@ -1,6 +1,6 @@
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
-import { int8Accuracy } from './int8-accuracy.js';
+import { int8Facts } from './int8-facts.js';
 import { resolveLocalRoots } from './local-roots.js';
 import { loadAssetNode } from './load-asset.js';
 import { traceOrtBinaries } from './native-files.js';
@@ -59,7 +59,7 @@ export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<No
     assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },
     decoder: { decodeImage: (input, plan, context) => decodeImageNode(input, plan, context, roots) },
     platform: {
-      int8Inaccurate: () => int8Accuracy(),
+      int8Facts: () => int8Facts(),
       warn: (message, code) => process.emitWarning(message, { code }),
     },
   };

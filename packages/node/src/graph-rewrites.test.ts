@@ -3,8 +3,10 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { dequantizeGraph, dequantizeModel, hasQuantizedOps, isQuantizedModel } from '../../core/src/graph/dequantize.js';
-import { addEmbeddingOutput, EMBEDDING_OUTPUT } from '../../core/src/graph/embedding-graph.js';
-import { DataType, decodeModel, encodeModel, float32Bytes, messageFactory, type ModelProto } from '../../core/src/graph/onnx-model.js';
+import { addEmbeddingOutput } from '../../core/src/graph/embedding-graph.js';
+import { EMBEDDING_OUTPUT } from '../../core/src/graph/model-io.js';
+import { DataType, decodeModel, encodeModel, messageFactory, type ModelProto } from '../../core/src/graph/onnx-model.js';
+import { float32Bytes } from '../../core/src/graph/tensor-data.js';
 
 type Make = Awaited<ReturnType<typeof messageFactory>>;
 type Init = { dims: number[]; type: number; values: number[] };

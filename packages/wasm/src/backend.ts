@@ -39,9 +39,6 @@ export interface WasmPlatform {
     | undefined;
 }
 
-/** The reason `precision: 'auto'` runs int8 models dequantized here (measured for the web adapter, the same wasm kernels). */
-const INT8_SLOWER = "onnxruntime-web's wasm int8 kernels are slower than its float kernels (measured: about 1.6x for MobileNetV2)";
-
 /**
  * The wasm backend: the vendored onnxruntime-web wasm runtime on one thread from precompiled
  * modules, a decoder that needs neither the DOM nor native modules, and downloads through core's
@@ -76,6 +73,7 @@ export function createWasmBackend(given: ClassifierOptions & WasmOptions, platfo
       // whole decoded images wait for core's resize: no more than a batch at once (createEdgeDecoder's cap)
       maxConcurrent: DEFAULTS.batchSize,
     },
-    platform: { int8Slower: () => ({ slower: true, reason: INT8_SLOWER }), warn: platformWarn },
+    // onnxruntime-web's wasm kernels, as in the web adapter: core's precision policy judges them
+    platform: { int8Facts: () => ({ runtime: 'web', provider: 'wasm' }), warn: platformWarn },
   };
 }

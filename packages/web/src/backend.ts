@@ -2,7 +2,7 @@ import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobi
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
-import { int8SlowerOnWeb } from './int8-speed.js';
+import { int8FactsOnWeb } from './int8-facts.js';
 import { loadAssetWeb } from './load-asset.js';
 import { ortFilesError } from './ort-files.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
@@ -142,6 +142,6 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
       // resizes it on this thread, so more at once buys no speed, only memory.
       maxConcurrent: DEFAULTS.batchSize,
     },
-    platform: { int8Slower: int8SlowerOnWeb, warn: platformWarn, threadLimit: wasmThreadLimit },
+    platform: { int8Facts: int8FactsOnWeb, warn: platformWarn, threadLimit: wasmThreadLimit },
   };
 }

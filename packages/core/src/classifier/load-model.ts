@@ -10,7 +10,8 @@ import { inspectModelIO, type ModelIO } from '../graph/model-io.js';
 import type { RegistryModel } from '../io/model-registry.js';
 import { abortable, throwIfAborted } from '../flow/abortable.js';
 import { withoutPrototype } from '../options/own-options.js';
-import { floatPolicy, rewriteModel, type EmbeddingOutput } from '../graph/rewrite-model.js';
+import { floatPolicy } from '../graph/precision.js';
+import { rewriteModel, type EmbeddingOutput } from '../graph/rewrite-model.js';
 import { assertSourceLength, resolveLabelsSource, resolveModelSource, type AssetRef } from '../io/sources.js';
 import { networkPolicy, type NetworkPolicy } from '../io/network-policy.js';
 
@@ -181,7 +182,7 @@ async function loadSession(
   // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
   const { checkModelBytes } = await import('../graph/model-code.js');
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });
-  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, backend.platform, options.executionProviders);
+  const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, () => backend.platform.int8Facts?.(options.executionProviders));
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
   throwIfAborted(options.signal);
 

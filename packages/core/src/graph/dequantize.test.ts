@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dequantizeGraph, hasQuantizedOpsInBytes } from './dequantize.js';
-import { DataType, encodeModel, messageFactory, tensorArray, tensorValues, type ModelProto, type TensorProto } from './onnx-model.js';
+import { DataType, encodeModel, messageFactory, type Init, type ModelProto, type TensorProto } from './onnx-model.js';
+import { tensorArray, tensorValues } from './tensor-data.js';
 import { rewriteModel } from './rewrite-model.js';
 
 /** Raw little-endian bytes at `offset` into a larger buffer (as protobuf decoding leaves them). */
@@ -12,9 +13,9 @@ function rawAt(offset: number, bytes: number[]): Uint8Array {
 const int32le = (values: number[]) => values.flatMap((v) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff]);
 
 /** A graph of one DequantizeLinear on a constant `w`, dequantized; returns the float weights it made. */
-async function dequantizeConstant(w: Partial<TensorProto>, scale: number[], zeroPoint: Partial<TensorProto> | undefined, axis?: number): Promise<number[]> {
+async function dequantizeConstant(w: Init<TensorProto>, scale: number[], zeroPoint: Init<TensorProto> | undefined, axis?: number): Promise<number[]> {
   const make = await messageFactory();
-  const tensor = (name: string, init: Partial<TensorProto>) => make.tensor({ name, ...init });
+  const tensor = (name: string, init: Init<TensorProto>) => make.tensor({ name, ...init });
   const model: ModelProto = make.model({
     irVersion: 7,
     opsetImport: [{ domain: '', version: 13 }],

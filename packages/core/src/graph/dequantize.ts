@@ -1,17 +1,19 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
 import {
   DataType,
+  FIELD,
+  WIRE_LEN,
   decodeModel,
+  eachField,
   encodeModel,
-  float32Bytes,
+  loadProto,
   messageFactory,
-  tensorArray,
-  tensorReader,
-  tensorValues,
+  shortText,
   type ModelProto,
   type NodeProto,
   type TensorProto,
 } from './onnx-model.js';
+import { float32Bytes, tensorArray, tensorReader, tensorValues } from './tensor-data.js';
 
 /** Operators of the QOperator format (and QuantizeLinear/DequantizeLinear) this rewrite turns into float ones. */
 const QUANTIZED_OPS = new Set(['QuantizeLinear', 'DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QLinearAdd', 'QLinearGlobalAveragePool']);
@@ -35,22 +37,20 @@ export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
  * never parsed. Bytes that do not read as a model answer true, so the full parse reports them.
  */
 export async function hasQuantizedOpsInBytes(bytes: Uint8Array): Promise<boolean> {
-  const { BinaryReader, WireType } = await import('./protobuf.js');
-  /** Each length-delimited field `field` of `message`. */
-  const each = (message: Uint8Array, field: number, visit: (body: Uint8Array) => boolean): boolean => {
-    const reader = new BinaryReader(message);
-    while (reader.pos < reader.len) {
-      const [number, wire] = reader.tag();
-      if (number === field && wire === WireType.LengthDelimited) {
-        if (visit(reader.bytes())) return true;
-      } else reader.skip(wire, number);
-    }
-    return false;
+  const { Reader } = await loadProto();
+  /** Whether `found` holds for a length-delimited field `field` of `message`. */
+  const some = (message: Uint8Array, field: number, found: (body: Uint8Array) => boolean): boolean => {
+    let hit = false;
+    eachField(Reader, message, (number, wire, reader) => {
+      if (number !== field || wire !== WIRE_LEN) return false;
+      hit = found(reader.bytes());
+      return hit ? 'stop' : true;
+    });
+    return hit;
   };
-  const decoder = new TextDecoder();
+  const { ModelProto, GraphProto, NodeProto } = FIELD;
   try {
-    // ModelProto.graph (7) → GraphProto.node (1) → NodeProto.op_type (4)
-    return each(bytes, 7, (graph) => each(graph, 1, (node) => each(node, 4, (op) => isQuantizedOp(decoder.decode(op)))));
+    return some(bytes, ModelProto.graph, (graph) => some(graph, GraphProto.node, (node) => some(node, NodeProto.opType, (op) => isQuantizedOp(shortText(op)))));
   } catch {
     return true;
   }

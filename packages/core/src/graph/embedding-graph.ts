@@ -1,16 +1,6 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
+import { EMBEDDING_OUTPUT } from './model-io.js';
 import { messageFactory, type GraphProto, type ModelProto, type NodeProto } from './onnx-model.js';
-
-/**
- * Name of the graph output added for the pooled feature vector (with a numeric suffix where the
- * model already has a tensor or node of that name).
- *
- * @example
- * ```ts
- * session.outputNames.includes(EMBEDDING_OUTPUT); // true once the classifier rewrote the graph
- * ```
- */
-export const EMBEDDING_OUTPUT = 'onnx_mobilenet_embedding';
 
 /** Ops between the classifier and the graph's output that only rescale, clip or reshape scores. */
 const AFTER_CLASSIFIER = new Set([
@@ -68,7 +58,7 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   const weight = inits.get(classifier.input[quantized ? 3 : 1] ?? '');
   if (!weight) throw fail(`the ${classifier.opType} classifier has no constant weights`);
   const dims = weight.dims.map(Number);
-  const transB = classifier.attribute.find((a) => a.name === 'transB')?.i === 1;
+  const transB = Number(classifier.attribute.find((a) => a.name === 'transB')?.i ?? 0) !== 0; // int64 attributes read as bigint
   const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
   if (!(size !== undefined && Number.isSafeInteger(size) && size > 0))
     throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);

@@ -1,4 +1,6 @@
+import type { BinaryReader } from '@bufbuild/protobuf/wire';
 import { OnnxMobilenetError, describeError } from '../errors/errors.js';
+import { DataType, FIELD, ONNX_SCHEMA, WIRE_LEN, WIRE_VARINT, eachField, loadProto, shortText as text } from './onnx-model.js';
 
 // ONNX lets a tensor keep its data in another file (`external_data` with a `location`, and
 // `data_location = EXTERNAL`). onnxruntime resolves that location against the model's folder, or
@@ -7,19 +9,17 @@ import { OnnxMobilenetError, describeError } from '../errors/errors.js';
 // 3.6–14 MB and never need external data, so every model is scanned before a session is created
 // and any external data is refused, wherever the model came from.
 
-/** Messages of onnx.proto that can hold tensors, and the fields (number → message) leading to them. */
-type Message = 'model' | 'training' | 'function' | 'graph' | 'node' | 'attribute' | 'sparse' | 'tensor';
-const CHILDREN: Record<Exclude<Message, 'tensor'>, Record<number, Message>> = {
-  model: { 7: 'graph', 20: 'training', 25: 'function' }, // graph, training_info, functions
-  training: { 1: 'graph', 2: 'graph' }, // initialization, algorithm
-  function: { 7: 'node' },
-  graph: { 1: 'node', 5: 'tensor', 15: 'sparse' }, // node, initializer, sparse_initializer
-  node: { 5: 'attribute' },
-  attribute: { 5: 'tensor', 6: 'graph', 10: 'tensor', 11: 'graph', 22: 'sparse', 23: 'sparse' }, // t, g, tensors, graphs, sparse_tensor(s)
-  sparse: { 1: 'tensor', 2: 'tensor' }, // values, indices
-};
-/** What a tensor found through `field` of `parent` is called in messages. */
-const describeTensor = (parent: Message): string => (parent === 'graph' ? 'initializer' : parent === 'sparse' ? 'sparse tensor' : 'constant tensor');
+/** Messages of onnx.proto that can hold tensors (through the fields of ONNX_SCHEMA that lead to them). */
+const HOLDERS = ['ModelProto', 'TrainingInfoProto', 'FunctionProto', 'GraphProto', 'NodeProto', 'AttributeProto', 'SparseTensorProto', 'TensorProto'] as const;
+type Message = (typeof HOLDERS)[number];
+type Container = Exclude<Message, 'TensorProto'>;
+/** For each message that holds tensors: its fields (number → message) that lead to them. */
+const CHILDREN = Object.fromEntries(
+  HOLDERS.map((m) => [m, Object.fromEntries(Object.values(ONNX_SCHEMA[m]).flatMap(([n, type]) => (HOLDERS.includes(type as Message) ? [[n, type]] : [])))]),
+) as Record<Container, Record<number, Message>>;
+/** What a tensor found in `parent` is called in messages. */
+const describeTensor = (parent: Message): string =>
+  parent === 'GraphProto' ? 'initializer' : parent === 'SparseTensorProto' ? 'sparse tensor' : 'constant tensor';
 /** Nesting bound (protobuf's own default recursion limit): deeper models are refused, not recursed into. */
 const MAX_DEPTH = 100;
 /**
@@ -27,15 +27,10 @@ const MAX_DEPTH = 100;
  * none, and onnxruntime spends seconds loading a few megabytes of thousands of nested branches.
  */
 export const MAX_SUBGRAPHS = 1000;
-const WIRE_LEN = 2;
-const WIRE_VARINT = 0;
-const INT64 = 7; // TensorProto.DataType
-/** onnx.proto field numbers the control-flow check reads. */
-const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
-const ATTRIBUTE = { name: 1, i: 3, t: 5, g: 6, graphs: 11 } as const;
+const { NodeProto: NODE, AttributeProto: ATTRIBUTE, TensorProto: TENSOR, StringStringEntryProto: ENTRY } = FIELD;
 
-type Reader = import('@bufbuild/protobuf/wire').BinaryReader;
-type ReaderClass = typeof import('@bufbuild/protobuf/wire').BinaryReader;
+type Reader = BinaryReader;
+type ReaderClass = typeof BinaryReader;
 
 /** What {@link checkModelBytes} checks against: where the model came from (for messages) and the loop bound. */
 export interface ModelCheckOptions {
@@ -74,9 +69,9 @@ export interface ModelCheckOptions {
  * ```
  */
 export async function checkModelBytes(bytes: Uint8Array, { source = 'model bytes', maxLoopIterations, maxNodes }: ModelCheckOptions): Promise<void> {
-  const { BinaryReader } = await import('./protobuf.js');
+  const { Reader } = await loadProto();
   try {
-    new Scan(BinaryReader, Number.isFinite(maxLoopIterations) ? BigInt(Math.floor(maxLoopIterations)) : undefined, maxNodes).message(bytes, 'model', 0);
+    new Scan(Reader, Number.isFinite(maxLoopIterations) ? BigInt(Math.floor(maxLoopIterations)) : undefined, maxNodes).message(bytes, 'ModelProto', 0);
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
     throw new OnnxMobilenetError(
@@ -98,8 +93,6 @@ interface NodeFacts {
   hasGraphs: boolean;
   /** Largest iteration count of the loops inside its subgraphs (1 without any). */
   innerIterations: bigint;
-  /** A Constant's value where it is one int64. */
-  constant: bigint | undefined;
 }
 
 /** A graph's (or function's) scope: its one-int64 constants, and whether a Loop in it may count on them. */
@@ -115,6 +108,7 @@ const unbounded = (node: NodeFacts, why: string) =>
     'E_MODEL_LOAD',
     `the model's ${node.opType} node "${node.name}" ${why}; onnx-mobilenet refuses control flow that can run without bound, since onnxruntime runs it in native code nothing can interrupt (not an AbortSignal, not even process.exit())`,
   );
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 class Scan {
   private graphs = 0;
@@ -127,52 +121,40 @@ class Scan {
     private readonly maxNodes: number,
   ) {}
 
-  /** Counts one more node, before it is read. */
-  private countNode(): void {
-    if (++this.nodes > this.maxNodes) {
+  /** Counts one more node, before it is read; refuses nesting past {@link MAX_DEPTH}. */
+  private enter(kind: Container, depth: number): void {
+    if (depth > MAX_DEPTH) throw new OnnxMobilenetError('E_MODEL_LOAD', `the model nests messages deeper than ${MAX_DEPTH} levels`);
+    if (kind === 'NodeProto' && ++this.nodes > this.maxNodes) {
       throw new OnnxMobilenetError('E_LIMIT', `the model has more than ${this.maxNodes} nodes, over limits.maxModelNodes (${this.maxNodes})`);
     }
-  }
-
-  /** Any message that holds tensors or graphs; returns the largest loop iteration count inside it. */
-  message(bytes: Uint8Array, kind: Exclude<Message, 'tensor'>, depth: number, scope?: Scope): bigint {
-    if (depth > MAX_DEPTH) throw new OnnxMobilenetError('E_MODEL_LOAD', `the model nests messages deeper than ${MAX_DEPTH} levels`);
-    if (kind === 'graph') return this.graph(bytes, depth, { constants: new Map(), loopsAllowed: true });
-    if (kind === 'node') this.countNode();
-    if (kind === 'function') scope = { constants: new Map(), loopsAllowed: false };
-    const reader = new this.Reader(bytes);
-    const children = CHILDREN[kind];
-    let most = 1n;
-    while (reader.pos < reader.len) {
-      const [field, wire] = reader.tag();
-      const child = children[field];
-      if (child === undefined || wire !== WIRE_LEN) reader.skip(wire, field);
-      else if (child === 'tensor') checkTensor(this.Reader, reader.bytes(), kind);
-      else if (child === 'node' && scope) most = max(most, this.bound(this.node(reader.bytes(), depth + 1, scope), scope));
-      else most = max(most, this.message(reader.bytes(), child, depth + 1, scope));
-    }
-    return most;
-  }
-
-  /** A graph: its loops are checked once all its constants are known (initializers follow the nodes). */
-  private graph(bytes: Uint8Array, depth: number, scope: Scope): bigint {
-    if (++this.graphs > MAX_SUBGRAPHS + 1) {
+    if (kind === 'GraphProto' && ++this.graphs > MAX_SUBGRAPHS + 1) {
       throw new OnnxMobilenetError('E_MODEL_LOAD', `the model has more than ${MAX_SUBGRAPHS} subgraphs; an image classifier needs none`);
     }
-    const reader = new this.Reader(bytes);
+  }
+
+  /**
+   * Any message that holds tensors or graphs; returns the largest loop iteration count inside it.
+   * A graph's loops are checked once all its constants are known (initializers follow the nodes);
+   * a function's nodes form a scope of their own in which loops may not count on constants.
+   */
+  message(bytes: Uint8Array, kind: Container, depth: number): bigint {
+    if (kind === 'NodeProto') return this.node(bytes, depth, undefined).innerIterations;
+    this.enter(kind, depth);
+    const scope: Scope | undefined =
+      kind === 'GraphProto' || kind === 'FunctionProto' ? { constants: new Map(), loopsAllowed: kind === 'GraphProto' } : undefined;
     const nodes: NodeFacts[] = [];
-    while (reader.pos < reader.len) {
-      const [field, wire] = reader.tag();
-      const child = CHILDREN.graph[field];
-      if (child === undefined || wire !== WIRE_LEN) reader.skip(wire, field);
-      else if (child === 'node') nodes.push(this.node(reader.bytes(), depth + 1, scope));
-      else if (child === 'tensor') {
-        const t = checkTensor(this.Reader, reader.bytes(), 'graph');
-        if (t.int64 !== undefined) scope.constants.set(t.name, t.int64);
-      } else this.message(reader.bytes(), child, depth + 1, scope);
-    }
     let most = 1n;
-    for (const n of nodes) most = max(most, this.bound(n, scope));
+    eachField(this.Reader, bytes, (field, wire, reader) => {
+      const child = CHILDREN[kind][field];
+      if (child === undefined || wire !== WIRE_LEN) return false;
+      if (child === 'TensorProto') {
+        const t = checkTensor(this.Reader, reader.bytes(), kind);
+        if (kind === 'GraphProto' && t.int64 !== undefined) scope!.constants.set(t.name, t.int64);
+      } else if (child === 'NodeProto' && scope) nodes.push(this.node(reader.bytes(), depth + 1, scope));
+      else most = max(most, this.message(reader.bytes(), child, depth + 1));
+      return true;
+    });
+    for (const n of nodes) most = max(most, this.bound(n, scope!));
     return most;
   }
 
@@ -203,16 +185,14 @@ class Scan {
     return total;
   }
 
+  /** A node, and a Constant's one-int64 value into `scope`. */
   private node(bytes: Uint8Array, depth: number, scope: Scope | undefined): NodeFacts {
-    if (depth > MAX_DEPTH) throw new OnnxMobilenetError('E_MODEL_LOAD', `the model nests messages deeper than ${MAX_DEPTH} levels`);
-    this.countNode();
-    const reader = new this.Reader(bytes);
-    const n: NodeFacts = { opType: '', domain: '', name: '', inputs: [], output: undefined, hasGraphs: false, innerIterations: 1n, constant: undefined };
+    this.enter('NodeProto', depth);
+    const n: NodeFacts = { opType: '', domain: '', name: '', inputs: [], output: undefined, hasGraphs: false, innerIterations: 1n };
     let value: bigint | undefined;
-    while (reader.pos < reader.len) {
-      const [field, wire] = reader.tag();
-      if (wire !== WIRE_LEN) reader.skip(wire, field);
-      else if (field === NODE.input) n.inputs.push(text(reader.bytes()));
+    eachField(this.Reader, bytes, (field, wire, reader) => {
+      if (wire !== WIRE_LEN) return false;
+      if (field === NODE.input) n.inputs.push(text(reader.bytes()));
       else if (field === NODE.output) n.output ??= text(reader.bytes());
       else if (field === NODE.name) n.name = text(reader.bytes());
       else if (field === NODE.opType) n.opType = text(reader.bytes());
@@ -222,42 +202,38 @@ class Scan {
         n.hasGraphs ||= a.hasGraphs;
         n.innerIterations = max(n.innerIterations, a.innerIterations);
         if (a.name === 'value' || a.name === 'value_int') value = a.int64;
-      } else reader.skip(wire, field);
-    }
+      } else return false;
+      return true;
+    });
     if (n.opType === 'Constant' && isOnnxDomain(n.domain) && value !== undefined && n.output !== undefined) scope?.constants.set(n.output, value);
     return n;
   }
 
   private attribute(bytes: Uint8Array, depth: number): { name: string; hasGraphs: boolean; innerIterations: bigint; int64: bigint | undefined } {
-    const reader = new this.Reader(bytes);
     const a = { name: '', hasGraphs: false, innerIterations: 1n, int64: undefined as bigint | undefined };
-    while (reader.pos < reader.len) {
-      const [field, wire] = reader.tag();
-      const child = CHILDREN.attribute[field];
+    eachField(this.Reader, bytes, (field, wire, reader) => {
+      const child = CHILDREN.AttributeProto[field];
       if (field === ATTRIBUTE.name && wire === WIRE_LEN) a.name = text(reader.bytes());
-      else if (field === ATTRIBUTE.i && wire === WIRE_VARINT) a.int64 = reader.int64() as unknown as bigint;
-      else if (child === undefined || wire !== WIRE_LEN) reader.skip(wire, field);
-      else if (child === 'tensor') {
-        const t = checkTensor(this.Reader, reader.bytes(), 'attribute');
+      else if (field === ATTRIBUTE.i && wire === WIRE_VARINT) a.int64 = BigInt(reader.int64());
+      else if (child === undefined || wire !== WIRE_LEN) return false;
+      else if (child === 'TensorProto') {
+        const t = checkTensor(this.Reader, reader.bytes(), 'AttributeProto');
         if (field === ATTRIBUTE.t) a.int64 = t.int64;
       } else {
-        if (field === ATTRIBUTE.g || field === ATTRIBUTE.graphs) a.hasGraphs = true;
+        if (child === 'GraphProto') a.hasGraphs = true;
         a.innerIterations = max(a.innerIterations, this.message(reader.bytes(), child, depth + 1));
       }
-    }
-    if (a.int64 !== undefined) a.int64 = BigInt(a.int64);
+      return true;
+    });
     return a;
   }
 }
-
-const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /**
  * Refuses external data (throwing `E_MODEL_LOAD` naming the tensor and the file); returns the
  * tensor's name and, where it holds exactly one int64, that value (a Loop's trip count).
  */
 function checkTensor(Reader: ReaderClass, bytes: Uint8Array, parent: Message): { name: string; int64: bigint | undefined } {
-  const reader: Reader = new Reader(bytes);
   let name = '';
   let location: string | undefined;
   let external = false;
@@ -265,35 +241,40 @@ function checkTensor(Reader: ReaderClass, bytes: Uint8Array, parent: Message): {
   let elements = 1;
   let raw: Uint8Array | undefined;
   const int64s: bigint[] = [];
-  while (reader.pos < reader.len) {
-    const [field, wire] = reader.tag();
-    if (field === 1 && wire === WIRE_VARINT) elements *= Number(reader.int64());
-    else if (field === 1 && wire === WIRE_LEN) {
-      const packed = new Reader(reader.bytes());
-      while (packed.pos < packed.len) elements *= Number(packed.int64());
-    } else if (field === 2 && wire === WIRE_VARINT) dataType = reader.int32();
-    else if (field === 7 && wire === WIRE_VARINT) int64s.push(BigInt(reader.int64()));
-    else if (field === 7 && wire === WIRE_LEN) {
-      const packed = new Reader(reader.bytes());
-      while (packed.pos < packed.len && int64s.length < 2) int64s.push(BigInt(packed.int64()));
-    } else if (field === 8 && wire === WIRE_LEN) name = text(reader.bytes());
-    else if (field === 9 && wire === WIRE_LEN) raw = reader.bytes();
-    else if (field === 13 && wire === WIRE_LEN) {
+  /** A repeated int64 field, packed or not: each value to `add`, until it returns false. */
+  const int64Values = (wire: number, reader: Reader, add: (v: bigint) => boolean): boolean => {
+    if (wire === WIRE_VARINT) add(BigInt(reader.int64()));
+    else if (wire !== WIRE_LEN) return false;
+    else for (const packed = new Reader(reader.bytes()); packed.pos < packed.len && add(BigInt(packed.int64())); );
+    return true;
+  };
+  eachField(Reader, bytes, (field, wire, reader) => {
+    if (field === TENSOR.dims) {
+      return int64Values(wire, reader, (d) => {
+        elements *= Number(d);
+        return true;
+      });
+    }
+    if (field === TENSOR.int64Data) return int64Values(wire, reader, (v) => int64s.push(v) < 2);
+    if (field === TENSOR.dataType && wire === WIRE_VARINT) dataType = reader.int32();
+    else if (field === TENSOR.name && wire === WIRE_LEN) name = text(reader.bytes());
+    else if (field === TENSOR.rawData && wire === WIRE_LEN) raw = reader.bytes();
+    else if (field === TENSOR.externalData && wire === WIRE_LEN) {
       external = true;
-      const entry = new Reader(reader.bytes());
       let key = '';
       let value = '';
-      while (entry.pos < entry.len) {
-        const [f, w] = entry.tag();
-        if (f === 1 && w === WIRE_LEN) key = text(entry.bytes());
-        else if (f === 2 && w === WIRE_LEN) value = text(entry.bytes());
-        else entry.skip(w, f);
-      }
+      eachField(Reader, reader.bytes(), (f, w, entry) => {
+        if (w !== WIRE_LEN || (f !== ENTRY.key && f !== ENTRY.value)) return false;
+        if (f === ENTRY.key) key = text(entry.bytes());
+        else value = text(entry.bytes());
+        return true;
+      });
       if (key === 'location') location = value;
-    } else if (field === 14 && wire === WIRE_VARINT) {
+    } else if (field === TENSOR.dataLocation && wire === WIRE_VARINT) {
       if (reader.int32() !== 0) external = true; // data_location EXTERNAL (or any value this scan does not know)
-    } else reader.skip(wire, field);
-  }
+    } else return false;
+    return true;
+  });
   if (external) {
     throw new OnnxMobilenetError(
       'E_MODEL_LOAD',
@@ -303,13 +284,9 @@ function checkTensor(Reader: ReaderClass, bytes: Uint8Array, parent: Message): {
     );
   }
   let int64: bigint | undefined;
-  if (dataType === INT64 && elements === 1) {
+  if (dataType === DataType.INT64 && elements === 1) {
     if (raw && raw.byteLength === 8) int64 = new DataView(raw.buffer, raw.byteOffset, 8).getBigInt64(0, true);
     else if (!raw?.byteLength && int64s.length === 1) int64 = BigInt.asIntN(64, int64s[0]!);
   }
   return { name, int64 };
 }
-
-const decoder = new TextDecoder();
-/** Names for messages only: cut to 200 characters. */
-const text = (bytes: Uint8Array): string => decoder.decode(bytes.subarray(0, 800)).slice(0, 200);

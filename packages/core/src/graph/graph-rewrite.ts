@@ -3,21 +3,10 @@ import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
 import { isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from '../errors/errors.js';
 import { decodeModel, encodeModel, type ModelProto } from './onnx-model.js';
+import type { FloatPolicy } from './precision.js';
 
 /** Where `embed()` reads the pooled feature vector, or why there is none (the error is made when thrown). */
 export type EmbeddingOutput = { name: string; size: number } | { missing: { code: ErrorCode; reason: string } };
-
-/** Whether quantized models run as float here, and the warning to give when one does. */
-export interface FloatPolicy {
-  wanted: boolean;
-  /** Said once when a quantized model is dequantized because `'auto'` judged its kernels inaccurate (not when only slower). */
-  warning?: string | undefined;
-  /**
-   * True when float is wanted only for speed: a float graph over `limits.maxModelBytes` then
-   * leaves the model quantized instead of failing with `E_LIMIT`.
-   */
-  optional?: boolean | undefined;
-}
 
 /**
  * Load-time graph rewrites, with one parse and one serialisation: dequantizing int8 models where

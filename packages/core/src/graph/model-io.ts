@@ -1,6 +1,19 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import { OnnxMobilenetError } from '../errors/errors.js';
 
+// Here, not beside the rewrite that adds it: the adapter subpath exports the name, and importing
+// the rewrite's module from the entry would load the graph code (and the ONNX reader) with it.
+/**
+ * Name of the graph output added for the pooled feature vector (with a numeric suffix where the
+ * model already has a tensor or node of that name).
+ *
+ * @example
+ * ```ts
+ * session.outputNames.includes(EMBEDDING_OUTPUT); // true once the classifier rewrote the graph
+ * ```
+ */
+export const EMBEDDING_OUTPUT = 'onnx_mobilenet_embedding';
+
 /** The input and output of a classification model, as read from its session. */
 export interface ModelIO {
   /** Name of the image input (`input` in mobilenetv2-12, `data` in mobilenetv2-7). */

@@ -1,13 +1,101 @@
 import type { DescMessage } from '@bufbuild/protobuf';
+import type { BinaryReader } from '@bufbuild/protobuf/wire';
 import { OnnxMobilenetError, describeError } from '../errors/errors.js';
 
-// The parts of the ONNX protobuf schema that graph rewrites read and write (field numbers from
-// onnx.proto). Everything else in a model is kept byte for byte: protobuf-es carries fields it
-// does not know through a decode/encode round trip as unknown fields.
+// onnx-mobilenet's one ONNX reader and writer. ONNX_SCHEMA is the part of onnx.proto (proto2) that
+// anything here reads or writes, as one table: protobuf-es decodes and encodes models through a
+// descriptor built from it (fields it does not list are carried through byte for byte, as unknown
+// fields), and the scans that read the wire format without decoding (the model checks, the
+// quantized-operator test) take their field numbers from it too.
 
-/** An ONNX tensor (initializer); numeric fields in JS numbers. */
+type Scalar = 'float' | 'int64' | 'int32' | 'string' | 'bytes';
+/** A field: its number in onnx.proto, its type (a scalar or a message of the table), and whether it repeats. */
+type Field = readonly [number: number, type: string, label?: 'repeated' | 'packed'];
+type MessageName = keyof typeof ONNX_SCHEMA;
+const R = 'repeated';
+
+/** The fields of onnx.proto that onnx-mobilenet reads or writes (ONNX IR 3 to 11), by message. */
+export const ONNX_SCHEMA = {
+  ModelProto: {
+    irVersion: [1, 'int64'],
+    producerName: [2, 'string'],
+    producerVersion: [3, 'string'],
+    graph: [7, 'GraphProto'],
+    opsetImport: [8, 'OperatorSetIdProto', R],
+    metadataProps: [14, 'StringStringEntryProto', R],
+    trainingInfo: [20, 'TrainingInfoProto', R],
+    functions: [25, 'FunctionProto', R],
+  },
+  OperatorSetIdProto: { domain: [1, 'string'], version: [2, 'int64'] },
+  StringStringEntryProto: { key: [1, 'string'], value: [2, 'string'] },
+  TrainingInfoProto: { initialization: [1, 'GraphProto'], algorithm: [2, 'GraphProto'] },
+  FunctionProto: { node: [7, 'NodeProto', R] },
+  GraphProto: {
+    node: [1, 'NodeProto', R],
+    name: [2, 'string'],
+    initializer: [5, 'TensorProto', R],
+    input: [11, 'ValueInfoProto', R],
+    output: [12, 'ValueInfoProto', R],
+    valueInfo: [13, 'ValueInfoProto', R],
+    sparseInitializer: [15, 'SparseTensorProto', R],
+  },
+  NodeProto: {
+    input: [1, 'string', R],
+    output: [2, 'string', R],
+    name: [3, 'string'],
+    opType: [4, 'string'],
+    attribute: [5, 'AttributeProto', R],
+    domain: [7, 'string'],
+  },
+  AttributeProto: {
+    name: [1, 'string'],
+    f: [2, 'float'],
+    i: [3, 'int64'],
+    t: [5, 'TensorProto'],
+    g: [6, 'GraphProto'],
+    tensors: [10, 'TensorProto', R],
+    graphs: [11, 'GraphProto', R],
+    type: [20, 'int32'],
+    sparseTensor: [22, 'SparseTensorProto'],
+    sparseTensors: [23, 'SparseTensorProto', R],
+  },
+  TensorProto: {
+    dims: [1, 'int64', R],
+    dataType: [2, 'int32'],
+    floatData: [4, 'float', 'packed'],
+    int32Data: [5, 'int32', 'packed'],
+    int64Data: [7, 'int64', 'packed'],
+    name: [8, 'string'],
+    rawData: [9, 'bytes'],
+    externalData: [13, 'StringStringEntryProto', R],
+    dataLocation: [14, 'int32'],
+  },
+  SparseTensorProto: { values: [1, 'TensorProto'], indices: [2, 'TensorProto'] },
+  ValueInfoProto: { name: [1, 'string'], type: [2, 'TypeProto'] },
+  TypeProto: { tensorType: [1, 'TypeProtoTensor'] },
+  TypeProtoTensor: { elemType: [1, 'int32'], shape: [2, 'TensorShapeProto'] },
+  TensorShapeProto: { dim: [1, 'TensorShapeDimension', R] },
+  TensorShapeDimension: { dimValue: [1, 'int64'], dimParam: [2, 'string'] },
+} as const satisfies Record<string, Record<string, Field>>;
+/** Every message type a field names is a message of the table (does not compile otherwise). */
+type FieldTypes = { [M in MessageName]: (typeof ONNX_SCHEMA)[M][keyof (typeof ONNX_SCHEMA)[M]] }[MessageName][1];
+true satisfies [Exclude<FieldTypes, Scalar | MessageName>] extends [never] ? true : false;
+
+/** Field numbers by message and field, from {@link ONNX_SCHEMA}: `FIELD.GraphProto.node` is 1. */
+export const FIELD = Object.fromEntries(
+  Object.entries(ONNX_SCHEMA).map(([message, fields]) => [message, Object.fromEntries(Object.entries(fields).map(([name, [number]]) => [name, number]))]),
+) as { readonly [M in MessageName]: { readonly [F in keyof (typeof ONNX_SCHEMA)[M]]: number } };
+
+/** ONNX tensor element types used here (TensorProto.DataType). */
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
+/** AttributeProto.AttributeType values used here. */
+export const AttributeType = { FLOAT: 1, INT: 2 } as const;
+
+// Decoded messages: int64 fields read as bigint (protobuf-es has no other form for them); the
+// builders of messageFactory also take numbers there.
+/** An ONNX tensor (initializer). */
 export interface TensorProto {
-  dims: number[];
+  dims: bigint[];
   dataType: number;
   floatData: number[];
   int32Data: number[];
@@ -17,7 +105,7 @@ export interface TensorProto {
 export interface AttributeProto {
   name: string;
   f: number;
-  i: number;
+  i: bigint;
   type: number;
 }
 export interface NodeProto {
@@ -28,13 +116,9 @@ export interface NodeProto {
   attribute: AttributeProto[];
   domain: string;
 }
-export interface DimensionProto {
-  dimValue?: number;
-  dimParam?: string;
-}
 export interface ValueInfoProto {
   name: string;
-  type?: { tensorType?: { elemType: number; shape?: { dim: DimensionProto[] } } };
+  type?: { tensorType?: { elemType: number; shape?: { dim: { dimValue?: bigint; dimParam?: string }[] } } };
 }
 export interface GraphProto {
   node: NodeProto[];
@@ -45,86 +129,53 @@ export interface GraphProto {
   valueInfo: ValueInfoProto[];
 }
 export interface ModelProto {
-  irVersion: number;
+  irVersion: bigint;
+  producerName: string;
   graph?: GraphProto;
-  opsetImport: { domain: string; version: number }[];
+  opsetImport: { domain: string; version: bigint }[];
+  metadataProps: { key: string; value: string }[];
 }
 
-/** ONNX tensor element types used here. */
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
+/** `T` as a builder takes it: int64 fields as numbers or bigints, fields left out at their defaults. */
+export type Init<T> = { [K in keyof T]?: T[K] extends bigint ? number | bigint : T[K] extends bigint[] ? readonly (number | bigint)[] : T[K] };
 
-interface Schema {
-  create: (typeName: string, init: object) => unknown;
-  decode: (bytes: Uint8Array) => ModelProto;
-  encode: (model: ModelProto) => Uint8Array;
+/** What decoding, encoding and the wire scans need of protobuf-es, once loaded. */
+export interface Proto {
+  decode(bytes: Uint8Array): ModelProto;
+  encode(model: ModelProto): Uint8Array;
+  create(message: MessageName, init: object): unknown;
+  Reader: typeof BinaryReader;
 }
 
-let loading: Promise<Schema> | undefined;
+const SCALAR: Readonly<Record<Scalar, number>> = { float: 2, int64: 3, int32: 5, string: 9, bytes: 12 }; // FieldDescriptorProto.Type
+let loading: Promise<Proto> | undefined;
 
-/** Builds the schema on first use (protobuf-es is imported lazily: plain classification never needs it). */
-function schema(): Promise<Schema> {
+/**
+ * protobuf-es and the descriptor made from {@link ONNX_SCHEMA}, on first use (imported lazily:
+ * plain classification never needs them).
+ */
+export function loadProto(): Promise<Proto> {
   loading ??= (async () => {
-    const { create, createFileRegistry, fromBinary, toBinary, FileDescriptorProtoSchema } = await import('./protobuf.js');
-    const T = { FLOAT: 2, INT64: 3, INT32: 5, STRING: 9, MESSAGE: 11, BYTES: 12 };
-    const OPT = 1;
-    const REP = 3;
-    const NUM = { jstype: 2 }; // int64 as JS number: every int64 here (dims, versions, attributes) fits
-    const f = (name: string, number: number, type: number, label: number, extra: object = {}) => ({ name, number, type, label, ...extra });
-    const msg = (name: string, fields: object[]) => ({ name, field: fields });
-    const file = create(FileDescriptorProtoSchema, {
-      name: 'onnx_mobilenet_subset.proto',
-      package: 'onnx',
-      syntax: 'proto2',
-      messageType: [
-        msg('ModelProto', [
-          f('ir_version', 1, T.INT64, OPT, { options: NUM }),
-          f('graph', 7, T.MESSAGE, OPT, { typeName: '.onnx.GraphProto' }),
-          f('opset_import', 8, T.MESSAGE, REP, { typeName: '.onnx.OperatorSetIdProto' }),
-        ]),
-        msg('OperatorSetIdProto', [f('domain', 1, T.STRING, OPT), f('version', 2, T.INT64, OPT, { options: NUM })]),
-        msg('GraphProto', [
-          f('node', 1, T.MESSAGE, REP, { typeName: '.onnx.NodeProto' }),
-          f('name', 2, T.STRING, OPT),
-          f('initializer', 5, T.MESSAGE, REP, { typeName: '.onnx.TensorProto' }),
-          f('input', 11, T.MESSAGE, REP, { typeName: '.onnx.ValueInfoProto' }),
-          f('output', 12, T.MESSAGE, REP, { typeName: '.onnx.ValueInfoProto' }),
-          f('value_info', 13, T.MESSAGE, REP, { typeName: '.onnx.ValueInfoProto' }),
-        ]),
-        msg('NodeProto', [
-          f('input', 1, T.STRING, REP),
-          f('output', 2, T.STRING, REP),
-          f('name', 3, T.STRING, OPT),
-          f('op_type', 4, T.STRING, OPT),
-          f('attribute', 5, T.MESSAGE, REP, { typeName: '.onnx.AttributeProto' }),
-          f('domain', 7, T.STRING, OPT),
-        ]),
-        msg('AttributeProto', [f('name', 1, T.STRING, OPT), f('f', 2, T.FLOAT, OPT), f('i', 3, T.INT64, OPT, { options: NUM }), f('type', 20, T.INT32, OPT)]),
-        msg('TensorProto', [
-          f('dims', 1, T.INT64, REP, { options: NUM }),
-          f('data_type', 2, T.INT32, OPT),
-          f('float_data', 4, T.FLOAT, REP, { options: { packed: true } }),
-          f('int32_data', 5, T.INT32, REP, { options: { packed: true } }),
-          f('name', 8, T.STRING, OPT),
-          f('raw_data', 9, T.BYTES, OPT),
-        ]),
-        msg('ValueInfoProto', [f('name', 1, T.STRING, OPT), f('type', 2, T.MESSAGE, OPT, { typeName: '.onnx.TypeProto' })]),
-        msg('TypeProto', [f('tensor_type', 1, T.MESSAGE, OPT, { typeName: '.onnx.TypeProtoTensor' })]),
-        msg('TypeProtoTensor', [f('elem_type', 1, T.INT32, OPT), f('shape', 2, T.MESSAGE, OPT, { typeName: '.onnx.TensorShapeProto' })]),
-        msg('TensorShapeProto', [f('dim', 1, T.MESSAGE, REP, { typeName: '.onnx.TensorShapeDimension' })]),
-        msg('TensorShapeDimension', [f('dim_value', 1, T.INT64, OPT, { options: NUM }), f('dim_param', 2, T.STRING, OPT)]),
-      ],
-    });
+    const { create, createFileRegistry, fromBinary, toBinary, BinaryReader, FileDescriptorProtoSchema } = await import('./protobuf.js');
+    const messageType = Object.entries(ONNX_SCHEMA).map(([name, fields]) => ({
+      name,
+      field: Object.entries(fields).map(([fieldName, [number, type, label]]: [string, Field]) => ({
+        name: fieldName,
+        number,
+        label: label ? 3 : 1,
+        ...(type in SCALAR ? { type: SCALAR[type as Scalar] } : { type: 11, typeName: `.onnx.${type}` }),
+        ...(label === 'packed' ? { options: { packed: true } } : {}),
+      })),
+    }));
+    const file = create(FileDescriptorProtoSchema, { name: 'onnx_mobilenet.proto', package: 'onnx', syntax: 'proto2', messageType });
     const registry = createFileRegistry(file, () => undefined);
-    const desc = (name: string): DescMessage => {
-      const d = registry.getMessage(`onnx.${name}`);
-      if (!d) throw new Error(`schema has no ${name}`);
-      return d;
-    };
+    const desc = (name: MessageName): DescMessage => registry.getMessage(`onnx.${name}`)!; // every name of the table is in the file
     const model = desc('ModelProto');
     return {
-      create: (typeName, init) => create(desc(typeName), init as never),
       decode: (bytes) => fromBinary(model, bytes) as unknown as ModelProto,
       encode: (m) => toBinary(model, m as never),
+      create: (name, init) => create(desc(name), init as never),
+      Reader: BinaryReader,
     };
   })();
   return loading;
@@ -132,10 +183,10 @@ function schema(): Promise<Schema> {
 
 /** Parses model bytes; a file that is not an ONNX protobuf is an `E_MODEL_LOAD` error. */
 export async function decodeModel(bytes: Uint8Array): Promise<ModelProto> {
-  const s = await schema();
+  const proto = await loadProto();
   let model: ModelProto;
   try {
-    model = s.decode(bytes);
+    model = proto.decode(bytes);
   } catch (err) {
     throw new OnnxMobilenetError('E_MODEL_LOAD', `cannot parse the model as ONNX: ${describeError(err)}`, { cause: err });
   }
@@ -145,137 +196,73 @@ export async function decodeModel(bytes: Uint8Array): Promise<ModelProto> {
 
 /** Serialises a model back to bytes. */
 export async function encodeModel(model: ModelProto): Promise<Uint8Array> {
-  return (await schema()).encode(model);
+  return (await loadProto()).encode(model);
 }
 
-/** Message builders for rewrites (every new node, tensor and attribute goes through these). */
+type ModelInit = Omit<Init<ModelProto>, 'graph' | 'opsetImport'> & {
+  opsetImport: { domain: string; version: number | bigint }[];
+  graph: Omit<Partial<GraphProto>, 'input' | 'output' | 'valueInfo'> & { input?: ValueInfoProto[]; output?: ValueInfoProto[] };
+};
+
+/**
+ * Message builders: the writer of new models and of every node, tensor and attribute a rewrite
+ * adds. A model made here and passed to {@link encodeModel} is a complete ONNX file.
+ */
 export async function messageFactory(): Promise<{
-  model: (init: { irVersion: number; opsetImport: { domain: string; version: number }[]; graph: Partial<GraphProto> }) => ModelProto;
+  model: (init: ModelInit) => ModelProto;
   node: (init: Partial<NodeProto>) => NodeProto;
-  tensor: (init: Partial<TensorProto>) => TensorProto;
-  attribute: (init: Partial<AttributeProto>) => AttributeProto;
-  valueInfo: (init: ValueInfoProto) => ValueInfoProto;
+  tensor: (init: Init<TensorProto>) => TensorProto;
+  attribute: (init: Init<AttributeProto>) => AttributeProto;
+  valueInfo: (init: {
+    name: string;
+    type?: { tensorType?: { elemType: number; shape?: { dim: { dimValue?: number; dimParam?: string }[] } } };
+  }) => ValueInfoProto;
 }> {
-  const s = await schema();
+  const { create } = await loadProto();
   return {
-    model: (init) =>
-      s.create('ModelProto', {
-        irVersion: init.irVersion,
-        opsetImport: init.opsetImport.map((o) => s.create('OperatorSetIdProto', o)),
-        graph: s.create('GraphProto', init.graph),
+    model: ({ opsetImport, metadataProps = [], graph, ...rest }) =>
+      create('ModelProto', {
+        ...rest,
+        opsetImport: opsetImport.map((o) => create('OperatorSetIdProto', o)),
+        metadataProps: metadataProps.map((p) => create('StringStringEntryProto', p)),
+        graph: create('GraphProto', graph),
       }) as ModelProto,
-    node: (init) => s.create('NodeProto', init) as NodeProto,
-    tensor: (init) => s.create('TensorProto', init) as TensorProto,
-    attribute: (init) => s.create('AttributeProto', init) as AttributeProto,
-    valueInfo: (init) => {
-      const tt = init.type?.tensorType;
-      const type = tt
-        ? s.create('TypeProto', {
-            tensorType: s.create('TypeProtoTensor', {
-              elemType: tt.elemType,
-              shape: tt.shape ? s.create('TensorShapeProto', { dim: tt.shape.dim.map((d) => s.create('TensorShapeDimension', d)) }) : undefined,
-            }),
-          })
-        : undefined;
-      return s.create('ValueInfoProto', { name: init.name, type }) as ValueInfoProto;
+    node: (init) => create('NodeProto', init) as NodeProto,
+    tensor: (init) => create('TensorProto', init) as TensorProto,
+    attribute: (init) => create('AttributeProto', init) as AttributeProto,
+    valueInfo: ({ name, type }) => {
+      const tt = type?.tensorType;
+      const shape = tt?.shape && create('TensorShapeProto', { dim: tt.shape.dim.map((d) => create('TensorShapeDimension', d)) });
+      const tensorType = tt && create('TypeProtoTensor', { elemType: tt.elemType, shape });
+      return create('ValueInfoProto', { name, type: tensorType && create('TypeProto', { tensorType }) }) as ValueInfoProto;
     },
   };
 }
 
-const ELEMENT_BYTES: Readonly<Record<number, number>> = { [DataType.FLOAT]: 4, [DataType.UINT8]: 1, [DataType.INT8]: 1, [DataType.INT32]: 4 };
-const TYPE_NAMES: Readonly<Record<number, string>> = {
-  [DataType.FLOAT]: 'float32',
-  [DataType.UINT8]: 'uint8',
-  [DataType.INT8]: 'int8',
-  [DataType.INT32]: 'int32',
-};
-const RANGES: Readonly<Record<number, readonly [number, number]>> = { [DataType.UINT8]: [0, 255], [DataType.INT8]: [-128, 127] };
-
-const malformed = (t: TensorProto, problem: string) => new OnnxMobilenetError('E_MODEL_LOAD', `the model is malformed: initializer "${t.name}" ${problem}`);
-
-/** Number of elements a tensor declares; `E_MODEL_LOAD` for negative, fractional or overflowing dims. */
-export function elementCount(t: TensorProto): number {
-  let count = 1;
-  for (const d of t.dims) {
-    const n = Number(d);
-    if (!Number.isSafeInteger(n) || n < 0) throw malformed(t, `has the dimension ${String(d)}`);
-    count *= n;
-    if (!Number.isSafeInteger(count)) throw malformed(t, `declares ${t.dims.join('×')} elements, more than any model holds`);
-  }
-  return count;
-}
+/** Wire type of the length-delimited fields (strings, bytes, messages, packed numbers). */
+export const WIRE_LEN = 2;
+/** Wire type of varints (int32, int64, enums). */
+export const WIRE_VARINT = 0;
 
 /**
- * Reads a numeric initializer element by element, whatever its storage (raw bytes or typed
- * fields), after checking that the data present holds exactly the elements its dims declare:
- * a tensor claiming 16000×10000 weights in 16 bytes is `E_MODEL_LOAD`, never a 160 M-element
- * allocation. So every buffer sized from a tensor is bounded by the model's own bytes.
+ * Reads a message's fields from its bytes without decoding it: `visit` gets each field's number,
+ * wire type and the reader at its value, and returns true once it read the value; fields it leaves
+ * are skipped. Returning `'stop'` ends the walk.
  */
-export function tensorReader(t: TensorProto): { count: number; get: (i: number) => number } {
-  const bytesPer = ELEMENT_BYTES[t.dataType];
-  if (bytesPer === undefined) {
-    throw new OnnxMobilenetError('E_MODEL_LOAD', `initializer "${t.name}" has element type ${t.dataType}, which this rewrite does not read`);
+export function eachField(
+  Reader: typeof BinaryReader,
+  bytes: Uint8Array,
+  visit: (field: number, wire: number, reader: BinaryReader) => boolean | 'stop',
+): void {
+  const reader = new Reader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, wire] = reader.tag();
+    const read = visit(field, wire, reader);
+    if (read === 'stop') return;
+    if (!read) reader.skip(wire, field);
   }
-  const count = elementCount(t);
-  const type = TYPE_NAMES[t.dataType];
-  const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : null;
-  if (raw) {
-    if (raw.byteLength !== count * bytesPer) {
-      throw malformed(t, `declares ${t.dims.join('×') || 'a scalar of'} ${type} elements (${count * bytesPer} bytes) but has ${raw.byteLength} bytes of data`);
-    }
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const get =
-      t.dataType === DataType.FLOAT
-        ? (i: number) => view.getFloat32(i * 4, true)
-        : t.dataType === DataType.UINT8
-          ? (i: number) => view.getUint8(i)
-          : t.dataType === DataType.INT8
-            ? (i: number) => view.getInt8(i)
-            : (i: number) => view.getInt32(i * 4, true);
-    return { count, get };
-  }
-  const typed = t.dataType === DataType.FLOAT ? t.floatData : t.int32Data;
-  if (typed.length !== count)
-    throw malformed(t, `declares ${t.dims.join('×') || 'a scalar of'} ${type} elements (${count} values) but has ${typed.length} values`);
-  const range = RANGES[t.dataType];
-  if (range && typed.some((v) => v < range[0] || v > range[1])) throw malformed(t, `holds values outside the ${type} range`);
-  return { count, get: (i) => typed[i]! }; // callers read i < count === typed.length
 }
 
-/** True where typed arrays are little-endian, as ONNX raw data is (every mainstream CPU). */
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-/**
- * Element values of a numeric initializer as a typed array (a view of its raw data where that is
- * possible, no copy), checked as {@link tensorReader} does; undefined where a view would read
- * other values than {@link tensorReader} (a big-endian CPU), so callers fall back to it.
- */
-export function tensorArray(t: TensorProto): ArrayLike<number> | undefined {
-  const { count } = tensorReader(t); // the checks: dims against data, element type, ranges
-  const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : null;
-  if (!raw) return t.dataType === DataType.FLOAT ? t.floatData : t.int32Data;
-  if (t.dataType === DataType.INT8) return new Int8Array(raw.buffer, raw.byteOffset, count);
-  if (t.dataType === DataType.UINT8) return raw;
-  if (!LITTLE_ENDIAN) return undefined;
-  // a copy only where the bytes sit at an offset that 4-byte elements cannot be viewed at
-  const aligned = raw.byteOffset % 4 === 0 ? raw : raw.slice();
-  return t.dataType === DataType.FLOAT
-    ? new Float32Array(aligned.buffer, aligned.byteOffset, count)
-    : new Int32Array(aligned.buffer, aligned.byteOffset, count);
-}
-
-/** Element values of a numeric initializer as float64, checked as {@link tensorReader} does. */
-export function tensorValues(t: TensorProto): Float64Array {
-  const { count, get } = tensorReader(t);
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) out[i] = get(i);
-  return out;
-}
-
-/** Little-endian float32 bytes of `values`, as ONNX raw data stores them. */
-export function float32Bytes(values: ArrayLike<number>): Uint8Array {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
-  return bytes;
-}
+const decoder = new TextDecoder();
+/** A string field read by a scan, for messages only: cut to 200 characters. */
+export const shortText = (bytes: Uint8Array): string => decoder.decode(bytes.subarray(0, 800)).slice(0, 200);

@@ -1,36 +1,8 @@
-import type { InferenceSession } from 'onnxruntime-common';
-import type { PlatformFacts, Warn } from '../backend.js';
-import type { Precision } from '../options/defaults.js';
-import { OnnxMobilenetError } from '../errors/errors.js';
-import type { EmbeddingOutput, FloatPolicy } from './graph-rewrite.js';
-import type { RegistryModel } from '../io/model-registry.js';
+import type { Warn } from '../backend.js';
+import type { EmbeddingOutput } from './graph-rewrite.js';
+import type { FloatPolicy } from './precision.js';
 
-export type { EmbeddingOutput, FloatPolicy } from './graph-rewrite.js';
-
-/**
- * The precision policy: whether `precision` asks for quantized models to run as float here.
- * `'auto'` asks the platform whether its int8 kernels lose accuracy (then float, with a warning)
- * or, for the execution providers the session will run, are slower than its float kernels (then
- * float, silently: a speed choice with no accuracy lost, dropped where the float graph would
- * exceed `limits.maxModelBytes`). Registry models that are not int8 never change.
- */
-export function floatPolicy(
-  precision: Precision,
-  registry: RegistryModel | undefined,
-  platform: Pick<PlatformFacts, 'int8Inaccurate' | 'int8Slower'>,
-  executionProviders?: readonly InferenceSession.ExecutionProviderConfig[] | undefined,
-): FloatPolicy {
-  if (precision !== 'auto' && precision !== 'fp32' && precision !== 'model') {
-    throw new OnnxMobilenetError('E_INPUT', `precision must be 'auto', 'fp32' or 'model', got ${JSON.stringify(precision)}`);
-  }
-  if (precision === 'model' || (registry && registry.precision !== 'int8')) return { wanted: false };
-  if (precision === 'fp32') return { wanted: true };
-  const accuracy = platform.int8Inaccurate?.();
-  if (accuracy?.inaccurate) {
-    return { wanted: true, warning: `int8 model runs dequantized to float32: ${accuracy.reason}. Pass precision: 'model' to run the int8 kernels anyway.` };
-  }
-  return platform.int8Slower?.(executionProviders)?.slower === true ? { wanted: true, optional: true } : { wanted: false };
-}
+export type { EmbeddingOutput } from './graph-rewrite.js';
 
 const EMBEDDINGS_OFF: EmbeddingOutput = {
   missing: { code: 'E_INPUT', reason: 'embeddings are off for this classifier: create it without embeddings: false' },

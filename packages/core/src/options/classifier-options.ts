@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import type { DownloadProgress } from '../backend.js';
-import { DEFAULTS, type Limits, type Precision, type PreprocessOptions } from './defaults.js';
+import { DEFAULTS, type Limits, type PreprocessOptions } from './defaults.js';
+import type { Precision } from '../graph/precision.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
 import type { ClassifyOptions } from '../predictions/postprocess.js';
 import type { HostCheck } from '../io/network-policy.js';

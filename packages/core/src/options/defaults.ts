@@ -1,5 +1,6 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
 import { checkNumber, MAX_TIMER_MS } from './own-options.js';
+import type { Precision } from '../graph/precision.js';
 
 /** How the photo is fitted to the model's square input. */
 export type ResizeMode =
@@ -87,12 +88,6 @@ export interface Limits {
    */
   decodeTimeoutMs: number;
 }
-
-/**
- * How to run a quantized model: `'model'` as it is, `'fp32'` dequantized into an equivalent float
- * graph at load time, `'auto'` float only where the backend's int8 kernels lose accuracy.
- */
-export type Precision = 'auto' | 'model' | 'fp32';
 
 /**
  * Every default of onnx-mobilenet in one place. The README's option tables are tested against

@@ -37,7 +37,8 @@ export { selectClasses } from '../predictions/postprocess.js';
 export { MODEL_ZOO_BASE_URL, registryUrl } from '../io/model-registry.js';
 export { inspectModelIO, type ModelIO } from '../graph/model-io.js';
 export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from '../io/sources.js';
-export { EMBEDDING_OUTPUT } from '../graph/embedding-graph.js';
+export { EMBEDDING_OUTPUT } from '../graph/model-io.js';
+export { PRECISIONS, type Int8Facts } from '../graph/precision.js';
 export { guardDownload } from '../io/download-guard.js';
 export { type AssetCache, CACHE_NAME, type FetchAssetPlatform, fetchAsset, subtleSha256Hex } from '../io/fetch-asset.js';
 export {
