@@ -1,8 +1,11 @@
-import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
+import { orList } from '@onnx-mobilenet/core/adapter';
+import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
+import { createClassifier, DEFAULTS, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
 import {
   ALLOW_PRIVATE_NETWORK_HELP,
   DOWNLOAD_FLAGS,
   UsageError,
+  choiceOption,
   describeFailure,
   downloadOptions,
   failureLine,
@@ -20,9 +23,9 @@ Top-1 and top-5 accuracy over labelled images: <dir>/<wnid>/*.JPEG, <dir>/<wnid>
 ground-truth file. Repeat --model, --mode or --precision to compare them side by side.
 
 Options:
-  --model <name|path|url>     (repeatable; default mobilenetv2-7)
+  --model <name|path|url>     (repeatable; default ${DEFAULTS.model})
   --labels <path|url>         class list
-  --mode <mode>               shorter-side-crop or squash (repeatable)
+  --mode <mode>               ${orList(RESIZE_MODES)} (repeatable; default ${DEFAULTS.preprocess.mode})
   --precision <p>             auto, model or fp32 (repeatable)
   --ground-truth <file>       "file label" lines (label: index or wnid) or a JSON object
   --json                      print the full results (per-photo top-5, per-class hits, timing) as JSON
@@ -59,10 +62,10 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   );
   const [dataset] = positionals;
   if (positionals.length !== 1 || dataset === undefined) throw new UsageError('eval needs one dataset folder', EVAL_HELP);
-  const modes = (values.mode ?? ['shorter-side-crop']) as ResizeMode[];
+  const modes = (values.mode ?? [DEFAULTS.preprocess.mode]).map((m) => choiceOption('mode', m, RESIZE_MODES, EVAL_HELP) as ResizeMode);
   const precisions = (values.precision ?? ['auto']) as Precision[];
-  if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !['auto', 'model', 'fp32'].includes(p))) {
-    throw new UsageError('--mode is shorter-side-crop or squash, --precision is auto, model or fp32', EVAL_HELP);
+  if (precisions.some((p) => !['auto', 'model', 'fp32'].includes(p))) {
+    throw new UsageError('--precision is auto, model or fp32', EVAL_HELP);
   }
   const threads = intOption('threads', values.threads);
   let samples: Awaited<ReturnType<typeof loadImageNetSamples>>;
@@ -77,7 +80,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   for (const model of values.model ?? [undefined as unknown as string]) {
     for (const mode of modes) {
       for (const precision of precisions) {
-        const run: Run = { model: model ?? 'mobilenetv2-7', mode, precision };
+        const run: Run = { model: model ?? DEFAULTS.model, mode, precision };
         runs.push(run);
         try {
           const downloads = downloadReporter(io.stderr, stderrIsTTY);
