@@ -172,6 +172,9 @@ describe('the isomorphic entry', () => {
     // session fails to start: 30.10 KB; the model checks, graph rewrites and protobuf in one lazy
     // module that needs nothing large from the entry (Parcel's module workers): 29.02 KB; the
     // runtime-failure texts imported statically again (one more lazy chunk broke them): 29.12 KB.
-    expect(eager).toBeLessThan(29_300);
+    // Issue 23: the `cacheName` option (a Cache Storage bucket; `cacheDir` is the Node folder only),
+    // Cache Storage opened by core's one `openCacheStorage`, and `preprocess.mode` checked against
+    // `RESIZE_MODES` by the one choice check the CLI shares: 29,293 -> 29,325 bytes.
+    expect(eager).toBeLessThan(29_350);
   });
 });
