@@ -11,9 +11,9 @@ describe('option values from constant tuples', () => {
   it('accepts each value of the tuple and refuses anything else, listing every value', () => {
     for (const v of ['x', 'y', 'z', undefined]) expect(() => checkChoice('option', v, ['x', 'y', 'z'])).not.toThrow();
     expect(() => checkChoice('option', 'w', ['x', 'y', 'z'])).toThrow(
-      expect.objectContaining({ code: 'E_INPUT', message: "option must be 'x' or 'y' or 'z', got the string \"w\"" }),
+      expect.objectContaining({ code: 'E_INPUT', message: "option must be one of 'x', 'y', 'z', got the string \"w\"" }),
     );
-    expect(() => checkChoice('option', 5, ['x'])).toThrow("option must be 'x', got number 5");
+    expect(() => checkChoice('option', 5, ['x'])).toThrow("option must be one of 'x', got number 5");
     // inherited names are not values
     expect(() => checkChoice('option', 'includes', ['x'])).toThrow(/got the string "includes"/);
   });
@@ -22,7 +22,7 @@ describe('option values from constant tuples', () => {
     expect(RESIZE_MODES).toContain(DEFAULTS.preprocess.mode);
     for (const mode of RESIZE_MODES) expect(resolvePreprocessOptions({ mode, cropSize: 224, resizeShorter: 256 }).mode).toBe(mode);
     expect(() => resolvePreprocessOptions({ mode: 'stretch' as never })).toThrow(
-      `preprocess.mode must be ${RESIZE_MODES.map((m) => `'${m}'`).join(' or ')}, got the string "stretch"`,
+      `preprocess.mode must be one of ${RESIZE_MODES.map((m) => `'${m}'`).join(', ')}, got the string "stretch"`,
     );
   });
 

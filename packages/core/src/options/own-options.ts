@@ -221,16 +221,16 @@ export function orList(values: readonly string[]): string {
 /**
  * The one check of options whose values are listed in a constant tuple (`RESIZE_MODES`): `value`
  * must be absent or one of `choices`, else `E_INPUT` naming the option and every accepted value
- * (`'a' or 'b' or 'c'`: {@link orList}'s commas are left to the CLI, out of the browser entry).
+ * (the CLI's messages say it with {@link orList}, which stays out of the browser entry).
  *
  * @example
  * ```ts
- * checkChoice('preprocess.mode', 'stretch', RESIZE_MODES); // throws E_INPUT: preprocess.mode must be 'shorter-side-crop' or 'squash', got the string "stretch"
+ * checkChoice('preprocess.mode', 'stretch', RESIZE_MODES); // throws E_INPUT: preprocess.mode must be one of 'shorter-side-crop', 'squash', got the string "stretch"
  * ```
  */
 export function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): asserts value is T | undefined {
   if (value === undefined || choices.includes(value as T)) return;
-  throw new OnnxMobilenetError('E_INPUT', `${name} must be '${choices.join("' or '")}', got ${describeValue(value)}`);
+  throw new OnnxMobilenetError('E_INPUT', `${name} must be one of '${choices.join("', '")}', got ${describeValue(value)}`);
 }
 
 /**
