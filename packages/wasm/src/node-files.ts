@@ -4,7 +4,7 @@ import { readAssetFile } from '../../node/src/read-asset-file.js';
 import { loadCodecModules } from './decode/node-codecs.js';
 import { WASM_FILES, type WasmFileName, type WasmModules } from './wasm-files.js';
 
-// Node, Bun and Deno only (the default and bun entries): node: modules are imported when first needed.
+// Node, Bun and Deno only (the default and bun entries): the edge entries never import this file.
 
 /**
  * The wasm files compiled, each read from where `locate` puts it: a path or a `file:` URL. The
