@@ -1,11 +1,13 @@
 // Documentation is part of the API: every public export carries TSDoc, every function, class and
-// constant an @example, and the README's defaults table is checked against DEFAULTS.
-import { readFileSync } from 'node:fs';
+// constant an @example, and the README's defaults table is checked against DEFAULTS, its warnings
+// table against WARNING_CODES and the codes the sources emit.
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '@onnx-mobilenet/core';
+import { ADAPTER_OPTION_KINDS, WARNING_CODES } from '@onnx-mobilenet/core/adapter';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES = [
@@ -116,9 +118,47 @@ describe('README', () => {
     }
   });
 
+  /** The text of the README section under `## title`. */
+  const section = (title: string) => {
+    const start = readme.indexOf(`\n## ${title}\n`);
+    expect(start, title).toBeGreaterThan(0);
+    return readme.slice(start, readme.indexOf('\n## ', start + 4));
+  };
+
+  it('lists exactly the warning codes of WARNING_CODES, in order', () => {
+    const listed = [...section('Warnings').matchAll(/^\| `(ONNX_MOBILENET_\w+)` \|/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...WARNING_CODES]);
+  });
+
+  it('names every option the adapters read, the platform ones in their table', () => {
+    const options = section('Options and defaults');
+    const kinds = Object.keys(ADAPTER_OPTION_KINDS);
+    expect(kinds.filter((k) => !new RegExp(`\`${k}[\`.]`).test(options))).toEqual([]);
+    const rows = [...options.matchAll(/^\| `(\w+)` \| (?:used|ignored|n\/a) \|/gm)].map((m) => m[1]!);
+    expect(rows).toEqual(['cacheDir', 'cacheName', 'wasmPaths', 'imageRoots', 'wasmModules']);
+    expect(rows.filter((r) => !kinds.includes(r))).toEqual([]);
+  });
+
   it('opens with the setup-and-run command and the test command', () => {
     const firstBlock = /```(?:sh|bash)\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(firstBlock).toMatch(/pnpm install && pnpm classify /);
     expect(firstBlock).toMatch(/^pnpm test$/m);
+  });
+});
+
+describe('warning codes', () => {
+  /** Every source file of the packages (tests and the list itself aside). */
+  const sources = readdirSync(join(root, 'packages'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\/src\/.*\.ts$/.test(f) && !f.endsWith('.test.ts') && !f.endsWith('errors/warnings.ts') && !f.includes('node_modules'))
+    .map((f) => readFileSync(join(root, 'packages', f), 'utf8'));
+
+  it('every code a source emits is in WARNING_CODES, and every code there is emitted somewhere', () => {
+    // the code argument of warn(message, code), or the code of process.emitWarning(message, { code })
+    const emitted = new Set(
+      sources.flatMap((text) =>
+        [...text.matchAll(/'(ONNX_MOBILENET_\w+)'(?:,?\s*\)| satisfies WarningCode)|code: '(ONNX_MOBILENET_\w+)'/g)].map((m) => m[1] ?? m[2]),
+      ),
+    );
+    expect([...emitted].sort()).toEqual([...WARNING_CODES].sort());
   });
 });

@@ -21,11 +21,13 @@ import {
   type NodeImageSource,
   type Prediction,
   type RawImage,
+  type ResizeMode,
+  type WarningCode,
 } from 'onnx-mobilenet';
 import * as api from 'onnx-mobilenet';
-import { createClassifierWithBackend } from '@onnx-mobilenet/core/adapter';
+import { createClassifierWithBackend, type Warn, type WARNING_CODES } from '@onnx-mobilenet/core/adapter';
 import { dequantizeModel, isQuantizedModel } from '@onnx-mobilenet/core/graph';
-import { predictionsFromLogits, softmax, topK } from '@onnx-mobilenet/core/preprocess';
+import { predictionsFromLogits, type RESIZE_MODES, softmax, topK } from '@onnx-mobilenet/core/preprocess';
 import { nodeBackend } from '@onnx-mobilenet/node/adapter';
 
 declare const classifier: NodeClassifier;
@@ -89,6 +91,26 @@ describe('onnx-mobilenet under the node condition', () => {
     expectTypeOf<OnnxMobilenetError>().toExtend<Error>();
     const err: unknown = undefined;
     if (isOnnxMobilenetError(err)) expectTypeOf(err).toEqualTypeOf<OnnxMobilenetError>();
+  });
+
+  it('warnings: codes a closed union made from WARNING_CODES, the only codes an emitter may use', () => {
+    expectTypeOf<WarningCode>().toEqualTypeOf<(typeof WARNING_CODES)[number]>();
+    expectTypeOf<'ONNX_MOBILENET_INT8'>().toExtend<WarningCode>();
+    expectTypeOf<string>().not.toExtend<WarningCode>();
+    expectTypeOf<Parameters<Warn>[1]>().toEqualTypeOf<WarningCode>();
+    const warn: Warn = () => undefined;
+    // @ts-expect-error a code not in WARNING_CODES
+    warn('message', 'ONNX_MOBILENET_SOMETHING');
+  });
+
+  it('option values: types made from their tuples; the adapter options one set for every adapter', () => {
+    expectTypeOf<ResizeMode>().toEqualTypeOf<(typeof RESIZE_MODES)[number]>();
+    expectTypeOf<ResizeMode>().toEqualTypeOf<'shorter-side-crop' | 'squash'>();
+    // @ts-expect-error not a resize mode
+    const stretch: ClassifierOptions = { preprocess: { mode: 'stretch' } };
+    void stretch;
+    // the browsers' options type-check here too (ignored in Node), so options written once work under every condition
+    expectTypeOf(createClassifier({ cacheName: 'models', wasmPaths: '/ort/', imageRoots: ['/srv/photos'] })).resolves.toEqualTypeOf<NodeClassifier>();
   });
 
   it('the helpers an app uses', () => {

@@ -23,6 +23,7 @@ describe('onnx-mobilenet in the browser', () => {
     expectTypeOf(createClassifier()).resolves.toEqualTypeOf<WebClassifier>();
     expectTypeOf(createClassifier({ model: '/models/m.onnx', wasmPaths: '/ort/', onProgress: (p) => void p.loaded })).resolves.toEqualTypeOf<WebClassifier>();
     expectTypeOf(CACHE_NAME).toBeString();
+    expectTypeOf(createClassifier({ cacheName: 'my-models', cacheDir: '/ignored/in/browsers' })).resolves.toEqualTypeOf<WebClassifier>();
   });
 
   it('takes images, blobs, bitmaps, canvases and URLs; one input gives Prediction[], an array Prediction[][]', () => {

@@ -1,6 +1,6 @@
 // The wasm path's default entry (Node, Bun, Deno) under a server's inputs: image paths confined
-// by imageRoots as in the Node adapter, a FIFO never waited on, and wasmModules checked before
-// anything is instantiated.
+// by imageRoots as in the Node adapter, a FIFO never waited on, model and label files read by the
+// Node adapter's reader, and wasmModules checked before anything is instantiated.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,19 @@ describeWithAssets('the wasm path with image paths from strangers', () => {
       await open.dispose();
     }
   }, 30_000);
+
+  it("reads model and label files with the Node adapter's reader: file: URLs, the limit named, a FIFO refused, the hash checked", async () => {
+    // a file: URL was refused as a download (E_FORBIDDEN: only http: and https: are fetched)
+    const byUrl = await createClassifier({ model: pathToFileURL(FP32_MODEL).href, labels: pathToFileURL(SYNSET).href, embeddings: false });
+    expect(byUrl.labels).toHaveLength(1000);
+    await byUrl.dispose();
+    await expect(createClassifier({ model: FP32_MODEL, labels: SYNSET, limits: { maxLabelBytes: 100 } })).rejects.toMatchObject({
+      code: 'E_LIMIT',
+      message: expect.stringContaining('over limits.maxLabelBytes (100)'),
+    });
+    await expect(createClassifier({ model: FP32_MODEL, labels: join(dir, 'photos', 'fifo') })).rejects.toMatchObject({ code: 'E_INPUT' });
+    await expect(createClassifier({ model: FP32_MODEL, sha256: '0'.repeat(64), labels: SYNSET })).rejects.toMatchObject({ code: 'E_MODEL_CHECKSUM' });
+  }, 60_000);
 
   it('checks wasmModules before instantiating anything: unknown names, bytes, and the wrong module', async () => {
     const jpegCodec = await WebAssembly.compile(readFileSync(new URL('../../packages/wasm/dist/vendor/mozjpeg_dec.wasm', import.meta.url)));

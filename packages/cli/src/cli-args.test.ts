@@ -16,7 +16,7 @@ describe('usage errors', () => {
     [['eval', 'dir', '--frobnicate'], "Unknown option '--frobnicate'", 'Usage: onnx-mobilenet eval'],
     [['classify', 'x.jpg', '--model'], "Option '--model <value>' argument missing", 'Usage: onnx-mobilenet classify'],
     [['eval', 'a', 'b'], 'eval needs one dataset folder', 'Usage: onnx-mobilenet eval'],
-    [['eval', 'dir', '--mode', 'stretch'], '--mode is shorter-side-crop or squash', 'Usage: onnx-mobilenet eval'],
+    [['eval', 'dir', '--mode', 'stretch'], '--mode must be shorter-side-crop or squash, got "stretch"', 'Usage: onnx-mobilenet eval'],
     [['frobnicate'], 'unknown command "frobnicate"', 'Usage: onnx-mobilenet classify'],
     [[], 'no command given', 'Usage: onnx-mobilenet classify'],
   ])('%j: the message and the help on stderr, exit 2', async (args, message, help) => {

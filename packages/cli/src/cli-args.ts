@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { orList } from '@onnx-mobilenet/core/adapter';
 import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
 import { terminalText } from './terminal-text.js';
 
@@ -49,6 +50,16 @@ export function intOption(name: string, value: string | undefined, max = Infinit
   if (!Number.isInteger(n) || n < 1 || n > max)
     throw new UsageError(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${value}"`);
   return n;
+}
+
+/**
+ * An option whose values are listed in a constant tuple (`RESIZE_MODES`, `PRUNE_PLATFORMS`): one
+ * of them, or undefined when absent; anything else is a {@link UsageError} listing them, as the
+ * help does ({@link orList}).
+ */
+export function choiceOption<T extends string>(name: string, value: string | undefined, allowed: readonly T[], help?: string): T | undefined {
+  if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`--${name} must be ${orList(allowed)}, got "${value}"`, help);
+  return value as T | undefined;
 }
 
 /** The download flags of every command that loads a classifier (classify, eval, worker). */

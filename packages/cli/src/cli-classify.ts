@@ -1,5 +1,17 @@
+import { orList } from '@onnx-mobilenet/core/adapter';
+import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
 import { DEFAULTS, MODELS, createClassifier, isOnnxMobilenetError } from '@onnx-mobilenet/node';
-import { ALLOW_PRIVATE_NETWORK_HELP, DOWNLOAD_FLAGS, UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import {
+  ALLOW_PRIVATE_NETWORK_HELP,
+  DOWNLOAD_FLAGS,
+  UsageError,
+  choiceOption,
+  downloadOptions,
+  failureLine,
+  intOption,
+  parseCommandLine,
+  type CliIO,
+} from './cli-args.js';
 import { type ClassifierPool, createClassifierPool, defaultWorkers } from './classifier-pool.js';
 import { classifyStream } from './classify-stream.js';
 import { downloadReporter } from './cli-progress.js';
@@ -24,7 +36,7 @@ Options:
   --threads <n>            onnxruntime intra-op threads (1 to ${DEFAULTS.maxThreads})
   --batch <n>              images per session run (default ${DEFAULTS.batchSize})
   --workers <n>            sessions in worker threads, the cores shared out (default ${defaultWorkers()}: one per 4 cores)
-  --mode <mode>            preprocessing: shorter-side-crop (default) or squash
+  --mode <mode>            preprocessing: ${orList(RESIZE_MODES)} (default ${DEFAULTS.preprocess.mode})
   --mirror <url>           serve registry models and labels from this base URL (laid out like the zoo's)
   --cache-dir <dir>        where downloads are cached
   ${ALLOW_PRIVATE_NETWORK_HELP}
@@ -80,9 +92,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
   const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
   const batchSize = intOption('batch', values.batch);
   const workers = intOption('workers', values.workers, 256) ?? defaultWorkers();
-  if (values.mode !== undefined && values.mode !== 'shorter-side-crop' && values.mode !== 'squash') {
-    throw new UsageError(`--mode must be shorter-side-crop or squash, got "${values.mode}"`);
-  }
+  const mode = choiceOption('mode', values.mode, RESIZE_MODES);
 
   if (values.resume && (!values.output || !values.json))
     throw new UsageError('--resume needs --output <file> and --json (it reads the JSON lines already written)', HELP);
@@ -102,7 +112,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     labels: values.labels,
     threads,
     batchSize,
-    preprocess: values.mode ? { mode: values.mode as 'squash' | 'shorter-side-crop' } : undefined,
+    preprocess: mode ? { mode } : undefined,
     ...downloadOptions(values, env),
   };
   try {

@@ -1,9 +1,11 @@
-import { PRECISIONS } from '@onnx-mobilenet/core/adapter';
-import { createClassifier, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
+import { orList, PRECISIONS } from '@onnx-mobilenet/core/adapter';
+import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
+import { createClassifier, DEFAULTS, evaluate, type EvalResult, type Precision, type ResizeMode } from '@onnx-mobilenet/node';
 import {
   ALLOW_PRIVATE_NETWORK_HELP,
   DOWNLOAD_FLAGS,
   UsageError,
+  choiceOption,
   describeFailure,
   downloadOptions,
   failureLine,
@@ -15,19 +17,16 @@ import { jsonText, terminalText } from './terminal-text.js';
 import { loadImageNetSamples } from './imagenet-samples.js';
 import { downloadReporter, progressBar } from './cli-progress.js';
 
-/** `auto, model or fp32`: the values of `precision`, from core's one list. */
-const PRECISION_VALUES = `${PRECISIONS.slice(0, -1).join(', ')} or ${PRECISIONS.at(-1)}`;
-
 export const EVAL_HELP = `Usage: onnx-mobilenet eval <dir> [options]
 
 Top-1 and top-5 accuracy over labelled images: <dir>/<wnid>/*.JPEG, <dir>/<wnid>_*.JPEG, or a
 ground-truth file. Repeat --model, --mode or --precision to compare them side by side.
 
 Options:
-  --model <name|path|url>     (repeatable; default mobilenetv2-7)
+  --model <name|path|url>     (repeatable; default ${DEFAULTS.model})
   --labels <path|url>         class list
-  --mode <mode>               shorter-side-crop or squash (repeatable)
-  --precision <p>             ${PRECISION_VALUES} (repeatable)
+  --mode <mode>               ${orList(RESIZE_MODES)} (repeatable; default ${DEFAULTS.preprocess.mode})
+  --precision <p>             ${orList(PRECISIONS)} (repeatable; default ${DEFAULTS.precision})
   --ground-truth <file>       "file label" lines (label: index or wnid) or a JSON object
   --json                      print the full results (per-photo top-5, per-class hits, timing) as JSON
   --threads <n>               onnxruntime intra-op threads
@@ -63,11 +62,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   );
   const [dataset] = positionals;
   if (positionals.length !== 1 || dataset === undefined) throw new UsageError('eval needs one dataset folder', EVAL_HELP);
-  const modes = (values.mode ?? ['shorter-side-crop']) as ResizeMode[];
-  const precisions = (values.precision ?? ['auto']) as Precision[];
-  if (modes.some((m) => m !== 'shorter-side-crop' && m !== 'squash') || precisions.some((p) => !PRECISIONS.includes(p))) {
-    throw new UsageError(`--mode is shorter-side-crop or squash, --precision is ${PRECISION_VALUES}`, EVAL_HELP);
-  }
+  const modes = (values.mode ?? [DEFAULTS.preprocess.mode]).map((m) => choiceOption('mode', m, RESIZE_MODES, EVAL_HELP) as ResizeMode);
+  const precisions = (values.precision ?? [DEFAULTS.precision]).map((p) => choiceOption('precision', p, PRECISIONS, EVAL_HELP) as Precision);
   const threads = intOption('threads', values.threads);
   let samples: Awaited<ReturnType<typeof loadImageNetSamples>>;
   try {
@@ -81,7 +77,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
   for (const model of values.model ?? [undefined as unknown as string]) {
     for (const mode of modes) {
       for (const precision of precisions) {
-        const run: Run = { model: model ?? 'mobilenetv2-7', mode, precision };
+        const run: Run = { model: model ?? DEFAULTS.model, mode, precision };
         runs.push(run);
         try {
           const downloads = downloadReporter(io.stderr, stderrIsTTY);

@@ -2,7 +2,7 @@ import { USAGE_EXIT, UsageError, type CliIO } from './cli-args.js';
 import { runClassify } from './cli-classify.js';
 import { EVAL_HELP, runEval } from './cli-eval.js';
 import { runPrune } from './cli-prune.js';
-import { runQueueCommand } from './cli-queue.js';
+import { QUEUE_COMMANDS, runQueueCommand } from './cli-queue.js';
 import { terminalText } from './terminal-text.js';
 
 /**
@@ -25,7 +25,8 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
       return await runEval(argv.slice(1), io, stderrIsTTY, env);
     }
     if (argv[0] === 'prune-binaries') return runPrune(argv.slice(1), io);
-    if (argv[0] === 'enqueue' || argv[0] === 'worker' || argv[0] === 'results') return await runQueueCommand(argv[0], argv.slice(1), io, env);
+    const queueCommand = QUEUE_COMMANDS.find((c) => c === argv[0]);
+    if (queueCommand) return await runQueueCommand(queueCommand, argv.slice(1), io, env);
     return await runClassify(argv, io, stderrIsTTY, env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

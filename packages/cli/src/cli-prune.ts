@@ -1,4 +1,5 @@
-import { failureLine, parseCommandLine, UsageError, type CliIO } from './cli-args.js';
+import { orList } from '@onnx-mobilenet/core/adapter';
+import { choiceOption, failureLine, parseCommandLine, UsageError, type CliIO } from './cli-args.js';
 import { terminalText } from './terminal-text.js';
 import { PRUNE_ARCHES, PRUNE_LIBCS, PRUNE_PLATFORMS, type PruneOptions, pruneBinaries } from './prune-binaries.js';
 
@@ -12,9 +13,9 @@ outside the folder (links are not followed); a package without the target's bina
 and named, and the command exits 1.
 
 Options:
-  --platform <os>   ${PRUNE_PLATFORMS.join(', ')} (default: this machine's, ${process.platform})
-  --arch <cpu>      ${PRUNE_ARCHES.join(', ')} (default: this machine's, ${process.arch})
-  --libc <libc>     Linux: ${PRUNE_LIBCS.join(' or ')} (Alpine is musl; default glibc, or this machine's)
+  --platform <os>   ${orList(PRUNE_PLATFORMS)} (default: this machine's, ${process.platform})
+  --arch <cpu>      ${orList(PRUNE_ARCHES)} (default: this machine's, ${process.arch})
+  --libc <libc>     Linux: ${orList(PRUNE_LIBCS)} (Alpine is musl; default glibc, or this machine's)
   --dry-run         list what would be removed, remove nothing
   -h, --help        this help
 
@@ -42,15 +43,10 @@ export function runPrune(argv: readonly string[], io: CliIO): number {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('prune-binaries takes one node_modules folder', PRUNE_HELP);
-  const pick = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
-    if (value !== undefined && !allowed.includes(value as T))
-      throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`, PRUNE_HELP);
-    return value as T | undefined;
-  };
   const options: PruneOptions = {
-    platform: pick('platform', values.platform, PRUNE_PLATFORMS),
-    arch: pick('arch', values.arch, PRUNE_ARCHES),
-    libc: pick('libc', values.libc, PRUNE_LIBCS),
+    platform: choiceOption('platform', values.platform, PRUNE_PLATFORMS, PRUNE_HELP),
+    arch: choiceOption('arch', values.arch, PRUNE_ARCHES, PRUNE_HELP),
+    libc: choiceOption('libc', values.libc, PRUNE_LIBCS, PRUNE_HELP),
     dryRun: values['dry-run'],
   };
   let result: ReturnType<typeof pruneBinaries>;

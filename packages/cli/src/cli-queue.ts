@@ -4,6 +4,9 @@ import { DEFAULTS } from '@onnx-mobilenet/node';
 import { DOWNLOAD_FLAGS, UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
 import { jsonText, terminalText } from './terminal-text.js';
 
+/** The queue commands, by the name `onnx-mobilenet <command>` runs them with. */
+export const QUEUE_COMMANDS = ['enqueue', 'worker', 'results'] as const;
+
 /** Help of the queue commands (`enqueue`, `worker`, `results`). */
 export const QUEUE_HELP = `Usage: onnx-mobilenet enqueue <dir|glob|list.txt|image>... --redis <url> [--queue <name>] [--attempts <n>] [--backoff <ms>]
        onnx-mobilenet worker --redis <url> [--root <dir>]... [--queue <name>] [--concurrency <n>] [model options]
@@ -73,7 +76,7 @@ function parseQueueArgs(argv: readonly string[]) {
 }
 
 /** `onnx-mobilenet enqueue|worker|results`: returns the exit code, throws {@link UsageError}s. */
-export async function runQueueCommand(command: 'enqueue' | 'worker' | 'results', argv: readonly string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runQueueCommand(command: (typeof QUEUE_COMMANDS)[number], argv: readonly string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(QUEUE_HELP);
     return 0;

@@ -1,13 +1,12 @@
 // The messages between a ClassifierPool and its worker threads (structured-clone data only).
-import type { ClassifierOptions, ErrorCode, Prediction } from '@onnx-mobilenet/node';
+import type { ClassifierOptions, ErrorCode, NodeOptions, Prediction } from '@onnx-mobilenet/node';
 
 /** What a pool's workers load: the serialisable options of `createClassifier` (no callbacks, no buffers). */
-export type PoolClassifierOptions = Pick<ClassifierOptions, 'model' | 'labels' | 'topK' | 'batchSize' | 'preprocess' | 'precision'> & {
-  threads?: number | undefined;
-  mirror?: string | undefined;
-  cacheDir?: string | undefined;
-  allowPrivateNetwork?: boolean | undefined;
-};
+export type PoolClassifierOptions = Pick<
+  ClassifierOptions,
+  'model' | 'labels' | 'topK' | 'batchSize' | 'preprocess' | 'precision' | 'threads' | 'mirror' | 'allowPrivateNetwork'
+> &
+  Pick<NodeOptions, 'cacheDir'>;
 
 /** @internal what each worker thread is started with. */
 export interface PoolWorkerData {

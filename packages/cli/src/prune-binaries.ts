@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { OnnxMobilenetError } from '@onnx-mobilenet/node';
-import { clipText } from '@onnx-mobilenet/core/adapter';
+import { checkChoice, clipText } from '@onnx-mobilenet/core/adapter';
 
 /** The platforms, architectures and C libraries a prune may target (those the native packages ship for). */
 export const PRUNE_PLATFORMS = ['linux', 'darwin', 'win32'] as const;
@@ -57,7 +57,7 @@ const ORT_PACKAGE = 'onnxruntime-node';
 const IMG_SCOPE = '@img';
 const IMG_BINARY = /^sharp-(?:libvips-(?:dev-)?)?(?:(darwin|linux|linuxmusl|win32)-([a-z0-9]+)|wasm32)$/;
 
-function thisLibc(): 'glibc' | 'musl' {
+function thisLibc(): (typeof PRUNE_LIBCS)[number] {
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return report?.header?.glibcVersionRuntime ? 'glibc' : 'musl';
 }
@@ -65,12 +65,9 @@ function thisLibc(): 'glibc' | 'musl' {
 function checkTarget(options: PruneOptions): Required<PruneTarget> {
   const platform = options.platform ?? (process.platform as PruneTarget['platform']);
   const arch = options.arch ?? (process.arch as PruneTarget['arch']);
-  if (!PRUNE_PLATFORMS.includes(platform))
-    throw new OnnxMobilenetError('E_INPUT', `platform must be one of ${PRUNE_PLATFORMS.join(', ')}; got ${JSON.stringify(String(platform)).slice(0, 40)}`);
-  if (!PRUNE_ARCHES.includes(arch))
-    throw new OnnxMobilenetError('E_INPUT', `arch must be one of ${PRUNE_ARCHES.join(', ')}; got ${JSON.stringify(String(arch)).slice(0, 40)}`);
-  if (options.libc !== undefined && !PRUNE_LIBCS.includes(options.libc))
-    throw new OnnxMobilenetError('E_INPUT', `libc must be glibc or musl; got ${JSON.stringify(String(options.libc)).slice(0, 40)}`);
+  checkChoice('platform', platform, PRUNE_PLATFORMS);
+  checkChoice('arch', arch, PRUNE_ARCHES);
+  checkChoice('libc', options.libc, PRUNE_LIBCS);
   const here = platform === process.platform && process.platform === 'linux';
   return { platform, arch, libc: options.libc ?? (here ? thisLibc() : 'glibc') };
 }

@@ -5,6 +5,7 @@ import type { RawImage } from './image/image.js';
 import type { ResizePlan } from './image/resize-plan.js';
 import type { AssetRef } from './io/sources.js';
 import type { Int8Facts } from './graph/precision.js';
+import type { WarningCode } from './errors/warnings.js';
 
 /** Progress of a download, reported through the `onProgress` option. */
 export interface DownloadProgress {
@@ -20,7 +21,7 @@ export interface DownloadProgress {
  * Reports a warning once per classifier and `code` (the same code again is dropped). Adapters get
  * it from core with every call that may warn; they never write to the console themselves.
  */
-export type Warn = (message: string, code: string) => void;
+export type Warn = (message: string, code: WarningCode) => void;
 
 /** What a backend's `loadAsset` may use while loading. */
 export interface LoadAssetOptions {
@@ -117,7 +118,7 @@ export interface PlatformFacts {
    */
   int8Facts?(executionProviders: readonly InferenceSession.ExecutionProviderConfig[] | undefined): Int8Facts;
   /** Where the classifier's warnings end up (Node: `process.emitWarning`; browsers: the console). */
-  warn(message: string, code: string): void;
+  warn(message: string, code: WarningCode): void;
   /**
    * The most threads this platform runs (`threads` and the session's thread counts; `E_INPUT`
    * above it), with what sets it, for the message. Absent: `DEFAULTS.maxThreads` (1024).

@@ -13,6 +13,8 @@
 export { DEFAULTS, type Limits, type PreprocessOptions, type ResizeMode } from './options/defaults.js';
 export type { Precision } from './graph/precision.js';
 export { OnnxMobilenetError, isOnnxMobilenetError, type ErrorCode } from './errors/errors.js';
+export type { WarningCode } from './errors/warnings.js';
+export type { AdapterOptions } from './options/classifier-options.js';
 export type { Channels, PreparedTensor, RawImage } from './image/image.js';
 export { parseLabels, type ClassLabel } from './predictions/labels.js';
 export type { ClassSelector, ClassifyOptions, Prediction } from './predictions/postprocess.js';

@@ -1,3 +1,4 @@
+import type { AdapterOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import { decodeImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Facts } from './int8-facts.js';
@@ -8,25 +9,12 @@ import { loadOnnxruntime } from './native-modules.js';
 import { disableOrtTelemetry } from './ort-telemetry.js';
 import { sessionExtra } from './session-extra.js';
 
-/** Options only the Node adapter has, beside the common `ClassifierOptions`. */
-export interface NodeOptions {
-  /** Where downloads are cached (a directory; default `ONNX_MOBILENET_CACHE`, else the user cache dir). */
-  cacheDir?: string | undefined;
-  /**
-   * Browsers only, ignored in Node: accepted so that options shared by isomorphic code type-check
-   * under the `node` condition of `onnx-mobilenet` too.
-   */
-  wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
-  /**
-   * Folders that image paths (and `file:` URLs) must lie under, for servers that take paths from
-   * strangers. Symbolic links are resolved before the check, the file opened is checked to be the
-   * file resolved, and a path outside the folders, a missing one and an unreadable one all get the
-   * same `E_FORBIDDEN`, which tells nothing about what exists. `[]` reads no local image at all.
-   * Each folder must exist when the classifier is created (`E_INPUT` otherwise). Default: unset,
-   * any path the process can read (model and label paths are never confined: they are the app's).
-   */
-  imageRoots?: readonly string[] | undefined;
-}
+/**
+ * The Node adapter's options beside the common `ClassifierOptions`: those of `AdapterOptions`, of
+ * which it uses `cacheDir` and `imageRoots` (`cacheName` and `wasmPaths` are the browsers', accepted
+ * so that options shared by isomorphic code type-check under the `node` condition, and ignored).
+ */
+export type NodeOptions = AdapterOptions;
 
 /**
  * The Node backend: onnxruntime-node sessions (CPU unless `executionProviders` says otherwise),

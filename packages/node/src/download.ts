@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OnnxMobilenetError, type DownloadProgress } from '@onnx-mobilenet/core';
+import type { DownloadProgress } from '@onnx-mobilenet/core';
 import { fetchBounded, type NetworkPolicy, redactUrl } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import { cacheError } from './cache-dir.js';
+import { assertChecksum, sha256Hex } from './read-asset-file.js';
 
 /** What {@link downloadToFile} needs besides the URL. */
 export interface DownloadOptions {
@@ -24,21 +25,6 @@ export interface DownloadOptions {
   timeoutMs: number;
   /** Which hosts and addresses may be reached; absent means strict (no private addresses, 5 redirects). */
   network?: NetworkPolicy | undefined;
-}
-
-/** Hex sha256 of bytes. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Throws `E_MODEL_CHECKSUM` unless `actual` equals `expected` (case-insensitive). */
-export function assertChecksum(what: string, expected: string, actual: string): void {
-  if (actual.toLowerCase() !== expected.toLowerCase()) {
-    throw new OnnxMobilenetError(
-      'E_MODEL_CHECKSUM',
-      `sha256 mismatch for ${what}: expected ${expected.toLowerCase()}, got ${actual}. The file is corrupt or not the one pinned; it was not used.`,
-    );
-  }
 }
 
 /** The sidecar that records the sha256 of a cached file that has no pinned hash. */

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { type AdapterOptions, OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
 import { parseUrl, type LoadAssetOptions, redactUrl } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
-import { assertChecksum, downloadToFile, hashSidecar, sha256Hex } from './download.js';
-import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
+import { downloadToFile, hashSidecar } from './download.js';
+import { assetFileRules, readAssetFile, sha256Hex } from './read-asset-file.js';
+import { readLocalFile } from './read-local-file.js';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
 /** Node's asset loading options: core's, plus the cache directory of the Node adapter's options. */
-export type NodeLoadAssetOptions = LoadAssetOptions & { cacheDir?: string | undefined };
+export type NodeLoadAssetOptions = LoadAssetOptions & Pick<AdapterOptions, 'cacheDir'>;
 
 /**
  * The cache file of a URL: its pinned sha256 (else a hash of the URL) plus the URL's file name
@@ -40,25 +41,14 @@ function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAss
  * downloaded; one that no longer matches is downloaded again.
  */
 export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): Promise<Uint8Array> {
-  const labels = options.purpose === 'labels';
-  const read = {
-    maxBytes: options.maxBytes,
-    failCode: labels ? 'E_LABELS' : 'E_MODEL_LOAD',
-    limitName: labels ? 'limits.maxLabelBytes' : 'limits.maxModelBytes',
-  } as const;
-  if (asset.kind === 'path' || /^file:/i.test(asset.url)) {
-    const path = asset.kind === 'path' ? asset.path : filePathFromUrl(asset.url, options.purpose);
-    const bytes = await readLocalFile(path, { ...read, what: options.purpose });
-    if (asset.sha256) assertChecksum(typeof path === 'string' ? resolve(path) : showPath(path), asset.sha256, sha256Hex(bytes));
-    return bytes;
-  }
+  if (asset.kind === 'path' || /^file:/i.test(asset.url)) return readAssetFile(asset, options);
   const url = parseUrl(asset.url, options.purpose);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OnnxMobilenetError('E_INPUT', `unsupported ${options.purpose} URL scheme in ${redactUrl(asset.url)}: use http(s):, file: or a path`);
   }
   const destination = cachePathFor(url, asset.sha256, options);
   if (existsSync(destination)) {
-    const cached = await readLocalFile(destination, { ...read, what: `cached ${options.purpose}` });
+    const cached = await readLocalFile(destination, { what: `cached ${options.purpose}`, maxBytes: options.maxBytes, ...assetFileRules(options.purpose) });
     const expected = asset.sha256 ?? (await recordedHash(destination));
     if (expected && sha256Hex(cached) === expected.toLowerCase()) return cached;
     // Altered, corrupt or never recorded: fall through and fetch a verified copy (rename replaces it).

@@ -1,4 +1,5 @@
 import { isMainThread } from 'node:worker_threads';
+import type { WarningCode } from '@onnx-mobilenet/core';
 
 /**
  * The environment variable onnxruntime (1.29 and later) reads, once per process when its
@@ -27,7 +28,7 @@ let warnedFromWorker = false;
 export function disableOrtTelemetry(
   env: NodeJS.ProcessEnv = process.env,
   mainThread = isMainThread,
-  warn: (message: string, options: { code: string }) => void = process.emitWarning,
+  warn: (message: string, options: { code: WarningCode }) => void = process.emitWarning,
 ): void {
   // any value, '0' included, is the user's choice; an empty one counts as unset, as onnxruntime reads it
   if (env[ORT_TELEMETRY_VARIABLE]) return;

@@ -1,7 +1,8 @@
-import { isUtf8 } from 'node:buffer';
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { Buffer, isUtf8 } from 'node:buffer';
+import { constants, type Stats } from 'node:fs';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
@@ -29,6 +30,12 @@ export interface ReadLocalFileOptions {
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
+ * Where a `bun build --compile` executable keeps the files it embeds (`import … with { type: 'file' }`):
+ * they can be `stat`ed and read whole, not opened.
+ */
+const BUN_EMBEDDED = /^(?:\/\$bunfs\/|[A-Za-z]:[\\/]~BUN[\\/])/;
+
+/**
  * Reads a local file with every read bounded: the handle is opened without blocking and checked
  * with fstat (so the file checked is the file read), anything but a regular file (`/dev/zero`, a
  * FIFO, a directory) is `E_INPUT`, and at most `maxBytes + 1` bytes are read (`E_LIMIT` beyond,
@@ -36,7 +43,8 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * cannot be read (permission denied) is `failCode`. A `Buffer` path names a file whose name is not
  * UTF-8 (any bytes but `/` and NUL on Linux); messages show it with {@link showPath}. With `roots`,
  * a path outside them, missing or unreadable is `E_FORBIDDEN` instead, the same for all three (a
- * `Buffer` path too: roots are checked on text paths).
+ * `Buffer` path too: roots are checked on text paths). A file embedded in a Bun executable
+ * (`/$bunfs/…`) is read by its path, where no roots are set.
  *
  * @example
  * ```ts
@@ -46,6 +54,21 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode, limitName, roots }: ReadLocalFileOptions): Promise<Uint8Array> {
   // for messages only: a path is quoted cut short
   const absolute = clipText(typeof path === 'string' ? resolve(path) : showPath(path));
+  const tooBig = (n: number) =>
+    new OnnxMobilenetError('E_LIMIT', `${what} file ${absolute} has ${n} bytes or more, over ${limitName ?? 'the limit'} (${maxBytes})`);
+  const check = (info: Stats) => {
+    if (info.isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${what} path is a directory, not a file: ${absolute}`);
+    if (!info.isFile()) throw new OnnxMobilenetError('E_INPUT', `${what} path is not a regular file (a device, FIFO or socket): ${absolute}`);
+    if (info.size > maxBytes) throw tooBig(info.size);
+  };
+  if (!roots && typeof path === 'string' && BUN_EMBEDDED.test(path)) {
+    try {
+      check(await stat(path));
+      return await readFile(path);
+    } catch (err) {
+      throw err instanceof OnnxMobilenetError ? err : openError(err, absolute, what, failCode);
+    }
+  }
   let handle: FileHandle;
   if (roots) {
     if (typeof path !== 'string') throw forbiddenPath(showPath(path), roots);
@@ -59,11 +82,7 @@ export async function readLocalFile(path: string | Buffer, { what, maxBytes, fai
   }
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${what} path is a directory, not a file: ${absolute}`);
-    if (!info.isFile()) throw new OnnxMobilenetError('E_INPUT', `${what} path is not a regular file (a device, FIFO or socket): ${absolute}`);
-    const tooBig = (n: number) =>
-      new OnnxMobilenetError('E_LIMIT', `${what} file ${absolute} has ${n} bytes or more, over ${limitName ?? 'the limit'} (${maxBytes})`);
-    if (info.size > maxBytes) throw tooBig(info.size);
+    check(info);
     let buffer = Buffer.allocUnsafe(info.size + 1);
     let filled = 0;
     for (;;) {

@@ -1,4 +1,4 @@
-import { type ClassifierOptions, type NodeOptions, OnnxMobilenetError, type Prediction, createClassifier } from '@onnx-mobilenet/node';
+import { type ClassifierOptions, type NodeOptions, OnnxMobilenetError, type Prediction, type WarningCode, createClassifier } from '@onnx-mobilenet/node';
 import { checkLocalPath, checkNumber, localImagePath, MAX_TIMER_MS, type OptionKind, ownOptions, resolveLocalRoots } from '@onnx-mobilenet/node/adapter';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { describeJobFailure, isPermanentFailure } from './failure-policy.js';
@@ -174,7 +174,7 @@ export async function createQueueWorker(given: QueueWorkerOptions): Promise<Queu
   const classifier = options.classifier ?? (await createClassifier({ embeddings: false, ...options.classifierOptions, imageRoots: options.roots ?? [] }));
 
   // One report per outage: the first error after the connection was last ready.
-  const report = options.onError ?? ((err: OnnxMobilenetError) => process.emitWarning(err.message, { code: 'ONNX_MOBILENET_QUEUE' }));
+  const report = options.onError ?? ((err: OnnxMobilenetError) => process.emitWarning(err.message, { code: 'ONNX_MOBILENET_QUEUE' satisfies WarningCode }));
   let reported = false;
   let closing: Promise<void> | undefined;
   const onRedisError = (err: unknown) => {

@@ -1,4 +1,4 @@
-import { type ClassifierOptions, DEFAULTS, type Limits } from '@onnx-mobilenet/core';
+import { type AdapterOptions, type ClassifierOptions, DEFAULTS, type Limits } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, type AssetLoader, type ClassifierBackend, type ImageDecoder, ownOptions, type Warn } from '@onnx-mobilenet/core/adapter';
 import { createEdgeDecoder, type EdgeImageSource } from './decode/index.js';
 import { loadAssetFetch } from './load-asset.js';
@@ -6,29 +6,25 @@ import { createWasmRuntime } from './runtime.js';
 import { checkWasmModules } from './wasm-modules.js';
 import type { WasmFileName, WasmModules } from './wasm-files.js';
 
-/** Options only the wasm path has, beside the common `ClassifierOptions`. */
-export interface WasmOptions {
+/**
+ * The wasm path's options beside the common `ClassifierOptions`: those of `AdapterOptions`, of
+ * which it uses `cacheName` (where the runtime has Cache Storage) and `imageRoots` (Node, Bun,
+ * Deno; `cacheDir` and `wasmPaths` are other adapters', ignored here), and its own `wasmModules`.
+ */
+export interface WasmOptions extends AdapterOptions {
   /**
    * Precompiled modules of the wasm files (`WASM_FILES`), where the platform hands them out: a
    * Worker's static `.wasm` import or binding, Vercel's `?module` import. The `workerd` and
    * `edge-light` entries import their own; Node, Bun and Deno read them from the package.
    */
   wasmModules?: Partial<WasmModules> | undefined;
-  /** Name of the Cache Storage bucket downloads are kept in, where the runtime has the Cache API (default `CACHE_NAME`). */
-  cacheDir?: string | undefined;
-  /**
-   * Node, Bun, Deno: the folders image paths and `file:` URLs must lie under (links followed and
-   * checked), as in the Node adapter; anything else is `E_FORBIDDEN`. `[]` reads no local file.
-   * Unset: any path the app passes. Set it when strings come from users.
-   */
-  imageRoots?: readonly string[] | undefined;
 }
 
 /** Where a backend gets what the platform provides: the wasm modules, and local files on runtimes that have them. */
 export interface WasmPlatform {
   /** The precompiled wasm files (those not given in `wasmModules`). */
   loadModules(): Promise<WasmModules>;
-  /** Reads a model or label file given by path (Node, Bun, Deno); absent where there are no files. */
+  /** Reads a model or label file given by path or `file:` URL (Node, Bun, Deno); absent where there are no files. */
   loadFile?: AssetLoader['loadAsset'] | undefined;
   /**
    * The reader of image files given by path or `file:` URL under a classifier's `imageRoots`
@@ -61,8 +57,8 @@ export function createWasmBackend(given: ClassifierOptions & WasmOptions, platfo
     runtime: createWasmRuntime(() => moduleOf('onnxruntime')),
     assets: {
       loadAsset(asset, loadOptions) {
-        if (asset.kind === 'path' && platform.loadFile) return platform.loadFile(asset, loadOptions);
-        return loadAssetFetch(asset, { ...loadOptions, cacheName: options.cacheDir });
+        if (platform.loadFile && (asset.kind === 'path' || /^file:/i.test(asset.url))) return platform.loadFile(asset, loadOptions);
+        return loadAssetFetch(asset, { ...loadOptions, cacheName: options.cacheName });
       },
     },
     decoder: {

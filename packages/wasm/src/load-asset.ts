@@ -1,20 +1,5 @@
-import type { AssetRef } from '@onnx-mobilenet/core';
-import { type AssetCache, CACHE_NAME, fetchAsset, type LoadAssetOptions, subtleSha256Hex } from '@onnx-mobilenet/core/adapter';
-
-/**
- * The Cache API's bucket as core's `AssetCache` (Workers, Deno), or `null` where there is none
- * (Node, Bun, Vercel Edge): there every cold start downloads again, so pass bytes or a path.
- */
-async function cacheBucket(name: string): Promise<AssetCache | null> {
-  const storage = (globalThis as { caches?: CacheStorage }).caches;
-  const bucket = await storage?.open(name).catch(() => undefined);
-  if (!bucket) return null;
-  return {
-    match: (url) => bucket.match(url),
-    put: (url, bytes, headers) => bucket.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })),
-    delete: (url) => bucket.delete(url),
-  };
-}
+import type { AdapterOptions, AssetRef } from '@onnx-mobilenet/core';
+import { fetchAsset, type LoadAssetOptions, openCacheStorage, subtleSha256Hex } from '@onnx-mobilenet/core/adapter';
 
 /**
  * The wasm path's downloads: core's `fetchAsset` (bounded, sha256-checked with WebCrypto), each
@@ -24,8 +9,9 @@ async function cacheBucket(name: string): Promise<AssetCache | null> {
  */
 export async function loadAssetFetch(
   asset: Exclude<AssetRef, { kind: 'bytes' }>,
-  options: LoadAssetOptions & { cacheName?: string | undefined },
+  options: LoadAssetOptions & Pick<AdapterOptions, 'cacheName'>,
 ): Promise<Uint8Array> {
-  const cache = await cacheBucket(options.cacheName ?? CACHE_NAME);
+  // Workers and Deno have Cache Storage; Node, Bun and Vercel Edge do not: every cold start there downloads again, so pass bytes or a path
+  const cache = await openCacheStorage(options.cacheName);
   return fetchAsset(asset, options, { cache, sha256Hex: subtleSha256Hex, access: { network: options.network } });
 }

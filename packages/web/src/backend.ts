@@ -1,4 +1,4 @@
-import { DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
+import { type AdapterOptions, DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decodeImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
@@ -9,19 +9,11 @@ import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt
 import { warmStart, warmStarted } from './warm-start.js';
 import { configureWasmEnv, wasmThreadLimit } from './wasm-env.js';
 
-/** Options only the browser adapter has, beside the common `ClassifierOptions`. */
-export interface WebOptions {
-  /**
-   * Where onnxruntime-web's `.wasm` (and `.mjs`) files are served from, as a URL prefix or
-   * `{ wasm, mjs }` URLs. Default: beside onnxruntime-web's code (`import.meta.url`), where Vite,
-   * webpack, Rspack and Next.js emit them; set it when serving them from a CDN or a folder of your
-   * own, and with bundlers that lose `import.meta.url` (Parcel) or do not emit the files (esbuild).
-   * The Bundlers guide (docs/guides/bundlers.md) gives each bundler's setting.
-   */
-  wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
-  /** Name of the Cache Storage bucket downloads are kept in (default `CACHE_NAME`). */
-  cacheDir?: string | undefined;
-}
+/**
+ * The browser adapter's options beside the common `ClassifierOptions`: those of `AdapterOptions`,
+ * of which it uses `wasmPaths` and `cacheName` (`cacheDir` and `imageRoots` are Node's, ignored here).
+ */
+export type WebOptions = AdapterOptions;
 
 /** Settings of the browser backend beyond the classifier options. */
 export interface WebBackendOptions {
@@ -131,7 +123,7 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
     assets: {
       loadAsset(asset, loadOptions) {
         if (loadOptions.purpose === 'model') early ??= startEarly(loadOptions.warn ?? platformWarn);
-        return loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheDir });
+        return loadAssetWeb(asset, { ...loadOptions, cacheName: options.cacheName });
       },
     },
     decoder: {

@@ -1,11 +1,11 @@
-import type { AssetRef } from '@onnx-mobilenet/core';
+import type { AdapterOptions, AssetRef } from '@onnx-mobilenet/core';
 import {
-  type AssetCache,
   CACHE_NAME,
   type FetchBoundedOptions,
   fetchAsset,
   type LoadAssetOptions,
   type NetworkPolicy,
+  openCacheStorage,
   subtleSha256Hex,
 } from '@onnx-mobilenet/core/adapter';
 
@@ -27,23 +27,8 @@ export function webNetworkAccess(network: NetworkPolicy | undefined): Pick<Fetch
   return { network, redirect: 'follow', trustedOrigin: origin && origin !== 'null' ? origin : undefined };
 }
 
-/** The browser's asset loading options: core's, plus the Cache Storage name of the web adapter's options. */
-export type WebLoadAssetOptions = LoadAssetOptions & { cacheName?: string | undefined };
-
-/** A Cache Storage bucket as core's `AssetCache`, or `null` where there is none (or it is refused). */
-async function openCache(name: string): Promise<AssetCache | null> {
-  try {
-    if (typeof caches === 'undefined') return null;
-    const cache = await caches.open(name);
-    return {
-      match: (url) => cache.match(url),
-      put: (url, bytes, headers) => cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })),
-      delete: (url) => cache.delete(url),
-    };
-  } catch {
-    return null; // opaque origins and some private modes refuse Cache Storage
-  }
-}
+/** The browser's asset loading options: core's, plus the Cache Storage bucket (the `cacheName` option). */
+export type WebLoadAssetOptions = LoadAssetOptions & Pick<AdapterOptions, 'cacheName'>;
 
 /**
  * The browser's `loadAsset`: core's `fetchAsset` (fetch with progress, HTTP errors, HTML pages
@@ -59,7 +44,7 @@ async function openCache(name: string): Promise<AssetCache | null> {
  */
 export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: WebLoadAssetOptions): Promise<Uint8Array> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
-  const cache = await openCache(options.cacheName ?? CACHE_NAME);
+  const cache = await openCacheStorage(options.cacheName);
   return fetchAsset(asset, options, { cache, sha256Hex: subtleSha256Hex, access: webNetworkAccess(options.network), base });
 }
 

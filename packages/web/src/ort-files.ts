@@ -1,4 +1,4 @@
-import { OnnxMobilenetError } from '@onnx-mobilenet/core';
+import { type AdapterOptions, OnnxMobilenetError } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
 
 /** The guide that gives each bundler's setting for onnxruntime-web's files. */
@@ -11,15 +11,13 @@ export const BUNDLERS_GUIDE = 'https://github.com/onnx-mobilenet/onnx-mobilenet/
 const ORT_FILES_MISSING =
   /no available backend found[\s\S]*\[wasm\][\s\S]*(Failed to fetch|fetching of the wasm failed|expected magic word|Importing a module script failed|error loading dynamically imported module)/;
 
-type WasmPaths = string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
-
 /**
  * The typed error for a session that failed because onnxruntime-web could not load its own files,
  * naming the setting that fixes it; undefined for any other failure. Bundlers that do not emit
  * them beside onnxruntime-web's code (esbuild) or that replace `import.meta.url` with a `file:` URL
  * (Parcel) end here.
  */
-export function ortFilesError(err: unknown, wasmPaths: WasmPaths): OnnxMobilenetError | undefined {
+export function ortFilesError(err: unknown, wasmPaths: AdapterOptions['wasmPaths']): OnnxMobilenetError | undefined {
   const message = describeError(err);
   if (!ORT_FILES_MISSING.test(message)) return undefined;
   const given = wasmPaths === undefined ? '' : ` from wasmPaths ${clipText(JSON.stringify(wasmPaths))}`;

@@ -1,4 +1,4 @@
-import { DEFAULTS } from '@onnx-mobilenet/core';
+import { type AdapterOptions, DEFAULTS } from '@onnx-mobilenet/core';
 import type { Warn } from '@onnx-mobilenet/core/adapter';
 import type { OrtWeb } from './load-ort.js';
 import { threadsWouldLoadAppScript } from './thread-support.js';
@@ -23,7 +23,7 @@ export function wasmThreadLimit(): { max: number; reason: string } {
  */
 export function configureWasmEnv(
   ort: Pick<OrtWeb, 'env' | 'Tensor'>,
-  options: { threads?: number | undefined; wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined },
+  options: { threads?: number | undefined } & Pick<AdapterOptions, 'wasmPaths'>,
   startTimeoutMs: number,
   warn: Warn,
 ): number {

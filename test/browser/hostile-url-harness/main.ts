@@ -41,8 +41,8 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
   // timeouts are held to (a gzip bomb's labels ended in E_DOWNLOAD instead of E_LIMIT).
   const relaxed = { ...req.limits, ...req.relaxedLimits };
   const limitsOf = (key: string) => (req.relaxed.includes(key) ? relaxed : req.limits);
-  const classifier = await createClassifier({ allowPrivateNetwork: true, model, labels, limits: req.limits, cacheDir: `hostile-${Math.random()}` });
-  const relaxedClassifier = await createClassifier({ allowPrivateNetwork: true, model, labels, limits: relaxed, cacheDir: `hostile-${Math.random()}` });
+  const classifier = await createClassifier({ allowPrivateNetwork: true, model, labels, limits: req.limits, cacheName: `hostile-${Math.random()}` });
+  const relaxedClassifier = await createClassifier({ allowPrivateNetwork: true, model, labels, limits: relaxed, cacheName: `hostile-${Math.random()}` });
   for (const [name, url] of Object.entries(req.images)) {
     const c = req.relaxed.includes(`image ${name}`) ? relaxedClassifier : classifier;
     out[`image ${name}`] = await outcome(async () => (await c.classify(url, { topK: 1 }))[0]!.id);
@@ -56,7 +56,7 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
         model: url,
         labels,
         limits: limitsOf(`model ${name}`),
-        cacheDir: `hostile-${Math.random()}`,
+        cacheName: `hostile-${Math.random()}`,
       });
       await c.dispose();
       return 'loaded';
@@ -69,7 +69,7 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
         model,
         labels: url,
         limits: limitsOf(`labels ${name}`),
-        cacheDir: `hostile-${Math.random()}`,
+        cacheName: `hostile-${Math.random()}`,
       });
       await c.dispose();
       return `${c.labels.length} labels`;
@@ -80,12 +80,12 @@ async function run(req: HostileRequest): Promise<Record<string, Outcome>> {
 
 /** Loads labels into Cache Storage, alters the cached copy (keeping its headers), loads again: the first label read back. */
 async function tamperedCache(model: string, labels: string): Promise<string> {
-  const cacheDir = `tamper-${Math.random()}`;
-  await (await createClassifier({ allowPrivateNetwork: true, model, labels, cacheDir })).dispose();
-  const cache = await caches.open(cacheDir);
+  const cacheName = `tamper-${Math.random()}`;
+  await (await createClassifier({ allowPrivateNetwork: true, model, labels, cacheName })).dispose();
+  const cache = await caches.open(cacheName);
   const hit = (await cache.match(labels))!;
   await cache.put(labels, new Response((await hit.text()).replace('tench', 'pwned'), { headers: hit.headers }));
-  const again = await createClassifier({ allowPrivateNetwork: true, model, labels, cacheDir });
+  const again = await createClassifier({ allowPrivateNetwork: true, model, labels, cacheName });
   await again.dispose();
   return again.labels[0]!.label;
 }
@@ -98,12 +98,12 @@ async function tamperedCache(model: string, labels: string): Promise<string> {
 async function network(req: { model: string; labels: string; sameOrigin: string; otherOrigin: string; localhost: string; redirect: string }) {
   const model = new Uint8Array(await (await fetch(req.model)).arrayBuffer());
   const labels = (await (await fetch(req.labels)).text()).split('\n').filter((line) => line.trim() !== '');
-  const strict = await createClassifier({ model, labels, cacheDir: `net-${Math.random()}` });
-  const open = await createClassifier({ model, labels, cacheDir: `net-${Math.random()}`, allowPrivateNetwork: true });
+  const strict = await createClassifier({ model, labels, cacheName: `net-${Math.random()}` });
+  const open = await createClassifier({ model, labels, cacheName: `net-${Math.random()}`, allowPrivateNetwork: true });
   const hooked = await createClassifier({
     model,
     labels,
-    cacheDir: `net-${Math.random()}`,
+    cacheName: `net-${Math.random()}`,
     allowPrivateNetwork: true,
     allowHost: (url) => !url.pathname.endsWith('.jpg'), // the redirect's target is refused
   });
@@ -113,7 +113,7 @@ async function network(req: { model: string; labels: string; sameOrigin: string;
     otherOrigin: await top(strict, req.otherOrigin),
     localhost: await top(strict, req.localhost),
     labelsOtherOrigin: await outcome(
-      async () => `${(await createClassifier({ model, labels: req.otherOrigin, cacheDir: `net-${Math.random()}` })).labels.length}`,
+      async () => `${(await createClassifier({ model, labels: req.otherOrigin, cacheName: `net-${Math.random()}` })).labels.length}`,
     ),
     openOtherOrigin: await top(open, req.otherOrigin),
     hookedRedirect: await top(hooked, req.redirect),

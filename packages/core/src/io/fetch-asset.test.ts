@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { type AssetCache, fetchAsset, subtleSha256Hex } from './fetch-asset.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type AssetCache, CACHE_NAME, fetchAsset, openCacheStorage, subtleSha256Hex } from './fetch-asset.js';
 import type { FetchLike } from './read-body.js';
 
 const MODEL = new Uint8Array(4096).map((_, i) => (i * 31) % 251);
@@ -79,5 +79,53 @@ describe('fetchAsset', () => {
       code: 'E_FORBIDDEN',
     });
     expect(state.requests).toBe(0);
+  });
+});
+
+describe('openCacheStorage', () => {
+  afterEach(() => void vi.unstubAllGlobals());
+
+  /** Cache Storage as browsers, Workers and Deno have it: buckets of Responses by URL. */
+  function cacheStorage() {
+    const buckets = new Map<string, Map<string, Response>>();
+    const storage = {
+      open: async (name: string) => {
+        const bucket = buckets.get(name) ?? new Map<string, Response>();
+        buckets.set(name, bucket);
+        return {
+          match: async (url: string) => bucket.get(url)?.clone(),
+          put: async (url: string, response: Response) => void bucket.set(url, response),
+          delete: async (url: string) => bucket.delete(url),
+        };
+      },
+    };
+    return { storage, buckets };
+  }
+
+  it('is null where the runtime has no Cache Storage (Node, Bun) or refuses it (opaque origins)', async () => {
+    expect('caches' in globalThis).toBe(false);
+    expect(await openCacheStorage(CACHE_NAME)).toBeNull();
+    vi.stubGlobal('caches', { open: () => Promise.reject(new DOMException('denied', 'SecurityError')) });
+    expect(await openCacheStorage(CACHE_NAME)).toBeNull();
+    vi.stubGlobal('caches', {
+      open: () => {
+        throw new Error('sync refusal');
+      },
+    });
+    expect(await openCacheStorage(CACHE_NAME)).toBeNull();
+  });
+
+  it("keeps fetchAsset's downloads in the bucket named, as Responses with their headers", async () => {
+    const { storage, buckets } = cacheStorage();
+    vi.stubGlobal('caches', storage);
+    const { fetch, state } = server(MODEL);
+    const platform = { cache: await openCacheStorage('mine'), sha256Hex: subtleSha256Hex, access: { fetch } };
+    expect(await fetchAsset({ kind: 'url', url: URL_, sha256: SHA, description: 'model' }, OPTIONS, platform)).toEqual(MODEL);
+    const stored = buckets.get('mine')?.get(URL_);
+    expect(stored?.headers.get('x-onnx-mobilenet-sha256')).toBe(SHA);
+    expect(new Uint8Array(await stored!.clone().arrayBuffer())).toEqual(MODEL);
+    expect(await fetchAsset({ kind: 'url', url: URL_, sha256: SHA, description: 'model' }, OPTIONS, platform)).toEqual(MODEL);
+    expect(state.requests).toBe(1);
+    expect([...buckets.keys()]).toEqual(['mine']);
   });
 });

@@ -27,7 +27,7 @@ export interface FetchAssetPlatform {
 }
 
 /**
- * Name of the Cache Storage bucket downloads are kept in (the `cacheDir` option of the web and wasm adapters overrides it).
+ * Name of the Cache Storage bucket downloads are kept in (the `cacheName` option of the web adapter and the wasm path overrides it).
  *
  * @example
  * ```ts
@@ -35,6 +35,47 @@ export interface FetchAssetPlatform {
  * ```
  */
 export const CACHE_NAME = 'onnx-mobilenet';
+
+/**
+ * The part of the Cache Storage API (browsers, Workers, Deno) that {@link openCacheStorage} uses,
+ * declared for this file alone: core has no DOM typings, and other runtimes have no `caches`.
+ */
+declare const caches:
+  | undefined
+  | {
+      open(name: string): Promise<{
+        match(url: string): Promise<ResponseLike | undefined>;
+        put(url: string, response: unknown): Promise<void>;
+        delete(url: string): Promise<boolean>;
+      }>;
+    };
+declare const Response: new (body: Uint8Array, init: { headers: Record<string, string> }) => unknown;
+
+/**
+ * The runtime's Cache Storage bucket `name` (default {@link CACHE_NAME}) as an {@link AssetCache},
+ * or `null` where there is none (Node, Bun, Vercel Edge) or it is refused (opaque origins, some
+ * private modes): then every load downloads again. The one wrapping of the web standard, for every
+ * adapter that caches with it.
+ *
+ * @example
+ * ```ts
+ * const cache = await openCacheStorage(options.cacheName);
+ * return fetchAsset(asset, options, { cache, sha256Hex: subtleSha256Hex, access: { network: options.network } });
+ * ```
+ */
+export async function openCacheStorage(name: string = CACHE_NAME): Promise<AssetCache | null> {
+  try {
+    if (typeof caches === 'undefined') return null;
+    const bucket = await caches.open(name);
+    return {
+      match: (url) => bucket.match(url),
+      put: (url, bytes, headers) => bucket.put(url, new Response(bytes, { headers })),
+      delete: (url) => bucket.delete(url),
+    };
+  } catch {
+    return null;
+  }
+}
 
 /** How long a cache that honours `Cache-Control` (the Cache API of Cloudflare Workers) may keep a download: a year. */
 const CACHE_CONTROL = 'public, max-age=31536000';

@@ -9,8 +9,8 @@ import { checkNumber, ownOptions, type OptionKind, type OptionShape } from './ow
 import { describeValue, type LabelsSource, type ModelSource } from '../io/sources.js';
 
 /**
- * Options of `createClassifier`, the same in Node and in browsers. Each adapter adds its own
- * (`cacheDir` in Node and browsers, `wasmPaths` in browsers) in its options type.
+ * Options of `createClassifier`, the same in Node and in browsers. Each adapter adds those of
+ * {@link AdapterOptions} (`cacheDir`, `cacheName`, `wasmPaths`, `imageRoots`) in its options type.
  *
  * Only the object's own enumerable properties are read, once, when `createClassifier` is called
  * (deeply for `limits`, `preprocess`, `sessionOptions`, `executionProviders`): nothing inherited,
@@ -140,8 +140,50 @@ export const CLASSIFIER_OPTION_KINDS = {
 } as const satisfies { readonly [K in keyof Required<ClassifierOptions>]: OptionKind };
 
 /**
- * How every option of `createClassifier` is read, the adapters' own included (Node and browsers
- * share `cacheDir` and `wasmPaths`; the wasm path takes `wasmModules`; each ignores the others' own). An adapter's `createClassifier`
+ * The options of `createClassifier` that only some platforms use, declared once for every adapter:
+ * each name means one thing wherever it is accepted. Every adapter's `createClassifier` takes them
+ * all, so options written once type-check under each export condition of `onnx-mobilenet`, and
+ * ignores those its platform has no use for (no file cache in browsers, no Cache Storage in Node).
+ */
+export interface AdapterOptions {
+  /**
+   * Node: the folder downloads are cached in (default `ONNX_MOBILENET_CACHE`, else the user cache
+   * folder, `~/.cache/onnx-mobilenet`). Ignored by the web adapter and the wasm path, which keep
+   * no files: they cache in Cache Storage (`cacheName`).
+   */
+  cacheDir?: string | undefined;
+  /**
+   * Browsers, Workers and Deno (the web adapter and the wasm path): the Cache Storage bucket
+   * downloads are kept in (default `CACHE_NAME`, `'onnx-mobilenet'`). Ignored where the runtime has
+   * no Cache Storage (Node, Bun, Vercel Edge) and by the Node adapter (`cacheDir`).
+   */
+  cacheName?: string | undefined;
+  /**
+   * Browsers (the web adapter): where onnxruntime-web's `.wasm` (and `.mjs`) files are served
+   * from, as a URL prefix or `{ wasm, mjs }` URLs. Default: beside onnxruntime-web's code
+   * (`import.meta.url`), where Vite, webpack, Rspack and Next.js emit them; set it when serving them
+   * from a CDN or a folder of your own, and with bundlers that lose `import.meta.url` (Parcel) or
+   * do not emit the files (esbuild). The Bundlers guide (docs/guides/bundlers.md) gives each
+   * bundler's setting. Ignored by the Node adapter (native onnxruntime) and the wasm path (its
+   * wasm comes with it, or as `wasmModules`).
+   */
+  wasmPaths?: string | { wasm?: string | undefined; mjs?: string | undefined } | undefined;
+  /**
+   * Node, and the wasm path in Node, Bun and Deno: folders that image paths (and `file:` URLs)
+   * must lie under, for servers that take paths from strangers. Symbolic links are resolved before
+   * the check, the file opened is checked to be the file resolved, and a path outside the folders,
+   * a missing one and an unreadable one all get the same `E_FORBIDDEN`, which tells nothing about
+   * what exists. `[]` reads no local image at all. Each folder must exist when the classifier is
+   * created (`E_INPUT` otherwise). Default: unset, any path the process can read (model and label
+   * paths are never confined: they are the app's). Ignored in browsers and Workers, which read no
+   * local files.
+   */
+  imageRoots?: readonly string[] | undefined;
+}
+
+/**
+ * How every option of `createClassifier` is read, the adapters' own included: those of
+ * {@link AdapterOptions}, and the wasm path's `wasmModules`. An adapter's `createClassifier`
  * snapshots its options with it before making its backend.
  *
  * @example
@@ -153,10 +195,12 @@ export const CLASSIFIER_OPTION_KINDS = {
 export const ADAPTER_OPTION_KINDS = {
   ...CLASSIFIER_OPTION_KINDS,
   cacheDir: 'string',
+  cacheName: 'string',
   wasmPaths: 'data',
-  wasmModules: 'object',
   imageRoots: 'array',
-} as const satisfies OptionShape;
+  // the wasm path's own: its type names the package's wasm files (WasmOptions)
+  wasmModules: 'object',
+} as const satisfies { readonly [K in keyof Required<AdapterOptions>]: OptionKind } & OptionShape;
 
 /** How the options of the classifier's calls (`classify`, `classifyAll`, `embed`, `infer`, `logits`, `prepare`) are read. */
 export const CALL_OPTION_KINDS = {

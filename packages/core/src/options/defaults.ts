@@ -1,13 +1,26 @@
+import type { InferenceSession } from 'onnxruntime-common';
 import { OnnxMobilenetError } from '../errors/errors.js';
-import { checkNumber, MAX_TIMER_MS } from './own-options.js';
+import { checkChoice, checkNumber, MAX_TIMER_MS } from './own-options.js';
 import type { Precision } from '../graph/precision.js';
 
-/** How the photo is fitted to the model's square input. */
-export type ResizeMode =
-  /** Resize so the shorter side is `resizeShorter`, then take the center `cropSize` square (the reference evaluation). */
-  | 'shorter-side-crop'
-  /** Resize both sides straight to `cropSize`, ignoring aspect ratio (as the MXNet evaluation did). */
-  | 'squash';
+/**
+ * How a photo may be fitted to the model's square input (`preprocess.mode`), the one list that
+ * {@link ResizeMode}, the option's check and the CLI's `--mode` are made from:
+ * - `'shorter-side-crop'`: resize so the shorter side is `resizeShorter`, then take the center
+ *   `cropSize` square (the reference evaluation; the default);
+ * - `'squash'`: resize both sides straight to `cropSize`, ignoring aspect ratio (as the MXNet
+ *   evaluation did).
+ *
+ * @example
+ * ```ts
+ * import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
+ * for (const mode of RESIZE_MODES) console.log(mode, (await evaluate(await createClassifier({ preprocess: { mode } }), samples)).top1);
+ * ```
+ */
+export const RESIZE_MODES = ['shorter-side-crop', 'squash'] as const;
+
+/** How the photo is fitted to the model's square input: one of {@link RESIZE_MODES}. */
+export type ResizeMode = (typeof RESIZE_MODES)[number];
 
 /** Preprocessing settings; the defaults follow the MobileNetV2 model card. */
 export interface PreprocessOptions {
@@ -128,7 +141,7 @@ export const DEFAULTS = Object.freeze({
    */
   maxPreprocessSize: 2048,
   /** onnxruntime's graph optimisation level for every session (`sessionOptions` overrides it). */
-  graphOptimizationLevel: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
+  graphOptimizationLevel: 'all' as NonNullable<InferenceSession.SessionOptions['graphOptimizationLevel']>,
   /** Browsers: wasm threads on a `crossOriginIsolated` page (at most `navigator.hardwareConcurrency`); 1 elsewhere. */
   webThreads: 4,
   /** Browsers: how long onnxruntime-web may take to start its wasm threads before loading fails (ms). */
@@ -201,9 +214,7 @@ export const DEFAULTS = Object.freeze({
  */
 export function resolvePreprocessOptions(options: Partial<PreprocessOptions> = {}): PreprocessOptions {
   const o: PreprocessOptions = { ...DEFAULTS.preprocess, ...stripUndefined(options) };
-  if (o.mode !== 'shorter-side-crop' && o.mode !== 'squash') {
-    throw new OnnxMobilenetError('E_INPUT', `preprocess.mode must be 'shorter-side-crop' or 'squash', got ${JSON.stringify(o.mode)}`);
-  }
+  checkChoice('preprocess.mode', o.mode, RESIZE_MODES);
   for (const key of ['resizeShorter', 'cropSize'] as const) checkNumber(`preprocess.${key}`, o[key], { max: DEFAULTS.maxPreprocessSize });
   if (o.mode === 'shorter-side-crop' && o.cropSize > o.resizeShorter) {
     throw new OnnxMobilenetError('E_INPUT', `preprocess.cropSize (${o.cropSize}) cannot exceed preprocess.resizeShorter (${o.resizeShorter})`);

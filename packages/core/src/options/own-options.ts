@@ -205,6 +205,35 @@ export function checkNumber(name: string, value: unknown, range: NumberRange = {
 }
 
 /**
+ * Accepted values as prose, the way every message and help text lists them: `a`, `a or b`,
+ * `a, b or c`.
+ *
+ * @example
+ * ```ts
+ * orList(RESIZE_MODES); // 'shorter-side-crop or squash'
+ * orList(RESIZE_MODES.map((m) => `'${m}'`)); // "'shorter-side-crop' or 'squash'"
+ * ```
+ */
+export function orList(values: readonly string[]): string {
+  return values.length < 2 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
+
+/**
+ * The one check of options whose values are listed in a constant tuple (`RESIZE_MODES`): `value`
+ * must be absent or one of `choices`, else `E_INPUT` naming the option and every accepted value
+ * (the CLI's messages say it with {@link orList}, which stays out of the browser entry).
+ *
+ * @example
+ * ```ts
+ * checkChoice('preprocess.mode', 'stretch', RESIZE_MODES); // throws E_INPUT: preprocess.mode must be one of 'shorter-side-crop', 'squash', got the string "stretch"
+ * ```
+ */
+export function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): asserts value is T | undefined {
+  if (value === undefined || choices.includes(value as T)) return;
+  throw new OnnxMobilenetError('E_INPUT', `${name} must be one of '${choices.join("', '")}', got ${describeValue(value)}`);
+}
+
+/**
  * A new object without a prototype holding the own enumerable properties of `parts` (later ones
  * win), for objects handed to code that reads keys nobody set: onnxruntime reads
  * `optimizedModelFilePath` or `enableProfiling` from its session options, and on a plain object a

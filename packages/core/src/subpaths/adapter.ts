@@ -25,6 +25,7 @@ export { decodeWithin, withDeadline } from '../flow/abortable.js';
 export { bytesView, concatBytes } from '../io/bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../options/defaults.js';
 export { clipText, describeError } from '../errors/errors.js';
+export { WARNING_CODES } from '../errors/warnings.js';
 export { runtimeError } from '../errors/runtime-error.js';
 export { countUpTo } from '../predictions/labels.js';
 export { imageOrientation, jpegOrientation, pngOrientation, webpOrientation } from '../image/exif-orientation.js';
@@ -40,7 +41,7 @@ export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSou
 export { EMBEDDING_OUTPUT } from '../graph/model-io.js';
 export { PRECISIONS, type Int8Facts } from '../graph/precision.js';
 export { guardDownload } from '../io/download-guard.js';
-export { type AssetCache, CACHE_NAME, type FetchAssetPlatform, fetchAsset, subtleSha256Hex } from '../io/fetch-asset.js';
+export { type AssetCache, CACHE_NAME, type FetchAssetPlatform, fetchAsset, openCacheStorage, subtleSha256Hex } from '../io/fetch-asset.js';
 export {
   STRICT_NETWORK,
   checkHop,
@@ -66,4 +67,14 @@ export {
 } from '../io/read-body.js';
 export { classifyAllWith } from '../classifier/classify-all.js';
 export { ADAPTER_OPTION_KINDS } from '../options/classifier-options.js';
-export { checkNumber, MAX_TIMER_MS, ownOptions, withoutPrototype, type NumberRange, type OptionKind, type OptionShape } from '../options/own-options.js';
+export {
+  checkChoice,
+  checkNumber,
+  MAX_TIMER_MS,
+  orList,
+  ownOptions,
+  withoutPrototype,
+  type NumberRange,
+  type OptionKind,
+  type OptionShape,
+} from '../options/own-options.js';

@@ -2,14 +2,13 @@
 // and compiled, which these runtimes allow. The only decoder file that names a Node API: the edge
 // entries import their .wasm files statically instead and never load this one.
 
-import { constants } from 'node:fs';
-import { readFile, open } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
-// the Node adapter's root checks, bundled from its source: one implementation of the rule, no dependency on that package
-import { type LocalRoots, openUnderRoots, resolveLocalRoots } from '../../../node/src/local-roots.js';
+// the Node adapter's root checks and file reader, bundled from its source: one implementation of the rules, no dependency on that package
+import { type LocalRoots, resolveLocalRoots } from '../../../node/src/local-roots.js';
+import { filePathFromUrl, readLocalFile, showPath } from '../../../node/src/read-local-file.js';
 import { CODEC_WASM_FILES, type CodecModules, type WasmCodecName } from './codec-files.js';
 
 /** The bytes of a codec's wasm: the copy beside the built entry (dist/vendor/), else the installed package's. */
@@ -50,14 +49,12 @@ export function loadCodecModules(): Promise<CodecModules> {
   return compiled;
 }
 
-// O_NONBLOCK: a FIFO with no writer opens at once (and is then refused) instead of blocking a thread forever.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-
 /**
- * A local image file for the decoder's `readFile`: under `roots` when given (the Node adapter's
- * `imageRoots` rule: links followed and checked, the file opened checked again; anything refused
- * is one `E_FORBIDDEN`), refused over `limits.maxEncodedBytes` from its size before it is read,
- * `E_INPUT` when it is not a regular file, `E_NOT_FOUND` when missing (without roots).
+ * A local image file for the decoder's `readFile`, read by the Node adapter's `readLocalFile`: under
+ * `roots` when given (the Node adapter's `imageRoots` rule: links followed and checked, the file
+ * opened checked again; anything refused is one `E_FORBIDDEN`), refused over
+ * `limits.maxEncodedBytes` from its size before it is read, `E_INPUT` when it is not a regular
+ * file, `E_NOT_FOUND` when missing (without roots).
  *
  * @example
  * ```ts
@@ -65,25 +62,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * ```
  */
 export async function readImageFile(file: string | URL, limits: Limits, roots?: LocalRoots): Promise<{ bytes: Uint8Array; name: string }> {
-  const path = file instanceof URL ? fileURLToPath(file) : file;
-  const name = clipText(path);
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = roots ? await openUnderRoots(path, roots, OPEN_FLAGS) : await open(path, OPEN_FLAGS);
-    const { size, isFile } = await handle.stat().then((s) => ({ size: s.size, isFile: s.isFile() }));
-    if (!isFile) throw new OnnxMobilenetError('E_INPUT', `image ${name} is not a regular file (a directory, FIFO, device or socket)`);
-    if (size > limits.maxEncodedBytes)
-      throw new OnnxMobilenetError('E_LIMIT', `${name} has ${size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
-    const bytes = new Uint8Array(size);
-    const { bytesRead } = await handle.read(bytes, 0, size, 0);
-    return { bytes: bytes.subarray(0, bytesRead), name };
-  } catch (err) {
-    if (err instanceof OnnxMobilenetError) throw err;
-    if ((err as { code?: unknown }).code === 'ENOENT') throw new OnnxMobilenetError('E_NOT_FOUND', `image file not found: ${name}`, { cause: err });
-    throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot read image ${name}: ${describeError(err)}`, { cause: err });
-  } finally {
-    await handle?.close();
-  }
+  const path = file instanceof URL ? filePathFromUrl(file, 'image') : file;
+  const options = { what: 'image', maxBytes: limits.maxEncodedBytes, failCode: 'E_IMAGE_DECODE', limitName: 'limits.maxEncodedBytes', roots } as const;
+  return { bytes: await readLocalFile(path, options), name: clipText(typeof path === 'string' ? path : showPath(path)) };
 }
 
 /**
