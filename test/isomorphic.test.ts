@@ -172,6 +172,9 @@ describe('the isomorphic entry', () => {
     // session fails to start: 30.10 KB; the model checks, graph rewrites and protobuf in one lazy
     // module that needs nothing large from the entry (Parcel's module workers): 29.02 KB; the
     // runtime-failure texts imported statically again (one more lazy chunk broke them): 29.12 KB.
-    expect(eager).toBeLessThan(29_300);
+    // Issue 23: one format sniffer for every adapter (TIFF recognised, AVIF told from HEIC, the
+    // formats' names), one check and one message per image limit, and the decoder's walk as
+    // open, plan, decode: 29.29 -> 29.59 KB.
+    expect(eager).toBeLessThan(29_650);
   });
 });

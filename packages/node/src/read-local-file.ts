@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
-import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
+import { byteLimitError, clipText, describeError } from '@onnx-mobilenet/core/adapter';
 import { forbiddenPath, type LocalRoots, openUnderRoots } from './local-roots.js';
 
 /** How {@link readLocalFile} reads and reports. */
@@ -61,8 +61,7 @@ export async function readLocalFile(path: string | Buffer, { what, maxBytes, fai
     const info = await handle.stat();
     if (info.isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${what} path is a directory, not a file: ${absolute}`);
     if (!info.isFile()) throw new OnnxMobilenetError('E_INPUT', `${what} path is not a regular file (a device, FIFO or socket): ${absolute}`);
-    const tooBig = (n: number) =>
-      new OnnxMobilenetError('E_LIMIT', `${what} file ${absolute} has ${n} bytes or more, over ${limitName ?? 'the limit'} (${maxBytes})`);
+    const tooBig = (n: number) => byteLimitError(`${what} file ${absolute}`, n, limitName ?? 'the limit', maxBytes, true);
     if (info.size > maxBytes) throw tooBig(info.size);
     let buffer = Buffer.allocUnsafe(info.size + 1);
     let filled = 0;

@@ -11,6 +11,9 @@ const SIZE = 224;
 const PLANE = SIZE * SIZE;
 const LABELS = Array.from({ length: 10 }, (_, i) => `class${i}`);
 
+/** A fake decoder's opened image: `crop`, already the model's size, returned as the plan's crop. */
+const opened = (crop: RawImage) => ({ name: 'fake', width: crop.width, height: crop.height, decode: async () => ({ crop }) });
+
 interface FakeOptions {
   inputShape?: (number | string)[];
   outputShape?: (number | string)[];
@@ -69,7 +72,7 @@ function fakeBackend(opts: FakeOptions = {}) {
     },
     assets: { loadAsset: async () => new Uint8Array(0) },
     decoder: opts.decoder ?? {
-      decodeImage: async () => {
+      open: async () => {
         throw new Error('not used');
       },
     },
@@ -268,11 +271,11 @@ describe('createClassifierWithBackend', () => {
       ...backend,
       decoder: {
         // an asynchronous decoder (as sharp is) that reads the bytes a moment later
-        decodeImage: async (input: unknown) => {
+        open: async (input: unknown) => {
           await new Promise((r) => setTimeout(r, 5));
           const v = (input as Uint8Array)[0]!;
           seen.push(v);
-          return { image: { data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
+          return opened({ data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 });
         },
       },
     };
@@ -307,8 +310,8 @@ describe('createClassifierWithBackend', () => {
     const decoding = {
       ...backend,
       decoder: {
-        decodeImage: async () => {
-          throw new Error('a snapshotted input never reaches decodeImage');
+        open: async () => {
+          throw new Error('a snapshotted input never reaches open');
         },
         snapshot: (input: unknown, { limits }: { limits: { maxInputPixels: number } }) => {
           expect(limits.maxInputPixels).toBe(1234);
@@ -343,8 +346,8 @@ describe('createClassifierWithBackend', () => {
     const decoding = {
       ...backend,
       decoder: {
-        decodeImage: async () => {
-          throw new Error('a snapshotted input never reaches decodeImage');
+        open: async () => {
+          throw new Error('a snapshotted input never reaches open');
         },
         // 8 x 8 gray pixels a box: 64 bytes
         snapshotBytes: () => 64,
@@ -416,13 +419,14 @@ describe('onProgress', () => {
 });
 
 describe('a classify(array) call', () => {
-  const crop = () => ({ image: { data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 as const }, planned: true });
+  const pixels = (): RawImage => ({ data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 });
+  const crop = () => opened(pixels());
   const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
   it('names the input that could not be prepared: its index and the array length, code and cause kept', async () => {
     const bad = new OnnxMobilenetError('E_IMAGE_DECODE', 'cannot decode image 3-byte buffer: not a JPEG');
     const decoder = {
-      decodeImage: async (input: never) => {
+      open: async (input: never) => {
         if ((input as string) === 'bad') throw bad;
         return crop();
       },
@@ -433,7 +437,7 @@ describe('a classify(array) call', () => {
     expect(err).toBeInstanceOf(OnnxMobilenetError);
     expect(err).toMatchObject({ code: 'E_IMAGE_DECODE', message: 'inputs[2] (of 4): cannot decode image 3-byte buffer: not a JPEG', cause: bad });
     // core's own checks are named the same way
-    await expect(c.classify([crop().image, null] as never[])).rejects.toMatchObject({
+    await expect(c.classify([pixels(), null] as never[])).rejects.toMatchObject({
       code: 'E_INPUT',
       message: 'inputs[1] (of 2): expected an image, got null',
     });
@@ -454,7 +458,7 @@ describe('a classify(array) call', () => {
       release = r;
     });
     const decoder = {
-      decodeImage: async (input: never) => {
+      open: async (input: never) => {
         if ((input as string) === 'bad') throw new Error('not an image');
         await gate;
         return crop();
@@ -470,7 +474,7 @@ describe('a classify(array) call', () => {
   });
 
   it('stops when its signal aborts: images waiting for a run leave the queue unrun', async () => {
-    const { backend, batches } = fakeBackend({ runDelayMs: 30, decoder: { decodeImage: async () => crop() } });
+    const { backend, batches } = fakeBackend({ runDelayMs: 30, decoder: { open: async () => crop() } });
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 4 });
     const controller = new AbortController();
     const call = c.classify(Array(24).fill('x') as never[], { signal: controller.signal });
@@ -492,7 +496,7 @@ describe('a classify(array) call', () => {
     });
     const seen = new Set<AbortSignal>();
     const decoder = {
-      decodeImage: async (_input: never, _plan: unknown, { signal }: { signal?: AbortSignal | undefined }) => {
+      open: async (_input: never, { signal }: { signal?: AbortSignal | undefined }) => {
         if (signal) seen.add(signal);
         // as Node's fetch does with the signal it is given
         signal?.addEventListener('abort', () => {});
@@ -527,7 +531,7 @@ describe('a classify(array) call', () => {
     let most = 0;
     const decoder = {
       maxConcurrent: 3,
-      decodeImage: async () => {
+      open: async () => {
         most = Math.max(most, ++decoding);
         await tick(1);
         decoding--;
@@ -544,7 +548,7 @@ describe('a classify(array) call', () => {
     let held = 0;
     let most = 0;
     const decoder = {
-      decodeImage: async () => {
+      open: async () => {
         most = Math.max(most, ++held);
         await tick(1);
         return crop();

@@ -237,7 +237,7 @@ describe('classifier.classifyAll', () => {
         }),
       },
       assets: { loadAsset: async () => new Uint8Array(0) },
-      decoder: { decodeImage: async () => Promise.reject(new Error('not used')) },
+      decoder: { open: async () => Promise.reject(new Error('not used')) },
       platform: { warn: () => undefined },
     };
   }

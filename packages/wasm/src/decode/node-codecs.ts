@@ -7,7 +7,7 @@ import { readFile, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
-import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
+import { assertEncodedBytes, clipText, describeError } from '@onnx-mobilenet/core/adapter';
 // the Node adapter's root checks, bundled from its source: one implementation of the rule, no dependency on that package
 import { type LocalRoots, openUnderRoots, resolveLocalRoots } from '../../../node/src/local-roots.js';
 import { CODEC_WASM_FILES, type CodecModules, type WasmCodecName } from './codec-files.js';
@@ -72,8 +72,7 @@ export async function readImageFile(file: string | URL, limits: Limits, roots?: 
     handle = roots ? await openUnderRoots(path, roots, OPEN_FLAGS) : await open(path, OPEN_FLAGS);
     const { size, isFile } = await handle.stat().then((s) => ({ size: s.size, isFile: s.isFile() }));
     if (!isFile) throw new OnnxMobilenetError('E_INPUT', `image ${name} is not a regular file (a directory, FIFO, device or socket)`);
-    if (size > limits.maxEncodedBytes)
-      throw new OnnxMobilenetError('E_LIMIT', `${name} has ${size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
+    assertEncodedBytes(name, size, limits);
     const bytes = new Uint8Array(size);
     const { bytesRead } = await handle.read(bytes, 0, size, 0);
     return { bytes: bytes.subarray(0, bytesRead), name };
