@@ -1,7 +1,7 @@
 // A stand-in backend for core's classifier tests: a session whose "model" is known exactly.
 import { vi } from 'vitest';
 import type { ClassifierBackend } from '../packages/core/src/backend.js';
-import type { PreparedTensor } from '../packages/core/src/image/image.js';
+import type { PreparedTensor, RawImage } from '../packages/core/src/image/image.js';
 
 type RuntimeSession = Awaited<ReturnType<ClassifierBackend<never>['runtime']['createSession']>>;
 
@@ -69,7 +69,7 @@ export function fakeBackend(opts: FakeOptions = {}) {
     },
     assets: { loadAsset: async () => new Uint8Array(0) },
     decoder: opts.decoder ?? {
-      decodeImage: async () => {
+      open: async () => {
         throw new Error('not used');
       },
     },
@@ -83,7 +83,17 @@ export function filled(v: number): PreparedTensor {
   return { data: new Float32Array(3 * PLANE).fill(v), dims: [1, 3, SIZE, SIZE] };
 }
 
-/** What a decoder returns for an image it resized and cropped itself: a mid-gray crop. */
+/** A mid-gray image of the model's size. */
+export function pixels(): RawImage {
+  return { data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 };
+}
+
+/** A fake decoder's opened image: `image`, already the model's size, returned as the plan's crop. */
+export function opened(image: RawImage) {
+  return { name: 'fake', width: image.width, height: image.height, decode: async () => ({ crop: image }) };
+}
+
+/** What a decoder opens for an image it resizes and crops itself: a mid-gray crop. */
 export function crop() {
-  return { image: { data: new Uint8Array(3 * PLANE).fill(128), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
+  return opened(pixels());
 }

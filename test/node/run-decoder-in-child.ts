@@ -36,7 +36,7 @@ export interface ChildOutcome {
 }
 
 /**
- * Decodes the files at `paths` at once with decodeImageNode (classifier plan: shorter side 256,
+ * Decodes the files at `paths` at once with openImageNode and its decode (classifier plan: shorter side 256,
  * crop 224) in a child, reading a file meanwhile (libuv's 4 pool threads are the ones sharp uses, so
  * four hung decodes would stall every file operation): `fs ok` when that read ends, one line per path.
  */
@@ -45,13 +45,14 @@ export async function decodeInChild(paths: string[], timeoutMs = 10_000): Promis
   const modulePath = `${stem}-decode-image.mjs`;
   await bundle(modulePath);
   const script = `
-    import { decodeImageNode } from ${JSON.stringify(modulePath)};
+    import { openImageNode } from ${JSON.stringify(modulePath)};
     const plan = (w, h) => { const s = 256 / Math.min(w, h); const width = Math.round(w * s), height = Math.round(h * s);
       return { width, height, crop: { left: (width - 224) >> 1, top: (height - 224) >> 1, width: 224, height: 224 } }; };
     import { readFile } from 'node:fs/promises';
     const paths = ${JSON.stringify(paths)};
-    const decodes = paths.map((path) => decodeImageNode(path, plan, { limits: { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26, maxJpegScans: 100, decodeTimeoutMs: 30_000 } }).then(
-      (r) => 'ok ' + r.image.width + 'x' + r.image.height + 'x' + r.image.channels,
+    const limits = { maxInputPixels: 1e8, maxEncodedBytes: 2 ** 26, maxJpegScans: 100, decodeTimeoutMs: 30_000 };
+    const decodes = paths.map((path) => openImageNode(path, { limits }).then((o) => o.decode(plan(o.width, o.height))).then(
+      ({ crop, whole }) => { const r = crop ?? whole; return 'ok ' + r.width + 'x' + r.height + 'x' + r.channels; },
       (err) => 'error ' + err.code + ' ' + err.message));
     await new Promise((r) => setTimeout(r, 50));
     const fsDone = readFile(paths[0]).then(() => console.log('fs ok'));

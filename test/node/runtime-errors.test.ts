@@ -79,7 +79,7 @@ function ortBackend(init: { initError?: unknown; sessionError?: unknown }) {
       }),
     },
     assets: { loadAsset: async (asset) => readFileSync((asset as { path: string }).path) },
-    decoder: { decodeImage: () => Promise.reject(new Error('not used')) },
+    decoder: { open: () => Promise.reject(new Error('not used')) },
     platform: { warn: () => undefined },
   };
   return { backend: classifierBackend, handed };
@@ -170,8 +170,7 @@ describe('E_RUNTIME: the web adapter where there is no image decoder (Node)', ()
       .jpeg()
       .toBuffer();
     const { decoder } = createWebBackend();
-    const plan = () => ({ width: 224, height: 224, crop: { left: 0, top: 0, width: 224, height: 224 } });
-    const err = await decoder.decodeImage(new Blob([jpeg], { type: 'image/jpeg' }), plan as never, { limits: DEFAULTS.limits }).catch((e: unknown) => e);
+    const err = await decoder.open(new Blob([jpeg], { type: 'image/jpeg' }), { limits: DEFAULTS.limits }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_RUNTIME', message: expect.stringMatching(/createImageBitmap is not defined.*raw pixels/) });
     // pixels that only need reading (an ImageData-like drawable) name the missing canvas
     const { readPixels } = await import('../../packages/web/src/read-pixels.js');

@@ -39,7 +39,7 @@ export interface LoadAssetOptions {
   network?: NetworkPolicy | undefined;
 }
 
-/** What a backend's `decodeImage` may use. */
+/** What a decoder's `open` may use. */
 export interface DecodeContext {
   signal?: AbortSignal | undefined;
   limits: Limits;
@@ -50,14 +50,25 @@ export interface DecodeContext {
 }
 
 /**
- * Pixels a backend decoded. When `planned` is true the backend already applied the resize plan
- * (e.g. sharp resized and cropped natively) and `image` is the crop; otherwise `image` is the whole
- * decoded picture and core resizes and crops it.
+ * An image input read as far as its size, as the model will see it (EXIF orientation applied),
+ * its pixels not yet decoded, so that core checks the size against the limits and plans the
+ * resize first. A decoder that learns the size only by decoding (a browser's) decodes here.
  */
-export interface DecodedImage {
-  image: RawImage;
-  planned: boolean;
+export interface OpenedImage {
+  /** How messages name the image: a path, an address, `Blob`, `123-byte buffer`. */
+  name: string;
+  width: number;
+  height: number;
+  /**
+   * The pixels for core's resize plan: `{ crop }` when the decoder executed the plan itself (sharp
+   * resizes while it decodes), else `{ whole }`, the whole `width`×`height` image, which core
+   * resizes and crops.
+   */
+  decode(plan: ResizePlan): Promise<DecodedImage>;
 }
+
+/** Pixels a decoder returns for a plan: its crop, or the whole image (core then resizes and crops it). */
+export type DecodedImage = { crop: RawImage } | { whole: RawImage };
 
 /** A session and the tensor type of the runtime module that created it. */
 export interface RuntimeSession {
@@ -82,10 +93,10 @@ export interface AssetLoader {
 /** Image decoder role: the environment's native image inputs to 8-bit pixels. */
 export interface ImageDecoder<TInput> {
   /**
-   * Decodes one input. `plan` gives the resize and crop for the decoded size; a decoder that can
-   * resize natively applies it and returns `planned: true`.
+   * Reads one input as far as its size ({@link OpenedImage}): its bytes, format and header, what
+   * the decoder does not read refused (`E_IMAGE_DECODE`), before any pixel is decoded.
    */
-  decodeImage(input: TInput, plan: (width: number, height: number) => ResizePlan, context: DecodeContext): Promise<DecodedImage>;
+  open(input: TInput, context: DecodeContext): Promise<OpenedImage>;
   /**
    * Takes, at call time, what a later decode would read from an input the caller can still change
    * or close (an `ImageData`'s array, a canvas, a `VideoFrame`). Every call runs it synchronously,

@@ -1,6 +1,6 @@
 import type { AdapterOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, withoutPrototype } from '@onnx-mobilenet/core/adapter';
-import { decodeImageNode, type NodeImageSource } from './decode-image.js';
+import { openImageNode, type NodeImageSource } from './decode-image.js';
 import { int8Facts } from './int8-facts.js';
 import { resolveLocalRoots } from './local-roots.js';
 import { loadAssetNode } from './load-asset.js';
@@ -45,7 +45,7 @@ export function createNodeBackend(given: NodeOptions = {}): ClassifierBackend<No
     },
     // options are read at call time, after core has checked them
     assets: { loadAsset: (asset, loadOptions) => loadAssetNode(asset, { ...loadOptions, cacheDir: options.cacheDir }) },
-    decoder: { decodeImage: (input, plan, context) => decodeImageNode(input, plan, context, roots) },
+    decoder: { open: (input, context) => openImageNode(input, context, roots) },
     platform: {
       int8Facts: () => int8Facts(),
       warn: (message, code) => process.emitWarning(message, { code }),

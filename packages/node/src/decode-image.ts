@@ -1,8 +1,11 @@
 import type { Sharp } from 'sharp';
 import { OnnxMobilenetError, type Limits } from '@onnx-mobilenet/core';
 import {
+  assertEncodedBytes,
+  assertInputPixels,
   assertJpegScans,
   bytesView,
+  checkImageHeader,
   clipText,
   decodeWithin,
   describeError,
@@ -10,16 +13,16 @@ import {
   fetchImage,
   jpegOrientation,
   parseUrl,
-  readImageHeader,
   resolveLimits,
   type DecodeContext,
   type DecodedImage,
   type NetworkPolicy,
+  type OpenedImage,
   redactUrl,
 } from '@onnx-mobilenet/core/adapter';
 import { nodeNetworkAccess } from './guarded-fetch.js';
 import type { ResizePlan } from '@onnx-mobilenet/core/preprocess';
-import { MAX_INPUT_CHANNELS, checkPixelFormat, labqRefusal, sniffImageFormat, unsupportedFormatError, type SupportedImageFormat } from './image-format.js';
+import { MAX_INPUT_CHANNELS, checkPixelFormat, labqRefusal, nodeImageHeader, type NodeImageFormat } from './image-format.js';
 import type { LocalRoots } from './local-roots.js';
 import { loadSharp, vipsVersion } from './native-modules.js';
 import { filePathFromUrl, readLocalFile, showPath } from './read-local-file.js';
@@ -72,8 +75,6 @@ async function toSharpInput(
   network: NetworkPolicy | undefined,
   roots: LocalRoots | undefined,
 ): Promise<{ data: Uint8Array; name: string }> {
-  const tooBig = (bytes: number, name: string) =>
-    new OnnxMobilenetError('E_LIMIT', `${name} has ${bytes} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
   if (typeof input === 'string') {
     if (input === '') throw new OnnxMobilenetError('E_INPUT', 'expected an image path, got an empty string');
     const path = localImagePath(input);
@@ -91,7 +92,7 @@ async function toSharpInput(
     // A detached buffer reads as 0 bytes; it is reported as empty below.
     const data = bytesView(input, 'image');
     const name = `${data.byteLength}-byte ${input instanceof Uint8Array ? 'buffer' : 'ArrayBuffer'}`;
-    if (data.byteLength > limits.maxEncodedBytes) throw tooBig(data.byteLength, name);
+    assertEncodedBytes(name, data.byteLength, limits);
     return { data, name };
   }
   throw new OnnxMobilenetError(
@@ -101,50 +102,60 @@ async function toSharpInput(
 }
 
 /**
- * Decodes with sharp and executes core's resize plan inside the same native pipeline: EXIF
- * orientation applied, converted to 8-bit sRGB, alpha dropped, resized with the antialiased
- * linear kernel (bilinear, as the reference; sharp's default lanczos3 costs accuracy), then the
- * center crop. Large JPEGs are shrunk while loading (DCT scaling) where the factor divides their
- * size; others are decoded whole, since a partial last row would shift the crop. A JPEG of more
- * than `limits.maxJpegScans` scans is refused from its bytes, and a decode still running after
- * `limits.decodeTimeoutMs` fails with `E_LIMIT` (sharp's thread may go on: nothing stops libjpeg).
+ * An image sharp has opened: its pipeline, the format its bytes were sniffed as, its stored size,
+ * its size as oriented (EXIF orientations 5-8 swap width and height), and whether it has alpha.
  */
-export async function decodeImageNode(
-  input: NodeImageSource,
-  plan: (width: number, height: number) => ResizePlan,
-  { signal, limits, network }: DecodeContext,
-  roots?: LocalRoots,
-): Promise<DecodedImage> {
-  const { data, name } = await toSharpInput(input, signal, limits, network, roots);
-  try {
-    return await decodeWithin(planAndDecode(data, name, plan, limits), name, limits);
-  } catch (err) {
-    throw decodeError(err, name, limits);
-  }
+interface SharpImage {
+  image: Sharp;
+  format: NodeImageFormat;
+  stored: { width: number; height: number };
+  width: number;
+  height: number;
+  hasAlpha: boolean;
 }
 
-/** The decode proper, from the checked bytes to the planned crop (or the whole small image). */
-async function planAndDecode(data: Uint8Array, name: string, plan: (width: number, height: number) => ResizePlan, limits: Limits): Promise<DecodedImage> {
-  const { image, meta, format } = await openImage(data, name, limits);
-  if (!meta.width || !meta.height) throw new Error('the image has no size');
-  // Orientations 5-8 swap width and height once applied.
-  const swap = (meta.orientation ?? 1) >= 5;
-  const width = swap ? meta.height : meta.width;
-  const height = swap ? meta.width : meta.height;
-  const p = plan(width, height);
-  if (p.width > width || p.height > height || meta.hasAlpha) {
+/**
+ * Opens an input with sharp as far as its size (core's `ImageDecoder.open`): its bytes read
+ * (bounded), their format sniffed (anything but `NODE_IMAGE_FORMATS` refused), the header's
+ * size checked against `limits.maxInputPixels`, a JPEG of more than `limits.maxJpegScans` scans
+ * refused, the pixel format checked; nothing decoded. `decode(plan)` then executes core's resize
+ * plan inside sharp's native pipeline. Each step still running after `limits.decodeTimeoutMs`
+ * fails with `E_LIMIT` (sharp's thread may go on: nothing stops libjpeg).
+ */
+export async function openImageNode(input: NodeImageSource, { signal, limits, network }: DecodeContext, roots?: LocalRoots): Promise<OpenedImage> {
+  const { data, name } = await toSharpInput(input, signal, limits, network, roots);
+  const opened = await sharpStep(openImage(data, name, limits), name, limits);
+  return { name, width: opened.width, height: opened.height, decode: (plan) => sharpStep(decodePlanned(opened, plan), name, limits) };
+}
+
+/** A sharp step held to `limits.decodeTimeoutMs`, its failure a typed error. */
+function sharpStep<T>(step: Promise<T>, name: string, limits: Limits): Promise<T> {
+  return decodeWithin(step, name, limits).catch((err: unknown) => {
+    throw decodeError(err, name, limits);
+  });
+}
+
+/**
+ * Executes core's resize plan in sharp: EXIF orientation applied, converted to 8-bit sRGB, alpha
+ * dropped, resized with the antialiased linear kernel (bilinear, as the reference; sharp's default
+ * lanczos3 costs accuracy), then the center crop. Large JPEGs are shrunk while loading (DCT
+ * scaling) where the factor divides their size; others are decoded whole, since a partial last
+ * row would shift the crop. An image to enlarge, or with alpha, comes back whole for core.
+ */
+async function decodePlanned({ image, format, stored, width, height, hasAlpha }: SharpImage, p: ResizePlan): Promise<DecodedImage> {
+  if (p.width > width || p.height > height || hasAlpha) {
     // Enlarging: libvips upsamples with another pixel alignment than the reference (mean
     // difference up to 0.12 in normalised units measured here), so hand core the small decoded image.
     // Alpha: libvips premultiplies by it to resize (a transparent pixel turned black, a
     // half-transparent one half as bright), while the reference (Pillow's convert('RGB')) drops
     // it and keeps the stored colour; unresized, removeAlpha() keeps it, and core resizes.
-    return { image: await fullRgb(image), planned: false };
+    return { whole: await fullRgb(image) };
   }
   // A JPEG is shrunk while loading only where that keeps the geometry exact; an extract of the
   // whole stored image before the resize is sharp's way to load it whole instead (unlike a
   // pipeline colourspace, it leaves the colour conversion, CMYK's included, as it is).
-  const exact = format !== 'JPEG' || shrinkOnLoadIsExact(width, height, p);
-  const { data: pixels, info } = await (exact ? image : image.extract({ left: 0, top: 0, width: meta.width, height: meta.height }))
+  const exact = format !== 'jpeg' || shrinkOnLoadIsExact(width, height, p);
+  const { data: pixels, info } = await (exact ? image : image.extract({ left: 0, top: 0, ...stored }))
     // fastShrinkOnLoad off: the fast path shrinks JPEGs further while decoding and shifted the
     // mean difference from the reference from under 0.01 to 0.03 on 909x768 photos.
     .resize(p.width, p.height, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
@@ -160,28 +171,21 @@ async function planAndDecode(data: Uint8Array, name: string, plan: (width: numbe
   if (info.channels !== 3 || info.width !== p.crop.width || info.height !== p.crop.height) {
     throw new Error(`sharp returned ${info.width}x${info.height}x${info.channels}, expected ${p.crop.width}x${p.crop.height}x3`);
   }
-  return { image: { data: pixels, width: info.width, height: info.height, channels: 3 }, planned: true };
+  return { crop: { data: pixels, width: info.width, height: info.height, channels: 3 } };
 }
 
 /**
  * A sharp pipeline for encoded bytes of a supported format whose pixels convert to sRGB correctly,
- * with its metadata; anything else is refused here, before sharp decodes a pixel (or, for formats
+ * with its size; anything else is refused here, before sharp decodes a pixel (or, for formats
  * outside the list, before sharp sees the bytes at all).
  */
-async function openImage(
-  data: Uint8Array,
-  name: string,
-  limits: Limits,
-): Promise<{
-  image: Sharp;
-  meta: { width?: number | undefined; height?: number | undefined; orientation?: number | undefined; hasAlpha: boolean };
-  format: SupportedImageFormat;
-}> {
+async function openImage(data: Uint8Array, name: string, limits: Limits): Promise<SharpImage> {
   if (data.byteLength === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: it is empty (0 bytes)`);
-  const sniffed = sniffImageFormat(data);
-  if ('other' in sniffed) throw unsupportedFormatError(name, sniffed.other);
-  if (sniffed.format === 'JPEG') assertJpegScans(data, name, limits);
-  // limitInputPixels makes libvips refuse decompression bombs from the header, before decoding.
+  const header = nodeImageHeader(data, name);
+  checkImageHeader(header, name, limits);
+  if (header.format === 'jpeg') assertJpegScans(data, name, limits);
+  // limitInputPixels: libvips' own refusal of decompression bombs, behind core's check of the same
+  // size (from the header, then from what sharp reads below), which answers first with the limit's message.
   // ignoreIcc: the reference (Pillow) and ImageNet training read the stored samples, never the
   // embedded profile; applying it through lcms also cost more than the decode (5.6 vs 2.8 ms for a
   // 500x375 photo). CMYK still converts, with sharp's own CMYK profile.
@@ -194,14 +198,25 @@ async function openImage(
   // A JPEG's size and orientation come from its header, without sharp's metadata round trip (4% of
   // a 500x375 decode): every JPEG colour space (sRGB, grey, CMYK, 8-bit) is one sharp converts.
   // Where the header leaves any doubt, sharp reads it.
-  if (sniffed.format === 'JPEG') {
-    const { width, height } = readImageHeader(data) ?? {};
-    const orientation = jpegOrientation(data);
-    if (width && height && orientation !== undefined) return { image, meta: { width, height, orientation, hasAlpha: false }, format: 'JPEG' };
+  const orientation = header.format === 'jpeg' ? jpegOrientation(data) : undefined;
+  if (header.width && header.height && orientation !== undefined) {
+    return sized(image, 'jpeg', { width: header.width, height: header.height, orientation, hasAlpha: false });
   }
   const meta = await image.metadata();
-  const { convertFirst } = checkPixelFormat(meta, sniffed.format, name);
-  return { image: convertFirst ? image.pipelineColourspace('srgb') : image, meta, format: sniffed.format };
+  const { convertFirst } = checkPixelFormat(meta, header.format, name);
+  if (!meta.width || !meta.height) throw new Error('the image has no size');
+  return sized(convertFirst ? image.pipelineColourspace('srgb') : image, header.format, { ...meta, width: meta.width, height: meta.height });
+}
+
+/** The {@link SharpImage} of a pipeline and what its header or metadata said. */
+function sized(
+  image: Sharp,
+  format: NodeImageFormat,
+  meta: { width: number; height: number; orientation?: number | undefined; hasAlpha: boolean },
+): SharpImage {
+  const swap = (meta.orientation ?? 1) >= 5;
+  const stored = { width: meta.width, height: meta.height };
+  return { image, format, stored, width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, hasAlpha: meta.hasAlpha };
 }
 
 /** The whole image as 8-bit sRGB RGB: EXIF orientation applied, alpha dropped (the stored colours kept), no resize. */
@@ -210,7 +225,7 @@ async function fullRgb(image: Sharp): Promise<{ data: Uint8Array; width: number;
   return { data, width: info.width, height: info.height, channels: 3 };
 }
 
-/** sharp's failure as a typed error: a refused decompression bomb or its timeout is E_LIMIT, anything else E_IMAGE_DECODE. */
+/** sharp's failure as a typed error: its timeout is E_LIMIT, anything else E_IMAGE_DECODE. */
 function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetError {
   if (err instanceof OnnxMobilenetError) return err;
   if (/^timeout: \d+s/i.test(describeError(err))) {
@@ -224,9 +239,6 @@ function decodeError(err: unknown, name: string, limits: Limits): OnnxMobilenetE
       `cannot decode image ${name}: it has more than ${MAX_INPUT_CHANNELS} channels (colour, alpha and extra samples together); save it without its extra channels`,
       { cause: err },
     );
-  }
-  if (/pixel limit/i.test(describeError(err))) {
-    return new OnnxMobilenetError('E_LIMIT', `image ${name} exceeds limits.maxInputPixels (${limits.maxInputPixels}): ${describeError(err)}`, { cause: err });
   }
   return new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode image ${name}: ${describeError(err)}`, { cause: err });
 }
@@ -248,13 +260,7 @@ export async function decodeFullImageNode(
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const limits = resolveLimits(given);
   const { data, name } = await toSharpInput(input, undefined, limits, undefined, undefined);
-  try {
-    return await decodeWithin(
-      openImage(data, name, limits).then(({ image }) => fullRgb(image)),
-      name,
-      limits,
-    );
-  } catch (err) {
-    throw decodeError(err, name, limits);
-  }
+  const { image, width, height } = await sharpStep(openImage(data, name, limits), name, limits);
+  assertInputPixels(name, width, height, limits);
+  return sharpStep(fullRgb(image), name, limits);
 }

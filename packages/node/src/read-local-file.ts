@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { OnnxMobilenetError, type ErrorCode } from '@onnx-mobilenet/core';
-import { clipText, describeError } from '@onnx-mobilenet/core/adapter';
+import { byteLimitError, clipText, describeError } from '@onnx-mobilenet/core/adapter';
 import { forbiddenPath, type LocalRoots, openUnderRoots } from './local-roots.js';
 
 /** How {@link readLocalFile} reads and reports. */
@@ -54,8 +54,7 @@ const BUN_EMBEDDED = /^(?:\/\$bunfs\/|[A-Za-z]:[\\/]~BUN[\\/])/;
 export async function readLocalFile(path: string | Buffer, { what, maxBytes, failCode, limitName, roots }: ReadLocalFileOptions): Promise<Uint8Array> {
   // for messages only: a path is quoted cut short
   const absolute = clipText(typeof path === 'string' ? resolve(path) : showPath(path));
-  const tooBig = (n: number) =>
-    new OnnxMobilenetError('E_LIMIT', `${what} file ${absolute} has ${n} bytes or more, over ${limitName ?? 'the limit'} (${maxBytes})`);
+  const tooBig = (n: number) => byteLimitError(`${what} file ${absolute}`, n, limitName ?? 'the limit', maxBytes, true);
   const check = (info: Stats) => {
     if (info.isDirectory()) throw new OnnxMobilenetError('E_INPUT', `${what} path is a directory, not a file: ${absolute}`);
     if (!info.isFile()) throw new OnnxMobilenetError('E_INPUT', `${what} path is not a regular file (a device, FIFO or socket): ${absolute}`);

@@ -62,9 +62,9 @@ export function createWasmBackend(given: ClassifierOptions & WasmOptions, platfo
       },
     },
     decoder: {
-      async decodeImage(input, plan, context) {
+      async open(input, context) {
         decoder ??= startDecoder();
-        return (await decoder).decodeImage(input, plan, context);
+        return (await decoder).open(input, context);
       },
       // whole decoded images wait for core's resize: no more than a batch at once (createEdgeDecoder's cap)
       maxConcurrent: DEFAULTS.batchSize,

@@ -1,7 +1,7 @@
 import { type AdapterOptions, DEFAULTS, OnnxMobilenetError, type ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, type Warn, withoutPrototype } from '@onnx-mobilenet/core/adapter';
 import type { InferenceSession } from 'onnxruntime-common';
-import { decodeImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
+import { openImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
 import { int8FactsOnWeb } from './int8-facts.js';
 import { loadAssetWeb } from './load-asset.js';
 import { ortFilesError } from './ort-files.js';
@@ -127,7 +127,7 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
       },
     },
     decoder: {
-      decodeImage: (input, _plan, context) => decodeImageWeb(input, context),
+      open: openImageWeb,
       snapshot: snapshotWeb,
       snapshotBytes: snapshotBytesWeb,
       // Each decode holds the whole image twice (bitmap and pixels: 96 MB for 12 MP) until core

@@ -1,7 +1,10 @@
 import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
 import {
+  assertEncodedBytes,
+  assertInputPixels,
   assertJpegScans,
   bytesView,
+  checkImageHeader,
   clipText,
   decodeWithin,
   describeError,
@@ -11,14 +14,14 @@ import {
   parseUrl,
   readImageHeader,
   type DecodeContext,
-  type DecodedImage,
   type NetworkPolicy,
   type ImageHeader,
+  type OpenedImage,
   type Warn,
   redactUrl,
 } from '@onnx-mobilenet/core/adapter';
 import { webNetworkAccess } from './load-asset.js';
-import { checkInputPixels, readPixels } from './read-pixels.js';
+import { readPixels } from './read-pixels.js';
 import { assertImageDecoder } from './runtime-support.js';
 
 /**
@@ -82,9 +85,9 @@ async function readBlobHeader(blob: Blob, name: string): Promise<ImageHeader | u
 }
 
 /**
- * Refuses an encoded image by its header before the platform decodes it: over
- * `limits.maxInputPixels` (a decompression bomb), a recognized format whose header holds no size,
- * or SVG, which browsers do not decode from bytes (and whose size is whatever its text says).
+ * Refuses an encoded image by its header before the platform decodes it: SVG, which browsers do
+ * not decode from bytes (and whose size is whatever its text says), then core's header check
+ * (over `limits.maxInputPixels`, a decompression bomb; a header cut short).
  */
 function checkEncodedHeader(header: ImageHeader | undefined, name: string, type: string, limits: Limits): void {
   if (header?.format === 'svg' || (!header && type === 'image/svg+xml')) {
@@ -93,22 +96,13 @@ function checkEncodedHeader(header: ImageHeader | undefined, name: string, type:
       `cannot decode ${name}: it is an SVG document, which is not decoded from bytes or URLs in browsers. Draw it in an <img> and pass the element (its size is checked against limits.maxInputPixels)`,
     );
   }
-  if (!header) return; // unrecognized: the platform decides, and its result is checked after
-  if (header.width === undefined || header.height === undefined) {
-    if (header.format === 'heif') return; // an AVIF sequence sizes its track elsewhere; libavif applies its own size limit
-    throw new OnnxMobilenetError(
-      'E_IMAGE_DECODE',
-      `cannot decode ${name}: its ${header.format.toUpperCase()} header is cut short or corrupt (no image size in it)`,
-    );
-  }
-  checkInputPixels(name, header.width, header.height, limits);
+  // unrecognized, or unsized (TIFF, an AVIF sequence): the platform decides, and its result is checked after
+  if (header) checkImageHeader(header, name, limits);
 }
 
-async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn | undefined, bytes?: Uint8Array): Promise<RawImage> {
+async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn | undefined, bytes?: Uint8Array): Promise<OpenedImage> {
   if (blob.size === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: it is empty`);
-  if (blob.size > limits.maxEncodedBytes) {
-    throw new OnnxMobilenetError('E_LIMIT', `${name} has ${blob.size} bytes, over limits.maxEncodedBytes (${limits.maxEncodedBytes})`);
-  }
+  assertEncodedBytes(name, blob.size, limits);
   const header = bytes ? readImageHeader(bytes) : await readBlobHeader(blob, name);
   checkEncodedHeader(header, name, blob.type, limits);
   // the scan count needs the whole file (bounded by maxEncodedBytes above)
@@ -133,7 +127,7 @@ async function decodeBlob(blob: Blob, name: string, limits: Limits, warn: Warn |
     });
   }
   try {
-    return readPixels(bitmap, name, bitmap.width, bitmap.height, limits, { straightAlpha: true, warn });
+    return opened(name, readPixels(bitmap, name, bitmap.width, bitmap.height, limits, { straightAlpha: true, warn }));
   } finally {
     bitmap.close();
   }
@@ -147,15 +141,18 @@ async function fetchBlob(url: string, signal: AbortSignal | undefined, limits: L
 }
 
 /**
- * Decodes one input to RGBA pixels with the platform's decoders (`createImageBitmap` with
- * `imageOrientation: 'from-image'`, a canvas to read pixels). It does no resizing: core resizes
- * and crops, so Node and browsers build the same tensor up to decoder differences.
+ * Opens one input by decoding it with the platform's decoders (`createImageBitmap` with
+ * `imageOrientation: 'from-image'`, a canvas to read pixels): a browser tells an image's size as
+ * oriented only once it has decoded it. The pixels come back whole: core resizes and crops, so
+ * Node and browsers build the same tensor up to decoder differences.
  */
-export async function decodeImageWeb(input: WebImageSource, { signal, limits, warn, network }: DecodeContext): Promise<DecodedImage> {
+export async function openImageWeb(input: WebImageSource, { signal, limits, warn, network }: DecodeContext): Promise<OpenedImage> {
   const taken = snapshotWeb(input, { limits, warn });
-  const image = isRawImage(taken) ? taken : await toPixels(taken, signal, limits, warn, network);
-  return { image, planned: false };
+  return isRawImage(taken) ? opened(callTimeSource(input)!.name, taken) : toPixels(taken, signal, limits, warn, network);
 }
+
+/** An image the platform decoded whole, as core's decoder role hands it over. */
+const opened = (name: string, whole: RawImage): OpenedImage => ({ name, width: whole.width, height: whole.height, decode: async () => ({ whole }) });
 
 /**
  * The pixels of an input the caller can still change or close, read now (synchronously, at call
@@ -182,18 +179,18 @@ export function snapshotBytesWeb(input: WebImageSource, { limits }: Omit<DecodeC
   const source = callTimeSource(input);
   if (!source) return 0;
   // the pixel limit names the problem (the image's size) before the copy budget does
-  checkInputPixels(source.name, source.width, source.height, limits);
+  assertInputPixels(source.name, source.width, source.height, limits);
   return source.width * source.height * 4;
 }
 
 /** The name and size of an input {@link snapshotWeb} reads at call time; undefined for one it leaves as it is. */
 function callTimeSource(input: WebImageSource): { name: string; width: number; height: number } | undefined {
-  if (isA<ImageData>(input, 'ImageData')) return { name: 'the ImageData', width: input.width, height: input.height };
+  if (isA<ImageData>(input, 'ImageData')) return { name: 'ImageData', width: input.width, height: input.height };
   if (isA<HTMLCanvasElement>(input, 'HTMLCanvasElement') || isA<OffscreenCanvas>(input, 'OffscreenCanvas')) {
-    return { name: `the ${input.constructor.name}`, width: input.width, height: input.height };
+    return { name: input.constructor.name, width: input.width, height: input.height };
   }
-  if (isA<ImageBitmap>(input, 'ImageBitmap')) return { name: 'the ImageBitmap', width: input.width, height: input.height };
-  if (isA<VideoFrame>(input, 'VideoFrame')) return { name: 'the VideoFrame', width: input.displayWidth, height: input.displayHeight };
+  if (isA<ImageBitmap>(input, 'ImageBitmap')) return { name: 'ImageBitmap', width: input.width, height: input.height };
+  if (isA<VideoFrame>(input, 'VideoFrame')) return { name: 'VideoFrame', width: input.displayWidth, height: input.displayHeight };
   if (isA<HTMLVideoElement>(input, 'HTMLVideoElement')) {
     return { name: elementName('video', input.currentSrc || input.src), width: input.videoWidth, height: input.videoHeight };
   }
@@ -215,7 +212,7 @@ const FLOAT_ARRAYS = ['Float16Array', 'Float32Array']
  */
 function imageDataPixels(image: ImageData, limits: Limits): RawImage {
   const { width, height } = image;
-  checkInputPixels('the ImageData', width, height, limits);
+  assertInputPixels('ImageData', width, height, limits);
   const data = image.data as ArrayLike<number>;
   if (data instanceof Uint8ClampedArray) return { data: data.slice(), width, height, channels: 4 };
   const format = String((image as { pixelFormat?: unknown }).pixelFormat ?? 'unknown');
@@ -237,7 +234,7 @@ async function toPixels(
   limits: Limits,
   warn: Warn | undefined,
   network: NetworkPolicy | undefined,
-): Promise<RawImage> {
+): Promise<OpenedImage> {
   if (isA<Blob>(input, 'Blob')) return decodeBlob(input, isA<File>(input, 'File') ? input.name : 'Blob', limits, warn);
   if (typeof input === 'string' || isA<URL>(input, 'URL')) {
     const url = String(input);
@@ -257,7 +254,7 @@ async function toPixels(
       if (err instanceof OnnxMobilenetError) throw err;
       throw new OnnxMobilenetError('E_IMAGE_DECODE', `cannot decode ${name}: ${describeError(err)}`, { cause: err });
     }
-    return readPixels(input, name, input.naturalWidth, input.naturalHeight, limits, { straightAlpha: true, warn });
+    return opened(name, readPixels(input, name, input.naturalWidth, input.naturalHeight, limits, { straightAlpha: true, warn }));
   }
   throw new OnnxMobilenetError(
     'E_INPUT',

@@ -1,19 +1,12 @@
 // Pixels of an already-decoded browser source (element, bitmap, frame, canvas) through a canvas,
 // with the size checked before the canvas is allocated and every canvas failure made a typed error.
 import { OnnxMobilenetError, type Limits, type RawImage } from '@onnx-mobilenet/core';
-import { describeError, type Warn } from '@onnx-mobilenet/core/adapter';
+import { assertInputPixels, describeError, type Warn } from '@onnx-mobilenet/core/adapter';
 import { straightAlphaPixels } from './straight-alpha.js';
 import { assertImageDecoder } from './runtime-support.js';
 
 /** A source a 2D canvas can draw. */
 export type Drawable = CanvasImageSource & object;
-
-/** `E_LIMIT` when `width × height` is over `limits.maxInputPixels`; call before allocating anything of that size. */
-export function checkInputPixels(name: string, width: number, height: number, limits: Limits): void {
-  if (width * height > limits.maxInputPixels) {
-    throw new OnnxMobilenetError('E_LIMIT', `${name} is ${width}x${height}, over limits.maxInputPixels (${limits.maxInputPixels})`);
-  }
-}
 
 function readFailure(err: unknown, name: string, width: number, height: number): OnnxMobilenetError {
   const error = err as { name?: string } | undefined;
@@ -57,7 +50,7 @@ export function readPixels(source: Drawable, name: string, width: number, height
   if (!(width > 0 && height > 0)) {
     throw new OnnxMobilenetError('E_IMAGE_DECODE', `${name} has no pixels (${width}x${height}); is it loaded?`);
   }
-  checkInputPixels(name, width, height, limits);
+  assertInputPixels(name, width, height, limits);
   assertImageDecoder(name, 'canvas');
   try {
     let ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;

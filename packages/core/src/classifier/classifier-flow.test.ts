@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createClassifierWithBackend } from './classifier.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
-import { crop, fakeBackend, filled, LABELS, model } from '../../../../test/fake-backend.js';
+import { crop, fakeBackend, filled, LABELS, model, pixels } from '../../../../test/fake-backend.js';
 
 describe('a classify(array) call', () => {
   const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -10,7 +10,7 @@ describe('a classify(array) call', () => {
   it('names the input that could not be prepared: its index and the array length, code and cause kept', async () => {
     const bad = new OnnxMobilenetError('E_IMAGE_DECODE', 'cannot decode image 3-byte buffer: not a JPEG');
     const decoder = {
-      decodeImage: async (input: never) => {
+      open: async (input: never) => {
         if ((input as string) === 'bad') throw bad;
         return crop();
       },
@@ -21,7 +21,7 @@ describe('a classify(array) call', () => {
     expect(err).toBeInstanceOf(OnnxMobilenetError);
     expect(err).toMatchObject({ code: 'E_IMAGE_DECODE', message: 'inputs[2] (of 4): cannot decode image 3-byte buffer: not a JPEG', cause: bad });
     // core's own checks are named the same way
-    await expect(c.classify([crop().image, null] as never[])).rejects.toMatchObject({
+    await expect(c.classify([pixels(), null] as never[])).rejects.toMatchObject({
       code: 'E_INPUT',
       message: 'inputs[1] (of 2): expected an image, got null',
     });
@@ -42,7 +42,7 @@ describe('a classify(array) call', () => {
       release = r;
     });
     const decoder = {
-      decodeImage: async (input: never) => {
+      open: async (input: never) => {
         if ((input as string) === 'bad') throw new Error('not an image');
         await gate;
         return crop();
@@ -58,7 +58,7 @@ describe('a classify(array) call', () => {
   });
 
   it('stops when its signal aborts: images waiting for a run leave the queue unrun', async () => {
-    const { backend, batches } = fakeBackend({ runDelayMs: 30, decoder: { decodeImage: async () => crop() } });
+    const { backend, batches } = fakeBackend({ runDelayMs: 30, decoder: { open: async () => crop() } });
     const c = await createClassifierWithBackend(backend, { model, labels: LABELS, batchSize: 4 });
     const controller = new AbortController();
     const call = c.classify(Array(24).fill('x') as never[], { signal: controller.signal });
@@ -80,7 +80,7 @@ describe('a classify(array) call', () => {
     });
     const seen = new Set<AbortSignal>();
     const decoder = {
-      decodeImage: async (_input: never, _plan: unknown, { signal }: { signal?: AbortSignal | undefined }) => {
+      open: async (_input: never, { signal }: { signal?: AbortSignal | undefined }) => {
         if (signal) seen.add(signal);
         // as Node's fetch does with the signal it is given
         signal?.addEventListener('abort', () => {});
@@ -115,7 +115,7 @@ describe('a classify(array) call', () => {
     let most = 0;
     const decoder = {
       maxConcurrent: 3,
-      decodeImage: async () => {
+      open: async () => {
         most = Math.max(most, ++decoding);
         await tick(1);
         decoding--;
@@ -132,7 +132,7 @@ describe('a classify(array) call', () => {
     let held = 0;
     let most = 0;
     const decoder = {
-      decodeImage: async () => {
+      open: async () => {
         most = Math.max(most, ++held);
         await tick(1);
         return crop();

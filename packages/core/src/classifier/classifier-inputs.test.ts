@@ -3,7 +3,7 @@ import { createClassifierWithBackend } from './classifier.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
 import type { RawImage } from '../image/image.js';
 import type { Prediction } from '../predictions/postprocess.js';
-import { crop, fakeBackend, filled, LABELS, model, PLANE, SIZE } from '../../../../test/fake-backend.js';
+import { crop, fakeBackend, filled, LABELS, model, opened, PLANE, SIZE } from '../../../../test/fake-backend.js';
 
 describe('inputs taken before classify() returns, and limits.maxPendingBytes', () => {
   it('reads a prepared tensor and encoded bytes before classify() returns control, so the caller may reuse them', async () => {
@@ -13,11 +13,11 @@ describe('inputs taken before classify() returns, and limits.maxPendingBytes', (
       ...backend,
       decoder: {
         // an asynchronous decoder (as sharp is) that reads the bytes a moment later
-        decodeImage: async (input: unknown) => {
+        open: async (input: unknown) => {
           await new Promise((r) => setTimeout(r, 5));
           const v = (input as Uint8Array)[0]!;
           seen.push(v);
-          return { image: { data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 as const }, planned: true };
+          return opened({ data: new Uint8Array(SIZE * SIZE * 3).fill(v), width: SIZE, height: SIZE, channels: 3 });
         },
       },
     };
@@ -52,8 +52,8 @@ describe('inputs taken before classify() returns, and limits.maxPendingBytes', (
     const decoding = {
       ...backend,
       decoder: {
-        decodeImage: async () => {
-          throw new Error('a snapshotted input never reaches decodeImage');
+        open: async () => {
+          throw new Error('a snapshotted input never reaches open');
         },
         snapshot: (input: unknown, { limits }: { limits: { maxInputPixels: number } }) => {
           expect(limits.maxInputPixels).toBe(1234);
@@ -88,8 +88,8 @@ describe('inputs taken before classify() returns, and limits.maxPendingBytes', (
     const decoding = {
       ...backend,
       decoder: {
-        decodeImage: async () => {
-          throw new Error('a snapshotted input never reaches decodeImage');
+        open: async () => {
+          throw new Error('a snapshotted input never reaches open');
         },
         // 8 x 8 gray pixels a box: 64 bytes
         snapshotBytes: () => 64,
@@ -127,7 +127,7 @@ describe('inputs taken before classify() returns, and limits.maxPendingBytes', (
     let decodes = 0;
     const decoder = {
       maxConcurrent: 1,
-      decodeImage: async (input: never) => {
+      open: async (input: never) => {
         decodes++;
         if ((input as Uint8Array)[0] === 0) throw new OnnxMobilenetError('E_IMAGE_DECODE', 'not an image');
         return crop();

@@ -30,7 +30,7 @@ function gatedBackend() {
         return new Promise((resolve) => (gates[purpose] = resolve));
       },
     },
-    decoder: { decodeImage: async () => Promise.reject(new Error('not used')) },
+    decoder: { open: async () => Promise.reject(new Error('not used')) },
     platform: { warn: () => undefined },
   };
   return { backend, events, gates, release };

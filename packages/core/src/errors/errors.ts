@@ -119,3 +119,17 @@ export function clipText(text: string, max = MAX_QUOTED_CHARS): string {
   if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
   return `${text.slice(0, end)}…`;
 }
+
+/**
+ * `E_LIMIT` for `subject` of `bytes` bytes over a byte limit: the one message of every byte limit.
+ * `limit` names the setting that raises it; `orMore` where reading stopped at that count.
+ *
+ * @example
+ * ```ts
+ * throw byteLimitError('image upload.jpg', 70_000_000, 'limits.maxEncodedBytes', 67_108_864);
+ * // "image upload.jpg has 70000000 bytes, over limits.maxEncodedBytes (67108864)"
+ * ```
+ */
+export function byteLimitError(subject: string, bytes: number, limit: string, max: number, orMore = false): OnnxMobilenetError {
+  return new OnnxMobilenetError('E_LIMIT', `${subject} has ${bytes} bytes${orMore ? ' or more' : ''}, over ${limit} (${max})`);
+}

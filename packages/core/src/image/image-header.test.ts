@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readImageHeader } from './image-header.js';
+import { describeImageBytes, readImageHeader } from './image-header.js';
 
 const bytes = (...parts: (number[] | string)[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 const be16 = (v: number) => [v >> 8, v & 255];
@@ -20,7 +20,7 @@ describe('readImageHeader on real files', () => {
     ['gif', (s: Sharp) => s.gif()],
     ['webp', (s: Sharp) => s.webp()],
     ['webp', (s: Sharp) => s.webp({ lossless: true })],
-    ['heif', (s: Sharp) => s.avif()],
+    ['avif', (s: Sharp) => s.avif()],
   ] as const) {
     it(`reads 37x23 from a ${format} file sharp wrote`, async () => {
       const file = new Uint8Array(await encode(image()).toBuffer());
@@ -136,7 +136,7 @@ describe('readImageHeader on decompression-bomb headers', () => {
       ),
       meta,
     );
-    expect(readImageHeader(avif)).toEqual({ format: 'heif', width: 65536, height: 65536 });
+    expect(readImageHeader(avif)).toEqual({ format: 'avif', width: 65536, height: 65536 });
   });
 
   it('reads an AVIF whose major brand is iso8, with avif only among the compatible brands (as libavif and Chromium accept it)', () => {
@@ -144,7 +144,7 @@ describe('readImageHeader on decompression-bomb headers', () => {
     const ispe = box('ispe', [0, 0, 0, 0, ...be32(11000), ...be32(11000)]);
     const meta = box('meta', [0, 0, 0, 0, ...box('hdlr', new Array(24).fill(0)), ...box('iprp', box('ipco', ispe))]);
     const brands = (major: string, ...compatible: string[]) => box('ftyp', [...bytes(major), 0, 0, 0, 0, ...bytes(...compatible)]);
-    expect(readImageHeader(bytes(brands('iso8', 'mif1', 'miaf', 'avif'), meta))).toEqual({ format: 'heif', width: 11000, height: 11000 });
+    expect(readImageHeader(bytes(brands('iso8', 'mif1', 'miaf', 'avif'), meta))).toEqual({ format: 'avif', width: 11000, height: 11000 });
     expect(readImageHeader(bytes(brands('mp42', 'isom', 'heic'), meta))).toEqual({ format: 'heif', width: 11000, height: 11000 });
     // an ordinary MP4 (no image brand) is not an image; a brand past the box's end does not count
     expect(readImageHeader(bytes(brands('isom', 'iso2', 'mp41'), meta))).toBeUndefined();
@@ -159,7 +159,7 @@ describe('readImageHeader on decompression-bomb headers', () => {
     );
     expect(new TextDecoder().decode(file.subarray(4, 12))).toBe('ftypavif');
     file.set(bytes('iso8'), 8);
-    expect(readImageHeader(file)).toEqual({ format: 'heif', width: 37, height: 23 });
+    expect(readImageHeader(file)).toEqual({ format: 'avif', width: 37, height: 23 });
   });
 
   it('recognizes SVG text without sizing it, and nothing in random bytes or text', () => {
@@ -181,5 +181,48 @@ describe('readImageHeader on decompression-bomb headers', () => {
       bytes('RIFF', le32(0), 'WEBPVP8X'),
     ];
     for (const f of files) for (let n = 0; n <= f.length; n++) expect(() => readImageHeader(f.subarray(0, n))).not.toThrow();
+  });
+});
+
+describe('describeImageBytes', () => {
+  const ftyp = (major: string, ...compatible: string[]) =>
+    bytes(be32(8 + 4 * (compatible.length + 2)), 'ftyp', major, [0, 0, 0, 0], ...compatible, [0, 0, 0, 0]);
+
+  it('names every recognized format, TIFF and the AVIF/HEIF brands included', () => {
+    expect(readImageHeader(bytes('II', [42, 0]))).toEqual({ format: 'tiff' });
+    expect(readImageHeader(bytes('MM', [0, 43]))).toEqual({ format: 'tiff' }); // BigTIFF
+    expect(describeImageBytes(bytes('II', [42, 0]))).toBe('TIFF');
+    expect(describeImageBytes(ftyp('avif', 'mif1'))).toBe('AVIF');
+    expect(describeImageBytes(ftyp('mif1', 'avio'))).toBe('AVIF');
+    expect(describeImageBytes(ftyp('heic', 'mif1'))).toBe('HEIC/HEIF');
+    expect(describeImageBytes(bytes('RIFF', le32(4), 'WEBPVP8 '))).toBe('WebP');
+    expect(describeImageBytes(bytes('BM'))).toBe('BMP');
+    expect(describeImageBytes(bytes('<?xml version="1.0"?><svg>'))).toBe('SVG');
+    expect(describeImageBytes(bytes([0xef, 0xbb, 0xbf], ' \n<svg/>'))).toBe('SVG');
+  });
+
+  it('names what other files look like', () => {
+    expect(describeImageBytes(ftyp('isom', 'mp41'))).toBe('an ISO media file of another brand');
+    expect(describeImageBytes(bytes([0xb6, 0xa6, 0xf2, 0x08]))).toMatch(/libvips native/);
+    expect(describeImageBytes(bytes('<?xml version="1.0"?><note/>'))).toBe('XML');
+    expect(describeImageBytes(bytes('<html>'))).toMatch(/markup/);
+    expect(describeImageBytes(bytes([0x1f, 0x8b, 8, 0]))).toMatch(/gzip/);
+    expect(describeImageBytes(bytes('%PDF-1.7'))).toBe('PDF');
+    expect(describeImageBytes(bytes('SIMPLE  =   T'))).toBe('FITS');
+    expect(describeImageBytes(bytes('P6\n1 1\n255\n'))).toMatch(/Netpbm/);
+    expect(describeImageBytes(bytes([0xff, 0x0a]))).toBe('JPEG XL');
+    expect(describeImageBytes(bytes([0xff, 0x4f, 0xff, 0x51]))).toBe('JPEG 2000');
+    expect(describeImageBytes(bytes('1 2\n3 4\n'))).toBe('an unrecognised format (8 bytes)');
+    expect(describeImageBytes(bytes([0xff, 0xd8]))).toMatch(/unrecognised/); // a JPEG marker cut short
+  });
+
+  it('never quotes the bytes: it names the format or the size, not the contents', () => {
+    // the first bytes of /etc/passwd and /proc/self/environ
+    for (const text of ['root:x:0:0:root:/root:/bin/bash\n', 'SHELL=/bin/bash\0HOME=/root\0']) {
+      const name = describeImageBytes(bytes(text));
+      expect(name).toBe(`an unrecognised format (${text.length} bytes)`);
+      expect(name).not.toContain(text.slice(0, 4));
+    }
+    expect(describeImageBytes(ftyp('SECR', 'ETS!'))).not.toMatch(/SECR|ETS!/);
   });
 });

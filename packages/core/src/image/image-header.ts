@@ -1,16 +1,44 @@
-// Image dimensions from the encoded header, read before any decoder allocates pixels, so that a
-// decompression bomb (a small file claiming 30000×30000) is refused instead of decoded.
-// Written here rather than taken from `image-size`: that library reads only SOF0-2 in JPEG (a SOF9
-// or SOF10 file, which libjpeg-turbo decodes, slips past it) and only the GIF logical screen (not
-// frames larger than it); this one also walks ICO entries into their embedded PNG/BMP headers.
+// The one image-format sniffer of every adapter: the format of encoded bytes and, where the header
+// holds it, the size, read before any decoder allocates pixels, so that a decompression bomb (a
+// small file claiming 30000×30000) is refused instead of decoded. Written here rather than taken
+// from `image-size`: that library reads only SOF0-2 in JPEG (a SOF9 or SOF10 file, which
+// libjpeg-turbo decodes, slips past it) and only the GIF logical screen (not frames larger than
+// it); this one also walks ICO entries into their embedded PNG/BMP headers.
+import { ascii, u16le, u32be } from '../io/byte-readers.js';
+import { dibSize, gifSize, heifSize, icoSize, isPng, jpegSize, pngSize, type Size, webpSize } from './header-sizes.js';
 
-/** Formats whose header {@link readImageHeader} recognizes. */
-export type EncodedImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'ico' | 'heif' | 'svg';
+/**
+ * The formats {@link readImageHeader} recognizes, by id, with the name messages give them. Ids are
+ * lower case everywhere (`header.format`, an adapter's list of formats it decodes); the names are
+ * for people.
+ *
+ * @example
+ * ```ts
+ * const header = readImageHeader(bytes);
+ * if (header) console.log(IMAGE_FORMAT_NAMES[header.format]); // 'JPEG'
+ * ```
+ */
+export const IMAGE_FORMAT_NAMES = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  webp: 'WebP',
+  bmp: 'BMP',
+  ico: 'ICO',
+  tiff: 'TIFF',
+  avif: 'AVIF',
+  heif: 'HEIC/HEIF',
+  svg: 'SVG',
+} as const;
+
+/** Formats whose header {@link readImageHeader} recognizes (see {@link IMAGE_FORMAT_NAMES}). */
+export type EncodedImageFormat = keyof typeof IMAGE_FORMAT_NAMES;
 
 /**
  * What an encoded image's header says: its format and, when the header holds it, the largest
  * width and height a decoder of it would allocate. `width`/`height` are absent when the format is
- * recognized but the header is cut short or corrupt (or, for SVG, is text without a fixed size).
+ * recognized but the header is cut short or corrupt, or when it is not read for this format
+ * (TIFF; SVG, which is text without a fixed size; an AVIF/HEIF sequence, sized in its track).
  */
 export interface ImageHeader {
   format: EncodedImageFormat;
@@ -18,128 +46,10 @@ export interface ImageHeader {
   height?: number;
 }
 
-import { ascii, byte, i32le, u16be, u16le, u24le, u32be, u32le } from '../io/byte-readers.js';
-import { jpegSegments } from './jpeg-segments.js';
-
-type Size = { width: number; height: number } | undefined;
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const isPng = (b: Uint8Array, at: number) => b.length >= at + 8 && PNG_SIGNATURE.every((v, i) => b[at + i] === v);
-
-function pngSize(b: Uint8Array, at: number): Size {
-  if (b.length < at + 24 || ascii(b, at + 12, 4) !== 'IHDR') return undefined;
-  return { width: u32be(b, at + 16), height: u32be(b, at + 20) };
-}
-
-/** The first SOFn's size (SOF0-15 except DHT C4, JPG C8 and DAC CC): precision, height, width follow the length. */
-function jpegSize(b: Uint8Array): Size {
-  for (const { marker, at } of jpegSegments(b)) {
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return at + 7 < b.length ? { height: u16be(b, at + 4), width: u16be(b, at + 6) } : undefined;
-    }
-  }
-  return undefined; // scan data, the end or the bytes' end before any frame header
-}
-
-/** The logical screen grown to hold every frame (a decoder may grow it to the first frame). */
-function gifSize(b: Uint8Array): Size {
-  if (b.length < 13) return undefined;
-  let width = u16le(b, 6);
-  let height = u16le(b, 8);
-  const colorTable = (flags: number) => (flags & 0x80 ? 3 * 2 ** ((flags & 7) + 1) : 0);
-  const skipSubBlocks = (at: number) => {
-    for (let size = b[at]; size !== undefined && size !== 0; size = b[at]) at += size + 1; // undefined: past the end
-    return at + 1;
-  };
-  let pos = 13 + colorTable(byte(b, 10));
-  while (pos < b.length) {
-    const kind = b[pos];
-    if (kind === 0x21) {
-      pos = skipSubBlocks(pos + 2);
-    } else if (kind === 0x2c) {
-      if (pos + 10 > b.length) break;
-      width = Math.max(width, u16le(b, pos + 1) + u16le(b, pos + 5));
-      height = Math.max(height, u16le(b, pos + 3) + u16le(b, pos + 7));
-      pos = skipSubBlocks(pos + 10 + colorTable(byte(b, pos + 9)) + 1);
-    } else {
-      break; // trailer (0x3b) or corrupt
-    }
-  }
-  return { width, height };
-}
-
-function webpSize(b: Uint8Array): Size {
-  if (b.length < 30) return undefined;
-  const chunk = ascii(b, 12, 4);
-  if (chunk === 'VP8X') return { width: u24le(b, 24) + 1, height: u24le(b, 27) + 1 };
-  if (chunk === 'VP8L' && b[20] === 0x2f) {
-    const bits = u32le(b, 21);
-    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
-  }
-  if (chunk === 'VP8 ' && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) {
-    return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
-  }
-  return undefined;
-}
-
-/** A BMP info header (the DIB header, at `at`): OS/2 1.x has 16-bit sizes, later ones 32-bit. */
-function dibSize(b: Uint8Array, at: number): Size {
-  if (b.length < at + 12) return undefined;
-  const headerSize = u32le(b, at);
-  if (headerSize === 12) return { width: u16le(b, at + 4), height: u16le(b, at + 6) };
-  if (headerSize < 16 || b.length < at + 12) return undefined;
-  return { width: Math.abs(i32le(b, at + 4)), height: Math.abs(i32le(b, at + 8)) };
-}
-
-/** The largest entry of an icon, each sized by its embedded PNG or BMP header where readable. */
-function icoSize(b: Uint8Array): Size {
-  const count = u16le(b, 4);
-  let best: Size;
-  for (let i = 0; i < count && 6 + 16 * (i + 1) <= b.length; i++) {
-    const entry = 6 + 16 * i;
-    const offset = u32le(b, entry + 12);
-    let size: Size = { width: b[entry] || 256, height: b[entry + 1] || 256 };
-    if (isPng(b, offset)) size = pngSize(b, offset) ?? size;
-    else {
-      const dib = dibSize(b, offset);
-      if (dib) size = { width: dib.width, height: Math.ceil(dib.height / 2) }; // image and mask stacked
-    }
-    if (!best || size.width * size.height > best.width * best.height) best = size;
-  }
-  return best;
-}
-
-/** The largest `ispe` (image spatial extents) property in the ISO-BMFF `meta/iprp/ipco` boxes. */
-function heifSize(b: Uint8Array): Size {
-  let best: Size;
-  const walk = (start: number, end: number, depth: number) => {
-    let pos = start;
-    while (pos + 8 <= end && depth < 5) {
-      let size = u32be(b, pos);
-      const type = ascii(b, pos + 4, 4);
-      let header = 8;
-      if (size === 1) {
-        if (pos + 16 > end) return;
-        size = u32be(b, pos + 8) * 2 ** 32 + u32be(b, pos + 12);
-        header = 16;
-      } else if (size === 0) size = end - pos;
-      if (size < header) return;
-      const boxEnd = Math.min(end, pos + size);
-      if (type === 'ispe' && pos + header + 12 <= boxEnd) {
-        const found = { width: u32be(b, pos + header + 4), height: u32be(b, pos + header + 8) };
-        if (!best || found.width * found.height > best.width * best.height) best = found;
-      } else if (type === 'meta')
-        walk(pos + header + 4, boxEnd, depth + 1); // a full box: version and flags first
-      else if (type === 'iprp' || type === 'ipco') walk(pos + header, boxEnd, depth + 1);
-      pos += size;
-    }
-  };
-  walk(0, b.length, 0);
-  return best;
-}
-
-/** Brands of HEIF files: AVIF (`avif`, `avis`, `avio`), HEIC and the generic image/sequence brands. */
-const HEIF_BRANDS = new Set(['avif', 'avis', 'avio', 'heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1', 'mif2']);
+/** ISO-BMFF brands of AVIF (AV1-coded HEIF): still images, sequences, intra-only. */
+const AVIF_BRANDS = new Set(['avif', 'avis', 'avio']);
+/** Brands of the other HEIF images: HEIC (HEVC-coded) and the generic image and sequence brands. */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1', 'mif2']);
 
 /**
  * The brands of an ISO-BMFF `ftyp` box at the start of `bytes` (major brand first, then the
@@ -163,23 +73,29 @@ export function ftypBrands(bytes: Uint8Array): string[] | undefined {
   return brands;
 }
 
-function looksLikeSvg(b: Uint8Array): boolean {
-  const head = ascii(b, 0, Math.min(b.length, 1024))
+/** The first characters of bytes that may be text, byte-order mark and leading white space dropped. */
+const textStart = (b: Uint8Array, n: number) =>
+  ascii(b, 0, Math.min(b.length, n))
     .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
     .trimStart();
-  return head.startsWith('<') && /<svg[\s>]/i.test(head);
-}
+
+/** TIFF's byte-order marks: classic (`*`) and BigTIFF (`+`), either byte order. */
+const isTiff = (b: Uint8Array) =>
+  b.length >= 4 &&
+  ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x2b) && b[3] === 0) || // II*\0, II+\0
+    (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 0x2a || b[3] === 0x2b))); // MM\0*, MM\0+
 
 /**
  * Recognizes an encoded image from its first bytes and reads its dimensions from the header,
  * without decoding: JPEG (first SOFn), PNG (IHDR), GIF (logical screen grown to every frame),
- * WebP (VP8, VP8L, VP8X), BMP, ICO/CUR (largest entry), AVIF/HEIF (largest `ispe`), and SVG
- * (recognized, never sized). Never throws; `undefined` for an unrecognized format.
+ * WebP (VP8, VP8L, VP8X), BMP, ICO/CUR (largest entry), AVIF and HEIF (largest `ispe`), and TIFF
+ * and SVG (recognized, never sized). Never throws; `undefined` for an unrecognized format
+ * ({@link describeImageBytes} names it).
  *
  * @example
  * ```ts
- * const header = readImageHeader(bytes);
- * if (header?.width !== undefined && header.width * header.height! > limits.maxInputPixels) refuse();
+ * const header = readImageHeader(bytes); // { format: 'jpeg', width: 500, height: 375 }
+ * if (header?.width !== undefined) assertInputPixels('upload.jpg', header.width, header.height!, limits);
  * ```
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
@@ -190,8 +106,46 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
   if (b.length >= 6 && /^GIF8[79]a$/.test(ascii(b, 0, 6))) return withSize('gif', gifSize(b));
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return withSize('webp', webpSize(b));
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return withSize('bmp', dibSize(b, 14));
+  if (isTiff(b)) return { format: 'tiff' };
   if (b.length >= 6 && u16le(b, 0) === 0 && (u16le(b, 2) === 1 || u16le(b, 2) === 2) && u16le(b, 4) > 0) return withSize('ico', icoSize(b));
-  if (ftypBrands(b)?.some((brand) => HEIF_BRANDS.has(brand))) return withSize('heif', heifSize(b));
-  if (looksLikeSvg(b)) return { format: 'svg' };
-  return undefined;
+  const brands = ftypBrands(b);
+  if (brands?.some((brand) => AVIF_BRANDS.has(brand))) return withSize('avif', heifSize(b));
+  if (brands?.some((brand) => HEIF_BRANDS.has(brand))) return withSize('heif', heifSize(b));
+  const text = textStart(b, 1024);
+  return text.startsWith('<') && /<svg[\s>/]/i.test(text) ? { format: 'svg' } : undefined;
+}
+
+/** What bytes of formats no adapter decodes look like, tested in order, for messages. */
+const OTHER_FORMATS: readonly [test: (b: Uint8Array) => boolean, name: string][] = [
+  [(b) => ascii(b, 4, 4) === 'ftyp', 'an ISO media file of another brand'],
+  [
+    (b) => (b[0] === 0x08 && b[1] === 0xf2 && b[2] === 0xa6 && b[3] === 0xb6) || (b[0] === 0xb6 && b[1] === 0xa6 && b[2] === 0xf2 && b[3] === 0x08),
+    'a libvips native (.v) image',
+  ],
+  [(b) => b[0] === 0x1f && b[1] === 0x8b, 'gzip data (e.g. SVGZ)'],
+  [(b) => ascii(b, 0, 5) === '%PDF-', 'PDF'],
+  [(b) => ascii(b, 0, 9) === 'SIMPLE  =', 'FITS'],
+  [(b) => /^P[1-7Ff]\s/.test(ascii(b, 0, 3)), 'Netpbm (PPM/PGM/PBM/PFM)'],
+  [(b) => ascii(b, 0, 10) === '#?RADIANCE' || ascii(b, 0, 6) === '#?RGBE', 'Radiance HDR'],
+  [(b) => (b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) || ascii(b, 4, 4) === 'jP  ', 'JPEG 2000'],
+  [(b) => (b[0] === 0xff && b[1] === 0x0a) || ascii(b, 4, 4) === 'JXL ', 'JPEG XL'],
+  [(b) => /^<\?xml/i.test(textStart(b, 256)), 'XML'],
+  [(b) => textStart(b, 256).startsWith('<'), 'markup (SVG/XML/HTML)'],
+];
+
+/**
+ * A name for what encoded bytes are, for a refusal: a recognized format's name (`'HEIC/HEIF'`),
+ * what other common files look like (`'PDF'`, `'JPEG XL'`), else their length only. Never the
+ * bytes themselves: a path may name `/etc/passwd`.
+ *
+ * @example
+ * ```ts
+ * describeImageBytes(pdf); // 'PDF'
+ * describeImageBytes(new TextEncoder().encode('root:x:0:0')); // 'an unrecognised format (10 bytes)'
+ * ```
+ */
+export function describeImageBytes(bytes: Uint8Array): string {
+  const header = readImageHeader(bytes);
+  if (header) return IMAGE_FORMAT_NAMES[header.format];
+  return OTHER_FORMATS.find(([test]) => test(bytes))?.[1] ?? `an unrecognised format (${bytes.length} bytes)`;
 }

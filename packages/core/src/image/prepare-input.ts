@@ -1,14 +1,18 @@
 import type { ImageDecoder, Warn } from '../backend.js';
-import { type NetworkPolicy, STRICT_NETWORK } from '../io/network-policy.js';
-import { abortable, throwIfAborted } from '../flow/abortable.js';
-import type { Limits, PreprocessOptions } from '../options/defaults.js';
-import { bytesView } from '../io/bytes.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
-import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
-import { normalizeToCHW } from './normalize.js';
-import { resizeAndCrop } from './preprocess.js';
-import { planResize } from './resize-plan.js';
+import { abortable, throwIfAborted } from '../flow/abortable.js';
+import { bytesView } from '../io/bytes.js';
+import { type NetworkPolicy, STRICT_NETWORK } from '../io/network-policy.js';
 import { assertSourceLength } from '../io/sources.js';
+import type { Limits, PreprocessOptions } from '../options/defaults.js';
+import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type RawImage } from './image.js';
+import { assertInputPixels } from './image-limits.js';
+import { normalizeToCHW } from './normalize.js';
+import { resampleBilinear } from './resample.js';
+import { planResize, type ResizePlan } from './resize-plan.js';
+
+/** How messages name raw pixels given to a call (`image given as raw pixels is 20000x20000 ...`). */
+const RAW_NAME = 'given as raw pixels';
 
 /**
  * A copy of what the call reads later: encoded bytes (decoders read them asynchronously) and
@@ -49,9 +53,9 @@ function copierOf<T>(input: T, later: boolean): { bytes: number; make: () => T }
 export type PreparedImage = { crop: RawImage } | { tensor: Float32Array };
 
 /**
- * Input preparation: any input (the environment's images, raw pixels, prepared tensors) to the
- * model's normalised CHW float32 values, through core's preprocessing. The pixel limit is checked
- * here only, from the header where the decoder reports it, else from the decoded size.
+ * Input preparation, read forward: any input (the environment's images, raw pixels, prepared
+ * tensors) to the 8-bit crop the model will see (or a checked tensor), then, when its batch runs,
+ * normalised CHW float32 written into the batch tensor.
  */
 export class InputPreparer<TInput> {
   constructor(
@@ -85,45 +89,57 @@ export class InputPreparer<TInput> {
     return 'tensor' in image ? image.tensor : normalizeToCHW(image.crop, this.pre.mean, this.pre.std);
   }
 
-  /** Writes a prepared image's model input into `out` at `offset` (a batch buffer). */
+  /**
+   * One image as it waits for its run, in four steps: open (the decoder reads the input as far as
+   * its size), plan (the size checked against `limits.maxInputPixels`, core's resize plan), decode
+   * (the decoder returns the plan's crop, or the whole image), resize (core's resampler, for a
+   * whole image). Raw pixels skip open and decode, and are resized before the first await (a
+   * first batch's are not copied: see {@link ownInput}). Normalisation waits for {@link write}.
+   */
+  async prepareImage(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<PreparedImage> {
+    throwIfAborted(signal);
+    if (isPreparedTensor(input)) return { tensor: this.checkTensor(input) };
+    if (isRawImage(input)) {
+      assertRawImage(input);
+      return { crop: this.resize(input, this.plan(RAW_NAME, input.width, input.height)) };
+    }
+    if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
+    assertSourceLength(input, 'image', this.limits);
+    const context = { signal, limits: this.limits, warn: this.warn, network: this.network };
+    const image = await abortable(this.decoder.open(input as TInput, context), signal);
+    const plan = this.plan(image.name, image.width, image.height);
+    const pixels = await abortable(image.decode(plan), signal);
+    if ('crop' in pixels) return { crop: this.sized(pixels.crop, plan.crop, image.name) };
+    return { crop: this.resize(this.sized(pixels.whole, image, image.name), plan) };
+  }
+
+  /** Writes a prepared image's model input into `out` at `offset` (the batch tensor), normalising an 8-bit crop there. */
   write(image: PreparedImage, out: Float32Array, offset: number): void {
     if ('tensor' in image) out.set(image.tensor, offset);
     else normalizeToCHW(image.crop, this.pre.mean, this.pre.std, out, offset);
   }
 
-  /** Decodes, resizes and crops (or checks a prepared tensor), leaving normalisation to the batch. */
-  async prepareImage(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<PreparedImage> {
-    throwIfAborted(signal);
-    const pre = this.pre;
-    if (isPreparedTensor(input)) return { tensor: this.checkTensor(input) };
-    if (isRawImage(input)) {
-      assertRawImage(input);
-      this.checkPixels(input.width, input.height);
-      return { crop: resizeAndCrop(input, pre, this.limits.maxResizedPixels) };
-    }
-    if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
-    assertSourceLength(input, 'image', this.limits);
-    const plan = (w: number, h: number) => {
-      this.checkPixels(w, h);
-      return planResize(w, h, pre, this.limits.maxResizedPixels);
-    };
-    const decoded = await abortable(
-      this.decoder.decodeImage(input as TInput, plan, { signal, limits: this.limits, warn: this.warn, network: this.network }),
-      signal,
-    );
-    if (!decoded.planned) {
-      this.checkPixels(decoded.image.width, decoded.image.height);
-      return { crop: resizeAndCrop(decoded.image, pre, this.limits.maxResizedPixels) };
-    }
-    // The decoder resized and cropped natively.
-    const crop = decoded.image;
-    if (crop.width !== pre.cropSize || crop.height !== pre.cropSize) {
+  /** The resize and crop of an image of `width`×`height`, once its size is within `limits.maxInputPixels`. */
+  private plan(name: string, width: number, height: number): ResizePlan {
+    assertInputPixels(name, width, height, this.limits);
+    return planResize(width, height, this.pre, this.limits.maxResizedPixels);
+  }
+
+  /** A whole image resized and cropped per `plan` by core's resampler (antialiased bilinear, as the reference). */
+  private resize(whole: RawImage, plan: ResizePlan): RawImage {
+    return resampleBilinear(whole, plan.width, plan.height, plan.crop);
+  }
+
+  /** `pixels`, checked to be the size the decoder promised (`E_IMAGE_DECODE` otherwise: a decoder's fault). */
+  private sized(pixels: RawImage, expected: { width: number; height: number }, name: string): RawImage {
+    assertRawImage(pixels);
+    if (pixels.width !== expected.width || pixels.height !== expected.height) {
       throw new OnnxMobilenetError(
-        'E_INPUT',
-        `the ${this.decoderName} decoder returned ${crop.width}x${crop.height}, expected ${pre.cropSize}x${pre.cropSize}`,
+        'E_IMAGE_DECODE',
+        `cannot decode image ${name}: the ${this.decoderName} decoder returned ${pixels.width}x${pixels.height}, expected ${expected.width}x${expected.height}`,
       );
     }
-    return { crop };
+    return pixels;
   }
 
   private checkTensor(input: PreparedTensor): Float32Array {
@@ -139,12 +155,5 @@ export class InputPreparer<TInput> {
       );
     }
     return input.data;
-  }
-
-  private checkPixels(width: number, height: number): void {
-    const max = this.limits.maxInputPixels;
-    if (width * height > max) {
-      throw new OnnxMobilenetError('E_LIMIT', `the image is ${width}x${height} (${width * height} pixels), over limits.maxInputPixels (${max})`);
-    }
   }
 }

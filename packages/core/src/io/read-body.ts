@@ -2,7 +2,7 @@ import type { DownloadProgress } from '../backend.js';
 import { concatBytes } from './bytes.js';
 import { guardDownload, type DownloadDeadline } from './download-guard.js';
 import type { Limits } from '../options/defaults.js';
-import { OnnxMobilenetError, describeError, isOnnxMobilenetError } from '../errors/errors.js';
+import { OnnxMobilenetError, byteLimitError, describeError, isOnnxMobilenetError } from '../errors/errors.js';
 import { STRICT_NETWORK, checkHop, privateAddressError, redactUrl, redactUrlsIn, type NetworkPolicy } from './network-policy.js';
 import { withoutPrototype } from '../options/own-options.js';
 
@@ -38,6 +38,8 @@ export interface ReadBodyOptions {
   what: string;
   /** More decoded bytes than this is `E_LIMIT`; reading stops there. */
   maxBytes: number;
+  /** The setting that sets `maxBytes` (`'limits.maxEncodedBytes'`), for the message. */
+  limit?: string | undefined;
   /** Called for every chunk that arrives (resets an inactivity timer). */
   onData?: (() => void) | undefined;
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
@@ -64,7 +66,7 @@ export interface ReadBodyOptions {
 export async function readBody(response: ResponseLike, given: ReadBodyOptions): Promise<Uint8Array> {
   const options = withoutPrototype<ReadBodyOptions>(given); // see fetchBounded
   const { url, what, maxBytes } = options;
-  const tooBig = (n: number) => new OnnxMobilenetError('E_LIMIT', `${what} ${url} has ${n} bytes or more, over the limit of ${maxBytes} bytes`);
+  const tooBig = (n: number) => byteLimitError(`${what} ${url}`, n, options.limit ?? 'the limit', maxBytes, true);
   const header = response.headers.get('content-length');
   // With a Content-Encoding, Content-Length counts the encoded bytes, not the body we read.
   const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
@@ -249,6 +251,7 @@ export function fetchImage(
     ...access,
     what: 'image',
     maxBytes: limits.maxEncodedBytes,
+    limit: 'limits.maxEncodedBytes',
     timeoutMs: limits.downloadTimeoutMs,
     deadline: { ms: limits.maxImageDownloadMs, limit: 'limits.maxImageDownloadMs' },
     signal,

@@ -17,6 +17,7 @@ export type {
   ImageDecoder,
   InferenceRuntime,
   LoadAssetOptions,
+  OpenedImage,
   PlatformFacts,
   RuntimeSession,
   Warn,
@@ -24,14 +25,15 @@ export type {
 export { decodeWithin, withDeadline } from '../flow/abortable.js';
 export { bytesView, concatBytes } from '../io/bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../options/defaults.js';
-export { clipText, describeError } from '../errors/errors.js';
+export { byteLimitError, clipText, describeError } from '../errors/errors.js';
 export { WARNING_CODES } from '../errors/warnings.js';
 export { runtimeError } from '../errors/runtime-error.js';
 export { countUpTo } from '../predictions/labels.js';
 export { imageOrientation, jpegOrientation, pngOrientation, webpOrientation } from '../image/exif-orientation.js';
 export { orientImage } from '../image/orient.js';
 export { assertJpegScans, countJpegScans, jpegReachesEnd } from '../image/jpeg-segments.js';
-export { ftypBrands, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image/image-header.js';
+export { describeImageBytes, ftypBrands, IMAGE_FORMAT_NAMES, readImageHeader, type EncodedImageFormat, type ImageHeader } from '../image/image-header.js';
+export { assertEncodedBytes, assertInputPixels, checkImageHeader, unsupportedFormatError } from '../image/image-limits.js';
 export { assertRawImage, isPreparedTensor, isRawImage } from '../image/image.js';
 export { roundHalfEven, type Rect, type ResizePlan } from '../image/resize-plan.js';
 export { selectClasses } from '../predictions/postprocess.js';

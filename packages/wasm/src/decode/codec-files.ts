@@ -38,13 +38,3 @@ export const CODEC_WASM_FILES: Readonly<Record<WasmCodecName, { file: string; so
   jpeg: { file: 'mozjpeg_dec.wasm', source: '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm' },
   webp: { file: 'webp_dec.wasm', source: '@jsquash/webp/codec/dec/webp_dec.wasm' },
 });
-
-/**
- * How each wasm codec is named in messages.
- *
- * @example
- * ```ts
- * CODEC_NAMES.webp; // 'WebP'
- * ```
- */
-export const CODEC_NAMES: Readonly<Record<WasmCodecName, string>> = Object.freeze({ jpeg: 'JPEG', webp: 'WebP' });

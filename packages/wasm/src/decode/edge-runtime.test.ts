@@ -43,11 +43,12 @@ describeWithAssets('the wasm decoder in edge-runtime (EdgeVM)', () => {
       await runtime.evaluate<Promise<string>>(`(async () => {
         const out = { before: typeof ImageData };
         const decoder = edgeDecoder.createEdgeDecoder({ jpeg: jpegModule, webp: webpModule });
-        const { image } = await decoder.decodeImage(tench, () => { throw new Error('core plans') }, { limits });
+        const opened = await decoder.open(tench, { limits });
+        const { whole: image } = await opened.decode({ width: 256, height: 256, crop: { left: 16, top: 16, width: 224, height: 224 } });
         out.size = [image.width, image.height, image.channels];
         out.rgb = Array.from({ length: image.width * image.height * 3 }, (_, i) => image.data[Math.floor(i / 3) * 4 + (i % 3)]);
         out.after = typeof ImageData;
-        out.cut = await decoder.decodeImage(tench.subarray(0, 5000), () => {}, { limits }).then(() => 'decoded', (e) => e.code + ': ' + e.message);
+        out.cut = await decoder.open(tench.subarray(0, 5000), { limits }).then(() => 'opened', (e) => e.code + ': ' + e.message);
         return JSON.stringify(out);
       })()`),
     ) as { before: string; after: string; size: number[]; rgb: number[]; cut: string };

@@ -6,6 +6,7 @@ export {
   EdgeCodecs,
   createEdgeDecoder,
   decodeEncodedImage,
+  openEncodedImage,
   prepareEncodedImage,
   type EdgeDecoderOptions,
   type EdgeImageSource,
