@@ -133,3 +133,20 @@ export function clipText(text: string, max = MAX_QUOTED_CHARS): string {
 export function byteLimitError(subject: string, bytes: number, limit: string, max: number, orMore = false): OnnxMobilenetError {
   return new OnnxMobilenetError('E_LIMIT', `${subject} has ${bytes} bytes${orMore ? ' or more' : ''}, over ${limit} (${max})`);
 }
+
+/**
+ * A short description of a value of unexpected type, for error messages.
+ *
+ * @example
+ * ```ts
+ * describeValue(42); // 'number 42'
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(clipText(value))}`;
+  return `${typeof value} ${clipText(String(value))}`;
+}

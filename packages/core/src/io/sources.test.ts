@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS } from './model-registry.js';
 import { clipText, OnnxMobilenetError } from '../errors/errors.js';
-import { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from './sources.js';
+import { describeValue } from '../errors/errors.js';
+import { assertSourceLength, resolveLabelsSource, resolveModelSource } from './sources.js';
 
 // Written out, not derived from MODEL_ZOO_BASE_URL, so a changed base URL fails here.
 const ZOO = 'https://github.com/onnx/models/raw/main/validated/vision/classification';

@@ -1,6 +1,6 @@
 import { bytesView } from './bytes.js';
 import type { Limits } from '../options/defaults.js';
-import { clipText, OnnxMobilenetError } from '../errors/errors.js';
+import { clipText, describeValue, OnnxMobilenetError } from '../errors/errors.js';
 import { redactUrl } from './network-policy.js';
 import { IMAGENET_LABELS, MODELS, registryUrl, type RegistryModel } from './model-registry.js';
 
@@ -90,23 +90,6 @@ export function resolveLabelsSource(labels: LabelsSource | undefined, mirror?: s
     return ref({ kind: 'path', path: labels, description: labels });
   }
   throw new OnnxMobilenetError('E_INPUT', `labels must be a path, a URL, bytes or an array of strings; got ${describeValue(labels)}`);
-}
-
-/**
- * A short description of a value of unexpected type, for error messages.
- *
- * @example
- * ```ts
- * describeValue(42); // 'number 42'
- * ```
- */
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
-  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(clipText(value))}`;
-  return `${typeof value} ${clipText(String(value))}`;
 }
 
 /**

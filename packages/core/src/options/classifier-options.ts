@@ -2,11 +2,11 @@ import type { InferenceSession } from 'onnxruntime-common';
 import type { DownloadProgress } from '../backend.js';
 import { DEFAULTS, type Limits, type PreprocessOptions } from './defaults.js';
 import type { Precision } from '../graph/precision.js';
-import { OnnxMobilenetError } from '../errors/errors.js';
+import { describeValue, OnnxMobilenetError } from '../errors/errors.js';
 import type { ClassifyOptions } from '../predictions/postprocess.js';
 import type { HostCheck } from '../io/network-policy.js';
 import { checkNumber, ownOptions, type OptionKind, type OptionShape } from './own-options.js';
-import { describeValue, type LabelsSource, type ModelSource } from '../io/sources.js';
+import type { LabelsSource, ModelSource } from '../io/sources.js';
 
 /**
  * Options of `createClassifier`, the same in Node and in browsers. Each adapter adds those of

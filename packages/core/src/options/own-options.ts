@@ -1,5 +1,4 @@
-import { clipText, describeError, OnnxMobilenetError } from '../errors/errors.js';
-import { describeValue } from '../io/sources.js';
+import { clipText, describeError, describeValue, OnnxMobilenetError } from '../errors/errors.js';
 
 /**
  * How one option's value is read from the caller's object:

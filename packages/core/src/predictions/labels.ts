@@ -1,6 +1,5 @@
 import { DEFAULTS } from '../options/defaults.js';
-import { OnnxMobilenetError } from '../errors/errors.js';
-import { describeValue } from '../io/sources.js';
+import { describeValue, OnnxMobilenetError } from '../errors/errors.js';
 
 /** One class of the model's output. */
 export interface ClassLabel {

@@ -25,7 +25,7 @@ export type {
 export { decodeWithin, withDeadline } from '../flow/abortable.js';
 export { bytesView, concatBytes } from '../io/bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../options/defaults.js';
-export { byteLimitError, clipText, describeError } from '../errors/errors.js';
+export { byteLimitError, clipText, describeError, describeValue } from '../errors/errors.js';
 export { WARNING_CODES } from '../errors/warnings.js';
 export { runtimeError } from '../errors/runtime-error.js';
 export { countUpTo } from '../predictions/labels.js';
@@ -39,7 +39,7 @@ export { roundHalfEven, type Rect, type ResizePlan } from '../image/resize-plan.
 export { selectClasses } from '../predictions/postprocess.js';
 export { MODEL_ZOO_BASE_URL, registryUrl } from '../io/model-registry.js';
 export { inspectModelIO, type ModelIO } from '../graph/model-io.js';
-export { assertSourceLength, describeValue, resolveLabelsSource, resolveModelSource } from '../io/sources.js';
+export { assertSourceLength, resolveLabelsSource, resolveModelSource } from '../io/sources.js';
 export { EMBEDDING_OUTPUT } from '../graph/model-io.js';
 export { PRECISIONS, type Int8Facts } from '../graph/precision.js';
 export { guardDownload } from '../io/download-guard.js';
