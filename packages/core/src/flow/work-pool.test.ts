@@ -95,6 +95,22 @@ describe('WorkPool', () => {
     expect(await pool.values()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('holds items past their phase in the window until they settle, from an array or an async source', async () => {
+    async function* later() {
+      yield* range(5);
+    }
+    for (const source of [range(5), later()]) {
+      const m = manual<number>();
+      const phaseless = (i: number, at: ItemContext) => {
+        at.endPhase();
+        return m.task(i, at);
+      };
+      new WorkPool(source, phaseless, { window: 2, phaseCap: 1, mode: 'collect' });
+      await settle();
+      expect(m.started()).toEqual([0, 1]);
+    }
+  });
+
   it('fail-fast: the first failure aborts the running items with it, starts nothing more, and releases every item once', async () => {
     const m = manual<number>();
     const released: number[] = [];

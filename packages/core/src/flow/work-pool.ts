@@ -67,13 +67,11 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
   /**
    * A signal of its own for each item, when something besides one caller's signal may abort it
    * (a failure, or several items under one signal: a decoder's fetch listens to its signal, and
-   * 64 listeners on one made Node warn of a leak). Otherwise the caller's signal itself: an
-   * AbortController for a single-image call cost it ~0.1 ms.
+   * 64 listeners on one made Node warn of a leak). Otherwise the caller's signal itself: one
+   * image needs no more (an AbortController per call cost single calls ~0.1 ms).
    */
   private readonly ownSignals: boolean;
   private pulled = 0;
-  /** Items in the window (see `window`). */
-  private held = 0;
   private inPhase = 0;
   /** The last outcome handed out, held in the window until the consumer asks for the next. */
   private handedOut = false;
@@ -115,11 +113,6 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
     this.fill();
   }
 
-  private stopListening(): void {
-    if (this.listening) this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.listening = false;
-  }
-
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -128,7 +121,6 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
   next(): Promise<IteratorResult<Outcome<T, R>, undefined>> {
     if (this.handedOut) {
       this.handedOut = false;
-      this.held--;
       this.fill();
     }
     if (this.waiter) return Promise.reject(new Error('WorkPool.next() called while a call to it is pending'));
@@ -142,9 +134,7 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
   async return(): Promise<IteratorResult<Outcome<T, R>, undefined>> {
     if (!this.closed) {
       this.closed = true;
-      this.held -= this.ready.length + (this.handedOut ? 1 : 0);
       this.ready.length = 0;
-      this.handedOut = false;
       this.stopListening();
       this.releaseUnstarted();
       this.answer();
@@ -171,7 +161,7 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
     if (this.filling) return; // called from a task that ended its phase at once: the loop below goes on
     this.filling = true;
     try {
-      while (!this.stopped && !this.closed && !this.exhausted && !this.pulling && this.held < this.window && this.inPhase < this.phaseCap) {
+      while (!this.stopped && !this.closed && !this.exhausted && !this.pulling && this.inWindow() < this.window && this.inPhase < this.phaseCap) {
         let step: Step<T> | Promise<Step<T>>;
         try {
           step = this.iterator.next();
@@ -209,16 +199,19 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
 
   private start(item: T): void {
     const index = this.pulled++;
-    this.held++;
     this.inPhase++;
     const controller = this.ownSignals ? new AbortController() : undefined;
-    const phase = { open: true };
+    let inPhase = true;
+    const leavePhase = () => {
+      if (inPhase) this.inPhase--;
+      inPhase = false;
+    };
     const endPhase = () => {
-      if (!phase.open) return;
-      phase.open = false;
-      this.inPhase--;
+      leavePhase();
       this.fill();
     };
+    const entry = { controller, settled: Promise.resolve() };
+    this.running.set(index, entry); // before the task runs: one that ends its phase at once starts the next within the window
     let work: Promise<R>;
     try {
       work = this.task(item, { index, signal: controller?.signal ?? this.options.signal, endPhase });
@@ -227,25 +220,17 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
     }
     const settle = (outcome: Outcome<T, R>) => {
       this.running.delete(index);
-      if (phase.open) {
-        phase.open = false;
-        this.inPhase--;
-      }
+      leavePhase();
       this.options.release?.(index);
-      if (this.stopped || this.closed)
-        this.held--; // nobody takes it
-      else if (!outcome.ok && this.options.mode === 'fail-fast') {
-        this.held--;
-        this.stop(outcome.error, true);
-      } else this.ready.push(outcome);
+      if (!outcome.ok && this.options.mode === 'fail-fast') this.stop(outcome.error, true);
+      else if (!this.stopped && !this.closed) this.ready.push(outcome); // else nobody takes it
       this.fill();
       this.answer();
     };
-    const settled = work.then(
+    entry.settled = work.then(
       (value) => settle({ index, item, ok: true, value }),
       (error: unknown) => settle({ index, item, ok: false, error }),
     );
-    this.running.set(index, { controller, settled });
   }
 
   /** A source that throws stops the pool (`return()` still closes it); running items are aborted only in `fail-fast`. */
@@ -258,11 +243,20 @@ export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
     if (this.stopped || this.closed) return;
     this.stopped = { reason };
     this.stopListening();
-    this.held -= this.ready.length;
     this.ready.length = 0;
     if (abortRunning) for (const r of this.running.values()) r.controller?.abort(reason);
     this.releaseUnstarted();
     this.answer();
+  }
+
+  private stopListening(): void {
+    if (this.listening) this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.listening = false;
+  }
+
+  /** Items in the window (see `window`): running, settled and waiting, and the one handed out. */
+  private inWindow(): number {
+    return this.running.size + this.ready.length + (this.handedOut ? 1 : 0);
   }
 
   private releaseUnstarted(): void {
