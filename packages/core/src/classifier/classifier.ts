@@ -9,7 +9,7 @@ import type { ClassLabel } from '../predictions/labels.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import { predictionsFromLogits, type ClassifyOptions, type Prediction } from '../predictions/postprocess.js';
 import { InputPreparer } from '../image/prepare-input.js';
-import { ImageRuns } from './image-runs.js';
+import { type ImageRuns, imageRuns } from './image-runs.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from './session-runner.js';
 import { l2Normalize } from '../predictions/similarity.js';
@@ -160,7 +160,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.runner = sessionRunner(loaded.runtime, shape);
     const maxBatch = io.fixedBatch ?? batchSize;
     this.scheduler = new BatchScheduler(maxBatch, (items) => this.runner.run(items));
-    this.runs = new ImageRuns({
+    this.runs = imageRuns({
       preparer: new InputPreparer(backend.decoder, backend.runtime.name, loaded.preprocess, loaded.limits, warn, loaded.network),
       scheduler: this.scheduler,
       maxBatch,

@@ -1,4 +1,4 @@
-import { WorkPool } from '../flow/work-pool.js';
+import { workPool } from '../flow/work-pool.js';
 import { assertPositiveInt, checkClassifyOptions } from '../options/classifier-options.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
@@ -52,11 +52,11 @@ export async function* classifyAllWith<T>(
   // Each input gets its own signal, aborted from the pool's one listener on the caller's (runtimes
   // warn past 10 listeners on one signal); a result the consumer holds keeps its slot until it
   // asks for the next, so a slow consumer stops the pulling.
-  const pool = new WorkPool(
-    inputs,
-    (input, { signal }) => classify(input, signal === classifyOptions.signal ? classifyOptions : { ...classifyOptions, signal }),
-    { window: concurrency, signal: classifyOptions.signal, mode: 'collect' },
-  );
+  const pool = workPool(inputs, (input, { signal }) => classify(input, signal === classifyOptions.signal ? classifyOptions : { ...classifyOptions, signal }), {
+    window: concurrency,
+    signal: classifyOptions.signal,
+    mode: 'collect',
+  });
   try {
     for (let step = await pool.next(); !step.done; step = await pool.next()) {
       const { index, item: input, ...o } = step.value;

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { type ItemContext, type Outcome, WorkPool } from './work-pool.js';
+import { type ItemContext, type Outcome, workPool } from './work-pool.js';
 
 /** Tasks the test settles by hand: each started item's context and how to settle it, by item. */
 function manual<T>() {
@@ -35,7 +35,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 describe('WorkPool', () => {
   it('starts an array’s first items before the constructor returns, and never more than the window', async () => {
     const m = manual<number>();
-    const pool = new WorkPool(range(6), m.task, { window: 3, mode: 'collect' });
+    const pool = workPool(range(6), m.task, { window: 3, mode: 'collect' });
     expect(m.started()).toEqual([0, 1, 2]);
     m.items.get(1)!.resolve('one');
     await settle();
@@ -59,7 +59,7 @@ describe('WorkPool', () => {
 
   it('holds at most phaseCap items in their first phase; endPhase or settling frees a place', async () => {
     const m = manual<number>();
-    const pool = new WorkPool(range(6), m.task, { window: 4, phaseCap: 2, mode: 'fail-fast' });
+    const pool = workPool(range(6), m.task, { window: 4, phaseCap: 2, mode: 'fail-fast' });
     expect(m.started()).toEqual([0, 1]);
     m.items.get(0)!.endPhase();
     expect(m.started()).toEqual([0, 1, 2]);
@@ -82,7 +82,7 @@ describe('WorkPool', () => {
 
   it('starts the next item when a task ends its phase before returning', async () => {
     const started: number[] = [];
-    const pool = new WorkPool(
+    const pool = workPool(
       range(5),
       async (i, { endPhase }) => {
         started.push(i);
@@ -95,10 +95,26 @@ describe('WorkPool', () => {
     expect(await pool.values()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('holds items past their phase in the window until they settle, from an array or an async source', async () => {
+    async function* later() {
+      yield* range(5);
+    }
+    for (const source of [range(5), later()]) {
+      const m = manual<number>();
+      const phaseless = (i: number, at: ItemContext) => {
+        at.endPhase();
+        return m.task(i, at);
+      };
+      workPool(source, phaseless, { window: 2, phaseCap: 1, mode: 'collect' });
+      await settle();
+      expect(m.started()).toEqual([0, 1]);
+    }
+  });
+
   it('fail-fast: the first failure aborts the running items with it, starts nothing more, and releases every item once', async () => {
     const m = manual<number>();
     const released: number[] = [];
-    const pool = new WorkPool(range(10), m.task, { window: 3, mode: 'fail-fast', release: (i) => released.push(i) });
+    const pool = workPool(range(10), m.task, { window: 3, mode: 'fail-fast', release: (i) => released.push(i) });
     const values = pool.values();
     const boom = new Error('item 1 failed');
     m.items.get(1)!.reject(boom);
@@ -116,7 +132,7 @@ describe('WorkPool', () => {
   });
 
   it('collect: hands out failures as outcomes and goes on to the end', async () => {
-    const pool = new WorkPool(
+    const pool = workPool(
       range(5),
       async (i) => {
         if (i % 2) throw new Error(`odd ${i}`);
@@ -133,7 +149,7 @@ describe('WorkPool', () => {
     const m = manual<number>();
     const released: number[] = [];
     const caller = new AbortController();
-    const pool = new WorkPool(range(8), m.task, { window: 3, mode: 'collect', signal: caller.signal, release: (i) => released.push(i) });
+    const pool = workPool(range(8), m.task, { window: 3, mode: 'collect', signal: caller.signal, release: (i) => released.push(i) });
     const step = pool.next();
     const reason = new Error('caller gave up');
     caller.abort(reason);
@@ -148,7 +164,7 @@ describe('WorkPool', () => {
 
   it('a signal aborted already: nothing starts and next() rejects with its reason', async () => {
     const m = manual<number>();
-    const pool = new WorkPool(range(3), m.task, { window: 3, mode: 'fail-fast', signal: AbortSignal.abort(new Error('before')) });
+    const pool = workPool(range(3), m.task, { window: 3, mode: 'fail-fast', signal: AbortSignal.abort(new Error('before')) });
     expect(m.started()).toEqual([]);
     await expect(pool.values()).rejects.toThrow('before');
   });
@@ -157,7 +173,7 @@ describe('WorkPool', () => {
     const caller = new AbortController();
     const signals = (items: number[], o: { window: number; mode: 'fail-fast' | 'collect'; signal?: AbortSignal }) => {
       const m = manual<number>();
-      new WorkPool(items, m.task, o);
+      workPool(items, m.task, o);
       return [...m.items.values()].map((c) => (c.signal === undefined ? 'none' : c.signal === caller.signal ? 'caller' : 'own'));
     };
     expect(signals([0], { window: 4, mode: 'fail-fast', signal: caller.signal })).toEqual(['caller']);
@@ -170,7 +186,7 @@ describe('WorkPool', () => {
   it('listens to the caller’s signal once, and stops listening when it is done', async () => {
     const caller = new AbortController();
     const m = manual<number>();
-    const pool = new WorkPool(range(50), m.task, { window: 20, mode: 'collect', signal: caller.signal });
+    const pool = workPool(range(50), m.task, { window: 20, mode: 'collect', signal: caller.signal });
     expect(m.started()).toHaveLength(20);
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
     let n = 0;
@@ -194,7 +210,7 @@ describe('WorkPool', () => {
         yield i;
       }
     }
-    const pool = new WorkPool(source(), m.task, { window: 2, mode: 'collect' });
+    const pool = workPool(source(), m.task, { window: 2, mode: 'collect' });
     await settle();
     expect(pulls).toBe(1); // the first value has not come yet: no second pull meanwhile
     gates.shift()!();
@@ -228,7 +244,7 @@ describe('WorkPool', () => {
       closed = true;
       return close(v);
     };
-    const pool = new WorkPool(source, m.task, { window: 2, mode: 'collect' });
+    const pool = workPool(source, m.task, { window: 2, mode: 'collect' });
     let returned = false;
     const leaving = pool.return().then(() => (returned = true));
     await settle();
@@ -248,7 +264,7 @@ describe('WorkPool', () => {
       yield 0;
       throw broken;
     }
-    const pool = new WorkPool(source(), m.task, { window: 4, mode: 'collect', signal: new AbortController().signal });
+    const pool = workPool(source(), m.task, { window: 4, mode: 'collect', signal: new AbortController().signal });
     await expect(pool.next()).rejects.toBe(broken);
     expect(m.items.get(0)!.signal?.aborted).toBe(false);
     m.items.get(0)!.resolve('v0');
@@ -257,7 +273,7 @@ describe('WorkPool', () => {
   });
 
   it('a task that throws at once fails like one that rejects', async () => {
-    const pool = new WorkPool(
+    const pool = workPool(
       [1, 2],
       (i) => {
         if (i === 2) throw new Error('sync');
@@ -266,6 +282,6 @@ describe('WorkPool', () => {
       { window: 2, mode: 'fail-fast' },
     );
     await expect(pool.values()).rejects.toThrow('sync');
-    expect(await new WorkPool([], async () => 1, { window: 2, mode: 'fail-fast' }).values()).toEqual([]);
+    expect(await workPool([], async () => 1, { window: 2, mode: 'fail-fast' }).values()).toEqual([]);
   });
 });

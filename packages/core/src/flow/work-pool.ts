@@ -43,254 +43,226 @@ export interface WorkPoolOptions {
 
 type Task<T, R> = (item: T, at: ItemContext) => Promise<R>;
 type Step<T> = IteratorResult<T, unknown>;
+type Next<T, R> = IteratorResult<Outcome<T, R>, undefined>;
+
+/** A running pool: its outcomes as an async iterator (one `next()` at a time), and `values()`. */
+export interface WorkPool<T, R> extends AsyncIterableIterator<Outcome<T, R>, undefined> {
+  /** The next outcome to settle; lets go of the one handed out before (see `window`). */
+  next(): Promise<Next<T, R>>;
+  /** Stops the pulling, waits for the running items to settle (unaborted), and closes the source. */
+  return(): Promise<Next<T, R>>;
+  /** Every item's value, in source order; rejects with the first failure (the mode `fail-fast` call). */
+  values(): Promise<R[]>;
+}
 
 /**
  * A bounded window of work over an array, iterable or async iterable, handing out each item's
  * outcome as it settles (completion order; `index` gives the source order). Items are pulled one
  * at a time, only while the window and the phase cap have room: an array's first items start
- * before the constructor returns, and a source that yields the newest of several waiting values
- * (video frames) is asked only when there is room for one. The first failure (`fail-fast`) or the
+ * before `workPool` returns, and a source that yields the newest of several waiting values (video
+ * frames) is asked only when there is room for one. The first failure (`fail-fast`) or the
  * caller's signal stops it; `return()` (a consumer leaving early) stops the pulling, waits for the
- * running items to settle and closes the source.
+ * running items to settle and closes the source. (A closure rather than a class: its names
+ * minify, and the web adapter's entry has a byte budget.)
  *
  * @example
  * ```ts
- * const pool = new WorkPool(files, (file, { signal }) => classify(file, { signal }), { window: 16, mode: 'collect' });
+ * const pool = workPool(files, (file, { signal }) => classify(file, { signal }), { window: 16, mode: 'collect' });
  * for await (const o of pool) console.log(o.item, o.ok ? o.value : o.error);
  * ```
  */
-export class WorkPool<T, R> implements AsyncIterableIterator<Outcome<T, R>> {
-  private readonly iterator: Iterator<T> | AsyncIterator<T>;
-  private readonly array: readonly T[] | undefined;
-  private readonly window: number;
-  private readonly phaseCap: number;
-  /**
-   * A signal of its own for each item, when something besides one caller's signal may abort it
-   * (a failure, or several items under one signal: a decoder's fetch listens to its signal, and
-   * 64 listeners on one made Node warn of a leak). Otherwise the caller's signal itself: an
-   * AbortController for a single-image call cost it ~0.1 ms.
-   */
-  private readonly ownSignals: boolean;
-  private pulled = 0;
-  /** Items in the window (see `window`). */
-  private held = 0;
-  private inPhase = 0;
-  /** The last outcome handed out, held in the window until the consumer asks for the next. */
-  private handedOut = false;
+export function workPool<T, R>(source: readonly T[] | Iterable<T> | AsyncIterable<T>, task: Task<T, R>, options: WorkPoolOptions): WorkPool<T, R> {
+  const { window, signal, mode, release } = options;
+  const phaseCap = Math.min(options.phaseCap ?? window, window);
+  const array = Array.isArray(source) ? (source as readonly T[]) : undefined;
+  const asyncSource = (source as AsyncIterable<T>)[Symbol.asyncIterator];
+  const iterator: Iterator<T> | AsyncIterator<T> = typeof asyncSource === 'function' ? asyncSource.call(source) : (source as Iterable<T>)[Symbol.iterator]();
+  // A signal of its own for each item, when something besides one caller's signal may abort it (a
+  // failure, or several items under one signal: a decoder's fetch listens to its signal, and 64
+  // listeners on one made Node warn of a leak). Otherwise the caller's signal itself: one image
+  // needs no more (an AbortController per call cost single calls ~0.1 ms).
+  const ownSignals = Math.min(window, array?.length ?? Number.POSITIVE_INFINITY) > 1 && (signal !== undefined || mode === 'fail-fast');
   /** Running items: their controllers (when they have their own) and their settling. */
-  private readonly running = new Map<number, { controller: AbortController | undefined; settled: Promise<void> }>();
+  const running = new Map<number, { controller: AbortController | undefined; settled: Promise<void> }>();
   /** Settled outcomes waiting for the consumer. */
-  private readonly ready: Outcome<T, R>[] = [];
-  private pulling: Promise<void> | null = null;
-  private filling = false;
-  private exhausted = false;
+  const ready: Outcome<T, R>[] = [];
+  let pulled = 0;
+  let inPhase = 0;
+  /** The last outcome handed out, held in the window until the consumer asks for the next. */
+  let handedOut = false;
+  let pulling: Promise<void> | null = null;
+  let filling = false;
+  let exhausted = false;
   /** Why the pool stopped: the first failure (`fail-fast`), the caller's abort, or the source's error. */
-  private stopped: { reason: unknown } | null = null;
+  let stopped: { reason: unknown } | null = null;
   /** Set by `return()`: the consumer left. */
-  private closed = false;
-  private unstartedReleased = false;
-  private listening = false;
-  private waiter: { resolve: (step: IteratorResult<Outcome<T, R>, undefined>) => void; reject: (err: unknown) => void } | null = null;
-  private readonly onAbort = () => this.stop(this.options.signal?.reason, true);
+  let closed = false;
+  let listening = false;
+  let waiter: { resolve: (step: Next<T, R>) => void; reject: (err: unknown) => void } | null = null;
 
-  constructor(
-    source: readonly T[] | Iterable<T> | AsyncIterable<T>,
-    private readonly task: Task<T, R>,
-    private readonly options: WorkPoolOptions,
-  ) {
-    this.array = Array.isArray(source) ? (source as readonly T[]) : undefined;
-    const asyncSource = (source as AsyncIterable<T>)[Symbol.asyncIterator];
-    this.iterator = typeof asyncSource === 'function' ? asyncSource.call(source) : (source as Iterable<T>)[Symbol.iterator]();
-    this.window = options.window;
-    this.phaseCap = Math.min(options.phaseCap ?? options.window, options.window);
-    const most = Math.min(this.window, this.array?.length ?? Number.POSITIVE_INFINITY);
-    this.ownSignals = most > 1 && (options.signal !== undefined || options.mode === 'fail-fast');
-    const { signal } = options;
-    if (signal?.aborted) {
-      this.stop(signal.reason, true);
-      return;
+  const onAbort = () => stop(signal?.reason, true);
+  const stopListening = () => {
+    if (listening) signal?.removeEventListener('abort', onAbort);
+    listening = false;
+  };
+
+  /** Answers a waiting `next()`, if it can be answered yet. */
+  const answer = () => {
+    const w = waiter;
+    if (!w) return;
+    if (stopped) {
+      waiter = null;
+      w.reject(stopped.reason);
+    } else if (ready.length > 0) {
+      waiter = null;
+      handedOut = true;
+      w.resolve({ done: false, value: ready.shift()! }); // length checked
+    } else if (closed || (exhausted && running.size === 0 && !pulling)) {
+      waiter = null;
+      stopListening();
+      w.resolve({ done: true, value: undefined });
     }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.listening = signal !== undefined;
-    this.fill();
-  }
+  };
 
-  private stopListening(): void {
-    if (this.listening) this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.listening = false;
-  }
+  /** Stops the pool for good with `reason`: nothing more is pulled, and `next()` rejects with it. */
+  const stop = (reason: unknown, abortRunning: boolean) => {
+    if (stopped || closed) return;
+    stopped = { reason };
+    leave();
+    if (abortRunning) for (const r of running.values()) r.controller?.abort(reason);
+    answer();
+  };
 
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
+  /** What stopping and closing share: no more listening, no outcome kept, never-started items released. */
+  const leave = () => {
+    stopListening();
+    ready.length = 0;
+    if (array && release) for (let i = pulled; i < array.length; i++) release(i);
+    pulled = array?.length ?? pulled; // released once
+  };
 
-  /** The next outcome to settle; lets go of the one handed out before (see `window`). One call at a time. */
-  next(): Promise<IteratorResult<Outcome<T, R>, undefined>> {
-    if (this.handedOut) {
-      this.handedOut = false;
-      this.held--;
-      this.fill();
-    }
-    if (this.waiter) return Promise.reject(new Error('WorkPool.next() called while a call to it is pending'));
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-      this.answer();
-    });
-  }
+  /** A source that throws stops the pool (`return()` still closes it); running items are aborted only in `fail-fast`. */
+  const sourceFailed = (err: unknown) => stop(err, mode === 'fail-fast');
 
-  /** Stops the pulling, waits for the running items to settle (unaborted), and closes the source. */
-  async return(): Promise<IteratorResult<Outcome<T, R>, undefined>> {
-    if (!this.closed) {
-      this.closed = true;
-      this.held -= this.ready.length + (this.handedOut ? 1 : 0);
-      this.ready.length = 0;
-      this.handedOut = false;
-      this.stopListening();
-      this.releaseUnstarted();
-      this.answer();
-      await this.pulling;
-      await Promise.all([...this.running.values()].map((r) => r.settled));
-      if (!this.exhausted) await this.iterator.return?.();
-    }
-    return { done: true, value: undefined };
-  }
-
-  /** Every item's value, in source order; rejects with the first failure (the mode `fail-fast` call). */
-  async values(): Promise<R[]> {
-    const values: R[] = new Array(this.array?.length ?? 0);
-    for (let step = await this.next(); !step.done; step = await this.next()) {
-      const o = step.value;
-      if (!o.ok) throw o.error;
-      values[o.index] = o.value;
-    }
-    return values;
-  }
-
-  /** Starts items while there is room; an async source is pulled one value at a time. */
-  private fill(): void {
-    if (this.filling) return; // called from a task that ended its phase at once: the loop below goes on
-    this.filling = true;
-    try {
-      while (!this.stopped && !this.closed && !this.exhausted && !this.pulling && this.held < this.window && this.inPhase < this.phaseCap) {
-        let step: Step<T> | Promise<Step<T>>;
-        try {
-          step = this.iterator.next();
-        } catch (err) {
-          this.sourceFailed(err);
-          return;
-        }
-        if (typeof (step as { then?: unknown }).then === 'function') {
-          this.pulling = Promise.resolve(step).then(
-            (s) => {
-              this.pulling = null;
-              this.accept(s);
-              this.fill();
-              this.answer();
-            },
-            (err: unknown) => {
-              this.pulling = null;
-              this.sourceFailed(err);
-            },
-          );
-          return;
-        }
-        this.accept(step as Step<T>);
-      }
-    } finally {
-      this.filling = false;
-    }
-    this.answer();
-  }
-
-  private accept(step: Step<T>): void {
-    if (step.done) this.exhausted = true;
-    else if (!this.stopped && !this.closed) this.start(step.value); // a value pulled as the pool stopped is never started
-  }
-
-  private start(item: T): void {
-    const index = this.pulled++;
-    this.held++;
-    this.inPhase++;
-    const controller = this.ownSignals ? new AbortController() : undefined;
-    const phase = { open: true };
-    const endPhase = () => {
-      if (!phase.open) return;
-      phase.open = false;
-      this.inPhase--;
-      this.fill();
+  const start = (item: T) => {
+    const index = pulled++;
+    inPhase++;
+    const controller = ownSignals ? new AbortController() : undefined;
+    let mine = true;
+    const leavePhase = () => {
+      if (mine) inPhase--;
+      mine = false;
     };
+    const entry = { controller, settled: Promise.resolve() };
+    running.set(index, entry); // before the task runs: one that ends its phase at once starts the next within the window
     let work: Promise<R>;
     try {
-      work = this.task(item, { index, signal: controller?.signal ?? this.options.signal, endPhase });
+      work = task(item, {
+        index,
+        signal: controller?.signal ?? signal,
+        endPhase: () => {
+          leavePhase();
+          fill();
+        },
+      });
     } catch (err) {
       work = Promise.reject(err);
     }
     const settle = (outcome: Outcome<T, R>) => {
-      this.running.delete(index);
-      if (phase.open) {
-        phase.open = false;
-        this.inPhase--;
-      }
-      this.options.release?.(index);
-      if (this.stopped || this.closed)
-        this.held--; // nobody takes it
-      else if (!outcome.ok && this.options.mode === 'fail-fast') {
-        this.held--;
-        this.stop(outcome.error, true);
-      } else this.ready.push(outcome);
-      this.fill();
-      this.answer();
+      running.delete(index);
+      leavePhase();
+      release?.(index);
+      if (!outcome.ok && mode === 'fail-fast') stop(outcome.error, true);
+      else if (!stopped && !closed) ready.push(outcome); // else nobody takes it
+      fill();
+      answer();
     };
-    const settled = work.then(
+    entry.settled = work.then(
       (value) => settle({ index, item, ok: true, value }),
       (error: unknown) => settle({ index, item, ok: false, error }),
     );
-    this.running.set(index, { controller, settled });
-  }
+  };
 
-  /** A source that throws stops the pool (`return()` still closes it); running items are aborted only in `fail-fast`. */
-  private sourceFailed(err: unknown): void {
-    this.stop(err, this.options.mode === 'fail-fast');
-  }
+  const accept = (step: Step<T>) => {
+    if (step.done) exhausted = true;
+    else if (!stopped && !closed) start(step.value); // a value pulled as the pool stopped is never started
+  };
 
-  /** Stops the pool for good with `reason`: nothing more is pulled, and `next()` rejects with it. */
-  private stop(reason: unknown, abortRunning: boolean): void {
-    if (this.stopped || this.closed) return;
-    this.stopped = { reason };
-    this.stopListening();
-    this.held -= this.ready.length;
-    this.ready.length = 0;
-    if (abortRunning) for (const r of this.running.values()) r.controller?.abort(reason);
-    this.releaseUnstarted();
-    this.answer();
-  }
-
-  private releaseUnstarted(): void {
-    if (this.unstartedReleased || !this.array || !this.options.release) return;
-    this.unstartedReleased = true;
-    for (let i = this.pulled; i < this.array.length; i++) this.options.release(i);
-  }
-
-  /** Answers a waiting `next()`, if it can be answered yet. */
-  private answer(): void {
-    const waiter = this.waiter;
-    if (!waiter) return;
-    let step: IteratorResult<Outcome<T, R>, undefined> | undefined;
-    if (this.stopped) {
-      this.waiter = null;
-      waiter.reject(this.stopped.reason);
-      return;
+  /** Starts items while there is room (running, waiting and handed out count); an async source is pulled one value at a time. */
+  const fill = (): void => {
+    if (filling) return; // called from a task that ended its phase at once: the loop below goes on
+    filling = true;
+    try {
+      while (!stopped && !closed && !exhausted && !pulling && running.size + ready.length + (handedOut ? 1 : 0) < window && inPhase < phaseCap) {
+        let step: Step<T> | Promise<Step<T>>;
+        try {
+          step = iterator.next();
+        } catch (err) {
+          sourceFailed(err);
+          return;
+        }
+        if (typeof (step as { then?: unknown }).then !== 'function') {
+          accept(step as Step<T>);
+          continue;
+        }
+        pulling = Promise.resolve(step).then(
+          (s) => {
+            pulling = null;
+            accept(s);
+            fill();
+          },
+          (err: unknown) => {
+            pulling = null;
+            sourceFailed(err);
+          },
+        );
+        return;
+      }
+    } finally {
+      filling = false;
     }
-    if (this.ready.length > 0) {
-      this.handedOut = true;
-      step = { done: false, value: this.ready.shift()! }; // length checked
-    } else if (this.closed || (this.exhausted && this.running.size === 0 && !this.pulling)) {
-      this.stopListening();
-      step = { done: true, value: undefined };
-    }
-    if (step) {
-      this.waiter = null;
-      waiter.resolve(step);
-    }
+    answer();
+  };
+
+  const pool: WorkPool<T, R> = {
+    [Symbol.asyncIterator]: () => pool,
+    next: () => {
+      if (handedOut) {
+        handedOut = false;
+        fill();
+      }
+      return new Promise((resolve, reject) => {
+        waiter = { resolve, reject };
+        answer();
+      });
+    },
+    return: async () => {
+      if (!closed) {
+        closed = true;
+        leave();
+        answer();
+        await pulling;
+        await Promise.all([...running.values()].map((r) => r.settled));
+        if (!exhausted) await iterator.return?.();
+      }
+      return { done: true, value: undefined };
+    },
+    values: async () => {
+      const values: R[] = [];
+      for (let step = await pool.next(); !step.done; step = await pool.next()) {
+        const o = step.value;
+        if (!o.ok) throw o.error;
+        values[o.index] = o.value;
+      }
+      return values;
+    },
+  };
+
+  if (signal?.aborted) stop(signal.reason, true);
+  else {
+    signal?.addEventListener('abort', onAbort, { once: true });
+    listening = signal !== undefined;
+    fill();
   }
+  return pool;
 }
