@@ -124,13 +124,18 @@ interface SharpImage {
  */
 export async function openImageNode(input: NodeImageSource, { signal, limits, network }: DecodeContext, roots?: LocalRoots): Promise<OpenedImage> {
   const { data, name } = await toSharpInput(input, signal, limits, network, roots);
+  const started = Date.now();
   const opened = await sharpStep(openImage(data, name, limits), name, limits);
-  return { name, width: opened.width, height: opened.height, decode: (plan) => sharpStep(decodePlanned(opened, plan), name, limits) };
+  const decode = (plan: ResizePlan) => sharpStep(decodePlanned(opened, plan), name, limits, Date.now() - started);
+  return { name, width: opened.width, height: opened.height, decode };
 }
 
-/** A sharp step held to `limits.decodeTimeoutMs`, its failure a typed error. */
-function sharpStep<T>(step: Promise<T>, name: string, limits: Limits): Promise<T> {
-  return decodeWithin(step, name, limits).catch((err: unknown) => {
+/**
+ * A sharp step held to what is left of `limits.decodeTimeoutMs` (`spentMs`: the image's earlier
+ * steps), its failure a typed error.
+ */
+function sharpStep<T>(step: Promise<T>, name: string, limits: Limits, spentMs = 0): Promise<T> {
+  return decodeWithin(step, name, limits, spentMs).catch((err: unknown) => {
     throw decodeError(err, name, limits);
   });
 }
@@ -260,7 +265,8 @@ export async function decodeFullImageNode(
 ): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 }> {
   const limits = resolveLimits(given);
   const { data, name } = await toSharpInput(input, undefined, limits, undefined, undefined);
+  const started = Date.now();
   const { image, width, height } = await sharpStep(openImage(data, name, limits), name, limits);
   assertInputPixels(name, width, height, limits);
-  return sharpStep(fullRgb(image), name, limits);
+  return sharpStep(fullRgb(image), name, limits, Date.now() - started);
 }

@@ -24,6 +24,12 @@ describe('int8Facts, judged by core', () => {
     expect(verdict({}, null).worse).toBeNull();
     expect(verdict({}, cpu('avx2'), 'arm64').worse).toBeNull();
   });
+  it('reads ONNX_MOBILENET_INT8 from the environment itself, never from an inherited property', () => {
+    const env = Object.create({ ONNX_MOBILENET_INT8: 'native' }) as NodeJS.ProcessEnv;
+    expect(int8Facts(env, cpu('avx2')).override).toBeUndefined();
+    expect(int8Facts({ ONNX_MOBILENET_INT8: 'native' }, cpu('avx2')).override).toEqual({ setting: 'ONNX_MOBILENET_INT8', value: 'native' });
+  });
+
   it('reads this machine', () => {
     const here = int8Facts();
     expect(here.cpu?.arch).toBe(process.arch);

@@ -15,7 +15,8 @@ const OVERRIDE = 'ONNX_MOBILENET_INT8';
  * ```
  */
 export function int8Facts(env: NodeJS.ProcessEnv = process.env, cpuinfo = readCpuinfo(), arch: string = process.arch): Int8Facts {
-  const value = env[OVERRIDE];
+  // Own properties only: process.env inherits from Object.prototype, which a polluted prototype would reach.
+  const value = Object.hasOwn(env, OVERRIDE) ? env[OVERRIDE] : undefined;
   const flags = cpuinfo === null ? null : (/^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '').split(/\s+/).filter(Boolean);
   return { runtime: 'native', cpu: { arch, flags }, override: value === undefined ? undefined : { setting: OVERRIDE, value } };
 }

@@ -60,10 +60,14 @@ export async function readLocalFile(path: string | Buffer, { what, maxBytes, fai
     if (!info.isFile()) throw new OnnxMobilenetError('E_INPUT', `${what} path is not a regular file (a device, FIFO or socket): ${absolute}`);
     if (info.size > maxBytes) throw tooBig(info.size);
   };
-  if (!roots && typeof path === 'string' && BUN_EMBEDDED.test(path)) {
+  // Only inside Bun, where nothing else can be at these paths; elsewhere they are ordinary paths,
+  // read as any other (opened without blocking, fstat on the handle, bounded).
+  if (!roots && process.versions.bun !== undefined && typeof path === 'string' && BUN_EMBEDDED.test(path)) {
     try {
       check(await stat(path));
-      return await readFile(path);
+      const bytes = await readFile(path);
+      if (bytes.length > maxBytes) throw tooBig(bytes.length);
+      return bytes;
     } catch (err) {
       throw err instanceof OnnxMobilenetError ? err : openError(err, absolute, what, failCode);
     }

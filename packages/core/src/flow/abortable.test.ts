@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { abortable } from './abortable.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { abortable, decodeWithin } from './abortable.js';
 
 describe('abortable', () => {
   const unhandled: unknown[] = [];
@@ -28,5 +28,29 @@ describe('abortable', () => {
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
     await expect(abortable(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
+  });
+});
+
+describe('decodeWithin', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('counts the time a decode already spent (opening it) against limits.decodeTimeoutMs, and names the whole limit', async () => {
+    vi.useFakeTimers();
+    const never = new Promise<never>(() => {});
+    const outcome = decodeWithin(never, 'a.tif', { decodeTimeoutMs: 100 }, 60).then(
+      () => 'resolved',
+      (err: Error) => err.message,
+    );
+    await vi.advanceTimersByTimeAsync(39);
+    let settled: string | undefined;
+    void outcome.then((m) => (settled = m));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toBe(
+      'decoding image a.tif took longer than limits.decodeTimeoutMs (100 ms); the decoder cannot be interrupted and may still be running',
+    );
   });
 });

@@ -43,16 +43,18 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () =
 /**
  * An image decode held to `limits.decodeTimeoutMs`: past it, `E_LIMIT` naming the image and the
  * limit. Both adapters wrap their decoders in it (not the download, which has its own limits).
+ * `spentMs`, the time the image's earlier steps took (opening it), counts against the same limit:
+ * the limit bounds the whole decode of one image, however many steps it takes.
  *
  * @example
  * ```ts
  * const pixels = await decodeWithin(decode(bytes), 'photo.jpg', limits);
  * ```
  */
-export function decodeWithin<T>(decode: Promise<T>, name: string, limits: Pick<Limits, 'decodeTimeoutMs'>): Promise<T> {
+export function decodeWithin<T>(decode: Promise<T>, name: string, limits: Pick<Limits, 'decodeTimeoutMs'>, spentMs = 0): Promise<T> {
   return withDeadline(
     decode,
-    limits.decodeTimeoutMs,
+    Math.max(0, limits.decodeTimeoutMs - spentMs),
     () =>
       new OnnxMobilenetError(
         'E_LIMIT',

@@ -41,6 +41,17 @@ describe('the image limits, one message each', () => {
     for (const format of ['tiff', 'avif', 'heif', 'svg'] as const) expect(thrown(() => checkImageHeader({ format }, 'x', limits))).toBe('passed');
   });
 
+  it('a header that gives a size of 0 is corrupt, as one that gives none: no adapter decodes an empty image', () => {
+    for (const [width, height] of [
+      [0, 16],
+      [16, 0],
+    ])
+      expect(thrown(() => checkImageHeader({ format: 'png', width, height }, 'p.png', limits))).toMatchObject({
+        code: 'E_IMAGE_DECODE',
+        message: `cannot decode image p.png: its PNG header gives a size of ${width}x${height}`,
+      });
+  });
+
   it('a format an adapter does not read: what the bytes are, and what it reads', () => {
     const gif = new TextEncoder().encode('GIF89a');
     expect(unsupportedFormatError('u.gif', gif, 'the wasm decoder', ['jpeg', 'png', 'webp'], '; convert it')).toMatchObject({

@@ -52,7 +52,14 @@ const SIZED_IN_HEADER: ReadonlySet<EncodedImageFormat> = new Set<EncodedImageFor
  * ```
  */
 export function checkImageHeader(header: ImageHeader, name: string, limits: Pick<Limits, 'maxInputPixels'>): void {
-  if (header.width !== undefined && header.height !== undefined) assertInputPixels(name, header.width, header.height, limits);
+  const { width, height } = header;
+  if (width === 0 || height === 0) {
+    throw new OnnxMobilenetError(
+      'E_IMAGE_DECODE',
+      `cannot decode image ${name}: its ${IMAGE_FORMAT_NAMES[header.format]} header gives a size of ${width}x${height}`,
+    );
+  }
+  if (width !== undefined && height !== undefined) assertInputPixels(name, width, height, limits);
   else if (SIZED_IN_HEADER.has(header.format)) {
     throw new OnnxMobilenetError(
       'E_IMAGE_DECODE',
