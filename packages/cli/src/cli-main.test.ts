@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './cli-main.js';
 import { createClassifier } from '@onnx-mobilenet/node';
 import { IMAGES_DIR, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
-import { FLOORS } from '../../../test/floors.js';
+import { FLOORS, SQUASH_FLOORS } from '../../../test/floors.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -119,20 +119,29 @@ describeWithAssets('onnx-mobilenet classify', () => {
     const report = JSON.parse(out.join('\n'));
     expect(report.samples).toBe(PHOTO_COUNT);
     expect(report.runs.map((r: { mode: string }) => r.mode)).toEqual(['shorter-side-crop', 'squash']);
-    const [crop] = report.runs;
+    const [crop, squash] = report.runs;
     expect(crop.result.perSample).toHaveLength(PHOTO_COUNT);
     expect(crop.result.perSample[0]).toMatchObject({ name: 'n01440764_tench.JPEG', expected: { id: 'n01440764' } });
     expect(crop.result.perSample[0].top5).toHaveLength(5);
     expect(Object.keys(crop.result.perClass)).toHaveLength(PHOTO_COUNT); // one photo per class
-    // an independent count through classify()
-    const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
-    const preds = await c.classify(
-      photos().map((p) => p.path),
-      { topK: 5 },
-    );
-    await c.dispose();
-    expect(crop.result.top1).toBe(preds.filter((p, i) => p[0]!.id === photos()[i]!.wnid).length);
-    expect(crop.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i]!.wnid)).length);
+    expect(crop.result.top1).toBeGreaterThanOrEqual(FLOORS.int8.top1);
+    expect(squash.result.top1).toBeGreaterThanOrEqual(SQUASH_FLOORS.int8.top1);
+    expect(squash.result.top5).toBeGreaterThanOrEqual(SQUASH_FLOORS.int8.top5);
+    // an independent count through classify(), in each mode: --mode reaches the classifier
+    for (const [mode, run] of [
+      ['shorter-side-crop', crop],
+      ['squash', squash],
+    ] as const) {
+      const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET, preprocess: { mode } });
+      const preds = await c.classify(
+        photos().map((p) => p.path),
+        { topK: 5 },
+      );
+      await c.dispose();
+      expect(run.result.perSample.map((s: { top5: { id: string }[] }) => s.top5[0]!.id)).toEqual(preds.map((p) => p[0]!.id));
+      expect(run.result.top1).toBe(preds.filter((p, i) => p[0]!.id === photos()[i]!.wnid).length);
+      expect(run.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i]!.wnid)).length);
+    }
   });
 
   // Copies under names that carry no class, so every label can only come from the ground-truth
