@@ -31,6 +31,9 @@ interface RunResult {
   msPerPhoto: number;
   backend: string;
   hasDocument?: boolean;
+  pthreadWorkers: number;
+  canShareMemory: boolean;
+  cores: number;
 }
 
 /** A 320x240 card of gradients and a saturated square, as raw RGB and as a Display P3 JPEG. */
@@ -101,6 +104,9 @@ describeInBrowser('the web adapter in Chromium', () => {
         `chromium ${name}: top-1 ${s.top1}/${PHOTO_COUNT}, top-5 ${s.top5}/${PHOTO_COUNT}, ${r.msPerPhoto.toFixed(1)} ms/photo (load ${r.loadMs.toFixed(0)} ms)`,
       );
       expect(r.backend).toBe('onnxruntime-web');
+      // the page is cross-origin isolated: its wasm threads started (one Worker each but the calling one)
+      expect(r.canShareMemory).toBe(true);
+      expect(r.pthreadWorkers).toBe(Math.min(DEFAULTS.webThreads, r.cores) - 1);
       expect(s.top1).toBeGreaterThanOrEqual(FLOORS[name].top1);
       expect(s.top5).toBeGreaterThanOrEqual(FLOORS[name].top5);
     });
@@ -124,8 +130,11 @@ describeInBrowser('the web adapter in Chromium', () => {
     const s = score(r.predictions);
     console.log(`worker int8: top-1 ${s.top1}/${PHOTO_COUNT}, top-5 ${s.top5}/${PHOTO_COUNT}, ${r.msPerPhoto.toFixed(1)} ms/photo`);
     expect(r.hasDocument).toBe(false);
-    // an ES-module worker keeps onnxruntime-web in its own chunk, so its threads start: no fallback warning
+    // an ES-module worker keeps onnxruntime-web in its own chunk, so its threads start: no fallback
+    // warning, and a thread Worker started for each wasm thread but the calling one
     expect(r.warnings.filter((w: string) => w.startsWith('[onnx-mobilenet]'))).toEqual([]);
+    expect(r.canShareMemory).toBe(true);
+    expect(r.pthreadWorkers).toBe(Math.min(DEFAULTS.webThreads, r.cores) - 1);
     expect(s.top1).toBeGreaterThanOrEqual(FLOORS.int8.top1);
     expect(s.top5).toBeGreaterThanOrEqual(FLOORS.int8.top5);
   });
