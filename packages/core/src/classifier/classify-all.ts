@@ -60,10 +60,16 @@ export async function* classifyAllWith<T>(
   signal?.addEventListener('abort', cancelAll, { once: true });
   let exhausted = false;
   let next = 0;
+  // A pull the source has not answered yet is raced with the running inputs: a finished result is
+  // handed out without waiting for a slow source (or one that yields more only once it has a result).
+  let pulling: Promise<IteratorResult<T>> | undefined;
   try {
     for (;;) {
       while (!exhausted && running.size < concurrency && !signal?.aborted) {
-        const step = await source.next();
+        pulling ??= Promise.resolve(source.next());
+        if (running.size > 0 && !(await Promise.race([pulling.then(() => true), Promise.race(running.values()).then(() => false)]))) break;
+        const step = await pulling;
+        pulling = undefined;
         if (step.done) {
           exhausted = true;
           break;
@@ -93,7 +99,9 @@ export async function* classifyAllWith<T>(
     // Every promise in `running` resolves (failures are caught above), so this cannot hang on one.
     await Promise.all(running.values());
     signal?.removeEventListener('abort', cancelAll);
-    if (!exhausted) await source.return?.();
+    // a pull still waiting is not waited for: the source is closed once it answers
+    if (!exhausted && pulling) void pulling.then(() => source.return?.()).catch(() => undefined);
+    else if (!exhausted) await source.return?.();
   }
 }
 
