@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const after = Number(process.env.WALK_GATE_AFTER);
-const output = process.env.WALK_GATE_OUTPUT;
-const report = process.env.WALK_GATE_REPORT;
+const output = process.env.WALK_GATE_OUTPUT ?? '';
+const report = process.env.WALK_GATE_REPORT ?? '';
 const livenessMs = Number(process.env.WALK_GATE_LIVENESS_MS ?? 20_000);
 const [bin, ...args] = process.argv.slice(2);
 if (!(after > 0) || !output || !report || !bin) {
@@ -48,15 +48,21 @@ function waitForAResult() {
 }
 
 const read = fs.Dir.prototype.read;
-fs.Dir.prototype.read = function gatedRead(...rest) {
-  if (rest.length > 0) return read.apply(this, rest); // the callback form: not what the walk uses
+/**
+ * `Dir.read()` with the gate before each entry past the first `after`.
+ * @this {fs.Dir}
+ * @param {((err: NodeJS.ErrnoException | null, entry: fs.Dirent | null) => void) | undefined} callback
+ */
+function gatedRead(callback) {
+  if (callback) return read.call(this, callback); // the callback form: not what the walk uses
   return (async () => {
     if (entriesRead >= after) await waitForAResult();
-    const entry = await read.call(this);
+    const entry = await /** @type {(this: fs.Dir) => Promise<fs.Dirent | null>} */ (read).call(this);
     if (entry !== null) entriesRead++;
     return entry;
   })();
-};
+}
+fs.Dir.prototype.read = /** @type {typeof read} */ (/** @type {unknown} */ (gatedRead));
 
-process.argv = [process.argv[0], bin, ...args];
+process.argv = [process.execPath, bin, ...args];
 await import(pathToFileURL(bin).href);
