@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshDist } from './fresh-dist.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,6 +47,8 @@ const APP_API = [
 ];
 
 describe('the isomorphic entry', () => {
+  // Node and esbuild resolve onnx-mobilenet and the adapters to their built dist/ here
+  beforeAll(() => assertFreshDist('onnx-mobilenet'));
   it.each(['import', 'require'] as const)("exports the app API and the Node adapter's one addition in Node (%s)", (format) => {
     expect(exportNames([], format)).toEqual([...APP_API, 'decodeFullImageNode'].sort());
   });
@@ -172,6 +175,8 @@ describe('the isomorphic entry', () => {
     // session fails to start: 30.10 KB; the model checks, graph rewrites and protobuf in one lazy
     // module that needs nothing large from the entry (Parcel's module workers): 29.02 KB; the
     // runtime-failure texts imported statically again (one more lazy chunk broke them): 29.12 KB.
-    expect(eager).toBeLessThan(29_300);
+    // Issue 23: classifyAll hands out a finished result while its source is still waiting (the
+    // pending pull raced with the running inputs): 29.35 KB.
+    expect(eager).toBeLessThan(29_400);
   });
 });

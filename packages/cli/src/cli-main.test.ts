@@ -8,6 +8,7 @@ import { runCli } from './cli-main.js';
 import { createClassifier } from '@onnx-mobilenet/node';
 import { IMAGES_DIR, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
 import { FLOORS, SQUASH_FLOORS } from '../../../test/floors.js';
+import { assertFreshDist } from '../../../test/fresh-dist.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -94,6 +95,7 @@ describeWithAssets('onnx-mobilenet classify', () => {
   const skipBin = !existsSync(bin) && process.env.CI !== 'true';
   it.skipIf(skipBin)(`runs as the installed bin (built dist/cli.js)${skipBin ? ' [skipped: dist/cli.js missing, run pnpm build]' : ''}`, () => {
     expect(existsSync(bin), `${bin} is missing: run \`pnpm build\` before the tests`).toBe(true);
+    assertFreshDist('cli');
     const r = spawnSync(process.execPath, [bin, 'classify', photo(0).path, ...modelArgs, '--top', '1'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

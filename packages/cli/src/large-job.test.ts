@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../../../test/assets.js';
+import { assertFreshDist } from '../../../test/fresh-dist.js';
 
 // These tests run the built bin (dist/cli.js) as a child process, to kill it for real.
 // dist/ is built by `pnpm install` and in CI; without it they skip locally and fail in CI.
@@ -80,6 +81,9 @@ describeWithAssets('onnx-mobilenet classify: large jobs (the bin as a child proc
     for (let i = 0; i < COPIES; i++) copyFileSync(all[i % all.length]!.path, join(folder, `${String(i).padStart(3, '0')}-${all[i % all.length]!.wnid}.jpg`));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => {
+    if (!skipBin) assertFreshDist('cli');
+  });
 
   it.skipIf(skipBin)(`classifies a folder into --output as JSON lines, with a summary on stderr${why}`, () => {
     const out = join(dir, 'clean.jsonl');
