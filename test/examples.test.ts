@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import { augment } from './augment.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { parseLabels } from '@onnx-mobilenet/core';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from './assets.js';
+import { assertFreshDist } from './fresh-dist.js';
 import { redisReason, startRedis } from './redis-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 describeWithAssets('examples/node-basic', () => {
+  beforeAll(() => assertFreshDist('node')); // the example imports the built package, as users do
   it('classifies photos and reports a missing one', () => {
     const set = photos().slice(0, 3);
     const r = spawnSync(process.execPath, ['classify.mjs', '--model', INT8_MODEL, '--labels', SYNSET, ...set.map((p) => p.path), 'missing.jpg'], {
@@ -31,6 +33,7 @@ describeWithAssets('examples/node-basic', () => {
 });
 
 describeWithAssets('examples/few-shot-node', () => {
+  beforeAll(() => assertFreshDist('node')); // the example imports the built package, as users do
   it('teaches classes from folders, saves them, and labels new views from the saved file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-few-shot-'));
     try {
@@ -65,6 +68,7 @@ describeWithAssets('examples/few-shot-node', () => {
 });
 
 describeWithAssets('examples/large-job', () => {
+  beforeAll(() => assertFreshDist('node')); // the example imports the built package, as users do
   it('labels a folder into JSON lines, repairs a half line, and skips what is done when run again', () => {
     const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-large-job-'));
     try {
@@ -102,6 +106,7 @@ describeWithAssets('examples/large-job', () => {
 });
 
 describeWithAssets('examples/queue', () => {
+  beforeAll(() => assertFreshDist('queue')); // the example imports the built package, as users do
   it.skipIf(Boolean(redisReason))(
     'classifies a folder through Redis, and enqueues nothing when run again',
     async () => {

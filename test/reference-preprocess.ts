@@ -3,6 +3,8 @@
 // filter whose support grows with the shrink factor) to a shorter side of 256, the center 224 crop
 // at (w // 2 - 112, h // 2 - 112), /255, (x - mean) / std, CHW. Float math throughout, one
 // weight per source pixel, no shortcuts: slow, and written without looking at core's code.
+// 'squash' is the same resize straight to 224x224 (Pillow's img.resize((224, 224), BILINEAR)),
+// aspect ratio not kept, nothing cropped.
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
@@ -33,10 +35,19 @@ function triangleWeights(inSize: number, outSize: number, o: number): [number, n
   return weights.map(([i, w]) => [i, w / total]);
 }
 
+/** How the reference brings a photo to 224x224: shorter side to 256 then the centre crop, or a plain resize. */
+export type ReferenceMode = 'shorter-side-crop' | 'squash';
+
 /** pixels: interleaved, `channels` per pixel (RGB or RGBA; alpha ignored). Returns CHW float32. */
-export function referencePreprocess(pixels: ArrayLike<number>, width: number, height: number, channels: number): Float32Array {
+export function referencePreprocess(
+  pixels: ArrayLike<number>,
+  width: number,
+  height: number,
+  channels: number,
+  mode: ReferenceMode = 'shorter-side-crop',
+): Float32Array {
   const ratio = 256 / Math.min(width, height);
-  const [newW, newH] = width > height ? [pyRound(ratio * width), 256] : [256, pyRound(ratio * height)];
+  const [newW, newH] = mode === 'squash' ? [224, 224] : width > height ? [pyRound(ratio * width), 256] : [256, pyRound(ratio * height)];
   const left = Math.floor(newW / 2) - 112;
   const top = Math.floor(newH / 2) - 112;
   // horizontal pass for the 224 output columns, over every input row

@@ -2,7 +2,7 @@
 // handler (server, onnxruntime-node) and the client component (browser, onnxruntime-web) both
 // import createClassifier from onnx-mobilenet and must give the same top-1 for a photo.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FP32_MODEL, SYNSET, photos } from '../assets.js';
 import { launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
+import { assertFreshDist, distBuiltAt } from '../fresh-dist.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const app = join(root, 'examples/nextjs');
@@ -32,8 +33,11 @@ describeInBrowser('examples/nextjs', () => {
   let log = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(app, '.next/BUILD_ID'))) {
-      // CI builds the examples first (pnpm build:examples); build here when run alone.
+    assertFreshDist('onnx-mobilenet');
+    const buildId = join(app, '.next/BUILD_ID');
+    if (!existsSync(buildId) || statSync(buildId).mtimeMs < distBuiltAt('onnx-mobilenet')) {
+      // CI builds the examples first (pnpm build:examples); build here when run alone, or when the
+      // packages were built after the example was (its .next/ would hold the old code).
       const built = spawnSync('pnpm', ['run', 'build'], { cwd: app, env, encoding: 'utf8' });
       if (built.status !== 0) throw new Error(`next build failed:\n${built.stdout}\n${built.stderr}`);
     }

@@ -9,6 +9,7 @@ import { photos } from '../assets.js';
 import { augment } from '../augment.js';
 import { launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const example = join(root, 'examples/browser-vite');
@@ -19,6 +20,7 @@ describeInBrowser('examples/browser-vite', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   beforeAll(async () => {
+    assertFreshDist('onnx-mobilenet'); // the example's own Vite config bundles the built packages
     const { build } = await import('vite');
     dist = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-example-'));
     await build({ root: example, configFile: join(example, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });

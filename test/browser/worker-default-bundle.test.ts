@@ -7,11 +7,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULTS } from '@onnx-mobilenet/core';
 import { photos } from '../assets.js';
 import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The wasm threads a cross-origin-isolated scope gets by default: DEFAULTS.webThreads, at most its cores. */
+const defaultWebThreads = (cores: number) => Math.min(DEFAULTS.webThreads, cores);
 const ortDist = dirname(createRequire(join(here, '../../packages/web/package.json')).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 const model = '/data/models/mobilenetv2-12-int8.onnx';
 const labels = '/data/models/synset.txt';
@@ -53,6 +56,9 @@ describeInBrowser('a Web Worker bundled with Vite defaults on an isolated page',
       topK: 1,
     });
     expect(r.predictions.map((p: { id: string }[]) => p[0]?.id)).toEqual(set.map((p) => p.wnid));
+    // threads were possible here, and none was started
+    expect(r.canShareMemory).toBe(true);
+    expect(r.pthreadWorkers).toBe(0);
     const ours = r.warnings.filter((w: string) => w.startsWith('[onnx-mobilenet]'));
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatch(/using 1 wasm thread .*worker\.format 'iife'/);
@@ -71,6 +77,9 @@ describeInBrowser('a Web Worker bundled with Vite defaults on an isolated page',
     });
     expect(r.predictions[0][0].id).toBe(tench.wnid);
     expect(r.warnings.filter((w: string) => w.startsWith('[onnx-mobilenet]'))).toEqual([]);
+    // the threads really ran: onnxruntime-web started a Worker for each but the calling one
+    expect(r.canShareMemory).toBe(true);
+    expect(r.pthreadWorkers).toBe(defaultWebThreads(r.cores) - 1);
     await page.close();
   }, 90_000);
 

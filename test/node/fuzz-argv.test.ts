@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets } from '../assets.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
+import { assertFreshDist } from '../fresh-dist.js';
 import { photoLinks, runNode, topOneIds } from './argv/run-node.js';
 import { rng } from './fuzz-inputs.js';
 
@@ -105,6 +106,7 @@ describeWithAssets(`fuzzing the CLI with long and odd argument lists (seed ${SEE
   /** Top-1 of each labelled photo, computed in this process. */
   let expected: Map<string, string>;
   beforeAll(async () => {
+    assertFreshDist('cli');
     dir = mkdtempSync(join(tmpdir(), 'fuzz-argv-'));
     mkdirSync(join(dir, 'missing'));
     made = photoLinks(dir, 'photo-', 53);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../assets.js';
+import { assertFreshDist } from '../fresh-dist.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
 import { photoLinks, runNode, topOneIds } from './argv/run-node.js';
 
@@ -25,6 +26,7 @@ describeWithAssets('onnxruntime telemetry and long command lines', () => {
   let home: string;
   const env = () => ({ HOME: home, TMPDIR: home, MODEL: INT8_MODEL, LABELS: SYNSET, PHOTO: photo(0).path });
   beforeAll(() => {
+    assertFreshDist('node', 'cli');
     home = mkdtempSync(join(tmpdir(), 'om-argv-'));
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { IMAGES_DIR, INT8_MODEL, SYNSET, describeWithAssets } from '../assets.js';
+import { assertFreshDist } from '../fresh-dist.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
 import { hugeDeclaredWeightsModel, loopModel, manyNodesModel } from '../hostile-onnx.js';
 import { progressiveJpeg } from '../hostile-jpeg.js';
@@ -62,6 +63,7 @@ describeWithAssets('memory and hangs, watched from outside the process', () => {
     '%s ends in %s with peak RSS under %d MiB',
     async (name, code, peakBelowMB, message) => {
       if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run pnpm build first (the case runs the built package, as apps do)`);
+      assertFreshDist('node', 'cli');
       const dir = mkdtempSync(join(tmpdir(), 'om-hostile-'));
       const hostileModel = join(dir, 'huge-declared.onnx');
       writeFileSync(hostileModel, await hugeDeclaredWeightsModel());

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo } from '../assets.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LINUX_X64 = process.platform === 'linux' && process.arch === 'x64';
@@ -89,6 +90,7 @@ async function run(dir: string): Promise<Record<string, string>> {
 }
 
 describeWithAssets('E_RUNTIME for a native module that cannot load (built packages, fresh process)', () => {
+  beforeAll(() => assertFreshDist('node'));
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });

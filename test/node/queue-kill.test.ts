@@ -12,6 +12,7 @@ import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IMAGES_DIR, INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { redisReason, startRedis, type TestRedis } from '../redis-server.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 const JOBS = 2000;
 const BIN = resolve(import.meta.dirname, '../../packages/cli/dist/cli.js');
@@ -33,6 +34,7 @@ describeWithAssets(`queue: two worker processes, one killed with SIGKILL${reason
   const workers: ChildProcess[] = [];
   beforeAll(async () => {
     if (reason) return;
+    assertFreshDist('cli', 'queue');
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-queue-'));
   });

@@ -12,6 +12,7 @@ import { countResults, enqueue, type JobResult, readResults } from '@onnx-mobile
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
 import { redisReason, startRedis, type TestRedis } from '../redis-server.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 const BIN = resolve(import.meta.dirname, '../../packages/cli/dist/cli.js');
 const built = existsSync(BIN) && existsSync(resolve(import.meta.dirname, '../../packages/queue/dist/index.js'));
@@ -39,6 +40,7 @@ describeWithAssets(`queue worker CLI as an attacker's target${reason ? ` [skippe
   const children: ChildProcess[] = [];
   beforeAll(async () => {
     if (reason) return;
+    assertFreshDist('cli', 'queue');
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-queue-security-'));
   });

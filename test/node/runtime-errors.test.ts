@@ -16,6 +16,7 @@ import { DEFAULTS } from '@onnx-mobilenet/core';
 import { type ClassifierBackend, createClassifierWithBackend, type RuntimeSession } from '@onnx-mobilenet/core/adapter';
 import { createWebBackend } from '@onnx-mobilenet/web/adapter';
 import { INT8_MODEL, SYNSET, describeWithAssets } from '../assets.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 /** The part of onnxruntime-common used here (the root has no dependency on it, so no types either). */
 interface OrtCommon {
@@ -146,6 +147,7 @@ describeWithAssets('E_RUNTIME: a runtime that cannot work is named', () => {
 
 describeWithAssets('E_RUNTIME: the built web adapter and onnxruntime-web in a Node without WebAssembly (--no-expose-wasm)', () => {
   it('names the missing WebAssembly, not the model', async () => {
+    assertFreshDist('web');
     const web = new URL('../../packages/web/dist/index.js', import.meta.url).href;
     const script = `
       const { readFileSync } = await import('node:fs');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { packTarballs } from './pack-tarballs.mjs';
 import { consumerEnv, run, runOk, writeApp } from './consumer-project.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 interface Runtimes {
   bun?: string;
@@ -43,6 +44,8 @@ function installRuntimes(dir: string): Runtimes {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  // the tarballs hold dist/ as it is: packing does not build
+  assertFreshDist('core', 'node', 'web', 'wasm', 'cli', 'queue', 'onnx-mobilenet');
   const root = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-packed-'));
   const tarballs = await packTarballs(join(root, 'tarballs'));
   const npmApp = join(root, 'npm-app');

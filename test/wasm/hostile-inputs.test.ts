@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createClassifier, type WasmClassifier } from '@onnx-mobilenet/wasm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FP32_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 describeWithAssets('the wasm path with image paths from strangers', () => {
   let dir: string;
@@ -58,6 +59,7 @@ describeWithAssets('the wasm path with image paths from strangers', () => {
   }, 60_000);
 
   it('checks wasmModules before instantiating anything: unknown names, bytes, and the wrong module', async () => {
+    assertFreshDist('wasm');
     const jpegCodec = await WebAssembly.compile(readFileSync(new URL('../../packages/wasm/dist/vendor/mozjpeg_dec.wasm', import.meta.url)));
     const cases: [string, Record<string, unknown>][] = [
       ['a misspelt name', { onnxRuntime: jpegCodec }],

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createClassifier, WASM_FILES, type WasmModules } from '@onnx-mobilenet/wasm';
 import { afterEach, expect, it, vi } from 'vitest';
 import { FP32_MODEL, SYNSET, describeWithAssets, photos } from '../assets.js';
+import { assertFreshDist } from '../fresh-dist.js';
 
 // the built package's copies: onnxruntime's and the codecs' (the build collects them)
 const VENDOR = fileURLToPath(new URL('../../packages/wasm/dist/vendor/', import.meta.url));
@@ -43,6 +44,7 @@ afterEach(() => {
 
 describeWithAssets('the wasm path without run-time compilation', () => {
   it('classifies the tench JPEG from precompiled modules with every wasm compile forbidden', async () => {
+    assertFreshDist('wasm'); // the modules are the built package's (dist/vendor)
     const modules = Object.fromEntries(
       await Promise.all(Object.entries(WASM_FILES).map(async ([name, file]) => [name, await WebAssembly.compile(readFileSync(`${VENDOR}${file}`))])),
     ) as WasmModules;

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
+import { assertFreshDist } from '../../../test/fresh-dist.js';
 import { runCli } from './cli-main.js';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
@@ -160,6 +161,7 @@ describeWithAssets('onnx-mobilenet classify: hostile names, labels and --output'
   it.skipIf(skipBin)(
     `a write that fails part way (file size limit) is one E_INPUT line, and the file keeps whole lines only${skipBin ? ' [skipped: Linux and dist/cli.js needed]' : ''}`,
     () => {
+      assertFreshDist('cli');
       const out = join(dir, 'limited.jsonl');
       const files = photos()
         .slice(0, 12)

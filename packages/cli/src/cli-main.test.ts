@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './cli-main.js';
 import { createClassifier } from '@onnx-mobilenet/node';
 import { IMAGES_DIR, INT8_MODEL, PHOTO_COUNT, SYNSET, describeWithAssets, photo, photos } from '../../../test/assets.js';
-import { FLOORS } from '../../../test/floors.js';
+import { FLOORS, SQUASH_FLOORS } from '../../../test/floors.js';
+import { assertFreshDist } from '../../../test/fresh-dist.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -94,6 +95,7 @@ describeWithAssets('onnx-mobilenet classify', () => {
   const skipBin = !existsSync(bin) && process.env.CI !== 'true';
   it.skipIf(skipBin)(`runs as the installed bin (built dist/cli.js)${skipBin ? ' [skipped: dist/cli.js missing, run pnpm build]' : ''}`, () => {
     expect(existsSync(bin), `${bin} is missing: run \`pnpm build\` before the tests`).toBe(true);
+    assertFreshDist('cli');
     const r = spawnSync(process.execPath, [bin, 'classify', photo(0).path, ...modelArgs, '--top', '1'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -119,49 +121,97 @@ describeWithAssets('onnx-mobilenet classify', () => {
     const report = JSON.parse(out.join('\n'));
     expect(report.samples).toBe(PHOTO_COUNT);
     expect(report.runs.map((r: { mode: string }) => r.mode)).toEqual(['shorter-side-crop', 'squash']);
-    const [crop] = report.runs;
+    const [crop, squash] = report.runs;
     expect(crop.result.perSample).toHaveLength(PHOTO_COUNT);
     expect(crop.result.perSample[0]).toMatchObject({ name: 'n01440764_tench.JPEG', expected: { id: 'n01440764' } });
     expect(crop.result.perSample[0].top5).toHaveLength(5);
     expect(Object.keys(crop.result.perClass)).toHaveLength(PHOTO_COUNT); // one photo per class
-    // an independent count through classify()
-    const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
-    const preds = await c.classify(
-      photos().map((p) => p.path),
-      { topK: 5 },
-    );
-    await c.dispose();
-    expect(crop.result.top1).toBe(preds.filter((p, i) => p[0]!.id === photos()[i]!.wnid).length);
-    expect(crop.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i]!.wnid)).length);
+    expect(crop.result.top1).toBeGreaterThanOrEqual(FLOORS.int8.top1);
+    expect(squash.result.top1).toBeGreaterThanOrEqual(SQUASH_FLOORS.int8.top1);
+    expect(squash.result.top5).toBeGreaterThanOrEqual(SQUASH_FLOORS.int8.top5);
+    // an independent count through classify(), in each mode: --mode reaches the classifier
+    for (const [mode, run] of [
+      ['shorter-side-crop', crop],
+      ['squash', squash],
+    ] as const) {
+      const c = await createClassifier({ model: INT8_MODEL, labels: SYNSET, preprocess: { mode } });
+      const preds = await c.classify(
+        photos().map((p) => p.path),
+        { topK: 5 },
+      );
+      await c.dispose();
+      expect(run.result.perSample.map((s: { top5: { id: string }[] }) => s.top5[0]!.id)).toEqual(preds.map((p) => p[0]!.id));
+      expect(run.result.top1).toBe(preds.filter((p, i) => p[0]!.id === photos()[i]!.wnid).length);
+      expect(run.result.top5).toBe(preds.filter((p, i) => p.some((x) => x.id === photos()[i]!.wnid)).length);
+    }
   });
 
-  it('eval prints a side-by-side table and reads a ground-truth file', async () => {
+  // Copies under names that carry no class, so every label can only come from the ground-truth
+  // file. Four photos both models put first at 0.99 or more (zebra, airship, water tower, traffic
+  // light: measured, int8 and fp32); the traffic light is deliberately labelled zebra, a class not
+  // in its top 5. So the answer is known by hand: 3 of 4 top-1 and top-5, whatever the precision.
+  const classIndex = (wnid: string) =>
+    readFileSync(SYNSET, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith(`${wnid} `));
+  const truthPhotos = () => {
+    const byName = (name: string) => photos().find((p) => p.name === name)!;
+    return [
+      { file: 'a.jpg', photo: byName('zebra'), label: byName('zebra').wnid },
+      { file: 'b.jpg', photo: byName('airship'), label: String(classIndex(byName('airship').wnid)) }, // an output index, not a wnid
+      { file: 'c.jpg', photo: byName('water_tower'), label: byName('water_tower').wnid, absolute: true },
+      { file: 'd.jpg', photo: byName('traffic_light'), label: byName('zebra').wnid }, // wrong on purpose
+    ];
+  };
+  /** The dataset folder; the sample given by absolute path lives outside it, in `elsewhere`. */
+  function neutralFolder(): { folder: string; elsewhere: string } {
+    const folder = mkdtempSync(join(dir, 'neutral-'));
+    const elsewhere = mkdtempSync(join(dir, 'elsewhere-'));
+    for (const t of truthPhotos()) copyFileSync(t.photo.path, join(t.absolute ? elsewhere : folder, t.file));
+    return { folder, elsewhere };
+  }
+
+  it('eval prints a side-by-side table scored by a ground-truth file (files named without their class)', async () => {
+    const { folder, elsewhere } = neutralFolder();
     const gt = join(dir, 'truth.txt');
     writeFileSync(
       gt,
-      photos()
-        .slice(0, 3)
-        .map((p, i) => `${p.path} ${i === 0 ? 0 : p.wnid}`)
-        .join('\n'),
+      `# file label\n${truthPhotos()
+        .map((t) => `${t.absolute ? join(elsewhere, t.file) : t.file} ${t.label}`)
+        .join('\n')}\n`,
     );
-    const { code, out } = await cli([
-      'eval',
-      dir,
-      '--ground-truth',
-      gt,
-      '--model',
-      INT8_MODEL,
-      '--labels',
-      SYNSET,
-      '--precision',
-      'model',
-      '--precision',
-      'fp32',
-    ]);
+    const { code, out, err } = await cli(['eval', folder, '--ground-truth', gt, ...modelArgs, '--precision', 'model', '--precision', 'fp32']);
+    expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out[0]).toMatch(/^model\s+backend\s+mode\s+precision\s+top-1\s+top-5\s+ms\/photo/);
     expect(out.slice(2)).toHaveLength(2);
-    expect(out[3]).toMatch(/fp32 \(float\)\s+\d\/3/);
+    expect(out[2]).toMatch(/\smodel\s+3\/4 75\.0%\s+3\/4 75\.0%\s/);
+    expect(out[3]).toMatch(/\sfp32 \(float\)\s+3\/4 75\.0%\s+3\/4 75\.0%\s/);
+    // without the ground truth, the same folder has no labels at all
+    const unlabelled = await cli(['eval', folder, ...modelArgs]);
+    expect(unlabelled.code).toBe(1);
+    expect(unlabelled.err.join('\n')).toMatch(/E_INPUT: no labelled images in .*neutral-/);
+  });
+
+  it('eval --json with a JSON ground truth: each sample scored against its own label, the wrong one wrong', async () => {
+    const { folder, elsewhere } = neutralFolder();
+    const gt = join(dir, 'truth.json');
+    // the airship's index as a JSON number
+    const key = (t: ReturnType<typeof truthPhotos>[number]) => (t.absolute ? join(elsewhere, t.file) : t.file);
+    writeFileSync(gt, JSON.stringify(Object.fromEntries(truthPhotos().map((t) => [key(t), /^\d+$/.test(t.label) ? Number(t.label) : t.label]))));
+    const { code, out, err } = await cli(['eval', folder, '--ground-truth', gt, ...modelArgs, '--json']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join('\n'));
+    expect(report.samples).toBe(4);
+    const [run] = report.runs;
+    expect(run.result).toMatchObject({ samples: 4, top1: 3, top5: 3, top1Accuracy: 0.75, top5Accuracy: 0.75, errors: 0 });
+    type Sample = { name: string; expected: { id: string; index: number }; top5: { id: string }[]; top1Correct: boolean };
+    const rows = (run.result.perSample as Sample[]).map((s) => [s.name, s.expected.id, s.top5[0]!.id, s.top1Correct]);
+    expect(rows).toEqual(truthPhotos().map((t) => [t.file, t.file === 'b.jpg' ? t.photo.wnid : t.label, t.photo.wnid, t.file !== 'd.jpg']));
+    expect(run.result.perSample[1].expected.index).toBe(classIndex(truthPhotos()[1]!.photo.wnid));
+    // both zebra-labelled samples are counted under zebra: one hit, one miss
+    expect(run.result.perClass[truthPhotos()[0]!.photo.wnid]).toEqual({ samples: 2, top1: 1, top5: 1 });
   });
 
   it('eval reads its ground truth bounded: a device is E_INPUT at once, a file past 16 MiB or 1,000,000 samples E_LIMIT', async () => {

@@ -112,8 +112,8 @@ async function webgpuFallback(model: string, labels: string, url: string): Promi
 }
 
 /** The web adapter's tensors against the independent reference implementation, on the browser's own decode. */
-async function fidelity(model: string, labels: string, urls: string[]) {
-  const classifier = await createClassifier({ model, labels });
+async function fidelity(model: string, labels: string, urls: string[], mode: ResizeMode = 'shorter-side-crop') {
+  const classifier = await createClassifier({ model, labels, preprocess: { mode } });
   const out: { url: string; mad: number; ourTop: string; refTop: string; refSecond: string; margin: number }[] = [];
   for (const url of urls) {
     const blob = await (await fetch(url)).blob();
@@ -123,7 +123,7 @@ async function fidelity(model: string, labels: string, urls: string[]) {
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(bitmap, 0, 0);
     const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const reference = referencePreprocess(pixels, bitmap.width, bitmap.height, 4);
+    const reference = referencePreprocess(pixels, bitmap.width, bitmap.height, 4, mode);
     const ours = await classifier.prepare(blob);
     const [r1, r2] = await classifier.classify({ data: reference, dims: [1, 3, 224, 224] }, { topK: 2 });
     const [o1] = await classifier.classify({ data: ours, dims: [1, 3, 224, 224] }, { topK: 1 });

@@ -45,7 +45,7 @@ describe('the image limits, one message each', () => {
     for (const [width, height] of [
       [0, 16],
       [16, 0],
-    ])
+    ] as const)
       expect(thrown(() => checkImageHeader({ format: 'png', width, height }, 'p.png', limits))).toMatchObject({
         code: 'E_IMAGE_DECODE',
         message: `cannot decode image p.png: its PNG header gives a size of ${width}x${height}`,
