@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ADAPTER_OPTION_KINDS, checkNumber, classifyAllWith, type OptionShape, ownOptions } from '@onnx-mobilenet/core/adapter';
+import { ADAPTER_OPTION_KINDS, abortable, checkNumber, classifyAllWith, type OptionShape, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { type ClassifyAllOptions, type ClassifyAllResult, DEFAULTS, OnnxMobilenetError, type Prediction } from '@onnx-mobilenet/node';
 import { Piscina } from 'piscina';
 import type { PoolClassifierOptions, PoolResult, PoolTask, PoolWorkerData } from './pool-protocol.js';
@@ -28,7 +28,7 @@ export interface ClassifierPool {
   readonly workers: number;
   /** Threads of each worker's session. */
   readonly threadsPerWorker: number;
-  /** Classifies one image file in a free worker. An abort drops it (a running one ends its worker, piscina starts another). */
+  /** Classifies one image file in a free worker. An abort stops the waiting; the task itself runs to its end (ending a thread inside onnxruntime-node aborts the process). */
   classify(file: string, options?: { topK?: number | undefined; signal?: AbortSignal | undefined }): Promise<Prediction[]>;
   /** As `Classifier.classifyAll`, spread over the workers (`concurrency` defaults to 8 per worker). */
   classifyAll<T extends string>(inputs: Iterable<T> | AsyncIterable<T>, options?: ClassifyAllOptions): AsyncGenerator<ClassifyAllResult<T>, void, undefined>;
@@ -64,14 +64,31 @@ export async function createClassifierPool(options: PoolClassifierOptions & { wo
     concurrentTasksPerWorker: perWorker,
     workerData: { options: { ...classifierOptions, threads: threadsPerWorker } } satisfies PoolWorkerData,
   });
+  // Tasks started and not settled. Piscina ends a task's worker thread to abort it, and a thread
+  // ended inside onnxruntime-node's native work aborts the whole process (Napi::Error): so a task,
+  // once given to a worker, runs to its end (milliseconds), an abort only stops waiting for it, and
+  // destroy() waits for them all.
+  const running = new Set<Promise<PoolResult>>();
   const classify = async (file: string, o: { topK?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<Prediction[]> => {
-    const r = await pool.run({ file, topK: o.topK }, o.signal ? { signal: o.signal } : {});
+    o.signal?.throwIfAborted();
+    const task = pool.run({ file, topK: o.topK });
+    running.add(task);
+    void task.then(
+      () => running.delete(task),
+      () => running.delete(task),
+    );
+    const r = await (o.signal ? abortable(task, o.signal) : task);
     if ('error' in r) throw failure(r.error);
     return r.predictions;
   };
+  // Threads are ended only once every task given to one has settled.
+  const destroy = async () => {
+    await Promise.allSettled(running);
+    await pool.destroy();
+  };
   const ready = await pool.run({});
   if ('error' in ready) {
-    await pool.destroy();
+    await destroy();
     throw failure(ready.error);
   }
   return {
@@ -79,7 +96,7 @@ export async function createClassifierPool(options: PoolClassifierOptions & { wo
     threadsPerWorker,
     classify,
     classifyAll: (inputs, o = {}) => classifyAllWith((file, co) => classify(file, co), inputs, { concurrency: workers * perWorker, ...o }),
-    destroy: () => pool.destroy(),
+    destroy,
   };
 }
 

@@ -4,6 +4,11 @@ import { OnnxMobilenetError } from '../errors/errors.js';
 /**
  * Rejects with the signal's reason as soon as it aborts, whatever `promise` does. `promise` is
  * followed even then, so a rejection it settles with later is handled, never reported unhandled.
+ *
+ * @example
+ * ```ts
+ * const result = await abortable(workThatCannotBeInterrupted(), signal); // answers at the abort
+ * ```
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;

@@ -22,7 +22,7 @@ export type {
   RuntimeSession,
   Warn,
 } from '../backend.js';
-export { decodeWithin, withDeadline } from '../flow/abortable.js';
+export { abortable, decodeWithin, withDeadline } from '../flow/abortable.js';
 export { bytesView, concatBytes } from '../io/bytes.js';
 export { resolveLimits, resolvePreprocessOptions } from '../options/defaults.js';
 export { byteLimitError, clipText, describeError, describeValue } from '../errors/errors.js';
