@@ -116,6 +116,47 @@ export interface ImageDecoder<TInput> {
    * whole decoded images until core resizes them (the browser's) caps its memory here.
    */
   maxConcurrent?: number | undefined;
+  /**
+   * Releases an input `classifyStream` received from its source once it is done with it (a
+   * `VideoFrame` is closed): called exactly once for every input a stream took, classified,
+   * dropped or failed. Inputs given to the other calls stay the caller's.
+   */
+  release?(input: TInput): void;
+}
+
+/** One frame a live source delivered to `classifyStream`. */
+export interface LiveFrame<TInput> {
+  input: TInput;
+  /** Media time in ms where the source has one (a `VideoFrame`'s timestamp, a video's `mediaTime`). */
+  timestamp?: number | undefined;
+  /** When it was captured or reached the feed, on this realm's `performance.now()` clock; latency counts from here. */
+  capturedAt?: number | undefined;
+  /** Its index in the source, where the feed counts frames core never saw (another thread's drops); else core counts. */
+  index?: number | undefined;
+}
+
+/** Where a live feed delivers: `frame` for each frame as it arrives, `end` once when the source is over. */
+export interface LiveFeedSink<TInput> {
+  frame(frame: LiveFrame<TInput>): void;
+  /** The source ended (a track ended, a video played to its end) or, with `error`, died. */
+  end(error?: unknown): void;
+}
+
+/**
+ * A live source's frames, pushed as they arrive: the camera does not wait for the classifier, so
+ * core keeps only the latest frame and releases the others (`ImageDecoder.release`).
+ */
+export interface LiveFeed<TInput> {
+  /** Starts delivering to `sink`. Called once. */
+  start(sink: LiveFeedSink<TInput>): void;
+  /** Stops delivering and releases what the feed opened itself (a cloned track, a reader); the caller's own source stays open. Called once. */
+  stop(): void | Promise<void>;
+}
+
+/** Live sources role (optional): the environment's video sources for `classifyStream`. */
+export interface LiveSources<TInput> {
+  /** A feed for `source` when it is a live source of this environment (a `<video>`, a `MediaStream` or track), else undefined. */
+  open(source: unknown): LiveFeed<TInput> | undefined;
 }
 
 /** Platform role: facts about the machine, and where warnings go. */
@@ -149,4 +190,6 @@ export interface ClassifierBackend<TInput> {
   readonly assets: AssetLoader;
   readonly decoder: ImageDecoder<TInput>;
   readonly platform: PlatformFacts;
+  /** Live video sources for `classifyStream` (browsers); absent where there are none (core still reads `ReadableStream`s and iterables). */
+  readonly live?: LiveSources<TInput> | undefined;
 }

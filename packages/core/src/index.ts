@@ -22,7 +22,18 @@ export { IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from
 export type { AssetRef, LabelsSource, ModelSource } from './io/sources.js';
 export type { DownloadProgress } from './backend.js';
 export type { HostCheck } from './io/network-policy.js';
-export type { Classifier, ClassifierOptions, ClassifyAllOptions, ClassifyAllResult, ModelInfo } from './classifier/classifier.js';
+export type {
+  Classifier,
+  ClassifierOptions,
+  ClassifyAllOptions,
+  ClassifyAllResult,
+  ClassifyStreamOptions,
+  ModelInfo,
+  StreamFrameInfo,
+  StreamResult,
+  StreamSource,
+  TimedInput,
+} from './classifier/classifier.js';
 export { evaluate, type EvalResult, type EvalSample, type EvalSampleResult } from './tasks/evaluate.js';
 export { cosineSimilarity, nearestNeighbors, type Neighbor } from './predictions/similarity.js';
 export {

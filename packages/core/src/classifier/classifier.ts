@@ -15,17 +15,21 @@ import { sessionRunner, type RunItem, type RunOutput, type SessionRunner } from 
 import { l2Normalize } from '../predictions/similarity.js';
 import { withoutPrototype } from '../options/own-options.js';
 import { onceEachCode } from '../errors/warnings.js';
+import { classifyStreamWith, type ClassifyStreamOptions, type StreamResult, type StreamSource } from './classify-stream.js';
+import { softmax } from '../predictions/postprocess.js';
 
 export type { ClassifierOptions } from '../options/classifier-options.js';
 export type { ClassifyAllOptions, ClassifyAllResult } from './classify-all.js';
 export type { ModelInfo } from './model-info.js';
+export type { ClassifyStreamOptions, StreamFrameInfo, StreamResult, StreamSource, TimedInput } from './classify-stream.js';
 
 /**
  * A loaded MobileNetV2 classifier. Calls may overlap: they are queued and batched safely.
  *
  * @typeParam TInput - the image inputs the environment accepts besides raw pixels and prepared tensors.
+ * @typeParam TLive - the environment's live video sources for `classifyStream` (browsers: `<video>`, `MediaStream`, `MediaStreamTrack`).
  */
-export interface Classifier<TInput> {
+export interface Classifier<TInput, TLive = never> {
   /** Classifies one image: its top-k predictions, best first. */
   classify(input: TInput | RawImage | PreparedTensor, options?: ClassifyOptions): Promise<Prediction[]>;
   /**
@@ -54,6 +58,33 @@ export interface Classifier<TInput> {
     inputs: Iterable<T> | AsyncIterable<T>,
     options?: ClassifyAllOptions,
   ): AsyncGenerator<ClassifyAllResult<T>, void, undefined>;
+  /**
+   * Classifies a video or a stream of images, yielding one `{ frame, timestamp, predictions,
+   * latencyMs, dropped }` per classified frame, in order.
+   *
+   * - Live sources (a `<video>`, a `MediaStream` or `MediaStreamTrack`, a `ReadableStream` of
+   *   `VideoFrame`s): the latest frame wins. Frames arriving while one is classified are released
+   *   (closed) at once and counted in `dropped`, never queued. Probabilities are smoothed across
+   *   frames (`smoothing`, default 0.5).
+   * - Iterables of inputs (Node's raw frames, a folder, URLs): one item is pulled per result (the
+   *   consumer's pace is the backpressure); `{ image, timestamp }` items carry their media time.
+   * - One frame's failure is a result with `error`; a source that fails ends the stream with
+   *   `E_INPUT`, and `signal` rejects it with the signal's reason. `break`, `return()` and the
+   *   signal stop the source, releasing a camera track only if the stream opened it. Every
+   *   input the stream takes from its source (a `VideoFrame`) is closed by it.
+   *
+   * @example
+   * ```ts
+   * const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+   * for await (const r of classifier.classifyStream(camera, { maxFps: 15, topK: 1 })) {
+   *   label.textContent = r.error ? r.error.message : `${r.predictions[0]?.label} (${r.latencyMs.toFixed(0)} ms)`;
+   * }
+   * ```
+   */
+  classifyStream(
+    source: TLive | StreamSource<TInput | RawImage | PreparedTensor>,
+    options?: ClassifyStreamOptions,
+  ): AsyncGenerator<StreamResult, void, undefined>;
   /**
    * The image's feature vector: the global average pool's output that feeds the classifier
    * (1280 values for MobileNetV2), L2-normalised when `normalize` is true. Rejects with
@@ -98,12 +129,15 @@ function disposedError(): OnnxMobilenetError {
  * const classifier = await createClassifierWithBackend(myBackend, { model: 'mobilenetv2-12-int8' });
  * ```
  */
-export async function createClassifierWithBackend<TInput>(backend: ClassifierBackend<TInput>, options: ClassifierOptions = {}): Promise<Classifier<TInput>> {
+export async function createClassifierWithBackend<TInput, TLive = never>(
+  backend: ClassifierBackend<TInput>,
+  options: ClassifierOptions = {},
+): Promise<Classifier<TInput, TLive>> {
   // Only the caller's own properties are read, once (prototype pollution cannot pose as an option).
   const own = checkClassifierOptions(options, ADAPTER_OPTION_KINDS, backend.platform.threadLimit?.());
   const warn = onceEachCode((message, code) => backend.platform.warn(message, code));
   const loaded = await loadModel(backend as ClassifierBackend<unknown>, own, warn);
-  return new OrtClassifier({
+  return new OrtClassifier<TInput, TLive>({
     backend,
     loaded,
     warn,
@@ -116,7 +150,7 @@ export async function createClassifierWithBackend<TInput>(backend: ClassifierBac
 type Input<TInput> = TInput | RawImage | PreparedTensor;
 
 /** The classifier object: the public methods over one loaded model, and dispose. */
-class OrtClassifier<TInput> implements Classifier<TInput> {
+class OrtClassifier<TInput, TLive> implements Classifier<TInput, TLive> {
   readonly model: ModelInfo;
   readonly labels: readonly ClassLabel[];
   readonly preprocessOptions: Readonly<PreprocessOptions>;
@@ -125,6 +159,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   private readonly runner: SessionRunner;
   private readonly runs: ImageRuns<TInput>;
   private readonly topK: number;
+  private readonly backend: ClassifierBackend<TInput>;
   /** Set by the first dispose(); the classifier is usable while it is null. */
   private disposing: Promise<void> | null = null;
 
@@ -149,6 +184,7 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
     this.preprocessOptions = loaded.preprocess;
     this.model = modelInfo(loaded, backend.runtime.name);
     this.topK = topK;
+    this.backend = backend;
     const shape = {
       inputName: io.inputName,
       outputName: io.outputName,
@@ -189,6 +225,13 @@ class OrtClassifier<TInput> implements Classifier<TInput> {
   ): AsyncGenerator<ClassifyAllResult<T>, void, undefined> {
     this.assertUsable();
     return classifyAllWith((input: T, o) => this.classify(input, o), inputs, options);
+  }
+
+  classifyStream(source: TLive | StreamSource<Input<TInput>>, options?: ClassifyStreamOptions): AsyncGenerator<StreamResult, void, undefined> {
+    this.assertUsable();
+    const { decoder, live } = this.backend as ClassifierBackend<Input<TInput>>;
+    const probabilities = async (input: Input<TInput>, signal?: AbortSignal) => softmax((await this.runOne(input, false, signal)).logits);
+    return classifyStreamWith({ labels: this.labels, topK: this.topK, live, release: decoder.release?.bind(decoder), probabilities }, source, options);
   }
 
   async logits(input: Input<TInput>, given?: { signal?: AbortSignal | undefined }): Promise<Float32Array> {

@@ -211,6 +211,8 @@ export const CALL_OPTION_KINDS = {
   signal: 'value',
   normalize: 'boolean',
   concurrency: 'number',
+  maxFps: 'number',
+  smoothing: 'number',
 } as const satisfies OptionShape;
 
 /** Throws `E_INPUT` unless `value` is absent or an integer from 1 to `max`; `why` says what sets `max`. */

@@ -165,6 +165,13 @@ export const DEFAULTS = Object.freeze({
    * classifier batches what is ready); the CLI's `classify` runs with it.
    */
   classifyAllConcurrency: 16,
+  /**
+   * `classifyStream` on a live source (a camera, a `<video>`, a `ReadableStream` of frames): the
+   * weight of the past in the moving average of probabilities (`smoothing`). At 0.5 a label needs
+   * two frames of a new scene to change (a tenth of a second at 20 fps), and one odd frame no longer
+   * flips it. Iterables of inputs default to 0: their items are separate images.
+   */
+  liveSmoothing: 0.5,
   /** `evaluate()`: samples classified per round, and the predictions kept per sample (top-5 accuracy). */
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */

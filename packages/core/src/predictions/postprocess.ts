@@ -137,7 +137,23 @@ export function predictionsFromLogits(
   options: ClassifyOptions & { topK: number },
   offset = 0,
 ): Prediction[] {
-  const probs = softmax(logits, offset, labels.length);
+  return predictionsFromProbabilities(softmax(logits, offset, labels.length), labels, options);
+}
+
+/**
+ * Builds predictions from probabilities (one per label, as `softmax` gives them, or averaged over
+ * video frames): optional allow/deny filter, top-k, threshold.
+ *
+ * @example
+ * ```ts
+ * const preds = predictionsFromProbabilities(smoothed, labels, { topK: 1, threshold: 0.5 });
+ * ```
+ */
+export function predictionsFromProbabilities(
+  probs: ArrayLike<number>,
+  labels: readonly ClassLabel[],
+  options: ClassifyOptions & { topK: number },
+): Prediction[] {
   const allow = options.allow ? selectClasses(labels, options.allow) : undefined;
   const deny = options.deny ? selectClasses(labels, options.deny) : undefined;
   const include = allow || deny ? (i: number) => (!allow || allow.has(i)) && !deny?.has(i) : undefined;

@@ -16,6 +16,10 @@ export type {
   DownloadProgress,
   ImageDecoder,
   InferenceRuntime,
+  LiveFeed,
+  LiveFeedSink,
+  LiveFrame,
+  LiveSources,
   LoadAssetOptions,
   OpenedImage,
   PlatformFacts,
@@ -68,6 +72,8 @@ export {
   type ResponseLike,
 } from '../io/read-body.js';
 export { classifyAllWith } from '../classifier/classify-all.js';
+export { readableFeed, type ReadableLike } from '../flow/readable-feed.js';
+export { now } from '../flow/clock.js';
 export { ADAPTER_OPTION_KINDS } from '../options/classifier-options.js';
 export {
   checkChoice,

@@ -1,4 +1,5 @@
 import type { Classifier } from '../classifier/classifier.js';
+import { now } from '../flow/clock.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from '../errors/errors.js';
 import type { Prediction } from '../predictions/postprocess.js';
@@ -68,7 +69,7 @@ export async function evaluate<TInput>(
   };
   const batchSize = options.batchSize ?? DEFAULTS.evaluate.batchSize;
   const perSample: EvalSampleResult[] = [];
-  const started = performanceNow();
+  const started = now();
   for (let i = 0; i < samples.length; i += batchSize) {
     const batch = samples.slice(i, i + batchSize);
     const results = await Promise.all(
@@ -94,7 +95,7 @@ export async function evaluate<TInput>(
     });
     options.onProgress?.(Math.min(i + batchSize, samples.length), samples.length);
   }
-  const totalMs = performanceNow() - started;
+  const totalMs = now() - started;
   const perClass: EvalResult['perClass'] = {};
   for (const s of perSample) {
     perClass[s.expected.id] ??= { samples: 0, top1: 0, top5: 0 };
@@ -117,8 +118,4 @@ export async function evaluate<TInput>(
     perSample,
     timing: { totalMs, msPerSample: n ? totalMs / n : 0 },
   };
-}
-
-function performanceNow(): number {
-  return (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
 }
