@@ -104,6 +104,7 @@ describe('README', () => {
       maxInFlight: DEFAULTS.maxInFlight,
       maxConcurrentDecodes: DEFAULTS.maxConcurrentDecodes,
       classifyAllConcurrency: DEFAULTS.classifyAllConcurrency,
+      liveSmoothing: DEFAULTS.liveSmoothing,
       'evaluate.batchSize': DEFAULTS.evaluate.batchSize,
       'evaluate.topK': DEFAULTS.evaluate.topK,
       'fewShot.k': DEFAULTS.fewShot.k,

@@ -1,6 +1,13 @@
 import { throwIfAborted } from './abortable.js';
 
-/** Milliseconds on a monotonic clock (`performance.now()`; `Date.now()` where a host has no `performance`). */
+/**
+ * Milliseconds on a monotonic clock (`performance.now()`; `Date.now()` where a host has no `performance`).
+ *
+ * @example
+ * ```ts
+ * const capturedAt = now();
+ * ```
+ */
 export function now(): number {
   return (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
 }

@@ -1,9 +1,20 @@
 import type { LiveFeed, LiveFrame } from '../backend.js';
 import { now } from './clock.js';
 
-/** The part of a WHATWG `ReadableStream` a feed reads (core names no DOM type). */
+/**
+ * A WHATWG `ReadableStream` of `T`, as core sees it without naming the DOM type: only its
+ * `getReader` (loosely typed, since the stream's overloads match no single signature).
+ */
 export interface ReadableLike<T> {
-  getReader(): { read(): Promise<{ done: boolean; value?: T }>; cancel(reason?: unknown): Promise<void>; releaseLock(): void };
+  getReader(...args: never[]): unknown;
+  /** Never read: carries the chunk type `T` for callers. */
+  readonly __chunk?: T;
+}
+
+/** The default reader of a stream, as the feed uses it. */
+interface Reader<T> {
+  read(): Promise<{ done: boolean; value?: T }>;
+  cancel(reason?: unknown): Promise<void>;
 }
 
 /** Whether `value` looks like a WHATWG `ReadableStream` (it has `getReader`). */
@@ -23,12 +34,12 @@ export function isReadableLike(value: unknown): value is ReadableLike<unknown> {
  * ```
  */
 export function readableFeed<T>(stream: ReadableLike<T>, timeOf?: (chunk: T) => number | undefined): LiveFeed<T> {
-  let reader: ReturnType<ReadableLike<T>['getReader']> | undefined;
+  let reader: Reader<T> | undefined;
   let stopped = false;
   return {
     start(sink) {
       try {
-        reader = stream.getReader();
+        reader = stream.getReader() as Reader<T>;
       } catch (err) {
         // Locked by another reader, or not a stream after all
         sink.end(err);
