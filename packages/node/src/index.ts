@@ -13,7 +13,7 @@ import type { NodeImageSource } from './decode-image.js';
 export * from '@onnx-mobilenet/core';
 export type { NodeOptions } from './backend.js';
 export { decodeFullImageNode, type NodeImageSource } from './decode-image.js';
-export { RAW_PIXEL_FORMATS, rawVideoFrames, type ByteChunks, type RawPixelFormat, type RawVideoFrame, type RawVideoOptions } from './video/raw-frames.js';
+export { rawVideoFrames, type ByteChunks, type RawPixelFormat, type RawVideoFrame, type RawVideoOptions } from './video/raw-frames.js';
 export { videoFrames, type VideoFramesOptions } from './video/video-frames.js';
 
 /** A classifier whose inputs are paths, URLs, encoded image bytes, raw pixels or prepared tensors. */

@@ -1,5 +1,5 @@
 // Raw video (`ffmpeg -f rawvideo -pix_fmt rgb24`) cut into frames, pulled at the consumer's pace.
-import { type Limits, OnnxMobilenetError, type RawImage, type TimedInput } from '@onnx-mobilenet/core';
+import { type Channels, type Limits, OnnxMobilenetError, type RawImage, type TimedInput } from '@onnx-mobilenet/core';
 import {
   abortable,
   assertInputPixels,
@@ -12,11 +12,11 @@ import {
   resolveLimits,
 } from '@onnx-mobilenet/core/adapter';
 
-/** Channels per pixel of each raw pixel format the frames may come in, by its ffmpeg `-pix_fmt` name. */
-export const RAW_PIXEL_FORMATS = Object.freeze({ rgb24: 3, rgba: 4, gray: 1 } as const);
+/** An ffmpeg `-pix_fmt` that {@link rawVideoFrames} reads: 3, 4 or 1 bytes a pixel. */
+export type RawPixelFormat = 'rgb24' | 'rgba' | 'gray';
 
-/** An ffmpeg `-pix_fmt` that {@link rawVideoFrames} reads. */
-export type RawPixelFormat = keyof typeof RAW_PIXEL_FORMATS;
+/** Channels per pixel of each raw pixel format, by its ffmpeg `-pix_fmt` name. */
+const RAW_PIXEL_FORMATS: Readonly<Record<RawPixelFormat, Channels>> = Object.freeze({ rgb24: 3, rgba: 4, gray: 1 });
 
 /** What raw video does not say about itself: every frame's size and the frame rate. */
 export interface RawVideoOptions {
