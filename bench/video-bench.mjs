@@ -4,13 +4,13 @@
 // 640x480 clip, with ffmpeg alone beside it. Prints one table; numbers are this machine's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createClassifier, videoFrames } from '@onnx-mobilenet/node';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
+import { interleaved } from './lib/cpu-time.mjs';
 import { machineFacts } from './lib/machine.mjs';
-import { summarize } from './lib/stats.mjs';
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -22,23 +22,19 @@ const SIZES = [
 ];
 const PHOTOS = ['n01440764_tench.JPEG', 'n02391049_zebra.JPEG'].map((f) => join(ASSETS_DIR, 'images', f));
 const machine = machineFacts();
-console.log(`${machine.cpu}, ${machine.cores} cores; node ${machine.node}; ${FRAMES} frames a run, median of ${ROUNDS} runs`);
+console.log(
+  `${machine.cpu}, ${machine.cores} cores; node ${machine.node}; ${FRAMES} frames a run, median of ${ROUNDS} runs; load average ${loadavg()[0].toFixed(1)}`,
+);
 
-/** ms per frame of classifyStream over `items` (pulled one at a time), median over rounds. */
-async function msPerFrame(classifier, items) {
-  for await (const _ of classifier.classifyStream(items.slice(0, 5))); // warm-up
-  const runs = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    for await (const result of classifier.classifyStream(items)) if (result.error) throw result.error;
-    runs.push((performance.now() - t0) / items.length);
-  }
-  return summarize(runs).median;
+/** Runs classifyStream over `items` to the end, one frame pulled at a time. */
+async function consume(classifier, items) {
+  for await (const result of classifier.classifyStream(items)) if (result.error) throw result.error;
 }
 
 const rows = [];
 for (const model of ['mobilenetv2-12-int8', 'mobilenetv2-12-fp32-dequantized']) {
   const classifier = await createClassifier({ model: join(ASSETS_DIR, 'models', `${model}.onnx`), labels: join(ASSETS_DIR, 'models/synset.txt') });
+  const cases = {};
   for (const [width, height] of SIZES) {
     const frames = [];
     const jpegs = [];
@@ -50,12 +46,20 @@ for (const model of ['mobilenetv2-12-int8', 'mobilenetv2-12-fp32-dequantized']) 
     }
     const raw = Array.from({ length: FRAMES }, (_, i) => ({ image: frames[i % 2], timestamp: i * 40 }));
     const encoded = Array.from({ length: FRAMES }, (_, i) => ({ image: jpegs[i % 2], timestamp: i * 40 }));
-    rows.push({ model, frame: `${width}x${height}`, rawMs: await msPerFrame(classifier, raw), jpegMs: await msPerFrame(classifier, encoded) });
+    cases[`${width}x${height} raw`] = { photos: FRAMES, run: () => consume(classifier, raw) };
+    cases[`${width}x${height} jpeg`] = { photos: FRAMES, run: () => consume(classifier, encoded) };
+  }
+  // the cases take turns, so a busy moment of the machine spreads over all of them
+  const measured = await interleaved(cases, ROUNDS);
+  for (const [width, height] of SIZES) {
+    const frame = `${width}x${height}`;
+    rows.push({ model, frame, raw: measured[`${frame} raw`], jpeg: measured[`${frame} jpeg`] });
   }
   await classifier.dispose();
 }
-console.log('\n| model | frame | raw RGB (ms/frame) | same frame as JPEG (ms/frame) |\n| --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.model} | ${r.frame} | ${r.rawMs.toFixed(1)} | ${r.jpegMs.toFixed(1)} |`);
+const ms = (m) => `${m.wall.toFixed(1)} (CPU ${m.cpu.toFixed(1)})`;
+console.log('\n| model | frame | raw RGB: wall ms/frame (CPU ms) | same frame as JPEG: wall ms/frame (CPU ms) |\n| --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.model} | ${r.frame} | ${ms(r.raw)} | ${ms(r.jpeg)} |`);
 
 // End to end: a 20 s 640x480 clip at 25 fps through ffmpeg, every frame classified
 const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-video-bench-'));
