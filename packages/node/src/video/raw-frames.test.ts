@@ -30,6 +30,22 @@ function countingSource(bytes: Uint8Array, size: number) {
   return { state, source: chunks() };
 }
 
+/** A source that never yields (a stalled pipe), recording whether it was closed. */
+function silentSource() {
+  const state = { closed: false };
+  const silent: AsyncIterator<Uint8Array> & AsyncIterable<Uint8Array> = {
+    next: () => new Promise(() => {}),
+    return: async () => {
+      state.closed = true;
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return { state, silent };
+}
+
 describe('rawVideoFrames', () => {
   it('cuts chunks of any size into whole frames with their own bytes and timestamps from fps', async () => {
     const bytes = video(5);
@@ -153,21 +169,20 @@ describe('rawVideoFrames', () => {
   });
 
   it('rejects a pull waiting on a silent source with the signal reason, and closes the source', async () => {
-    const state = { closed: false };
-    const silent: AsyncIterator<Uint8Array> & AsyncIterable<Uint8Array> = {
-      next: () => new Promise(() => {}),
-      return: async () => {
-        state.closed = true;
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    const { state, silent } = silentSource();
     const controller = new AbortController();
     const pending = rawVideoFrames(silent, { width: W, height: H, fps: 1, signal: controller.signal }).next();
     controller.abort(new Error('stop now'));
     await expect(pending).rejects.toThrow('stop now');
+    expect(state.closed).toBe(true);
+  });
+
+  it('ends a pull waiting on a silent source at return(), and closes the source', async () => {
+    const { state, silent } = silentSource();
+    const frames = rawVideoFrames(silent, { width: W, height: H, fps: 1 });
+    const pending = frames.next();
+    await expect(frames.return()).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
     expect(state.closed).toBe(true);
   });
 });

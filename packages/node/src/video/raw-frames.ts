@@ -53,7 +53,8 @@ const OPTION_KINDS = { width: 'number', height: 'number', fps: 'number', pixelFo
  * `width × height` is over `limits.maxInputPixels`. While iterating, a stream that ends inside a
  * frame is `E_INPUT` (its byte count does not fit `width × height`, or its producer stopped
  * early), and so is a source that fails or yields something that is not bytes. Leaving the loop
- * early closes the source (`return()`: a Node `Readable` is destroyed, so a pipe's writer stops).
+ * early closes the source (`return()`: a Node `Readable` is destroyed, so a pipe's writer stops),
+ * at once even while a pull waits for bytes that do not come (as when `classifyStream` is aborted).
  *
  * @example
  * ```ts
@@ -83,7 +84,16 @@ export function rawVideoFrames(source: ByteChunks, options: RawVideoOptions): As
     throw new OnnxMobilenetError('E_INPUT', `rawVideoFrames needs a stream or (async) iterable of byte chunks, got ${describeValue(source)}`);
   }
   const channels = RAW_PIXEL_FORMATS[pixelFormat as RawPixelFormat];
-  return cutFrames(source, { width: own.width, height: own.height, channels }, own.fps, own.signal);
+  const stopped = new AbortController();
+  const frames = cutFrames(source, { width: own.width, height: own.height, channels }, own.fps, own.signal, stopped.signal);
+  // A generator's return() waits for a pull in flight, which a silent source never ends
+  // (classifyStream returns it when aborted): this one first ends that pull, then the source.
+  const generatorReturn = frames.return.bind(frames);
+  frames.return = (value) => {
+    stopped.abort();
+    return generatorReturn(value);
+  };
+  return frames;
 }
 
 async function* cutFrames(
@@ -91,6 +101,7 @@ async function* cutFrames(
   shape: Omit<RawImage, 'data'>,
   fps: number,
   signal: AbortSignal | undefined,
+  stopped: AbortSignal,
 ): AsyncGenerator<RawVideoFrame, void, undefined> {
   const frameBytes = shape.width * shape.height * shape.channels;
   const iterator =
@@ -110,8 +121,9 @@ async function* cutFrames(
           pulling = Promise.resolve(iterator.next());
           let step: IteratorResult<Uint8Array>;
           try {
-            step = await abortable(pulling, signal);
+            step = await abortable(pulling, signal ? AbortSignal.any([signal, stopped]) : stopped);
           } catch (err) {
+            if (stopped.aborted) return;
             if (signal?.aborted) throw err;
             pulling = undefined;
             throw new OnnxMobilenetError('E_INPUT', `the raw video source failed in frame ${index}: ${clipText(describeError(err))}`, { cause: err });

@@ -4,7 +4,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { videoFrames } from '../index.js';
+import { createClassifier, videoFrames } from '../index.js';
+import { INT8_MODEL, SYNSET, assetsReason } from '../../../../test/assets.js';
 
 let dir: string;
 let video: string;
@@ -112,6 +113,26 @@ describe('videoFrames with a stand-in ffmpeg', () => {
     expect(alive(pid)).toBe(false);
     await expect(pending).resolves.toEqual({ done: true, value: undefined });
   });
+
+  it.skipIf(Boolean(assetsReason) && process.env.CI !== 'true')(
+    "kills ffmpeg when classifyStream's signal aborts it, though videoFrames was not given the signal",
+    async () => {
+      const ffmpeg = fakeFfmpeg('stall');
+      const classifier = await createClassifier({ model: INT8_MODEL, labels: SYNSET });
+      try {
+        const controller = new AbortController();
+        const pending = classifier.classifyStream(videoFrames(video, { ffmpeg, fps: 1, size: SIZE }), { signal: controller.signal }).next();
+        const { pid } = await started(ffmpeg);
+        controller.abort(new Error('page closed'));
+        await expect(pending).rejects.toThrow('page closed');
+        // classifyStream closes its source without waiting for it: wait (bounded) for the kill
+        for (let i = 0; i < 600 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(alive(pid)).toBe(false);
+      } finally {
+        await classifier.dispose();
+      }
+    },
+  );
 
   it('stops an ffmpeg that gives no frame within limits.decodeTimeoutMs with E_LIMIT', async () => {
     const ffmpeg = fakeFfmpeg('stall');
