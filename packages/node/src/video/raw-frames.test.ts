@@ -133,6 +133,7 @@ describe('rawVideoFrames', () => {
       [chunks, { width: W, height: H, fps: Number.POSITIVE_INFINITY }, /fps must be a number from 0.001 to 1000/],
       [chunks, { width: W, height: H, fps: 1, pixelFormat: 'yuv420p' }, /pixelFormat must be one of 'rgb24', 'rgba', 'gray'/],
       ['not a stream', { width: W, height: H, fps: 1 }, /needs a stream or \(async\) iterable of byte chunks/],
+      [chunks, { width: W, height: H, fps: 1, signal: 'stop' }, /signal must be an AbortSignal, got/],
     ];
     for (const [source, options, message] of bad) {
       expect(() => rawVideoFrames(source as never, options as never)).toThrow(

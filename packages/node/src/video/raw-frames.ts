@@ -83,6 +83,7 @@ export function rawVideoFrames(source: ByteChunks, options: RawVideoOptions): As
   if (!isByteChunks(source)) {
     throw new OnnxMobilenetError('E_INPUT', `rawVideoFrames needs a stream or (async) iterable of byte chunks, got ${describeValue(source)}`);
   }
+  checkSignal(own.signal);
   const channels = RAW_PIXEL_FORMATS[pixelFormat as RawPixelFormat];
   const stopped = new AbortController();
   const frames = cutFrames(source, { width: own.width, height: own.height, channels }, own.fps, own.signal, stopped.signal);
@@ -174,4 +175,11 @@ function isByteChunks(source: unknown): source is ByteChunks {
     typeof source === 'object' &&
     (typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' || typeof (source as Iterable<unknown>)[Symbol.iterator] === 'function')
   );
+}
+
+/** `E_INPUT` unless `signal` is absent or a Node `AbortSignal` (`AbortSignal.any` takes no other). */
+export function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new OnnxMobilenetError('E_INPUT', `signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
 }

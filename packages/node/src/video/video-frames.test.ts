@@ -174,6 +174,7 @@ describe('videoFrames with a stand-in ffmpeg', () => {
       [{ fps: 0 }, 'E_INPUT', /fps must be a number from 0.001 to 1000/],
       [{ fps: 1, size: 0 }, 'E_INPUT', /size must be an integer from 1 to 65536/],
       [{ fps: 1, size: { width: 10 } }, 'E_INPUT', /size must be a number or \{ width, height \}/],
+      [{ fps: 1, signal: { aborted: false } }, 'E_INPUT', /signal must be an AbortSignal, got/],
       [{ fps: 1, size: 4096, limits: { maxInputPixels: 1_000_000 } }, 'E_LIMIT', /4096x4096 \(16777216 pixels\), over limits.maxInputPixels/],
     ];
     for (const [options, code, message] of bad) {

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULTS, type Limits, OnnxMobilenetError } from '@onnx-mobilenet/core';
 import { assertInputPixels, checkNumber, clipText, ownOptions, resolveLimits, runtimeError, withDeadline } from '@onnx-mobilenet/core/adapter';
-import { type RawVideoFrame, rawVideoFrames } from './raw-frames.js';
+import { checkSignal, type RawVideoFrame, rawVideoFrames } from './raw-frames.js';
 
 /** Options of {@link videoFrames}. */
 export interface VideoFramesOptions {
@@ -61,6 +61,7 @@ export function videoFrames(path: string, options: VideoFramesOptions): AsyncIte
   const own = ownOptions(options, OPTION_KINDS, 'videoFrames options');
   if (own.fps === undefined) throw new OnnxMobilenetError('E_INPUT', 'videoFrames needs fps: the frames per second to take from the video');
   checkNumber('fps', own.fps, { min: 0.001, max: 1000, integer: false });
+  checkSignal(own.signal);
   const { width, height, filter } = frameSize(own.size ?? DEFAULTS.preprocess.resizeShorter);
   const limits = resolveLimits(own.limits);
   const file = resolve(path);
