@@ -10,6 +10,7 @@ import { parseLabels } from '@onnx-mobilenet/core';
 import { INT8_MODEL, SYNSET, describeWithAssets, photos } from './assets.js';
 import { assertFreshDist } from './fresh-dist.js';
 import { redisReason, startRedis } from './redis-server.js';
+import { expectCut, makeClip, skipWithoutFfmpeg } from './video-clip.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -144,4 +145,42 @@ describeWithAssets('examples/queue', () => {
     },
     180_000,
   );
+});
+
+describeWithAssets('examples/video-file', () => {
+  beforeAll(() => assertFreshDist('node')); // the example imports the built package, as users do
+  it.skipIf(skipWithoutFfmpeg)("prints each frame's label in order: the first photo's class, then the second's from the cut at 3 s", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-video-file-'));
+    try {
+      const [first, second] = ['tench', 'zebra'].map((name) => photos().find((p) => p.name === name)!);
+      const clip = makeClip(dir, [first!.path, second!.path], 3);
+      const labelOf = new Map(parseLabels(readFileSync(SYNSET, 'utf8')).map((l) => [l.id, l.label]));
+      const run = (video: string) =>
+        spawnSync(process.execPath, ['label-video.mjs', video, '--fps', '4', '--model', INT8_MODEL, '--labels', SYNSET], {
+          cwd: join(root, 'examples/video-file'),
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      const r = run(clip);
+      expect(r.status, r.stderr).toBe(0);
+      // `<seconds>s<TAB><label><TAB><percent>%`, one line a frame
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t'));
+      expect(rows).toHaveLength(24);
+      const times = rows.map(([t]) => Math.round(Number.parseFloat(t!) * 1000));
+      expectCut(
+        times,
+        rows.map(([, label]) => label),
+        { first: labelOf.get(first!.wnid)!, second: labelOf.get(second!.wnid)!, cutMs: 3000, periodMs: 250 },
+      );
+      console.log(`examples/video-file: ${r.stderr.trim().split('\n').at(-1)}`);
+      const missing = run(join(dir, 'missing.mp4'));
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain(`E_NOT_FOUND: video file not found: ${join(dir, 'missing.mp4')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -46,8 +46,9 @@ const APP_API = [
 ];
 
 describe('the isomorphic entry', () => {
-  it.each(['import', 'require'] as const)("exports the app API and the Node adapter's one addition in Node (%s)", (format) => {
-    expect(exportNames([], format)).toEqual([...APP_API, 'decodeFullImageNode'].sort());
+  it.each(['import', 'require'] as const)("exports the app API and the Node adapter's additions in Node (%s)", (format) => {
+    // the full-image decoder and the video readers (ffmpeg's raw frames): Node only
+    expect(exportNames([], format)).toEqual([...APP_API, 'decodeFullImageNode', 'rawVideoFrames', 'videoFrames'].sort());
   });
 
   it("exports the app API and the web adapter's one addition in browsers", () => {

@@ -12,28 +12,13 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets } from '../assets.js';
 import { REPO_ROOT } from '../assets-dir.mjs';
-import { consumerEnv, runOk } from './consumer-project.js';
+import { consumerEnv, exampleManifest, runOk } from './consumer-project.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples/aws-lambda');
 const TENCH = { wnid: 'n01440764', path: join(dirname(INT8_MODEL), '../images/n01440764_tench.JPEG') };
 // Lambda's deployment package limits (decimal megabytes: stricter than the service's MiB)
 const MAX_ZIPPED = 50e6;
 const MAX_UNZIPPED = 250e6;
-
-/** The example's package.json with its workspace packages taken from the packed tarballs. */
-function consumerManifest(tarballs: Record<string, string>): string {
-  const pkg = JSON.parse(readFileSync(join(EXAMPLE, 'package.json'), 'utf8'));
-  for (const field of ['dependencies', 'devDependencies'])
-    for (const [name, spec] of Object.entries<string>(pkg[field] ?? {})) {
-      if (!spec.startsWith('workspace:')) continue;
-      const tgz = tarballs[name];
-      if (!tgz) throw new Error(`no packed tarball for ${name}`);
-      pkg[field][name] = `file:${tgz}`;
-    }
-  // the unpublished internal packages resolve to their tarballs (on npm they resolve to the registry)
-  pkg.overrides = Object.fromEntries(Object.entries(tarballs).map(([name, tgz]) => [name, `file:${tgz}`]));
-  return JSON.stringify(pkg, null, 2);
-}
 
 /** Every file under `dir` with its size, to see that an invocation wrote nothing there. */
 function listing(dir: string): string[] {
@@ -108,7 +93,7 @@ describeWithAssets('examples/aws-lambda from the packed packages', () => {
     app = mkdtempSync(join(inject('packedRoot'), 'aws-lambda-'));
     cpSync(join(EXAMPLE, 'src'), join(app, 'src'), { recursive: true });
     cpSync(join(EXAMPLE, 'build.mjs'), join(app, 'build.mjs'));
-    writeFileSync(join(app, 'package.json'), consumerManifest(inject('tarballs')));
+    writeFileSync(join(app, 'package.json'), exampleManifest(EXAMPLE, inject('tarballs')));
     runOk(app, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline']);
     // the model and labels by flag, as a user outside this repository gives them
     const env = consumerEnv();

@@ -1,6 +1,6 @@
 // Fresh consumer projects outside the workspace, installed from the packed tarballs.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -34,6 +34,24 @@ export function writeApp(dir: string, tarballs: Record<string, string>, manager:
   if (manager === 'npm') Object.assign(pkg, { overrides: internal, allowScripts: { 'onnxruntime-node': true, sharp: true, protobufjs: true } });
   else pkg.pnpm = { overrides: internal };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+}
+
+/**
+ * An example's package.json (`exampleDir`) as a user's project has it: its `workspace:` packages
+ * taken from the packed tarballs, and the unpublished internal packages too (overrides).
+ */
+export function exampleManifest(exampleDir: string, tarballs: Record<string, string>): string {
+  const pkg = JSON.parse(readFileSync(join(exampleDir, 'package.json'), 'utf8'));
+  for (const field of ['dependencies', 'devDependencies'])
+    for (const [name, spec] of Object.entries<string>(pkg[field] ?? {})) {
+      if (!spec.startsWith('workspace:')) continue;
+      const tgz = tarballs[name];
+      if (!tgz) throw new Error(`no packed tarball for ${name}`);
+      pkg[field][name] = `file:${tgz}`;
+    }
+  // the unpublished internal packages resolve to their tarballs (on npm they resolve to the registry)
+  pkg.overrides = Object.fromEntries(Object.entries(tarballs).map(([name, tgz]) => [name, `file:${tgz}`]));
+  return JSON.stringify(pkg, null, 2);
 }
 
 /**

@@ -21,7 +21,11 @@ import {
   type NodeImageSource,
   type Prediction,
   type RawImage,
+  type RawVideoFrame,
   type ResizeMode,
+  type StreamResult,
+  rawVideoFrames,
+  videoFrames,
   type WarningCode,
 } from 'onnx-mobilenet';
 import * as api from 'onnx-mobilenet';
@@ -121,6 +125,18 @@ describe('onnx-mobilenet under the node condition', () => {
     expectTypeOf(evaluate(classifier, [{ input: 'a.jpg', label: 'n01440764' }])).resolves.toEqualTypeOf<EvalResult>();
     expectTypeOf(createFewShotClassifier).toBeFunction();
     expectTypeOf(decodeFullImageNode('a.jpg')).resolves.toEqualTypeOf<{ data: Uint8Array; width: number; height: number; channels: 3 }>();
+  });
+
+  it('video: videoFrames and rawVideoFrames give timed raw frames that classifyStream takes', () => {
+    expectTypeOf(videoFrames('a.mp4', { fps: 2 })).toEqualTypeOf<AsyncIterableIterator<RawVideoFrame>>();
+    expectTypeOf(rawVideoFrames(process.stdin, { width: 256, height: 256, fps: 2 })).toEqualTypeOf<AsyncGenerator<RawVideoFrame, void, undefined>>();
+    expectTypeOf(classifier.classifyStream(videoFrames('a.mp4', { fps: 2, size: { width: 320, height: 240 } }))).toEqualTypeOf<
+      AsyncGenerator<StreamResult, void, undefined>
+    >();
+    // @ts-expect-error fps is required: raw video does not carry its frame rate
+    void videoFrames('a.mp4', {});
+    // @ts-expect-error ffmpeg's pixel formats other than rgb24, rgba and gray are not read
+    void rawVideoFrames(process.stdin, { width: 2, height: 2, fps: 1, pixelFormat: 'yuv420p' });
   });
 
   it('the subpaths hold what left the app API', () => {

@@ -13,6 +13,8 @@ import type { NodeImageSource } from './decode-image.js';
 export * from '@onnx-mobilenet/core';
 export type { NodeOptions } from './backend.js';
 export { decodeFullImageNode, type NodeImageSource } from './decode-image.js';
+export { rawVideoFrames, type ByteChunks, type RawPixelFormat, type RawVideoFrame, type RawVideoOptions } from './video/raw-frames.js';
+export { videoFrames, type VideoFramesOptions } from './video/video-frames.js';
 
 /** A classifier whose inputs are paths, URLs, encoded image bytes, raw pixels or prepared tensors. */
 export type NodeClassifier = Classifier<NodeImageSource>;

@@ -69,7 +69,7 @@ export interface Classifier<TInput, TLive = never> {
    * - Iterables of inputs (Node's raw frames, a folder, URLs): one item is pulled per result (the
    *   consumer's pace is the backpressure); `{ image, timestamp }` items carry their media time.
    * - One frame's failure is a result with `error`; a source that fails ends the stream with
-   *   `E_INPUT`, and `signal` rejects it with the signal's reason. `break`, `return()` and the
+   *   `E_INPUT` (or with its own `OnnxMobilenetError`, such as a video reader's), and `signal` rejects it with the signal's reason. `break`, `return()` and the
    *   signal stop the source, releasing a camera track only if the stream opened it. Every
    *   input the stream takes from its source (a `VideoFrame`) is closed by it.
    *

@@ -180,7 +180,8 @@ async function* pulledResults<TInput>(
         step = await abortable(pulling, signal);
         pulling = undefined;
       } catch (err) {
-        if (signal?.aborted) throw err;
+        // A typed error already names the problem and its fix (as a live feed's does: latestFrame)
+        if (signal?.aborted || err instanceof OnnxMobilenetError) throw err;
         throw new OnnxMobilenetError('E_INPUT', `the stream's source failed at item ${index}: ${clipText(describeError(err))}`, { cause: err });
       }
       if (step.done) return;
