@@ -1,0 +1,127 @@
+// The page side of the worker-stream tests and bench: the fake camera classified in a Worker
+// (streamToWorker) or on this thread (classifyStream over a MediaStreamTrackProcessor's frames).
+import { createClassifier, streamToWorker, type StreamResult } from 'onnx-mobilenet';
+
+export interface RunRequest {
+  mode: 'worker' | 'main';
+  threads: number;
+  /** Stop after this many results, or after `seconds` of results. */
+  results?: number;
+  seconds?: number;
+  /** Abort through a signal instead of `break` when stopping. */
+  abort?: boolean;
+  maxFps?: number;
+  topK?: number;
+}
+export interface Row {
+  frame: number;
+  timestamp: number;
+  latencyMs: number;
+  dropped: number;
+  label?: string | undefined;
+  error?: string | undefined;
+  at: number;
+}
+
+/** Every frame the page's track processor produced, to check each was closed or transferred. */
+const pageFrames: VideoFrame[] = [];
+type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
+const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor;
+(globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor = class {
+  readable: ReadableStream<VideoFrame>;
+  constructor(init: { track: MediaStreamTrack }) {
+    const record = new TransformStream<VideoFrame, VideoFrame>({
+      transform(frame, controller) {
+        pageFrames.push(frame);
+        controller.enqueue(frame);
+      },
+    });
+    this.readable = new Native(init).readable.pipeThrough(record);
+  }
+};
+
+const workers = new Map<number, Worker>();
+/** One worker per thread count, kept across runs (as a page would keep its worker). */
+function workerFor(threads: number): { worker: Worker; ended: number[] } {
+  const worker = workers.get(threads) ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: `threads=${threads}` });
+  workers.set(threads, worker);
+  const ended: number[] = [];
+  worker.addEventListener('message', (e) => {
+    if (e.data?.type === 'onnx-mobilenet:stream' && e.data.kind === 'end') ended.push(e.data.id);
+  });
+  return { worker, ended };
+}
+const mainClassifiers = new Map<number, ReturnType<typeof createClassifier>>();
+
+async function run(req: RunRequest) {
+  const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 480, height: 360 } });
+  const track = camera.getVideoTracks()[0]!;
+  const controller = new AbortController();
+  const options = { signal: controller.signal, topK: req.topK ?? 1, ...(req.maxFps ? { maxFps: req.maxFps } : {}) };
+  let ended: number[] = [];
+  let worker: Worker | undefined;
+  let stream: AsyncGenerator<StreamResult, void, undefined>;
+  if (req.mode === 'worker') {
+    ({ worker, ended } = workerFor(req.threads));
+    stream = streamToWorker(camera, worker, options);
+  } else {
+    if (!mainClassifiers.has(req.threads)) {
+      mainClassifiers.set(
+        req.threads,
+        createClassifier({ model: '/data/models/mobilenetv2-12-int8.onnx', labels: '/data/models/synset.txt', threads: req.threads }),
+      );
+    }
+    const classifier = await mainClassifiers.get(req.threads)!;
+    // what web-live's MediaStream feed reads too; the processor here is the recording one
+    const Recording = (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor;
+    // (cast: core's ReadableLike does not accept the DOM ReadableStream's overloaded getReader yet)
+    stream = classifier.classifyStream(new Recording({ track }).readable as never, options);
+  }
+  const rows: Row[] = [];
+  let stopReason = 'source ended';
+  const started = performance.now();
+  try {
+    for await (const r of stream) {
+      rows.push({
+        frame: r.frame,
+        timestamp: r.timestamp,
+        latencyMs: r.latencyMs,
+        dropped: r.dropped,
+        label: r.predictions?.[0]?.label,
+        error: r.error?.message,
+        at: performance.now(),
+      });
+      const enough = (req.results && rows.length >= req.results) || (req.seconds && performance.now() - started > req.seconds * 1000);
+      if (enough && req.abort) controller.abort(new Error('stopped by the harness'));
+      else if (enough) {
+        stopReason = 'break';
+        break;
+      }
+    }
+  } catch (err) {
+    stopReason = `threw: ${(err as Error).message}`;
+  }
+  const trackLiveAfterStop = track.readyState === 'live';
+  track.stop();
+  return { rows, stopReason, trackLiveAfterStop, streamEndedInWorker: ended.length, crossOriginIsolated };
+}
+
+/** Frames the page and the worker saw, and how many of them are still open. */
+async function frameStats(threads: number) {
+  const page = { seen: pageFrames.length, open: pageFrames.filter((f) => f.format !== null).length };
+  const worker = workers.get(threads);
+  if (!worker) return { page };
+  const inWorker = await new Promise<{ received: number; open: number }>((resolve) => {
+    const onMessage = (e: MessageEvent) => {
+      if (!e.data?.frameStats) return;
+      worker.removeEventListener('message', onMessage);
+      resolve(e.data.frameStats);
+    };
+    worker.addEventListener('message', onMessage);
+    worker.postMessage('frame-stats');
+  });
+  return { page, worker: inWorker };
+}
+
+Object.assign(window, { harness: { run, frameStats } });
+document.getElementById('status')!.textContent = 'ready';
