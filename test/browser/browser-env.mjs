@@ -91,6 +91,19 @@ export async function buildPage(root, options = {}) {
 }
 
 /**
+ * Builds an example as its user would: with its own `vite.config.ts` (which bundles the built
+ * packages), into a temp dir.
+ * @param {string} example
+ * @returns {Promise<string>}
+ */
+export async function buildExample(example) {
+  const { build } = await import('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-example-'));
+  await build({ root: example, configFile: join(example, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+/**
  * Command-line flags that give headless Chromium a software WebGPU adapter (SwiftShader over
  * Vulkan, a CPU emulation of a GPU) instead of no GPU at all. WebGPU also needs a secure context:
  * a page on 127.0.0.1 is one.

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { photos } from '../assets.js';
 import { buildPage, fakeCameraFlags, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
-import { writeFakeCameraFilm } from './fake-camera.js';
+import { writeFakeCameraFilm } from './fake-camera.mjs';
 import type { Row, RunRequest } from './worker-stream-harness/main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -25,6 +25,8 @@ export interface Row {
 
 /** Every frame the page's track processor produced, to check each was closed or transferred. */
 const pageFrames: VideoFrame[] = [];
+/** Their media times (µs), read before anyone closes them. */
+const pageTimestamps: number[] = [];
 type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
 const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor;
 (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor = class {
@@ -33,6 +35,7 @@ const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor 
     const record = new TransformStream<VideoFrame, VideoFrame>({
       transform(frame, controller) {
         pageFrames.push(frame);
+        pageTimestamps.push(frame.timestamp);
         controller.enqueue(frame);
       },
     });
@@ -78,8 +81,24 @@ async function run(req: RunRequest) {
     stream = classifier.classifyStream(new Recording({ track }).readable as never, options);
   }
   const rows: Row[] = [];
+  const seenBefore = pageFrames.length;
+  // The camera's own counts (Chromium's MediaStreamTrack.stats): frames it made, and those the browser discarded
+  type TrackStats = { totalFrames: number; discardedFrames: number; deliveredFrames: number };
+  const trackStats = (): Partial<TrackStats> => {
+    const stats = (track as unknown as { stats?: TrackStats }).stats;
+    return stats ? { totalFrames: stats.totalFrames, discardedFrames: stats.discardedFrames, deliveredFrames: stats.deliveredFrames } : {};
+  };
+  const statsBefore = trackStats();
   let stopReason = 'source ended';
   const started = performance.now();
+  // How free the page's own thread stays: its animation frames, and the longest gap between two
+  const ticks: number[] = [];
+  let drawing = true;
+  const tick = (t: number) => {
+    ticks.push(t);
+    if (drawing) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
   try {
     for await (const r of stream) {
       rows.push({
@@ -101,9 +120,22 @@ async function run(req: RunRequest) {
   } catch (err) {
     stopReason = `threw: ${(err as Error).message}`;
   }
+  drawing = false;
+  // What the camera delivered to this page meanwhile, and the media time it spans (frames the
+  // browser dropped before any script saw them leave gaps there)
+  const seen = pageTimestamps.slice(seenBefore);
+  const statsAfter = trackStats();
+  const delivered = {
+    frames: seen.length,
+    spanMs: seen.length > 1 ? (seen.at(-1)! - seen[0]!) / 1000 : 0,
+    total: (statsAfter.totalFrames ?? Number.NaN) - (statsBefore.totalFrames ?? Number.NaN),
+    discarded: (statsAfter.discardedFrames ?? Number.NaN) - (statsBefore.discardedFrames ?? Number.NaN),
+  };
+  const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
+  const animation = { frames: ticks.length, seconds: (performance.now() - started) / 1000, longestGapMs: Math.max(0, ...gaps) };
   const trackLiveAfterStop = track.readyState === 'live';
   track.stop();
-  return { rows, stopReason, trackLiveAfterStop, streamEndedInWorker: ended.length, crossOriginIsolated };
+  return { rows, stopReason, trackLiveAfterStop, streamEndedInWorker: ended.length, crossOriginIsolated, animation, camera: delivered };
 }
 
 /** Frames the page and the worker saw, and how many of them are still open. */
