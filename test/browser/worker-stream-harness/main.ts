@@ -12,6 +12,8 @@ export interface RunRequest {
   abort?: boolean;
   maxFps?: number;
   topK?: number;
+  /** What the page passes to streamToWorker: the camera's MediaStream (default) or a <video> playing it. */
+  via?: 'stream' | 'video';
 }
 export interface Row {
   frame: number;
@@ -21,6 +23,8 @@ export interface Row {
   label?: string | undefined;
   error?: string | undefined;
   at: number;
+  /** From the camera's capture to this result, on the page's clock (see cameraClockOffset). */
+  fromCameraMs: number;
 }
 
 /** Every frame the page's track processor produced, to check each was closed or transferred. */
@@ -43,6 +47,41 @@ const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor 
   }
 };
 
+// Frames made from a <video> (new VideoFrame(video)) are recorded too
+const NativeFrame = globalThis.VideoFrame;
+globalThis.VideoFrame = class extends NativeFrame {
+  constructor(...args: ConstructorParameters<typeof VideoFrame>) {
+    super(...args);
+    pageFrames.push(this);
+    pageTimestamps.push(this.timestamp);
+  }
+} as typeof VideoFrame;
+
+let cameraClock: Promise<number> | undefined;
+/**
+ * The offset from a camera frame's timestamp (Chromium: µs on the system's monotonic clock) to
+ * performance.now(), from frames read while this page is idle: the least (timestamp - arrival),
+ * so a frame's capture on the page's clock is timestamp / 1000 - offset (to within the browser's
+ * quickest delivery). Latency measured from there also counts the time a frame waited in the
+ * browser before a busy thread read it, which `latencyMs` (from the read) cannot see.
+ */
+function cameraClockOffset(): Promise<number> {
+  cameraClock ??= (async () => {
+    const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 480, height: 360 } });
+    const reader = new Native({ track: camera.getVideoTracks()[0]! }).readable.getReader();
+    let offset = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 30; i++) {
+      const { value } = await reader.read();
+      offset = Math.min(offset, value!.timestamp / 1000 - performance.now());
+      value!.close();
+    }
+    await reader.cancel();
+    for (const t of camera.getTracks()) t.stop();
+    return offset;
+  })();
+  return cameraClock;
+}
+
 const workers = new Map<number, Worker>();
 /** One worker per thread count, kept across runs (as a page would keep its worker). */
 function workerFor(threads: number): { worker: Worker; ended: number[] } {
@@ -57,16 +96,27 @@ function workerFor(threads: number): { worker: Worker; ended: number[] } {
 const mainClassifiers = new Map<number, ReturnType<typeof createClassifier>>();
 
 async function run(req: RunRequest) {
+  const offset = await cameraClockOffset();
+  // Frames recorded from here on are this run's, in the order the stream indexes them
+  const seenBefore = pageFrames.length;
   const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 480, height: 360 } });
   const track = camera.getVideoTracks()[0]!;
   const controller = new AbortController();
   const options = { signal: controller.signal, topK: req.topK ?? 1, ...(req.maxFps ? { maxFps: req.maxFps } : {}) };
   let ended: number[] = [];
   let worker: Worker | undefined;
+  let video: HTMLVideoElement | undefined;
   let stream: AsyncGenerator<StreamResult, void, undefined>;
   if (req.mode === 'worker') {
     ({ worker, ended } = workerFor(req.threads));
-    stream = streamToWorker(camera, worker, options);
+    if (req.via === 'video') {
+      video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = camera;
+      document.body.append(video);
+      await video.play();
+    }
+    stream = streamToWorker(video ?? camera, worker, options);
   } else {
     if (!mainClassifiers.has(req.threads)) {
       mainClassifiers.set(
@@ -81,7 +131,6 @@ async function run(req: RunRequest) {
     stream = classifier.classifyStream(new Recording({ track }).readable as never, options);
   }
   const rows: Row[] = [];
-  const seenBefore = pageFrames.length;
   // The camera's own counts (Chromium's MediaStreamTrack.stats): frames it made, and those the browser discarded
   type TrackStats = { totalFrames: number; discardedFrames: number; deliveredFrames: number };
   const trackStats = (): Partial<TrackStats> => {
@@ -109,6 +158,7 @@ async function run(req: RunRequest) {
         label: r.predictions?.[0]?.label,
         error: r.error?.message,
         at: performance.now(),
+        fromCameraMs: performance.now() - ((pageTimestamps[seenBefore + r.frame] ?? Number.NaN) / 1000 - offset),
       });
       const enough = (req.results && rows.length >= req.results) || (req.seconds && performance.now() - started > req.seconds * 1000);
       if (enough && req.abort) controller.abort(new Error('stopped by the harness'));
@@ -134,8 +184,10 @@ async function run(req: RunRequest) {
   const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
   const animation = { frames: ticks.length, seconds: (performance.now() - started) / 1000, longestGapMs: Math.max(0, ...gaps) };
   const trackLiveAfterStop = track.readyState === 'live';
+  const videoPlayingAfterStop = video ? !video.paused && video.srcObject === camera : undefined;
+  video?.remove();
   track.stop();
-  return { rows, stopReason, trackLiveAfterStop, streamEndedInWorker: ended.length, crossOriginIsolated, animation, camera: delivered };
+  return { rows, stopReason, trackLiveAfterStop, videoPlayingAfterStop, streamEndedInWorker: ended.length, crossOriginIsolated, animation, camera: delivered };
 }
 
 /** Frames the page and the worker saw, and how many of them are still open. */

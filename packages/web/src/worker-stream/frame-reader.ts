@@ -17,15 +17,19 @@ const isA = (value: unknown, name: string) => {
 };
 
 /**
- * Starts reading `source`'s frames on the page, as fast as it delivers: a `ReadableStream` as
- * given; a camera track through `MediaStreamTrackProcessor` where the page has it (Chromium), over
- * a clone of the track that `stop` ends; a `<video>` (and, elsewhere, a track played in a video
- * of our own) through `requestVideoFrameCallback` and `new VideoFrame(video)`. Returns `stop`,
- * which releases only what the reader opened itself.
+ * A reader of `source`'s frames on the page, checked now (`E_INPUT` for anything else); called
+ * with a sink, it reads as fast as the source delivers: a `ReadableStream` as given; a camera
+ * track through `MediaStreamTrackProcessor` where the page has it (Chromium), over a clone of the
+ * track that `stop` ends; a `<video>` (and, elsewhere, a track played in a video of our own)
+ * through `requestVideoFrameCallback` and `new VideoFrame(video)`. It returns `stop`, which
+ * releases only what the reader opened itself.
  */
-export function readFrames(source: PageVideoSource, sink: FrameSink): () => Promise<void> {
-  if (isA(source, 'ReadableStream')) return readStream(source as ReadableStream<VideoFrame>, sink);
-  if (isA(source, 'HTMLVideoElement')) return readVideo(source as HTMLVideoElement, sink, () => {});
+export function frameReader(source: PageVideoSource): (sink: FrameSink) => () => Promise<void> {
+  if (isA(source, 'ReadableStream')) return (sink) => readStream(source as ReadableStream<VideoFrame>, sink);
+  if (isA(source, 'HTMLVideoElement')) {
+    assertVideoFrameCallback(source as HTMLVideoElement);
+    return (sink) => readVideo(source as HTMLVideoElement, sink, () => {});
+  }
   const track = isA(source, 'MediaStream')
     ? (source as MediaStream).getVideoTracks()[0]
     : isA(source, 'MediaStreamTrack')
@@ -39,22 +43,38 @@ export function readFrames(source: PageVideoSource, sink: FrameSink): () => Prom
   }
   const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessor }).MediaStreamTrackProcessor;
   if (Processor) {
-    // Our own clone: ending it stops what we opened, never the caller's track
-    const clone = track.clone();
-    const stop = readStream(new Processor({ track: clone }).readable, sink);
-    return async () => {
-      await stop();
-      clone.stop();
+    return (sink) => {
+      // Our own clone: ending it stops what we opened, never the caller's track
+      const clone = track.clone();
+      const stop = readStream(new Processor({ track: clone }).readable, sink);
+      return async () => {
+        await stop();
+        clone.stop();
+      };
     };
   }
   const video = document.createElement('video');
-  video.muted = true;
-  video.playsInline = true;
-  video.srcObject = new MediaStream([track]);
-  video.play().catch((err: unknown) => sink.end(err));
-  return readVideo(video, sink, () => {
-    video.srcObject = null;
-  });
+  assertVideoFrameCallback(video);
+  return (sink) => {
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([track]);
+    video.play().catch((err: unknown) => sink.end(err));
+    return readVideo(
+      video,
+      sink,
+      () => {
+        video.srcObject = null;
+      },
+      track,
+    );
+  };
+}
+
+function assertVideoFrameCallback(video: HTMLVideoElement): void {
+  if (typeof video.requestVideoFrameCallback !== 'function') {
+    throw new OnnxMobilenetError('E_INPUT', 'this browser has neither MediaStreamTrackProcessor nor requestVideoFrameCallback to read video frames with');
+  }
 }
 
 function readStream(stream: ReadableStream<VideoFrame>, sink: FrameSink): () => Promise<void> {
@@ -79,19 +99,21 @@ function readStream(stream: ReadableStream<VideoFrame>, sink: FrameSink): () => 
   };
 }
 
-function readVideo(video: HTMLVideoElement, sink: FrameSink, release: () => void): () => Promise<void> {
-  if (typeof video.requestVideoFrameCallback !== 'function') {
-    throw new OnnxMobilenetError('E_INPUT', 'this browser has neither MediaStreamTrackProcessor nor requestVideoFrameCallback to read video frames with');
-  }
+/** Frames of a playing `<video>`; it ends with the video, or with `track` (a camera in a video of ours). */
+function readVideo(video: HTMLVideoElement, sink: FrameSink, release: () => void, track?: MediaStreamTrack): () => Promise<void> {
   let handle = 0;
   let stopped = false;
   const onEnded = () => finish();
-  const finish = (error?: unknown) => {
-    if (stopped) return;
+  const stop = () => {
     stopped = true;
     video.cancelVideoFrameCallback(handle);
     video.removeEventListener('ended', onEnded);
+    track?.removeEventListener('ended', onEnded);
     release();
+  };
+  const finish = (error?: unknown) => {
+    if (stopped) return;
+    stop();
     sink.end(error);
   };
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
@@ -108,10 +130,6 @@ function readVideo(video: HTMLVideoElement, sink: FrameSink, release: () => void
   };
   handle = video.requestVideoFrameCallback(onFrame);
   video.addEventListener('ended', onEnded);
-  return async () => {
-    stopped = true;
-    video.cancelVideoFrameCallback(handle);
-    video.removeEventListener('ended', onEnded);
-    release();
-  };
+  track?.addEventListener('ended', onEnded);
+  return async () => stop();
 }

@@ -1,5 +1,5 @@
 import type { ClassifyStreamOptions, StreamResult } from '@onnx-mobilenet/core';
-import { readFrames, type PageVideoSource } from './frame-reader.js';
+import { frameReader, type FrameSink, type PageVideoSource } from './frame-reader.js';
 import { fromWire, isStreamMessage, STREAM_MESSAGE, type MessageEndpoint, type ToPage, type ToWorker, type WireResult } from './protocol.js';
 
 let streams = 0;
@@ -36,10 +36,20 @@ interface HeldFrame {
  * }
  * ```
  */
-export async function* streamToWorker(
+export function streamToWorker(
   source: PageVideoSource,
   worker: MessageEndpoint,
   options: ClassifyStreamOptions = {},
+): AsyncGenerator<StreamResult, void, undefined> {
+  // A source that cannot be read is the call's mistake, refused now (E_INPUT) like classifyStream's
+  const read = frameReader(source);
+  return results(read, worker, options);
+}
+
+async function* results(
+  read: (sink: FrameSink) => () => Promise<void>,
+  worker: MessageEndpoint,
+  options: ClassifyStreamOptions,
 ): AsyncGenerator<StreamResult, void, undefined> {
   const { signal, ...rest } = options;
   signal?.throwIfAborted();
@@ -85,7 +95,7 @@ export async function* streamToWorker(
   signal?.addEventListener('abort', onAbort);
   let stopReading: (() => Promise<void>) | undefined;
   try {
-    stopReading = readFrames(source, {
+    stopReading = read({
       frame(frame, capturedAt) {
         const held = { frame, index: delivered++, capturedAt };
         if (sourceEnded || failure) return frame.close();
