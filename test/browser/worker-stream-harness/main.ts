@@ -47,15 +47,16 @@ const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor 
   }
 };
 
-// Frames made from a <video> (new VideoFrame(video)) are recorded too
-const NativeFrame = globalThis.VideoFrame;
-globalThis.VideoFrame = class extends NativeFrame {
-  constructor(...args: ConstructorParameters<typeof VideoFrame>) {
-    super(...args);
-    pageFrames.push(this);
-    pageTimestamps.push(this.timestamp);
-  }
-} as typeof VideoFrame;
+// Frames made from a <video> (new VideoFrame(video)) are recorded too. A Proxy, not a subclass:
+// `frame instanceof VideoFrame` must stay true for the browser's own frames.
+globalThis.VideoFrame = new Proxy(globalThis.VideoFrame, {
+  construct(target, args) {
+    const frame = Reflect.construct(target, args) as VideoFrame;
+    pageFrames.push(frame);
+    pageTimestamps.push(frame.timestamp);
+    return frame;
+  },
+});
 
 let cameraClock: Promise<number> | undefined;
 /**
