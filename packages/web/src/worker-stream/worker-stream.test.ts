@@ -65,7 +65,11 @@ describe('streamToWorker with serveStream', () => {
     const stop = serveStream(classifier as never, worker);
     let camera!: ReadableStreamDefaultController<FakeFrame>;
     const frames = Array.from({ length: 6 }, (_, i) => new FakeFrame(`f${i}`, i * 33_000));
-    const source = new ReadableStream<FakeFrame>({ start: (c) => void (camera = c) });
+    const source = new ReadableStream<FakeFrame>({
+      start: (c) => {
+        camera = c;
+      },
+    });
     const results = streamToWorker(source as never, page);
     const first = results.next();
     camera.enqueue(frames[0]!);
@@ -97,7 +101,12 @@ describe('streamToWorker with serveStream', () => {
     const classifier = gatedClassifier();
     serveStream(Promise.resolve(classifier as never), worker);
     const frames = [new FakeFrame('a', 0)];
-    const source = new ReadableStream<FakeFrame>({ start: (c) => (c.enqueue(frames[0]!), c.close()) });
+    const source = new ReadableStream<FakeFrame>({
+      start: (c) => {
+        c.enqueue(frames[0]!);
+        c.close();
+      },
+    });
     const collected: StreamResult[] = [];
     const done = (async () => {
       for await (const r of streamToWorker(source as never, page)) collected.push(r);
