@@ -51,8 +51,8 @@ describe('the isomorphic entry', () => {
     expect(exportNames([], format)).toEqual([...APP_API, 'decodeFullImageNode', 'rawVideoFrames', 'videoFrames'].sort());
   });
 
-  it("exports the app API and the web adapter's one addition in browsers", () => {
-    expect(exportNames(['browser'], 'import')).toEqual([...APP_API, 'CACHE_NAME'].sort());
+  it("exports the app API and the web adapter's additions in browsers (its cache's name, the camera-to-Worker stream)", () => {
+    expect(exportNames(['browser'], 'import')).toEqual([...APP_API, 'CACHE_NAME', 'serveStream', 'streamToWorker'].sort());
   });
 
   it.each(['import', 'require'] as const)('loads the Node adapter in Node (%s)', (format) => {

@@ -91,6 +91,19 @@ export async function buildPage(root, options = {}) {
 }
 
 /**
+ * Builds an example as its user would: with its own `vite.config.ts` (which bundles the built
+ * packages), into a temp dir.
+ * @param {string} example
+ * @returns {Promise<string>}
+ */
+export async function buildExample(example) {
+  const { build } = await import('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-example-'));
+  await build({ root: example, configFile: join(example, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+/**
  * Command-line flags that give headless Chromium a software WebGPU adapter (SwiftShader over
  * Vulkan, a CPU emulation of a GPU) instead of no GPU at all. WebGPU also needs a secure context:
  * a page on 127.0.0.1 is one.
@@ -100,7 +113,8 @@ export const SWIFTSHADER_WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu
 /**
  * Headless Debian Chromium with a fresh profile and no background network. By default without a
  * GPU (`--disable-gpu`); `webgpu: 'swiftshader'` gives it SwiftShader's software WebGPU adapter.
- * @param {{ webgpu?: 'swiftshader' }} [options]
+ * `args` adds flags (a fake camera: {@link fakeCameraFlags}).
+ * @param {{ webgpu?: 'swiftshader', args?: string[] }} [options]
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
  */
 export async function launchBrowser(options = {}) {
@@ -109,7 +123,16 @@ export async function launchBrowser(options = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', ...gpu, '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      ...gpu,
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+      ...(options.args ?? []),
+    ],
   });
   return {
     context,
@@ -119,6 +142,12 @@ export async function launchBrowser(options = {}) {
     },
   };
 }
+
+/**
+ * Flags that give Chromium a fake camera playing `y4m` in a loop, allowed without a prompt.
+ * @param {string} y4m
+ */
+export const fakeCameraFlags = (y4m) => ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`];
 
 /**
  * Serves a built page (`serveStatic`), opens it in a fresh headless Chromium (`launchBrowser`) and

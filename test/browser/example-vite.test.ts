@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { photos } from '../assets.js';
 import { augment } from '../augment.js';
-import { launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
+import { buildExample, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
 import { assertFreshDist } from '../fresh-dist.js';
 
@@ -21,9 +21,7 @@ describeInBrowser('examples/browser-vite', () => {
 
   beforeAll(async () => {
     assertFreshDist('onnx-mobilenet'); // the example's own Vite config bundles the built packages
-    const { build } = await import('vite');
-    dist = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-example-'));
-    await build({ root: example, configFile: join(example, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+    dist = await buildExample(example);
     server = await serveStatic(dist);
     browser = await launchBrowser();
   }, 180_000);

@@ -57,4 +57,15 @@ describe('onnx-mobilenet in the browser', () => {
     void api.createWebBackend;
     void [flat, typo];
   });
+
+  it('streamToWorker reads a camera into a Worker that serves a WebClassifier (or its promise), with the stream results', () => {
+    const worker = {} as Worker;
+    const camera = {} as MediaStream;
+    expectTypeOf(api.streamToWorker(camera, worker, { topK: 1, maxFps: 10 })).toEqualTypeOf<AsyncGenerator<api.StreamResult, void, undefined>>();
+    expectTypeOf(api.streamToWorker({} as HTMLVideoElement, worker)).toEqualTypeOf<AsyncGenerator<api.StreamResult, void, undefined>>();
+    expectTypeOf(api.serveStream(createClassifier())).toEqualTypeOf<() => void>();
+    expectTypeOf(api.serveStream(classifier)).toEqualTypeOf<() => void>();
+    // @ts-expect-error a URL is no live source: classifyStream takes iterables of those
+    api.streamToWorker('/video.mp4', worker);
+  });
 });

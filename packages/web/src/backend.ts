@@ -133,6 +133,10 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
       // Each decode holds the whole image twice (bitmap and pixels: 96 MB for 12 MP) until core
       // resizes it on this thread, so more at once buys no speed, only memory.
       maxConcurrent: DEFAULTS.batchSize,
+      // classifyStream's frames: a VideoFrame holds camera or GPU memory until closed
+      release: (input) => {
+        if (typeof VideoFrame === 'function' && input instanceof VideoFrame) input.close();
+      },
     },
     platform: { int8Facts: int8FactsOnWeb, warn: platformWarn, threadLimit: wasmThreadLimit },
   };

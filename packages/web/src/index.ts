@@ -14,6 +14,10 @@ export * from '@onnx-mobilenet/core';
 export type { WebOptions } from './backend.js';
 export { CACHE_NAME } from './load-asset.js';
 export type { WebImageSource } from './decode-image.js';
+export { streamToWorker } from './worker-stream/stream-to-worker.js';
+export { serveStream, type StreamClassifier } from './worker-stream/serve-stream.js';
+export type { PageVideoSource } from './worker-stream/frame-reader.js';
+export type { MessageEndpoint, WorkerStreamOptions } from './worker-stream/protocol.js';
 
 /** A classifier whose inputs are browser images, blobs, URLs, bytes, raw pixels or prepared tensors. */
 export type WebClassifier = Classifier<WebImageSource>;
