@@ -9,14 +9,20 @@ import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, createClassifierWithBackend, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { createWebBackend, type WebOptions } from './backend.js';
 import type { WebImageSource } from './decode-image.js';
+import type { WebLiveSource } from './live/index.js';
 
 export * from '@onnx-mobilenet/core';
 export type { WebOptions } from './backend.js';
 export { CACHE_NAME } from './load-asset.js';
 export type { WebImageSource } from './decode-image.js';
+export type { WebLiveSource } from './live/index.js';
 
-/** A classifier whose inputs are browser images, blobs, URLs, bytes, raw pixels or prepared tensors. */
-export type WebClassifier = Classifier<WebImageSource>;
+/**
+ * A classifier whose inputs are browser images, blobs, URLs, bytes, raw pixels or prepared tensors,
+ * and whose `classifyStream` also reads a `<video>`, a camera's `MediaStream` or track, or a
+ * `ReadableStream` of `VideoFrame`s.
+ */
+export type WebClassifier = Classifier<WebImageSource, WebLiveSource>;
 
 /**
  * Loads a MobileNetV2 model on onnxruntime-web (wasm by default) and returns a classifier. Works
@@ -37,5 +43,5 @@ export type WebClassifier = Classifier<WebImageSource>;
 export async function createClassifier(options: ClassifierOptions & WebOptions = {}): Promise<WebClassifier> {
   // The backend reads its options too: both get the caller's own properties only (prototype pollution cannot pose as an option).
   const own = ownOptions(options, ADAPTER_OPTION_KINDS, 'createClassifier options');
-  return createClassifierWithBackend(createWebBackend(own), own);
+  return createClassifierWithBackend<WebImageSource, WebLiveSource>(createWebBackend(own), own);
 }
