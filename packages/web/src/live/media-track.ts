@@ -6,7 +6,11 @@ import type { WebImageSource } from '../decode-image.js';
 import { videoElementFeed } from './video-element.js';
 
 /** Chromium's `MediaStreamTrackProcessor` (Insertable Streams): a track's frames as a `ReadableStream<VideoFrame>`. */
-type TrackProcessor = new (init: { track: MediaStreamTrack }) => { readonly readable: ReadableStream<VideoFrame> };
+type TrackProcessor = new (init: { track: MediaStreamTrack }) => {
+  readonly readable: ReadableStream<VideoFrame>;
+  /** Frames it dropped because the page read too slowly (Chromium 130+); they count as the stream's dropped frames. */
+  readonly discardedFrames?: number;
+};
 
 /** Chromium's `MediaStreamTrackProcessor`, where this context has it. */
 export function trackProcessor(): TrackProcessor | undefined {
@@ -49,17 +53,23 @@ export function mediaTrackFeed(tools: LiveTools, track: MediaStreamTrack, frameT
       ended = () => sink.end();
       track.addEventListener('ended', ended);
       clone.addEventListener('ended', ended);
+      let processor: InstanceType<TrackProcessor> | undefined;
+      let read = 0;
       const guarded: LiveFeedSink<WebImageSource> = {
         frame(frame) {
           // track.stop() fires no 'ended' on the track, and the clone plays on: the caller's state decides
           if (track.readyState === 'ended') sink.end();
-          sink.frame(frame);
+          // The processor keeps only the newest frame while the page is busy classifying: the
+          // frames it discarded are the source's, counted in `dropped` through the frame's index
+          const discarded = processor?.discardedFrames;
+          sink.frame(typeof discarded === 'number' ? { ...frame, index: read++ + discarded } : frame);
         },
         end: (error) => sink.end(error),
       };
       try {
         if (Processor) {
-          inner = tools.readableFeed(new Processor({ track: clone }).readable, frameTimeMs);
+          processor = new Processor({ track: clone });
+          inner = tools.readableFeed(processor.readable, frameTimeMs);
         } else {
           video = hiddenVideo(clone);
           inner = videoElementFeed(tools, video, 'the MediaStreamTrack');
