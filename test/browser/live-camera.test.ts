@@ -174,11 +174,16 @@ describeInBrowser('classifyStream in Chromium: fake camera and <video>', () => {
     expect(r.counts.open).toBe(0);
   }, 120_000);
 
-  it('is done (not failed) when the caller stops its own track', async () => {
+  it('is done (not failed) when the caller stops its own track, and then refuses it (E_INPUT), as a stream without video and an audio track', async () => {
     const r = await page.evaluate(() => (window as any).harness.callerStopsTrack());
     console.log(`caller stops its track: ${JSON.stringify(r)}`);
     expect(r).toMatchObject({ ended: 'done', counts: { open: 0 } });
     expect(r.clones.every((c: string) => c === 'ended')).toBe(true);
+    expect(r.refused).toEqual([
+      expect.stringMatching(/^E_INPUT: the MediaStreamTrack has ended/),
+      expect.stringMatching(/^E_INPUT: the MediaStream has no video track/),
+      expect.stringMatching(/^E_INPUT: classifyStream needs a video track, got an audio track/),
+    ]);
   }, 120_000);
 
   it('leaves no VideoFrame to the garbage collector: none the stream saw, and no warning from Chromium where frames come from a <video>', async () => {

@@ -213,7 +213,18 @@ async function callerStopsTrack() {
     ended = isOnnxMobilenetError(err) ? err.code : (err as Error)?.name;
   }
   await new Promise((r) => setTimeout(r, 200));
-  return { rows: rows.length, ended, clones: clones.map((c) => c.readyState), counts: frameCounts() };
+  const [audio] = (await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks();
+  // refused when called, before any frame: the ended track, a stream without video, an audio track
+  const refused = [camera!, new MediaStream(), audio!].map((source) => {
+    try {
+      classifier!.classifyStream(source);
+      return 'accepted';
+    } catch (err) {
+      return `${isOnnxMobilenetError(err) ? err.code : (err as Error)?.name}: ${(err as Error)?.message}`;
+    }
+  });
+  audio!.stop();
+  return { rows: rows.length, ended, clones: clones.map((c) => c.readyState), counts: frameCounts(), refused };
 }
 
 /**
