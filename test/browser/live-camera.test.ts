@@ -172,6 +172,8 @@ describeInBrowser('classifyStream in Chromium: fake camera and <video>', () => {
     expect(firstZebra!.timestamp).toBeLessThanOrEqual(cut + 1000);
     for (let i = 1; i < r.rows.length; i++) expect(r.rows[i]!.timestamp).toBeGreaterThan(r.rows[i - 1]!.timestamp);
     expect(r.counts.open).toBe(0);
+    // a video that already ended is done at once
+    expect(await page.evaluate(() => (window as any).harness.replayEnded())).toEqual({ results: 0, ended: true });
   }, 120_000);
 
   it('is done (not failed) when the caller stops its own track, and then refuses it (E_INPUT), as a stream without video and an audio track', async () => {

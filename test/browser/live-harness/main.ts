@@ -56,6 +56,7 @@ function frameCounts() {
 }
 
 let classifier: WebClassifier | undefined;
+let lastVideo: HTMLVideoElement | undefined;
 let camera: MediaStreamTrack | undefined;
 
 async function load(model: string, labels: string) {
@@ -128,7 +129,7 @@ function start(options: { source: 'track' | 'stream' | 'video'; video?: string; 
     video.src = options.video!;
     document.body.append(video);
     void video.play();
-    source = video;
+    source = lastVideo = video;
   }
   const run: Running = { rows: [], stopRequested: false, done: Promise.resolve({ ended: '' }) };
   if (options.refs) run.observer = observe(options.refs, options.size!);
@@ -174,6 +175,13 @@ async function finish() {
   // a frame the feed read after the break is released when it arrives
   await new Promise((r) => setTimeout(r, 200));
   return { ended, rows: run.rows, seen: run.observer?.seen ?? [], counts: frameCounts(), track: camera?.readyState, clones: clones.map((c) => c.readyState) };
+}
+
+/** A stream on the <video> that already ended: how many results, and how it ended. */
+async function replayEnded() {
+  let results = 0;
+  for await (const _ of classifier!.classifyStream(lastVideo!)) results++;
+  return { results, ended: lastVideo!.ended };
 }
 
 /** Aborts a stream while a frame is being classified: how many results came after, and how it ended. */
@@ -241,6 +249,6 @@ async function collect(seconds = 3) {
   return collectedOpen.splice(0);
 }
 
-const harness = { load, start, progress, stop, finish, abortDuringFrame, callerStopsTrack, collect };
+const harness = { load, start, progress, stop, finish, replayEnded, abortDuringFrame, callerStopsTrack, collect };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.getElementById('status')!.textContent = 'ready';

@@ -6,7 +6,9 @@ import type { WebImageSource } from '../decode-image.js';
 import { videoElementFeed } from './video-element.js';
 
 /** Chromium's `MediaStreamTrackProcessor` (Insertable Streams): a track's frames as a `ReadableStream<VideoFrame>`. */
-type TrackProcessor = new (init: { track: MediaStreamTrack }) => {
+type TrackProcessor = new (init: {
+  track: MediaStreamTrack;
+}) => {
   readonly readable: ReadableStream<VideoFrame>;
   /** Frames it dropped because the page read too slowly (Chromium 130+); they count as the stream's dropped frames. */
   readonly discardedFrames?: number;

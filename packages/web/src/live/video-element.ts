@@ -74,8 +74,15 @@ export function videoElementFeed(tools: LiveTools, video: HTMLVideoElement, name
         listeners.push([type, listener]);
         video.addEventListener(type, listener);
       };
+      const failed = () => end(videoError(tools, name, video.error?.message || `media error ${video.error?.code ?? 'unknown'}`));
+      // a video that already ended or failed presents no frame and fires no event again
+      if (video.ended || video.error) {
+        if (video.error) failed();
+        else end();
+        return;
+      }
       on('ended', () => end());
-      on('error', () => end(videoError(tools, name, video.error?.message || `media error ${video.error?.code ?? 'unknown'}`)));
+      on('error', failed);
       const deliver = (timestamp: number, at: number, index?: number) => {
         let frame: ReturnType<typeof grab>;
         try {
