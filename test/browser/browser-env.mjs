@@ -24,6 +24,7 @@ const TYPES = {
   '.jpg': 'image/jpeg',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.webm': 'video/webm',
 };
 
 /** @typedef {{ origin: string, close(): Promise<void> }} StaticServer */
@@ -112,10 +113,10 @@ export const SWIFTSHADER_WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu
 
 /**
  * Headless Debian Chromium with a fresh profile and no background network. By default without a
- * GPU (`--disable-gpu`); `webgpu: 'swiftshader'` gives it SwiftShader's software WebGPU adapter.
- * `args` adds flags (a fake camera: {@link fakeCameraFlags}).
- * @param {{ webgpu?: 'swiftshader', args?: string[] }} [options]
- * @returns {Promise<{ context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
+ * GPU (`--disable-gpu`); `webgpu: 'swiftshader'` gives it SwiftShader's software WebGPU adapter;
+ * `args` adds command-line flags (a fake camera: {@link fakeCameraFlags}). `profile` is its user-data folder.
+ * @param {{ webgpu?: 'swiftshader', args?: string[] | undefined }} [options]
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, profile: string, close(): Promise<void> }>}
  */
 export async function launchBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-chromium-'));
@@ -136,6 +137,7 @@ export async function launchBrowser(options = {}) {
   });
   return {
     context,
+    profile,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -151,14 +153,14 @@ export const fakeCameraFlags = (y4m) => ['--use-fake-device-for-media-stream', '
 
 /**
  * Serves a built page (`serveStatic`), opens it in a fresh headless Chromium (`launchBrowser`) and
- * waits until its harness sets `#status` to `ready`. `close()` ends both.
+ * waits until its harness sets `#status` to `ready`. `close()` ends both; `args` are Chromium flags.
  * @param {string} dist
- * @param {{ isolate?: boolean }} [options]
- * @returns {Promise<{ page: import('playwright-core').Page, close(): Promise<void> }>}
+ * @param {{ isolate?: boolean, args?: string[] }} [options]
+ * @returns {Promise<{ page: import('playwright-core').Page, profile: string, close(): Promise<void> }>}
  */
 export async function openHarnessPage(dist, options = {}) {
   const server = await serveStatic(dist, options);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ args: options.args });
   const close = async () => {
     await browser.close();
     await server.close();
@@ -168,7 +170,7 @@ export async function openHarnessPage(dist, options = {}) {
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(`${server.origin}/index.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    return { page, close };
+    return { page, profile: browser.profile, close };
   } catch (err) {
     await close();
     throw err;

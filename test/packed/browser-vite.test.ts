@@ -53,6 +53,15 @@ describeInBrowser('a Vite app with default settings on the packed packages', () 
     }
   }
 
+  it('names the tench in a camera-like MediaStream (a canvas capture) with classifyStream, its lazily loaded track reader bundled', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${servers.plain.origin}/index.html?where=stream&image=${tench}`);
+    await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', undefined, { timeout: 45_000 });
+    expect(await page.textContent('#result')).toBe('label: tench');
+    expect(readdirSync(join(app, 'dist/assets')).some((f) => f.startsWith('media-track'))).toBe(true);
+    await page.close();
+  });
+
   it('answers on wasm with one warning when WebGPU is asked for but not enabled', async () => {
     const page = await browser.context.newPage();
     const warnings: string[] = [];

@@ -8,8 +8,10 @@ import {
   type ClassifierOptions,
   type ErrorCode,
   type Prediction,
+  type StreamResult,
   type WebClassifier,
   type WebImageSource,
+  type WebLiveSource,
 } from 'onnx-mobilenet';
 import * as api from 'onnx-mobilenet';
 
@@ -37,6 +39,21 @@ describe('onnx-mobilenet in the browser', () => {
     expectTypeOf(classifier.classify(blob, { topK: 3 })).resolves.toEqualTypeOf<Prediction[]>();
     expectTypeOf(classifier.classify([image, blob, bitmap, '/photos/cat.jpg'])).resolves.toEqualTypeOf<Prediction[][]>();
     expectTypeOf(classifier.embed(bitmap)).resolves.toEqualTypeOf<Float32Array>();
+  });
+
+  it('classifyStream reads a <video>, a camera stream or track, and a stream of VideoFrames', () => {
+    const video = document.createElement('video');
+    const camera = new MediaStream();
+    const [track] = camera.getVideoTracks();
+    const frames = new ReadableStream<VideoFrame>();
+    expectTypeOf<MediaStreamTrack>().toExtend<WebLiveSource>();
+    expectTypeOf(classifier.classifyStream(video)).toEqualTypeOf<AsyncGenerator<StreamResult, void, undefined>>();
+    expectTypeOf(classifier.classifyStream(camera, { maxFps: 15, smoothing: 0.5 })).toEqualTypeOf<AsyncGenerator<StreamResult, void, undefined>>();
+    expectTypeOf(classifier.classifyStream(track!, { signal: AbortSignal.timeout(1000) })).toEqualTypeOf<AsyncGenerator<StreamResult, void, undefined>>();
+    expectTypeOf(classifier.classifyStream(frames)).toEqualTypeOf<AsyncGenerator<StreamResult, void, undefined>>();
+    expectTypeOf(classifier.classifyStream([blob, bitmap])).toEqualTypeOf<AsyncGenerator<StreamResult, void, undefined>>();
+    // @ts-expect-error an audio element is no video source
+    void classifier.classifyStream(document.createElement('audio'));
   });
 
   it('errors carry the same codes', () => {

@@ -7,3 +7,4 @@
  * @module @onnx-mobilenet/web/adapter
  */
 export { createWebBackend, type WebBackendOptions } from './backend.js';
+export { openLiveSource, releaseWebInput, webLiveSources, type WebLiveSource } from './live/index.js';

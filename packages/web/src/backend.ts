@@ -3,6 +3,7 @@ import { ADAPTER_OPTION_KINDS, type ClassifierBackend, ownOptions, type Warn, wi
 import type { InferenceSession } from 'onnxruntime-common';
 import { openImageWeb, snapshotBytesWeb, snapshotWeb, type WebImageSource } from './decode-image.js';
 import { int8FactsOnWeb } from './int8-facts.js';
+import { releaseWebInput, webLiveSources } from './live/index.js';
 import { loadAssetWeb } from './load-asset.js';
 import { ortFilesError } from './ort-files.js';
 import { acceleratedProvidersEnabled, availableProviders, isAccelerated, loadOrt, providerName, type OrtWeb } from './load-ort.js';
@@ -49,7 +50,8 @@ function usableProviders(requested: readonly InferenceSession.ExecutionProviderC
 /**
  * The browser backend: onnxruntime-web sessions (wasm by default; WebGPU or WebNN when asked for
  * and present, else wasm with a warning), the platform's image decoders, fetch with Cache Storage
- * and SubtleCrypto checks, warnings on the console.
+ * and SubtleCrypto checks, warnings on the console; live video (`<video>`, cameras, streams of
+ * `VideoFrame`s) for `classifyStream`.
  *
  * @example
  * ```ts
@@ -133,11 +135,9 @@ export function createWebBackend(given: ClassifierOptions & WebOptions = {}, web
       // Each decode holds the whole image twice (bitmap and pixels: 96 MB for 12 MP) until core
       // resizes it on this thread, so more at once buys no speed, only memory.
       maxConcurrent: DEFAULTS.batchSize,
-      // classifyStream's frames: a VideoFrame holds camera or GPU memory until closed
-      release: (input) => {
-        if (typeof VideoFrame === 'function' && input instanceof VideoFrame) input.close();
-      },
+      release: releaseWebInput,
     },
+    live: webLiveSources,
     platform: { int8Facts: int8FactsOnWeb, warn: platformWarn, threadLimit: wasmThreadLimit },
   };
 }

@@ -53,7 +53,7 @@ export type WebImageSource =
   | ArrayBuffer;
 
 /** `instanceof` that tolerates globals absent in workers or older browsers. */
-function isA<T>(value: unknown, name: string): value is T {
+export function isA<T>(value: unknown, name: string): value is T {
   const ctor = (globalThis as Record<string, unknown>)[name];
   return typeof ctor === 'function' && value instanceof (ctor as new () => T);
 }

@@ -9,6 +9,7 @@ import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, createClassifierWithBackend, ownOptions } from '@onnx-mobilenet/core/adapter';
 import { createWebBackend, type WebOptions } from './backend.js';
 import type { WebImageSource } from './decode-image.js';
+import type { WebLiveSource } from './live/index.js';
 
 export * from '@onnx-mobilenet/core';
 export type { WebOptions } from './backend.js';
@@ -18,9 +19,14 @@ export { streamToWorker } from './worker-stream/stream-to-worker.js';
 export { serveStream, type StreamClassifier } from './worker-stream/serve-stream.js';
 export type { PageVideoSource } from './worker-stream/frame-reader.js';
 export type { MessageEndpoint, WorkerStreamOptions } from './worker-stream/protocol.js';
+export type { WebLiveSource } from './live/index.js';
 
-/** A classifier whose inputs are browser images, blobs, URLs, bytes, raw pixels or prepared tensors. */
-export type WebClassifier = Classifier<WebImageSource>;
+/**
+ * A classifier whose inputs are browser images, blobs, URLs, bytes, raw pixels or prepared tensors,
+ * and whose `classifyStream` also reads a `<video>`, a camera's `MediaStream` or track, or a
+ * `ReadableStream` of `VideoFrame`s.
+ */
+export type WebClassifier = Classifier<WebImageSource, WebLiveSource>;
 
 /**
  * Loads a MobileNetV2 model on onnxruntime-web (wasm by default) and returns a classifier. Works
@@ -41,5 +47,5 @@ export type WebClassifier = Classifier<WebImageSource>;
 export async function createClassifier(options: ClassifierOptions & WebOptions = {}): Promise<WebClassifier> {
   // The backend reads its options too: both get the caller's own properties only (prototype pollution cannot pose as an option).
   const own = ownOptions(options, ADAPTER_OPTION_KINDS, 'createClassifier options');
-  return createClassifierWithBackend(createWebBackend(own), own);
+  return createClassifierWithBackend<WebImageSource, WebLiveSource>(createWebBackend(own), own);
 }

@@ -19,6 +19,24 @@ async function onPage() {
   return best.label;
 }
 
+/** ?where=stream: classifyStream over a canvas's capture stream showing the photo (its track readers load lazily). */
+async function onStream() {
+  const classifier = await createClassifier({ model: request.model, labels: request.labels, wasmPaths: request.wasmPaths });
+  const img = new Image();
+  img.src = request.image;
+  await img.decode();
+  const canvas = Object.assign(document.createElement('canvas'), { width: img.naturalWidth, height: img.naturalHeight });
+  const stream = canvas.captureStream(10);
+  // a capture stream delivers a frame each time the canvas is drawn
+  const timer = setInterval(() => canvas.getContext('2d').drawImage(img, 0, 0), 100);
+  try {
+    for await (const r of classifier.classifyStream(stream, { topK: 1 })) if (r.predictions) return r.predictions[0].label;
+  } finally {
+    clearInterval(timer);
+    for (const track of stream.getTracks()) track.stop();
+  }
+}
+
 function inWorker() {
   const worker = new Worker(new URL('./classify.worker.js', import.meta.url), { type: 'module' });
   return new Promise((resolve, reject) => {
@@ -29,7 +47,8 @@ function inWorker() {
 }
 
 const result = document.getElementById('result');
-(params.get('where') === 'worker' ? inWorker() : onPage()).then(
+const where = params.get('where');
+(where === 'worker' ? inWorker() : where === 'stream' ? onStream() : onPage()).then(
   (label) => {
     result.textContent = `label: ${label}`;
   },

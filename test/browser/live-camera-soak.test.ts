@@ -1,0 +1,122 @@
+// A 2-minute classifyStream on Chromium's fake camera (the y4m of two photos, looped at 30 fps):
+// memory must not grow and every frame must be closed. Its own file so that CI runs it once.
+// Memory: the page's JS heap (CDP Performance.getMetrics) and the renderer's and GPU process's
+// resident memory (/proc), the last 30 s against the first 30 s after a warm-up.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { photo, photos } from '../assets.js';
+import { buildPage, openHarnessPage } from './browser-env.mjs';
+import { chromiumProcesses } from './chromium-processes.js';
+import { describeInBrowser } from './describe-in-browser.js';
+import { fakeCameraFlags, percentile, type Row, writeFakeCamera } from './fake-camera.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const model = '/data/models/mobilenetv2-12-int8.onnx';
+const labels = '/data/models/synset.txt';
+const RUN_S = 120;
+/**
+ * The renderer's resident memory rises for the first 40 s or so (each frame's pixels are read
+ * through a new canvas, collected in batches, until the allocator and GC settle), then stays flat.
+ */
+const WARM_UP_S = 45;
+const WINDOW_S = 30;
+const SAMPLE_S = 5;
+/**
+ * Growth allowed from the first window to the last: a frame leaked at 30 fps (115 KB of pixels
+ * each, more in the GPU process) would grow hundreds of MB a minute; allocator noise stays in a few MB.
+ */
+const MAX_GROWTH_MB = { heap: 8, renderer: 40, gpu: 40 };
+
+interface Sample {
+  s: number;
+  heapMb: number;
+  rendererMb: number;
+  gpuMb: number;
+  captureMb: number;
+  rows: number;
+}
+
+describeInBrowser('classifyStream in Chromium: a 2-minute fake-camera stream', () => {
+  let dir: string;
+  let dist: string;
+  let page: Page;
+  let profile: string;
+  let cdp: CDPSession;
+  let close: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-soak-'));
+    const zebra = photos().find((p) => p.name === 'zebra')!;
+    const camera = writeFakeCamera(dir, photo(0).path, zebra.path);
+    dist = await buildPage(join(here, 'live-harness'));
+    ({ page, profile, close } = await openHarnessPage(dist, { args: fakeCameraFlags(camera.y4m) }));
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.evaluate(([m, l]) => (window as any).harness.load(m, l), [model, labels] as const);
+  }, 300_000);
+  afterAll(async () => {
+    await close?.();
+    for (const d of [dist, dir]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function sample(s: number): Promise<Sample> {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')!.value;
+    const processes = chromiumProcesses(profile);
+    const sum = (type: string) => processes.filter((p) => p.type === type).reduce((a, p) => a + p.rssMb, 0);
+    const { rows } = await page.evaluate(() => (window as any).harness.progress());
+    return { s, heapMb: heap / 2 ** 20, rendererMb: sum('renderer'), gpuMb: sum('gpu-process'), captureMb: sum('utility:video_capture'), rows };
+  }
+
+  it(`runs ${RUN_S} s at 30 fps without growing memory, closing every frame`, async () => {
+    const samples: Sample[] = [];
+    await page.evaluate(() => (window as any).harness.start({ source: 'track' }));
+    const started = Date.now();
+    for (let s = 0; s <= RUN_S; s += SAMPLE_S) {
+      await page.waitForTimeout(Math.max(0, started + s * 1000 - Date.now()));
+      samples.push(await sample(s));
+    }
+    const r: { ended: string; rows: Row[]; counts: { made: number; open: number }; track: string } = await page.evaluate(() => (window as any).harness.stop());
+    const median = (from: number, key: keyof Sample) =>
+      percentile(
+        samples.filter((x) => x.s >= from && x.s < from + WINDOW_S).map((x) => x[key]),
+        50,
+      );
+    const window = (from: number) => ({
+      heap: median(from, 'heapMb'),
+      renderer: median(from, 'rendererMb'),
+      gpu: median(from, 'gpuMb'),
+      capture: median(from, 'captureMb'),
+    });
+    const first = window(WARM_UP_S);
+    const last = window(RUN_S - WINDOW_S + 1);
+    const spanS = (r.rows.at(-1)!.timestamp - r.rows[0]!.timestamp) / 1000;
+    const received = r.rows.at(-1)!.frame + 1;
+    const dropped = r.rows.reduce((a, x) => a + x.dropped, 0);
+    const latency = r.rows.map((x) => x.latencyMs);
+    console.log(
+      `soak ${RUN_S} s: ${Math.round(spanS * 30)} frames at the camera's 30 fps over ${spanS.toFixed(1)} s of media, ${received} reached the stream (${(received / spanS).toFixed(1)} fps), ${r.rows.length} classified (${(r.rows.length / spanS).toFixed(1)} fps), ${dropped} dropped; ` +
+        `latency p50 ${percentile(latency, 50).toFixed(0)} ms p95 ${percentile(latency, 95).toFixed(0)} ms; frames ${JSON.stringify(r.counts)}; ` +
+        `memory (median MB, s ${WARM_UP_S}-${WARM_UP_S + WINDOW_S} → last ${WINDOW_S} s): JS heap ${first.heap.toFixed(1)} → ${last.heap.toFixed(1)}, ` +
+        `renderer RSS ${first.renderer.toFixed(0)} → ${last.renderer.toFixed(0)}, GPU process RSS ${first.gpu.toFixed(0)} → ${last.gpu.toFixed(0)}, video capture RSS ${first.capture.toFixed(0)} → ${last.capture.toFixed(0)}`,
+    );
+    console.log(
+      `samples: ${JSON.stringify(samples.map((x) => [x.s, +x.heapMb.toFixed(1), +x.rendererMb.toFixed(0), +x.gpuMb.toFixed(0), +x.captureMb.toFixed(0), x.rows]))}`,
+    );
+    expect(r.ended).toBe('break');
+    expect(spanS).toBeGreaterThan(RUN_S * 0.9);
+    expect(r.counts.open).toBe(0);
+    expect(r.counts.made).toBeGreaterThanOrEqual(r.rows.length);
+    expect(r.track).toBe('live');
+    // the processes were found (a memory bound over nothing would pass by itself)
+    expect(first.renderer).toBeGreaterThan(0);
+    expect(first.gpu).toBeGreaterThan(0);
+    expect(last.heap - first.heap).toBeLessThan(MAX_GROWTH_MB.heap);
+    expect(last.renderer - first.renderer).toBeLessThan(MAX_GROWTH_MB.renderer);
+    expect(last.gpu - first.gpu).toBeLessThan(MAX_GROWTH_MB.gpu);
+  }, 400_000);
+});
