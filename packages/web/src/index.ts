@@ -17,7 +17,6 @@ export { CACHE_NAME } from './load-asset.js';
 export type { WebImageSource } from './decode-image.js';
 export { streamToWorker } from './worker-stream/stream-to-worker.js';
 export { serveStream, type StreamClassifier } from './worker-stream/serve-stream.js';
-export type { PageVideoSource } from './worker-stream/frame-reader.js';
 export type { MessageEndpoint, WorkerStreamOptions } from './worker-stream/protocol.js';
 export type { WebLiveSource } from './live/index.js';
 

@@ -18,7 +18,7 @@ export type WireResult = { frame: number; timestamp: number } & ({ predictions: 
 /** Page → worker. */
 export type ToWorker =
   | { type: typeof STREAM_MESSAGE; kind: 'start'; id: number; options: WorkerStreamOptions }
-  | { type: typeof STREAM_MESSAGE; kind: 'frame'; id: number; frame: VideoFrame; index: number; timestamp: number }
+  | { type: typeof STREAM_MESSAGE; kind: 'frame'; id: number; frame: VideoFrame | ImageBitmap; index: number; timestamp: number | undefined }
   | { type: typeof STREAM_MESSAGE; kind: 'stop'; id: number };
 
 /** Worker → page: `next` is the credit (the worker is free: send the latest frame). */

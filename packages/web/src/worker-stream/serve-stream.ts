@@ -12,14 +12,14 @@ import {
 
 /** What {@link serveStream} needs of a classifier: its `classifyStream`. */
 export interface StreamClassifier {
-  classifyStream(source: AsyncIterable<TimedInput<VideoFrame>>, options?: ClassifyStreamOptions): AsyncGenerator<StreamResult, void, undefined>;
+  classifyStream(source: AsyncIterable<TimedInput<VideoFrame | ImageBitmap>>, options?: ClassifyStreamOptions): AsyncGenerator<StreamResult, void, undefined>;
 }
 
 /** A frame received from the page, with its index there. */
 interface Received {
-  frame: VideoFrame;
+  frame: VideoFrame | ImageBitmap;
   index: number;
-  timestamp: number;
+  timestamp: number | undefined;
 }
 
 /**
@@ -80,16 +80,17 @@ function serveOne(
   // Frames given to the classifier, in order, until their result is posted
   const taken: Received[] = [];
   let stopped = false;
-  const frames: AsyncIterable<TimedInput<VideoFrame>> = {
+  const frames: AsyncIterable<TimedInput<VideoFrame | ImageBitmap>> = {
     [Symbol.asyncIterator]: () => ({
       next: () =>
-        new Promise<IteratorResult<TimedInput<VideoFrame>>>((resolve) => {
+        new Promise<IteratorResult<TimedInput<VideoFrame | ImageBitmap>>>((resolve) => {
           if (stopped) return resolve({ done: true, value: undefined });
           waiting = (received) => {
             waiting = undefined;
             if (!received) return resolve({ done: true, value: undefined });
             taken.push(received);
-            resolve({ done: false, value: { image: received.frame, timestamp: received.timestamp } });
+            // no media time: core's clock since the stream started
+            resolve({ done: false, value: { image: received.frame, timestamp: received.timestamp ?? Number.NaN } });
           };
           // The credit: this worker is free, the page sends its latest frame
           post({ type: STREAM_MESSAGE, kind: 'next', id });

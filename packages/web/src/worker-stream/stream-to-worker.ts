@@ -1,13 +1,16 @@
-import type { ClassifyStreamOptions, StreamResult } from '@onnx-mobilenet/core';
-import { frameReader, type FrameSink, type PageVideoSource } from './frame-reader.js';
+import { type ClassifyStreamOptions, OnnxMobilenetError, type StreamResult } from '@onnx-mobilenet/core';
+import type { LiveFeed } from '@onnx-mobilenet/core/adapter';
+import type { WebImageSource } from '../decode-image.js';
+import { openLiveSource, type WebLiveSource } from '../live/index.js';
 import { fromWire, isStreamMessage, STREAM_MESSAGE, type MessageEndpoint, type ToPage, type ToWorker, type WireResult } from './protocol.js';
 
 let streams = 0;
 
-/** A frame the page holds: its index in the source, its capture time on the page's clock. */
+/** A frame the page holds (a `VideoFrame`; an `ImageBitmap` where a `<video>` feed had no `VideoFrame`): its index in the source, media time and capture time on the page's clock. */
 interface HeldFrame {
-  frame: VideoFrame;
+  frame: VideoFrame | ImageBitmap;
   index: number;
+  timestamp: number | undefined;
   capturedAt: number;
 }
 
@@ -37,17 +40,24 @@ interface HeldFrame {
  * ```
  */
 export function streamToWorker(
-  source: PageVideoSource,
+  source: WebLiveSource,
   worker: MessageEndpoint,
   options: ClassifyStreamOptions = {},
 ): AsyncGenerator<StreamResult, void, undefined> {
-  // A source that cannot be read is the call's mistake, refused now (E_INPUT) like classifyStream's
-  const read = frameReader(source);
-  return results(read, worker, options);
+  // A source that cannot be read is the call's mistake, refused now (E_INPUT) like classifyStream's;
+  // the page reads it with classifyStream's own live feeds (a track's clone, a <video>'s frames)
+  const feed = openLiveSource(source);
+  if (!feed) {
+    throw new OnnxMobilenetError(
+      'E_INPUT',
+      'streamToWorker needs a <video>, a MediaStream with a video track, a video MediaStreamTrack or a ReadableStream of VideoFrames',
+    );
+  }
+  return results(feed, worker, options);
 }
 
 async function* results(
-  read: (sink: FrameSink) => () => Promise<void>,
+  feed: LiveFeed<WebImageSource>,
   worker: MessageEndpoint,
   options: ClassifyStreamOptions,
 ): AsyncGenerator<StreamResult, void, undefined> {
@@ -71,7 +81,7 @@ async function* results(
     credit = false;
     inFlight = held;
     // Transferred: the page's handle is closed by the transfer, the worker owns the frame now
-    post({ type: STREAM_MESSAGE, kind: 'frame', id, frame: held.frame, index: held.index, timestamp: held.frame.timestamp / 1000 }, [held.frame]);
+    post({ type: STREAM_MESSAGE, kind: 'frame', id, frame: held.frame, index: held.index, timestamp: held.timestamp }, [held.frame]);
   };
   const onMessage = (event: MessageEvent) => {
     if (!isStreamMessage<ToPage>(event.data, id)) return;
@@ -93,11 +103,15 @@ async function* results(
   const onAbort = () => notify();
   worker.addEventListener('message', onMessage);
   signal?.addEventListener('abort', onAbort);
-  let stopReading: (() => Promise<void>) | undefined;
+  let started = false;
   try {
-    stopReading = read({
-      frame(frame, capturedAt) {
-        const held = { frame, index: delivered++, capturedAt };
+    started = true;
+    feed.start({
+      frame({ input, index = delivered, timestamp, capturedAt = performance.now() }) {
+        // The feed's index counts the frames the browser discarded before the page saw them
+        delivered = index + 1;
+        const held: HeldFrame = { frame: input as VideoFrame | ImageBitmap, index, timestamp, capturedAt };
+        const frame = held.frame;
         if (sourceEnded || failure) return frame.close();
         if (credit) return send(held);
         // Latest frame wins: the one it replaces is closed now, counted as dropped by the indices
@@ -133,7 +147,7 @@ async function* results(
     latest = undefined;
     sourceEnded = true;
     post({ type: STREAM_MESSAGE, kind: 'stop', id });
-    await stopReading?.();
+    if (started) await feed.stop();
   }
 }
 
