@@ -89,7 +89,9 @@ describeInBrowser('streamToWorker: a fake camera classified in a Web Worker', ()
     expect(out.trackLiveAfterStop).toBe(true);
     const stats = await settledStats(1);
     expect(stats.worker.received).toBeGreaterThanOrEqual(out.rows.length);
-    expect(stats.page.seen).toBeGreaterThanOrEqual(out.rows.at(-1)!.frame + 1);
+    // Each result's frame was made on the page; the frame indices also count the frames the track
+    // processor discarded before script saw them, so more indices than frames made is expected
+    expect(stats.page.seen).toBeGreaterThanOrEqual(out.rows.length);
     expect(stats.page.open).toBe(0);
     expect(stats.worker.open).toBe(0);
   }, 120_000);
@@ -100,8 +102,9 @@ describeInBrowser('streamToWorker: a fake camera classified in a Web Worker', ()
     expectLiveResults(out);
     expect(out.videoPlayingAfterStop).toBe(true);
     const stats = await settledStats(1);
-    // the frames this run made from the video, each closed on the page (transferred or replaced) and in the worker
-    expect(stats.page.seen - before.page.seen).toBeGreaterThanOrEqual(out.rows.at(-1)!.frame + 1);
+    // the frames this run made from the video, each closed on the page (transferred or replaced) and
+    // in the worker; the indices also count presented frames no callback saw (rVFC's presentedFrames)
+    expect(stats.page.seen - before.page.seen).toBeGreaterThanOrEqual(out.rows.length);
     expect(stats.worker.received - before.worker.received).toBeGreaterThanOrEqual(out.rows.length);
     expect(stats.page.open).toBe(0);
     expect(stats.worker.open).toBe(0);
