@@ -80,7 +80,8 @@ export function classifyStreamWith<TInput>(
   if (!feed && !isIterable(source)) {
     throw new OnnxMobilenetError(
       'E_INPUT',
-      'classifyStream needs a live source (a <video>, a MediaStream or MediaStreamTrack, a ReadableStream of frames) or an iterable or async iterable of inputs',
+      'classifyStream needs a live source (a <video>, a MediaStream or MediaStreamTrack, a ReadableStream of frames) or an iterable or async iterable of inputs; ' +
+        "an image's bytes are one input (classify them), and a video file's are read by videoFrames() in Node",
     );
   }
   const post = withoutPrototype<ClassifyOptions & { topK: number }>(options, { topK: Math.min(options.topK ?? parts.topK, parts.labels.length) });
@@ -93,13 +94,14 @@ export function classifyStreamWith<TInput>(
       // already closed by its owner: nothing left to release
     }
   };
+  const ends = streamEnds(options.signal);
   const classifyFrame = async (input: TInput, index: number): Promise<Outcome> => {
     try {
-      const probs = average(await parts.probabilities(input, options.signal));
+      const probs = average(await parts.probabilities(input, ends.signal));
       return { predictions: predictionsFromProbabilities(probs, parts.labels, post) };
     } catch (err) {
       // The stream's own end (abort, dispose) ends it; anything else is this frame's
-      if (options.signal?.aborted || (err instanceof OnnxMobilenetError && err.code === 'E_DISPOSED')) throw err;
+      if (ends.signal.aborted || (err instanceof OnnxMobilenetError && err.code === 'E_DISPOSED')) throw err;
       return {
         error:
           err instanceof OnnxMobilenetError ? err : new OnnxMobilenetError('E_INPUT', `frame ${index} failed: ${clipText(describeError(err))}`, { cause: err }),
@@ -109,15 +111,41 @@ export function classifyStreamWith<TInput>(
     }
   };
   const interval = options.maxFps ? 1000 / options.maxFps : 0;
-  return feed
-    ? liveResults(feed, release, classifyFrame, interval, options.signal)
-    : pulledResults(
-        source as Iterable<TInput | TimedInput<TInput>> | AsyncIterable<TInput | TimedInput<TInput>>,
-        release,
-        classifyFrame,
-        interval,
-        options.signal,
-      );
+  const results = feed
+    ? liveResults(feed, release, classifyFrame, interval, ends)
+    : pulledResults(source as Iterable<TInput | TimedInput<TInput>> | AsyncIterable<TInput | TimedInput<TInput>>, release, classifyFrame, interval, ends);
+  // An async generator's return() waits for the next() in flight, which a quiet source (a paused
+  // video, a stalled camera) never ends: this one first ends that wait, then the generator.
+  const generatorReturn = results.return.bind(results);
+  results.return = (value) => {
+    ends.stop();
+    return generatorReturn(value);
+  };
+  return results;
+}
+
+/** A stream's own signal: aborted by the caller's signal (with its reason) or by `stop()` (return() while a result is awaited). */
+interface StreamEnds {
+  signal: AbortSignal;
+  stop(): void;
+  /** Whether `err` is `stop()`'s, which ends the stream quietly. */
+  stopped(err: unknown): boolean;
+  /** Removes the listener from the caller's signal. */
+  close(): void;
+}
+
+function streamEnds(given: AbortSignal | undefined): StreamEnds {
+  const controller = new AbortController();
+  const stop = new OnnxMobilenetError('E_INPUT', 'classifyStream was returned');
+  const onAbort = () => controller.abort(given!.reason);
+  if (given?.aborted) onAbort();
+  else given?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    stop: () => controller.abort(stop),
+    stopped: (err) => err === stop,
+    close: () => given?.removeEventListener('abort', onAbort),
+  };
 }
 
 async function* liveResults<TInput>(
@@ -125,8 +153,9 @@ async function* liveResults<TInput>(
   release: (input: TInput) => void,
   classifyFrame: (input: TInput, index: number) => Promise<Outcome>,
   interval: number,
-  signal: AbortSignal | undefined,
+  ends: StreamEnds,
 ): AsyncGenerator<StreamResult, void, undefined> {
+  const { signal } = ends;
   const mailbox = latestFrame(release);
   const started = now();
   let previous = -1;
@@ -151,7 +180,10 @@ async function* liveResults<TInput>(
       previous = index;
       yield { ...info, ...outcome } as StreamResult;
     }
+  } catch (err) {
+    if (!ends.stopped(err)) throw err;
   } finally {
+    ends.close();
     mailbox.close();
     await feed.stop();
   }
@@ -162,8 +194,9 @@ async function* pulledResults<TInput>(
   release: (input: TInput) => void,
   classifyFrame: (input: TInput, index: number) => Promise<Outcome>,
   interval: number,
-  signal: AbortSignal | undefined,
+  ends: StreamEnds,
 ): AsyncGenerator<StreamResult, void, undefined> {
+  const { signal } = ends;
   const iterator =
     typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
       ? (source as AsyncIterable<TInput | TimedInput<TInput>>)[Symbol.asyncIterator]()
@@ -181,7 +214,7 @@ async function* pulledResults<TInput>(
         pulling = undefined;
       } catch (err) {
         // A typed error already names the problem and its fix (as a live feed's does: latestFrame)
-        if (signal?.aborted || err instanceof OnnxMobilenetError) throw err;
+        if (signal.aborted || err instanceof OnnxMobilenetError) throw err;
         throw new OnnxMobilenetError('E_INPUT', `the stream's source failed at item ${index}: ${clipText(describeError(err))}`, { cause: err });
       }
       if (step.done) return;
@@ -190,7 +223,10 @@ async function* pulledResults<TInput>(
       const outcome = await classifyFrame(input, index);
       yield { frame: index, timestamp: timestamp ?? lastStart - started, latencyMs: now() - lastStart, dropped: 0, ...outcome } as StreamResult;
     }
+  } catch (err) {
+    if (!ends.stopped(err)) throw err;
   } finally {
+    ends.close();
     if (pulling) {
       // Aborted while the source was producing: its item, when it comes, is released, and the
       // source is not awaited (it may never answer)
@@ -215,6 +251,8 @@ function isIterable(source: unknown): boolean {
   return (
     source != null &&
     typeof source !== 'string' &&
+    // Bytes are iterable too, one number at a time: one result per byte of a video file
+    !ArrayBuffer.isView(source) &&
     (typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' || typeof (source as Iterable<unknown>)[Symbol.iterator] === 'function')
   );
 }
