@@ -60,6 +60,23 @@ export interface StreamParts<TInput> {
 type Outcome = { predictions: Prediction[] } | { error: OnnxMobilenetError };
 
 /**
+ * The options of `classifyStream` as read (own properties only) and checked (`E_INPUT` naming the
+ * option): those of `classify`, `maxFps` and `smoothing`. Class names in `allow`/`deny` are
+ * checked against the labels where the classifier is.
+ *
+ * @example
+ * ```ts
+ * const options = checkStreamOptions(given, 'streamToWorker'); // throws E_INPUT for { maxFps: 0 }
+ * ```
+ */
+export function checkStreamOptions(given: ClassifyStreamOptions | undefined, call: string): ClassifyStreamOptions {
+  const options = checkClassifyOptions(given, call);
+  checkNumber('maxFps', options.maxFps, { min: 0.001, max: 1000, integer: false });
+  checkNumber('smoothing', options.smoothing, { min: 0, max: 0.999, integer: false });
+  return options;
+}
+
+/**
  * Checks the options and the source now (`E_INPUT`), and returns the stream of results. A live
  * source (the adapter's, or a `ReadableStream`) is read as fast as it delivers and the latest frame
  * wins; an iterable is pulled one item per result, the consumer's pace. Every input taken from the
@@ -70,9 +87,7 @@ export function classifyStreamWith<TInput>(
   source: unknown,
   given: ClassifyStreamOptions | undefined,
 ): AsyncGenerator<StreamResult, void, undefined> {
-  const options = checkClassifyOptions(given, 'classifyStream');
-  checkNumber('maxFps', options.maxFps, { min: 0.001, max: 1000, integer: false });
-  checkNumber('smoothing', options.smoothing, { min: 0, max: 0.999, integer: false });
+  const options = checkStreamOptions(given, 'classifyStream');
   // An unknown class is the call's mistake, refused before any frame
   if (options.allow) selectClasses(parts.labels, options.allow);
   if (options.deny) selectClasses(parts.labels, options.deny);

@@ -72,6 +72,7 @@ export {
   type ResponseLike,
 } from '../io/read-body.js';
 export { classifyAllWith } from '../classifier/classify-all.js';
+export { checkStreamOptions } from '../classifier/classify-stream.js';
 export { readableFeed, type ReadableLike } from '../flow/readable-feed.js';
 export { now } from '../flow/clock.js';
 export { ADAPTER_OPTION_KINDS } from '../options/classifier-options.js';

@@ -210,6 +210,7 @@ class FfmpegRun {
     this.#frames = undefined;
     // not awaited: a pull in flight settles once the pipe is closed
     if (frames) void frames.return().catch(() => {});
-    if (this.#exit) await this.#exit;
+    // bounded: a wrapper script that does not exec ffmpeg keeps its pipes open after the kill
+    await this.#exited();
   }
 }

@@ -37,7 +37,12 @@ function lazyFeed(load: () => Promise<LiveFeed<WebImageSource>>): LiveFeed<WebIm
     start(sink) {
       loading = load().then(
         (feed) => {
-          if (!stopped) feed.start(sink);
+          try {
+            if (!stopped) feed.start(sink);
+          } catch (err) {
+            // a reader that cannot start (a track that cannot be cloned) ends the stream, never hangs it
+            sink.end(err);
+          }
           return feed;
         },
         (err) => {

@@ -10,7 +10,7 @@ type TrackProcessor = new (init: {
   track: MediaStreamTrack;
 }) => {
   readonly readable: ReadableStream<VideoFrame>;
-  /** Frames it dropped because the page read too slowly (Chromium 130+); they count as the stream's dropped frames. */
+  /** Frames it dropped because the page read too slowly (Chromium 150+; older browsers do not count them); they count as the stream's dropped frames. */
   readonly discardedFrames?: number;
 };
 

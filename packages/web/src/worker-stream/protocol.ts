@@ -30,8 +30,11 @@ export type ToPage =
 /** The part of a `Worker` (or `MessagePort`, or a worker's own scope) the protocol uses. */
 export interface MessageEndpoint {
   postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  /** `'message'`; on the page also `'messageerror'` and a Worker's `'error'` (its script failed to load or threw). */
+  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: string, listener: (event: MessageEvent) => void): void;
+  /** A `MessagePort`'s: its messages are delivered only once it is started. */
+  start?(): void;
 }
 
 /** Whether `data` is a protocol message of stream `id` (any stream when `id` is undefined). */

@@ -62,6 +62,7 @@ export function serveStream(
     }
   };
   endpoint.addEventListener('message', onMessage);
+  endpoint.start?.();
   return () => {
     endpoint.removeEventListener('message', onMessage);
     for (const served of streams.values()) served.stop();

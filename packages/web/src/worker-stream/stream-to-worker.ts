@@ -1,5 +1,5 @@
 import { type ClassifyStreamOptions, OnnxMobilenetError, type StreamResult } from '@onnx-mobilenet/core';
-import type { LiveFeed } from '@onnx-mobilenet/core/adapter';
+import { checkStreamOptions, clipText, describeError, type LiveFeed } from '@onnx-mobilenet/core/adapter';
 import type { WebImageSource } from '../decode-image.js';
 import { openLiveSource, type WebLiveSource } from '../live/index.js';
 import { fromWire, isStreamMessage, STREAM_MESSAGE, type MessageEndpoint, type ToPage, type ToWorker, type WireResult } from './protocol.js';
@@ -44,6 +44,7 @@ export function streamToWorker(
   worker: MessageEndpoint,
   options: ClassifyStreamOptions = {},
 ): AsyncGenerator<StreamResult, void, undefined> {
+  const checked = checkStreamOptions(options, 'streamToWorker');
   // A source that cannot be read is the call's mistake, refused now (E_INPUT) like classifyStream's;
   // the page reads it with classifyStream's own live feeds (a track's clone, a <video>'s frames)
   const feed = openLiveSource(source);
@@ -53,7 +54,7 @@ export function streamToWorker(
       'streamToWorker needs a <video>, a MediaStream with a video track, a video MediaStreamTrack or a ReadableStream of VideoFrames',
     );
   }
-  return results(feed, worker, options);
+  return results(feed, worker, checked);
 }
 
 async function* results(
@@ -62,7 +63,7 @@ async function* results(
   options: ClassifyStreamOptions,
 ): AsyncGenerator<StreamResult, void, undefined> {
   const { signal, ...rest } = options;
-  signal?.throwIfAborted();
+  if (signal?.aborted) throw signal.reason;
   const id = ++streams;
   const post = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
   const results: StreamResult[] = [];
@@ -101,7 +102,17 @@ async function* results(
     notify();
   };
   const onAbort = () => notify();
+  // A worker whose script failed to load or threw, or a message that could not be read, answers no more
+  const onError = (event: Event) => {
+    const reason =
+      (event as ErrorEvent).message || (event.type === 'messageerror' ? 'a message from it could not be read' : 'its script failed to load or threw');
+    failure ??= { error: new OnnxMobilenetError('E_RUNTIME', `the classifier's worker failed: ${clipText(reason)}`) };
+    notify();
+  };
   worker.addEventListener('message', onMessage);
+  worker.addEventListener('messageerror', onError as (event: MessageEvent) => void);
+  worker.addEventListener('error', onError as (event: MessageEvent) => void);
+  worker.start?.();
   signal?.addEventListener('abort', onAbort);
   let started = false;
   try {
@@ -120,7 +131,15 @@ async function* results(
       },
       end(error) {
         sourceEnded = true;
-        if (error !== undefined) failure ??= { error };
+        // A source that died, as classifyStream reports it (E_INPUT, the original as cause)
+        if (error !== undefined) {
+          failure ??= {
+            error:
+              error instanceof OnnxMobilenetError
+                ? error
+                : new OnnxMobilenetError('E_INPUT', `the video source failed: ${clipText(describeError(error))}`, { cause: error }),
+          };
+        }
         notify();
       },
     });
@@ -143,6 +162,8 @@ async function* results(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     worker.removeEventListener('message', onMessage);
+    worker.removeEventListener('messageerror', onError as (event: MessageEvent) => void);
+    worker.removeEventListener('error', onError as (event: MessageEvent) => void);
     latest?.frame.close();
     latest = undefined;
     sourceEnded = true;

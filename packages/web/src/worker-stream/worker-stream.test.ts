@@ -143,4 +143,42 @@ describe('streamToWorker with serveStream', () => {
     const [page] = messagePair();
     expect(() => streamToWorker('/video.mp4' as never, page)).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
   });
+
+  it('refuses bad options at the call (E_INPUT naming them), before the camera is read', () => {
+    const [page] = messagePair();
+    for (const [options, named] of [
+      [{ maxFps: 0 }, 'maxFps'],
+      [{ smoothing: 2 }, 'smoothing'],
+      [{ signal: {} }, 'signal'],
+    ] as const) {
+      expect(() => streamToWorker(new ReadableStream() as never, page, options as never)).toThrow(
+        expect.objectContaining({ code: 'E_INPUT', message: expect.stringContaining(named) }),
+      );
+    }
+  });
+
+  it('rejects with E_RUNTIME when the worker fails (its script did not load or threw), instead of waiting forever', async () => {
+    const target = new EventTarget();
+    const deadWorker: MessageEndpoint = {
+      postMessage: () => {},
+      addEventListener: (type, listener) => target.addEventListener(type, listener as EventListener),
+      removeEventListener: (type, listener) => target.removeEventListener(type, listener as EventListener),
+    };
+    const frame = new FakeFrame('x', 0);
+    const pending = streamToWorker(new ReadableStream({ start: (c) => c.enqueue(frame) }) as never, deadWorker).next();
+    await tick();
+    target.dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught SyntaxError: Unexpected token' }));
+    await expect(pending).rejects.toMatchObject({ code: 'E_RUNTIME', message: expect.stringContaining('Unexpected token') });
+    await until(() => frame.closed === 1); // the frame it held is closed
+  });
+
+  it('starts a MessagePort-like endpoint on both sides, and a source that dies is E_INPUT', async () => {
+    const [page, worker] = messagePair();
+    const starts = { page: 0, worker: 0 };
+    serveStream(gatedClassifier() as never, { ...worker, start: () => void starts.worker++ });
+    const source = new ReadableStream({ start: (c) => c.error(new TypeError('camera unplugged')) });
+    const pending = streamToWorker(source as never, { ...page, start: () => void starts.page++ }).next();
+    await expect(pending).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('camera unplugged') });
+    expect(starts).toEqual({ page: 1, worker: 1 });
+  });
 });
