@@ -1,10 +1,9 @@
 // pnpm bench:web-stream: a fake camera (two photos, 3 s each, 30 fps, 480x360) classified in
-// headless Chromium on the page's main thread (classifyStream over a MediaStreamTrackProcessor's
-// frames) and in a Web Worker (streamToWorker / serveStream), with 1 and 2 wasm threads on a
+// headless Chromium on the page's main thread (classifyStream over the camera's MediaStream) and in a Web Worker (streamToWorker / serveStream), with 1 and 2 wasm threads on a
 // cross-origin-isolated page. Per case: frames classified per second, latency p50/p95 as the
 // results report it (`latencyMs`: from the frame's read by script to its result on the page) and
 // from the camera's capture (the frame's timestamp on the page's clock: it also counts the time a
-// frame waited in the browser for a busy thread), frames dropped (closed unclassified by the script), the camera's own frame
+// frame waited in the browser for a busy thread), frames dropped (closed unclassified, or discarded by the track processor before script saw them), the camera's own frame
 // rate (track.stats) and the share of its frames that reached the page's script at all (the
 // browser skips frames before that when the reader is late), and the page's animation frames per
 // second (how free its main thread stays). Prints a table and writes bench/results/web-stream-<date>.json.

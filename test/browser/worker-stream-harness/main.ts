@@ -12,6 +12,8 @@ export interface RunRequest {
   abort?: boolean;
   maxFps?: number;
   topK?: number;
+  /** Classes the results may have: a name the worker's labels lack is refused there, not on the page. */
+  allow?: string[];
   /** What the page passes to streamToWorker: the camera's MediaStream (default) or a <video> playing it. */
   via?: 'stream' | 'video';
 }
@@ -35,6 +37,11 @@ type Processor = new (init: { track: MediaStreamTrack }) => { readable: Readable
 const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor;
 (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor = class {
   readable: ReadableStream<VideoFrame>;
+  readonly #native: { readable: ReadableStream<VideoFrame>; discardedFrames?: number };
+  /** The native processor's count of frames it discarded (the live feed reads it for `dropped`). */
+  get discardedFrames(): number | undefined {
+    return this.#native.discardedFrames;
+  }
   constructor(init: { track: MediaStreamTrack }) {
     const record = new TransformStream<VideoFrame, VideoFrame>({
       transform(frame, controller) {
@@ -43,7 +50,8 @@ const Native = (globalThis as unknown as { MediaStreamTrackProcessor: Processor 
         controller.enqueue(frame);
       },
     });
-    this.readable = new Native(init).readable.pipeThrough(record);
+    this.#native = new Native(init);
+    this.readable = this.#native.readable.pipeThrough(record);
   }
 };
 
@@ -103,7 +111,7 @@ async function run(req: RunRequest) {
   const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 480, height: 360 } });
   const track = camera.getVideoTracks()[0]!;
   const controller = new AbortController();
-  const options = { signal: controller.signal, topK: req.topK ?? 1, ...(req.maxFps ? { maxFps: req.maxFps } : {}) };
+  const options = { signal: controller.signal, topK: req.topK ?? 1, ...(req.maxFps ? { maxFps: req.maxFps } : {}), ...(req.allow ? { allow: req.allow } : {}) };
   let ended: number[] = [];
   let worker: Worker | undefined;
   let video: HTMLVideoElement | undefined;
@@ -126,10 +134,8 @@ async function run(req: RunRequest) {
       );
     }
     const classifier = await mainClassifiers.get(req.threads)!;
-    // what web-live's MediaStream feed reads too; the processor here is the recording one
-    const Recording = (globalThis as unknown as { MediaStreamTrackProcessor: Processor }).MediaStreamTrackProcessor;
-    // (cast: core's ReadableLike does not accept the DOM ReadableStream's overloaded getReader yet)
-    stream = classifier.classifyStream(new Recording({ track }).readable as never, options);
+    // the camera itself: classifyStream's live feed reads a clone through the (recording) track processor
+    stream = classifier.classifyStream(camera, options);
   }
   const rows: Row[] = [];
   // The camera's own counts (Chromium's MediaStreamTrack.stats): frames it made, and those the browser discarded
