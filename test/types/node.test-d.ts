@@ -133,6 +133,8 @@ describe('onnx-mobilenet under the node condition', () => {
     expectTypeOf(classifier.classifyStream(videoFrames('a.mp4', { fps: 2, size: { width: 320, height: 240 } }))).toEqualTypeOf<
       AsyncGenerator<StreamResult, void, undefined>
     >();
+    // A WHATWG ReadableStream of inputs is read as a live source (its overloaded getReader included)
+    expectTypeOf(classifier.classifyStream(new ReadableStream<string>())).toEqualTypeOf<AsyncGenerator<StreamResult, void, undefined>>();
     // @ts-expect-error fps is required: raw video does not carry its frame rate
     void videoFrames('a.mp4', {});
     // @ts-expect-error ffmpeg's pixel formats other than rgb24, rgba and gray are not read
