@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { OnnxMobilenetError } from '../errors/errors.js';
 import { softmax } from '../predictions/postprocess.js';
 import type { StreamResult } from './classify-stream.js';
 import { filled } from '../../../../test/fake-backend.js';
