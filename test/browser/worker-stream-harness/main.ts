@@ -165,7 +165,8 @@ async function run(req: RunRequest) {
         label: r.predictions?.[0]?.label,
         error: r.error?.message,
         at: performance.now(),
-        fromCameraMs: performance.now() - ((pageTimestamps[seenBefore + r.frame] ?? Number.NaN) / 1000 - offset),
+        // a camera frame's timestamp (ms) is its capture on the camera's clock; a <video>'s is media time
+        fromCameraMs: req.via === 'video' ? Number.NaN : performance.now() - (r.timestamp - offset),
       });
       const enough = (req.results && rows.length >= req.results) || (req.seconds && performance.now() - started > req.seconds * 1000);
       if (enough && req.abort) controller.abort(new Error('stopped by the harness'));
