@@ -108,6 +108,16 @@ describe('README', () => {
       'evaluate.batchSize': DEFAULTS.evaluate.batchSize,
       'evaluate.topK': DEFAULTS.evaluate.topK,
       'fewShot.k': DEFAULTS.fewShot.k,
+      'train.epochs': DEFAULTS.train.epochs,
+      'train.learningRate': DEFAULTS.train.learningRate,
+      'train.batchSize': DEFAULTS.train.batchSize,
+      'train.l2': DEFAULTS.train.l2,
+      'train.validationSplit': DEFAULTS.train.validationSplit,
+      'train.patience': DEFAULTS.train.patience,
+      'train.classWeights': DEFAULTS.train.classWeights,
+      'train.seed': DEFAULTS.train.seed,
+      'train.flip': DEFAULTS.train.flip,
+      'train.crops': DEFAULTS.train.crops,
     };
     // Every field of DEFAULTS (nested ones by their dotted name) has its row.
     const fields = Object.entries(DEFAULTS).flatMap(([k, v]) =>

@@ -43,3 +43,11 @@ export {
   type FewShotPrediction,
   type FewShotScore,
 } from './tasks/few-shot.js';
+export {
+  createTrainer,
+  type AugmentOptions,
+  type Trainer,
+  type TrainerOptions,
+  type TrainOptions,
+} from './tasks/trainer.js';
+export { headProbabilities, type EpochProgress, type TrainedHead, type TrainReport } from './tasks/head.js';

@@ -7,7 +7,7 @@ import { OnnxMobilenetError } from '../errors/errors.js';
 import type { PreparedTensor, RawImage } from '../image/image.js';
 import type { ClassLabel } from '../predictions/labels.js';
 import { loadModel, type LoadedModel } from './load-model.js';
-import { predictionsFromLogits, type ClassifyOptions, type Prediction } from '../predictions/postprocess.js';
+import { predictionsFromLogits, softmax, type ClassifyOptions, type Prediction } from '../predictions/postprocess.js';
 import { InputPreparer } from '../image/prepare-input.js';
 import { type ImageRuns, imageRuns } from './image-runs.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -16,7 +16,7 @@ import { l2Normalize } from '../predictions/similarity.js';
 import { withoutPrototype } from '../options/own-options.js';
 import { onceEachCode } from '../errors/warnings.js';
 import { classifyStreamWith, type ClassifyStreamOptions, type StreamResult, type StreamSource } from './classify-stream.js';
-import { softmax } from '../predictions/postprocess.js';
+import { TRAINING, trainingAccess, type TrainingAccess } from './training-access.js';
 
 export type { ClassifierOptions } from '../options/classifier-options.js';
 export type { ClassifyAllOptions, ClassifyAllResult } from './classify-all.js';
@@ -96,7 +96,7 @@ export interface Classifier<TInput, TLive = never> {
     input: TInput | RawImage | PreparedTensor,
     options?: ClassifyOptions & { normalize?: boolean | undefined },
   ): Promise<{ predictions: Prediction[]; embedding: Float32Array }>;
-  /** Raw model scores (before softmax) of one image, one value per class. */
+  /** Raw model scores (before softmax) of one image, one per class; the log of the probabilities where the graph ends in a Softmax. */
   logits(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal | undefined }): Promise<Float32Array>;
   /** The image's model input: normalised CHW float32, `3 × size × size` values. */
   prepare(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal | undefined }): Promise<Float32Array>;
@@ -154,6 +154,7 @@ class OrtClassifier<TInput, TLive> implements Classifier<TInput, TLive> {
   readonly model: ModelInfo;
   readonly labels: readonly ClassLabel[];
   readonly preprocessOptions: Readonly<PreprocessOptions>;
+  readonly [TRAINING]: TrainingAccess;
   private readonly loaded: LoadedModel;
   private readonly scheduler: BatchScheduler<RunOutput, RunItem>;
   private readonly runner: SessionRunner;
@@ -191,6 +192,7 @@ class OrtClassifier<TInput, TLive> implements Classifier<TInput, TLive> {
       embeddingName: 'missing' in embedding ? undefined : embedding.name,
       cropSize: loaded.preprocess.cropSize,
       classes: labels.length,
+      scores: loaded.scores,
     };
     // Closed by dispose(): nothing queued runs after it, the run in flight settles.
     this.runner = sessionRunner(loaded.runtime, shape);
@@ -205,6 +207,7 @@ class OrtClassifier<TInput, TLive> implements Classifier<TInput, TLive> {
       maxPendingBytes: loaded.limits.maxPendingBytes,
       assertUsable: () => this.assertUsable(),
     });
+    this[TRAINING] = trainingAccess(this.runs, (t, signal) => this.embed(t, { signal }), loaded);
   }
 
   classify(input: Input<TInput>, options?: ClassifyOptions): Promise<Prediction[]>;

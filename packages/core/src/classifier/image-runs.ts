@@ -4,6 +4,7 @@ import { slots } from '../flow/slots.js';
 import { type ItemContext, workPool } from '../flow/work-pool.js';
 import { isOnnxMobilenetError, OnnxMobilenetError } from '../errors/errors.js';
 import type { PreparedTensor, RawImage } from '../image/image.js';
+import type { Rect } from '../image/resize-plan.js';
 import { type InputPreparer, needsDecoder, type PreparedImage } from '../image/prepare-input.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { pendingBytes } from './pending-bytes.js';
@@ -53,6 +54,8 @@ export interface ImageRuns<TInput> {
   run(inputs: readonly Input<TInput>[], embedding: boolean, signal: AbortSignal | undefined, indexed: boolean): Promise<RunOutput[]>;
   /** One image's model input, its copy counted as a call's are (`prepare()`). */
   prepare(input: Input<TInput>, signal: AbortSignal | undefined): Promise<Float32Array>;
+  /** One image resized but not cropped, and the reference crop in it (training views). */
+  resized(input: Input<TInput>, signal: AbortSignal | undefined): Promise<{ image: RawImage; crop: Rect }>;
 }
 
 /** The bounds the calls of one classifier share (decode slots, pending bytes), and one call's run. */
@@ -98,6 +101,16 @@ export function imageRuns<TInput>(o: ImageRunsOptions<TInput>): ImageRuns<TInput
     });
   };
 
+  /** `work` on the call's own copy of one input, with a decode slot. */
+  const one = async <T>(input: Input<TInput>, signal: AbortSignal | undefined, work: (mine: Input<TInput>) => Promise<T>): Promise<T> => {
+    const { owned, release } = pending.hold([input], 0, asThrown);
+    const mine = owned[0]!; // one input, one copy
+    try {
+      return await withDecodeSlot(mine, signal, () => work(mine));
+    } finally {
+      release(0);
+    }
+  };
   return {
     run(inputs, embedding, signal, indexed) {
       const count = inputs.length;
@@ -108,14 +121,7 @@ export function imageRuns<TInput>(o: ImageRunsOptions<TInput>): ImageRuns<TInput
         prepareAndRun(input!, embedding, own, indexed ? (err) => atInput(err, index, count) : asThrown, endPhase); // started before release
       return workPool(owned, task, { window, phaseCap: decodes, signal, mode: 'fail-fast', release }).values();
     },
-    async prepare(input, signal) {
-      const { owned, release } = pending.hold([input], 0, asThrown);
-      const mine = owned[0]!; // one input, one copy
-      try {
-        return await withDecodeSlot(mine, signal, () => preparer.prepare(mine, signal));
-      } finally {
-        release(0);
-      }
-    },
+    prepare: (input, signal) => one(input, signal, (mine) => preparer.prepare(mine, signal)),
+    resized: (input, signal) => one(input, signal, (mine) => preparer.resizedWhole(mine, signal)),
   };
 }

@@ -29,6 +29,10 @@ export interface LoadedModel {
   embedding: EmbeddingOutput;
   /** Which hosts and addresses downloads may reach (models, labels, image URLs). */
   network: NetworkPolicy;
+  /** What the scores output holds: logits, or probabilities where the graph ends in a Softmax. */
+  scores: 'logits' | 'probabilities';
+  /** Reads the model file again, as given (bytes given are returned as they are). */
+  readModel: (signal?: AbortSignal) => Promise<Uint8Array>;
 }
 
 /** Reads a model or label file through the backend's asset loader (or takes the given bytes). */
@@ -148,12 +152,19 @@ export async function loadModel(backend: ClassifierBackend<unknown>, given: Clas
   throwIfAborted(options.signal);
   // The labels load beside the model (small, independent of it); their outcome is read once the
   // session exists, so a failing model is still what a failed load reports, and a failed load
-  // stops their download.
+  // stops their download. A model file of the caller's may name its classes in its metadata: its
+  // default labels wait until the file is read.
   const labelsStop = new AbortController();
   const stop = () => labelsStop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
-  const labelsLoad = loadLabelList(backend, withoutPrototype(options, { signal: labelsStop.signal }), limits, warn);
-  labelsLoad.catch(() => undefined);
+  const startLabels = () => {
+    const load = loadLabelList(backend, withoutPrototype(options, { signal: labelsStop.signal }), limits, warn);
+    load.catch(() => undefined);
+    return load;
+  };
+  const early = options.labels !== undefined || registry ? startLabels() : undefined;
+  const labelsLoad = (fromModel: string[] | undefined) =>
+    options.labels === undefined && fromModel ? Promise.resolve(parseLabels(fromModel, limits.maxLabelLines)) : (early ?? startLabels());
   try {
     return await loadSession(backend, options, warn, { asset, registry, preprocess, limits, labelsLoad });
   } catch (err) {
@@ -175,13 +186,21 @@ async function loadSession(
     preprocess,
     limits,
     labelsLoad,
-  }: { asset: AssetRef; registry: RegistryModel | undefined; preprocess: PreprocessOptions; limits: Limits; labelsLoad: Promise<ClassLabel[]> },
+  }: {
+    asset: AssetRef;
+    registry: RegistryModel | undefined;
+    preprocess: PreprocessOptions;
+    limits: Limits;
+    labelsLoad: (fromModel: string[] | undefined) => Promise<ClassLabel[]>;
+  },
 ): Promise<LoadedModel> {
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) throw tooManyBytes('model', original.byteLength, limits);
   // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
-  const { checkModelBytes } = await import('../graph/model-code.js');
+  const { checkModelBytes, readModelFacts } = await import('../graph/model-code.js');
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });
+  const facts = await readModelFacts(original, limits.maxLabelBytes);
+  const labels = labelsLoad(facts.labels);
   const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, () => backend.platform.int8Facts?.(options.executionProviders));
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);
   throwIfAborted(options.signal);
@@ -207,9 +226,25 @@ async function loadSession(
     throwIfAborted(options.signal);
     const io = inspectModelIO(runtime.session);
     checkInputSize(io, preprocess);
-    const labels = await labelsLoad;
-    checkClassCount(io, labels);
-    return { runtime, io, labels, preprocess, limits, source: asset.description, registry, dequantized, embedding, network: networkPolicy(options, limits) };
+    const labelList = await labels;
+    checkClassCount(io, labelList);
+    // Read again for export (training), with the caller's limits and network policy, not the load's signal or progress.
+    const readModel = (signal?: AbortSignal) => loadBytes(backend, asset, 'model', withoutPrototype(options, { signal, onProgress: undefined }), limits, warn);
+    const network = networkPolicy(options, limits);
+    return {
+      runtime,
+      io,
+      labels: labelList,
+      preprocess,
+      limits,
+      source: asset.description,
+      registry,
+      dequantized,
+      embedding,
+      network,
+      scores: facts.scores,
+      readModel,
+    };
   } catch (err) {
     await runtime.session.release().catch(() => undefined);
     throw err;

@@ -24,6 +24,8 @@ export interface RunnerShape {
   embeddingName?: string | undefined;
   cropSize: number;
   classes: number;
+  /** `'probabilities'` for a graph that ends in a Softmax: its scores become log-probabilities, logits that softmax maps back to them. */
+  scores?: 'logits' | 'probabilities' | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function runBatch(
     }
     const features = pooled ? ((await pooled.getData()) as Float32Array) : undefined;
     const width = features ? features.length / items.length : 0;
+    if (shape.scores === 'probabilities') for (let i = 0; i < scores.length; i++) scores[i] = Math.log(scores[i]!);
     return items.map((_, i) => ({
       logits: scores.slice(i * classes, (i + 1) * classes),
       embedding: features?.slice(i * width, (i + 1) * width),

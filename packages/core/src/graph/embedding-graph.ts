@@ -33,6 +33,39 @@ const POOLS = new Set(['GlobalAveragePool', 'QLinearGlobalAveragePool', 'ReduceM
 export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: string; size: number }> {
   const graph = model.graph!;
   const make = await messageFactory();
+  const { classifier, feature, quantized, size } = findPooledFeature(model);
+  const name = freshName(graph, EMBEDDING_OUTPUT);
+  graph.node.push(pooledFeatureNode(make, { classifier, feature, quantized }, name));
+  // Element type only: the feature may be N×C or N×C×1×1 depending on the exporter.
+  graph.output.push(make.valueInfo({ name, type: { tensorType: { elemType: 1 } } }));
+  return { name, size };
+}
+
+/** Where the pooled feature vector is: the final classifier node, its feature input, whether it is quantized, and the feature size. */
+export interface PooledFeature {
+  classifier: NodeProto;
+  feature: string;
+  quantized: boolean;
+  size: number;
+}
+
+/** The node that makes the pooled feature a float tensor named `name`: an Identity, or for a quantized classifier a DequantizeLinear with its input scale and zero point. */
+export function pooledFeatureNode(
+  make: Awaited<ReturnType<typeof messageFactory>>,
+  { classifier, feature, quantized }: Omit<PooledFeature, 'size'>,
+  name: string,
+): NodeProto {
+  return quantized
+    ? make.node({ opType: 'DequantizeLinear', input: [feature, ...classifier.input.slice(1, 3)], output: [name], name })
+    : make.node({ opType: 'Identity', input: [feature], output: [name], name });
+}
+
+/**
+ * Finds the pooled feature vector by structure (see {@link addEmbeddingOutput}), or throws
+ * `E_MODEL_SHAPE` naming where the search stopped.
+ */
+export function findPooledFeature(model: ModelProto): PooledFeature {
+  const graph = model.graph!;
   const inits = new Map(graph.initializer.map((t) => [t.name, t]));
   const producer = new Map<string, NodeProto>();
   for (const n of graph.node) for (const o of n.output) producer.set(o, n);
@@ -62,20 +95,11 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   const size = /Conv/.test(classifier.opType) ? dims[1] : classifier.opType.endsWith('Gemm') && transB ? dims[1] : dims[0];
   if (!(size !== undefined && Number.isSafeInteger(size) && size > 0))
     throw fail(`the ${classifier.opType} classifier's weights have the shape [${dims.join(', ')}]`);
-  const name = freshName(graph, EMBEDDING_OUTPUT);
-
-  graph.node.push(
-    quantized
-      ? make.node({ opType: 'DequantizeLinear', input: [feature, ...classifier.input.slice(1, 3)], output: [name], name }) // its input scale and zero point
-      : make.node({ opType: 'Identity', input: [feature], output: [name], name }),
-  );
-  // Element type only: the feature may be N×C or N×C×1×1 depending on the exporter.
-  graph.output.push(make.valueInfo({ name, type: { tensorType: { elemType: 1 } } }));
-  return { name, size };
+  return { classifier, feature, quantized, size };
 }
 
 /** `base`, or `base_1`, `base_2`... : the first name no tensor, node or graph input/output of the graph uses. */
-function freshName(graph: GraphProto, base: string): string {
+export function freshName(graph: GraphProto, base: string): string {
   const taken = new Set<string>([
     ...graph.node.flatMap((n) => [n.name, ...n.input, ...n.output]),
     ...graph.initializer.map((t) => t.name),

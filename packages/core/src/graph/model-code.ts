@@ -7,3 +7,5 @@
 export { hasQuantizedOpsInBytes } from './dequantize.js';
 export { checkModelBytes } from './external-data.js';
 export { rewriteGraph } from './graph-rewrite.js';
+export { readModelFacts } from './model-facts.js';
+export { exportHeadModel } from './head-graph.js';

@@ -216,6 +216,7 @@ export async function messageFactory(): Promise<{
   node: (init: Partial<NodeProto>) => NodeProto;
   tensor: (init: Init<TensorProto>) => TensorProto;
   attribute: (init: Init<AttributeProto>) => AttributeProto;
+  metadata: (init: { key: string; value: string }) => { key: string; value: string };
   valueInfo: (init: {
     name: string;
     type?: { tensorType?: { elemType: number; shape?: { dim: { dimValue?: number; dimParam?: string }[] } } };
@@ -233,6 +234,7 @@ export async function messageFactory(): Promise<{
     node: (init) => create('NodeProto', init) as NodeProto,
     tensor: (init) => create('TensorProto', init) as TensorProto,
     attribute: (init) => create('AttributeProto', init) as AttributeProto,
+    metadata: (init) => create('StringStringEntryProto', init) as { key: string; value: string },
     valueInfo: ({ name, type }) => {
       const tt = type?.tensorType;
       const shape = tt?.shape && create('TensorShapeProto', { dim: tt.shape.dim.map((d) => create('TensorShapeDimension', d)) });

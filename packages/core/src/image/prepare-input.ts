@@ -9,7 +9,7 @@ import { assertRawImage, isPreparedTensor, isRawImage, type PreparedTensor, type
 import { assertInputPixels } from './image-limits.js';
 import { normalizeToCHW } from './normalize.js';
 import { resampleBilinear } from './resample.js';
-import { planResize, type ResizePlan } from './resize-plan.js';
+import { planResize, type Rect, type ResizePlan } from './resize-plan.js';
 
 /** How messages name raw pixels given to a call (`image given as raw pixels is 20000x20000 ...`). */
 const RAW_NAME = 'given as raw pixels';
@@ -111,6 +111,28 @@ export class InputPreparer<TInput> {
     const pixels = await abortable(image.decode(plan), signal);
     if ('crop' in pixels) return { crop: this.sized(pixels.crop, plan.crop, image.name) };
     return { crop: this.resize(this.sized(pixels.whole, image, image.name), plan) };
+  }
+
+  /**
+   * The image resized as {@link prepareImage} resizes it but not cropped (for training views), and
+   * the reference crop within it. A prepared tensor has no pixels to resize: `E_INPUT`.
+   */
+  async resizedWhole(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<{ image: RawImage; crop: Rect }> {
+    throwIfAborted(signal);
+    if (isPreparedTensor(input)) throw new OnnxMobilenetError('E_INPUT', 'augmented views need an image, not a prepared tensor');
+    const whole = (plan: ResizePlan): ResizePlan => ({ ...plan, crop: { left: 0, top: 0, width: plan.width, height: plan.height } });
+    if (isRawImage(input)) {
+      assertRawImage(input);
+      const plan = this.plan(RAW_NAME, input.width, input.height);
+      return { image: this.resize(input, whole(plan)), crop: plan.crop };
+    }
+    if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
+    assertSourceLength(input, 'image', this.limits);
+    const image = await abortable(this.decoder.open(input as TInput, { signal, limits: this.limits, warn: this.warn, network: this.network }), signal);
+    const plan = this.plan(image.name, image.width, image.height);
+    const pixels = await abortable(image.decode(whole(plan)), signal);
+    if ('crop' in pixels) return { image: this.sized(pixels.crop, plan, image.name), crop: plan.crop };
+    return { image: this.resize(this.sized(pixels.whole, image, image.name), whole(plan)), crop: plan.crop };
   }
 
   /** Writes a prepared image's model input into `out` at `offset` (the batch tensor), normalising an 8-bit crop there. */

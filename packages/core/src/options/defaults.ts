@@ -176,6 +176,24 @@ export const DEFAULTS = Object.freeze({
   evaluate: Object.freeze({ batchSize: 16, topK: 5 }),
   /** Few-shot classifiers: neighbours that vote in `predict()` (`k`). */
   fewShot: Object.freeze({ k: 3 }),
+  /**
+   * `createTrainer()` and `train()`: at most 100 epochs of Adam (learning rate 0.001, batches of
+   * 32 views, L2 0.001 on the weights), a fifth of each class's photos held out for validation,
+   * stopping after 10 epochs without a lower validation loss; classes weighted to count equally;
+   * seed 1; no augmented views (`flip`, `crops`).
+   */
+  train: Object.freeze({
+    epochs: 100,
+    learningRate: 0.001,
+    batchSize: 32,
+    l2: 0.001,
+    validationSplit: 0.2,
+    patience: 10,
+    classWeights: 'balanced' as 'balanced' | 'equal',
+    seed: 1,
+    flip: false,
+    crops: 0,
+  }),
   /** Input and download limits (a 10,000 × 10,000 image, 64 MiB files, 256 MiB models, 30 s of silence, 60 s per image URL, 5 redirects, 1000 loop iterations, 100 JPEG scans, 30 s per decode, and the rest). */
   limits: Object.freeze({
     maxInputPixels: 100_000_000,

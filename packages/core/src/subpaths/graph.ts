@@ -6,3 +6,5 @@
  * @module @onnx-mobilenet/core/graph
  */
 export { dequantizeModel, isQuantizedModel } from '../graph/dequantize.js';
+export { exportHeadModel, type HeadLayer } from '../graph/head-graph.js';
+export { LABELS_METADATA_KEY } from '../graph/model-facts.js';

@@ -1,0 +1,134 @@
+import { OnnxMobilenetError } from '../errors/errors.js';
+import { findPooledFeature, freshName, pooledFeatureNode } from './embedding-graph.js';
+import { LABELS_METADATA_KEY } from './model-facts.js';
+import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto } from './onnx-model.js';
+import { float32Bytes } from './tensor-data.js';
+
+/** A linear classification head over a model's pooled embedding: `softmax(weights · embedding + bias)`. */
+export interface HeadLayer {
+  /** Class names, in output order; written to the file's `metadata_props` as `labels`. */
+  labels: readonly string[];
+  /** Length of the embedding the head reads. */
+  dimensions: number;
+  /** `labels.length × dimensions` values, row-major (one row per class). */
+  weights: ArrayLike<number>;
+  /** `labels.length` values. */
+  bias: ArrayLike<number>;
+}
+
+/** Metadata key of the preprocessing the head was trained with (JSON), for tools outside onnx-mobilenet. */
+export const PREPROCESS_METADATA_KEY = 'onnx_mobilenet.preprocess';
+
+/** Throws `E_INPUT` naming what is wrong with a head: its labels, sizes or values. */
+export function checkHead(head: HeadLayer): void {
+  const bad = (why: string) => new OnnxMobilenetError('E_INPUT', `not a trained head: ${why}`);
+  const { labels, dimensions, weights, bias } = head ?? ({} as HeadLayer);
+  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string' && l !== ''))
+    throw bad('labels must be two or more non-empty strings');
+  if (new Set(labels).size !== labels.length) throw bad('labels must differ from each other');
+  if (!(Number.isSafeInteger(dimensions) && dimensions > 0)) throw bad(`dimensions must be a positive integer, got ${String(dimensions)}`);
+  if (weights?.length !== labels.length * dimensions) throw bad(`weights must have ${labels.length} × ${dimensions} values, got ${String(weights?.length)}`);
+  if (bias?.length !== labels.length) throw bad(`bias must have ${labels.length} values, got ${String(bias?.length)}`);
+  for (const [name, values] of [
+    ['weights', weights],
+    ['bias', bias],
+  ] as const) {
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw bad(`${name}[${i}] is ${String(values[i])}`);
+  }
+}
+
+/** Keeps only the nodes, initializers and value infos the graph's outputs need. */
+function prune(graph: GraphProto): void {
+  const needed = new Set(graph.output.map((o) => o.name));
+  const keep = new Set<NodeProto>();
+  // Backwards: ONNX lists nodes in topological order, so every consumer comes before its producers here.
+  for (let i = graph.node.length - 1; i >= 0; i--) {
+    const n = graph.node[i]!;
+    if (!n.output.some((o) => needed.has(o))) continue;
+    keep.add(n);
+    for (const input of n.input) needed.add(input);
+  }
+  graph.node = graph.node.filter((n) => keep.has(n));
+  graph.initializer = graph.initializer.filter((t) => needed.has(t.name));
+  graph.valueInfo = graph.valueInfo.filter((v) => needed.has(v.name));
+}
+
+/**
+ * One ONNX file from a base model and a trained head: the base graph up to its pooled embedding
+ * (found as `embed()` finds it; an int8 base stays int8, its embedding dequantized with the
+ * classifier's own input scale), then Flatten, Gemm (the head's weights, `transB = 1`) and Softmax
+ * as the one output `probabilities` (N × classes). The base's old classifier and everything only it
+ * used are dropped. The class names go in `metadata_props` as `labels` (a JSON array), so
+ * `createClassifier({ model })` needs no labels file and other tools can read them, and `preprocess`
+ * (if given) as `onnx_mobilenet.preprocess`.
+ *
+ * @example
+ * ```ts
+ * const file = await exportHeadModel(baseModelBytes, head, { preprocess: classifier.preprocessOptions });
+ * ```
+ */
+export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options: { preprocess?: object | undefined } = {}): Promise<Uint8Array> {
+  checkHead(head);
+  const model = await decodeModel(base);
+  const graph = model.graph!;
+  const pooled = findPooledFeature(model);
+  if (pooled.size !== head.dimensions) {
+    throw new OnnxMobilenetError(
+      'E_MODEL_SHAPE',
+      `the base model's embeddings have ${pooled.size} values; the head reads ${head.dimensions}: train it on this model`,
+    );
+  }
+  const make = await messageFactory();
+  const name = (base: string) => {
+    const fresh = freshName(graph, base);
+    graph.valueInfo.push(make.valueInfo({ name: fresh })); // reserves the name for the next call
+    return fresh;
+  };
+  const [feature, flat, weights, bias, scores, probabilities] = ['embedding', 'embedding_flat', 'head_weight', 'head_bias', 'head_scores', 'probabilities'].map(
+    name,
+  );
+  const classes = head.labels.length;
+  graph.node.push(
+    pooledFeatureNode(make, pooled, feature!),
+    make.node({
+      opType: 'Flatten',
+      input: [feature!],
+      output: [flat!],
+      name: flat!,
+      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
+    }),
+    make.node({
+      opType: 'Gemm',
+      input: [flat!, weights!, bias!],
+      output: [scores!],
+      name: scores!,
+      attribute: [make.attribute({ name: 'transB', i: 1, type: AttributeType.INT })],
+    }),
+    make.node({
+      opType: 'Softmax',
+      input: [scores!],
+      output: [probabilities!],
+      name: probabilities!,
+      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
+    }),
+  );
+  graph.initializer.push(
+    make.tensor({ name: weights!, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
+    make.tensor({ name: bias!, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
+  );
+  const batch = graph.input[0]?.type?.tensorType?.shape?.dim[0];
+  const batchDim = batch?.dimValue ? { dimValue: Number(batch.dimValue) } : { dimParam: batch?.dimParam || 'batch_size' };
+  graph.output = [
+    make.valueInfo({ name: probabilities!, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [batchDim, { dimValue: classes }] } } } }),
+  ];
+  prune(graph);
+  graph.valueInfo = graph.valueInfo.filter((v) => v.type); // the reserved names
+  const metadata = [
+    make.metadata({ key: LABELS_METADATA_KEY, value: JSON.stringify(head.labels) }),
+    ...(options.preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(options.preprocess) })] : []),
+  ];
+  const replaced = new Set(metadata.map((m) => m.key));
+  model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];
+  model.producerName = 'onnx-mobilenet';
+  return encodeModel(model);
+}
