@@ -39,7 +39,9 @@ const APP_API = [
   'cosineSimilarity',
   'createClassifier',
   'createFewShotClassifier',
+  'createTrainer',
   'evaluate',
+  'headProbabilities',
   'isOnnxMobilenetError',
   'nearestNeighbors',
   'parseLabels',
@@ -198,7 +200,11 @@ describe('the isomorphic entry', () => {
     // path (streamToWorker, serveStream) +1.62 KB for the entry as a whole: 30.93 KB. An app that
     // imports only createClassifier does not load the Worker path (the package has no side
     // effects): 27.91 KB, held below the old ceiling by the next test.
-    expect(eager).toBeLessThan(31_500);
+    // Issue 25: createTrainer (the seeded split, Adam over mini-batches, early stopping, class
+    // weights, the report and its messages) +4.4 KB for the entry as a whole: 35.36 KB. Only an app
+    // that trains loads it; the classifier itself carries 0.6 KB for it (models' own labels,
+    // Softmax outputs, uncropped views), checked by the next test.
+    expect(eager).toBeLessThan(36_000);
   });
 
   it('keeps what an app importing only createClassifier loads under 28.8 KB', async () => {

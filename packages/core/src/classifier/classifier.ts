@@ -16,7 +16,7 @@ import { l2Normalize } from '../predictions/similarity.js';
 import { withoutPrototype } from '../options/own-options.js';
 import { onceEachCode } from '../errors/warnings.js';
 import { classifyStreamWith, type ClassifyStreamOptions, type StreamResult, type StreamSource } from './classify-stream.js';
-import { TRAINING, trainingAccess, type TrainingAccess } from './training-access.js';
+import { TRAINING, type TrainingAccess } from './training-access.js';
 
 export type { ClassifierOptions } from '../options/classifier-options.js';
 export type { ClassifyAllOptions, ClassifyAllResult } from './classify-all.js';
@@ -207,7 +207,8 @@ class OrtClassifier<TInput, TLive> implements Classifier<TInput, TLive> {
       maxPendingBytes: loaded.limits.maxPendingBytes,
       assertUsable: () => this.assertUsable(),
     });
-    this[TRAINING] = trainingAccess(this.runs, (t, signal) => this.embed(t, { signal }), loaded);
+    const [embed, modelBytes] = [(t: PreparedTensor, signal?: AbortSignal) => this.embed(t, { signal }), loaded.readModel];
+    this[TRAINING] = { resized: (i, signal) => this.runs.resized(i as Input<TInput>, signal), embed, modelBytes, preprocess: loaded.preprocess };
   }
 
   classify(input: Input<TInput>, options?: ClassifyOptions): Promise<Prediction[]>;

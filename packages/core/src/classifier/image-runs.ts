@@ -4,7 +4,6 @@ import { slots } from '../flow/slots.js';
 import { type ItemContext, workPool } from '../flow/work-pool.js';
 import { isOnnxMobilenetError, OnnxMobilenetError } from '../errors/errors.js';
 import type { PreparedTensor, RawImage } from '../image/image.js';
-import type { Rect } from '../image/resize-plan.js';
 import { type InputPreparer, needsDecoder, type PreparedImage } from '../image/prepare-input.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { pendingBytes } from './pending-bytes.js';
@@ -54,8 +53,8 @@ export interface ImageRuns<TInput> {
   run(inputs: readonly Input<TInput>[], embedding: boolean, signal: AbortSignal | undefined, indexed: boolean): Promise<RunOutput[]>;
   /** One image's model input, its copy counted as a call's are (`prepare()`). */
   prepare(input: Input<TInput>, signal: AbortSignal | undefined): Promise<Float32Array>;
-  /** One image resized but not cropped, and the reference crop in it (training views). */
-  resized(input: Input<TInput>, signal: AbortSignal | undefined): Promise<{ image: RawImage; crop: Rect }>;
+  /** One image resized but not cropped, with the reference crop in it (`centre`), for training views. */
+  resized(input: Input<TInput>, signal: AbortSignal | undefined): Promise<PreparedImage>;
 }
 
 /** The bounds the calls of one classifier share (decode slots, pending bytes), and one call's run. */
@@ -122,6 +121,6 @@ export function imageRuns<TInput>(o: ImageRunsOptions<TInput>): ImageRuns<TInput
       return workPool(owned, task, { window, phaseCap: decodes, signal, mode: 'fail-fast', release }).values();
     },
     prepare: (input, signal) => one(input, signal, (mine) => preparer.prepare(mine, signal)),
-    resized: (input, signal) => one(input, signal, (mine) => preparer.resizedWhole(mine, signal)),
+    resized: (input, signal) => one(input, signal, (mine) => preparer.prepareImage(mine, signal, true)),
   };
 }

@@ -50,7 +50,7 @@ function copierOf<T>(input: T, later: boolean): { bytes: number; make: () => T }
  * straight into the batch buffer when the run starts: a quarter of the memory while it waits, and
  * no buffer or copy of its own), or a checked prepared tensor.
  */
-export type PreparedImage = { crop: RawImage } | { tensor: Float32Array };
+export type PreparedImage = { crop: RawImage; centre?: Rect | undefined } | { tensor: Float32Array };
 
 /**
  * Input preparation, read forward: any input (the environment's images, raw pixels, prepared
@@ -96,43 +96,24 @@ export class InputPreparer<TInput> {
    * whole image). Raw pixels skip open and decode, and are resized before the first await (a
    * first batch's are not copied: see {@link ownInput}). Normalisation waits for {@link write}.
    */
-  async prepareImage(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<PreparedImage> {
+  async prepareImage(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal, uncropped = false): Promise<PreparedImage> {
     throwIfAborted(signal);
     if (isPreparedTensor(input)) return { tensor: this.checkTensor(input) };
+    // Training views: the whole resized image, and where the centre crop is in it.
+    const target = (plan: ResizePlan): ResizePlan => (uncropped ? { ...plan, crop: { left: 0, top: 0, width: plan.width, height: plan.height } } : plan);
     if (isRawImage(input)) {
       assertRawImage(input);
-      return { crop: this.resize(input, this.plan(RAW_NAME, input.width, input.height)) };
+      const plan = this.plan(RAW_NAME, input.width, input.height);
+      return { crop: this.resize(input, target(plan)), centre: plan.crop };
     }
     if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
     assertSourceLength(input, 'image', this.limits);
     const context = { signal, limits: this.limits, warn: this.warn, network: this.network };
     const image = await abortable(this.decoder.open(input as TInput, context), signal);
     const plan = this.plan(image.name, image.width, image.height);
-    const pixels = await abortable(image.decode(plan), signal);
-    if ('crop' in pixels) return { crop: this.sized(pixels.crop, plan.crop, image.name) };
-    return { crop: this.resize(this.sized(pixels.whole, image, image.name), plan) };
-  }
-
-  /**
-   * The image resized as {@link prepareImage} resizes it but not cropped (for training views), and
-   * the reference crop within it. A prepared tensor has no pixels to resize: `E_INPUT`.
-   */
-  async resizedWhole(input: TInput | RawImage | PreparedTensor, signal?: AbortSignal): Promise<{ image: RawImage; crop: Rect }> {
-    throwIfAborted(signal);
-    if (isPreparedTensor(input)) throw new OnnxMobilenetError('E_INPUT', 'augmented views need an image, not a prepared tensor');
-    const whole = (plan: ResizePlan): ResizePlan => ({ ...plan, crop: { left: 0, top: 0, width: plan.width, height: plan.height } });
-    if (isRawImage(input)) {
-      assertRawImage(input);
-      const plan = this.plan(RAW_NAME, input.width, input.height);
-      return { image: this.resize(input, whole(plan)), crop: plan.crop };
-    }
-    if (input === null || input === undefined) throw new OnnxMobilenetError('E_INPUT', `expected an image, got ${String(input)}`);
-    assertSourceLength(input, 'image', this.limits);
-    const image = await abortable(this.decoder.open(input as TInput, { signal, limits: this.limits, warn: this.warn, network: this.network }), signal);
-    const plan = this.plan(image.name, image.width, image.height);
-    const pixels = await abortable(image.decode(whole(plan)), signal);
-    if ('crop' in pixels) return { image: this.sized(pixels.crop, plan, image.name), crop: plan.crop };
-    return { image: this.resize(this.sized(pixels.whole, image, image.name), whole(plan)), crop: plan.crop };
+    const pixels = await abortable(image.decode(target(plan)), signal);
+    if ('crop' in pixels) return { crop: this.sized(pixels.crop, target(plan).crop, image.name), centre: plan.crop };
+    return { crop: this.resize(this.sized(pixels.whole, image, image.name), target(plan)), centre: plan.crop };
   }
 
   /** Writes a prepared image's model input into `out` at `offset` (the batch tensor), normalising an 8-bit crop there. */

@@ -10,6 +10,7 @@ import type { EpochProgress, TrainedHead } from './head.js';
 import { seededRandom } from './seeded-random.js';
 import { fitSoftmaxRegression } from './softmax-regression.js';
 import { splitPhotos, type Photo } from './training-split.js';
+import { embedViews } from './training-views.js';
 
 export type { AugmentOptions } from '../image/augment.js';
 
@@ -133,7 +134,7 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
       const { signal } = ownOptions(given, { signal: 'value' }, 'add options');
       if (!augmented) return addEmbeddings([await classifier.embed(input, { signal })], label);
       if (!access) throw new OnnxMobilenetError('E_INPUT', 'augmented views need a classifier made by createClassifier()');
-      addEmbeddings(await access.views(input, augment, random, signal), label);
+      addEmbeddings(await embedViews(access, input, augment, random, signal), label);
     },
     addEmbeddings,
     labels() {
