@@ -9,7 +9,7 @@ import { float32Bytes } from '../../core/src/graph/tensor-data.js';
 import { headProbabilities } from '../../core/src/tasks/head.js';
 
 /** input N×4×1×1 → GlobalAveragePool → Flatten → Gemm (W 3×4, transB = 1) → output: a 3-class base with 4 features. */
-async function base({ softmax = false, metadata = [] as { key: string; value: string }[] } = {}): Promise<Uint8Array> {
+async function base({ softmax = false, metadata = [] as { key: string; value: string }[], initializersAsInputs = false } = {}): Promise<Uint8Array> {
   const make = await messageFactory();
   const info = (name: string, dims: (number | string)[]) =>
     make.valueInfo({
@@ -36,7 +36,8 @@ async function base({ softmax = false, metadata = [] as { key: string; value: st
           make.tensor({ name: 'B', dims: [3], dataType: DataType.FLOAT, rawData: float32Bytes([0, 0, 0]) }),
           make.tensor({ name: 'shape', dims: [2], dataType: DataType.INT64, rawData: new Uint8Array(new BigInt64Array([-1n, 3n]).buffer) }),
         ],
-        input: [info('input', ['batch', 4, 1, 1])],
+        // Older exporters (IR < 4, PyTorch's keep_initializers_as_inputs) list the weights as inputs too.
+        input: [info('input', ['batch', 4, 1, 1]), ...(initializersAsInputs ? [info('W', [3, 4]), info('B', [3])] : [])],
         output: [info('output', ['batch', 3])],
       },
     }),
@@ -48,6 +49,11 @@ const HEAD = { labels: ['first', 'second'], dimensions: 4, weights: Float32Array
 // x = [ln 2, 0, 5, 0]: scores [ln 2, ln 3] → [2, 3] / 5. x = [0, 0, 0, 0]: scores [0, ln 3] → [1, 3] / 4.
 const INPUT = [Math.log(2), 0, 5, 0, 0, 0, 0, 0];
 const EXPECTED = [0.4, 0.6, 0.25, 0.75];
+
+function expectClose(actual: number[]): void {
+  expect(actual).toHaveLength(EXPECTED.length);
+  for (const [i, v] of actual.entries()) expect(Math.abs(v - EXPECTED[i]!), `value ${i}: ${v}`).toBeLessThan(1e-6);
+}
 
 async function run(bytes: Uint8Array): Promise<number[]> {
   const session = await ort.InferenceSession.create(bytes);
@@ -63,9 +69,8 @@ async function run(bytes: Uint8Array): Promise<number[]> {
 describe('exportHeadModel', () => {
   it('runs in onnxruntime to the probabilities computed by hand, as headProbabilities computes them', async () => {
     const out = await run(await exportHeadModel(await base(), HEAD));
-    out.forEach((v, i) => expect(Math.abs(v - EXPECTED[i]!), `value ${i}: ${v}`).toBeLessThan(1e-6));
-    const js = [...headProbabilities(HEAD, INPUT.slice(0, 4)), ...headProbabilities(HEAD, INPUT.slice(4))];
-    js.forEach((v, i) => expect(Math.abs(v - EXPECTED[i]!)).toBeLessThan(1e-6));
+    expectClose(out);
+    expectClose([...headProbabilities(HEAD, INPUT.slice(0, 4)), ...headProbabilities(HEAD, INPUT.slice(4))]);
   });
 
   it('drops the base classifier and keeps the pool: pool, Flatten, then Identity, Flatten, Gemm, Softmax', async () => {
@@ -81,6 +86,28 @@ describe('exportHeadModel', () => {
     expect(model.metadataProps.map(({ key, value }) => [key, value])).toEqual([
       ['labels', '["first","second"]'],
       ['onnx_mobilenet.preprocess', '{"cropSize":224}'],
+    ]);
+  });
+
+  it('drops the old weights from the graph inputs of a base that lists its initializers as inputs', async () => {
+    const file = await exportHeadModel(await base({ initializersAsInputs: true }), HEAD);
+    expect((await decodeModel(file)).graph!.input.map((i) => i.name)).toEqual(['input']);
+    expectClose(await run(file));
+  });
+
+  it('exports an exported file again with the same names: the old head goes, not the base', async () => {
+    const once = await exportHeadModel(await base(), HEAD);
+    const twice = await decodeModel(await exportHeadModel(once, { ...HEAD, labels: ['x', 'y'] }));
+    expect(twice.graph!.output.map((o) => o.name)).toEqual(['probabilities']);
+    expect(twice.graph!.node.map((n) => `${n.opType}:${n.output[0]}`)).toEqual([
+      'GlobalAveragePool:pool',
+      'Flatten:features',
+      'Identity:embedding',
+      'Flatten:embedding_flat',
+      'Identity:embedding_1',
+      'Flatten:embedding_flat_1',
+      'Gemm:head_scores',
+      'Softmax:probabilities',
     ]);
   });
 

@@ -199,7 +199,7 @@ async function loadSession(
   // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
   const { checkModelBytes, readModelFacts } = await import('../graph/model-code.js');
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });
-  const facts = await readModelFacts(original, limits.maxLabelBytes);
+  const facts = await readModelFacts(original, options.labels === undefined ? limits.maxLabelBytes : undefined);
   const labels = labelsLoad(facts.labels);
   const float = floatPolicy(options.precision ?? DEFAULTS.precision, registry, () => backend.platform.int8Facts?.(options.executionProviders));
   const { bytes, dequantized, embedding } = await rewriteModel(original, float, options.embeddings ?? true, limits.maxModelBytes, warn);

@@ -3,6 +3,9 @@ import type { RuntimeSession } from '../backend.js';
 import { describeError, isOnnxMobilenetError, OnnxMobilenetError } from '../errors/errors.js';
 import { withoutPrototype } from '../options/own-options.js';
 
+/** The smallest positive float32 (a subnormal): its log, about -103.3, stands for a probability of 0. */
+const MIN_FLOAT32 = 2 ** -149;
+
 /** One image of a batch: what writes its model input into the batch, and whether its call needs the embedding output. */
 export interface RunItem {
   /** Writes the image's `3 × size × size` input values into `out` at `offset`. */
@@ -62,7 +65,8 @@ export async function runBatch(
     }
     const features = pooled ? ((await pooled.getData()) as Float32Array) : undefined;
     const width = features ? features.length / items.length : 0;
-    if (shape.scores === 'probabilities') for (let i = 0; i < scores.length; i++) scores[i] = Math.log(scores[i]!);
+    // A probability that underflowed to 0 becomes float32's smallest, not -Infinity (JSON's null).
+    if (shape.scores === 'probabilities') for (let i = 0; i < scores.length; i++) scores[i] = Math.log(Math.max(scores[i]!, MIN_FLOAT32));
     return items.map((_, i) => ({
       logits: scores.slice(i * classes, (i + 1) * classes),
       embedding: features?.slice(i * width, (i + 1) * width),

@@ -1,4 +1,5 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
+import { ownOptions } from '../options/own-options.js';
 import { findPooledFeature, freshName, pooledFeatureNode } from './embedding-graph.js';
 import { LABELS_METADATA_KEY } from './model-facts.js';
 import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto } from './onnx-model.js';
@@ -37,9 +38,13 @@ export function checkHead(head: HeadLayer): void {
   }
 }
 
-/** Keeps only the nodes, initializers and value infos the graph's outputs need. */
-function prune(graph: GraphProto): void {
-  const needed = new Set(graph.output.map((o) => o.name));
+/**
+ * Keeps only the nodes, initializers, value infos and graph inputs that `roots` need (graph inputs
+ * too: an older exporter lists every initializer as an input, and an input left without its
+ * initializer is one more input the model asks for).
+ */
+function prune(graph: GraphProto, roots: readonly string[]): void {
+  const needed = new Set(roots);
   const keep = new Set<NodeProto>();
   // Backwards: ONNX lists nodes in topological order, so every consumer comes before its producers here.
   for (let i = graph.node.length - 1; i >= 0; i--) {
@@ -51,6 +56,8 @@ function prune(graph: GraphProto): void {
   graph.node = graph.node.filter((n) => keep.has(n));
   graph.initializer = graph.initializer.filter((t) => needed.has(t.name));
   graph.valueInfo = graph.valueInfo.filter((v) => needed.has(v.name));
+  graph.input = graph.input.filter((v, i) => i === 0 || needed.has(v.name));
+  graph.output = [];
 }
 
 /**
@@ -67,8 +74,9 @@ function prune(graph: GraphProto): void {
  * const file = await exportHeadModel(baseModelBytes, head, { preprocess: classifier.preprocessOptions });
  * ```
  */
-export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options: { preprocess?: object | undefined } = {}): Promise<Uint8Array> {
+export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options?: { preprocess?: object | undefined }): Promise<Uint8Array> {
   checkHead(head);
+  const { preprocess } = ownOptions(options, { preprocess: 'object' }, 'exportHeadModel options');
   const model = await decodeModel(base);
   const graph = model.graph!;
   const pooled = findPooledFeature(model);
@@ -78,54 +86,39 @@ export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options
       `the base model's embeddings have ${pooled.size} values; the head reads ${head.dimensions}: train it on this model`,
     );
   }
+  // The old classifier and what only it used go first, so that the new names are free again (a
+  // file exported from an exported file still has an output named "probabilities").
+  prune(graph, [pooled.feature, ...(pooled.quantized ? pooled.classifier.input.slice(1, 3) : [])]);
   const make = await messageFactory();
-  const name = (base: string) => {
-    const fresh = freshName(graph, base);
-    graph.valueInfo.push(make.valueInfo({ name: fresh })); // reserves the name for the next call
+  const taken = new Set<string>();
+  const name = (wanted: string) => {
+    let fresh = freshName(graph, wanted);
+    for (let i = 1; taken.has(fresh); i++) fresh = freshName(graph, `${wanted}_${i}`);
+    taken.add(fresh);
     return fresh;
   };
   const [feature, flat, weights, bias, scores, probabilities] = ['embedding', 'embedding_flat', 'head_weight', 'head_bias', 'head_scores', 'probabilities'].map(
     name,
-  );
+  ) as [string, string, string, string, string, string];
   const classes = head.labels.length;
+  const int = (attribute: string, i: number) => [make.attribute({ name: attribute, i, type: AttributeType.INT })];
   graph.node.push(
-    pooledFeatureNode(make, pooled, feature!),
-    make.node({
-      opType: 'Flatten',
-      input: [feature!],
-      output: [flat!],
-      name: flat!,
-      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
-    }),
-    make.node({
-      opType: 'Gemm',
-      input: [flat!, weights!, bias!],
-      output: [scores!],
-      name: scores!,
-      attribute: [make.attribute({ name: 'transB', i: 1, type: AttributeType.INT })],
-    }),
-    make.node({
-      opType: 'Softmax',
-      input: [scores!],
-      output: [probabilities!],
-      name: probabilities!,
-      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
-    }),
+    pooledFeatureNode(make, pooled, feature),
+    make.node({ opType: 'Flatten', input: [feature], output: [flat], name: flat, attribute: int('axis', 1) }),
+    make.node({ opType: 'Gemm', input: [flat, weights, bias], output: [scores], name: scores, attribute: int('transB', 1) }),
+    make.node({ opType: 'Softmax', input: [scores], output: [probabilities], name: probabilities, attribute: int('axis', 1) }),
   );
   graph.initializer.push(
-    make.tensor({ name: weights!, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
-    make.tensor({ name: bias!, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
+    make.tensor({ name: weights, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
+    make.tensor({ name: bias, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
   );
   const batch = graph.input[0]?.type?.tensorType?.shape?.dim[0];
   const batchDim = batch?.dimValue ? { dimValue: Number(batch.dimValue) } : { dimParam: batch?.dimParam || 'batch_size' };
-  graph.output = [
-    make.valueInfo({ name: probabilities!, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [batchDim, { dimValue: classes }] } } } }),
-  ];
-  prune(graph);
-  graph.valueInfo = graph.valueInfo.filter((v) => v.type); // the reserved names
+  const dims = [batchDim, { dimValue: classes }];
+  graph.output = [make.valueInfo({ name: probabilities, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims } } } })];
   const metadata = [
     make.metadata({ key: LABELS_METADATA_KEY, value: JSON.stringify(head.labels) }),
-    ...(options.preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(options.preprocess) })] : []),
+    ...(preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(preprocess) })] : []),
   ];
   const replaced = new Set(metadata.map((m) => m.key));
   model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];

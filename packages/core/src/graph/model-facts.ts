@@ -25,11 +25,12 @@ const PASS_THROUGH = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsq
 const text = new TextDecoder();
 
 /**
- * Reads a model's class names and whether it ends in a Softmax from its protobuf wire format,
- * without decoding the graph (its tensors are skipped by length). A `labels` entry over
- * `maxLabelBytes` is `E_LIMIT`; one that is not a JSON array of strings is `E_LABELS`.
+ * Reads whether a model ends in a Softmax and, when `maxLabelBytes` is given (the caller passed no
+ * labels of its own), its class names, from its protobuf wire format without decoding the graph
+ * (its tensors are skipped by length). A `labels` entry over `maxLabelBytes` is `E_LIMIT`; one that
+ * is not a JSON array of strings is `E_LABELS`.
  */
-export async function readModelFacts(bytes: Uint8Array, maxLabelBytes: number): Promise<ModelFacts> {
+export async function readModelFacts(bytes: Uint8Array, maxLabelBytes?: number): Promise<ModelFacts> {
   const { Reader } = await loadProto();
   const { ModelProto, StringStringEntryProto, GraphProto, NodeProto, ValueInfoProto } = FIELD;
   let labelsText: string | undefined;
@@ -47,7 +48,7 @@ export async function readModelFacts(bytes: Uint8Array, maxLabelBytes: number): 
       let key = '';
       let value: Uint8Array = new Uint8Array();
       strings(entry, { [StringStringEntryProto.key]: (k) => (key = text.decode(k)), [StringStringEntryProto.value]: (v) => (value = v) });
-      if (key !== LABELS_METADATA_KEY) return;
+      if (key !== LABELS_METADATA_KEY || maxLabelBytes === undefined) return;
       if (value.byteLength > maxLabelBytes) {
         throw new OnnxMobilenetError(
           'E_LIMIT',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../tasks/seeded-random.js';
-import { augmentedViews, cropImage } from './augment.js';
+import { cropImage, viewWindows } from './augment.js';
 
 // A 4×3 grey image whose pixel (x, y) is 10·y + x.
 const image = { data: Uint8Array.from({ length: 12 }, (_, i) => 10 * Math.floor(i / 4) + (i % 4)), width: 4, height: 3, channels: 1 as const };
@@ -17,26 +17,28 @@ describe('cropImage', () => {
   });
 });
 
-describe('augmentedViews', () => {
+describe('viewWindows', () => {
   const centre = { left: 1, top: 0, width: 2, height: 2 };
+  const cut = (windows: ReturnType<typeof viewWindows>) => windows.map((w) => Array.from(cropImage(image, w.rect, w.mirror).data));
 
   it('gives the centre crop first, then each crop and its mirror', () => {
-    const views = augmentedViews(image, centre, { flip: true, crops: 2 }, seededRandom(1));
-    expect(views).toHaveLength(6);
-    expect(Array.from(views[0]!.data)).toEqual([1, 2, 11, 12]);
-    expect(Array.from(views[1]!.data)).toEqual([2, 1, 12, 11]);
-    for (const v of views) expect([v.width, v.height]).toEqual([2, 2]);
+    const windows = viewWindows(4, 3, centre, { flip: true, crops: 2 }, seededRandom(1));
+    expect(windows).toHaveLength(6);
+    expect(cut(windows).slice(0, 2)).toEqual([
+      [1, 2, 11, 12],
+      [2, 1, 12, 11],
+    ]);
+    expect(windows.map((w) => w.mirror)).toEqual([false, true, false, true, false, true]);
   });
 
   it('keeps random crops inside the image, the same for the same seed', () => {
-    const a = augmentedViews(image, centre, { crops: 20 }, seededRandom(5)).map((v) => Array.from(v.data));
-    const b = augmentedViews(image, centre, { crops: 20 }, seededRandom(5)).map((v) => Array.from(v.data));
-    expect(a).toEqual(b);
+    const a = cut(viewWindows(4, 3, centre, { crops: 20 }, seededRandom(5)));
+    expect(cut(viewWindows(4, 3, centre, { crops: 20 }, seededRandom(5)))).toEqual(a);
     // Each window of the image has its top-left pixel 10·top + left with left ≤ 2 and top ≤ 1.
     expect(new Set(a.map((v) => v[0]))).toEqual(new Set([0, 1, 2, 10, 11, 12]));
   });
 
   it('gives only the centre crop without augmentation', () => {
-    expect(augmentedViews(image, centre, {}, seededRandom(1))).toHaveLength(1);
+    expect(viewWindows(4, 3, centre, {}, seededRandom(1))).toEqual([{ rect: centre, mirror: false }]);
   });
 });

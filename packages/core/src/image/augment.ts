@@ -25,17 +25,31 @@ export function cropImage(image: RawImage, { left, top, width, height }: Rect, m
   return { data, width, height, channels: ch };
 }
 
+/** One training view: a window of the resized photo, mirrored or not. */
+export interface ViewWindow {
+  rect: Rect;
+  mirror: boolean;
+}
+
 /**
- * The views of one photo, resized as for classification (shorter side to 256) but not yet
- * cropped: first the reference centre crop `centre`, then `crops` crops of the same size at random
- * offsets (the classic ImageNet training crops), each followed by its mirror image when `flip`.
+ * The views of one photo resized as for classification (shorter side to 256) but not yet cropped,
+ * `width`×`height`: first the reference centre crop `centre`, then `crops` crops of the same size
+ * at random offsets (the classic ImageNet training crops), each followed by its mirror image when
+ * `flip`. With `preprocess.mode: 'squash'` the resized photo is the crop, so every crop is the centre.
  */
-export function augmentedViews(resized: RawImage, centre: Rect, { flip = false, crops = 0 }: AugmentOptions, random: () => number): RawImage[] {
-  const windows: Rect[] = [centre];
+export function viewWindows(width: number, height: number, centre: Rect, { flip = false, crops = 0 }: AugmentOptions, random: () => number): ViewWindow[] {
+  const rects: Rect[] = [centre];
   for (let i = 0; i < crops; i++) {
-    const left = Math.floor(random() * (resized.width - centre.width + 1));
-    const top = Math.floor(random() * (resized.height - centre.height + 1));
-    windows.push({ left, top, width: centre.width, height: centre.height });
+    const left = Math.floor(random() * (width - centre.width + 1));
+    const top = Math.floor(random() * (height - centre.height + 1));
+    rects.push({ left, top, width: centre.width, height: centre.height });
   }
-  return windows.flatMap((w) => (flip ? [cropImage(resized, w), cropImage(resized, w, true)] : [cropImage(resized, w)]));
+  return rects.flatMap((rect) =>
+    flip
+      ? [
+          { rect, mirror: false },
+          { rect, mirror: true },
+        ]
+      : [{ rect, mirror: false }],
+  );
 }

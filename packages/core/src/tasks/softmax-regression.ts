@@ -1,3 +1,4 @@
+import { OnnxMobilenetError } from '../errors/errors.js';
 import { throwIfAborted } from '../flow/abortable.js';
 import type { EpochProgress } from './head.js';
 import { shuffle } from './seeded-random.js';
@@ -38,18 +39,21 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
 
-/** Per-dimension mean and standard deviation of the training features (a constant dimension gets 1). */
+/**
+ * Per-dimension mean and 1 / standard deviation of the training features. A standard deviation is
+ * floored at a thousandth of the median one (and 1e-6): a near-constant dimension would otherwise
+ * get a huge folded weight that float32 cannot carry.
+ */
 function standardisation(features: readonly ArrayLike<number>[], dimensions: number): { mean: Float64Array; scale: Float64Array } {
   const mean = new Float64Array(dimensions);
-  const scale = new Float64Array(dimensions);
+  const std = new Float64Array(dimensions);
   for (const f of features) for (let d = 0; d < dimensions; d++) mean[d]! += f[d]!;
   for (let d = 0; d < dimensions; d++) mean[d]! /= features.length;
-  for (const f of features) for (let d = 0; d < dimensions; d++) scale[d]! += (f[d]! - mean[d]!) ** 2;
-  for (let d = 0; d < dimensions; d++) {
-    const std = Math.sqrt(scale[d]! / features.length);
-    scale[d] = std > 1e-6 ? 1 / std : 1;
-  }
-  return { mean, scale };
+  for (const f of features) for (let d = 0; d < dimensions; d++) std[d]! += (f[d]! - mean[d]!) ** 2;
+  for (let d = 0; d < dimensions; d++) std[d] = Math.sqrt(std[d]! / features.length);
+  const median = Float64Array.from(std).sort()[Math.floor(dimensions / 2)]!;
+  const floor = Math.max(1e-6, median * 1e-3);
+  return { mean, scale: std.map((v) => 1 / Math.max(v, floor)) };
 }
 
 /** The features standardised, one flat row per example. */
@@ -82,25 +86,28 @@ function forward(z: Float32Array, i: number, dimensions: number, w: Float64Array
 
 const argmax = (p: Float64Array): number => p.reduce((best, v, i) => (v > p[best]! ? i : best), 0);
 
-/** Mean cross-entropy and accuracy of `w`, `b` over a standardised set. */
+/** Cross-entropy (weighted as in training) and accuracy of `w`, `b` over a standardised set. */
 function evaluateSet(
   z: Float32Array,
-  classes: readonly number[],
+  set: LabelledSet,
   dimensions: number,
   w: Float64Array,
   b: Float64Array,
 ): { loss: number; accuracy: number; predicted: number[] } {
   const p = new Float64Array(b.length);
   let loss = 0;
+  let weights = 0;
   let right = 0;
-  const predicted = classes.map((y, i) => {
+  const predicted = set.classes.map((y, i) => {
     forward(z, i, dimensions, w, b, p);
-    loss -= Math.log(Math.max(p[y]!, 1e-12));
+    const weight = set.weights?.[i] ?? 1;
+    loss -= weight * Math.log(Math.max(p[y]!, 1e-12));
+    weights += weight;
     const top = argmax(p);
     if (top === y) right++;
     return top;
   });
-  return { loss: loss / Math.max(classes.length, 1), accuracy: right / Math.max(classes.length, 1), predicted };
+  return { loss: loss / Math.max(weights, 1e-12), accuracy: right / Math.max(set.classes.length, 1), predicted };
 }
 
 /**
@@ -179,7 +186,10 @@ export async function fitSoftmaxRegression(
         b[c]! -= (learningRate * (mb[c]! / c1)) / (Math.sqrt(vb[c]! / c2) + EPSILON);
       }
     }
-    const val = zVal ? evaluateSet(zVal, validation!.classes, dimensions, w, b) : undefined;
+    if (!Number.isFinite(loss)) {
+      throw new OnnxMobilenetError('E_INPUT', `training diverged: the loss is ${loss} at epoch ${epoch}; lower learningRate (it is ${learningRate})`);
+    }
+    const val = zVal ? evaluateSet(zVal, validation!, dimensions, w, b) : undefined;
     const progress: EpochProgress = {
       epoch,
       epochs,
@@ -199,8 +209,8 @@ export async function fitSoftmaxRegression(
     await pause();
   }
 
-  const trainingAccuracy = evaluateSet(z, train.classes, dimensions, best.w, best.b).accuracy;
-  const validationPredicted = zVal ? evaluateSet(zVal, validation!.classes, dimensions, best.w, best.b).predicted : [];
+  const trainingAccuracy = evaluateSet(z, train, dimensions, best.w, best.b).accuracy;
+  const validationPredicted = zVal ? evaluateSet(zVal, validation!, dimensions, best.w, best.b).predicted : [];
   // Fold the standardisation in: w·((x - mean) * scale) + b = (w * scale)·x + (b - Σ w * scale * mean).
   const weights = new Float32Array(C * dimensions);
   const bias = new Float32Array(C);

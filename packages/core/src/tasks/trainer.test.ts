@@ -130,10 +130,27 @@ describe('createTrainer', () => {
     expect(() => t.addEmbeddings([[Number.NaN, 0, 0, 0, 0, 0, 0, 0]], 'a')).toThrow(/value 0 is NaN/);
     expect(() => t.addEmbeddings([], 'a')).toThrow(/one or more/);
     await expect(t.add([1] as never, '')).rejects.toMatchObject({ code: 'E_INPUT' });
-    await expect(createTrainer(identity, { augment: { flip: true } }).add([1] as never, 'a')).rejects.toMatchObject({
-      message: expect.stringContaining('createClassifier'),
-    });
+    expect(() => createTrainer(identity, { augment: { flip: true } })).toThrow(/createClassifier/);
+    await expect(t.train({ classWeights: { a: 0, b: 0 } })).rejects.toMatchObject({ message: expect.stringContaining('weight 0') });
+    await expect(t.train({ signal: {} as AbortSignal })).rejects.toMatchObject({ code: 'E_INPUT' });
+    for (const label of ['n01440764 tench, Tinca tinca', ' padded', 'tab\t'])
+      expect(() => t.addEmbeddings([[0, 0, 0, 0, 0, 0, 0, 0]], label), label).toThrow(/read back as/);
     await expect(t.exportModel({} as never)).rejects.toMatchObject({ message: expect.stringContaining('exportHeadModel') });
+  });
+
+  it('reads a class weight given as undefined as 1, the weight of a label not named', async () => {
+    const points = clusters(['a', 'b'], 6, 2);
+    const options = { validationSplit: 0, epochs: 5 } as const;
+    const named = await trainerWith(points).train({ ...options, classWeights: { a: undefined as unknown as number, b: 3 } });
+    const unnamed = await trainerWith(points).train({ ...options, classWeights: { b: 3 } });
+    expect(Array.from(named.bias)).toEqual(Array.from(unnamed.bias));
+  });
+
+  it('keeps the photos in the order add() was called, whichever embedding finishes first', async () => {
+    const later = (v: number[]) => new Promise<Float32Array>((resolve) => setTimeout(() => resolve(Float32Array.from(v)), v[0] === 1 ? 20 : 0));
+    const t = createTrainer({ embed: (v: never) => later(v as unknown as number[]) });
+    await Promise.all([t.add([1, 0] as never, 'slow'), t.add([0, 1] as never, 'fast')]);
+    expect([...t.labels().keys()]).toEqual(['slow', 'fast']);
   });
 
   it('keeps labels that are Object.prototype names as ordinary labels', async () => {

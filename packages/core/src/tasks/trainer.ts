@@ -1,11 +1,13 @@
 import type { Classifier } from '../classifier/classifier.js';
 import { TRAINING, type TrainingAccess } from '../classifier/training-access.js';
 import { OnnxMobilenetError, describeValue } from '../errors/errors.js';
-import { delay, now } from '../flow/clock.js';
+import { now, yieldToEventLoop } from '../flow/clock.js';
 import type { AugmentOptions } from '../image/augment.js';
 import type { PreparedTensor, RawImage } from '../image/image.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { assertSignal } from '../options/classifier-options.js';
 import { checkNumber, ownOptions } from '../options/own-options.js';
+import { parseLabels } from '../predictions/labels.js';
 import type { EpochProgress, TrainedHead } from './head.js';
 import { seededRandom } from './seeded-random.js';
 import { fitSoftmaxRegression } from './softmax-regression.js';
@@ -71,6 +73,25 @@ const TRAIN_OPTIONS = {
   signal: 'value',
 } as const;
 
+/** The seed of photo `slot`'s crops: the trainer's seed and the photo's place, mixed. */
+const photoSeed = (seed: number, slot: number): number => (seed ^ Math.imul(slot + 1, 0x9e3779b1)) >>> 0;
+
+/**
+ * Throws `E_INPUT` unless `label` is a non-empty string that a label list reads back unchanged
+ * (not padded with spaces, not a WordNet line such as "n01440764 tench, Tinca tinca", which
+ * would come back as "tench"): the exported file's classes must be named as given.
+ */
+function checkLabel(label: unknown): asserts label is string {
+  if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', `a label must be a non-empty string, got ${describeValue(label)}`);
+  const [read] = parseLabels([label]);
+  if (read?.id !== label || read.label !== label) {
+    throw new OnnxMobilenetError(
+      'E_INPUT',
+      `the label ${JSON.stringify(label)} would read back as ${JSON.stringify(read?.label)} from the exported file; rename it`,
+    );
+  }
+}
+
 /** Loss weight per class index, from the `classWeights` option. */
 function classWeightsOf(given: TrainOptions['classWeights'], labels: readonly string[], counts: readonly number[]): number[] {
   const mode = given ?? DEFAULTS.train.classWeights;
@@ -82,9 +103,9 @@ function classWeightsOf(given: TrainOptions['classWeights'], labels: readonly st
   for (const key of Object.keys(mode))
     if (!labels.includes(key)) throw new OnnxMobilenetError('E_INPUT', `classWeights names "${key}", which is not a label given to add()`);
   return labels.map((label) => {
-    const weight = Object.hasOwn(mode, label) ? mode[label] : 1;
+    const weight = Object.hasOwn(mode, label) ? (mode[label] ?? 1) : 1;
     checkNumber(`classWeights["${label}"]`, weight, { min: 0, max: 1e6, integer: false });
-    return weight as number;
+    return weight;
   });
 }
 
@@ -109,41 +130,48 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
   checkNumber('augment.crops', augment.crops, { min: 0, max: 100 });
   checkNumber('seed', own.seed, { min: 0, max: 2 ** 32 - 1 });
   const access = (classifier as { [TRAINING]?: TrainingAccess })[TRAINING];
-  const random = seededRandom(own.seed ?? DEFAULTS.train.seed);
-  const photos: Photo[] = [];
+  const seed = own.seed ?? DEFAULTS.train.seed;
   const augmented = (augment.flip ?? DEFAULTS.train.flip) || (augment.crops ?? DEFAULTS.train.crops) > 0;
-  const checkLabel = (label: unknown): void => {
-    if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', `a label must be a non-empty string, got ${describeValue(label)}`);
-  };
-  const addEmbeddings = (embeddings: readonly ArrayLike<number>[], label: string) => {
-    checkLabel(label);
-    const size = photos[0]?.views[0]?.length ?? embeddings[0]?.length;
+  if (augmented && !access) throw new OnnxMobilenetError('E_INPUT', 'augmented views need a classifier made by createClassifier()');
+  // One slot per photo, taken when add() is called: the order of the photos (and of the labels, the
+  // exported outputs) and each photo's crops follow the calls, not which embedding finished first.
+  const slots: (Photo | undefined)[] = [];
+  const photos = () => slots.filter((p): p is Photo => p !== undefined);
+  const fill = (slot: number, embeddings: readonly ArrayLike<number>[], label: string) => {
     if (!Array.isArray(embeddings) || embeddings.length === 0)
       throw new OnnxMobilenetError('E_INPUT', 'addEmbeddings needs one or more embeddings of the photo');
+    const size = photos()[0]?.views[0]?.length ?? embeddings[0]?.length;
     embeddings.forEach((e, v) => {
       if (e?.length !== size || !(size! > 0))
         throw new OnnxMobilenetError('E_INPUT', `embedding ${v} of "${label}" has ${String(e?.length)} values, expected ${size}`);
       for (let i = 0; i < e.length; i++)
         if (!Number.isFinite(e[i])) throw new OnnxMobilenetError('E_INPUT', `embedding ${v} of "${label}": value ${i} is ${String(e[i])}`);
     });
-    photos.push({ label, views: embeddings.map((e) => Float32Array.from(e)) });
+    slots[slot] = { label, views: embeddings.map((e) => Float32Array.from(e)) };
   };
   return {
     async add(input, label, given) {
       checkLabel(label);
       const { signal } = ownOptions(given, { signal: 'value' }, 'add options');
-      if (!augmented) return addEmbeddings([await classifier.embed(input, { signal })], label);
-      if (!access) throw new OnnxMobilenetError('E_INPUT', 'augmented views need a classifier made by createClassifier()');
-      addEmbeddings(await embedViews(access, input, augment, random, signal), label);
+      assertSignal(signal);
+      const slot = slots.push(undefined) - 1;
+      const views = augmented
+        ? await embedViews(access!, input, augment, seededRandom(photoSeed(seed, slot)), signal) // access checked above
+        : [await classifier.embed(input, { signal })];
+      fill(slot, views, label);
     },
-    addEmbeddings,
+    addEmbeddings(embeddings, label) {
+      checkLabel(label);
+      fill(slots.push(undefined) - 1, embeddings, label);
+    },
     labels() {
       const counts = new Map<string, number>();
-      for (const p of photos) counts.set(p.label, (counts.get(p.label) ?? 0) + 1);
+      for (const p of photos()) counts.set(p.label, (counts.get(p.label) ?? 0) + 1);
       return counts;
     },
     async train(given) {
       const o = ownOptions(given, TRAIN_OPTIONS, 'train options');
+      assertSignal(o.signal);
       const d = DEFAULTS.train;
       for (const name of ['epochs', 'batchSize', 'patience'] as const) checkNumber(name, o[name], { min: 1, max: 1_000_000 });
       checkNumber('learningRate', o.learningRate, { min: 1e-9, max: 10, integer: false });
@@ -155,15 +183,22 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
       if (labels.length < 2)
         throw new OnnxMobilenetError('E_INPUT', `training needs photos of two or more labels; it has ${labels.length === 0 ? 'none' : `only "${labels[0]}"`}`);
       const fitRandom = seededRandom(o.seed ?? d.seed);
-      const { training, validation } = splitPhotos(photos, labels, o.validationSplit ?? d.validationSplit, fitRandom);
+      const { training, validation } = splitPhotos(photos(), labels, o.validationSplit ?? d.validationSplit, fitRandom);
       const classOf = new Map(labels.map((l, i) => [l, i]));
       const trainViews = training.flatMap((p) => p.views.map((view) => ({ view, y: classOf.get(p.label)! })));
       const perClass = labels.map((_, c) => trainViews.filter((v) => v.y === c).length);
       const weights = classWeightsOf(o.classWeights, labels, perClass);
+      if (!perClass.some((n, c) => n > 0 && weights[c]! > 0)) throw new OnnxMobilenetError('E_INPUT', 'classWeights give every training photo the weight 0');
       const started = now();
       const fitted = await fitSoftmaxRegression(
         { features: trainViews.map((v) => v.view), classes: trainViews.map((v) => v.y), weights: trainViews.map((v) => weights[v.y]!) },
-        validation.length ? { features: validation.map((p) => p.views[0]!), classes: validation.map((p) => classOf.get(p.label)!) } : undefined,
+        validation.length
+          ? {
+              features: validation.map((p) => p.views[0]!),
+              classes: validation.map((p) => classOf.get(p.label)!),
+              weights: validation.map((p) => weights[classOf.get(p.label)!]!),
+            }
+          : undefined,
         {
           classCount: labels.length,
           epochs: o.epochs ?? d.epochs,
@@ -174,7 +209,7 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
           random: fitRandom,
           onEpoch: o.onEpoch,
           signal: o.signal,
-          pause: () => delay(1, o.signal),
+          pause: yieldToEventLoop,
         },
       );
       const confusion = labels.map(() => labels.map(() => 0));
@@ -205,6 +240,7 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
     },
     async exportModel(head, given) {
       const { signal } = ownOptions(given, { signal: 'value' }, 'exportModel options');
+      assertSignal(signal);
       if (!access)
         throw new OnnxMobilenetError('E_INPUT', 'exportModel needs a classifier made by createClassifier(); with model bytes at hand, call exportHeadModel()');
       const base = await access.modelBytes(signal);

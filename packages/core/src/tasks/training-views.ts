@@ -1,9 +1,14 @@
 import type { TrainingAccess } from '../classifier/training-access.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
-import { augmentedViews, type AugmentOptions } from '../image/augment.js';
+import { cropImage, viewWindows, type AugmentOptions } from '../image/augment.js';
 import { normalizeToCHW } from '../image/normalize.js';
+import { DEFAULTS } from '../options/defaults.js';
 
-/** Embeddings of one photo's views: the reference centre crop first, then the augmented ones. */
+/**
+ * Embeddings of one photo's views: the reference centre crop first, then the augmented ones. The
+ * views are cut, normalised and embedded a batch at a time (the classifier batches a chunk's
+ * calls), so a photo with many views holds one batch of tensors, not all of them.
+ */
 export async function embedViews(
   access: TrainingAccess,
   input: unknown,
@@ -14,10 +19,15 @@ export async function embedViews(
   const image = await access.resized(input, signal);
   if (!('crop' in image) || !image.centre) throw new OnnxMobilenetError('E_INPUT', 'augmented views need an image, not a prepared tensor');
   const { mean, std, cropSize } = access.preprocess;
-  // Normalised one view at a time and embedded together (the classifier batches them).
-  const tensors = augmentedViews(image.crop, image.centre, augment, random).map((view) => ({
-    data: normalizeToCHW(view, mean, std),
-    dims: [1, 3, cropSize, cropSize],
-  }));
-  return Promise.all(tensors.map((t) => access.embed(t, signal)));
+  const { crop: resized, centre } = image;
+  const windows = viewWindows(resized.width, resized.height, centre, augment, random);
+  const embeddings: Float32Array[] = [];
+  for (let start = 0; start < windows.length; start += DEFAULTS.batchSize) {
+    const chunk = windows.slice(start, start + DEFAULTS.batchSize).map(({ rect, mirror }) => ({
+      data: normalizeToCHW(cropImage(resized, rect, mirror), mean, std),
+      dims: [1, 3, cropSize, cropSize],
+    }));
+    embeddings.push(...(await Promise.all(chunk.map((t) => access.embed(t, signal)))));
+  }
+  return embeddings;
 }
