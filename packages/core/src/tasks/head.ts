@@ -46,8 +46,9 @@ export interface TrainReport {
 /**
  * A trained classification head: a linear layer over a classifier's embeddings, then softmax.
  * `probabilities = softmax(weights · embedding + bias)`, with `weights` as `labels.length` rows of
- * `dimensions` values (the feature standardisation used in training is folded in). Plain data: it
- * can be kept as JSON (typed arrays as plain arrays) and exported as one ONNX file.
+ * `dimensions` values (the feature standardisation used in training is folded in). Plain data; the
+ * way to keep it is the ONNX file `exportModel` writes (`JSON.stringify` turns typed arrays into
+ * objects).
  */
 export interface TrainedHead {
   format: 'onnx-mobilenet-head';
