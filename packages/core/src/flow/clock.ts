@@ -50,7 +50,7 @@ interface Channel {
  * throttled as a hidden tab's timers are (once a second), else a zero timer.
  */
 export function yieldToEventLoop(): Promise<void> {
-  const MessageChannel = (globalThis as { MessageChannel?: new () => Channel }).MessageChannel;
+  const MessageChannel = (globalThis as unknown as { MessageChannel?: new () => Channel }).MessageChannel;
   if (!MessageChannel) return new Promise((resolve) => setTimeout(resolve, 0));
   return new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
