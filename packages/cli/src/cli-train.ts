@@ -1,6 +1,16 @@
 import { orList } from '@onnx-mobilenet/core/adapter';
 import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
-import { DEFAULTS, MODELS, OnnxMobilenetError, createClassifier, createTrainer, isOnnxMobilenetError, type NodeClassifier } from '@onnx-mobilenet/node';
+import {
+  DEFAULTS,
+  MODELS,
+  OnnxMobilenetError,
+  createClassifier,
+  createTrainer,
+  isOnnxMobilenetError,
+  type NodeClassifier,
+  type NodeImageSource,
+  type Trainer,
+} from '@onnx-mobilenet/node';
 import {
   ALLOW_PRIVATE_NETWORK_HELP,
   DOWNLOAD_FLAGS,
@@ -12,7 +22,7 @@ import {
   parseCommandLine,
   type CliIO,
 } from './cli-args.js';
-import { readClassFolders } from './class-folders.js';
+import { type ClassFolder, readClassFolders } from './class-folders.js';
 import { downloadReporter } from './cli-progress.js';
 import { checkModelOutput, writeFileAtomic } from './model-file.js';
 import { jsonText, terminalText } from './terminal-text.js';
@@ -152,33 +162,10 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
   const progress = trainProgress(io.stderr, stderrIsTTY);
   try {
     const trainer = createTrainer(classifier, { augment: { flip: values.flip, crops }, seed: train.seed });
-    const total = folders.classes.reduce((n, c) => n + c.photos.length, 0);
     const run: TrainRun = { output, bytes: 0, photos: [], skipped: [], views: 0, embedMilliseconds: 0, exportMilliseconds: 0 };
     let started = performance.now();
-    let done = 0;
-    // One photo at a time, in sorted order: the random crops are drawn in this order, so the same
-    // folder and seed give the same file.
-    for (const { label, photos } of folders.classes) {
-      let added = 0;
-      for (const photo of photos) {
-        try {
-          await trainer.add(photo, label);
-          added++;
-        } catch (err) {
-          if (!isOnnxMobilenetError(err) || !SKIPPED_CODES.includes(err.code)) throw err;
-          run.skipped.push({ file: photo, code: err.code, message: err.message });
-          progress.warn(`onnx-mobilenet: skipped ${failureLine(err)}`);
-        }
-        progress.embedded(++done, total);
-      }
-      if (added === 0)
-        throw new OnnxMobilenetError(
-          'E_INPUT',
-          `no photo of class "${label}" could be read as an image (${photos.length} skipped): add readable photos or remove its folder`,
-        );
-      run.photos.push(added);
-    }
-    run.views = [...trainer.labels().values()].reduce((a, b) => a + b, 0) * (1 + crops!) * (values.flip ? 2 : 1);
+    await addPhotos(trainer, folders.classes, run, progress);
+    run.views = run.photos.reduce((a, b) => a + b, 0) * (1 + (crops ?? T.crops)) * (values.flip ? 2 : 1);
     run.embedMilliseconds = performance.now() - started;
     const head = await trainer.train({ ...train, onEpoch: (p) => progress.epoch(p) });
     progress.done();
@@ -197,6 +184,42 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
     return printFailure(err, io);
   } finally {
     await classifier.dispose();
+  }
+}
+
+/**
+ * Adds every class's photos to the trainer, one at a time in sorted order: the random crops are
+ * drawn in this order, so the same folder and seed give the same file. A photo that cannot be read
+ * as an image is skipped with a warning and recorded in `run.skipped`; a class left with none is
+ * `E_INPUT`. `run.photos` gets the photos added per class.
+ */
+async function addPhotos(
+  trainer: Trainer<NodeImageSource>,
+  classes: readonly ClassFolder[],
+  run: TrainRun,
+  progress: ReturnType<typeof trainProgress>,
+): Promise<void> {
+  const total = classes.reduce((n, c) => n + c.photos.length, 0);
+  let done = 0;
+  for (const { label, photos } of classes) {
+    let added = 0;
+    for (const photo of photos) {
+      try {
+        await trainer.add(photo, label);
+        added++;
+      } catch (err) {
+        if (!isOnnxMobilenetError(err) || !SKIPPED_CODES.includes(err.code)) throw err;
+        run.skipped.push({ file: photo, code: err.code, message: err.message });
+        progress.warn(`onnx-mobilenet: skipped ${failureLine(err)}`);
+      }
+      progress.embedded(++done, total);
+    }
+    if (added === 0)
+      throw new OnnxMobilenetError(
+        'E_INPUT',
+        `no photo of class "${label}" could be read as an image (${photos.length} skipped): add readable photos or remove its folder`,
+      );
+    run.photos.push(added);
   }
 }
 
