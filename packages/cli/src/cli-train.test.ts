@@ -81,7 +81,7 @@ describeWithAssets('onnx-mobilenet train', () => {
       const run = JSON.parse(json.out.join('\n'));
       expect(run).toMatchObject({ labels: ['animals', 'dogs', 'things'], photos: [count('animals'), count('dogs'), count('things') + 1] });
       expect(run.views).toBe(photos().length + 1); // no augmented views: one a photo
-    expect(run.skipped).toEqual([expect.objectContaining({ code: 'E_IMAGE_DECODE', file: join(data(), 'dogs', 'notes.jpg') })]);
+      expect(run.skipped).toEqual([expect.objectContaining({ code: 'E_IMAGE_DECODE', file: join(data(), 'dogs', 'notes.jpg') })]);
 
       // classify with the file alone: the subfolder names, and as many right as the report counted
       const c = spawnSync(process.execPath, [bin, 'classify', data(), '--model', mine, '--json', '--top', '1'], { encoding: 'utf8' });
