@@ -96,6 +96,24 @@ describeWithAssets('onnx-mobilenet train', () => {
       const { report } = run;
       const validationRight = report.confusion.reduce((a: number, row: number[], i: number) => a + row[i]!, 0);
       expect(right).toBe(Math.round(report.trainingAccuracy * report.photos.training) + validationRight);
+
+      // --labels still overrides the file's names, in the worker pool too
+      writeFileSync(join(dir, 'names.txt'), 'fauna\nhounds\nobjects\n');
+      const renamed = spawnSync(
+        process.execPath,
+        [bin, 'classify', join(data(), 'dogs', 'n0*.jpg'), '--model', mine, '--labels', join(dir, 'names.txt'), '--json', '--workers', '2'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(renamed.status, renamed.stderr).toBe(0);
+      const named = renamed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((row) => row.predictions);
+      expect(named).toHaveLength(count('dogs'));
+      expect(new Set(named.flatMap((row) => row.predictions.map((p: { label: string }) => p.label)))).toEqual(new Set(['fauna', 'hounds', 'objects']));
     },
   );
 
