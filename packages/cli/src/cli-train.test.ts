@@ -97,6 +97,11 @@ describeWithAssets('onnx-mobilenet train', () => {
       const validationRight = report.confusion.reduce((a: number, row: number[], i: number) => a + row[i]!, 0);
       expect(right).toBe(Math.round(report.trainingAccuracy * report.photos.training) + validationRight);
 
+      // a trained file as the base (3 classes, not 1000): loaded with its own labels, cut at its embedding
+      const retrained = await cli(['train', data(), '-o', join(dir, 'retrained.onnx'), '--model', mine, '--json', '--epochs', '5']);
+      expect(retrained.code, retrained.err.join('\n')).toBe(0);
+      expect(JSON.parse(retrained.out.join('\n')).labels).toEqual(['animals', 'dogs', 'things']);
+
       // --labels still overrides the file's names, in the worker pool too
       writeFileSync(join(dir, 'names.txt'), 'fauna\nhounds\nobjects\n');
       const renamed = spawnSync(

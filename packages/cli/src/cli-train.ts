@@ -38,7 +38,8 @@ const SKIPPED_CODES: readonly string[] = ['E_IMAGE_DECODE', 'E_LIMIT', 'E_NOT_FO
 
 /**
  * Stand-in names for the base model's 1000 ImageNet classes: training reads embeddings only, so
- * the base's own class names would be downloaded for nothing (and offline, fail the run).
+ * the base's own class names would be downloaded for nothing (and offline, fail the run). A base
+ * of another class count is loaded with its own labels instead.
  */
 const BASE_CLASSES = Array.from({ length: 1000 }, (_, i) => `class ${i}`);
 
@@ -55,7 +56,7 @@ left out with a warning (counted in the report); a class left with no photo ends
 Options:
   -o, --output <file>        the model to write (required); written whole or not at all, never the base model
   --model <name|path|url>    base model: ${Object.keys(MODELS).join(', ')}, a .onnx path or URL (default ${DEFAULTS.model})
-  --labels <path|url>        the base model's class list, only needed when it has not 1000 classes (names unused)
+  --labels <path|url>        the base model's class list, only for a base of other than 1000 classes without labels metadata
   --epochs <n>               most epochs (default ${T.epochs}; early stopping usually ends sooner)
   --patience <n>             epochs without a lower validation loss before stopping (default ${T.patience})
   --learning-rate <x>        Adam's step size (default ${T.learningRate})
@@ -142,19 +143,25 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
 
   const downloads = downloadReporter(io.stderr, stderrIsTTY);
   let classifier: NodeClassifier;
-  try {
-    classifier = await createClassifier({
+  const load = (labels: string | string[] | undefined) =>
+    createClassifier({
       model: values.model,
-      labels: values.labels ?? BASE_CLASSES,
+      labels,
       threads,
       preprocess: mode ? { mode } : undefined,
       ...downloadOptions(values, env),
       onProgress: downloads.onProgress,
     });
+  try {
+    try {
+      classifier = await load(values.labels ?? BASE_CLASSES);
+    } catch (err) {
+      // A base of other than 1000 classes (a model made by train): its own labels, from its metadata.
+      if (values.labels || !isOnnxMobilenetError(err, 'E_LABELS')) throw err;
+      classifier = await load(undefined);
+    }
   } catch (err) {
     downloads.finish();
-    if (isOnnxMobilenetError(err, 'E_LABELS') && !values.labels)
-      err.message += " (train: pass the base model's class list with --labels; its names are not used)";
     return printFailure(err, io);
   }
   downloads.finish();
