@@ -21,13 +21,16 @@ import { checkOutput, openResultFile, readDoneFiles, type ResultFile } from './r
 /** The command line's help: `classify` in full, a pointer to `eval --help`. */
 export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
        onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
+       onnx-mobilenet train <dir> -o <file.onnx> [options]   (your own classes: train --help)
        onnx-mobilenet prune-binaries <node_modules> [--platform os --arch cpu]   (before deploying: --help)
 
-Classifies images with MobileNetV2 (ImageNet, 1000 classes).
+Classifies images with MobileNetV2 (ImageNet, 1000 classes), or with a model made by train
+(its class names come from the file).
 
 Options:
   --model <name|path|url>  model: ${Object.keys(MODELS).join(', ')}, a .onnx path or URL (default ${DEFAULTS.model})
-  --labels <path|url>      class list (synset.txt, JSON array or one label a line; default: the zoo's ImageNet list)
+  --labels <path|url>      class list (synset.txt, JSON array or one label a line; default: the model's own
+                           "labels" metadata, else the zoo's ImageNet list)
   --top <k>                predictions per image (default ${DEFAULTS.topK})
   --json                   one JSON object a line instead of a table
   -o, --output <file>      append the results to <file> (one JSON line per photo with --json) as they complete;

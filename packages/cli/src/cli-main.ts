@@ -2,6 +2,7 @@ import { USAGE_EXIT, UsageError, type CliIO } from './cli-args.js';
 import { runClassify } from './cli-classify.js';
 import { EVAL_HELP, runEval } from './cli-eval.js';
 import { runPrune } from './cli-prune.js';
+import { TRAIN_HELP, runTrain } from './cli-train.js';
 import { QUEUE_COMMANDS, runQueueCommand } from './cli-queue.js';
 import { terminalText } from './terminal-text.js';
 
@@ -23,6 +24,13 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
         return 0;
       }
       return await runEval(argv.slice(1), io, stderrIsTTY, env);
+    }
+    if (argv[0] === 'train') {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        io.stdout(TRAIN_HELP);
+        return 0;
+      }
+      return await runTrain(argv.slice(1), io, stderrIsTTY, env);
     }
     if (argv[0] === 'prune-binaries') return runPrune(argv.slice(1), io);
     const queueCommand = QUEUE_COMMANDS.find((c) => c === argv[0]);

@@ -1,5 +1,5 @@
 /**
- * `@onnx-mobilenet/cli`: the `onnx-mobilenet` command line (`classify`, `eval`, `prune-binaries`)
+ * `@onnx-mobilenet/cli`: the `onnx-mobilenet` command line (`classify`, `eval`, `train`, `prune-binaries`)
  * on the Node adapter. `onnx-mobilenet` depends on it, so `npx onnx-mobilenet classify cat.jpg`
  * works after installing `onnx-mobilenet`; {@link runCli} runs it in-process (tests, embedding),
  * and {@link pruneBinaries} is the deploy step behind `prune-binaries`.
