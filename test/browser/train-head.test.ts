@@ -12,20 +12,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier } from '@onnx-mobilenet/node';
 import { photos } from '../assets.js';
 import { referencePreprocess } from '../reference-preprocess.js';
-import { buildPage, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
+import { buildPage, openHarnessPage } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
+import { classOf } from './train-classes.mjs';
 import type { ClassifyRequest, TrainRequest, TrainRun } from './train-harness/main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MODEL = '/data/models/mobilenetv2-12-int8.onnx';
 const LABELS = '/data/models/synset.txt';
-/** Two classes from WordNet: the animals (wnids below n02500000 in these photos) and the rest. */
-export const classOf = (wnid: string) => (wnid < 'n02500000' ? 'animal' : 'thing');
 
 describeInBrowser('training in Chromium, the exported file in Node', () => {
   let dist: string;
-  let server: StaticServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let opened: Awaited<ReturnType<typeof openHarnessPage>>;
   let page: Page;
   // a few photos of each class, spread over the list
   const chosen = photos().filter((_, i) => i % 6 === 0);
@@ -43,16 +41,11 @@ describeInBrowser('training in Chromium, the exported file in Node', () => {
 
   beforeAll(async () => {
     dist = await buildPage(join(here, 'train-harness'));
-    server = await serveStatic(dist, { isolate: true });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(`${server.origin}/index.html`);
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    opened = await openHarnessPage(dist, { isolate: true });
+    page = opened.page;
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await opened?.close();
     if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
@@ -62,8 +55,9 @@ describeInBrowser('training in Chromium, the exported file in Node', () => {
     const first = await train('first', request({ augment }));
     const again = await train('again', request({ augment }));
     console.log(
-      `chromium training: ${chosen.length} photos, ${first.views} training views (flip + 2 crops), embedding ${first.embedMs.toFixed(0)} ms, ` +
-        `fit ${first.fitMs.toFixed(0)} ms over ${first.epochsSeen} epochs (longest main-thread stall ${first.longestStallMs.toFixed(0)} ms), ` +
+      `chromium training: ${chosen.length} photos, ${first.views} training views (flip + 2 crops), embedding ${first.embedMs.toFixed(0)} ms ` +
+        `(main thread stalled up to ${first.embedStallMs.toFixed(0)} ms), fit ${first.fitMs.toFixed(0)} ms over ${first.epochsSeen} epochs ` +
+        `(stalled up to ${first.longestStallMs.toFixed(0)} ms), ` +
         `file ${(first.fileBytes / 1e6).toFixed(2)} MB, wasm threads: ${first.threads}`,
     );
     expect(first.threads).toBe(true);
@@ -107,7 +101,12 @@ describeInBrowser('training in Chromium, the exported file in Node', () => {
     const pageTop1 = (await classify('first', { tensors: [], photos: urls, precision: 'auto' })).top1;
     const nodeDefault = await createClassifier({ model: bytes });
     try {
-      const nodeTop1 = (await nodeDefault.classify(chosen.map((p) => p.path), { topK: 1 })).map((p) => p[0]!.label);
+      const nodeTop1 = (
+        await nodeDefault.classify(
+          chosen.map((p) => p.path),
+          { topK: 1 },
+        )
+      ).map((p) => p[0]!.label);
       expect(nodeTop1).toEqual(pageTop1);
       // the head learned the task: most training photos come out as their class
       expect(nodeTop1.filter((l, i) => l === classOf(chosen[i]!.wnid)).length).toBeGreaterThanOrEqual(chosen.length - 1);

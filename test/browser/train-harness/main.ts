@@ -37,12 +37,31 @@ export interface TrainRun {
   confusion: number[][];
   embedMs: number;
   fitMs: number;
-  /** The longest the page's event loop went without running a 5 ms timer during `train()`. */
+  /** The longest the page's event loop went without running a 5 ms timer while embedding, and during `train()`. */
+  embedStallMs: number;
   longestStallMs: number;
   fileBytes: number;
   /** The exported file, base64 (page.evaluate carries strings well). */
   file: string;
   threads: boolean;
+  hardwareConcurrency: number;
+}
+
+/** The longest gap between runs of a 5 ms timer from now until `stop()`: how long the page could not respond. */
+function stallMeter(): { stop(): number } {
+  let longest = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const at = performance.now();
+    longest = Math.max(longest, at - last);
+    last = at;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(ticker);
+      return Math.max(longest, performance.now() - last);
+    },
+  };
 }
 
 /** The files exported so far, by run name, for `classify`. */
@@ -59,21 +78,17 @@ async function train(name: string, req: TrainRequest): Promise<TrainRun> {
   const classifier = await createClassifier({ model, labels: req.labels });
   const trainer = createTrainer(classifier, { augment: req.augment, seed: req.seed });
   const inputs = await Promise.all(req.photos.map((p, i) => inputOf(p.url, KINDS[i % KINDS.length]!)));
+  const embedding = stallMeter();
   const t0 = performance.now();
   for (const [i, p] of req.photos.entries()) await trainer.add(inputs[i]!, p.label);
   const embedMs = performance.now() - t0;
+  const embedStallMs = embedding.stop();
   let epochsSeen = 0;
-  let longestStallMs = 0;
-  let last = performance.now();
-  const ticker = setInterval(() => {
-    const at = performance.now();
-    longestStallMs = Math.max(longestStallMs, at - last);
-    last = at;
-  }, 5);
+  const fitting = stallMeter();
   const t1 = performance.now();
   const head = await trainer.train({ seed: req.seed, onEpoch: () => epochsSeen++ });
   const fitMs = performance.now() - t1;
-  clearInterval(ticker);
+  const longestStallMs = fitting.stop();
   const file = await trainer.exportModel(head);
   await classifier.dispose();
   exported.set(name, file);
@@ -87,10 +102,12 @@ async function train(name: string, req: TrainRequest): Promise<TrainRun> {
     confusion: head.report.confusion,
     embedMs,
     fitMs,
+    embedStallMs,
     longestStallMs,
     fileBytes: file.byteLength,
     file: base64(file),
     threads: crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
   };
 }
 
