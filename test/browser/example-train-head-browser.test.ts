@@ -3,9 +3,9 @@
 // page must show the validation report, offer mine.onnx as a download, and label a new photo with
 // it. The downloaded file is then loaded by Node's classifier: its classes from the file, the same
 // label for that photo. The screenshot is kept as a test artifact (test-results/train-head-browser.png).
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClassifier } from '@onnx-mobilenet/node';
@@ -13,7 +13,7 @@ import { photos } from '../assets.js';
 import { assertFreshDist } from '../fresh-dist.js';
 import { buildExample, launchBrowser, serveStatic, type StaticServer } from './browser-env.mjs';
 import { describeInBrowser } from './describe-in-browser.js';
-import { classOf } from './train-classes.mjs';
+import { classOf, writeClassFolders } from './train-classes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const example = join(root, 'examples/train-head-browser');
@@ -33,11 +33,10 @@ describeInBrowser('examples/train-head-browser', () => {
     assertFreshDist('onnx-mobilenet'); // the example's own Vite config bundles the built packages
     dist = await buildExample(example);
     folder = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-classes-'));
-    for (const p of training) {
-      mkdirSync(join(folder, 'photos', classOf(p.wnid)), { recursive: true });
-      copyFileSync(p.path, join(folder, 'photos', classOf(p.wnid), basename(p.path)));
-    }
-    writeFileSync(join(folder, 'photos', 'animal', 'notes.txt'), 'not a photo: the page leaves it out');
+    writeClassFolders(
+      training.map((p) => p.path),
+      join(folder, 'photos'),
+    );
     server = await serveStatic(dist, { isolate: true });
     browser = await launchBrowser();
   }, 180_000);

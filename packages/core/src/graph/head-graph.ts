@@ -67,11 +67,7 @@ function prune(graph: GraphProto): void {
  * const file = await exportHeadModel(baseModelBytes, head, { preprocess: classifier.preprocessOptions });
  * ```
  */
-export async function exportHeadModel(
-  base: Uint8Array,
-  head: HeadLayer,
-  options: { preprocess?: object | undefined } = {},
-): Promise<Uint8Array<ArrayBuffer>> {
+export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options: { preprocess?: object | undefined } = {}): Promise<Uint8Array<ArrayBuffer>> {
   checkHead(head);
   const model = await decodeModel(base);
   const graph = model.graph!;
