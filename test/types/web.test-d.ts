@@ -85,4 +85,11 @@ describe('onnx-mobilenet in the browser', () => {
     // @ts-expect-error a URL is no live source: classifyStream takes iterables of those
     api.streamToWorker('/video.mp4', worker);
   });
+
+  it('a trainer on a WebClassifier takes browser images, and its exported file makes a Blob to save', async () => {
+    const trainer = api.createTrainer(classifier, { augment: { flip: true, crops: 2 } });
+    expectTypeOf(trainer.add).parameter(0).toEqualTypeOf<WebImageSource | api.RawImage | api.PreparedTensor>();
+    const file = await trainer.exportModel(await trainer.train());
+    expectTypeOf(new Blob([file])).toEqualTypeOf<Blob>();
+  });
 });

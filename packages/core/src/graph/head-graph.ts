@@ -74,7 +74,7 @@ function prune(graph: GraphProto, roots: readonly string[]): void {
  * const file = await exportHeadModel(baseModelBytes, head, { preprocess: classifier.preprocessOptions });
  * ```
  */
-export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options?: { preprocess?: object | undefined }): Promise<Uint8Array> {
+export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options?: { preprocess?: object | undefined }): Promise<Uint8Array<ArrayBuffer>> {
   checkHead(head);
   const { preprocess } = ownOptions(options, { preprocess: 'object' }, 'exportHeadModel options');
   const model = await decodeModel(base);
@@ -123,5 +123,6 @@ export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options
   const replaced = new Set(metadata.map((m) => m.key));
   model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];
   model.producerName = 'onnx-mobilenet';
-  return encodeModel(model);
+  // a fresh ArrayBuffer (never shared memory): typed so, for Blob and file APIs
+  return (await encodeModel(model)) as Uint8Array<ArrayBuffer>;
 }

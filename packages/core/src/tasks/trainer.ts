@@ -56,8 +56,11 @@ export interface Trainer<TInput> {
   labels(): Map<string, number>;
   /** Fits a head on the photos added so far. */
   train(options?: TrainOptions): Promise<TrainedHead>;
-  /** One ONNX file: the classifier's model up to its embedding, then the head (see `exportHeadModel`). */
-  exportModel(head: TrainedHead, options?: { signal?: AbortSignal | undefined }): Promise<Uint8Array>;
+  /**
+   * One ONNX file: the classifier's model up to its embedding, then the head (see `exportHeadModel`).
+   * Its bytes are an `ArrayBuffer`'s, so `new Blob([file])` type-checks against the DOM's types.
+   */
+  exportModel(head: TrainedHead, options?: { signal?: AbortSignal | undefined }): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 const TRAIN_OPTIONS = {
