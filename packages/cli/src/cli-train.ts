@@ -194,11 +194,15 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
   }
 }
 
+/** Photos being embedded at once: enough to decode one batch while the last one runs. */
+const ADD_CONCURRENCY = 8;
+
 /**
- * Adds every class's photos to the trainer, one at a time in sorted order: the random crops are
- * drawn in this order, so the same folder and seed give the same file. A photo that cannot be read
- * as an image is skipped with a warning and recorded in `run.skipped`; a class left with none is
- * `E_INPUT`. `run.photos` gets the photos added per class.
+ * Adds every class's photos to the trainer, {@link ADD_CONCURRENCY} at a time, called in sorted
+ * order: the trainer keeps photos (and draws their crops) in the order of the calls, so the same
+ * folder and seed give the same file. A photo that cannot be read as an image is skipped with a
+ * warning and recorded in `run.skipped`; a class left with none is `E_INPUT`. `run.photos` gets the
+ * photos added per class.
  */
 async function addPhotos(
   trainer: Trainer<NodeImageSource>,
@@ -206,28 +210,38 @@ async function addPhotos(
   run: TrainRun,
   progress: ReturnType<typeof trainProgress>,
 ): Promise<void> {
-  const total = classes.reduce((n, c) => n + c.photos.length, 0);
+  const jobs = classes.flatMap(({ label, photos }, index) => photos.map((photo) => ({ photo, label, index })));
+  const added = classes.map(() => 0);
+  let next = 0;
   let done = 0;
-  for (const { label, photos } of classes) {
-    let added = 0;
-    for (const photo of photos) {
+  let failed = false;
+  const addInTurn = async () => {
+    while (next < jobs.length && !failed) {
+      const { photo, label, index } = jobs[next++]!;
       try {
         await trainer.add(photo, label);
-        added++;
+        added[index]!++;
       } catch (err) {
-        if (!isOnnxMobilenetError(err) || !SKIPPED_CODES.includes(err.code)) throw err;
+        if (!isOnnxMobilenetError(err) || !SKIPPED_CODES.includes(err.code)) {
+          failed = true;
+          throw err;
+        }
         run.skipped.push({ file: photo, code: err.code, message: err.message });
         progress.warn(`onnx-mobilenet: skipped ${failureLine(err)}`);
       }
-      progress.embedded(++done, total);
+      progress.embedded(++done, jobs.length);
     }
-    if (added === 0)
+  };
+  await Promise.all(Array.from({ length: Math.min(ADD_CONCURRENCY, jobs.length) }, addInTurn));
+  run.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  classes.forEach(({ label, photos }, index) => {
+    if (added[index] === 0)
       throw new OnnxMobilenetError(
         'E_INPUT',
         `no photo of class "${label}" could be read as an image (${photos.length} skipped): add readable photos or remove its folder`,
       );
-    run.photos.push(added);
-  }
+  });
+  run.photos.push(...added);
 }
 
 /** A typed failure of the run: one line on stderr, exit status 1. Anything else is a bug, thrown on. */
