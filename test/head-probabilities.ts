@@ -1,11 +1,11 @@
 // Shared by the exported-head tests: a classifier's full probability vector and the largest
 // difference between two of them.
-import type { NodeClassifier } from '@onnx-mobilenet/node';
+import type { NodeClassifier, NodeImageSource, PreparedTensor } from '@onnx-mobilenet/node';
 
 /** Probabilities of all classes, in output order, from the classifier's predictions. */
-export async function probabilitiesOf(c: NodeClassifier, input: Parameters<NodeClassifier['classify']>[0]): Promise<number[]> {
+export async function probabilitiesOf(c: NodeClassifier, input: NodeImageSource | PreparedTensor): Promise<number[]> {
   const out = new Array<number>(c.labels.length).fill(Number.NaN);
-  for (const p of await c.classify(input as never, { topK: c.labels.length })) out[p.index] = p.probability;
+  for (const p of await c.classify(input, { topK: c.labels.length })) out[p.index] = p.probability;
   return out;
 }
 
