@@ -10,9 +10,9 @@ export const PYTHON_ENV = join(process.env.XDG_CACHE_HOME || join(homedir(), '.c
 export const PYTHON = process.env.ONNX_MOBILENET_PYTHON ?? join(PYTHON_ENV, 'bin', 'python');
 
 function probe(): string {
-  const run = spawnSync(PYTHON, ['-c', 'import onnxruntime, numpy; print(onnxruntime.__version__)'], { encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', 'import onnxruntime, numpy, PIL; print(onnxruntime.__version__)'], { encoding: 'utf8' });
   if (run.error) return `no Python at ${PYTHON} (.ci/run creates the venv; or set ONNX_MOBILENET_PYTHON)`;
-  if (run.status !== 0) return `${PYTHON} cannot import onnxruntime and numpy (.ci/run installs them)`;
+  if (run.status !== 0) return `${PYTHON} cannot import onnxruntime, numpy and PIL (Pillow) (.ci/run installs them)`;
   return '';
 }
 

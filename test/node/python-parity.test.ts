@@ -2,7 +2,7 @@
 // bases) to the same probabilities as ours for the same input tensors, within 1e-5, and reads the
 // class names from its metadata. The Python side is test/python/probabilities.py.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,17 @@ import { maxDifference, probabilitiesOf } from '../head-probabilities.js';
 import { PYTHON, describeWithPython } from '../python-env.js';
 
 const SCRIPT = fileURLToPath(new URL('../python/probabilities.py', import.meta.url));
+const GUIDE = fileURLToPath(new URL('../../docs/guides/own-classes.md', import.meta.url));
+
+/** The guide's Python example (the ```python block of its "In Python" section). */
+function guideScript(): string {
+  const section = readFileSync(GUIDE, 'utf8')
+    .split(/^## /m)
+    .find((s) => s.startsWith('In Python'));
+  const code = section?.match(/```python\n([\s\S]*?)```/)?.[1];
+  if (!code) throw new Error(`${GUIDE} has no python example under "## In Python"`);
+  return code;
+}
 // Photos by index in the assets folder (sorted by wnid): three classes to train, four other photos to compare on.
 const CLASSES = { dog: [8, 9, 10, 11], bird: [1, 4, 5], instrument: [22, 24] };
 const COMPARED = [12, 7, 0, 40]; // Sussex spaniel, sandpiper, tench, power drill
@@ -71,6 +82,26 @@ describeWithAssets('exported head model in Python', () => {
         // the dog and the bird that were not trained on come out as dog and bird
         const top = (p: number[]) => head.labels[p.indexOf(Math.max(...p))];
         expect([top(python.probabilities[0]!), top(python.probabilities[1]!)]).toEqual(['dog', 'bird']);
+        await mine.dispose();
+      });
+
+      it(`${name}: the guide's Python example (Pillow preprocessing) labels photos as we do`, async () => {
+        const script = join(dir, 'classify.py');
+        writeFileSync(script, guideScript());
+        const mine = await createClassifier({ model: path, precision: 'model' });
+        for (const i of [COMPARED[0]!, COMPARED[1]!]) {
+          const run = spawnSync(PYTHON, [script, path, photo(i).path], { encoding: 'utf8' });
+          expect(run.stderr).toBe('');
+          const lines = run.stdout
+            .trim()
+            .split('\n')
+            .map((l) => l.split('\t'));
+          expect(lines).toHaveLength(3);
+          const [best] = await mine.classify(photo(i).path, { topK: 1 });
+          expect(lines[0]![0]).toBe(best!.label);
+          // Pillow's resize rounds to 8 bits in other places than ours: ~0.01 apart on the int8 base
+          expect(Math.abs(Number(lines[0]![1]) - best!.probability)).toBeLessThan(0.05);
+        }
         await mine.dispose();
       });
     }
