@@ -1,7 +1,7 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
 import { findPooledFeature, freshName, pooledFeatureNode } from './embedding-graph.js';
 import { LABELS_METADATA_KEY } from './model-facts.js';
-import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto } from './onnx-model.js';
+import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto, type TensorProto } from './onnx-model.js';
 import { float32Bytes } from './tensor-data.js';
 
 /** A linear classification head over a model's pooled embedding: `softmax(weights · embedding + bias)`. */
@@ -53,6 +53,81 @@ function prune(graph: GraphProto): void {
   graph.valueInfo = graph.valueInfo.filter((v) => needed.has(v.name));
 }
 
+/** The make functions of {@link messageFactory}. */
+type Make = Awaited<ReturnType<typeof messageFactory>>;
+
+/** What a classifier over the flattened embedding adds before the Softmax: its nodes, initializers and scores output. */
+export interface EmbeddingTail {
+  nodes: NodeProto[];
+  initializers: TensorProto[];
+  scores: string;
+}
+
+/**
+ * The base graph up to its pooled embedding (an int8 base stays int8, its embedding dequantized
+ * with the old classifier's input scale), then Flatten, the tail `build` makes from the flattened
+ * embedding, and Softmax as the one output `probabilities` (N × classes). The base's old
+ * classifier and everything only it used are dropped; `labels` go in `metadata_props`.
+ */
+export async function exportOnEmbedding(
+  base: Uint8Array,
+  labels: readonly string[],
+  dimensions: number,
+  fix: string,
+  build: (make: Make, name: (base: string) => string, flat: string) => EmbeddingTail,
+  options: { preprocess?: object | undefined } = {},
+): Promise<Uint8Array> {
+  const model = await decodeModel(base);
+  const graph = model.graph!;
+  const pooled = findPooledFeature(model);
+  if (pooled.size !== dimensions) {
+    throw new OnnxMobilenetError('E_MODEL_SHAPE', `the base model's embeddings have ${pooled.size} values; the ${fix}`);
+  }
+  const make = await messageFactory();
+  const name = (base: string) => {
+    const fresh = freshName(graph, base);
+    graph.valueInfo.push(make.valueInfo({ name: fresh })); // reserves the name for the next call
+    return fresh;
+  };
+  const [feature, flat] = ['embedding', 'embedding_flat'].map(name);
+  const tail = build(make, name, flat!);
+  const probabilities = name('probabilities');
+  graph.node.push(
+    pooledFeatureNode(make, pooled, feature!),
+    make.node({
+      opType: 'Flatten',
+      input: [feature!],
+      output: [flat!],
+      name: flat!,
+      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
+    }),
+    ...tail.nodes,
+    make.node({
+      opType: 'Softmax',
+      input: [tail.scores],
+      output: [probabilities],
+      name: probabilities,
+      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
+    }),
+  );
+  graph.initializer.push(...tail.initializers);
+  const batch = graph.input[0]?.type?.tensorType?.shape?.dim[0];
+  const batchDim = batch?.dimValue ? { dimValue: Number(batch.dimValue) } : { dimParam: batch?.dimParam || 'batch_size' };
+  graph.output = [
+    make.valueInfo({ name: probabilities, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [batchDim, { dimValue: labels.length }] } } } }),
+  ];
+  prune(graph);
+  graph.valueInfo = graph.valueInfo.filter((v) => v.type); // the reserved names
+  const metadata = [
+    make.metadata({ key: LABELS_METADATA_KEY, value: JSON.stringify(labels) }),
+    ...(options.preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(options.preprocess) })] : []),
+  ];
+  const replaced = new Set(metadata.map((m) => m.key));
+  model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];
+  model.producerName = 'onnx-mobilenet';
+  return encodeModel(model);
+}
+
 /**
  * One ONNX file from a base model and a trained head: the base graph up to its pooled embedding
  * (found as `embed()` finds it; an int8 base stays int8, its embedding dequantized with the
@@ -69,66 +144,31 @@ function prune(graph: GraphProto): void {
  */
 export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options: { preprocess?: object | undefined } = {}): Promise<Uint8Array> {
   checkHead(head);
-  const model = await decodeModel(base);
-  const graph = model.graph!;
-  const pooled = findPooledFeature(model);
-  if (pooled.size !== head.dimensions) {
-    throw new OnnxMobilenetError(
-      'E_MODEL_SHAPE',
-      `the base model's embeddings have ${pooled.size} values; the head reads ${head.dimensions}: train it on this model`,
-    );
-  }
-  const make = await messageFactory();
-  const name = (base: string) => {
-    const fresh = freshName(graph, base);
-    graph.valueInfo.push(make.valueInfo({ name: fresh })); // reserves the name for the next call
-    return fresh;
-  };
-  const [feature, flat, weights, bias, scores, probabilities] = ['embedding', 'embedding_flat', 'head_weight', 'head_bias', 'head_scores', 'probabilities'].map(
-    name,
-  );
   const classes = head.labels.length;
-  graph.node.push(
-    pooledFeatureNode(make, pooled, feature!),
-    make.node({
-      opType: 'Flatten',
-      input: [feature!],
-      output: [flat!],
-      name: flat!,
-      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
-    }),
-    make.node({
-      opType: 'Gemm',
-      input: [flat!, weights!, bias!],
-      output: [scores!],
-      name: scores!,
-      attribute: [make.attribute({ name: 'transB', i: 1, type: AttributeType.INT })],
-    }),
-    make.node({
-      opType: 'Softmax',
-      input: [scores!],
-      output: [probabilities!],
-      name: probabilities!,
-      attribute: [make.attribute({ name: 'axis', i: 1, type: AttributeType.INT })],
-    }),
+  return exportOnEmbedding(
+    base,
+    head.labels,
+    head.dimensions,
+    `head reads ${head.dimensions}: train it on this model`,
+    (make, name, flat) => {
+      const [weights, bias, scores] = ['head_weight', 'head_bias', 'head_scores'].map(name);
+      return {
+        nodes: [
+          make.node({
+            opType: 'Gemm',
+            input: [flat, weights!, bias!],
+            output: [scores!],
+            name: scores!,
+            attribute: [make.attribute({ name: 'transB', i: 1, type: AttributeType.INT })],
+          }),
+        ],
+        initializers: [
+          make.tensor({ name: weights!, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
+          make.tensor({ name: bias!, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
+        ],
+        scores: scores!,
+      };
+    },
+    options,
   );
-  graph.initializer.push(
-    make.tensor({ name: weights!, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
-    make.tensor({ name: bias!, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
-  );
-  const batch = graph.input[0]?.type?.tensorType?.shape?.dim[0];
-  const batchDim = batch?.dimValue ? { dimValue: Number(batch.dimValue) } : { dimParam: batch?.dimParam || 'batch_size' };
-  graph.output = [
-    make.valueInfo({ name: probabilities!, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [batchDim, { dimValue: classes }] } } } }),
-  ];
-  prune(graph);
-  graph.valueInfo = graph.valueInfo.filter((v) => v.type); // the reserved names
-  const metadata = [
-    make.metadata({ key: LABELS_METADATA_KEY, value: JSON.stringify(head.labels) }),
-    ...(options.preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(options.preprocess) })] : []),
-  ];
-  const replaced = new Set(metadata.map((m) => m.key));
-  model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];
-  model.producerName = 'onnx-mobilenet';
-  return encodeModel(model);
 }
