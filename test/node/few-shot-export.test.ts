@@ -1,15 +1,18 @@
 // The few-shot classifier exported as one ONNX file (exportFewShotModel): run by onnxruntime-node,
 // its top class is the 1-nearest neighbour's and its probabilities are softmax(scale × the nearest
 // cosine per class) computed by hand from the base's embeddings; int8 and fp32 bases.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { createClassifier, createFewShotClassifier } from '@onnx-mobilenet/node';
 import { exportFewShotModel } from '@onnx-mobilenet/core/graph';
 import { FEW_SHOT_SCALE } from '../../packages/core/src/tasks/few-shot-export.js';
 import { FP32_MODEL, INT8_MODEL, SYNSET, describeWithAssets, photo } from '../assets.js';
 import { maxDifference, probabilitiesOf } from '../head-probabilities.js';
+import { PYTHON, describeWithPython } from '../python-env.js';
 
 const CLASSES = { dog: [8, 9, 10], bird: [1, 4], instrument: [22, 24] };
 const QUERIES = [12, 7, 0, 40, 13];
@@ -64,5 +67,30 @@ describeWithAssets('exported few-shot model', () => {
     await expect(exportFewShotModel(base, one)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('two or more labels') });
     const two = { ...one, examples: [...one.examples, { label: 'b', embedding: 'AAAAAAAAgD8=' }] };
     await expect(exportFewShotModel(base, two)).rejects.toMatchObject({ code: 'E_MODEL_SHAPE', message: expect.stringContaining('make them with this model') });
+  });
+});
+
+describeWithAssets('exported few-shot model in Python', () => {
+  describeWithPython('onnxruntime (Python) against onnxruntime-node', () => {
+    it('int8: the same probabilities (within 1e-5) and labels from metadata', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'few-shot-python-'));
+      const base = await createClassifier({ model: INT8_MODEL, labels: SYNSET, precision: 'model' });
+      const fewShot = createFewShotClassifier(base);
+      for (const [label, indices] of Object.entries(CLASSES)) for (const i of indices) await fewShot.add(photo(i).path, label);
+      const path = join(dir, 'few-shot.onnx');
+      writeFileSync(path, await exportFewShotModel(readFileSync(INT8_MODEL), fewShot.toJSON()));
+      const data = await base.prepare(photo(QUERIES[0]!).path);
+      writeFileSync(join(dir, 'input.f32'), new Uint8Array(new Float32Array(data).buffer)); // little-endian on x86-64 and arm64
+      const script = fileURLToPath(new URL('../python/probabilities.py', import.meta.url));
+      const run = spawnSync(PYTHON, [script, path, join(dir, 'input.f32'), '1,3,224,224'], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      const python = JSON.parse(run.stdout) as { probabilities: number[][]; labels: string[] };
+      expect(python.labels).toEqual(Object.keys(CLASSES));
+      const mine = await createClassifier({ model: path, precision: 'model' });
+      expect(maxDifference(python.probabilities[0]!, await probabilitiesOf(mine, { data, dims: [1, 3, 224, 224] }))).toBeLessThan(1e-5);
+      await mine.dispose();
+      await base.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
   });
 });
