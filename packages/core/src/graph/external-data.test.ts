@@ -60,6 +60,15 @@ describe('checkModelBytes: external data', () => {
     });
   });
 
+  it('reads every output of a node: a TopK with two outputs, then its name and op', async () => {
+    const topK = graph({
+      nodes: [{ op: 'TopK', input: ['input', 'k'], output: ['values', 'indices'] }],
+      inputs: [imageInput()],
+      outputs: [valueInfo('values', FLOAT)],
+    });
+    await expect(assertNoExternalData(modelBytes(topK))).resolves.toBeUndefined();
+  });
+
   it('refuses bytes that are not protobuf', async () => {
     await expect(assertNoExternalData(new TextEncoder().encode('n01440764 tench\n'))).rejects.toMatchObject({
       code: 'E_MODEL_LOAD',

@@ -193,8 +193,10 @@ class Scan {
     eachField(this.Reader, bytes, (field, wire, reader) => {
       if (wire !== WIRE_LEN) return false;
       if (field === NODE.input) n.inputs.push(text(reader.bytes()));
-      else if (field === NODE.output) n.output ??= text(reader.bytes());
-      else if (field === NODE.name) n.name = text(reader.bytes());
+      else if (field === NODE.output) {
+        const output = text(reader.bytes()); // read every output: a second one (TopK, Split, Dropout's mask) must be consumed too
+        n.output ??= output;
+      } else if (field === NODE.name) n.name = text(reader.bytes());
       else if (field === NODE.opType) n.opType = text(reader.bytes());
       else if (field === NODE.domain) n.domain = text(reader.bytes());
       else if (field === NODE.attribute) {

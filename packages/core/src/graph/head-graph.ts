@@ -2,7 +2,7 @@ import { OnnxMobilenetError } from '../errors/errors.js';
 import { ownOptions } from '../options/own-options.js';
 import { findPooledFeature, freshName, pooledFeatureNode } from './embedding-graph.js';
 import { LABELS_METADATA_KEY } from './model-facts.js';
-import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto } from './onnx-model.js';
+import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto, type TensorProto } from './onnx-model.js';
 import { float32Bytes } from './tensor-data.js';
 
 /** A linear classification head over a model's pooled embedding: `softmax(weights · embedding + bias)`. */
@@ -60,6 +60,73 @@ function prune(graph: GraphProto, roots: readonly string[]): void {
   graph.output = [];
 }
 
+/** The make functions of {@link messageFactory}. */
+type Make = Awaited<ReturnType<typeof messageFactory>>;
+
+/** What a classifier over the flattened embedding adds before the Softmax: its nodes, initializers and scores output. */
+export interface EmbeddingTail {
+  nodes: NodeProto[];
+  initializers: TensorProto[];
+  scores: string;
+}
+
+/**
+ * The base graph up to its pooled embedding (found as `embed()` finds it; an int8 base stays int8,
+ * its embedding dequantized with the old classifier's own input scale), then Flatten, the tail
+ * `build` makes from the flattened embedding, and Softmax (axis 1) as the one output
+ * `probabilities` (N × classes). The base's old classifier and everything only it used are dropped
+ * first, so the new names are free again (a file exported from an exported file still has an output
+ * named "probabilities"). `labels` go in `metadata_props` as `labels` (a JSON array), and
+ * `preprocess` (if given) as `onnx_mobilenet.preprocess`. `fix` ends the message for embeddings of
+ * another size.
+ */
+export async function exportOnEmbedding(
+  base: Uint8Array,
+  labels: readonly string[],
+  dimensions: number,
+  fix: string,
+  build: (make: Make, name: (wanted: string) => string, flat: string) => EmbeddingTail,
+  options?: { preprocess?: object | undefined },
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { preprocess } = ownOptions(options, { preprocess: 'object' }, 'export options');
+  const model = await decodeModel(base);
+  const graph = model.graph!;
+  const pooled = findPooledFeature(model);
+  if (pooled.size !== dimensions) throw new OnnxMobilenetError('E_MODEL_SHAPE', `the base model's embeddings have ${pooled.size} values; the ${fix}`);
+  prune(graph, [pooled.feature, ...(pooled.quantized ? pooled.classifier.input.slice(1, 3) : [])]);
+  const make = await messageFactory();
+  const taken = new Set<string>();
+  const name = (wanted: string) => {
+    let fresh = freshName(graph, wanted);
+    for (let i = 1; taken.has(fresh); i++) fresh = freshName(graph, `${wanted}_${i}`);
+    taken.add(fresh);
+    return fresh;
+  };
+  const [feature, flat] = [name('embedding'), name('embedding_flat')];
+  const tail = build(make, name, flat);
+  const probabilities = name('probabilities');
+  const int = (attribute: string, i: number) => [make.attribute({ name: attribute, i, type: AttributeType.INT })];
+  graph.node.push(
+    pooledFeatureNode(make, pooled, feature),
+    make.node({ opType: 'Flatten', input: [feature], output: [flat], name: flat, attribute: int('axis', 1) }),
+    ...tail.nodes,
+    make.node({ opType: 'Softmax', input: [tail.scores], output: [probabilities], name: probabilities, attribute: int('axis', 1) }),
+  );
+  graph.initializer.push(...tail.initializers);
+  const batch = graph.input[0]?.type?.tensorType?.shape?.dim[0];
+  const batchDim = batch?.dimValue ? { dimValue: Number(batch.dimValue) } : { dimParam: batch?.dimParam || 'batch_size' };
+  const dims = [batchDim, { dimValue: labels.length }];
+  graph.output = [make.valueInfo({ name: probabilities, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims } } } })];
+  const metadata = [
+    make.metadata({ key: LABELS_METADATA_KEY, value: JSON.stringify(labels) }),
+    ...(preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(preprocess) })] : []),
+  ];
+  const replaced = new Set(metadata.map((m) => m.key));
+  model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];
+  model.producerName = 'onnx-mobilenet';
+  return (await encodeModel(model)) as Uint8Array<ArrayBuffer>;
+}
+
 /**
  * One ONNX file from a base model and a trained head: the base graph up to its pooled embedding
  * (found as `embed()` finds it; an int8 base stays int8, its embedding dequantized with the
@@ -76,53 +143,25 @@ function prune(graph: GraphProto, roots: readonly string[]): void {
  */
 export async function exportHeadModel(base: Uint8Array, head: HeadLayer, options?: { preprocess?: object | undefined }): Promise<Uint8Array<ArrayBuffer>> {
   checkHead(head);
-  const { preprocess } = ownOptions(options, { preprocess: 'object' }, 'exportHeadModel options');
-  const model = await decodeModel(base);
-  const graph = model.graph!;
-  const pooled = findPooledFeature(model);
-  if (pooled.size !== head.dimensions) {
-    throw new OnnxMobilenetError(
-      'E_MODEL_SHAPE',
-      `the base model's embeddings have ${pooled.size} values; the head reads ${head.dimensions}: train it on this model`,
-    );
-  }
-  // The old classifier and what only it used go first, so that the new names are free again (a
-  // file exported from an exported file still has an output named "probabilities").
-  prune(graph, [pooled.feature, ...(pooled.quantized ? pooled.classifier.input.slice(1, 3) : [])]);
-  const make = await messageFactory();
-  const taken = new Set<string>();
-  const name = (wanted: string) => {
-    let fresh = freshName(graph, wanted);
-    for (let i = 1; taken.has(fresh); i++) fresh = freshName(graph, `${wanted}_${i}`);
-    taken.add(fresh);
-    return fresh;
-  };
-  const [feature, flat, weights, bias, scores, probabilities] = ['embedding', 'embedding_flat', 'head_weight', 'head_bias', 'head_scores', 'probabilities'].map(
-    name,
-  ) as [string, string, string, string, string, string];
   const classes = head.labels.length;
-  const int = (attribute: string, i: number) => [make.attribute({ name: attribute, i, type: AttributeType.INT })];
-  graph.node.push(
-    pooledFeatureNode(make, pooled, feature),
-    make.node({ opType: 'Flatten', input: [feature], output: [flat], name: flat, attribute: int('axis', 1) }),
-    make.node({ opType: 'Gemm', input: [flat, weights, bias], output: [scores], name: scores, attribute: int('transB', 1) }),
-    make.node({ opType: 'Softmax', input: [scores], output: [probabilities], name: probabilities, attribute: int('axis', 1) }),
-  );
-  graph.initializer.push(
-    make.tensor({ name: weights, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
-    make.tensor({ name: bias, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
-  );
-  const batch = graph.input[0]?.type?.tensorType?.shape?.dim[0];
-  const batchDim = batch?.dimValue ? { dimValue: Number(batch.dimValue) } : { dimParam: batch?.dimParam || 'batch_size' };
-  const dims = [batchDim, { dimValue: classes }];
-  graph.output = [make.valueInfo({ name: probabilities, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims } } } })];
-  const metadata = [
-    make.metadata({ key: LABELS_METADATA_KEY, value: JSON.stringify(head.labels) }),
-    ...(preprocess ? [make.metadata({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(preprocess) })] : []),
-  ];
-  const replaced = new Set(metadata.map((m) => m.key));
-  model.metadataProps = [...model.metadataProps.filter((m) => !replaced.has(m.key)), ...metadata];
-  model.producerName = 'onnx-mobilenet';
-  // a fresh ArrayBuffer (never shared memory): typed so, for Blob and file APIs
-  return (await encodeModel(model)) as Uint8Array<ArrayBuffer>;
+  const build = (make: Make, name: (wanted: string) => string, flat: string): EmbeddingTail => {
+    const [weights, bias, scores] = [name('head_weight'), name('head_bias'), name('head_scores')];
+    return {
+      nodes: [
+        make.node({
+          opType: 'Gemm',
+          input: [flat, weights, bias],
+          output: [scores],
+          name: scores,
+          attribute: [make.attribute({ name: 'transB', i: 1, type: AttributeType.INT })],
+        }),
+      ],
+      initializers: [
+        make.tensor({ name: weights, dims: [classes, head.dimensions], dataType: DataType.FLOAT, rawData: float32Bytes(head.weights) }),
+        make.tensor({ name: bias, dims: [classes], dataType: DataType.FLOAT, rawData: float32Bytes(head.bias) }),
+      ],
+      scores,
+    };
+  };
+  return exportOnEmbedding(base, head.labels, head.dimensions, `head reads ${head.dimensions}: train it on this model`, build, options);
 }

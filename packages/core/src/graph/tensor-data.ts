@@ -101,3 +101,11 @@ export function float32Bytes(values: ArrayLike<number>): Uint8Array {
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
   return bytes;
 }
+
+/** Little-endian int64 bytes of `values` (shapes, counts), as ONNX raw data stores them. */
+export function int64Bytes(values: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (const [i, v] of values.entries()) view.setBigInt64(i * 8, BigInt(v), true);
+  return bytes;
+}

@@ -6,5 +6,6 @@
  * @module @onnx-mobilenet/core/graph
  */
 export { dequantizeModel, isQuantizedModel } from '../graph/dequantize.js';
+export { exportFewShotModel } from '../tasks/few-shot-export.js';
 export { exportHeadModel, type HeadLayer } from '../graph/head-graph.js';
 export { LABELS_METADATA_KEY } from '../graph/model-facts.js';

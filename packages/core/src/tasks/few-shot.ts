@@ -84,7 +84,7 @@ function assertFinite(embedding: ArrayLike<number>, where: string): void {
 }
 
 /** The examples of a saved few-shot classifier, each checked: labels are strings, embeddings finite and of the stated length. */
-function examplesFromJSON(json: FewShotJSON): { label: string; embedding: Float32Array }[] {
+export function examplesFromJSON(json: FewShotJSON): { label: string; embedding: Float32Array }[] {
   if (json?.format !== 'onnx-mobilenet-few-shot' || json.version !== 1 || !Array.isArray(json.examples)) {
     throw new OnnxMobilenetError('E_INPUT', 'not a few-shot classifier saved by toJSON() (format onnx-mobilenet-few-shot, version 1)');
   }
