@@ -16,13 +16,16 @@ async function train({ classes, augment }: Extract<Request, { type: 'train' }>):
   const skipped: string[] = [];
   let done = 0;
   const started = performance.now();
-  for (const [label, photos] of classes) {
-    for (const photo of photos) {
+  // All added at once: the classifier caps the decodes and batches the embeddings, and the trainer
+  // keeps the photos in the order of these calls whichever finishes first.
+  const adds = classes.flatMap(([label, photos]) =>
+    photos.map(async (photo) => {
       // a file the browser cannot decode is left out, not the end of the run
       await trainer.add(photo, label).catch(() => skipped.push(photo.name));
       post({ type: 'embedded', done: ++done, total });
-    }
-  }
+    }),
+  );
+  await Promise.all(adds);
   const embedMs = performance.now() - started;
   const head = await trainer.train({ onEpoch: (progress) => post({ type: 'epoch', progress }) });
   const file = await trainer.exportModel(head);

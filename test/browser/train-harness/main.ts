@@ -80,7 +80,9 @@ async function train(name: string, req: TrainRequest): Promise<TrainRun> {
   const inputs = await Promise.all(req.photos.map((p, i) => inputOf(p.url, KINDS[i % KINDS.length]!)));
   const embedding = stallMeter();
   const t0 = performance.now();
-  for (const [i, p] of req.photos.entries()) await trainer.add(inputs[i]!, p.label);
+  // All at once: the decoder caps its decodes, the classifier batches the embeddings, and the trainer
+  // keeps the photos in call order, so the head is the same as one at a time.
+  await Promise.all(req.photos.map((p, i) => trainer.add(inputs[i]!, p.label)));
   const embedMs = performance.now() - t0;
   const embedStallMs = embedding.stop();
   let epochsSeen = 0;
