@@ -62,6 +62,21 @@ describeWithAssets('training a head on a real classifier', () => {
     await mine.dispose();
   });
 
+  it("gives a photo's views without keeping them: the plain view first, crops drawn by call place", async () => {
+    const views = async (seed: number) => {
+      const trainer = createTrainer(base, { augment: { flip: true, crops: 2 }, seed });
+      const first = await trainer.views(shots[0]!.path);
+      return { first, second: await trainer.views(shots[0]!.path), kept: trainer.labels().size };
+    };
+    const a = await views(3);
+    const b = await views(3);
+    expect(a.first).toHaveLength(6);
+    expect(a.kept).toBe(0);
+    expect(Array.from(a.first[0]!)).toEqual(Array.from(await base.embed(shots[0]!.path))); // the centre crop is classify's
+    expect(a.first.map((v) => Array.from(v))).toEqual(b.first.map((v) => Array.from(v))); // same seed, same place
+    expect(Array.from(a.second[2]!)).not.toEqual(Array.from(a.first[2]!)); // the next place draws other crops
+  });
+
   it('stops an add with the signal reason and keeps no photo for it', async () => {
     const trainer = createTrainer(base, { augment: { flip: true } });
     const stop = new AbortController();

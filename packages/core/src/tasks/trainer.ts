@@ -50,6 +50,12 @@ export interface TrainOptions {
 export interface Trainer<TInput> {
   /** Embeds a photo (and its augmented views) as an example of `label`. */
   add(input: TInput | RawImage | PreparedTensor, label: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
+  /**
+   * The embeddings `add()` would keep for `input` (its plain view, then its augmented views),
+   * without keeping them: to reuse one photo's views in several trainings through `addEmbeddings`.
+   * Its crops are drawn as an `add()` in its place would draw them.
+   */
+  views(input: TInput | RawImage | PreparedTensor, options?: { signal?: AbortSignal | undefined }): Promise<Float32Array[]>;
   /** Adds one photo by its embeddings: the plain view first, then any augmented ones. */
   addEmbeddings(embeddings: readonly ArrayLike<number>[], label: string): void;
   /** Photos per label, in the order the labels were first given. */
@@ -76,8 +82,8 @@ const TRAIN_OPTIONS = {
   signal: 'value',
 } as const;
 
-/** The seed of photo `slot`'s crops: the trainer's seed and the photo's place, mixed. */
-const photoSeed = (seed: number, slot: number): number => (seed ^ Math.imul(slot + 1, 0x9e3779b1)) >>> 0;
+/** The seed of a photo's crops: the trainer's seed and the place of its add() or views() call, mixed. */
+const photoSeed = (seed: number, place: number): number => (seed ^ Math.imul(place + 1, 0x9e3779b1)) >>> 0;
 
 /**
  * Throws `E_INPUT` unless `label` is a non-empty string that a label list reads back unchanged
@@ -140,6 +146,14 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
   // exported outputs) and each photo's crops follow the calls, not which embedding finished first.
   const slots: (Photo | undefined)[] = [];
   const photos = () => slots.filter((p): p is Photo => p !== undefined);
+  // Each call's place (add or views) seeds its crops.
+  let calls = 0;
+  const views = async (input: unknown, given: { signal?: AbortSignal | undefined } | undefined, place: number): Promise<Float32Array[]> => {
+    const { signal } = ownOptions(given, { signal: 'value' }, 'add options');
+    assertSignal(signal);
+    if (!augmented) return [await classifier.embed(input as TInput, { signal })];
+    return embedViews(access!, input, augment, seededRandom(photoSeed(seed, place)), signal); // access checked above
+  };
   const fill = (slot: number, embeddings: readonly ArrayLike<number>[], label: string) => {
     if (!Array.isArray(embeddings) || embeddings.length === 0)
       throw new OnnxMobilenetError('E_INPUT', 'addEmbeddings needs one or more embeddings of the photo');
@@ -155,14 +169,10 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
   return {
     async add(input, label, given) {
       checkLabel(label);
-      const { signal } = ownOptions(given, { signal: 'value' }, 'add options');
-      assertSignal(signal);
       const slot = slots.push(undefined) - 1;
-      const views = augmented
-        ? await embedViews(access!, input, augment, seededRandom(photoSeed(seed, slot)), signal) // access checked above
-        : [await classifier.embed(input, { signal })];
-      fill(slot, views, label);
+      fill(slot, await views(input, given, calls++), label);
     },
+    views: (input, given) => views(input, given, calls++),
     addEmbeddings(embeddings, label) {
       checkLabel(label);
       fill(slots.push(undefined) - 1, embeddings, label);
