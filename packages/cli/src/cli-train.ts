@@ -54,9 +54,9 @@ embedding, then a softmax head; the class names are in its metadata, so
 under each subfolder, at any depth, are its examples. A file that cannot be read as an image is
 left out with a warning (counted in the report); a class left with no photo ends the run.
 Nothing outside <dir> is read: a class folder or photo that is a symbolic link leading out of it is
-left out with a warning (class folders and photos linked within <dir> are used). A run embeds at most ${MAX_TRAIN_VIEWS.toLocaleString('en-US')} views
-(photos × (1 + --crops), ×2 with --flip; about 1 GB of embeddings) and refuses more before it starts.
--o must be outside <dir>.
+left out with a warning (class folders and photos linked within <dir> are used), and -o must be
+outside <dir>. A run embeds at most ${MAX_TRAIN_VIEWS.toLocaleString('en-US')} views (photos × (1 + --crops), ×2 with --flip;
+about 1 GB of embeddings) and refuses more before it starts.
 
 Options:
   -o, --output <file>        the model to write (required); written whole or not at all, never the base model
