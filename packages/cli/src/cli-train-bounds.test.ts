@@ -50,6 +50,15 @@ describeWithAssets('onnx-mobilenet train stays within its folder', () => {
       [join(data(), 'c'), 'E_INPUT'],
     ]);
     expect(r.err.join('\n')).toMatch(/skipped E_INPUT: .*data\/c leads to .*elsewhere, outside the training folder/);
+    // an E_INPUT of the class, not of one photo: every photo fails alike, and the run ends naming why
+    const padded = join(dir, 'padded');
+    for (const label of ['a', 'b ']) {
+      mkdirSync(join(padded, label), { recursive: true });
+      copyFileSync(photos()[0]!.path, join(padded, label, '0.jpg'));
+    }
+    const bad = await cli(['train', padded, '-o', join(dir, 'x.onnx'), '--model', INT8_MODEL]);
+    expect(bad.code).toBe(1);
+    expect(bad.err.at(-1)).toMatch(/no photo of class "b " could be read as an image \(1 skipped; the first: E_INPUT: the label "b " would read back as "b"/);
   });
 
   it('refuses an -o inside <dir> (by any spelling) and an -o folder that takes no file, before loading', async () => {

@@ -16,6 +16,7 @@ import {
   DOWNLOAD_FLAGS,
   UsageError,
   choiceOption,
+  describeFailure,
   downloadOptions,
   failureLine,
   intOption,
@@ -223,6 +224,9 @@ async function addPhotos(
 ): Promise<void> {
   const jobs = classes.flatMap(({ label, photos }, index) => photos.map((photo) => ({ photo, label, index })));
   const added = classes.map(() => 0);
+  // why a class's first photo was left out: a class left with none names it (a label the trainer
+  // refuses fails every photo of its class the same way)
+  const firstFailure: (OnnxMobilenetError | undefined)[] = classes.map(() => undefined);
   let next = 0;
   let done = 0;
   let failed = false;
@@ -238,6 +242,7 @@ async function addPhotos(
           throw err;
         }
         run.skipped.push({ file: photo, code: err.code, message: err.message });
+        firstFailure[index] ??= err;
         progress.warn(`onnx-mobilenet: skipped ${failureLine(err)}`);
       }
       progress.embedded(++done, jobs.length);
@@ -249,7 +254,7 @@ async function addPhotos(
     if (added[index] === 0)
       throw new OnnxMobilenetError(
         'E_INPUT',
-        `no photo of class "${label}" could be read as an image (${photos.length} skipped): add readable photos or remove its folder`,
+        `no photo of class "${label}" could be read as an image (${photos.length} skipped; the first: ${describeFailure(firstFailure[index])}): add readable photos or remove its folder`,
       );
   });
   run.photos.push(...added);
