@@ -18,7 +18,8 @@ describeWithAssets('onnx-mobilenet train from the packed tarballs', () => {
       copyFileSync(p.path, join(dir, 'photos', label, `${p.wnid}.jpg`));
     }
     const mine = join(dir, 'mine.onnx');
-    const env = consumerEnv();
+    // offline: a mirror nothing listens on and an empty cache, so any download fails the test
+    const env = consumerEnv({ ONNX_MOBILENET_MIRROR: 'http://127.0.0.1:9', ONNX_MOBILENET_CACHE: mkdtempSync(join(dir, 'cache-')) });
     const report = runOk(app, 'npx', ['--no-install', 'onnx-mobilenet', 'train', join(dir, 'photos'), '-o', mine, '--model', INT8_MODEL], env);
     expect(report).toMatch(/^validation accuracy \d+\.\d% \(\d+ of \d+ photos held out\)$/m);
     expect(report).toMatch(/^\s+animals\s+things$/m);

@@ -38,13 +38,17 @@ function addPhotos(name: string, files: Iterable<File>): void {
   if (name && images.length) classes.set(name, [...(classes.get(name) ?? []), ...images]);
 }
 
-// A folder of folders: each photo's class is the name of the folder it is in.
+// A folder of folders: each photo's class is the top subfolder it is under (photos/ripe/2024/a.jpg
+// is "ripe"), as the CLI reads one; hidden files and folders are skipped. Picking a folder again
+// replaces the photos, so none is counted twice (it could land in training and validation both).
 $<HTMLInputElement>('folder').onchange = (e) => {
   const byFolder = new Map<string, File[]>();
   for (const file of (e.target as HTMLInputElement).files ?? []) {
-    const parts = file.webkitRelativePath.split('/');
-    if (parts.length >= 3) byFolder.set(parts.at(-2)!, [...(byFolder.get(parts.at(-2)!) ?? []), file]);
+    const [, name, ...rest] = file.webkitRelativePath.split('/');
+    if (!name || rest.length === 0 || [name, ...rest].some((part) => part.startsWith('.'))) continue;
+    byFolder.set(name, [...(byFolder.get(name) ?? []), file]);
   }
+  classes.clear();
   for (const [name, files] of byFolder) addPhotos(name, files);
   showClasses();
 };

@@ -1,7 +1,8 @@
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OnnxMobilenetError } from '@onnx-mobilenet/node';
 import { IMAGE_EXTENSIONS } from './expand-inputs.js';
+import { isInside } from './train-limits.js';
 import { walkInputs } from './walk-inputs.js';
 
 /** One class of a training folder: its subfolder's name is the label, the images under it its photos. */
@@ -16,6 +17,17 @@ export interface ClassFolders {
   classes: ClassFolder[];
   /** Files directly in the training folder: not in a class, so not used. */
   loose: number;
+  /** Class folders and photos left out because their real path is outside the training folder. */
+  outside: { file: string; code: 'E_INPUT'; message: string }[];
+}
+
+/** `path`'s real path (a `file:` URL string as the walker yields for non-UTF-8 names too), or undefined when it has none. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path.startsWith('file:') ? new URL(path) : path);
+  } catch {
+    return undefined; // missing or a loop: reading it reports that
+  }
 }
 
 const REASONS: Record<string, string> = {
@@ -47,7 +59,8 @@ function isFolder(dir: string, entry: Dirent): boolean {
 /**
  * The classes of a training folder: one per subfolder (hidden ones, `.git`, skipped), named after
  * it, sorted by name; each subfolder's images (by extension, at any depth, so `ripe/2024/*.jpg`
- * counts) are its photos. Fewer than two classes, or a class without images, is `E_INPUT` naming
+ * counts) are its photos. A class folder or photo whose real path is outside the training folder
+ * (a symbolic link out of it) is left out and listed in `outside`. Fewer than two classes, or a class without images, is `E_INPUT` naming
  * the folder; a training folder that cannot be read is `E_NOT_FOUND` or `E_INPUT`.
  */
 export async function readClassFolders(dir: string): Promise<ClassFolders> {
@@ -57,8 +70,17 @@ export async function readClassFolders(dir: string): Promise<ClassFolders> {
   } catch (err) {
     throw folderError(dir, err);
   }
+  const root = realpathSync(dir);
+  // Nothing outside the folder given is read, whatever a symbolic link in it points to.
+  const outside: ClassFolders['outside'] = [];
+  const within = (path: string): boolean => {
+    const real = realPath(path);
+    if (real === undefined || isInside(root, real)) return true;
+    outside.push({ file: path, code: 'E_INPUT', message: `${path} leads to ${real}, outside the training folder ${root}: left out` });
+    return false;
+  };
   const names = entries
-    .filter((e) => !e.name.startsWith('.') && isFolder(dir, e))
+    .filter((e) => !e.name.startsWith('.') && isFolder(dir, e) && within(join(dir, e.name)))
     .map((e) => e.name)
     .sort();
   const loose = entries.filter((e) => e.isFile()).length;
@@ -74,7 +96,7 @@ export async function readClassFolders(dir: string): Promise<ClassFolders> {
     const photos: string[] = [];
     for await (const path of walkInputs([join(dir, label)])) photos.push(path);
     // the walker yields a folder it cannot open as itself
-    const readable = photos.filter((p) => p !== join(dir, label));
+    const readable = photos.filter((p) => p !== join(dir, label) && within(p));
     if (readable.length === 0) {
       throw new OnnxMobilenetError(
         'E_INPUT',
@@ -83,5 +105,5 @@ export async function readClassFolders(dir: string): Promise<ClassFolders> {
     }
     classes.push({ label, photos: readable.sort() });
   }
-  return { classes, loose };
+  return { classes, loose, outside };
 }

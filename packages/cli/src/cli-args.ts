@@ -43,12 +43,12 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
   }
 }
 
-/** An integer option from 1 to `max`, or undefined when absent; anything else is a {@link UsageError}. */
-export function intOption(name: string, value: string | undefined, max = Infinity): number | undefined {
+/** An integer option from `min` (1 unless given) to `max`, or undefined when absent; anything else is a {@link UsageError}. */
+export function intOption(name: string, value: string | undefined, max = Infinity, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new UsageError(`--${name} must be ${max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`}, got "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be ${max === Infinity && min === 1 ? 'a positive integer' : `an integer from ${min} to ${max}`}, got "${value}"`);
   return n;
 }
 

@@ -15,10 +15,14 @@ import { runCli } from './cli-main.js';
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
 const skipBin = !existsSync(bin) && process.env.CI !== 'true';
 
+// Offline: a mirror nothing listens on and an empty cache, so any download fails the test.
+const offline = { ONNX_MOBILENET_MIRROR: 'http://127.0.0.1:9', ONNX_MOBILENET_CACHE: mkdtempSync(join(tmpdir(), 'onnx-mobilenet-no-cache-')) };
+const spawnEnv = { ...process.env, ...offline };
+
 async function cli(args: string[], stderrIsTTY = false): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, stderrIsTTY, {});
+  const code = await runCli(args, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, stderrIsTTY, offline);
   return { code, out, err };
 }
 
@@ -47,14 +51,16 @@ describeWithAssets('onnx-mobilenet train', () => {
     copyFileSync(join(data(), 'things', 'n04562935.jpg'), join(data(), 'things', 'more', 'water-tower.jpg'));
     writeFileSync(join(data(), 'dogs', 'notes.jpg'), 'not a photo');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const d of [dir, offline.ONNX_MOBILENET_CACHE]) rmSync(d, { recursive: true, force: true });
+  });
 
   it.skipIf(skipBin)(
     `the built bin trains, reports and writes a model that classify reads with the folder names${skipBin ? ' [skipped: run pnpm build]' : ''}`,
     async () => {
       assertFreshDist('cli');
       const mine = join(dir, 'mine.onnx');
-      const r = spawnSync(process.execPath, [bin, 'train', data(), '-o', mine, '--model', INT8_MODEL], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [bin, 'train', data(), '-o', mine, '--model', INT8_MODEL], { encoding: 'utf8', env: spawnEnv });
       expect(r.status, r.stderr).toBe(0);
       // progress on stderr, plain lines when it is not a terminal
       expect(r.stderr).not.toContain('\x1b');
@@ -85,7 +91,7 @@ describeWithAssets('onnx-mobilenet train', () => {
       expect(run.skipped).toEqual([expect.objectContaining({ code: 'E_IMAGE_DECODE', file: join(data(), 'dogs', 'notes.jpg') })]);
 
       // classify with the file alone: the subfolder names, and as many right as the report counted
-      const c = spawnSync(process.execPath, [bin, 'classify', data(), '--model', mine, '--json', '--top', '1'], { encoding: 'utf8' });
+      const c = spawnSync(process.execPath, [bin, 'classify', data(), '--model', mine, '--json', '--top', '1'], { encoding: 'utf8', env: spawnEnv });
       const rows = c.stdout
         .trim()
         .split('\n')
@@ -108,9 +114,7 @@ describeWithAssets('onnx-mobilenet train', () => {
       const renamed = spawnSync(
         process.execPath,
         [bin, 'classify', join(data(), 'dogs', 'n0*.jpg'), '--model', mine, '--labels', join(dir, 'names.txt'), '--json', '--workers', '2'],
-        {
-          encoding: 'utf8',
-        },
+        { encoding: 'utf8', env: spawnEnv },
       );
       expect(renamed.status, renamed.stderr).toBe(0);
       const named = renamed.stdout

@@ -16,6 +16,7 @@ import {
   DOWNLOAD_FLAGS,
   UsageError,
   choiceOption,
+  describeFailure,
   downloadOptions,
   failureLine,
   intOption,
@@ -25,6 +26,7 @@ import {
 import { type ClassFolder, readClassFolders } from './class-folders.js';
 import { downloadReporter } from './cli-progress.js';
 import { checkModelOutput, writeFileAtomic } from './model-file.js';
+import { MAX_TRAIN_VIEWS, checkViewBudget } from './train-limits.js';
 import { jsonText, terminalText } from './terminal-text.js';
 import { trainProgress, trainReportLines, type TrainRun } from './train-report.js';
 
@@ -33,8 +35,8 @@ const T = DEFAULTS.train;
 /** Class weights `--class-weights` takes (a weight per label is the library's only). */
 export const CLASS_WEIGHT_MODES = ['balanced', 'equal'] as const;
 
-/** Errors of a photo that leave it out of training, with a warning, instead of ending the run. */
-const SKIPPED_CODES: readonly string[] = ['E_IMAGE_DECODE', 'E_LIMIT', 'E_NOT_FOUND'];
+/** Errors of one photo (E_INPUT: not a regular file, such as a FIFO named .jpg) that leave it out of training, with a warning, instead of ending the run. */
+const SKIPPED_CODES: readonly string[] = ['E_IMAGE_DECODE', 'E_INPUT', 'E_LIMIT', 'E_NOT_FOUND'];
 
 /**
  * Stand-in names for the base model's 1000 ImageNet classes: training reads embeddings only, so
@@ -52,6 +54,10 @@ embedding, then a softmax head; the class names are in its metadata, so
 <dir> holds one subfolder per class, named after the class (hidden folders skipped); the images
 under each subfolder, at any depth, are its examples. A file that cannot be read as an image is
 left out with a warning (counted in the report); a class left with no photo ends the run.
+Nothing outside <dir> is read: a class folder or photo that is a symbolic link leading out of it is
+left out with a warning (class folders and photos linked within <dir> are used), and -o must be
+outside <dir>. A run embeds at most ${MAX_TRAIN_VIEWS.toLocaleString('en-US')} views (photos × (1 + --crops), ×2 with --flip;
+about 1 GB of embeddings) and refuses more before it starts.
 
 Options:
   -o, --output <file>        the model to write (required); written whole or not at all, never the base model
@@ -126,7 +132,7 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
     seed: numberOption('seed', values.seed, 0, 2 ** 32 - 1),
   };
   if (train.seed !== undefined && !Number.isInteger(train.seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`, TRAIN_HELP);
-  const crops = values.crops === '0' ? 0 : intOption('crops', values.crops, 100);
+  const crops = intOption('crops', values.crops, 100, 0);
   const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
   const mode = choiceOption('mode', values.mode, RESIZE_MODES, TRAIN_HELP);
   const output = values.output;
@@ -134,12 +140,18 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
   let folders: Awaited<ReturnType<typeof readClassFolders>>;
   try {
     // Before the model loads: a wrong folder or -o fails at once.
-    checkModelOutput(output, values.model);
+    checkModelOutput(output, values.model, dir);
     folders = await readClassFolders(dir);
+    checkViewBudget(
+      folders.classes.reduce((n, c) => n + c.photos.length, 0),
+      crops ?? T.crops,
+      values.flip,
+    );
   } catch (err) {
     return printFailure(err, io);
   }
   if (folders.loose > 0) io.stderr(`onnx-mobilenet: ${folders.loose} file(s) directly in ${terminalText(dir)} belong to no class: left out`);
+  for (const { code, message } of folders.outside) io.stderr(`onnx-mobilenet: skipped ${terminalText(`${code}: ${message}`)}`);
 
   const downloads = downloadReporter(io.stderr, stderrIsTTY);
   let classifier: NodeClassifier;
@@ -169,7 +181,7 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
   const progress = trainProgress(io.stderr, stderrIsTTY);
   try {
     const trainer = createTrainer(classifier, { augment: { flip: values.flip, crops }, seed: train.seed });
-    const run: TrainRun = { output, bytes: 0, photos: [], skipped: [], views: 0, embedMilliseconds: 0, exportMilliseconds: 0 };
+    const run: TrainRun = { output, bytes: 0, photos: [], skipped: [...folders.outside], views: 0, embedMilliseconds: 0, exportMilliseconds: 0 };
     let started = performance.now();
     await addPhotos(trainer, folders.classes, run, progress);
     run.views = run.photos.reduce((a, b) => a + b, 0) * (1 + (crops ?? T.crops)) * (values.flip ? 2 : 1);
@@ -212,6 +224,9 @@ async function addPhotos(
 ): Promise<void> {
   const jobs = classes.flatMap(({ label, photos }, index) => photos.map((photo) => ({ photo, label, index })));
   const added = classes.map(() => 0);
+  // why a class's first photo was left out: a class left with none names it (a label the trainer
+  // refuses fails every photo of its class the same way)
+  const firstFailure: (OnnxMobilenetError | undefined)[] = classes.map(() => undefined);
   let next = 0;
   let done = 0;
   let failed = false;
@@ -227,6 +242,7 @@ async function addPhotos(
           throw err;
         }
         run.skipped.push({ file: photo, code: err.code, message: err.message });
+        firstFailure[index] ??= err;
         progress.warn(`onnx-mobilenet: skipped ${failureLine(err)}`);
       }
       progress.embedded(++done, jobs.length);
@@ -238,7 +254,7 @@ async function addPhotos(
     if (added[index] === 0)
       throw new OnnxMobilenetError(
         'E_INPUT',
-        `no photo of class "${label}" could be read as an image (${photos.length} skipped): add readable photos or remove its folder`,
+        `no photo of class "${label}" could be read as an image (${photos.length} skipped; the first: ${describeFailure(firstFailure[index])}): add readable photos or remove its folder`,
       );
   });
   run.photos.push(...added);

@@ -97,7 +97,7 @@ export function trainReportLines(head: TrainedHead, run: TrainRun): string[] {
   lines.push(
     `epochs ${report.epochs} (kept ${report.bestEpoch}${report.stoppedEarly ? ', stopped early' : ''}); embedding ${seconds(run.embedMilliseconds)}, fitting ${seconds(report.milliseconds)}`,
   );
-  if (run.skipped.length) lines.push(`skipped ${run.skipped.length} file(s) that could not be read as images (listed above)`);
+  if (run.skipped.length) lines.push(`skipped ${run.skipped.length} file(s): not readable as images, or outside the training folder (listed above)`);
   lines.push('');
   lines.push(
     ...table([
