@@ -77,6 +77,19 @@ describeWithAssets('training a head on a real classifier', () => {
     expect(Array.from(a.second[2]!)).not.toEqual(Array.from(a.first[2]!)); // the next place draws other crops
   });
 
+  it('embeds many photos added at once a few batches of views at a time, within limits.maxPendingBytes', async () => {
+    // 16 photos × 8 views of 602 KB would be 77 MB of tensors at once; the trainer holds 4 batches
+    // of 8 (19 MB), under this classifier's 24 MB.
+    const small = await createClassifier({ model: INT8_MODEL, labels: SYNSET, limits: { maxPendingBytes: 24 * 2 ** 20 } });
+    try {
+      const trainer = createTrainer(small, { augment: { flip: true, crops: 3 } });
+      await Promise.all(all.slice(0, 16).map((p) => trainer.add(p.path, labelOf(p.wnid))));
+      expect([...trainer.labels().values()].reduce((a, b) => a + b, 0)).toBe(16);
+    } finally {
+      await small.dispose();
+    }
+  });
+
   it('stops an add with the signal reason and keeps no photo for it', async () => {
     const trainer = createTrainer(base, { augment: { flip: true } });
     const stop = new AbortController();

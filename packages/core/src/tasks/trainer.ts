@@ -2,6 +2,7 @@ import type { Classifier } from '../classifier/classifier.js';
 import { TRAINING, type TrainingAccess } from '../classifier/training-access.js';
 import { OnnxMobilenetError, describeValue } from '../errors/errors.js';
 import { now, yieldToEventLoop } from '../flow/clock.js';
+import { slots as slotRunner } from '../flow/slots.js';
 import type { AugmentOptions } from '../image/augment.js';
 import type { PreparedTensor, RawImage } from '../image/image.js';
 import { DEFAULTS } from '../options/defaults.js';
@@ -82,6 +83,9 @@ const TRAIN_OPTIONS = {
   signal: 'value',
 } as const;
 
+/** Batches of training views embedded at once by one trainer (8 views each: 5 MB of tensors). */
+const VIEW_CHUNKS = 4;
+
 /** The seed of a photo's crops: the trainer's seed and the place of its add() or views() call, mixed. */
 const photoSeed = (seed: number, place: number): number => (seed ^ Math.imul(place + 1, 0x9e3779b1)) >>> 0;
 
@@ -148,11 +152,13 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
   const photos = () => slots.filter((p): p is Photo => p !== undefined);
   // Each call's place (add or views) seeds its crops.
   let calls = 0;
+  // Batches of views being embedded at once, across every add(): enough to keep the session busy.
+  const viewChunks = slotRunner(VIEW_CHUNKS);
   const views = async (input: unknown, given: { signal?: AbortSignal | undefined } | undefined, place: number): Promise<Float32Array[]> => {
     const { signal } = ownOptions(given, { signal: 'value' }, 'add options');
     assertSignal(signal);
     if (!augmented) return [await classifier.embed(input as TInput, { signal })];
-    return embedViews(access!, input, augment, seededRandom(photoSeed(seed, place)), signal); // access checked above
+    return embedViews(access!, viewChunks, input, augment, seededRandom(photoSeed(seed, place)), signal); // access checked above
   };
   const fill = (slot: number, embeddings: readonly ArrayLike<number>[], label: string) => {
     if (!Array.isArray(embeddings) || embeddings.length === 0)

@@ -1,5 +1,6 @@
 import type { TrainingAccess } from '../classifier/training-access.js';
 import { OnnxMobilenetError } from '../errors/errors.js';
+import type { SlotRunner } from '../flow/slots.js';
 import { cropImage, viewWindows, type AugmentOptions } from '../image/augment.js';
 import { normalizeToCHW } from '../image/normalize.js';
 import { DEFAULTS } from '../options/defaults.js';
@@ -7,10 +8,12 @@ import { DEFAULTS } from '../options/defaults.js';
 /**
  * Embeddings of one photo's views: the reference centre crop first, then the augmented ones. The
  * views are cut, normalised and embedded a batch at a time (the classifier batches a chunk's
- * calls), so a photo with many views holds one batch of tensors, not all of them.
+ * calls), each batch in one of the trainer's `chunks` slots: however many photos are added at
+ * once, only that many batches of 600 KB tensors exist (`limits.maxPendingBytes` would refuse more).
  */
 export async function embedViews(
   access: TrainingAccess,
+  chunks: SlotRunner,
   input: unknown,
   augment: AugmentOptions,
   random: () => number,
@@ -23,11 +26,12 @@ export async function embedViews(
   const windows = viewWindows(resized.width, resized.height, centre, augment, random);
   const embeddings: Float32Array[] = [];
   for (let start = 0; start < windows.length; start += DEFAULTS.batchSize) {
-    const chunk = windows.slice(start, start + DEFAULTS.batchSize).map(({ rect, mirror }) => ({
+    const batch = windows.slice(start, start + DEFAULTS.batchSize);
+    const tensor = ({ rect, mirror }: (typeof batch)[number]) => ({
       data: normalizeToCHW(cropImage(resized, rect, mirror), mean, std),
       dims: [1, 3, cropSize, cropSize],
-    }));
-    embeddings.push(...(await Promise.all(chunk.map((t) => access.embed(t, signal)))));
+    });
+    embeddings.push(...(await chunks(signal, () => Promise.all(batch.map((w) => access.embed(tensor(w), signal))))));
   }
   return embeddings;
 }
