@@ -26,21 +26,23 @@ if (!folder) {
 //    local model and no network, pass the model's synset.txt so it is not downloaded.
 const base = await createClassifier({ model: values.model, labels: values.labels });
 
-// 2. Every subfolder is a class; every image in it an example. Photos are added one at a time, in
-//    sorted order, so the same folder and seed train the same head.
+// 2. Every subfolder is a class; every image in it an example. The adds are called in sorted order
+//    and run at once: the classifier batches the embeddings, and the trainer keeps the order of
+//    the calls, so the same folder and seed train the same head.
 const trainer = createTrainer(base, { augment: { flip: values.flip, crops: Number(values.crops) }, seed: 1 });
 const classes = readdirSync(folder, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
   .map((d) => d.name)
   .sort();
 let started = performance.now();
-for (const label of classes) {
-  for (const file of readdirSync(join(folder, label))
-    .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
-    .sort()) {
-    await trainer.add(join(folder, label, file), label);
-  }
-}
+await Promise.all(
+  classes.flatMap((label) =>
+    readdirSync(join(folder, label))
+      .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+      .sort()
+      .map((file) => trainer.add(join(folder, label, file), label)),
+  ),
+);
 console.log(`embedded ${JSON.stringify(Object.fromEntries(trainer.labels()))} in ${Math.round(performance.now() - started)} ms`);
 
 // 3. Fit the head: a fifth of each class held out to validate, early stopping, classes balanced.
