@@ -26,7 +26,7 @@ function trainerWith(points: [number[], string][]) {
 describe('fitSoftmaxRegression', () => {
   it('takes the first Adam step computed by hand, and folds the standardisation into raw-feature weights', async () => {
     // x = [0, 2] standardises to z = [-1, 1] (mean 1, std 1). From zero weights p = [0.5, 0.5], so the
-    // gradient is Σ (p - y) z = +1 for class 0 and -1 for class 1, and 0 for both biases. Adam's first
+    // gradient is Σ (p - y) z / 2 = +0.5 for class 0 and -0.5 for class 1, and 0 for both biases. Adam's first
     // step moves each weight by -lr · sign(gradient): w = [-0.1, 0.1], b = [0, 0]. Folded:
     // w / std = [-0.1, 0.1] and b - w · mean / std = [0.1, -0.1].
     const fitted = await fitSoftmaxRegression({ features: [[0], [2]], classes: [0, 1] }, undefined, {
