@@ -166,9 +166,12 @@ describeInBrowser('classifyStream in Chromium: fake camera and <video>', () => {
     expect(tops[0]).toBe(tench.wnid);
     expect(tops.lastIndexOf(tench.wnid)).toBeLessThan(tops.indexOf(zebra.wnid));
     expect(tops.every((t) => t === tench.wnid || t === zebra.wnid)).toBe(true);
-    // media time from the video: before the cut the tench, the zebra within 1 s after it
-    expect(r.rows.filter((x) => x.timestamp < cut).every((x) => x.top === tench.wnid)).toBe(true);
-    expect(firstZebra!.timestamp).toBeGreaterThanOrEqual(cut - 1000 / 30);
+    // media time from the video: before the cut the tench, the zebra within 1 s after it. The
+    // encoder may place the cut one frame early (the zebra at 2967 ms was seen, when that frame
+    // happened to be the one sampled), so the frame before the cut may show either.
+    const lastSureTench = cut - 1000 / 30;
+    expect(r.rows.filter((x) => x.timestamp < lastSureTench - 1).every((x) => x.top === tench.wnid)).toBe(true);
+    expect(firstZebra!.timestamp).toBeGreaterThanOrEqual(lastSureTench - 1);
     expect(firstZebra!.timestamp).toBeLessThanOrEqual(cut + 1000);
     for (let i = 1; i < r.rows.length; i++) expect(r.rows[i]!.timestamp).toBeGreaterThan(r.rows[i - 1]!.timestamp);
     expect(r.counts.open).toBe(0);
