@@ -79,8 +79,15 @@ export async function readClassFolders(dir: string): Promise<ClassFolders> {
     outside.push({ file: path, code: 'E_INPUT', message: `${path} leads to ${real}, outside the training folder ${root}: left out` });
     return false;
   };
+  // A class folder that is the training folder itself (a link to "."), and a photo reached twice
+  // (through links between class folders), would train one photo under two labels.
+  const leaveOut = (file: string, why: string) => {
+    outside.push({ file, code: 'E_INPUT', message: `${file} ${why}: left out` });
+    return false;
+  };
+  const notRoot = (path: string): boolean => realPath(path) !== root || leaveOut(path, `is the training folder ${root} itself`);
   const names = entries
-    .filter((e) => !e.name.startsWith('.') && isFolder(dir, e) && within(join(dir, e.name)))
+    .filter((e) => !e.name.startsWith('.') && isFolder(dir, e) && within(join(dir, e.name)) && notRoot(join(dir, e.name)))
     .map((e) => e.name)
     .sort();
   const loose = entries.filter((e) => e.isFile()).length;
@@ -92,18 +99,29 @@ export async function readClassFolders(dir: string): Promise<ClassFolders> {
     );
   }
   const classes: ClassFolder[] = [];
+  const seen = new Map<string, string>();
+  const once = (path: string): boolean => {
+    const real = realPath(path) ?? path;
+    const first = seen.get(real);
+    if (first !== undefined) return leaveOut(path, `is the same file as ${first}`);
+    seen.set(real, path);
+    return true;
+  };
   for (const label of names) {
     const photos: string[] = [];
     for await (const path of walkInputs([join(dir, label)])) photos.push(path);
     // the walker yields a folder it cannot open as itself
-    const readable = photos.filter((p) => p !== join(dir, label) && within(p));
+    const readable = photos
+      .filter((p) => p !== join(dir, label) && within(p))
+      .sort()
+      .filter(once);
     if (readable.length === 0) {
       throw new OnnxMobilenetError(
         'E_INPUT',
         `the class folder ${resolve(dir, label)} holds no images (${IMAGE_EXTENSIONS.join(', ')}): add photos of "${label}" or remove the folder`,
       );
     }
-    classes.push({ label, photos: readable.sort() });
+    classes.push({ label, photos: readable });
   }
   return { classes, loose, outside };
 }

@@ -1,7 +1,7 @@
 // What `onnx-mobilenet train` may touch: nothing outside the folder given (symbolic links out of it
 // are left out), no -o inside it or in a folder that takes no file, and no run beyond its view
 // limit; each refused before the model loads, or left out with a warning and counted.
-import { mkdirSync, mkdtempSync, copyFileSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -33,7 +33,11 @@ describeWithAssets('onnx-mobilenet train stays within its folder', () => {
     }
     symlinkSync(join(dir, 'elsewhere'), join(data(), 'c')); // a class folder leading out
     symlinkSync(join(dir, 'elsewhere', '2.jpg'), join(data(), 'a', 'out.jpg')); // a photo leading out
-    symlinkSync(join(data(), 'a', '0.jpg'), join(data(), 'b', 'in.jpg')); // a link within: followed
+    mkdirSync(join(data(), '.stash'));
+    copyFileSync(photos()[42]!.path, join(data(), '.stash', 'kept.jpg'));
+    symlinkSync(join(data(), '.stash', 'kept.jpg'), join(data(), 'b', 'in.jpg')); // a link within: followed
+    symlinkSync(join(data(), 'a', '0.jpg'), join(data(), 'b', 'twice.jpg')); // a's photo again: one label only
+    symlinkSync(data(), join(data(), 'all')); // the training folder itself as a class: every photo twice
     symlinkSync(join(data(), 'a'), join(data(), 'b', 'folder.jpg')); // no regular file: E_INPUT, left out
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,9 +50,12 @@ describeWithAssets('onnx-mobilenet train stays within its folder', () => {
     expect(run.photos).toEqual([2, 3]);
     expect(run.skipped.map((s: { file: string; code: string }) => [s.file, s.code])).toEqual([
       [join(data(), 'a', 'out.jpg'), 'E_INPUT'],
+      [join(data(), 'all'), 'E_INPUT'],
       [join(data(), 'b', 'folder.jpg'), 'E_INPUT'],
+      [join(data(), 'b', 'twice.jpg'), 'E_INPUT'],
       [join(data(), 'c'), 'E_INPUT'],
     ]);
+    expect(r.err.join('\n')).toMatch(/b\/twice\.jpg is the same file as .*a\/0\.jpg: left out/);
     expect(r.err.join('\n')).toMatch(/skipped E_INPUT: .*data\/c leads to .*elsewhere, outside the training folder/);
     // an E_INPUT of the class, not of one photo: every photo fails alike, and the run ends naming why
     const padded = join(dir, 'padded');
@@ -83,7 +90,7 @@ describeWithAssets('onnx-mobilenet train stays within its folder', () => {
     const many = join(dir, 'many');
     for (const label of ['a', 'b']) mkdirSync(join(many, label), { recursive: true });
     copyFileSync(photos()[0]!.path, join(many, 'photo.jpg'));
-    for (let i = 0; i < 1000; i++) symlinkSync(join(many, 'photo.jpg'), join(many, i % 2 ? 'a' : 'b', `${i}.jpg`));
+    for (let i = 0; i < 1000; i++) linkSync(join(many, 'photo.jpg'), join(many, i % 2 ? 'a' : 'b', `${i}.jpg`)); // hard links: 1,000 files, one photo's bytes
     const big = await cli(['train', many, '-o', join(dir, 'x.onnx'), '--model', join(dir, 'no-such-base.onnx'), '--crops', '100', '--flip']);
     expect(big).toMatchObject({ code: 1, err: [expect.stringMatching(/E_LIMIT: 1,000 photos × 202 views each .* = 202,000 views, over the limit/)] });
     const zero = await cli(['train', join(dir, 'nowhere'), '-o', join(dir, 'x.onnx'), '--crops', '00']);

@@ -57,7 +57,7 @@ left out with a warning (counted in the report); a class left with no photo ends
 Nothing outside <dir> is read: a class folder or photo that is a symbolic link leading out of it is
 left out with a warning (class folders and photos linked within <dir> are used), and -o must be
 outside <dir>. A run embeds at most ${MAX_TRAIN_VIEWS.toLocaleString('en-US')} views (photos × (1 + --crops), ×2 with --flip;
-about 1 GB of embeddings) and refuses more before it starts.
+about 1 GB of embeddings, twice that while fitting) and refuses more before it starts.
 
 Options:
   -o, --output <file>        the model to write (required); written whole or not at all, never the base model

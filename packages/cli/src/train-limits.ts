@@ -3,7 +3,8 @@ import { OnnxMobilenetError } from '@onnx-mobilenet/node';
 
 /**
  * Most views (photo embeddings, each augmented view counted) one `train` run embeds: 200,000 views
- * of 1280 float32 values are about 1 GB of memory, checked before anything is embedded.
+ * of 1280 float32 values are about 1 GB of memory (2 GB while fitting: a standardised copy),
+ * checked before anything is embedded.
  */
 export const MAX_TRAIN_VIEWS = 200_000;
 

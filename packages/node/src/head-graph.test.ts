@@ -7,9 +7,18 @@ import { readModelFacts } from '../../core/src/graph/model-facts.js';
 import { AttributeType, DataType, decodeModel, encodeModel, messageFactory } from '../../core/src/graph/onnx-model.js';
 import { float32Bytes } from '../../core/src/graph/tensor-data.js';
 import { headProbabilities } from '../../core/src/tasks/head.js';
+import type { FewShotJSON } from '../../core/src/tasks/few-shot.js';
+import { exportFewShotModel } from '../../core/src/tasks/few-shot-export.js';
+
+const base64 = (values: number[]) => Buffer.from(Float32Array.from(values).buffer).toString('base64');
 
 /** input N×4×1×1 → GlobalAveragePool → Flatten → Gemm (W 3×4, transB = 1) → output: a 3-class base with 4 features. */
-async function base({ softmax = false, metadata = [] as { key: string; value: string }[], initializersAsInputs = false } = {}): Promise<Uint8Array> {
+async function base({
+  softmax = false,
+  metadata = [] as { key: string; value: string }[],
+  initializersAsInputs = false,
+  opset = 13,
+} = {}): Promise<Uint8Array> {
   const make = await messageFactory();
   const info = (name: string, dims: (number | string)[]) =>
     make.valueInfo({
@@ -20,7 +29,7 @@ async function base({ softmax = false, metadata = [] as { key: string; value: st
   return encodeModel(
     make.model({
       irVersion: 8,
-      opsetImport: [{ domain: '', version: 13 }],
+      opsetImport: [{ domain: '', version: opset }],
       metadataProps: metadata,
       graph: {
         name: 'base',
@@ -132,6 +141,42 @@ describe('exportHeadModel', () => {
     expect(() => checkHead({ ...HEAD, bias: Float32Array.of(0, Number.NaN) })).toThrow(/bias\[1\] is NaN/);
     expect(() => checkHead({ ...HEAD, weights: Float32Array.of(1) })).toThrow(/2 × 4 values, got 1/);
     expect(() => checkHead({ ...HEAD, labels: ['only'], weights: Float32Array.of(1, 0, 0, 0), bias: Float32Array.of(0) })).toThrow(/two or more/);
+  });
+});
+
+describe('exportFewShotModel on every opset', () => {
+  // Examples along features 0 and 1 for "first", feature 3 for "second"; the query [ln 2, 0, 5, 0]
+  // is nearest (cosine ln2/√(ln²2+25) ≈ 0.137) to [1, 0, 0, 0] among "first"'s and has cosine 0 with
+  // "second"'s: softmax(20 × [0.137, 0]).
+  const fewShot = (labels: [string, string] = ['first', 'second']): FewShotJSON => ({
+    format: 'onnx-mobilenet-few-shot',
+    version: 1,
+    dimensions: 4,
+    examples: [
+      { label: labels[0], embedding: base64([1, 0, 0, 0]) },
+      { label: labels[0], embedding: base64([0, 1, 0, 0]) },
+      { label: labels[1], embedding: base64([0, 0, 0, 1]) },
+    ],
+  });
+  const cos = Math.log(2) / Math.hypot(Math.log(2), 5);
+  const expected = [1 / (1 + Math.exp(-20 * cos)), 1 / (1 + Math.exp(20 * cos))];
+
+  for (const opset of [7, 12, 18]) {
+    it(`runs on an opset-${opset} base (ReduceMax's axes an attribute below 18, an input from 18)`, async () => {
+      const session = await ort.InferenceSession.create(await exportFewShotModel(await base({ opset }), fewShot()));
+      try {
+        const result = await session.run({ input: new ort.Tensor('float32', Float32Array.from(INPUT.slice(0, 4)), [1, 4, 1, 1]) });
+        const got = Array.from(result.probabilities!.data as Float32Array);
+        for (const [i, v] of got.entries()) expect(Math.abs(v - expected[i]!), `class ${i}: ${v}`).toBeLessThan(1e-5);
+      } finally {
+        await session.release();
+      }
+    });
+  }
+
+  it('refuses labels a label list would not read back as given', async () => {
+    await expect(exportFewShotModel(await base(), fewShot(['n01440764 tench', 'goldfish']))).rejects.toThrow(/read back as "tench"/);
+    await expect(exportHeadModel(await base(), { ...HEAD, labels: [' padded', 'second'] })).rejects.toThrow(/read back as "padded"/);
   });
 });
 

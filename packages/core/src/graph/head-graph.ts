@@ -1,5 +1,6 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
 import { ownOptions } from '../options/own-options.js';
+import { assertLabelReadsBack } from '../predictions/label-text.js';
 import { findPooledFeature, freshName, pooledFeatureNode } from './embedding-graph.js';
 import { LABELS_METADATA_KEY } from './model-facts.js';
 import { AttributeType, DataType, decodeModel, encodeModel, messageFactory, type GraphProto, type NodeProto, type TensorProto } from './onnx-model.js';
@@ -27,6 +28,7 @@ export function checkHead(head: HeadLayer): void {
   if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string' && l !== ''))
     throw bad('labels must be two or more non-empty strings');
   if (new Set(labels).size !== labels.length) throw bad('labels must differ from each other');
+  labels.forEach(assertLabelReadsBack);
   if (!(Number.isSafeInteger(dimensions) && dimensions > 0)) throw bad(`dimensions must be a positive integer, got ${String(dimensions)}`);
   if (weights?.length !== labels.length * dimensions) throw bad(`weights must have ${labels.length} × ${dimensions} values, got ${String(weights?.length)}`);
   if (bias?.length !== labels.length) throw bad(`bias must have ${labels.length} values, got ${String(bias?.length)}`);
@@ -85,7 +87,7 @@ export async function exportOnEmbedding(
   labels: readonly string[],
   dimensions: number,
   fix: string,
-  build: (make: Make, name: (wanted: string) => string, flat: string) => EmbeddingTail,
+  build: (make: Make, name: (wanted: string) => string, flat: string, opset: number) => EmbeddingTail,
   options?: { preprocess?: object | undefined },
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { preprocess } = ownOptions(options, { preprocess: 'object' }, 'export options');
@@ -103,7 +105,8 @@ export async function exportOnEmbedding(
     return fresh;
   };
   const [feature, flat] = [name('embedding'), name('embedding_flat')];
-  const tail = build(make, name, flat);
+  const opset = Number(model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 1);
+  const tail = build(make, name, flat, opset);
   const probabilities = name('probabilities');
   const int = (attribute: string, i: number) => [make.attribute({ name: attribute, i, type: AttributeType.INT })];
   graph.node.push(

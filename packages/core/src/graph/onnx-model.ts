@@ -55,6 +55,7 @@ export const ONNX_SCHEMA = {
     f: [2, 'float'],
     i: [3, 'int64'],
     t: [5, 'TensorProto'],
+    ints: [8, 'int64', R],
     g: [6, 'GraphProto'],
     tensors: [10, 'TensorProto', R],
     graphs: [11, 'GraphProto', R],
@@ -92,7 +93,7 @@ export const FIELD = Object.fromEntries(
 /** ONNX tensor element types used here (TensorProto.DataType). */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
 // Decoded messages: int64 fields read as bigint (protobuf-es has no other form for them); the
 // builders of messageFactory also take numbers there.
@@ -109,6 +110,7 @@ export interface AttributeProto {
   name: string;
   f: number;
   i: bigint;
+  ints: bigint[];
   type: number;
 }
 export interface NodeProto {

@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../options/defaults.js';
 import { describeValue, OnnxMobilenetError } from '../errors/errors.js';
+import { WNID_LINE } from './label-text.js';
 
 /** One class of the model's output. */
 export interface ClassLabel {
@@ -19,8 +20,6 @@ export interface ClassLabel {
  * them, which made `n01440764 tench\u2028…` lose its WordNet id).
  */
 const LINE_BREAK = /\r?\n/;
-/** A synset line: WordNet id, whitespace, comma-separated names (`s`: names may hold any character). */
-const WNID_LINE = /^(n\d{8})\s+(.+)$/s;
 
 /**
  * Parses a label list in any of the usual formats: the model zoo's `synset.txt`

@@ -8,7 +8,7 @@ import type { PreparedTensor, RawImage } from '../image/image.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { assertSignal } from '../options/classifier-options.js';
 import { checkNumber, ownOptions } from '../options/own-options.js';
-import { parseLabels } from '../predictions/labels.js';
+import { assertLabelReadsBack } from '../predictions/label-text.js';
 import type { EpochProgress, TrainedHead } from './head.js';
 import { seededRandom } from './seeded-random.js';
 import { fitSoftmaxRegression } from './softmax-regression.js';
@@ -96,13 +96,7 @@ const photoSeed = (seed: number, place: number): number => (seed ^ Math.imul(pla
  */
 function checkLabel(label: unknown): asserts label is string {
   if (typeof label !== 'string' || label === '') throw new OnnxMobilenetError('E_INPUT', `a label must be a non-empty string, got ${describeValue(label)}`);
-  const [read] = parseLabels([label]);
-  if (read?.id !== label || read.label !== label) {
-    throw new OnnxMobilenetError(
-      'E_INPUT',
-      `the label ${JSON.stringify(label)} would read back as ${JSON.stringify(read?.label)} from the exported file; rename it`,
-    );
-  }
+  assertLabelReadsBack(label);
 }
 
 /** Loss weight per class index, from the `classWeights` option. */
@@ -154,11 +148,14 @@ export function createTrainer<TInput>(classifier: Pick<Classifier<TInput>, 'embe
   let calls = 0;
   // Batches of views being embedded at once, across every add(): enough to keep the session busy.
   const viewChunks = slotRunner(VIEW_CHUNKS);
+  // Photos being cut into views at once (each holds its resized image, 0.3 MB, until its last batch).
+  const photoSlots = slotRunner(2 * VIEW_CHUNKS);
   const views = async (input: unknown, given: { signal?: AbortSignal | undefined } | undefined, place: number): Promise<Float32Array[]> => {
-    const { signal } = ownOptions(given, { signal: 'value' }, 'add options');
+    const { signal } = ownOptions(given, { signal: 'value' }, 'add or views options');
     assertSignal(signal);
     if (!augmented) return [await classifier.embed(input as TInput, { signal })];
-    return embedViews(access!, viewChunks, input, augment, seededRandom(photoSeed(seed, place)), signal); // access checked above
+    // access checked above; a photo slot bounds the resized photos waiting for their batches
+    return photoSlots(signal, () => embedViews(access!, viewChunks, input, augment, seededRandom(photoSeed(seed, place)), signal));
   };
   const fill = (slot: number, embeddings: readonly ArrayLike<number>[], label: string) => {
     if (!Array.isArray(embeddings) || embeddings.length === 0)

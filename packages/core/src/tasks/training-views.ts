@@ -31,7 +31,12 @@ export async function embedViews(
       data: normalizeToCHW(cropImage(resized, rect, mirror), mean, std),
       dims: [1, 3, cropSize, cropSize],
     });
-    embeddings.push(...(await chunks(signal, () => Promise.all(batch.map((w) => access.embed(tensor(w), signal))))));
+    // allSettled: a failed view frees the slot only once the batch's other views are done too.
+    const settled = await chunks(signal, () => Promise.allSettled(batch.map((w) => access.embed(tensor(w), signal))));
+    for (const r of settled) {
+      if (r.status === 'rejected') throw r.reason;
+      embeddings.push(r.value);
+    }
   }
   return embeddings;
 }
