@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../options/defaults.js';
 import { describeValue, OnnxMobilenetError } from '../errors/errors.js';
-import { WNID_LINE } from './label-text.js';
+import { readLabelLine } from './label-text.js';
 
 /** One class of the model's output. */
 export interface ClassLabel {
@@ -79,15 +79,7 @@ export function parseLabels(source: string | readonly string[], maxLines: number
       );
     const line = raw.trim();
     if (line === '') throw new OnnxMobilenetError('E_LABELS', `label ${index} (line ${index + 1}) is empty`);
-    const [, wnid, list] = WNID_LINE.exec(line) ?? [];
-    const synonyms =
-      wnid && list
-        ? list
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [line];
-    labels.push({ index, id: wnid ?? line, label: synonyms[0] ?? line, synonyms });
+    labels.push({ index, ...readLabelLine(line) });
   }
   return labels;
 }
