@@ -82,6 +82,17 @@ function duMb(dirs) {
 /** Each decoder: decode alone, decode + resize + crop, and the packages that make it up. */
 async function candidates() {
   const list = [];
+  // A package without a build for this platform, or that fails to decode a photo, is left out, said so.
+  const optional = async (name, add) => {
+    const before = list.length;
+    try {
+      await add();
+      for (const c of list.slice(before)) await c.decode(buffers[0]);
+    } catch (err) {
+      list.length = before;
+      console.log(`${name}: left out (${String(err).slice(0, 160)})`);
+    }
+  };
   const sharpDir = packageDir('sharp');
   const sharpPkgs = [sharpDir, ...readdirSync(join(sharpDir, '..', '@img')).map((p) => join(sharpDir, '..', '@img', p))];
   const sharpRaw = (opts) => (b) =>
@@ -101,42 +112,55 @@ async function candidates() {
   };
   const many = Math.max(2, machine.cores);
   list.push({ name: `sharp, ${many} libvips threads`, decode: threads(many, sharpRaw({})), crop: threads(many, adapterCrop), pkgs: sharpPkgs });
-  const napi = require('@napi-rs/image');
-  // rawPixels: the decoded samples as stored (RGB, grey or RGBA).
-  const napiDecode = async (b) => {
-    const t = new napi.Transformer(b);
-    const [{ width, height }, data] = await Promise.all([t.metadata(), t.rawPixels()]);
-    return { data, width, height, channels: data.length / (width * height) };
-  };
-  list.push({
-    name: '@napi-rs/image (Rust zune-jpeg, N-API)',
-    decode: napiDecode,
-    crop: async (b) => coreCrop(await napiDecode(b)),
-    pkgs: [packageDir('@napi-rs/image'), join(packageDir('@napi-rs/image'), '..', `image-${process.platform}-${process.arch}-gnu`)],
+  await optional('@napi-rs/image', async () => {
+    const napi = require('@napi-rs/image');
+    // rawPixels: the decoded samples as stored (RGB, grey or RGBA).
+    const napiDecode = async (b) => {
+      const t = new napi.Transformer(b);
+      const [{ width, height }, data] = await Promise.all([t.metadata(), t.rawPixels()]);
+      return { data, width, height, channels: data.length / (width * height) };
+    };
+    list.push({
+      name: '@napi-rs/image (Rust zune-jpeg, N-API)',
+      decode: napiDecode,
+      crop: async (b) => coreCrop(await napiDecode(b)),
+      pkgs: [packageDir('@napi-rs/image'), join(packageDir('@napi-rs/image'), '..', `image-${process.platform}-${process.arch}-gnu`)],
+    });
   });
-  const jt = require('@julusian/jpeg-turbo');
-  // Synchronous, on the calling thread: the same decode without the libuv hop.
-  const jtSync = (b) => ({ ...jt.decompressSync(b, { format: jt.FORMAT_RGB }), channels: 3 });
-  list.push({
-    name: '@julusian/jpeg-turbo 2.2, sync (no libuv hop)',
-    decode: jtSync,
-    crop: (b) => coreCrop(jtSync(b)),
-    pkgs: [packageDir('@julusian/jpeg-turbo')],
+  await optional('@julusian/jpeg-turbo', async () => {
+    const jt = require('@julusian/jpeg-turbo');
+    // Synchronous, on the calling thread: the same decode without the libuv hop.
+    const jtSync = (b) => ({ ...jt.decompressSync(b, { format: jt.FORMAT_RGB }), channels: 3 });
+    list.push({
+      name: '@julusian/jpeg-turbo 2.2, sync (no libuv hop)',
+      decode: jtSync,
+      crop: (b) => coreCrop(jtSync(b)),
+      pkgs: [packageDir('@julusian/jpeg-turbo')],
+    });
+    const jtDecode = async (b) => ({ ...(await jt.decompress(b, { format: jt.FORMAT_RGB })), channels: 3 });
+    list.push({
+      name: '@julusian/jpeg-turbo 2.2 (libjpeg-turbo, N-API)',
+      decode: jtDecode,
+      crop: async (b) => coreCrop(await jtDecode(b)),
+      pkgs: [packageDir('@julusian/jpeg-turbo')],
+    });
   });
-  const jtDecode = async (b) => ({ ...(await jt.decompress(b, { format: jt.FORMAT_RGB })), channels: 3 });
-  list.push({
-    name: '@julusian/jpeg-turbo 2.2 (libjpeg-turbo, N-API)',
-    decode: jtDecode,
-    crop: async (b) => coreCrop(await jtDecode(b)),
-    pkgs: [packageDir('@julusian/jpeg-turbo')],
+  await optional('@jsquash/jpeg', async () => {
+    const jsquash = await import('@jsquash/jpeg/decode.js');
+    await jsquash.init(new WebAssembly.Module(readFileSync(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))));
+    const jsqDecode = async (b) => rgba(await jsquash.default(b));
+    list.push({
+      name: '@jsquash/jpeg (MozJPEG wasm)',
+      decode: jsqDecode,
+      crop: async (b) => coreCrop(await jsqDecode(b)),
+      pkgs: [packageDir('@jsquash/jpeg')],
+    });
   });
-  const jsquash = await import('@jsquash/jpeg/decode.js');
-  await jsquash.init(new WebAssembly.Module(readFileSync(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))));
-  const jsqDecode = async (b) => rgba(await jsquash.default(b));
-  list.push({ name: '@jsquash/jpeg (MozJPEG wasm)', decode: jsqDecode, crop: async (b) => coreCrop(await jsqDecode(b)), pkgs: [packageDir('@jsquash/jpeg')] });
-  const { decode: cwasm } = (await import('@cwasm/jpeg-turbo')).default;
-  const cwDecode = (b) => rgba(cwasm(b));
-  list.push({ name: '@cwasm/jpeg-turbo (wasm)', decode: cwDecode, crop: (b) => coreCrop(cwDecode(b)), pkgs: [packageDir('@cwasm/jpeg-turbo')] });
+  await optional('@cwasm/jpeg-turbo', async () => {
+    const { decode: cwasm } = (await import('@cwasm/jpeg-turbo')).default;
+    const cwDecode = (b) => rgba(cwasm(b));
+    list.push({ name: '@cwasm/jpeg-turbo (wasm)', decode: cwDecode, crop: (b) => coreCrop(cwDecode(b)), pkgs: [packageDir('@cwasm/jpeg-turbo')] });
+  });
   for (const c of list) c.installMb = duMb(c.pkgs.filter((d) => existsSync(d)).map((d) => realpathSync(d)));
   return list;
 }
