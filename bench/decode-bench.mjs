@@ -83,6 +83,8 @@ function duMb(dirs) {
 async function candidates() {
   const list = [];
   // A package without a build for this platform, or that fails to decode a photo, is left out, said so.
+  // A decoder without its own resize hands its whole image to core's, as the web adapter does.
+  const viaCore = (name, decode, pkgs) => list.push({ name, decode, crop: async (b) => coreCrop(await decode(b)), pkgs });
   const optional = async (name, add) => {
     const before = list.length;
     try {
@@ -120,46 +122,29 @@ async function candidates() {
       const [{ width, height }, data] = await Promise.all([t.metadata(), t.rawPixels()]);
       return { data, width, height, channels: data.length / (width * height) };
     };
-    list.push({
-      name: '@napi-rs/image (Rust zune-jpeg, N-API)',
-      decode: napiDecode,
-      crop: async (b) => coreCrop(await napiDecode(b)),
-      pkgs: [packageDir('@napi-rs/image'), join(packageDir('@napi-rs/image'), '..', `image-${process.platform}-${process.arch}-gnu`)],
-    });
+    viaCore('@napi-rs/image (Rust zune-jpeg, N-API)', napiDecode, [
+      packageDir('@napi-rs/image'),
+      join(packageDir('@napi-rs/image'), '..', `image-${process.platform}-${process.arch}-gnu`),
+    ]);
   });
   await optional('@julusian/jpeg-turbo', async () => {
     const jt = require('@julusian/jpeg-turbo');
     // Synchronous, on the calling thread: the same decode without the libuv hop.
     const jtSync = (b) => ({ ...jt.decompressSync(b, { format: jt.FORMAT_RGB }), channels: 3 });
-    list.push({
-      name: '@julusian/jpeg-turbo 2.2, sync (no libuv hop)',
-      decode: jtSync,
-      crop: (b) => coreCrop(jtSync(b)),
-      pkgs: [packageDir('@julusian/jpeg-turbo')],
-    });
+    viaCore('@julusian/jpeg-turbo 2.2, sync (no libuv hop)', jtSync, [packageDir('@julusian/jpeg-turbo')]);
     const jtDecode = async (b) => ({ ...(await jt.decompress(b, { format: jt.FORMAT_RGB })), channels: 3 });
-    list.push({
-      name: '@julusian/jpeg-turbo 2.2 (libjpeg-turbo, N-API)',
-      decode: jtDecode,
-      crop: async (b) => coreCrop(await jtDecode(b)),
-      pkgs: [packageDir('@julusian/jpeg-turbo')],
-    });
+    viaCore('@julusian/jpeg-turbo 2.2 (libjpeg-turbo, N-API)', jtDecode, [packageDir('@julusian/jpeg-turbo')]);
   });
   await optional('@jsquash/jpeg', async () => {
     const jsquash = await import('@jsquash/jpeg/decode.js');
     await jsquash.init(new WebAssembly.Module(readFileSync(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))));
     const jsqDecode = async (b) => rgba(await jsquash.default(b));
-    list.push({
-      name: '@jsquash/jpeg (MozJPEG wasm)',
-      decode: jsqDecode,
-      crop: async (b) => coreCrop(await jsqDecode(b)),
-      pkgs: [packageDir('@jsquash/jpeg')],
-    });
+    viaCore('@jsquash/jpeg (MozJPEG wasm)', jsqDecode, [packageDir('@jsquash/jpeg')]);
   });
   await optional('@cwasm/jpeg-turbo', async () => {
     const { decode: cwasm } = (await import('@cwasm/jpeg-turbo')).default;
     const cwDecode = (b) => rgba(cwasm(b));
-    list.push({ name: '@cwasm/jpeg-turbo (wasm)', decode: cwDecode, crop: (b) => coreCrop(cwDecode(b)), pkgs: [packageDir('@cwasm/jpeg-turbo')] });
+    viaCore('@cwasm/jpeg-turbo (wasm)', cwDecode, [packageDir('@cwasm/jpeg-turbo')]);
   });
   for (const c of list) c.installMb = duMb(c.pkgs.filter((d) => existsSync(d)).map((d) => realpathSync(d)));
   return list;
