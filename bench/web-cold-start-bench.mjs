@@ -81,7 +81,10 @@ for (const v of VISITS) {
 const wasm = (v) => results.visits.map((s) => s[v].fetched.find((f) => f.file.endsWith('.wasm'))).filter(Boolean);
 for (const v of VISITS) {
   const w = wasm(v);
-  if (w.length) console.log(`${v} visit: .wasm fetch ${fmt(median(w.map((f) => f.durationMs)))} ms from ${fmt(median(w.map((f) => f.startMs)))} ms (${w[0].bodyBytes} bytes)`);
+  if (w.length)
+    console.log(
+      `${v} visit: .wasm fetch ${fmt(median(w.map((f) => f.durationMs)))} ms from ${fmt(median(w.map((f) => f.startMs)))} ms (${w[0].bodyBytes} bytes)`,
+    );
 }
 const names = [...new Set(results.stages.flatMap((s) => VISITS.flatMap((v) => Object.keys(s[v].stages))))];
 console.log(`\nthe load pipeline replayed step by step (2 threads, embeddings on), ms, median of ${SAMPLES}`);

@@ -34,7 +34,15 @@ export async function webnn(req: WebnnRequest) {
     const classifier = await createClassifier({ model: req.model, labels: req.labels, executionProviders: ['webnn'] });
     try {
       const [best] = await classifier.classify(blob, { topK: 1 });
-      return { ...found, top1: best!.id, error: null, warnings: consoleLines.slice(from).filter((l) => l.level === 'warn').map((l) => l.text) };
+      return {
+        ...found,
+        top1: best!.id,
+        error: null,
+        warnings: consoleLines
+          .slice(from)
+          .filter((l) => l.level === 'warn')
+          .map((l) => l.text),
+      };
     } finally {
       await classifier.dispose();
     }
