@@ -69,7 +69,11 @@ describe('fetchAsset', () => {
     const order: string[] = [];
     const slow: AssetCache = {
       ...cache,
-      put: async (url, b, headers) => void (await Promise.resolve(), order.push('stored'), await cache.put(url, b, headers)),
+      put: async (url, b, headers) => {
+        await Promise.resolve();
+        order.push('stored');
+        await cache.put(url, b, headers);
+      },
     };
     await fetchAsset({ kind: 'url', url: `${URL_}?2`, description: 'model' }, OPTIONS, { cache: slow, sha256Hex: subtleSha256Hex, access: { fetch } });
     order.push('returned');
