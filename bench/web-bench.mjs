@@ -3,7 +3,7 @@
 // onnxruntime-web on prepared tensors; cold start (createClassifier to the first result, a fresh
 // page each time) per variant, with and without the embedding rewrite, with and without the
 // adapter's warm start of onnxruntime-web; and the load pipeline stage by stage. Prints tables and writes bench/results/web-<date>.json.
-// BENCH_THREADS=1,2  BENCH_PARTS=steady,cold,stages  BENCH_COLD_SAMPLES=5  BENCH_VISITS=first,repeat
+// BENCH_THREADS=1,2  BENCH_PARTS=steady,cold,stages  BENCH_COLD_SAMPLES=5  BENCH_VISITS=first,repeat  BENCH_VARIANTS=0,1,2  BENCH_EMBEDDINGS=true,false
 // BENCH_BASE=<git revision>: cold starts of the library at that revision too, interleaved
 import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -24,11 +24,14 @@ const SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 5);
 const labels = '/data/models/synset.txt';
 const INT8 = '/data/models/mobilenetv2-12-int8.onnx';
 const FP32 = '/data/models/mobilenetv2-12-fp32-dequantized.onnx';
-const VARIANTS = [
+const ALL_VARIANTS = [
   { name: 'int8 file, default (auto)', model: INT8 },
   { name: "int8 file, precision 'model'", model: INT8, precision: 'model' },
   { name: 'fp32 file, default', model: FP32 },
 ];
+// BENCH_VARIANTS=0,2 (indices above) and BENCH_EMBEDDINGS=true,false narrow a run
+const VARIANTS = process.env.BENCH_VARIANTS ? process.env.BENCH_VARIANTS.split(',').map((i) => ALL_VARIANTS[Number(i)]) : ALL_VARIANTS;
+const EMBEDDINGS = (process.env.BENCH_EMBEDDINGS ?? 'true,false').split(',').map((e) => e === 'true');
 const median = (xs) => summarize(xs).median;
 
 /** The bench page built again by Vite with `plugins`, under `base` (a folder of the served dist). */
@@ -186,7 +189,7 @@ async function coldStarts() {
   const modes = [['now', ''], ['no warm start', '/off'], ...(BASE ? [[`at ${BASE}`, '/base']] : [])];
   for (const threads of THREADS) {
     for (const v of VARIANTS) {
-      for (const embeddings of [true, false]) {
+      for (const embeddings of EMBEDDINGS) {
         for (const visit of visits) {
           const firstVisit = visit === 'first';
           const req = { model: v.model, labels, image: urls[0], threads, precision: v.precision, embeddings, firstVisit };
@@ -217,7 +220,7 @@ async function stageTimes() {
   for (const threads of THREADS) {
     const columns = [];
     for (const v of VARIANTS) {
-      for (const embeddings of [true, false]) {
+      for (const embeddings of EMBEDDINGS) {
         const samples = [];
         for (let i = 0; i < SAMPLES; i++) samples.push(await inFreshPage('stages', { model: v.model, labels, threads, precision: v.precision, embeddings }));
         const names = Object.keys(samples[0].stages);

@@ -3,6 +3,7 @@ import { createClassifier, parseLabels, DEFAULTS, type ClassifierOptions } from 
 import { createWebBackend } from '@onnx-mobilenet/web/adapter';
 import { normalizeToCHW, planResize, predictionsFromLogits, resizeAndCrop } from '@onnx-mobilenet/core/preprocess';
 import { cold, stages } from './cold-start.js';
+import { visit } from './visit.js';
 
 interface Request {
   model: string;
@@ -88,5 +89,5 @@ async function run(req: Request) {
   return result;
 }
 
-(window as unknown as { bench: unknown }).bench = { run, cold, stages };
+(window as unknown as { bench: unknown }).bench = { run, cold, stages, visit };
 document.getElementById('status')!.textContent = 'ready';

@@ -32,10 +32,10 @@ const TYPES = {
 /**
  * Serves `root` at `/` and the assets folder at `/data/`, read-only, on 127.0.0.1. With
  * `isolate`, sends the COOP/COEP headers that make the page cross-origin isolated (wasm threads).
- */
-/**
+ * Responses are `no-store` unless `cache` lets the browser keep them an hour, as static hosts do
+ * (a repeat visit then has the `.wasm`, and V8's cache of its compiled code).
  * @param {string} root
- * @param {{ isolate?: boolean }} [options]
+ * @param {{ isolate?: boolean, cache?: boolean }} [options]
  * @returns {Promise<StaticServer>}
  */
 export async function serveStatic(root, options = {}) {
@@ -45,7 +45,7 @@ export async function serveStatic(root, options = {}) {
     const file = normalize(join(base, rel));
     // The data folder is also fetched cross-origin (the Next.js example's page loads it from here).
     /** @type {Record<string, string>} */
-    const headers = { 'cache-control': 'no-store', 'access-control-allow-origin': '*' };
+    const headers = { 'cache-control': options.cache ? 'public, max-age=3600' : 'no-store', 'access-control-allow-origin': '*' };
     if (options.isolate) {
       headers['cross-origin-opener-policy'] = 'same-origin';
       headers['cross-origin-embedder-policy'] = 'require-corp';

@@ -34,8 +34,8 @@ export type WebLoadAssetOptions = LoadAssetOptions & Pick<AdapterOptions, 'cache
  * The browser's `loadAsset`: core's `fetchAsset` (fetch with progress, HTTP errors, HTML pages
  * and short bodies refused with `E_DOWNLOAD`, sha256 checked with SubtleCrypto) with the page's
  * address as the base of relative URLs, the page's network rules, and Cache Storage (where it
- * exists) so later loads stay offline. Every cached file is checked on every load: against its
- * pinned sha256, or the hash recorded with it.
+ * exists) so later loads stay offline, written while the classifier goes on loading. Every cached
+ * file is checked on every load: against its pinned sha256, or the hash recorded with it.
  *
  * @example
  * ```ts
@@ -45,7 +45,7 @@ export type WebLoadAssetOptions = LoadAssetOptions & Pick<AdapterOptions, 'cache
 export async function loadAssetWeb(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: WebLoadAssetOptions): Promise<Uint8Array> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const cache = await openCacheStorage(options.cacheName);
-  return fetchAsset(asset, options, { cache, sha256Hex: subtleSha256Hex, access: webNetworkAccess(options.network), base });
+  return fetchAsset(asset, options, { cache, sha256Hex: subtleSha256Hex, access: webNetworkAccess(options.network), base, storeInBackground: true });
 }
 
 export { CACHE_NAME };

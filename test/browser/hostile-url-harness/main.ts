@@ -83,7 +83,12 @@ async function tamperedCache(model: string, labels: string): Promise<string> {
   const cacheName = `tamper-${Math.random()}`;
   await (await createClassifier({ allowPrivateNetwork: true, model, labels, cacheName })).dispose();
   const cache = await caches.open(cacheName);
-  const hit = (await cache.match(labels))!;
+  // the adapter writes Cache Storage while loading goes on: wait for the entry
+  let hit = await cache.match(labels);
+  while (!hit) {
+    await new Promise((r) => setTimeout(r, 20));
+    hit = await cache.match(labels);
+  }
   await cache.put(labels, new Response((await hit.text()).replace('tench', 'pwned'), { headers: hit.headers }));
   const again = await createClassifier({ allowPrivateNetwork: true, model, labels, cacheName });
   await again.dispose();

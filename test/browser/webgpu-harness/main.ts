@@ -3,6 +3,7 @@
 import { createClassifier, type ClassifierOptions, type PreparedTensor } from 'onnx-mobilenet';
 import { enableAcceleratedProviders } from 'onnx-mobilenet/accelerated';
 import { consoleLines, countDispatches, dispatches, placementsIn, recordConsole, type Placements } from './observe';
+import { webnn } from './webnn';
 
 recordConsole();
 countDispatches();
@@ -60,6 +61,14 @@ async function runProvider(options: ClassifierOptions, tensors: PreparedTensor[]
   }
 }
 
+/** Softmax in float64: the probabilities classify() reports, from a photo's logits. */
+function softmax(logits: Float32Array): Float64Array {
+  const max = logits.reduce((m, v) => Math.max(m, v), -Infinity);
+  const exp = Float64Array.from(logits, (v) => Math.exp(v - max));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  return exp.map((v) => v / sum);
+}
+
 function argmax(values: Float32Array): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
@@ -94,9 +103,13 @@ async function compare(req: CompareRequest) {
     webgpu: summary(webgpu),
     maxAbsDiff: wasm.logits.map((w, i) => w.reduce((m, v, k) => Math.max(m, Math.abs(v - webgpu.logits[i]![k]!)), 0)),
     maxAbsLogit: wasm.logits.map((w) => w.reduce((m, v) => Math.max(m, Math.abs(v)), 0)),
+    maxAbsProbabilityDiff: wasm.logits.map((w, i) => {
+      const [p, q] = [softmax(w), softmax(webgpu.logits[i]!)];
+      return p.reduce((m, v, k) => Math.max(m, Math.abs(v - q[k]!)), 0);
+    }),
   };
 }
 
-const webgpu = { adapter, compare };
+const webgpu = { adapter, compare, webnn };
 (window as unknown as { webgpu: typeof webgpu }).webgpu = webgpu;
 document.getElementById('status')!.textContent = 'ready';

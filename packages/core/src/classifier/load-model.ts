@@ -194,10 +194,13 @@ async function loadSession(
     labelsLoad: (fromModel: string[] | undefined) => Promise<ClassLabel[]>;
   },
 ): Promise<LoadedModel> {
+  // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web
+  // app. Started beside the model's download, so that a page fetches the chunks meanwhile.
+  const modelCode = import('../graph/model-code.js');
+  modelCode.catch(() => undefined);
   const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) throw tooManyBytes('model', original.byteLength, limits);
-  // imported when a model loads, as the protobuf reader it uses: not in the entry chunk of a web app
-  const { checkModelBytes, readModelFacts } = await import('../graph/model-code.js');
+  const { checkModelBytes, readModelFacts } = await modelCode;
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });
   const facts = await readModelFacts(original, options.labels === undefined ? limits.maxLabelBytes : undefined);
   const labels = labelsLoad(facts.labels);

@@ -49,6 +49,37 @@ describe('fetchAsset', () => {
     expect(state.requests).toBe(1);
   });
 
+  it('waits for the cache write by default, and resolves before it with storeInBackground', async () => {
+    const { fetch } = server(MODEL);
+    const { cache, entries } = memoryCache();
+    // a write that ends only when released: awaiting it would never resolve
+    let release = () => {};
+    const held: AssetCache = { ...cache, put: (url, bytes, headers) => new Promise<void>((r) => (release = r)).then(() => cache.put(url, bytes, headers)) };
+    const bytes = await fetchAsset({ kind: 'url', url: URL_, sha256: SHA, description: 'model' }, OPTIONS, {
+      cache: held,
+      sha256Hex: subtleSha256Hex,
+      access: { fetch },
+      storeInBackground: true,
+    });
+    expect(bytes).toEqual(MODEL);
+    expect(entries.has(URL_)).toBe(false);
+    release();
+    await vi.waitFor(() => expect(entries.get(URL_)?.headers['x-onnx-mobilenet-sha256']).toBe(SHA));
+
+    const order: string[] = [];
+    const slow: AssetCache = {
+      ...cache,
+      put: async (url, b, headers) => {
+        await Promise.resolve();
+        order.push('stored');
+        await cache.put(url, b, headers);
+      },
+    };
+    await fetchAsset({ kind: 'url', url: `${URL_}?2`, description: 'model' }, OPTIONS, { cache: slow, sha256Hex: subtleSha256Hex, access: { fetch } });
+    order.push('returned');
+    expect(order).toEqual(['stored', 'returned']);
+  });
+
   it('drops a cached copy that no longer matches its recorded hash and downloads again', async () => {
     const { fetch, state } = server(MODEL);
     const { cache, entries } = memoryCache();

@@ -61,7 +61,15 @@ export interface ClassifierOptions {
    * does, `'model'` never does. `classifier.model.dequantized` tells which graph runs.
    */
   precision?: Precision | undefined;
-  /** onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`). */
+  /**
+   * onnxruntime execution providers, in order of preference (e.g. `['cpu']`, `['webgpu', 'wasm']`).
+   * Browsers: `wasm` by default; `webgpu` and `webnn` are opt-in, after `enableAcceleratedProviders()`
+   * from the `accelerated` subpath. Where the browser lacks one (no `navigator.gpu` / `navigator.ml`),
+   * or it fails to start (Chromium on Linux has `navigator.ml` only behind
+   * `--enable-features=WebMachineLearningNeuralNetwork`, and its `createContext()` then rejects with
+   * "WebNN is not supported on this platform"), the classifier runs on wasm with a console warning
+   * (`ONNX_MOBILENET_EP_UNAVAILABLE`, `ONNX_MOBILENET_EP_FALLBACK`), not an error.
+   */
   executionProviders?: InferenceSession.ExecutionProviderConfig[] | undefined;
   /**
    * Threads for inference. Node: onnxruntime's intra-op threads (default: onnxruntime's choice).
