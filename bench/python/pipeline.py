@@ -1,0 +1,87 @@
+"""The plain Python pipeline a user would write instead of onnx-mobilenet: onnxruntime, Pillow and
+numpy, one photo after another, in batches of 8 (and one photo at a time). Run by
+bench/python-peer-bench.mjs in a fresh process per measurement, in the venv .ci/python-env.sh makes.
+
+    python pipeline.py MODEL LIST [--passes N] [--modes batch8,single]
+
+LIST is a text file of image paths, one a line. After one untimed pass per mode (the warm-up),
+each mode runs N timed passes; prints one JSON line: per mode the wall and CPU ms/photo of each
+pass, and the top-1 class index of every photo (from the first mode's warm-up pass).
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+
+MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+STD = np.array([0.229, 0.224, 0.225], np.float32)
+BATCH = 8
+
+
+def preprocess(path):
+    """Decode, RGB, shorter side to 256 (Pillow's antialiased bilinear), centre crop 224, CHW."""
+    im = Image.open(path).convert("RGB")
+    w, h = im.size
+    s = 256 / min(w, h)
+    im = im.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BILINEAR)
+    w, h = im.size
+    left, top = (w - 224) // 2, (h - 224) // 2
+    im = im.crop((left, top, left + 224, top + 224))
+    return ((np.asarray(im, np.float32) / 255 - MEAN) / STD).transpose(2, 0, 1)
+
+
+def top5(logits):
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    p = e / e.sum(1, keepdims=True)
+    best = np.argsort(-p, 1)[:, :5]
+    return [[(int(i), float(p[r, i])) for i in row] for r, row in enumerate(best)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("list")
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--modes", default="batch8,single", help="batch8 and/or single, comma-separated")
+    args = ap.parse_args()
+    with open(args.list, encoding="utf8") as f:
+        paths = [line for line in f.read().splitlines() if line]
+
+    session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+
+    def run(batch_paths):
+        batch = np.stack([preprocess(p) for p in batch_paths])
+        return top5(session.run(None, {name: batch})[0])
+
+    def batches():
+        out = []
+        for i in range(0, len(paths), BATCH):
+            out += run(paths[i : i + BATCH])
+        return out
+
+    def single():
+        return [run([p])[0] for p in paths]
+
+    result = {"runtime": f"onnxruntime {ort.__version__}, numpy {np.__version__}, Pillow {Image.__version__}"}
+    for mode, fn in (("batch8", batches), ("single", single)):
+        if mode not in args.modes.split(","):
+            continue
+        warm = fn()
+        result.setdefault("top1", [p[0][0] for p in warm])
+        walls, cpus = [], []
+        for _ in range(args.passes):
+            c0, t0 = time.process_time(), time.perf_counter()
+            fn()
+            walls.append((time.perf_counter() - t0) * 1000 / len(paths))
+            cpus.append((time.process_time() - c0) * 1000 / len(paths))
+        result[mode] = {"wall": walls, "cpu": cpus}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
