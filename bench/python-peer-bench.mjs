@@ -9,7 +9,7 @@
 // agreement; writes bench/results/python-peer-<date>.json and python-peer-latest.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLabels } from '@onnx-mobilenet/core';
@@ -49,15 +49,17 @@ for (const s of sets) {
   writeFileSync(s.list, `${s.paths.join('\n')}\n`);
 }
 
-const machine = machineFacts({ python: py(['-c', 'import sys; print(sys.version.split()[0])']).trim() });
+const machine = machineFacts({ python: py(['-c', 'import sys; print(sys.version.split()[0])']).trim(), loadBefore: loadavg()[0] });
 console.log(`${machine.cpu}, ${machine.cores} cores; node ${machine.node}, Python ${machine.python} (${python})`);
-console.log(`${ROUNDS} rounds of fresh processes, ${PASSES} timed passes each after a warm-up pass; measurements on a busy machine are noisy`);
+console.log(
+  `load average ${machine.loadBefore.toFixed(1)} on ${machine.cores} cores; ${ROUNDS} rounds of fresh processes, ${PASSES} timed passes each after a warm-up pass; measurements on a busy machine are noisy`,
+);
 
 /** One fresh process of `pipeline` on `model` and `set`: per mode its wall and CPU ms/photo (median of its passes). */
 function runProcess(pipeline, model, set) {
   const out =
     pipeline === 'python'
-      ? py([join(here, 'python/pipeline.py'), model, set.list, '--passes', String(PASSES)])
+      ? py([join(here, 'python/pipeline.py'), model, set.list, '--passes', String(PASSES), '--modes', PYTHON_MODES.join(',')])
       : execFileSync(process.execPath, [join(here, 'lib/peer-child.mjs'), pipeline, model, labelsPath, set.list, '--passes', String(PASSES)], {
           cwd: here,
           encoding: 'utf8',
@@ -72,6 +74,8 @@ const med = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const PIPELINES = ['ours', 'python', 'transformers'];
+// The Python pipeline in batches and one at a time, then its stages on their own (CPU).
+const PYTHON_MODES = ['batch8', 'single', 'decode', 'preprocess', 'run8'];
 const samples = new Map(); // 'set|model|pipeline|mode' -> [{ wall, cpu } per process]
 const top1 = new Map(); // 'set|model|pipeline' -> top-1 index per photo, from its first process
 for (let r = 0; r < ROUNDS; r++) {
@@ -82,7 +86,7 @@ for (let r = 0; r < ROUNDS; r++) {
         const res = runProcess(pipeline, model, set);
         const key = [set.key, name, pipeline].join('|');
         if (!top1.has(key)) top1.set(key, res.top1);
-        for (const mode of ['array', 'batch8', 'single']) {
+        for (const mode of ['array', ...PYTHON_MODES]) {
           if (!res[mode]) continue;
           const sample = { wall: med(res[mode].wall), cpu: med(res[mode].cpu) };
           samples.set(`${key}|${mode}`, [...(samples.get(`${key}|${mode}`) ?? []), sample]);
@@ -93,6 +97,8 @@ for (let r = 0; r < ROUNDS; r++) {
   console.log(`round ${r + 1}/${ROUNDS} done`);
 }
 rmSync(tmp, { recursive: true, force: true });
+machine.loadAfter = loadavg()[0];
+console.log(`load average ${machine.loadAfter.toFixed(1)} at the end`);
 
 const stat = (xs) => ({
   wall: med(xs.map((x) => x.wall)),
@@ -121,6 +127,7 @@ for (const set of sets) {
       pySingle: of('python', 'single'),
       tfjsSingle: of('transformers', 'single'),
     };
+    const stages = { decode: of('python', 'decode'), preprocess: of('python', 'preprocess'), run8: of('python', 'run8') };
     const ratios = {
       pythonBatch8VsArray: c.pyBatch8.wall / c.array.wall,
       pythonSingleVsSingle: c.pySingle.wall / c.single.wall,
@@ -143,7 +150,7 @@ for (const set of sets) {
         t.ours[i] === t.python[i] ? [] : [{ photo: p.split('/').at(-1), ours: labels[t.ours[i]]?.label, python: labels[t.python[i]]?.label }],
       ),
     };
-    out.models[name] = { cases: c, ratios, agreement };
+    out.models[name] = { cases: c, pythonStages: stages, ratios, agreement };
     console.log(`\n${name}: ms/photo, median of ${ROUNDS} processes (wall min-max), CPU ms/photo`);
     const rows = [
       ['onnx-mobilenet classify(array of 53 paths)', c.array, c.array],
@@ -165,6 +172,13 @@ for (const set of sets) {
       `  Python / onnx-mobilenet: ${ratios.pythonBatch8VsArray.toFixed(2)}x (batches), ${ratios.pythonSingleVsSingle.toFixed(2)}x (one at a time); ` +
         `transformers.js / onnx-mobilenet: ${ratios.transformersSingleVsArray.toFixed(2)}x (vs our array), ${ratios.transformersSingleVsSingle.toFixed(2)}x (one at a time)` +
         (nb ? `; node-bench (${nodeBench.date}, buffers, one process): ${nb.toFixed(2)}x` : ''),
+    );
+    const ns = set.key === 'bench' ? nodeBench?.models?.[name]?.stages : undefined;
+    console.log(
+      `  Python's stages, CPU ms/photo: Pillow decode ${stages.decode.cpu.toFixed(2)}, decode + resize + crop + normalise ${stages.preprocess.cpu.toFixed(2)}, session.run batch 8 ${stages.run8.cpu.toFixed(2)}` +
+        (ns
+          ? `; node-bench's: sharp decode + resize + crop ${ns.decode.cpu.toFixed(2)} + normalise ${ns.normalise.cpu.toFixed(2)}, session.run batch 8 ${Math.min(ns.run8.cpu, ns.run8Quiet.cpu).toFixed(2)}`
+          : ''),
     );
     console.log(
       `  top-1: onnx-mobilenet and Python agree on ${agreement.oursVsPython}/${agreement.photos}, onnx-mobilenet and transformers.js on ${agreement.oursVsTransformers}/${agreement.photos}; ` +

@@ -2,11 +2,13 @@
 numpy, one photo after another, in batches of 8 (and one photo at a time). Run by
 bench/python-peer-bench.mjs in a fresh process per measurement, in the venv .ci/python-env.sh makes.
 
-    python pipeline.py MODEL LIST [--passes N] [--modes batch8,single]
+    python pipeline.py MODEL LIST [--passes N] [--modes batch8,single,decode,preprocess,run8]
 
 LIST is a text file of image paths, one a line. After one untimed pass per mode (the warm-up),
 each mode runs N timed passes; prints one JSON line: per mode the wall and CPU ms/photo of each
-pass, and the top-1 class index of every photo (from the first mode's warm-up pass).
+pass, and the top-1 class index of every photo (from the first pipeline mode's warm-up pass).
+The modes decode (Pillow decode + RGB), preprocess (all of preprocess()) and run8 (session.run on
+prepared batches of 8) time the pipeline's stages on their own.
 """
 
 import argparse
@@ -46,7 +48,7 @@ def main():
     ap.add_argument("model")
     ap.add_argument("list")
     ap.add_argument("--passes", type=int, default=3)
-    ap.add_argument("--modes", default="batch8,single", help="batch8 and/or single, comma-separated")
+    ap.add_argument("--modes", default="batch8,single", help="comma-separated: batch8, single, and the stages decode, preprocess, run8")
     args = ap.parse_args()
     with open(args.list, encoding="utf8") as f:
         paths = [line for line in f.read().splitlines() if line]
@@ -67,16 +69,33 @@ def main():
     def single():
         return [run([p])[0] for p in paths]
 
+    # The stages on their own (CPU ms/photo): the pipeline's parts, next to node-bench's.
+    def decode():
+        for p in paths:
+            Image.open(p).convert("RGB")
+
+    def preprocess_all():
+        for p in paths:
+            preprocess(p)
+
+    tensors = []
+
+    def run8():
+        for i in range(0, len(tensors), BATCH):
+            session.run(None, {name: np.stack(tensors[i : i + BATCH])})
+
+    modes = {"batch8": batches, "single": single, "decode": decode, "preprocess": preprocess_all, "run8": run8}
     result = {"runtime": f"onnxruntime {ort.__version__}, numpy {np.__version__}, Pillow {Image.__version__}"}
-    for mode, fn in (("batch8", batches), ("single", single)):
-        if mode not in args.modes.split(","):
-            continue
-        warm = fn()
-        result.setdefault("top1", [p[0][0] for p in warm])
+    for mode in args.modes.split(","):
+        if mode == "run8":
+            tensors = [preprocess(p) for p in paths]
+        warm = modes[mode]()
+        if warm:
+            result.setdefault("top1", [p[0][0] for p in warm])
         walls, cpus = [], []
         for _ in range(args.passes):
             c0, t0 = time.process_time(), time.perf_counter()
-            fn()
+            modes[mode]()
             walls.append((time.perf_counter() - t0) * 1000 / len(paths))
             cpus.append((time.process_time() - c0) * 1000 / len(paths))
         result[mode] = {"wall": walls, "cpu": cpus}
