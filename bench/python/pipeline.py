@@ -2,7 +2,7 @@
 numpy, one photo after another, in batches of 8 (and one photo at a time). Run by
 bench/python-peer-bench.mjs in a fresh process per measurement, in the venv .ci/python-env.sh makes.
 
-    python pipeline.py MODEL LIST [--passes N] [--modes batch8,single,decode,preprocess,run8]
+    python pipeline.py MODEL LIST [--passes N] [--modes batch8,batch8-nospin,single,decode,preprocess,run8]
 
 LIST is a text file of image paths, one a line. After one untimed pass per mode (the warm-up),
 each mode runs N timed passes; prints one JSON line: per mode the wall and CPU ms/photo of each
@@ -48,7 +48,7 @@ def main():
     ap.add_argument("model")
     ap.add_argument("list")
     ap.add_argument("--passes", type=int, default=3)
-    ap.add_argument("--modes", default="batch8,single", help="comma-separated: batch8, single, and the stages decode, preprocess, run8")
+    ap.add_argument("--modes", default="batch8,single", help="comma-separated: batch8, batch8-nospin, single, and the stages decode, preprocess, run8")
     args = ap.parse_args()
     with open(args.list, encoding="utf8") as f:
         paths = [line for line in f.read().splitlines() if line]
@@ -56,15 +56,27 @@ def main():
     session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
 
-    def run(batch_paths):
+    def run(batch_paths, s=session):
         batch = np.stack([preprocess(p) for p in batch_paths])
-        return top5(session.run(None, {name: batch})[0])
+        return top5(s.run(None, {name: batch})[0])
 
-    def batches():
+    def batches(s=session):
         out = []
         for i in range(0, len(paths), BATCH):
-            out += run(paths[i : i + BATCH])
+            out += run(paths[i : i + BATCH], s)
         return out
+
+    # Not the plain pipeline: the same with onnxruntime's threads never spinning. On a busy
+    # machine spinning threads wait on descheduled ones, which costs the default twice the CPU.
+    quiet = None
+
+    def batches_nospin():
+        nonlocal quiet
+        if quiet is None:
+            options = ort.SessionOptions()
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            quiet = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
+        return batches(quiet)
 
     def single():
         return [run([p])[0] for p in paths]
@@ -84,7 +96,7 @@ def main():
         for i in range(0, len(tensors), BATCH):
             session.run(None, {name: np.stack(tensors[i : i + BATCH])})
 
-    modes = {"batch8": batches, "single": single, "decode": decode, "preprocess": preprocess_all, "run8": run8}
+    modes = {"batch8": batches, "batch8-nospin": batches_nospin, "single": single, "decode": decode, "preprocess": preprocess_all, "run8": run8}
     result = {"runtime": f"onnxruntime {ort.__version__}, numpy {np.__version__}, Pillow {Image.__version__}"}
     for mode in args.modes.split(","):
         if mode == "run8":
