@@ -1,5 +1,5 @@
 // Python's onnxruntime for the parity tests: a venv outside the repository that .ci/run creates
-// (pinned onnxruntime, numpy, Pillow). Without it the suites skip with a reason; CI=true fails.
+// (.ci/python-env.sh: pinned onnxruntime, numpy, Pillow). Without it the suites skip with a reason; CI=true fails.
 import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
