@@ -63,8 +63,6 @@ async function stages() {
       ...base.runtime,
       createSession: async (bytes, options, context) => {
         stamp('graph rewrite (embedding output)');
-        await import('onnxruntime-node');
-        stamp('import onnxruntime-node');
         let model = bytes;
         let sessionOptions = options;
         if (job.optimized?.write) sessionOptions = { ...options, optimizedModelFilePath: job.optimized.path };
@@ -74,7 +72,8 @@ async function stages() {
           stamp('read the optimized model');
         }
         const runtime = await base.runtime.createSession(model, sessionOptions, context);
-        stamp(job.optimized && !job.optimized.write ? 'session creation (optimized model, no optimisation)' : 'session creation (graph optimisation)');
+        // the adapter loads onnxruntime-node on its first session, as it loads sharp on its first decode
+        stamp(`load onnxruntime-node, session creation (${job.optimized && !job.optimized.write ? 'optimized model, no optimisation' : 'graph optimisation'})`);
         const run = runtime.session.run.bind(runtime.session);
         runtime.session.run = async (...args) => {
           stamp('prepare the batch');
@@ -89,13 +88,12 @@ async function stages() {
       ...base.decoder,
       open: async (input, context) => {
         stamp('classify() until the decode');
-        await import('sharp');
-        stamp('import sharp');
         const image = await base.decoder.open(input, context);
+        stamp('load sharp, open the image (header, limits)');
         const decode = image.decode.bind(image);
         image.decode = async (...args) => {
           const pixels = await decode(...args);
-          stamp('first decode (open, plan, decode, resize, crop)');
+          stamp('first decode (plan, decode, resize, crop)');
           return pixels;
         };
         return image;
