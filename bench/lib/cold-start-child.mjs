@@ -108,13 +108,16 @@ async function stages() {
 }
 
 async function modules() {
-  const { register } = await import('node:module');
+  const { createRequire, register } = await import('node:module');
   const { port1, port2 } = new MessageChannel();
   const seen = new Set();
-  port1.on('message', (url) => {
+  const note = (url) => {
     const m = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(url) ?? /packages\/([^/]+)\/dist\//.exec(url);
     if (m) seen.add(!url.includes('/packages/') || m[1] === 'onnx-mobilenet' ? m[1] : `@onnx-mobilenet/${m[1]}`);
-  });
+  };
+  port1.on('message', note);
+  // CommonJS modules loaded by require (the adapter's native modules) pass no ESM hook: their cache
+  const required = () => Object.keys(createRequire(import.meta.url).cache).forEach(note);
   port1.unref();
   const hook = `export async function initialize({ port }) { globalThis.port = port; }
     export async function resolve(specifier, context, next) { const r = await next(specifier, context); globalThis.port.postMessage(r.url); return r; }`;
@@ -122,10 +125,12 @@ async function modules() {
   const settle = () => new Promise((r) => setTimeout(r, 50));
   const { createClassifier } = await import('onnx-mobilenet');
   await settle();
+  required();
   const atImport = [...seen].sort();
   const classifier = await createClassifier({ model: job.model, labels: job.labels });
   await classifier.classify(job.image);
   await settle();
+  required();
   return { atImport, byFirstResult: [...seen].sort() };
 }
 
