@@ -4,7 +4,7 @@ import { EMBEDDING_OUTPUT } from './model-io.js';
 import { findPooledFeature, freshName, type GraphOutline, pooledFeatureNodeFields } from './embedding-graph.js';
 import { DataType, FIELD, WIRE_LEN, WIRE_VARINT } from './onnx-model.js';
 import type { EmbeddingOutput } from './graph-rewrite.js';
-import { eachField, WireReader, WireWriter } from './wire.js';
+import { eachField, lengthPrefix, WireReader, WireWriter } from './wire.js';
 
 const { ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto, TypeProtoTensor } = FIELD;
 const text = new TextDecoder();
@@ -47,8 +47,9 @@ export function spliceEmbeddingOutput(bytes: Uint8Array): { bytes: Uint8Array; e
       if (!isOnnxMobilenetError(err)) throw err;
       return { bytes, embedding: { missing: { code: err.code, reason: err.message } } };
     }
-    const head = new WireWriter().len(ModelProto.graph, concatBytes([graph.value, added])).finish();
-    return { bytes: concatBytes([bytes.subarray(0, graph.start), head, bytes.subarray(graph.end)]), embedding };
+    // one copy of the model: its bytes before the graph, the graph's new tag and length, the graph, what is added, the rest
+    const head = lengthPrefix(ModelProto.graph, graph.value.byteLength + added.byteLength);
+    return { bytes: concatBytes([bytes.subarray(0, graph.start), head, graph.value, added, bytes.subarray(graph.end)]), embedding };
   } catch {
     return undefined;
   }

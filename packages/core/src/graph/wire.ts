@@ -129,6 +129,11 @@ function varint(value: number): number[] {
 
 const encoder = new TextEncoder();
 
+/** The tag and length that open a length-delimited field of `length` bytes. */
+export function lengthPrefix(field: number, length: number): Uint8Array {
+  return Uint8Array.from([...varint((field << 3) | WIRE.LEN), ...varint(length)]);
+}
+
 /** Writes fields (varints, strings, messages) into one message's bytes. */
 export class WireWriter {
   private readonly parts: Uint8Array[] = [];
@@ -136,7 +141,7 @@ export class WireWriter {
   /** A length-delimited field: bytes as they are, a string as UTF-8. */
   len(field: number, value: Uint8Array | string): this {
     const bytes = typeof value === 'string' ? encoder.encode(value) : value;
-    this.parts.push(Uint8Array.from([...varint((field << 3) | WIRE.LEN), ...varint(bytes.byteLength)]), bytes);
+    this.parts.push(lengthPrefix(field, bytes.byteLength), bytes);
     return this;
   }
 
