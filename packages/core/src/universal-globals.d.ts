@@ -29,6 +29,11 @@ interface TextDecoder {
 }
 declare var TextDecoder: { prototype: TextDecoder; new (label?: string, options?: { fatal?: boolean }): TextDecoder };
 
+interface TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare var TextEncoder: { prototype: TextEncoder; new (): TextEncoder };
+
 declare var console: { warn(...data: unknown[]): void };
 declare function btoa(data: string): string;
 declare function atob(data: string): string;

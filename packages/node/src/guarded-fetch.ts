@@ -1,7 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
 import { privateAddressKind, type FetchBoundedOptions, type FetchLike, type NetworkPolicy, type ResponseLike } from '@onnx-mobilenet/core/adapter';
-import { Agent, fetch as undiciFetch } from 'undici';
 
 /** A resolver with the shape of `dns.lookup` called with `all: true`. */
 export type ResolveAll = (
@@ -40,12 +39,26 @@ export function publicOnlyLookup(resolve: ResolveAll = dnsLookup as ResolveAll) 
  * Literal IP hosts skip any lookup; core's `checkHop` checks those before each request.
  */
 export function publicOnlyFetch(resolve?: ResolveAll): FetchLike {
-  const agent = new Agent({ connect: { lookup: publicOnlyLookup(resolve) } });
-  return (url, init) => undiciFetch(url, { ...init, dispatcher: agent }) as Promise<ResponseLike>;
+  let agent: import('undici').Agent | undefined;
+  return async (url, init) => {
+    const { Agent, fetch } = await loadUndici();
+    agent ??= new Agent({ connect: { lookup: publicOnlyLookup(resolve) } });
+    return (await fetch(url, { ...init, dispatcher: agent })) as ResponseLike;
+  };
+}
+
+let undici: Promise<typeof import('undici')> | undefined;
+/**
+ * undici, imported on the first download rather than with the adapter: it is 70-100 CPU ms of a
+ * fresh process's import (bench/cold-start-bench.mjs), which a classifier of local files never uses.
+ */
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
 }
 
 let strict: FetchLike | undefined;
-const open: FetchLike = (url, init) => undiciFetch(url, init) as Promise<ResponseLike>;
+const open: FetchLike = async (url, init) => (await (await loadUndici()).fetch(url, init)) as ResponseLike;
 
 /**
  * What core's `fetchBounded` needs to download under a classifier's network policy in Node:

@@ -1,5 +1,6 @@
 // In a bun build --compile executable, loads what the native modules link against.
 import { prepareNative } from '#single-binary';
+import { createRequire } from 'node:module';
 import { runtimeError } from '@onnx-mobilenet/core/adapter';
 import { isOnnxMobilenetError, type OnnxMobilenetError } from '@onnx-mobilenet/core';
 
@@ -57,7 +58,7 @@ export function vipsVersion(): string {
  * not kept, so a later call tries again.
  */
 export function loadOnnxruntime(): Promise<OrtNode> {
-  ort ??= loadNative('onnxruntime-node', () => import('onnxruntime-node')).catch((err: unknown) => {
+  ort ??= loadNative('onnxruntime-node', () => viaRequire<OrtNode>('onnxruntime-node') ?? import('onnxruntime-node')).catch((err: unknown) => {
     ort = undefined;
     throw err;
   });
@@ -66,7 +67,7 @@ export function loadOnnxruntime(): Promise<OrtNode> {
 
 /** sharp, imported on first decode (see {@link loadOnnxruntime}). */
 export function loadSharp(): Promise<SharpFunction> {
-  sharp ??= loadNative('sharp', () => import('sharp')).then(
+  sharp ??= loadNative('sharp', () => viaRequire<typeof import('sharp')>('sharp') ?? import('sharp')).then(
     (module) => {
       const loaded = (module as { default?: SharpFunction }).default ?? (module as unknown as SharpFunction);
       vips = loaded.versions.vips;
@@ -80,8 +81,25 @@ export function loadSharp(): Promise<SharpFunction> {
   return sharp;
 }
 
+/**
+ * `module` through `require` in Node: both packages ship CommonJS, and Node's ESM loader spends far
+ * more on them than `require` does. In a fresh process, sharp 0.35's ESM build (which imports all
+ * of semver through the loader's CommonJS wrapper) took 95-120 CPU ms against 40-55 for
+ * `require('sharp')`, onnxruntime-node 24 against 17 (bench/cold-start-bench.mjs). Bun keeps
+ * `import()` (its single binaries embed the modules it imports); so does a `require` that fails
+ * (a bundle moved away from node_modules), and the `import()` then reports the failure as before.
+ */
+function viaRequire<T>(module: 'onnxruntime-node' | 'sharp'): T | undefined {
+  if (process.versions.bun !== undefined) return undefined;
+  try {
+    return createRequire(import.meta.url)(module) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Prepares the native libraries (single binaries), then imports `module`; every failure is E_RUNTIME. */
-async function loadNative<T>(module: 'onnxruntime-node' | 'sharp', load: () => Promise<T>): Promise<T> {
+async function loadNative<T>(module: 'onnxruntime-node' | 'sharp', load: () => T | Promise<T>): Promise<T> {
   try {
     prepareNative();
     return await load();

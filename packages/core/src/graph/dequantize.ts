@@ -4,15 +4,14 @@ import {
   FIELD,
   WIRE_LEN,
   decodeModel,
-  eachField,
   encodeModel,
-  loadProto,
   messageFactory,
   shortText,
   type ModelProto,
   type NodeProto,
   type TensorProto,
 } from './onnx-model.js';
+import { eachField } from './wire.js';
 import { float32Bytes, tensorArray, tensorReader, tensorValues } from './tensor-data.js';
 
 /** Operators of the QOperator format (and QuantizeLinear/DequantizeLinear) this rewrite turns into float ones. */
@@ -37,11 +36,10 @@ export async function isQuantizedModel(bytes: Uint8Array): Promise<boolean> {
  * never parsed. Bytes that do not read as a model answer true, so the full parse reports them.
  */
 export async function hasQuantizedOpsInBytes(bytes: Uint8Array): Promise<boolean> {
-  const { Reader } = await loadProto();
   /** Whether `found` holds for a length-delimited field `field` of `message`. */
   const some = (message: Uint8Array, field: number, found: (body: Uint8Array) => boolean): boolean => {
     let hit = false;
-    eachField(Reader, message, (number, wire, reader) => {
+    eachField(message, (number, wire, reader) => {
       if (number !== field || wire !== WIRE_LEN) return false;
       hit = found(reader.bytes());
       return hit ? 'stop' : true;

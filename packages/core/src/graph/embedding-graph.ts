@@ -41,35 +41,53 @@ export async function addEmbeddingOutput(model: ModelProto): Promise<{ name: str
   return { name, size };
 }
 
+/**
+ * What the search for the pooled feature reads of a graph: a decoded `GraphProto`, or the outline
+ * a wire scan makes of one without decoding its tensors (`embedding-splice.ts`).
+ */
+export interface GraphOutline {
+  node: (Pick<NodeProto, 'name' | 'opType' | 'input' | 'output'> & { attribute: { name: string; i: bigint }[] })[];
+  initializer: { name: string; dims: bigint[] }[];
+  input: { name: string }[];
+  output: { name: string }[];
+  valueInfo: { name: string }[];
+}
+type OutlineNode = GraphOutline['node'][number];
+
 /** Where the pooled feature vector is: the final classifier node, its feature input, whether it is quantized, and the feature size. */
-export interface PooledFeature {
-  classifier: NodeProto;
+export interface PooledFeature<N extends OutlineNode = NodeProto> {
+  classifier: N;
   feature: string;
   quantized: boolean;
   size: number;
 }
 
 /** The node that makes the pooled feature a float tensor named `name`: an Identity, or for a quantized classifier a DequantizeLinear with its input scale and zero point. */
-export function pooledFeatureNode(
-  make: Awaited<ReturnType<typeof messageFactory>>,
-  { classifier, feature, quantized }: Omit<PooledFeature, 'size'>,
+export function pooledFeatureNodeFields(
+  { classifier, feature, quantized }: Omit<PooledFeature<OutlineNode>, 'size'>,
   name: string,
-): NodeProto {
+): Pick<NodeProto, 'opType' | 'input' | 'output' | 'name'> {
   return quantized
-    ? make.node({ opType: 'DequantizeLinear', input: [feature, ...classifier.input.slice(1, 3)], output: [name], name })
-    : make.node({ opType: 'Identity', input: [feature], output: [name], name });
+    ? { opType: 'DequantizeLinear', input: [feature, ...classifier.input.slice(1, 3)], output: [name], name }
+    : { opType: 'Identity', input: [feature], output: [name], name };
+}
+
+/** {@link pooledFeatureNodeFields} as a message. */
+export function pooledFeatureNode(make: Awaited<ReturnType<typeof messageFactory>>, pooled: Omit<PooledFeature, 'size'>, name: string): NodeProto {
+  return make.node(pooledFeatureNodeFields(pooled, name));
 }
 
 /**
  * Finds the pooled feature vector by structure (see {@link addEmbeddingOutput}), or throws
  * `E_MODEL_SHAPE` naming where the search stopped.
  */
-export function findPooledFeature(model: ModelProto): PooledFeature {
+export function findPooledFeature<G extends GraphOutline = GraphProto>(model: { graph?: G | undefined }): PooledFeature<G['node'][number]> {
   const graph = model.graph!;
+  type N = G['node'][number];
   const inits = new Map(graph.initializer.map((t) => [t.name, t]));
-  const producer = new Map<string, NodeProto>();
-  for (const n of graph.node) for (const o of n.output) producer.set(o, n);
-  const dataInput = (n: NodeProto) => n.input.find((i) => i && !inits.has(i)) ?? n.input[0] ?? '';
+  const producer = new Map<string, N>();
+  for (const n of graph.node as N[]) for (const o of n.output) producer.set(o, n);
+  const dataInput = (n: N) => n.input.find((i) => i && !inits.has(i)) ?? n.input[0] ?? '';
   const fail = (where: string) =>
     new OnnxMobilenetError(
       'E_MODEL_SHAPE',
@@ -99,7 +117,7 @@ export function findPooledFeature(model: ModelProto): PooledFeature {
 }
 
 /** `base`, or `base_1`, `base_2`... : the first name no tensor, node or graph input/output of the graph uses. */
-export function freshName(graph: GraphProto, base: string): string {
+export function freshName(graph: GraphOutline, base: string): string {
   const taken = new Set<string>([
     ...graph.node.flatMap((n) => [n.name, ...n.input, ...n.output]),
     ...graph.initializer.map((t) => t.name),

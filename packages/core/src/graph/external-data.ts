@@ -1,6 +1,6 @@
-import type { BinaryReader } from '@bufbuild/protobuf/wire';
 import { OnnxMobilenetError, describeError } from '../errors/errors.js';
-import { DataType, FIELD, ONNX_SCHEMA, WIRE_LEN, WIRE_VARINT, eachField, loadProto, shortText as text } from './onnx-model.js';
+import { DataType, FIELD, ONNX_SCHEMA, WIRE_LEN, WIRE_VARINT, shortText as text } from './onnx-model.js';
+import { eachField, WireReader } from './wire.js';
 
 // ONNX lets a tensor keep its data in another file (`external_data` with a `location`, and
 // `data_location = EXTERNAL`). onnxruntime resolves that location against the model's folder, or
@@ -28,9 +28,6 @@ const MAX_DEPTH = 100;
  */
 export const MAX_SUBGRAPHS = 1000;
 const { NodeProto: NODE, AttributeProto: ATTRIBUTE, TensorProto: TENSOR, StringStringEntryProto: ENTRY } = FIELD;
-
-type Reader = BinaryReader;
-type ReaderClass = typeof BinaryReader;
 
 /** What {@link checkModelBytes} checks against: where the model came from (for messages) and the loop bound. */
 export interface ModelCheckOptions {
@@ -69,9 +66,8 @@ export interface ModelCheckOptions {
  * ```
  */
 export async function checkModelBytes(bytes: Uint8Array, { source = 'model bytes', maxLoopIterations, maxNodes }: ModelCheckOptions): Promise<void> {
-  const { Reader } = await loadProto();
   try {
-    new Scan(Reader, Number.isFinite(maxLoopIterations) ? BigInt(Math.floor(maxLoopIterations)) : undefined, maxNodes).message(bytes, 'ModelProto', 0);
+    new Scan(Number.isFinite(maxLoopIterations) ? BigInt(Math.floor(maxLoopIterations)) : undefined, maxNodes).message(bytes, 'ModelProto', 0);
   } catch (err) {
     if (err instanceof OnnxMobilenetError) throw err;
     throw new OnnxMobilenetError(
@@ -115,7 +111,6 @@ class Scan {
   private nodes = 0;
 
   constructor(
-    private readonly Reader: ReaderClass,
     /** undefined: no bound on constant trip counts (`maxLoopIterations: Infinity`). */
     private readonly maxLoopIterations: bigint | undefined,
     private readonly maxNodes: number,
@@ -144,11 +139,11 @@ class Scan {
       kind === 'GraphProto' || kind === 'FunctionProto' ? { constants: new Map(), loopsAllowed: kind === 'GraphProto' } : undefined;
     const nodes: NodeFacts[] = [];
     let most = 1n;
-    eachField(this.Reader, bytes, (field, wire, reader) => {
+    eachField(bytes, (field, wire, reader) => {
       const child = CHILDREN[kind][field];
       if (child === undefined || wire !== WIRE_LEN) return false;
       if (child === 'TensorProto') {
-        const t = checkTensor(this.Reader, reader.bytes(), kind);
+        const t = checkTensor(reader.bytes(), kind);
         if (kind === 'GraphProto' && t.int64 !== undefined) scope!.constants.set(t.name, t.int64);
       } else if (child === 'NodeProto' && scope) nodes.push(this.node(reader.bytes(), depth + 1, scope));
       else most = max(most, this.message(reader.bytes(), child, depth + 1));
@@ -190,7 +185,7 @@ class Scan {
     this.enter('NodeProto', depth);
     const n: NodeFacts = { opType: '', domain: '', name: '', inputs: [], output: undefined, hasGraphs: false, innerIterations: 1n };
     let value: bigint | undefined;
-    eachField(this.Reader, bytes, (field, wire, reader) => {
+    eachField(bytes, (field, wire, reader) => {
       if (wire !== WIRE_LEN) return false;
       if (field === NODE.input) n.inputs.push(text(reader.bytes()));
       else if (field === NODE.output) {
@@ -213,13 +208,13 @@ class Scan {
 
   private attribute(bytes: Uint8Array, depth: number): { name: string; hasGraphs: boolean; innerIterations: bigint; int64: bigint | undefined } {
     const a = { name: '', hasGraphs: false, innerIterations: 1n, int64: undefined as bigint | undefined };
-    eachField(this.Reader, bytes, (field, wire, reader) => {
+    eachField(bytes, (field, wire, reader) => {
       const child = CHILDREN.AttributeProto[field];
       if (field === ATTRIBUTE.name && wire === WIRE_LEN) a.name = text(reader.bytes());
-      else if (field === ATTRIBUTE.i && wire === WIRE_VARINT) a.int64 = BigInt(reader.int64());
+      else if (field === ATTRIBUTE.i && wire === WIRE_VARINT) a.int64 = reader.int64();
       else if (child === undefined || wire !== WIRE_LEN) return false;
       else if (child === 'TensorProto') {
-        const t = checkTensor(this.Reader, reader.bytes(), 'AttributeProto');
+        const t = checkTensor(reader.bytes(), 'AttributeProto');
         if (field === ATTRIBUTE.t) a.int64 = t.int64;
       } else {
         if (child === 'GraphProto') a.hasGraphs = true;
@@ -235,7 +230,7 @@ class Scan {
  * Refuses external data (throwing `E_MODEL_LOAD` naming the tensor and the file); returns the
  * tensor's name and, where it holds exactly one int64, that value (a Loop's trip count).
  */
-function checkTensor(Reader: ReaderClass, bytes: Uint8Array, parent: Message): { name: string; int64: bigint | undefined } {
+function checkTensor(bytes: Uint8Array, parent: Message): { name: string; int64: bigint | undefined } {
   let name = '';
   let location: string | undefined;
   let external = false;
@@ -244,13 +239,13 @@ function checkTensor(Reader: ReaderClass, bytes: Uint8Array, parent: Message): {
   let raw: Uint8Array | undefined;
   const int64s: bigint[] = [];
   /** A repeated int64 field, packed or not: each value to `add`, until it returns false. */
-  const int64Values = (wire: number, reader: Reader, add: (v: bigint) => boolean): boolean => {
-    if (wire === WIRE_VARINT) add(BigInt(reader.int64()));
+  const int64Values = (wire: number, reader: WireReader, add: (v: bigint) => boolean): boolean => {
+    if (wire === WIRE_VARINT) add(reader.int64());
     else if (wire !== WIRE_LEN) return false;
-    else for (const packed = new Reader(reader.bytes()); packed.pos < packed.len && add(BigInt(packed.int64())); );
+    else for (const packed = new WireReader(reader.bytes()); packed.pos < packed.len && add(packed.int64()); );
     return true;
   };
-  eachField(Reader, bytes, (field, wire, reader) => {
+  eachField(bytes, (field, wire, reader) => {
     if (field === TENSOR.dims) {
       return int64Values(wire, reader, (d) => {
         elements *= Number(d);
@@ -265,7 +260,7 @@ function checkTensor(Reader: ReaderClass, bytes: Uint8Array, parent: Message): {
       external = true;
       let key = '';
       let value = '';
-      eachField(Reader, reader.bytes(), (f, w, entry) => {
+      eachField(reader.bytes(), (f, w, entry) => {
         if (w !== WIRE_LEN || (f !== ENTRY.key && f !== ENTRY.value)) return false;
         if (f === ENTRY.key) key = text(entry.bytes());
         else value = text(entry.bytes());

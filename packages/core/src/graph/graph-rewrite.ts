@@ -1,5 +1,6 @@
 import type { Warn } from '../backend.js';
-import { dequantizeGraph, hasQuantizedOps } from './dequantize.js';
+import { dequantizeGraph, hasQuantizedOps, hasQuantizedOpsInBytes } from './dequantize.js';
+import { spliceEmbeddingOutput } from './embedding-splice.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
 import { isOnnxMobilenetError, OnnxMobilenetError, type ErrorCode } from '../errors/errors.js';
 import { decodeModel, encodeModel, type ModelProto } from './onnx-model.js';
@@ -9,8 +10,9 @@ import type { FloatPolicy } from './precision.js';
 export type EmbeddingOutput = { name: string; size: number } | { missing: { code: ErrorCode; reason: string } };
 
 /**
- * Load-time graph rewrites, with one parse and one serialisation: dequantizing int8 models where
- * the policy asks, and adding the pooled feature vector as an output for embed(). A model whose
+ * Load-time graph rewrites: dequantizing int8 models where the policy asks (one parse and one
+ * serialisation), and adding the pooled feature vector as an output for embed() (spliced into the
+ * bytes when nothing else changes). A model whose
  * embedding cannot be found still classifies; embed() then rejects with the reason. Loaded on
  * demand by {@link rewriteModel}.
  */
@@ -22,6 +24,12 @@ export async function rewriteGraph(
   warn: Warn,
   off: EmbeddingOutput,
 ): Promise<{ bytes: Uint8Array; dequantized: boolean; embedding: EmbeddingOutput }> {
+  // Only the embedding output to add (int8 kernels trusted, or a float model): spliced into the
+  // bytes, without protobuf-es or a decode.
+  if (embeddings && !(float.wanted && (await hasQuantizedOpsInBytes(bytes)))) {
+    const spliced = spliceEmbeddingOutput(bytes);
+    if (spliced && spliced.bytes.byteLength <= maxBytes) return { ...spliced, dequantized: false };
+  }
   let model: ModelProto;
   try {
     model = await decodeModel(bytes);

@@ -1,5 +1,6 @@
 import { OnnxMobilenetError } from '../errors/errors.js';
-import { FIELD, WIRE_LEN, eachField, loadProto } from './onnx-model.js';
+import { FIELD, WIRE_LEN } from './onnx-model.js';
+import { eachField } from './wire.js';
 
 /**
  * The `metadata_props` key that holds a model's class names, as a JSON array of strings: written
@@ -31,13 +32,12 @@ const text = new TextDecoder();
  * is not a JSON array of strings is `E_LABELS`.
  */
 export async function readModelFacts(bytes: Uint8Array, maxLabelBytes?: number): Promise<ModelFacts> {
-  const { Reader } = await loadProto();
   const { ModelProto, StringStringEntryProto, GraphProto, NodeProto, ValueInfoProto } = FIELD;
   let labelsText: string | undefined;
   const producers = new Map<string, { opType: string; input: string }>();
   let output: string | undefined;
   const strings = (message: Uint8Array, wanted: Record<number, (value: Uint8Array) => void>) =>
-    eachField(Reader, message, (field, wire, reader) => {
+    eachField(message, (field, wire, reader) => {
       const take = wanted[field];
       if (!take || wire !== WIRE_LEN) return false;
       take(reader.bytes());

@@ -1,12 +1,13 @@
 import type { DescMessage } from '@bufbuild/protobuf';
-import type { BinaryReader } from '@bufbuild/protobuf/wire';
 import { OnnxMobilenetError, describeError } from '../errors/errors.js';
+import { WIRE } from './wire.js';
 
 // onnx-mobilenet's one ONNX reader and writer. ONNX_SCHEMA is the part of onnx.proto (proto2) that
 // anything here reads or writes, as one table: protobuf-es decodes and encodes models through a
 // descriptor built from it (fields it does not list are carried through byte for byte, as unknown
 // fields), and the scans that read the wire format without decoding (the model checks, the
-// quantized-operator test) take their field numbers from it too. Why a table, not protobuf-es code
+// quantized-operator test, the embedding splice) take their field numbers from it and read the
+// wire format with wire.ts, which loads nothing. Why a table, not protobuf-es code
 // generated from the whole onnx.proto: measured on the int8 zoo model, parse, rewrite and serialise
 // take the same time either way, while the generated schema (2,179 lines) made the browser's lazy
 // protobuf chunk 4.4 KB gzip larger (17.8 -> 22.3 KB).
@@ -149,7 +150,6 @@ export interface Proto {
   decode(bytes: Uint8Array): ModelProto;
   encode(model: ModelProto): Uint8Array;
   create(message: MessageName, init: object): unknown;
-  Reader: typeof BinaryReader;
 }
 
 const SCALAR: Readonly<Record<Scalar, number>> = { float: 2, int64: 3, int32: 5, string: 9, bytes: 12 }; // FieldDescriptorProto.Type
@@ -161,7 +161,7 @@ let loading: Promise<Proto> | undefined;
  */
 export function loadProto(): Promise<Proto> {
   loading ??= (async () => {
-    const { create, createFileRegistry, fromBinary, toBinary, BinaryReader, FileDescriptorProtoSchema } = await import('./protobuf.js');
+    const { create, createFileRegistry, fromBinary, toBinary, FileDescriptorProtoSchema } = await import('./protobuf.js');
     const messageType = Object.entries(ONNX_SCHEMA).map(([name, fields]) => ({
       name,
       field: Object.entries(fields).map(([fieldName, [number, type, label]]: [string, Field]) => ({
@@ -180,7 +180,6 @@ export function loadProto(): Promise<Proto> {
       decode: (bytes) => fromBinary(model, bytes) as unknown as ModelProto,
       encode: (m) => toBinary(model, m as never),
       create: (name, init) => create(desc(name), init as never),
-      Reader: BinaryReader,
     };
   })();
   return loading;
@@ -247,28 +246,9 @@ export async function messageFactory(): Promise<{
 }
 
 /** Wire type of the length-delimited fields (strings, bytes, messages, packed numbers). */
-export const WIRE_LEN = 2;
+export const WIRE_LEN = WIRE.LEN;
 /** Wire type of varints (int32, int64, enums). */
-export const WIRE_VARINT = 0;
-
-/**
- * Reads a message's fields from its bytes without decoding it: `visit` gets each field's number,
- * wire type and the reader at its value, and returns true once it read the value; fields it leaves
- * are skipped. Returning `'stop'` ends the walk.
- */
-export function eachField(
-  Reader: typeof BinaryReader,
-  bytes: Uint8Array,
-  visit: (field: number, wire: number, reader: BinaryReader) => boolean | 'stop',
-): void {
-  const reader = new Reader(bytes);
-  while (reader.pos < reader.len) {
-    const [field, wire] = reader.tag();
-    const read = visit(field, wire, reader);
-    if (read === 'stop') return;
-    if (!read) reader.skip(wire, field);
-  }
-}
+export const WIRE_VARINT = WIRE.VARINT;
 
 const decoder = new TextDecoder();
 /** A string field read by a scan, for messages only: cut to 200 characters. */

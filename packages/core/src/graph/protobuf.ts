@@ -5,5 +5,4 @@
  * namespaces, so that bundlers drop the rest of the package.
  */
 export { create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
-export { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 export { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
