@@ -125,25 +125,28 @@ console.log(
 
 // 3. The predicted table, from these costs and from the costs the CLI's default follows.
 const table = CORE_COUNTS.map((n) => {
-  const single = predictThroughput(costs, { cores: n, workers: 1 });
-  const k4 = bestWorkers(n, costs, 4);
-  const pool4 = predictThroughput(costs, { cores: n, workers: k4, decodeThreads: 4 });
-  const kn = bestWorkers(n, costs, n);
-  const poolN = predictThroughput(costs, { cores: n, workers: kn, decodeThreads: n });
-  // one session, its intra-op threads capped where the model puts them best
-  const capped = Array.from({ length: n }, (_, t) => predictThroughput(costs, { cores: n, workers: 1, threads: t + 1 })).reduce((a, b) =>
+  // layout (a): one session with n threads (onnxruntime's default), decodes on libuv's 4 threads
+  const single = predictThroughput(costs, { cores: n, workers: 1, decodeThreads: 4 });
+  // and with its threads capped where the model puts them best (2% or more faster than fewer)
+  const capped = Array.from({ length: n }, (_, t) => predictThroughput(costs, { cores: n, workers: 1, threads: t + 1, decodeThreads: 4 })).reduce((a, b) =>
     b.msPerPhoto < a.msPerPhoto * (1 - 0.02) ? b : a,
   );
-  return { cores: n, single, capped, pool: pool4, poolUv: poolN, defaultWorkers: defaultWorkers(n) };
+  // layout (b): the model's worker count for these costs, with libuv's 4 threads and with UV_THREADPOOL_SIZE=n
+  const k = bestWorkers(n, costs);
+  const pool = predictThroughput(costs, { cores: n, workers: k, decodeThreads: 4 });
+  const poolUv = predictThroughput(costs, { cores: n, workers: k, decodeThreads: n });
+  return { cores: n, single, capped, workers: k, pool, poolUv, defaultWorkers: defaultWorkers(n) };
 });
-console.log('\npredicted throughput (photos/s; ms/photo) at n cores, int8, these costs');
-console.log('  cores  1 session × n threads   1 session, best threads     best k workers (libuv 4)    best k (UV_THREADPOOL_SIZE=n)  defaultWorkers');
-const cell = (p) => `${p.photosPerSecond.toFixed(0).padStart(5)}/s ${p.msPerPhoto.toFixed(3)} ${p.bound.padEnd(7)}`;
+console.log('\npredicted throughput (photos/s, ms/photo, the bound) at n cores, int8, these costs');
+console.log(
+  `  ${'cores'.padStart(5)}  ${'1 session × n threads'.padEnd(26)}  ${'1 session, best threads'.padEnd(31)}  ${'k workers'.padEnd(9)}  ${'k workers (libuv 4)'.padEnd(26)}  ${'k (UV_THREADPOOL_SIZE=n)'.padEnd(26)}  defaultWorkers`,
+);
+const cell = (p) => `${p.photosPerSecond.toFixed(0).padStart(5)}/s ${p.msPerPhoto.toFixed(3).padStart(6)} ${p.bound.padEnd(7)}`;
 for (const t of table)
   console.log(
-    `  ${String(t.cores).padStart(5)}  ${cell(t.single)}   t=${String(t.capped.threads).padEnd(2)} ${cell(t.capped)}  k=${String(t.pool.workers).padEnd(2)} ${cell(t.pool)}  k=${String(t.poolUv.workers).padEnd(2)} ${cell(t.poolUv)}  ${t.defaultWorkers}`,
+    `  ${String(t.cores).padStart(5)}  ${cell(t.single)}     t=${String(t.capped.threads).padEnd(2)} ${cell(t.capped)}  ${String(t.workers).padStart(9)}  ${cell(t.pool)}     ${cell(t.poolUv)}     ${t.defaultWorkers}`,
   );
-console.log(`  (the CLI's defaultWorkers follows the costs it ships: ${JSON.stringify(STAGE_COSTS)})`);
+console.log(`  (defaultWorkers follows the costs the CLI ships, STAGE_COSTS: ${JSON.stringify(STAGE_COSTS)})`);
 
 const file = writeResults(join(here, 'results'), 'scaling', {
   machine,

@@ -4,13 +4,14 @@ import { libuvThreads, predictThroughput, STAGE_COSTS, WORKERS_SLACK } from './s
 
 // The pool itself runs worker threads from dist/ (pool-worker.js): large-job.test.ts drives it through the bin.
 const CORES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
-const ms = (cores: number, workers: number, decodeThreads = libuvThreads()) => predictThroughput(STAGE_COSTS, { cores, workers, decodeThreads }).msPerPhoto;
+const ms = (cores: number, workers: number, decodeThreads = cores) => predictThroughput(STAGE_COSTS, { cores, workers, decodeThreads }).msPerPhoto;
 
 it.each(CORES)('on %i cores starts the fewest workers the scaling model puts within 5%% of the best worker count', (cores) => {
   const k = defaultWorkers(cores);
   expect(k).toBeGreaterThanOrEqual(1);
   expect(k).toBeLessThanOrEqual(cores);
-  // checked against every worker count, each with the cores shared out
+  // checked against every worker count, each with the cores shared out; decodes on a thread per
+  // core (libuv's 4 bound every count alike)
   const all = Array.from({ length: cores }, (_, i) => ms(cores, i + 1));
   const best = Math.min(...all);
   expect(all[k - 1]).toBeLessThanOrEqual(best * (1 + WORKERS_SLACK));
@@ -19,6 +20,13 @@ it.each(CORES)('on %i cores starts the fewest workers the scaling model puts wit
 
 it('one worker on one core: nothing to share', () => {
   expect(defaultWorkers(1)).toBe(1);
+});
+
+it('with libuv at 4 threads the default reaches the ceiling of the decodes, as any worker count would', () => {
+  for (const cores of [16, 32, 64]) {
+    const p = predictThroughput(STAGE_COSTS, { cores, workers: defaultWorkers(cores), decodeThreads: 4 });
+    expect(p).toMatchObject({ bound: 'decode', msPerPhoto: STAGE_COSTS.decode / 4 });
+  }
 });
 
 it('libuv threads: UV_THREADPOOL_SIZE where it is a positive integer, else 4', () => {

@@ -22,12 +22,29 @@ export interface StageCosts {
 }
 
 /**
- * Stage costs measured by bench/scaling-bench.mjs on an AMD EPYC (avx512_vnni, 2 cores of a busy
- * machine), onnxruntime-node 1.30, sharp 0.35.6, int8 MobileNetV2, 2026-12-05.
+ * Stage costs measured by bench/scaling-bench.mjs (run of 2026-12-05 13:22 UTC) on an AMD EPYC
+ * (avx512_vnni, 2 cores of a machine other processes kept busy, which inflates every CPU time
+ * alike: a quiet run measured decode 2.27 and session.run 1.99 CPU ms), onnxruntime-node 1.30,
+ * sharp 0.35.6 (libvips on one thread per image), int8 MobileNetV2, 500×375 JPEGs read from files.
+ *
+ * @example
+ * ```ts
+ * import { STAGE_COSTS } from '@onnx-mobilenet/cli';
+ * STAGE_COSTS.decode / STAGE_COSTS.run1; // decoding a photo against running it, in CPU
+ * ```
  */
-export const STAGE_COSTS: StageCosts = { decode: 2.3, main: 0.3, run1: 2.0, serial: 0.04, cpuRatio2: 1.1 };
+export const STAGE_COSTS: StageCosts = { decode: 4.4, main: 0.22, run1: 3.44, serial: 0.012, cpuRatio2: 1.05 };
 
-/** libuv's thread pool, where sharp decodes: `UV_THREADPOOL_SIZE`, else libuv's 4. One pool per process, shared by its worker threads. */
+/**
+ * libuv's thread pool, where sharp decodes: `UV_THREADPOOL_SIZE`, else libuv's 4. One pool per
+ * process, shared by its worker threads, sized when Node starts (set it in the environment).
+ *
+ * @example
+ * ```ts
+ * import { libuvThreads } from '@onnx-mobilenet/cli';
+ * libuvThreads({ UV_THREADPOOL_SIZE: '16' }); // 16
+ * ```
+ */
 export function libuvThreads(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env.UV_THREADPOOL_SIZE);
   return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
@@ -78,20 +95,31 @@ export function predictThroughput(
   return { cores, workers, threads, msPerPhoto: bounds[bound], photosPerSecond: 1000 / bounds[bound], bound };
 }
 
-/** Within this share of the best, fewer workers win: each is one more session in memory and one more model load. */
+/**
+ * Within this share of the best, fewer workers win: each is one more session in memory and one more model load.
+ *
+ * @example
+ * ```ts
+ * import { WORKERS_SLACK } from '@onnx-mobilenet/cli';
+ * WORKERS_SLACK; // 0.05
+ * ```
+ */
 export const WORKERS_SLACK = 0.05;
 
 /**
  * The fewest workers (each with the cores shared out) whose predicted throughput on `cores` cores
- * is within {@link WORKERS_SLACK} of the best any worker count reaches.
+ * is within {@link WORKERS_SLACK} of the best any worker count reaches. Decodes are counted on
+ * `decodeThreads` threads, by default one per core: libuv's pool bounds every worker count alike
+ * (its 4 threads cap the CLI from about 8 cores on, whatever the workers), so the workers are
+ * chosen for the bounds they change, and are right as they are once `UV_THREADPOOL_SIZE` is raised.
  *
  * @example
  * ```ts
  * import { bestWorkers, STAGE_COSTS } from '@onnx-mobilenet/cli';
- * bestWorkers(32, STAGE_COSTS, 32); // workers for 32 cores with UV_THREADPOOL_SIZE=32
+ * bestWorkers(32, STAGE_COSTS); // workers for 32 cores
  * ```
  */
-export function bestWorkers(cores: number, costs: StageCosts = STAGE_COSTS, decodeThreads: number = libuvThreads()): number {
+export function bestWorkers(cores: number, costs: StageCosts = STAGE_COSTS, decodeThreads: number = cores): number {
   const n = Math.max(1, Math.floor(cores));
   const ms = Array.from({ length: n }, (_, i) => predictThroughput(costs, { cores: n, workers: i + 1, decodeThreads }).msPerPhoto);
   const best = Math.min(...ms);
