@@ -73,6 +73,12 @@ async function stages() {
   const batchBuffer = new Float32Array(3 * 224 * 224);
   // The whole pipeline on a 1-thread session, as the checks run it: what it spends beyond the stages is glue.
   const classifier = await createClassifier({ model: job.model, labels: labelsPath, threads: 1 });
+  // The CLI's pool of 1 worker of 1 thread against that classifier, both through classifyAll: the
+  // CPU the pool adds per photo (tasks handed to a worker thread and back, a classify call a file).
+  const pool = await createClassifierPool({ model: job.model, labels: labelsPath, threads: 1, workers: 1 });
+  const drain = async (c) => {
+    for await (const _ of c.classifyAll(paths));
+  };
   const r = await interleaved(
     {
       decode: each(paths, prepareCrop),
@@ -81,10 +87,13 @@ async function stages() {
       run8t1: each(batches, run(sessions[1]), 8),
       run8t2: each(batches, run(sessions[2]), 8),
       pipeline: { photos: paths.length, run: () => classifier.classify(paths) },
+      single: { photos: paths.length, run: () => drain(classifier) },
+      pool: { photos: paths.length, run: () => drain(pool) },
     },
     job.rounds,
   );
   await classifier.dispose();
+  await pool.destroy();
   // Single runs, 1 and 2 threads in turn: the fastest tenth is what the fewest other processes
   // disturbed (on a busy machine a 2-thread run waits, and spins, whenever either core is taken).
   const walls = { 1: [], 2: [] };

@@ -19,10 +19,12 @@ export interface StageCosts {
   serial: number;
   /** `session.run` with 2 threads: its CPU ms/photo divided by `run1` (threads waiting, spinning, handing off). */
   cpuRatio2: number;
+  /** What a pool of workers adds, CPU ms/photo: a task handed to a worker thread and back, a classify call a file. */
+  poolTask: number;
 }
 
 /**
- * Stage costs measured by bench/scaling-bench.mjs (run of 2026-12-05 13:22 UTC) on an AMD EPYC
+ * Stage costs measured by bench/scaling-bench.mjs (run of 2026-12-05 13:34 UTC, the quietest: its 2-thread walls confirmed the split) on an AMD EPYC
  * (avx512_vnni, 2 cores of a machine other processes kept busy, which inflates every CPU time
  * alike: a quiet run measured decode 2.27 and session.run 1.99 CPU ms), onnxruntime-node 1.30,
  * sharp 0.35.6 (libvips on one thread per image), int8 MobileNetV2, 500×375 JPEGs read from files.
@@ -33,7 +35,7 @@ export interface StageCosts {
  * STAGE_COSTS.decode / STAGE_COSTS.run1; // decoding a photo against running it, in CPU
  * ```
  */
-export const STAGE_COSTS: StageCosts = { decode: 4.4, main: 0.22, run1: 3.44, serial: 0.012, cpuRatio2: 1.05 };
+export const STAGE_COSTS: StageCosts = { decode: 3.995, main: 0.2197, run1: 3.277, serial: 0.03195, cpuRatio2: 1.0378, poolTask: 0.2185 };
 
 /**
  * libuv's thread pool, where sharp decodes: `UV_THREADPOOL_SIZE`, else libuv's 4. One pool per
@@ -67,7 +69,8 @@ export interface ScalingPrediction {
  * `C(t) = run1 · (1 + b · (t − 1))` CPU ms/photo (b = cpuRatio2 − 1: each thread adds its waits
  * and hand-offs) and takes `W(t) = C(t) · (s + (1 − s) / t)` wall ms/photo (Amdahl on that CPU,
  * s the serial share). A photo then takes the longest of: all CPU spread over the cores,
- * `(decode + main + C(t)) / cores`; each worker's JS thread, `(W(t) + main) / workers`
+ * `(decode + main + C(t) + poolTask) / cores` (poolTask with more than one worker: the CLI runs one
+ * worker without a pool); each worker's JS thread, `(W(t) + main) / workers`
  * (onnxruntime-node runs a session on the calling thread, between its normalising); the decodes on
  * libuv's pool, `decode / min(decodeThreads, cores)`.
  *
@@ -87,7 +90,7 @@ export function predictThroughput(
   const cpu = costs.run1 * (1 + Math.max(0, costs.cpuRatio2 - 1) * (threads - 1));
   const wall = cpu * (s + (1 - s) / threads);
   const bounds = {
-    cpu: (costs.decode + costs.main + cpu) / cores,
+    cpu: (costs.decode + costs.main + cpu + (workers > 1 ? costs.poolTask : 0)) / cores,
     session: (wall + costs.main) / workers,
     decode: costs.decode / Math.min(o.decodeThreads ?? libuvThreads(), cores),
   };
