@@ -57,7 +57,7 @@ const costs = {
   run1: s.run8t1.cpu,
   serial: s.split.serial,
   cpuRatio2: s.run8t2.lowCpu / s.run8t1.lowCpu,
-  poolTask: Math.max(0, s.pool.cpu - s.single.cpu),
+  poolTask: Math.max(0, s.pool.overSingle),
 };
 const predicted2 = 1 / (costs.cpuRatio2 * (costs.serial + (1 - costs.serial) / 2));
 const measured2 = s.run8t1.lowWall / s.run8t2.lowWall;
@@ -65,7 +65,7 @@ console.log(
   `stage costs, CPU ms/photo: decode + resize + crop ${costs.decode.toFixed(2)}, normalise + top-5 ${(s.normalise.cpu + s.post.cpu).toFixed(2)}, the JS thread in all (the 1-thread pipeline's ${s.pipeline.cpu.toFixed(2)} less decode and run) ${costs.main.toFixed(2)}`,
 );
 console.log(
-  `the CLI's pool (1 worker × 1 thread) against one classifier (1 thread), both classifyAll: ${s.pool.cpu.toFixed(2)} against ${s.single.cpu.toFixed(2)} CPU ms/photo, ${costs.poolTask.toFixed(2)} more`,
+  `the CLI's pool (1 worker × 1 thread) against one classifier (1 thread), both classifyAll: ${s.pool.cpu.toFixed(2)} against ${s.single.cpu.toFixed(2)} CPU ms/photo, ${s.pool.overSingle.toFixed(2)} more (median of paired rounds)`,
 );
 console.log(
   `session.run batch 8, ms/photo: 1 thread ${costs.run1.toFixed(2)} CPU, wall ${s.run8t1.lowWall.toFixed(2)} (fastest tenth of single runs; best ${s.run8t1.bestWall.toFixed(2)}); 2 threads ${s.run8t2.cpu.toFixed(2)} CPU, wall ${s.run8t2.lowWall.toFixed(2)} (best ${s.run8t2.bestWall.toFixed(2)})`,

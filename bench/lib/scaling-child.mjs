@@ -87,11 +87,24 @@ async function stages() {
       run8t1: each(batches, run(sessions[1]), 8),
       run8t2: each(batches, run(sessions[2]), 8),
       pipeline: { photos: paths.length, run: () => classifier.classify(paths) },
-      single: { photos: paths.length, run: () => drain(classifier) },
-      pool: { photos: paths.length, run: () => drain(pool) },
     },
     job.rounds,
   );
+  // Paired rounds (one, then the other, each after an untimed pass): the median of their
+  // differences, which the machine's drifting load moves less than a difference of medians.
+  const single = [];
+  const pooled = [];
+  for (let i = 0; i < job.rounds; i++) {
+    for (const [c, out] of [
+      [classifier, single],
+      [pool, pooled],
+    ]) {
+      await drain(c);
+      out.push((await perPhoto(paths.length, () => drain(c))).cpu);
+    }
+  }
+  r.single = { cpu: median(single) };
+  r.pool = { cpu: median(pooled), overSingle: median(pooled.map((x, i) => x - single[i])) };
   await classifier.dispose();
   await pool.destroy();
   // Single runs, 1 and 2 threads in turn: the fastest tenth is what the fewest other processes
@@ -109,6 +122,12 @@ async function stages() {
   for (const t of [1, 2]) Object.assign(r[`run8t${t}`], { lowWall: low(walls[t]), bestWall: Math.min(...walls[t]), lowCpu: low(cpus[t]) });
   r.split = await threadSplit(run(sleeping), batches, job.rounds * 4);
   process.send({ stages: r });
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** CPU ms of each thread of this process so far (Linux: /proc/self/task/<tid>/schedstat, in ns). */
