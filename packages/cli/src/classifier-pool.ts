@@ -10,11 +10,11 @@ export type { PoolClassifierOptions } from './pool-protocol.js';
 /**
  * Worker threads a pool starts by default on `cores` cores: the fewest whose throughput the scaling
  * model ({@link bestWorkers}, from the stage costs `pnpm bench:node` measured, `STAGE_COSTS`)
- * predicts within 5% of the best: 1 up to 5 cores, 2 on 6-8, 3 on 12, 4 on 16, 7 on 32, 13 on 64.
+ * predicts within 5% of the best: 1 up to 6 cores, 3 on 8, 5 on 16, 9 on 32, 17 on 64.
  * A session's intra-op threads cost more CPU per photo the more there are, and each worker's runs
  * go one at a time on its own JS thread between its normalising, so more cores want more workers.
  * Decodes run on libuv's pool (4 threads unless `UV_THREADPOOL_SIZE` is set when Node starts),
- * which caps every worker count alike from about 8 cores. See docs/guides/performance-scaling.md.
+ * which caps every worker count alike from about 8-16 cores. See docs/guides/performance-scaling.md.
  *
  * @example
  * ```ts

@@ -24,7 +24,7 @@ export interface StageCosts {
 }
 
 /**
- * Stage costs measured by bench/scaling-bench.mjs (run of 2026-12-05 13:34 UTC, the quietest: its 2-thread walls confirmed the split) on an AMD EPYC
+ * Stage costs measured by bench/scaling-bench.mjs (run of 2026-12-05 13:41 UTC, on a machine gone quiet: its 2-thread walls measured 1.77x where the split predicts 1.79x) on an AMD EPYC
  * (avx512_vnni, 2 cores of a machine other processes kept busy, which inflates every CPU time
  * alike: a quiet run measured decode 2.27 and session.run 1.99 CPU ms), onnxruntime-node 1.30,
  * sharp 0.35.6 (libvips on one thread per image), int8 MobileNetV2, 500×375 JPEGs read from files.
@@ -35,7 +35,7 @@ export interface StageCosts {
  * STAGE_COSTS.decode / STAGE_COSTS.run1; // decoding a photo against running it, in CPU
  * ```
  */
-export const STAGE_COSTS: StageCosts = { decode: 3.995, main: 0.2197, run1: 3.277, serial: 0.03195, cpuRatio2: 1.0378, poolTask: 0.2185 };
+export const STAGE_COSTS: StageCosts = { decode: 3.879, main: 0.4766, run1: 3.319, serial: 0.0709, cpuRatio2: 1.0438, poolTask: 0.5992 };
 
 /**
  * libuv's thread pool, where sharp decodes: `UV_THREADPOOL_SIZE`, else libuv's 4. One pool per
@@ -113,7 +113,7 @@ export const WORKERS_SLACK = 0.05;
  * The fewest workers (each with the cores shared out) whose predicted throughput on `cores` cores
  * is within {@link WORKERS_SLACK} of the best any worker count reaches. Decodes are counted on
  * `decodeThreads` threads, by default one per core: libuv's pool bounds every worker count alike
- * (its 4 threads cap the CLI from about 8 cores on, whatever the workers), so the workers are
+ * (its 4 threads cap the CLI from about 8-16 cores on, whatever the workers), so the workers are
  * chosen for the bounds they change, and are right as they are once `UV_THREADPOOL_SIZE` is raised.
  *
  * @example
