@@ -24,10 +24,11 @@ export interface StageCosts {
 }
 
 /**
- * Stage costs measured by bench/scaling-bench.mjs (run of 2026-12-05 13:41 UTC, on a machine gone quiet: its 2-thread walls measured 1.77x where the split predicts 1.79x) on an AMD EPYC
- * (avx512_vnni, 2 cores of a machine other processes kept busy, which inflates every CPU time
- * alike: a quiet run measured decode 2.27 and session.run 1.99 CPU ms), onnxruntime-node 1.30,
- * sharp 0.35.6 (libvips on one thread per image), int8 MobileNetV2, 500×375 JPEGs read from files.
+ * Stage costs measured by bench/scaling-bench.mjs on an AMD EPYC (avx512_vnni, 2 cores of a
+ * shared machine, in a quiet spell: its 2-thread walls measured 1.77× where the split predicts
+ * 1.79×), 2026-12-05 13:41 UTC, onnxruntime-node 1.30, sharp 0.35.6 (libvips on one thread per
+ * image), int8 MobileNetV2, 500×375 JPEGs read from files. Ratios matter here, not the absolute
+ * times (the README's quiet run measured decode 2.27 CPU ms, these 3.88).
  *
  * @example
  * ```ts
