@@ -3,21 +3,27 @@ import { ADAPTER_OPTION_KINDS, abortable, checkNumber, classifyAllWith, type Opt
 import { type ClassifyAllOptions, type ClassifyAllResult, DEFAULTS, OnnxMobilenetError, type Prediction } from '@onnx-mobilenet/node';
 import { Piscina } from 'piscina';
 import type { PoolClassifierOptions, PoolResult, PoolTask, PoolWorkerData } from './pool-protocol.js';
+import { bestWorkers } from './scaling-model.js';
 
 export type { PoolClassifierOptions } from './pool-protocol.js';
 
 /**
- * Worker threads a pool starts by default: one per 4 cores (at least 1). MobileNetV2's operators
- * stop gaining from intra-op threads past about 4, so a 32-core server runs 8 sessions of 4 threads.
+ * Worker threads a pool starts by default on `cores` cores: the fewest whose throughput the scaling
+ * model ({@link bestWorkers}, from the stage costs `pnpm bench:node` measured, `STAGE_COSTS`)
+ * predicts within 5% of the best: 1 up to 6 cores, 3 on 8, 5 on 16, 9 on 32, 17 on 64.
+ * A session's intra-op threads cost more CPU per photo the more there are, and each worker's runs
+ * go one at a time on its own JS thread between its normalising, so more cores want more workers.
+ * Decodes run on libuv's pool (4 threads unless `UV_THREADPOOL_SIZE` is set when Node starts),
+ * which caps every worker count alike from about 8-16 cores. See docs/guides/performance-scaling.md.
  *
  * @example
  * ```ts
- * defaultWorkers(32); // 8
  * defaultWorkers(2); // 1
+ * defaultWorkers(); // for this machine's cores
  * ```
  */
 export function defaultWorkers(cores: number = availableParallelism()): number {
-  return Math.max(1, Math.floor(cores / 4));
+  return bestWorkers(cores);
 }
 
 /** How each option of {@link createClassifierPool} is read: as createClassifier reads them, and `workers`. */

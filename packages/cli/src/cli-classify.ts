@@ -38,7 +38,7 @@ Options:
   --resume                 skip the photos already in --output (with --json): continue an interrupted run
   --threads <n>            onnxruntime intra-op threads (1 to ${DEFAULTS.maxThreads})
   --batch <n>              images per session run (default ${DEFAULTS.batchSize})
-  --workers <n>            sessions in worker threads, the cores shared out (default ${defaultWorkers()}: one per 4 cores)
+  --workers <n>            sessions in worker threads, the cores shared out (default ${defaultWorkers()} here: the scaling model's choice for the cores)
   --mode <mode>            preprocessing: ${orList(RESIZE_MODES)} (default ${DEFAULTS.preprocess.mode})
   --mirror <url>           serve registry models and labels from this base URL (laid out like the zoo's)
   --cache-dir <dir>        where downloads are cached
@@ -46,7 +46,8 @@ Options:
   -v, --version            print the version
   -h, --help               this help
 
-Environment: ONNX_MOBILENET_MIRROR (as --mirror), ONNX_MOBILENET_CACHE (as --cache-dir).
+Environment: ONNX_MOBILENET_MIRROR (as --mirror), ONNX_MOBILENET_CACHE (as --cache-dir);
+UV_THREADPOOL_SIZE: threads decoding at once (libuv's default 4; on 8+ cores set it to the core count).
 Downloads report progress on stderr; on a terminal, classify shows a progress bar there.
 
 Folders are walked as a stream (first results at once, in the file system's order); results are

@@ -8,6 +8,7 @@
  */
 export { runCli } from './cli-main.js';
 export { createClassifierPool, defaultWorkers, type ClassifierPool, type PoolClassifierOptions } from './classifier-pool.js';
+export { bestWorkers, libuvThreads, predictThroughput, STAGE_COSTS, WORKERS_SLACK, type ScalingPrediction, type StageCosts } from './scaling-model.js';
 export { cliVersion } from './cli-version.js';
 export { main } from './main.js';
 export type { CliIO } from './cli-args.js';
