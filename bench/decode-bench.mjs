@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -17,13 +17,21 @@ import { nodeBackend } from '@onnx-mobilenet/node/adapter';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { interleaved } from './lib/cpu-time.mjs';
 import { machineFacts } from './lib/machine.mjs';
+import { pythonInterpreter } from './lib/python.mjs';
 import { writeResults } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 7));
-const PYTHON = process.env.ONNX_MOBILENET_PYTHON ?? join(homedir(), '.cache/onnx-mobilenet/python/bin/python');
+/** The venv's Python, made when missing; why not, when it cannot be. */
+const PYTHON = (() => {
+  try {
+    return pythonInterpreter();
+  } catch (err) {
+    return { skipped: `no Python venv (.ci/python-env.sh failed: ${String(err.message).split('\n')[0]}; or set ONNX_MOBILENET_PYTHON)` };
+  }
+})();
 const pre = DEFAULTS.preprocess;
 const limits = DEFAULTS.limits;
 sharp.cache(false);
@@ -152,7 +160,7 @@ async function candidates() {
 
 /** Pillow in the venv: CPU ms/photo and its crops, or why it could not run. */
 function pillow(rounds, cropsFile) {
-  if (!existsSync(PYTHON)) return { skipped: `no Python venv at ${PYTHON} (set ONNX_MOBILENET_PYTHON)` };
+  if (typeof PYTHON !== 'string') return PYTHON;
   const job = join(dirname(cropsFile), 'job.json');
   writeFileSync(job, JSON.stringify({ paths: files, rounds, crops: cropsFile }));
   try {

@@ -13,7 +13,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLabels } from '@onnx-mobilenet/core';
-import { ASSETS_DIR, REPO_ROOT } from '../test/assets-dir.mjs';
+import { ASSETS_DIR } from '../test/assets-dir.mjs';
+import { pythonInterpreter } from './lib/python.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { writeResults } from './lib/stats.mjs';
 
@@ -28,8 +29,7 @@ const models = [
   ['fp32 stand-in', join(ASSETS_DIR, 'models/mobilenetv2-12-fp32-dequantized.onnx')],
 ];
 
-// The venv the parity tests use, made here from pip's configured indexes when missing.
-const python = process.env.ONNX_MOBILENET_PYTHON ?? execFileSync(join(REPO_ROOT, '.ci/python-env.sh'), { encoding: 'utf8' }).trim();
+const python = pythonInterpreter();
 const py = (args) => execFileSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
 
 const tmp = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-python-peer-'));

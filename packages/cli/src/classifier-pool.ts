@@ -14,7 +14,7 @@ export type { PoolClassifierOptions } from './pool-protocol.js';
  * A session's intra-op threads cost more CPU per photo the more there are, and each worker's runs
  * go one at a time on its own JS thread between its normalising, so more cores want more workers.
  * Decodes run on libuv's pool (4 threads unless `UV_THREADPOOL_SIZE` is set when Node starts),
- * which caps every worker count alike from about 8-16 cores. See docs/guides/performance-scaling.md.
+ * which caps every worker count alike from about 8-16 cores. See docs/guides/performance.md (Scaling with cores).
  *
  * @example
  * ```ts

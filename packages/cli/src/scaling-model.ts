@@ -1,4 +1,4 @@
-// The throughput model behind the CLI's default --workers (docs/guides/performance-scaling.md).
+// The throughput model behind the CLI's default --workers (docs/guides/performance.md (Scaling with cores)).
 
 /**
  * The measured per-photo costs the scaling model starts from (`pnpm bench:node`,

@@ -1,0 +1,12 @@
+// The Python the benches compare with: the venv the parity tests use (.ci/python-env.sh makes it
+// from pip's configured indexes when missing, and prints its interpreter), or ONNX_MOBILENET_PYTHON.
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The interpreter's path; throws with pip's output when the venv cannot be made. */
+export function pythonInterpreter() {
+  return process.env.ONNX_MOBILENET_PYTHON ?? execFileSync(join(repoRoot, '.ci/python-env.sh'), { encoding: 'utf8' }).trim();
+}
