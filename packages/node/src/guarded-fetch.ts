@@ -1,6 +1,13 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { OnnxMobilenetError } from '@onnx-mobilenet/core';
-import { privateAddressKind, type FetchBoundedOptions, type FetchLike, type NetworkPolicy, type ResponseLike } from '@onnx-mobilenet/core/adapter';
+import {
+  privateAddressKind,
+  runtimeError,
+  type FetchBoundedOptions,
+  type FetchLike,
+  type NetworkPolicy,
+  type ResponseLike,
+} from '@onnx-mobilenet/core/adapter';
 
 /** A resolver with the shape of `dns.lookup` called with `all: true`. */
 export type ResolveAll = (
@@ -53,9 +60,14 @@ let undici: Promise<typeof import('undici')> | undefined;
  * fresh process's import (bench/cold-start-bench.mjs), which a classifier of local files never uses.
  */
 function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici');
+  undici ??= import('undici').catch((err: unknown) => {
+    undici = undefined; // a later download tries again
+    throw runtimeError('undici (the HTTP client downloads use) cannot load in this process', err, UNDICI_FIX, { cause: err });
+  });
   return undici;
 }
+
+const UNDICI_FIX = 'install @onnx-mobilenet/node with its dependencies (undici is one), and keep it external to bundlers';
 
 let strict: FetchLike | undefined;
 const open: FetchLike = async (url, init) => (await (await loadUndici()).fetch(url, init)) as ResponseLike;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { assetsReason, FP32_MODEL, INT8_MODEL } from '../../../../test/assets.js';
 import { maxPoolModel } from '../../../../test/onnx-models.js';
 import { addEmbeddingOutput } from './embedding-graph.js';
+import { checkModelBytes } from './external-data.js';
 import { spliceEmbeddingOutput } from './embedding-splice.js';
 import { EMBEDDING_OUTPUT } from './model-io.js';
 import { decodeModel, encodeModel, messageFactory } from './onnx-model.js';
@@ -93,6 +94,20 @@ describe('spliceEmbeddingOutput', () => {
     expect((await decodeModel(twice)).graph?.name).toBe('more'); // protobuf merges the parts; the splice does not try
     expect(spliceEmbeddingOutput(twice)).toBeUndefined();
   });
+
+  it('leaves to the full rewrite a name that is not UTF-8, which it could not write back as the same bytes', async () => {
+    const bytes = Buffer.from(await tailModel({ pool: 'pooled' }));
+    for (let i = bytes.indexOf('flat'); i >= 0; i = bytes.indexOf('flat', i + 1)) bytes[i + 3] = 0xff; // "fla\xFF"
+    expect(spliceEmbeddingOutput(new Uint8Array(bytes))).toBeUndefined();
+    // the full rewrite reads every name alike (U+FFFD), so each node still reads a tensor the graph has
+    const model = await decodeModel(new Uint8Array(bytes));
+    await addEmbeddingOutput(model);
+    const made = new Set([...model.graph!.input.map((v) => v.name), ...model.graph!.initializer.map((t) => t.name)]);
+    for (const node of model.graph!.node) {
+      for (const input of node.input) expect(made.has(input)).toBe(true);
+      for (const output of node.output) made.add(output);
+    }
+  });
 });
 
 describe('WireReader', () => {
@@ -120,5 +135,21 @@ describe('WireReader', () => {
       const [f, w] = r.tag();
       r.skip(w, f);
     }).toThrow(/end group/);
+  });
+
+  it('follows groups at most 100 deep (protobuf-es and onnxruntime refuse deeper), not as deep as the stack allows', async () => {
+    // unknown field 100 as groups nested `depth` deep: start tags, then end tags
+    const nested = (depth: number) =>
+      Uint8Array.from([...Array<number[]>(depth).fill([0xa3, 0x06]).flat(), ...Array<number[]>(depth).fill([0xa4, 0x06]).flat()]);
+    const skipAll = (bytes: Uint8Array) => {
+      const r = new WireReader(bytes);
+      const [f, w] = r.tag();
+      r.skip(w, f);
+      return r.pos;
+    };
+    expect(skipAll(nested(100))).toBe(400);
+    expect(() => skipAll(nested(101))).toThrow(/recursion depth/);
+    expect(() => skipAll(nested(200_000))).toThrow(/recursion depth/);
+    await expect(checkModelBytes(nested(150), { maxLoopIterations: 1000, maxNodes: 1000 })).rejects.toMatchObject({ code: 'E_MODEL_LOAD' });
   });
 });

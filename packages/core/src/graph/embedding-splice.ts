@@ -7,7 +7,11 @@ import type { EmbeddingOutput } from './graph-rewrite.js';
 import { eachField, lengthPrefix, WireReader, WireWriter } from './wire.js';
 
 const { ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto, TypeProtoTensor } = FIELD;
-const text = new TextDecoder();
+// fatal: a name that is not UTF-8 could not be written back as the same bytes, so such models
+// throw here and take the full rewrite
+const text = new TextDecoder('utf-8', { fatal: true });
+/** Dims kept of an initializer: the search reads its shape's first two; the rest is only skipped. */
+const MAX_DIMS = 8;
 
 /**
  * The embedding output added without decoding the model: the graph is outlined from the wire
@@ -119,11 +123,15 @@ function outlineTensor(bytes: Uint8Array): GraphOutline['initializer'][number] {
   const tensor = { name: '', dims: [] as bigint[] };
   eachField(bytes, (field, wire, reader) => {
     if (field === TensorProto.name && wire === WIRE_LEN) tensor.name = text.decode(reader.bytes());
-    else if (field === TensorProto.dims && wire === WIRE_VARINT) tensor.dims.push(reader.int64());
+    else if (field === TensorProto.dims && wire === WIRE_VARINT) keepDim(tensor.dims, reader.int64());
     else if (field === TensorProto.dims && wire === WIRE_LEN)
-      for (const packed = new WireReader(reader.bytes()); packed.pos < packed.len; ) tensor.dims.push(packed.int64());
+      for (const packed = new WireReader(reader.bytes()); packed.pos < packed.len; ) keepDim(tensor.dims, packed.int64());
     else return false;
     return true;
   });
   return tensor;
+}
+
+function keepDim(dims: bigint[], dim: bigint): void {
+  if (dims.length < MAX_DIMS) dims.push(dim);
 }

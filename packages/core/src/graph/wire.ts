@@ -11,6 +11,9 @@ import { concatBytes } from '../io/bytes.js';
 export const WIRE = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
 
 /** Reads protobuf fields from bytes; every read past the end throws a `RangeError`. */
+/** Nested groups a skip follows before it refuses the bytes. */
+const GROUP_DEPTH_LIMIT = 100;
+
 export class WireReader {
   pos = 0;
   readonly len: number;
@@ -69,8 +72,11 @@ export class WireReader {
     return this.buf.subarray(start, this.pos);
   }
 
-  /** Skips a value of wire type `wire` (a group up to its end tag for `field`). */
-  skip(wire: number, field: number): void {
+  /**
+   * Skips a value of wire type `wire` (a group up to its end tag for `field`). Groups nest at most
+   * 100 deep, protobuf-es's limit (and onnxruntime's parser's): not as deep as the stack allows.
+   */
+  skip(wire: number, field: number, depth = GROUP_DEPTH_LIMIT): void {
     switch (wire) {
       case WIRE.VARINT:
         while (this.byte() >= 0x80);
@@ -86,13 +92,14 @@ export class WireReader {
         this.bytes();
         return;
       case WIRE.SGROUP:
+        if (depth <= 0) throw new Error('maximum recursion depth reached');
         for (;;) {
           const [f, w] = this.tag();
           if (w === WIRE.EGROUP) {
             if (f !== field) throw new Error('invalid end group tag');
             return;
           }
-          this.skip(w, f);
+          this.skip(w, f, depth - 1);
         }
       default:
         throw new Error(`cannot skip wire type ${wire}`);

@@ -217,6 +217,8 @@ async function request(url: URL, mode: 'manual' | 'follow', signal: AbortSignal,
     return await fetchFn(url.href, { signal, redirect: mode });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    // the adapter's client itself could not load: not a network failure
+    if (isOnnxMobilenetError(err, 'E_RUNTIME')) throw err;
     const cause = (err as { cause?: unknown }).cause ?? err;
     // An adapter that checks the address it connects to (Node's lookup) refuses with E_FORBIDDEN
     // saying what the host resolved to; the URL and the option are added here.
