@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { machineFacts } from './lib/machine.mjs';
+import { pythonInterpreter } from './lib/python.mjs';
 import { summarize, writeResults } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,14 +25,25 @@ const models = {
 };
 const scratch = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-cold-'));
 
-/** Runs one fresh process of the child with `job`; its JSON answer. */
+/** Runs one fresh process of the child with `job`; its JSON answer, with `fromSpawn`: ms from just before the spawn to its first result. */
 function child(job) {
-  const out = execFileSync(process.execPath, [join(here, 'lib/cold-start-child.mjs'), JSON.stringify(job)], {
-    cwd: here,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'], // onnxruntime's warning about saving an NCHWc-optimized model
-  });
-  return JSON.parse(out);
+  const spawned = process.hrtime.bigint();
+  const out = JSON.parse(
+    execFileSync(process.execPath, [join(here, 'lib/cold-start-child.mjs'), JSON.stringify(job)], {
+      cwd: here,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'], // onnxruntime's warning about saving an NCHWc-optimized model
+    }),
+  );
+  return { ...out, fromSpawn: out.resultNs ? Number(BigInt(out.resultNs) - spawned) / 1e6 : undefined };
+}
+
+const python = pythonInterpreter();
+/** The plain Python pipeline's cold start (bench/python/cold_start.py), timed as {@link child}. */
+function pythonChild(model) {
+  const spawned = process.hrtime.bigint();
+  const out = JSON.parse(execFileSync(python, [join(here, 'python/cold_start.py'), model, image], { cwd: join(here, 'python'), encoding: 'utf8' }));
+  return { ...out, fromSpawn: Number(BigInt(out.resultNs) - spawned) / 1e6 };
 }
 
 const median = (xs) => summarize(xs).median;
@@ -70,6 +82,8 @@ for (let round = 0; round < ROUNDS; round++) {
       runs[key] ??= [];
       runs[key].push(child(j));
     }
+    (runs[`${name}.floor`] ??= []).push(child(job(name, 'floor')));
+    (runs[`${name}.python`] ??= []).push(pythonChild(models[name]));
   }
   process.stdout.write(`round ${round + 1}/${ROUNDS}\r`);
 }
@@ -77,7 +91,11 @@ rmSync(scratch, { recursive: true, force: true });
 
 const results = { machine, date: new Date().toISOString(), rounds: ROUNDS, modules: child(job('int8', 'modules')), models: {} };
 for (const name of Object.keys(models)) {
-  results.models[name] = Object.fromEntries(['app', 'stages', 'optimized'].map((kind) => [kind, medians(runs[`${name}.${kind}`])]));
+  results.models[name] = Object.fromEntries(['app', 'stages', 'optimized', 'floor'].map((kind) => [kind, medians(runs[`${name}.${kind}`])]));
+  results.models[name].fromSpawn = Object.fromEntries(
+    ['app', 'floor', 'python'].map((kind) => [kind, median(runs[`${name}.${kind}`].map((r) => r.fromSpawn))]),
+  );
+  results.models[name].pythonTop1 = [...new Set(runs[`${name}.python`].map((r) => r.top1))];
 }
 
 const f = (x) => x.toFixed(1);
@@ -103,6 +121,14 @@ function table(title, kind) {
 table("the app's path: import 'onnx-mobilenet', createClassifier, classify(path)", 'app');
 table('the same load, part by part', 'stages');
 table("second process: the session from onnxruntime's optimized model saved by the first", 'optimized');
+table('a bare script (require onnxruntime-node, session, require sharp, decode + cover-resize, run, argmax; no checks)', 'floor');
+console.log('\nfrom the spawn to the first result, measured by this process (ms, median; × the bare script)');
+for (const name of Object.keys(models)) {
+  const { app, floor, python: py } = results.models[name].fromSpawn;
+  console.log(
+    `  ${name}: onnx-mobilenet ${f(app)} (${(app / floor).toFixed(2)}×), bare onnxruntime-node + sharp script ${f(floor)}, Python onnxruntime + Pillow ${f(py)} (${(py / floor).toFixed(2)}×; top-1 ${results.models[name].pythonTop1.join(', ')})`,
+  );
+}
 console.log(`\npackages the entry's import loads: ${results.modules.atImport.join(', ')}`);
 console.log(`by the first result: ${results.modules.byFirstResult.join(', ')}`);
 for (const name of Object.keys(models)) console.log(`top-1 of the tench (${name}): ${results.models[name].app.top1.join(', ')}`);
