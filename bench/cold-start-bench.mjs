@@ -82,8 +82,13 @@ for (let round = 0; round < ROUNDS; round++) {
       runs[key] ??= [];
       runs[key].push(child(j));
     }
-    (runs[`${name}.floor`] ??= []).push(child(job(name, 'floor')));
-    (runs[`${name}.python`] ??= []).push(pythonChild(models[name]));
+    for (const [kind, run] of [
+      ['floor', () => child(job(name, 'floor'))],
+      ['python', () => pythonChild(models[name])],
+    ]) {
+      runs[`${name}.${kind}`] ??= [];
+      runs[`${name}.${kind}`].push(run());
+    }
   }
   process.stdout.write(`round ${round + 1}/${ROUNDS}\r`);
 }
