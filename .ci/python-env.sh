@@ -12,8 +12,10 @@ from importlib.metadata import version
 sys.exit(any(version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))'
 if ! "$PY" -c "$check" "${PINS[@]}" >/dev/null 2>&1; then
   echo "making the Python venv $PYTHON_ENV (${PINS[*]})" >&2
-  python3 -m venv "$PYTHON_ENV"
-  "$PYTHON_ENV/bin/pip" install -q "${PINS[@]}" >&2
-  "$PY" -c "$check" "${PINS[@]}"
+  python3 -m venv --clear "$PYTHON_ENV"
+  if ! "$PYTHON_ENV/bin/pip" install -q "${PINS[@]}" >&2 || ! "$PY" -c "$check" "${PINS[@]}"; then
+    echo "python-env: pip could not install ${PINS[*]} into $PYTHON_ENV (is a package index reachable? pip.conf or PIP_INDEX_URL); or set ONNX_MOBILENET_PYTHON to an interpreter that has them" >&2
+    exit 1
+  fi
 fi
 echo "$PY"

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { machineFacts } from './lib/machine.mjs';
-import { pythonInterpreter } from './lib/python.mjs';
+import { pythonOrReason } from './lib/python.mjs';
 import { summarize, writeResults } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,9 +38,10 @@ function child(job) {
   return { ...out, fromSpawn: out.resultNs ? Number(BigInt(out.resultNs) - spawned) / 1e6 : undefined };
 }
 
-const python = pythonInterpreter();
+const { python, skipped: pythonSkipped } = pythonOrReason();
 /** The plain Python pipeline's cold start (bench/python/cold_start.py), timed as {@link child}. */
 function pythonChild(model) {
+  if (!python) return { fromSpawn: Number.NaN, top1: pythonSkipped };
   const spawned = process.hrtime.bigint();
   const out = JSON.parse(execFileSync(python, [join(here, 'python/cold_start.py'), model, image], { cwd: join(here, 'python'), encoding: 'utf8' }));
   return { ...out, fromSpawn: Number(BigInt(out.resultNs) - spawned) / 1e6 };

@@ -17,7 +17,7 @@ import { nodeBackend } from '@onnx-mobilenet/node/adapter';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
 import { interleaved } from './lib/cpu-time.mjs';
 import { machineFacts } from './lib/machine.mjs';
-import { pythonInterpreter } from './lib/python.mjs';
+import { pythonOrReason } from './lib/python.mjs';
 import { writeResults } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,13 +25,7 @@ const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 7));
 /** The venv's Python, made when missing; why not, when it cannot be. */
-const PYTHON = (() => {
-  try {
-    return pythonInterpreter();
-  } catch (err) {
-    return { skipped: `no Python venv (.ci/python-env.sh failed: ${String(err.message).split('\n')[0]}; or set ONNX_MOBILENET_PYTHON)` };
-  }
-})();
+const PYTHON = (({ python, skipped }) => python ?? { skipped })(pythonOrReason());
 const pre = DEFAULTS.preprocess;
 const limits = DEFAULTS.limits;
 sharp.cache(false);

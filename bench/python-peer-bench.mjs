@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLabels } from '@onnx-mobilenet/core';
 import { ASSETS_DIR } from '../test/assets-dir.mjs';
-import { pythonInterpreter } from './lib/python.mjs';
+import { pythonOrReason } from './lib/python.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { writeResults } from './lib/stats.mjs';
 
@@ -29,7 +29,12 @@ const models = [
   ['fp32 stand-in', join(ASSETS_DIR, 'models/mobilenetv2-12-fp32-dequantized.onnx')],
 ];
 
-const python = pythonInterpreter();
+const { python, skipped } = pythonOrReason();
+if (!python) {
+  // the other benches of pnpm bench:node still run
+  console.log(`python-peer bench skipped: ${skipped}`);
+  process.exit(0);
+}
 const py = (args) => execFileSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
 
 const tmp = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-python-peer-'));

@@ -10,3 +10,16 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export function pythonInterpreter() {
   return process.env.ONNX_MOBILENET_PYTHON ?? execFileSync(join(repoRoot, '.ci/python-env.sh'), { encoding: 'utf8' }).trim();
 }
+
+/** {@link pythonInterpreter}, or why there is none (the first line of what went wrong), so a bench can go on without it. */
+export function pythonOrReason() {
+  try {
+    return { python: pythonInterpreter() };
+  } catch (err) {
+    const said = String(err.stderr || err.message)
+      .split('\n')
+      .filter((line) => line.startsWith('python-env:'))
+      .at(-1);
+    return { skipped: `no Python venv: ${said ?? String(err.message).split('\n')[0]} (or set ONNX_MOBILENET_PYTHON)` };
+  }
+}

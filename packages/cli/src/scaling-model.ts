@@ -1,4 +1,5 @@
 // The throughput model behind the CLI's default --workers (docs/guides/performance.md (Scaling with cores)).
+import { OnnxMobilenetError } from '@onnx-mobilenet/node';
 
 /**
  * The measured per-photo costs the scaling model starts from (`pnpm bench:node`,
@@ -28,7 +29,7 @@ export interface StageCosts {
  * shared machine, in a quiet spell: its 2-thread walls measured 1.77× where the split predicts
  * 1.79×), 2026-12-05 13:41 UTC, onnxruntime-node 1.30, sharp 0.35.6 (libvips on one thread per
  * image), int8 MobileNetV2, 500×375 JPEGs read from files. Ratios matter here, not the absolute
- * times (the README's quiet run measured decode 2.27 CPU ms, these 3.88).
+ * times, which vary between machines and runs. Frozen: the CLI's default depends on them.
  *
  * @example
  * ```ts
@@ -36,7 +37,17 @@ export interface StageCosts {
  * STAGE_COSTS.decode / STAGE_COSTS.run1; // decoding a photo against running it, in CPU
  * ```
  */
-export const STAGE_COSTS: StageCosts = { decode: 3.879, main: 0.4766, run1: 3.319, serial: 0.0709, cpuRatio2: 1.0438, poolTask: 0.5992 };
+export const STAGE_COSTS: Readonly<StageCosts> = Object.freeze({
+  decode: 3.879,
+  main: 0.4766,
+  run1: 3.319,
+  serial: 0.0709,
+  cpuRatio2: 1.0438,
+  poolTask: 0.5992,
+});
+
+/** Cores the model considers at most (libuv's pool and onnxruntime's thread limits are 1024). */
+const MAX_CORES = 1024;
 
 /**
  * libuv's thread pool, where sharp decodes: `UV_THREADPOOL_SIZE`, else libuv's 4. One pool per
@@ -49,8 +60,14 @@ export const STAGE_COSTS: StageCosts = { decode: 3.879, main: 0.4766, run1: 3.31
  * ```
  */
 export function libuvThreads(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.UV_THREADPOOL_SIZE);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
+  const value = env.UV_THREADPOOL_SIZE;
+  if (value === undefined) return 4;
+  // read as libuv reads it: atoi (leading digits; none is 0), 0 → 1, and an unsigned count capped
+  // at 1024 (a negative one wraps to a huge count)
+  const digits = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(value)?.[1];
+  const n = digits === undefined ? 0 : Number(digits);
+  if (n === 0) return 1;
+  return n < 0 ? MAX_CORES : Math.min(n, MAX_CORES);
 }
 
 /** One layout's predicted throughput and the bound that sets it. */
@@ -73,7 +90,9 @@ export interface ScalingPrediction {
  * `(decode + main + C(t) + poolTask) / cores` (poolTask with more than one worker: the CLI runs one
  * worker without a pool); each worker's JS thread, `(W(t) + main) / workers`
  * (onnxruntime-node runs a session on the calling thread, between its normalising); the decodes on
- * libuv's pool, `decode / min(decodeThreads, cores)`.
+ * libuv's pool, `decode / min(decodeThreads, cores)` (`decodeThreads` defaults to this process's
+ * libuv pool, {@link libuvThreads} of `process.env`). Counts must be whole numbers of at least 1
+ * (`E_INPUT`).
  *
  * @example
  * ```ts
@@ -86,6 +105,15 @@ export function predictThroughput(
   o: { cores: number; workers: number; threads?: number | undefined; decodeThreads?: number | undefined },
 ): ScalingPrediction {
   const { cores, workers } = o;
+  for (const [name, value] of [
+    ['cores', cores],
+    ['workers', workers],
+    ['threads', o.threads ?? 1],
+    ['decodeThreads', o.decodeThreads ?? 1],
+  ] as const) {
+    if (!(Number.isInteger(value) && value >= 1))
+      throw new OnnxMobilenetError('E_INPUT', `predictThroughput: ${name} must be a whole number of at least 1, got ${String(value)}`);
+  }
   const threads = o.threads ?? Math.max(1, Math.floor(cores / workers));
   const s = Math.min(1, Math.max(0, costs.serial));
   const cpu = costs.run1 * (1 + Math.max(0, costs.cpuRatio2 - 1) * (threads - 1));
@@ -123,9 +151,12 @@ export const WORKERS_SLACK = 0.05;
  * bestWorkers(32, STAGE_COSTS); // workers for 32 cores
  * ```
  */
-export function bestWorkers(cores: number, costs: StageCosts = STAGE_COSTS, decodeThreads: number = cores): number {
-  const n = Math.max(1, Math.floor(cores));
-  const ms = Array.from({ length: n }, (_, i) => predictThroughput(costs, { cores: n, workers: i + 1, decodeThreads }).msPerPhoto);
-  const best = Math.min(...ms);
+export function bestWorkers(cores: number, costs: StageCosts = STAGE_COSTS, decodeThreads?: number): number {
+  // a count that is not one (NaN, 0, Infinity) is read as 1 core; more than 1024 as 1024
+  const n = Number.isFinite(cores) && cores >= 1 ? Math.min(Math.floor(cores), MAX_CORES) : 1;
+  const threads = decodeThreads !== undefined && Number.isFinite(decodeThreads) && decodeThreads >= 1 ? Math.floor(decodeThreads) : n;
+  const ms = Array.from({ length: n }, (_, i) => predictThroughput(costs, { cores: n, workers: i + 1, decodeThreads: threads }).msPerPhoto);
+  let best = Number.POSITIVE_INFINITY;
+  for (const x of ms) best = Math.min(best, x);
   return ms.findIndex((x) => x <= best * (1 + WORKERS_SLACK)) + 1;
 }

@@ -91,12 +91,24 @@ export function loadSharp(): Promise<SharpFunction> {
  */
 function viaRequire<T>(module: 'onnxruntime-node' | 'sharp'): T | undefined {
   if (process.versions.bun !== undefined) return undefined;
+  let require: NodeJS.Require;
   try {
-    return createRequire(import.meta.url)(module) as T;
+    require = createRequire(import.meta.url); // a bundle may leave import.meta.url empty
   } catch {
     return undefined;
   }
+  try {
+    return require(module) as T;
+  } catch (err) {
+    // not found from here, or ESM only: import() may still find it. Anything else (a native
+    // library that does not load) is the failure itself, reported with its own text, not retried.
+    if (REQUIRE_MISSES.has((err as { code?: unknown }).code as string)) return undefined;
+    throw err;
+  }
 }
+
+/** `require` failures after which `import()` is tried. */
+const REQUIRE_MISSES = new Set(['MODULE_NOT_FOUND', 'ERR_REQUIRE_ESM', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
 
 /** Prepares the native libraries (single binaries), then imports `module`; every failure is E_RUNTIME. */
 async function loadNative<T>(module: 'onnxruntime-node' | 'sharp', load: () => T | Promise<T>): Promise<T> {

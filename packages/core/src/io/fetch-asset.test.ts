@@ -80,6 +80,31 @@ describe('fetchAsset', () => {
     expect(order).toEqual(['stored', 'returned']);
   });
 
+  it('a cache write that fails, at once or later, in the background or not, only costs the entry', async () => {
+    const { fetch } = server(MODEL);
+    const { cache } = memoryCache();
+    const failing: AssetCache[] = [
+      {
+        ...cache,
+        put: () => {
+          throw new Error('quota');
+        },
+      },
+      { ...cache, put: () => Promise.reject(new Error('quota')) },
+    ];
+    for (const broken of failing) {
+      for (const storeInBackground of [false, true]) {
+        const bytes = await fetchAsset({ kind: 'url', url: URL_, sha256: SHA, description: 'model' }, OPTIONS, {
+          cache: broken,
+          sha256Hex: subtleSha256Hex,
+          access: { fetch },
+          storeInBackground,
+        });
+        expect(bytes).toEqual(MODEL); // and no unhandled rejection (vitest fails the run on one)
+      }
+    }
+  });
+
   it('drops a cached copy that no longer matches its recorded hash and downloads again', async () => {
     const { fetch, state } = server(MODEL);
     const { cache, entries } = memoryCache();

@@ -10,6 +10,7 @@ import type { AssetRef } from './sources.js';
  */
 export interface AssetCache {
   match(url: string): Promise<ResponseLike | undefined>;
+  /** Must take its copy of `bytes` before it returns (a `Response` made from them does): the caller keeps them. */
   put(url: string, bytes: Uint8Array, headers: Record<string, string>): Promise<void>;
   delete(url: string): Promise<boolean>;
 }
@@ -176,8 +177,14 @@ export async function fetchAsset(asset: Exclude<AssetRef, { kind: 'bytes' }>, op
     // Workers' Cache API drops an entry without a lifetime at once; browsers ignore it
     const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream', 'cache-control': CACHE_CONTROL };
     if (actual) headers[HASH_HEADER] = actual; // so an entry without a pinned hash is checked too
-    // put is called before the bytes are returned: Cache Storage's Response copies them there
-    const store = cache.put(url, bytes, headers).catch(() => undefined);
+    // put takes its copy before it returns (see AssetCache), so the caller may change the bytes;
+    // a cache that fails, even at once, only costs a later download
+    let store: Promise<unknown>;
+    try {
+      store = cache.put(url, bytes, headers).catch(() => undefined);
+    } catch {
+      store = Promise.resolve();
+    }
     if (!platform.storeInBackground) await store;
   }
   return bytes;
