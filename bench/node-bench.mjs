@@ -2,7 +2,6 @@
 // floor (bare session.run on prepared tensors), a hand-written pipeline and transformers.js, all
 // in this one process, on the ../shared photos and large synthetic photos. Prints tables and
 // writes bench/results/node-<date>.json and node-latest.md (the README's tables).
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ import { interleaved, pipelineBound } from './lib/cpu-time.mjs';
 import { handPreprocess } from './lib/hand-pipeline.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { nodeMarkdown, printCases } from './lib/node-report.mjs';
-import { summarize, writeResults } from './lib/stats.mjs';
+import { writeResults } from './lib/stats.mjs';
 import { createTransformersPipeline } from './lib/transformers-baseline.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -283,32 +282,14 @@ async function soak(modelPath) {
   return { classifications: SOAK, rssBeforeMB: before / 2 ** 20, rssAfterMB: after / 2 ** 20, growthMB: (after - before) / 2 ** 20 };
 }
 
-function coldStart(modelPath) {
-  // A fresh process: createClassifier from a local file to the first result.
-  const script = `
-    const t0 = performance.now();
-    const { createClassifier } = await import('@onnx-mobilenet/node');
-    const t1 = performance.now();
-    const c = await createClassifier({ model: ${JSON.stringify(modelPath)}, labels: ${JSON.stringify(labelsPath)} });
-    await c.classify(${JSON.stringify(join(assets, 'images', photoFiles[0]))});
-    const t2 = performance.now();
-    console.log(JSON.stringify({ importMs: t1 - t0, createToFirstResultMs: t2 - t1 }));`;
-  const runs = [];
-  for (let i = 0; i < 5; i++) runs.push(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' })));
-  return { importMs: summarize(runs.map((r) => r.importMs)).median, createToFirstResultMs: summarize(runs.map((r) => r.createToFirstResultMs)).median };
-}
-
 const models = [
   ['int8', join(assets, 'models/mobilenetv2-12-int8.onnx')],
   ['fp32 stand-in', join(assets, 'models/mobilenetv2-12-fp32-dequantized.onnx')],
 ];
 for (const [name, path] of models) {
   results.models[name] = await benchModel(name, path);
-  results.models[name].coldStart = coldStart(path);
-  console.log(
-    `cold start (fresh process, median of 5): import ${results.models[name].coldStart.importMs.toFixed(0)} ms, createClassifier to first result ${results.models[name].coldStart.createToFirstResultMs.toFixed(0)} ms`,
-  );
 }
+// cold start: bench/cold-start-bench.mjs, which pnpm bench:node runs next
 results.large = await benchLarge();
 results.soak = await soak(models[0][1]);
 console.log(

@@ -56,9 +56,7 @@ export function nodeMarkdown(results) {
     '| --- | --- | --- |',
     ...results.large.map((x) => `| ${x.name} | ${x.ms.toFixed(1)} | ${x.vsBase.toFixed(1)} |`),
     '',
-    `Cold start (fresh process, \`createClassifier\` from a local file to the first result, median of 5): ${names
-      .map((n) => `${n} ${results.models[n].coldStart.createToFirstResultMs.toFixed(0)} ms`)
-      .join(', ')}. Memory: RSS changed by ${results.soak.growthMB.toFixed(1)} MB over ${results.soak.classifications} classifications after warm-up.`,
+    `Memory: RSS changed by ${results.soak.growthMB.toFixed(1)} MB over ${results.soak.classifications} classifications after warm-up.`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -4,8 +4,11 @@
 # cases get them. Argument: a JSON file {"paths": [...], "rounds": n, "crops": "<out file>"}.
 # Prints JSON {"decode": ms, "crop": ms, "pillow": version}; writes every photo's crop (224x224 RGB
 # bytes, in order) to "crops" for the fidelity column.
-import io, json, sys, time
+import io, json, os, sys, time
 from PIL import Image, __version__ as pil_version
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+from pipeline import reference_crop  # the Python peer's own resize and crop
 
 job = json.load(open(sys.argv[1]))
 data = [open(p, 'rb').read() for p in job['paths']]
@@ -16,13 +19,7 @@ def decode(b):
     return im if im.mode == 'RGB' else im.convert('RGB')
 
 def crop(b):
-    im = decode(b)
-    w, h = im.size
-    s = 256 / min(w, h)
-    im = im.resize((round(w * s), round(h * s)), Image.BILINEAR)
-    w, h = im.size
-    left, top = (w - 224) // 2, (h - 224) // 2
-    return im.crop((left, top, left + 224, top + 224))
+    return reference_crop(decode(b))
 
 def cpu_per_photo(fn):
     for b in data: fn(b)  # untimed, as the Node cases

@@ -24,15 +24,19 @@ STD = np.array([0.229, 0.224, 0.225], np.float32)
 BATCH = 8
 
 
-def preprocess(path):
-    """Decode, RGB, shorter side to 256 (Pillow's antialiased bilinear), centre crop 224, CHW."""
-    im = Image.open(path).convert("RGB")
+def reference_crop(im):
+    """An RGB image's shorter side to 256 (Pillow's antialiased bilinear), then its centre 224×224."""
     w, h = im.size
     s = 256 / min(w, h)
     im = im.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BILINEAR)
     w, h = im.size
     left, top = (w - 224) // 2, (h - 224) // 2
-    im = im.crop((left, top, left + 224, top + 224))
+    return im.crop((left, top, left + 224, top + 224))
+
+
+def preprocess(path):
+    """Decode, RGB, the reference crop, normalised, CHW."""
+    im = reference_crop(Image.open(path).convert("RGB"))
     return ((np.asarray(im, np.float32) / 255 - MEAN) / STD).transpose(2, 0, 1)
 
 
