@@ -1,6 +1,7 @@
 // Documentation is part of the API: every public export carries TSDoc, every function, class and
-// constant an @example, and the README's defaults table is checked against DEFAULTS, its warnings
-// table against WARNING_CODES and the codes the sources emit.
+// constant an @example, and the defaults tables (the README's Options and defaults, the limits in the
+// Errors and limits guide) are checked against DEFAULTS, the guide's warnings table against
+// WARNING_CODES and the codes the sources emit.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,12 +65,20 @@ describe('public API documentation', () => {
   }
 });
 
-describe('README', () => {
+describe('README and the Errors and limits guide', () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const errorsGuide = readFileSync(join(root, 'docs/guides/errors.md'), 'utf8');
 
   it('states the defaults that DEFAULTS holds', () => {
+    // the README has the options, the guide the limits: each row is stated once, in one of them
     const table = new Map<string, string>();
-    for (const [, name = '', value = ''] of readme.matchAll(/^\| `([\w.]+)` \| `([^`]+)` \|/gm)) table.set(name, value);
+    const duplicated: string[] = [];
+    for (const text of [readme, errorsGuide])
+      for (const [, name = '', value = ''] of text.matchAll(/^\| `([\w.]+)` \| `([^`]+)` \|/gm)) {
+        if (table.has(name)) duplicated.push(name);
+        table.set(name, value);
+      }
+    expect(duplicated).toEqual([]);
     const expected: Record<string, unknown> = {
       model: DEFAULTS.model,
       topK: DEFAULTS.topK,
@@ -129,15 +138,16 @@ describe('README', () => {
     }
   });
 
-  /** The text of the README section under `## title`. */
-  const section = (title: string) => {
-    const start = readme.indexOf(`\n## ${title}\n`);
+  /** The text of the section under `## title` of a markdown text (the README unless given). */
+  const section = (title: string, text = readme) => {
+    const start = text.indexOf(`\n## ${title}\n`);
     expect(start, title).toBeGreaterThan(0);
-    return readme.slice(start, readme.indexOf('\n## ', start + 4));
+    const end = text.indexOf('\n## ', start + 4);
+    return text.slice(start, end < 0 ? undefined : end);
   };
 
   it('lists exactly the warning codes of WARNING_CODES, in order', () => {
-    const listed = [...section('Warnings').matchAll(/^\| `(ONNX_MOBILENET_\w+)` \|/gm)].map((m) => m[1]);
+    const listed = [...section('Warnings', errorsGuide).matchAll(/^\| `(ONNX_MOBILENET_\w+)` \|/gm)].map((m) => m[1]);
     expect(listed).toEqual([...WARNING_CODES]);
   });
 
