@@ -160,10 +160,20 @@ describe('README and the Errors and limits guide', () => {
     expect(rows.filter((r) => !kinds.includes(r))).toEqual([]);
   });
 
-  it('opens with the setup-and-run command and the test command', () => {
-    const firstBlock = /```(?:sh|bash)\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    expect(firstBlock).toMatch(/pnpm install && pnpm classify /);
-    expect(firstBlock).toMatch(/^pnpm test$/m);
+  it('opens with npm install and a first classification, then the two commands of a fresh clone', () => {
+    const shBlocks = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    expect(shBlocks[0]).toMatch(/^npm install onnx-mobilenet$/m);
+    expect(shBlocks[0]).toMatch(/^npx onnx-mobilenet classify \S+$/m);
+    // the first TypeScript block needs no data folder: the registry's default model
+    const firstTs = /```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(firstTs).toMatch(/createClassifier\(\)/);
+    expect(firstTs).not.toMatch(/\.\.\/shared/);
+    // the contributor block, word for word as a fresh clone runs it
+    const clone = shBlocks.find((b) => b.includes('pnpm install &&'));
+    expect(clone).toBe(
+      'pnpm install && pnpm classify ../shared/images --model ../shared/models/mobilenetv2-12-int8.onnx --labels ../shared/models/synset.txt\npnpm test\n',
+    );
+    expect(readme.indexOf(clone ?? '')).toBeLessThan(readme.indexOf('\n## '));
   });
 });
 
