@@ -3,7 +3,7 @@ import type { Warn } from '../backend.js';
 /**
  * Every warning code onnx-mobilenet emits (Node: `process.emitWarning`'s `code`; browsers and the
  * wasm path: the console line), the one list that {@link WarningCode}, every emitter and the
- * README's table of warnings are made from. A warning never stops the work; each names its fix.
+ * warnings table of the Errors and limits guide are made from. A warning never stops the work; each names its fix.
  *
  * - `ONNX_MOBILENET_INT8`: a quantized model runs dequantized to float (`precision: 'auto'` where
  *   onnxruntime-node's int8 kernels lose accuracy, or `ONNX_MOBILENET_INT8=dequantize`).

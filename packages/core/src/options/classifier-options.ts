@@ -99,7 +99,7 @@ export interface ClassifierOptions {
    * IPv4-mapped IPv6 forms included. Default `false`: such an address is refused with
    * `E_FORBIDDEN` on every hop (the first request and each redirect); in Node the check is made
    * on the address actually connected to, so DNS rebinding cannot get around it. Set `true` for
-   * development, intranets and tests against 127.0.0.1. Browsers: see the README (Security).
+   * development, intranets and tests against 127.0.0.1. Browsers: see the Security guide.
    */
   allowPrivateNetwork?: boolean | undefined;
   /**

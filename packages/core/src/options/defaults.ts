@@ -103,8 +103,8 @@ export interface Limits {
 }
 
 /**
- * Every default of onnx-mobilenet in one place. The README's option tables are tested against
- * this constant, so it is the single source of truth.
+ * Every default of onnx-mobilenet in one place. The README's option tables and the limits table of
+ * the Errors and limits guide are tested against this constant, so it is the single source of truth.
  *
  * @example
  * ```ts
