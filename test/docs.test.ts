@@ -173,7 +173,10 @@ describe('README and the Errors and limits guide', () => {
     expect(clone).toBe(
       'pnpm install && pnpm classify ../shared/images --model ../shared/models/mobilenetv2-12-int8.onnx --labels ../shared/models/synset.txt\npnpm test\n',
     );
-    expect(readme.indexOf(clone ?? '')).toBeLessThan(readme.indexOf('\n## '));
+    // …right after the first classification: in the first section
+    const sections = [...readme.matchAll(/^## (.*)$/gm)];
+    expect(sections[0]?.[1]).toMatch(/^Working on this repository/);
+    expect(readme.indexOf(clone ?? '')).toBeLessThan(sections[1]?.index ?? 0);
   });
 });
 
