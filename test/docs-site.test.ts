@@ -3,7 +3,8 @@
 // Debian Chromium. The landing page's first screen (1280×800) must show the install command, both
 // quick starts and the chooser, whose links lead to the guides they name; a guide shows its title,
 // its code and a sidebar of Guides, API reference (modules under the names users import) and
-// Contributing. Full-page screenshots are kept as artefacts in test-results/docs-site/.
+// Contributing. Full-page screenshots are kept as artefacts in test-results/docs-site/. The two
+// quick starts are also type-checked, as Node and browser projects see them.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser, serveStatic, type StaticServer } from './browser/browser-env.mjs';
 
@@ -64,6 +66,30 @@ async function sidebar(page: Page): Promise<{ group: string; entries: { text: st
     })),
   );
 }
+
+describe('the landing page’s quick starts', () => {
+  // Type-checked as a user's project sees them: the Node one with the type tests' Node settings
+  // (the `node` condition, no DOM), the browser one with their browser settings (the DOM lib).
+  const [node, web] = [...landing.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  for (const [name, code, tsconfig] of [
+    ['Node.js', node, 'test/types/tsconfig.node.json'],
+    ['browser', web, 'test/types/tsconfig.web.json'],
+  ] as const) {
+    it(`compiles the ${name} quick start`, () => {
+      const file = join(root, `test/landing-${name}.ts`); // never written: served to the compiler from memory
+      const config = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+      const host = ts.createCompilerHost(config!.options);
+      const readFile = host.readFile.bind(host);
+      const getSourceFile = host.getSourceFile.bind(host);
+      host.fileExists = (f) => f === file || ts.sys.fileExists(f);
+      host.readFile = (f) => (f === file ? code : readFile(f));
+      host.getSourceFile = (f, lang) => (f === file ? ts.createSourceFile(f, code ?? '', lang) : getSourceFile(f, lang));
+      const program = ts.createProgram([file], config!.options, host);
+      const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(errors).toEqual([]);
+    });
+  }
+});
 
 const browserReason = existsSync(CHROMIUM) ? '' : `no browser at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 if (browserReason && process.env.CI === 'true') throw new Error(`CI=true and ${browserReason}`);
