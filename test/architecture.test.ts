@@ -1,4 +1,4 @@
-// docs/architecture.md is checked against the tree, so it cannot go stale unnoticed: every file
+// docs/contributing/architecture.md is checked against the tree, so it cannot go stale unnoticed: every file
 // it names exists, every package and every core folder has its row, and the arrows it promises
 // hold (no cycle of runtime imports between files or between core's folders, core never imports
 // an adapter, no source file over 300 lines).
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
+const doc = readFileSync(join(root, 'docs/contributing/architecture.md'), 'utf8');
 const MAX_LINES = 300;
 
 function walk(dir: string): string[] {
@@ -64,7 +64,7 @@ function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
   return undefined;
 }
 
-describe('docs/architecture.md against the tree', () => {
+describe('docs/contributing/architecture.md against the tree', () => {
   it('names only files that exist', () => {
     const named = [...doc.matchAll(/`([\w./@-]+\.(?:ts|mjs|md))`/g)].map((m) => m[1]!);
     expect(named.length).toBeGreaterThan(40);

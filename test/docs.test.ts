@@ -11,19 +11,10 @@ import { DEFAULTS } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, WARNING_CODES } from '@onnx-mobilenet/core/adapter';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRIES = [
-  'packages/core/src/index.ts',
-  'packages/node/src/index.ts',
-  'packages/web/src/index.ts',
-  // the subpaths for adapter authors and tools are documented as well
-  'packages/core/src/subpaths/adapter.ts',
-  'packages/core/src/subpaths/preprocess.ts',
-  'packages/core/src/subpaths/graph.ts',
-  'packages/node/src/adapter.ts',
-  'packages/web/src/adapter.ts',
-  'packages/wasm/src/index.ts',
-  'packages/cli/src/index.ts',
-];
+// The entries the API reference documents (typedoc.json, one per public import specifier), and the
+// package entries that are the same exports under another name (@onnx-mobilenet/core, /node, /wasm).
+const SITE_ENTRIES: string[] = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8')).entryPoints;
+const ENTRIES = [...SITE_ENTRIES, 'packages/core/src/index.ts', 'packages/node/src/index.ts', 'packages/wasm/src/index.ts'];
 
 function exportsOf(entry: string): { name: string; kind: string; doc: string; tags: string[] }[] {
   const program = ts.createProgram([join(root, entry)], {

@@ -4,7 +4,8 @@
  * works after installing `onnx-mobilenet`; {@link runCli} runs it in-process (tests, embedding),
  * and {@link pruneBinaries} is the deploy step behind `prune-binaries`.
  *
- * @packageDocumentation
+ * @module @onnx-mobilenet/cli
+ * @group API reference
  */
 export { runCli } from './cli-main.js';
 export { createClassifierPool, defaultWorkers, type ClassifierPool, type PoolClassifierOptions } from './classifier-pool.js';

@@ -6,9 +6,10 @@
  *
  * What adapters are built from lives behind subpaths: `@onnx-mobilenet/core/adapter` (the backend
  * port and its helpers), `@onnx-mobilenet/core/preprocess` (the pixel math, softmax and top-k) and
- * `@onnx-mobilenet/core/graph` (ONNX graph rewrites).
+ * `@onnx-mobilenet/core/graph` (ONNX graph rewrites). The API reference shows this part under
+ * `onnx-mobilenet`, the import apps use.
  *
- * @module onnx-mobilenet (common)
+ * @packageDocumentation
  */
 export { DEFAULTS, type Limits, type PreprocessOptions, type ResizeMode } from './options/defaults.js';
 export type { Precision } from './graph/precision.js';

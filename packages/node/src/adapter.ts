@@ -4,6 +4,7 @@
  * from it) to `createClassifierWithBackend` from `@onnx-mobilenet/core/adapter`.
  *
  * @module @onnx-mobilenet/node/adapter
+ * @group API reference
  */
 export { createNodeBackend, nodeBackend } from './backend.js';
 export { readLocalFile, showPath, type ReadLocalFileOptions } from './read-local-file.js';

@@ -4,7 +4,8 @@
  * ({@link createQueueWorker}) classify them and store each outcome once, keyed by job id;
  * {@link readResults} reads them back.
  *
- * @packageDocumentation
+ * @module @onnx-mobilenet/queue
+ * @group API reference
  */
 export { PERMANENT_CODES, describeJobFailure, isPermanentFailure, type JobFailure } from './failure-policy.js';
 export { jobIdFor } from './job-id.js';

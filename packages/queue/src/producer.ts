@@ -29,6 +29,11 @@ const CHUNK = 500;
  * a glob's matches, the lines of a `.txt`/`.list` file (URLs or paths; blank lines and `#` comments
  * skipped), or the target itself (one image path or URL). Paths come out absolute, so workers on
  * other machines (with the same mounts) read the same files.
+ *
+ * @example
+ * ```ts
+ * for await (const input of listInputs('photos/')) console.log(input); // /home/me/photos/cat.jpg, …
+ * ```
  */
 export async function* listInputs(target: string): AsyncGenerator<string> {
   let isDir = false;

@@ -31,7 +31,14 @@ export interface QueueTarget {
   queueName?: string | undefined;
 }
 
-/** The queue name used when none is given. */
+/**
+ * The queue name used when none is given.
+ *
+ * @example
+ * ```ts
+ * resultsKey(DEFAULT_QUEUE); // 'onnx-mobilenet:onnx-mobilenet:results'
+ * ```
+ */
 export const DEFAULT_QUEUE = 'onnx-mobilenet';
 
 /** Longest queue name accepted. */

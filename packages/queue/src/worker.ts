@@ -15,7 +15,14 @@ export interface JobClassifier {
   dispose?(): Promise<void>;
 }
 
-/** The worker's defaults. */
+/**
+ * The worker's defaults.
+ *
+ * @example
+ * ```ts
+ * QUEUE_WORKER_DEFAULTS.maxJobBytes; // 65536: a job's data larger than this fails as E_LIMIT
+ * ```
+ */
 export const QUEUE_WORKER_DEFAULTS = {
   /** Largest job data read, in bytes of its JSON (a path or URL and its wrapping): 64 KiB. */
   maxJobBytes: 65_536,

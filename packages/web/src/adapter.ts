@@ -5,6 +5,7 @@
  * `createClassifierWithBackend` from `@onnx-mobilenet/core/adapter`.
  *
  * @module @onnx-mobilenet/web/adapter
+ * @group API reference
  */
 export { createWebBackend, type WebBackendOptions } from './backend.js';
 export { openLiveSource, releaseWebInput, webLiveSources, type WebLiveSource } from './live/index.js';

@@ -1,9 +1,13 @@
 /**
- * `@onnx-mobilenet/web`: MobileNetV2 image classification in browsers and Web Workers on
- * onnxruntime-web, decoding with the platform (`createImageBitmap`, canvas). Re-exports the app
- * API of `@onnx-mobilenet/core`; the backend itself is in `@onnx-mobilenet/web/adapter`.
+ * `@onnx-mobilenet/web`, and what `import … from 'onnx-mobilenet'` gives in browsers, Web Workers
+ * and bundlers (the `browser`, `worker` and default export conditions): MobileNetV2 image
+ * classification on onnxruntime-web, decoding with the platform (`createImageBitmap`, canvas).
+ * Its {@link createClassifier} takes browser inputs (`<img>`, `<canvas>`, `<video>`, blobs, URLs…);
+ * the rest of the app API is the one documented under {@link "onnx-mobilenet"! | onnx-mobilenet}. Nothing here imports
+ * onnxruntime-node or sharp. The backend itself is in `@onnx-mobilenet/web/adapter`.
  *
- * @packageDocumentation
+ * @module @onnx-mobilenet/web
+ * @group API reference
  */
 import type { Classifier, ClassifierOptions } from '@onnx-mobilenet/core';
 import { ADAPTER_OPTION_KINDS, createClassifierWithBackend, ownOptions } from '@onnx-mobilenet/core/adapter';

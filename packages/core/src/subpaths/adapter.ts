@@ -6,6 +6,7 @@
  * `onnx-mobilenet` (or an adapter's main entry) instead.
  *
  * @module @onnx-mobilenet/core/adapter
+ * @group API reference
  */
 export { createClassifierWithBackend } from '../classifier/classifier.js';
 export type {

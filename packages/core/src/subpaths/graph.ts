@@ -4,6 +4,7 @@
  * The classifier applies them itself (`precision`); import them to rewrite models ahead of time.
  *
  * @module @onnx-mobilenet/core/graph
+ * @group API reference
  */
 export { dequantizeModel, isQuantizedModel } from '../graph/dequantize.js';
 export { exportFewShotModel } from '../tasks/few-shot-export.js';

@@ -5,6 +5,7 @@
  * tool may offer (`preprocess.mode`).
  *
  * @module @onnx-mobilenet/core/preprocess
+ * @group API reference
  */
 export { RESIZE_MODES } from '../options/defaults.js';
 export { planResize, type Rect, type ResizePlan } from '../image/resize-plan.js';
