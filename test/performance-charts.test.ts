@@ -94,7 +94,7 @@ describe('performance charts', () => {
   it('draw each bar as its value on the scale (hand-computed)', () => {
     // values up to 16: the axis ends at 20 (the next round number), so 1 ms is span / 20 px
     const span = LAYOUT.width - 2 * LAYOUT.pad - LAYOUT.valueSpace;
-    expect(span).toBe(490);
+    expect(span).toBe(390);
     const svg = barChart({
       id: 't',
       title: 'T',
@@ -112,11 +112,11 @@ describe('performance charts', () => {
       ],
     });
     const widths = [...svg.matchAll(/<rect x="20" y="[\d.]+" width="([\d.]+)" height="16" fill/g)].map((m) => Number(m[1]));
-    expect(widths).toEqual([392, 122.5]); // 16 × 490 / 20, 5 × 490 / 20
+    expect(widths).toEqual([312, 97.5]); // 16 × 390 / 20, 5 × 390 / 20
     const ticks = [...svg.matchAll(/text-anchor="middle" font-size="11">([\d.]+)</g)].map((m) => Number(m[1]));
     expect(ticks).toEqual([0, 5, 10, 15, 20]);
     expect(svg).toContain('>16.00 ms</text>');
-    // a stacked bar: its parts side by side, each its value on the scale (total 8: axis 8, 1 ms = 61.25 px)
+    // a stacked bar: its parts side by side, each its value on the scale (total 8: axis 8, 1 ms = 48.75 px)
     const stacked = stackedChart({
       id: 's',
       title: 'S',
@@ -131,8 +131,8 @@ describe('performance charts', () => {
     });
     const segs = [...stacked.matchAll(/<rect class="seg" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
     expect(segs).toEqual([
-      [20, 367.5],
-      [387.5, 122.5],
+      [20, 292.5],
+      [312.5, 97.5],
     ]);
   });
 

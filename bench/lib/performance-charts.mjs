@@ -60,7 +60,12 @@ function throughputChart(s, set, id) {
     subtitle: `wall ms per photo, lower is better; median of ${s.rounds.pythonPeer} fresh processes per pipeline`,
     unit: 'ms',
     description: describe(groups, 'ms per photo'),
-    footer: footer(s, set === 'bench' ? 'the 53 photos of ../shared/images, about 500×375' : `${t.name}; the bound is measured on the bench photos only`),
+    footer: footer(
+      s,
+      set === 'bench'
+        ? "the 53 photos of ../shared/images, about 500×375; the pipelines in fresh processes taking turns, the bound from node-bench's stage costs"
+        : `${t.name}; the bound is measured on the bench photos only`,
+    ),
     groups,
   });
 }

@@ -27,13 +27,13 @@ export const THEMES = {
 };
 /** Layout in px; exported so a test can compute a bar's width by hand. */
 export const LAYOUT = {
-  width: 720,
+  width: 640,
   pad: 20,
-  valueSpace: 190, // right of the longest bar, for its value text
+  valueSpace: 210, // right of the longest bar, for its value text
   rowHeight: 38,
   barHeight: 16,
   groupHeight: 26,
-  font: 12,
+  font: 13,
 };
 
 /** @type {Record<string, string>} */
