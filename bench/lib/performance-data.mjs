@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 /** The bench results read, and the command that writes each. */
 export const SOURCES = {
-  node: { file: 'node-latest.json', bench: 'node bench/node-bench.mjs' },
+  node: { file: 'node-latest.json', bench: 'pnpm bench:node' },
   pythonPeer: { file: 'python-peer-latest.json', bench: 'pnpm --filter onnx-mobilenet-bench run bench:python-peer (needs the Python venv, .ci/python-env.sh)' },
   coldStart: { file: 'cold-start-latest.json', bench: 'pnpm --filter onnx-mobilenet-bench run bench:cold-start' },
   decode: { file: 'decode-latest.json', bench: 'pnpm --filter onnx-mobilenet-bench run bench:decode' },
@@ -52,7 +52,7 @@ function load(dir, key) {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`performance charts: ${path} is missing; run ${bench} (or pnpm bench:node) first`);
+    throw new Error(`performance charts: ${path} is missing; run ${bench} first`);
   }
   /** @type {any} */
   let json;
