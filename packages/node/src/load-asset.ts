@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type AdapterOptions, OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
+import { type AdapterOptions, OnnxMobilenetError, type AssetRef, type RegistryModel } from '@onnx-mobilenet/core';
 import { parseUrl, type LoadAssetOptions, redactUrl } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { downloadToFile, hashSidecar } from './download.js';
@@ -17,7 +17,7 @@ export type NodeLoadAssetOptions = LoadAssetOptions & Pick<AdapterOptions, 'cach
  * reduced to safe characters and at most 80 of them, so no URL can name a path outside the cache
  * directory or one too long for the file system.
  */
-function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAssetOptions): string {
+function cachePathFor(url: URL, sha256: string | undefined, options: Pick<NodeLoadAssetOptions, 'cacheDir' | 'purpose'>): string {
   if (sha256 !== undefined && !SHA256.test(sha256)) {
     throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${JSON.stringify(sha256.slice(0, 80))}`);
   }
@@ -74,4 +74,18 @@ async function recordedHash(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a registry model is cached once downloaded (the same file whatever `mirror` served it):
+ * in `cacheDir`, else `ONNX_MOBILENET_CACHE`, else the user cache directory. For tools that show
+ * what is cached (`onnx-mobilenet models`).
+ *
+ * @example
+ * ```ts
+ * registryCachePath(MODELS['mobilenetv2-12-int8']); // '/home/me/.cache/onnx-mobilenet/models/cc028f…-mobilenetv2-12-int8.onnx'
+ * ```
+ */
+export function registryCachePath(model: RegistryModel, cacheDir?: string): string {
+  return cachePathFor(new URL(model.url), model.sha256, { cacheDir, purpose: 'model' });
 }
