@@ -62,7 +62,7 @@ describe('usage errors', () => {
     expect(code).toBe(2);
     const [first, second, ...rest] = err.join('\n').split('\n');
     expect({ first, rest }).toEqual({ first: `onnx-mobilenet: ${message}`, rest: [] });
-    expect(second).toMatch(new RegExp(`^usage: onnx-mobilenet ${command} .*--redis <url> .*
+    expect(second).toMatch(new RegExp(`^usage: onnx-mobilenet ${command} .*--redis <url> .*  \\(onnx-mobilenet ${command} --help for all options\\)$`));
   });
 
   it("never prints parseArgs' advice nor the whole help", async () => {
