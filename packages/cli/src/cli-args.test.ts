@@ -66,7 +66,12 @@ describe('usage errors', () => {
   });
 
   it("never prints parseArgs' advice nor the whole help", async () => {
-    for (const args of [['classify', 'x.jpg', '--modle'], ['eval', 'd', '--x'], ['classify', 'x.jpg', '--json=yes'], ['classify', 'x', '--model', '--json']]) {
+    for (const args of [
+      ['classify', 'x.jpg', '--modle'],
+      ['eval', 'd', '--x'],
+      ['classify', 'x.jpg', '--json=yes'],
+      ['classify', 'x', '--model', '--json'],
+    ]) {
       const { code, err } = await cli(args);
       expect(code).toBe(2);
       const text = err.join('\n');

@@ -34,14 +34,20 @@ export class UsageError extends Error {
  * (onnx-mobilenet classify --help for all options)`.
  */
 export function usageLine(help: string, command: string): string {
-  const block = help.split('\n\n')[0]!.split('\n').map((l) => l.replace(/^(Usage:)?\s*/, ''));
+  const block = help
+    .split('\n\n')[0]!
+    .split('\n')
+    .map((l) => l.replace(/^(Usage:)?\s*/, ''));
   const line = block.find((l) => l.startsWith(`onnx-mobilenet ${command} `)) ?? block[0]!;
   // the pointer to a sub-help the block may carry is replaced by the one to this command's help
   return `usage: ${line.replace(/\s+\(.*\)$/, '')}  (onnx-mobilenet ${command} --help for all options)`;
 }
 
 /** The option a command line names that `options` lacks, as typed (`--modle`), and the known option it is closest to. */
-function unknownOption(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): { option: string; suggestion: string | undefined } | undefined {
+function unknownOption(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): { option: string; suggestion: string | undefined } | undefined {
   const { tokens } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, tokens: true, options });
   const longNames = Object.keys(options);
   for (const token of tokens) {

@@ -74,7 +74,11 @@ describe('the default model cannot be downloaded (offline)', () => {
     });
     expect({ code, out }).toEqual({ code: 1, out: [] });
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(new RegExp(`^onnx-mobilenet: E_DOWNLOAD: could not fetch model http://127\\.0\\.0\\.1:${port}/zoo/mobilenet/model/${DEFAULTS.model}\\.onnx: `));
-    expect(err[0]).toMatch(/ Offline\? Pass local files: --model <file\.onnx> --labels <synset\.txt> \(e\.g\. .*\), or --mirror <url> for your own copy of the zoo\.$/);
+    expect(err[0]).toMatch(
+      new RegExp(`^onnx-mobilenet: E_DOWNLOAD: could not fetch model http://127\\.0\\.0\\.1:${port}/zoo/mobilenet/model/${DEFAULTS.model}\\.onnx: `),
+    );
+    expect(err[0]).toMatch(
+      / Offline\? Pass local files: --model <file\.onnx> --labels <synset\.txt> \(e\.g\. .*\), or --mirror <url> for your own copy of the zoo\.$/,
+    );
   });
 });

@@ -69,10 +69,23 @@ export function runModels(argv: readonly string[], io: CliIO, env: NodeJS.Proces
   }
   const table = [
     ['name', 'size', 'precision', 'top-1', 'top-5', 'cached'],
-    ...rows.map((r) => [`${r.name}${r.default ? ' (default)' : ''}`, megabytes(r.bytes), r.precision, percent(r.top1), percent(r.top5), r.cached ? 'yes' : 'no']),
+    ...rows.map((r) => [
+      `${r.name}${r.default ? ' (default)' : ''}`,
+      megabytes(r.bytes),
+      r.precision,
+      percent(r.top1),
+      percent(r.top5),
+      r.cached ? 'yes' : 'no',
+    ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  for (const row of table) io.stdout(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of table)
+    io.stdout(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   io.stdout(`cache: ${terminalText(cacheDir)}`);
   return 0;
 }
