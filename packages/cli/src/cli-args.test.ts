@@ -40,6 +40,7 @@ describe('usage errors', () => {
     [['evl', 'dir', '--model', 'x'], "unknown command 'evl'. Did you mean 'eval'?", GENERAL],
     [['prune', 'node_modules'], "unknown command 'prune'.", GENERAL],
     [['frobnicate'], "unknown command 'frobnicate'.", GENERAL],
+    [['photo.jpg', '--top', '3'], "unknown command 'photo.jpg'. Did you mean 'classify photo.jpg'?", GENERAL],
     [['--json', 'frobnicate'], "unknown command 'frobnicate'.", GENERAL],
     [[], 'no command given', GENERAL],
     [['classify'], 'classify needs at least one file, directory or glob', CLASSIFY],

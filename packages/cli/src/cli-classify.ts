@@ -66,9 +66,9 @@ ${EXIT_HELP}`;
 /** The commands, in the order the help lists them. */
 export const COMMANDS = ['classify', 'eval', 'train', 'models', 'prune-binaries', ...QUEUE_COMMANDS] as const;
 
-/** An unknown command, with the one it is closest to. */
+/** An unknown command, with the one it is closest to; a file or folder given without a command was meant for classify. */
 export function unknownCommand(command: string): UsageError {
-  const close = didYouMean(command, COMMANDS);
+  const close = didYouMean(command, COMMANDS) ?? (/[./\\]/.test(command) ? `classify ${command}` : undefined);
   return new UsageError(`unknown command '${command}'.${close ? ` Did you mean '${close}'?` : ''}`);
 }
 

@@ -1,12 +1,12 @@
 // The messages of common mistakes past the argument parser: a model name that is no registry name
 // (from the CLI and from the library), and a download that cannot reach its server (offline).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULTS, MODELS, createClassifier } from '@onnx-mobilenet/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-main.js';
+import { closedPort } from '../../../test/serve-files.js';
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -56,15 +56,6 @@ describe('a model name that is no registry name', () => {
     expect(err[0]).not.toContain('\x1b');
   });
 });
-
-/** A port on 127.0.0.1 that nothing listens on: one the system just gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('the default model cannot be downloaded (offline)', () => {
   it('the failure names --model and --labels with local files, exit 1', async () => {
