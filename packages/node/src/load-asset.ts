@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type AdapterOptions, OnnxMobilenetError, type AssetRef, type RegistryModel } from '@onnx-mobilenet/core';
-import { parseUrl, type LoadAssetOptions, redactUrl } from '@onnx-mobilenet/core/adapter';
+import { parseUrl, type LoadAssetOptions, redactUrl, registryNameHint } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { downloadToFile, hashSidecar } from './download.js';
 import { assetFileRules, readAssetFile, sha256Hex } from './read-asset-file.js';
@@ -41,7 +41,8 @@ function cachePathFor(url: URL, sha256: string | undefined, options: Pick<NodeLo
  * downloaded; one that no longer matches is downloaded again.
  */
 export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): Promise<Uint8Array> {
-  if (asset.kind === 'path' || /^file:/i.test(asset.url)) return readAssetFile(asset, options);
+  if (asset.kind === 'path' || /^file:/i.test(asset.url))
+    return readAssetFile(asset, options).catch((err: unknown) => Promise.reject(withRegistryHint(err, asset, options)));
   const url = parseUrl(asset.url, options.purpose);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OnnxMobilenetError('E_INPUT', `unsupported ${options.purpose} URL scheme in ${redactUrl(asset.url)}: use http(s):, file: or a path`);
@@ -64,6 +65,16 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
     timeoutMs: options.timeoutMs,
     network: options.network,
   });
+}
+
+/**
+ * A model path that names no file but looks like a registry name (`mobilenetv2-12-int9`): its
+ * `E_NOT_FOUND` also names the registry name meant and lists them all ({@link registryNameHint}).
+ */
+function withRegistryHint(err: unknown, asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): unknown {
+  if (asset.kind !== 'path' || options.purpose !== 'model' || !(err instanceof OnnxMobilenetError) || err.code !== 'E_NOT_FOUND') return err;
+  const hint = registryNameHint(asset.path);
+  return hint ? new OnnxMobilenetError('E_NOT_FOUND', `${err.message}; ${hint}`, { cause: err }) : err;
 }
 
 /** The hash recorded beside a cached file that has no pinned sha256, if a valid one is there. */

@@ -7,7 +7,7 @@ import { parseLabels, type ClassLabel } from '../predictions/labels.js';
 import { runtimeError } from '../errors/runtime-error.js';
 import { RUNTIME_FIXES, recogniseRuntimeFailure } from '../errors/runtime-failure.js';
 import { inspectModelIO, type ModelIO } from '../graph/model-io.js';
-import { registryNameHint, type RegistryModel } from '../io/model-registry.js';
+import type { RegistryModel } from '../io/model-registry.js';
 import { abortable, throwIfAborted } from '../flow/abortable.js';
 import { withoutPrototype } from '../options/own-options.js';
 import { floatPolicy } from '../graph/precision.js';
@@ -175,16 +175,6 @@ export async function loadModel(backend: ClassifierBackend<unknown>, given: Clas
   }
 }
 
-/**
- * A model path that names no file but looks like a registry name (`mobilenetv2-12-int9`): its
- * `E_NOT_FOUND` also names the registry name meant and lists them all.
- */
-function withRegistryHint(err: unknown, asset: AssetRef): unknown {
-  if (asset.kind !== 'path' || !isOnnxMobilenetError(err) || err.code !== 'E_NOT_FOUND') return err;
-  const hint = registryNameHint(asset.path);
-  return hint ? new OnnxMobilenetError('E_NOT_FOUND', `${err.message}; ${hint}`, { cause: err }) : err;
-}
-
 /** The model read, rewritten and turned into a checked session; the labels awaited last. */
 async function loadSession(
   backend: ClassifierBackend<unknown>,
@@ -208,9 +198,7 @@ async function loadSession(
   // app. Started beside the model's download, so that a page fetches the chunks meanwhile.
   const modelCode = import('../graph/model-code.js');
   modelCode.catch(() => undefined);
-  const original = await loadBytes(backend, asset, 'model', options, limits, warn).catch((err: unknown) => {
-    throw withRegistryHint(err, asset);
-  });
+  const original = await loadBytes(backend, asset, 'model', options, limits, warn);
   if (original.byteLength > limits.maxModelBytes) throw tooManyBytes('model', original.byteLength, limits);
   const { checkModelBytes, readModelFacts } = await modelCode;
   await checkModelBytes(original, { source: asset.description, maxLoopIterations: limits.maxLoopIterations, maxNodes: limits.maxModelNodes });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MODELS, registryNameHint } from '../io/model-registry.js';
+import { MODELS } from '../io/model-registry.js';
+import { registryNameHint } from '../io/registry-hint.js';
 import { didYouMean, editDistance } from './did-you-mean.js';
 
 describe('editDistance', () => {
