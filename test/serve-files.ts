@@ -49,3 +49,12 @@ export async function serveFiles(routes: Record<string, Route>): Promise<FileSer
       }),
   };
 }
+
+/** A port on 127.0.0.1 that nothing listens on: one the system just gave out and took back (an offline server). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}

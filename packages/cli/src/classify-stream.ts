@@ -1,5 +1,6 @@
 import type { ClassifyAllOptions, ClassifyAllResult, Prediction } from '@onnx-mobilenet/node';
 import type { CliIO } from './cli-args.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { StatusLine } from './cli-progress.js';
 import type { ResultFile } from './result-file.js';
 import { RunStats } from './run-stats.js';
@@ -7,7 +8,7 @@ import { jsonText, terminalText } from './terminal-text.js';
 import { type WalkCount, walkInputs } from './walk-inputs.js';
 
 /** Exit statuses after a signal, as shells report them (128 + the signal's number). */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNAL_EXIT = { SIGINT: EXIT_CODES.sigint.code, SIGTERM: EXIT_CODES.sigterm.code } as const;
 
 export interface StreamOptions {
   json: boolean;

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { orList } from '@onnx-mobilenet/core/adapter';
+import { didYouMean, orList } from '@onnx-mobilenet/core/adapter';
 import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { EXIT_CODES } from './exit-codes.js';
 import { terminalText } from './terminal-text.js';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
@@ -10,12 +11,12 @@ export interface CliIO {
 }
 
 /** Exit status of a usage error, as Unix tools use it. */
-export const USAGE_EXIT = 2;
+export const USAGE_EXIT = EXIT_CODES.usage.code;
 
 /**
- * A mistake in the command line. {@link runCli} prints it as `onnx-mobilenet: <message>`, with the
- * command's help when `help` is set, and exits with {@link USAGE_EXIT}: every command reports
- * argument errors this one way.
+ * A mistake in the command line. {@link runCli} prints it as `onnx-mobilenet: <message>` and one
+ * usage line taken from `help` (the command's own line of its "Usage:" block, pointing to its
+ * `--help`), and exits with {@link USAGE_EXIT}: every command reports argument errors this one way.
  */
 export class UsageError extends Error {
   constructor(
@@ -28,8 +29,43 @@ export class UsageError extends Error {
 }
 
 /**
+ * The one usage line printed under a usage error: the line of `help`'s "Usage:" block that names
+ * `command` (else its first), as `usage: onnx-mobilenet classify <file|dir|glob>... [options]
+ * (onnx-mobilenet classify --help for all options)`.
+ */
+export function usageLine(help: string, command: string): string {
+  const block = help
+    .split('\n\n')[0]!
+    .split('\n')
+    .map((l) => l.replace(/^(Usage:)?\s*/, ''));
+  const line = block.find((l) => l.startsWith(`onnx-mobilenet ${command} `)) ?? block[0]!;
+  // the pointer to a sub-help the block may carry is replaced by the one to this command's help
+  return `usage: ${line.replace(/\s+\(.*\)$/, '')}  (onnx-mobilenet ${command} --help for all options)`;
+}
+
+/** The option a command line names that `options` lacks, as typed (`--modle`), and the known option it is closest to. */
+function unknownOption(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): { option: string; suggestion: string | undefined } | undefined {
+  const { tokens } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, tokens: true, options });
+  const longNames = Object.keys(options);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || Object.hasOwn(options, token.name)) continue;
+    const typed = argv[token.index] ?? token.rawName;
+    // `-model` is read as the short options -m -o -d ...: the long one was meant
+    const word = typed.replace(/^-+/, '').split('=')[0]!;
+    const close = token.rawName.startsWith('--') || word.length > 1 ? didYouMean(word, longNames) : undefined;
+    return { option: token.rawName.startsWith('--') ? token.rawName : typed.split('=')[0]!, suggestion: close && `--${close}` };
+  }
+  return undefined;
+}
+
+/**
  * Parses a command's arguments with node:util `parseArgs` (positionals allowed) and turns what it
- * throws (an unknown option, a missing value) into a {@link UsageError} with the command's help.
+ * throws into a {@link UsageError} in our words: an unknown option with the known one it is
+ * closest to ("Did you mean '--model'?"), a missing value by parseArgs' first line (never its
+ * advice about `--`).
  */
 export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
@@ -39,7 +75,9 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
   try {
     return parseArgs({ args: [...argv], allowPositionals: true, options });
   } catch (err) {
-    throw new UsageError((err as Error).message, help);
+    const unknown = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(argv, options) : undefined;
+    if (unknown) throw new UsageError(`unknown option '${unknown.option}'.${unknown.suggestion ? ` Did you mean '${unknown.suggestion}'?` : ''}`, help);
+    throw new UsageError(String((err as Error).message).split('\n')[0]!, help);
   }
 }
 
@@ -88,13 +126,19 @@ export function downloadOptions(
   };
 }
 
+/** What a failed download of the model or labels tells a command line user to do, naming the flags. */
+export const OFFLINE_HINT =
+  'Offline? Pass local files: --model <file.onnx> --labels <synset.txt> (e.g. --model ./mobilenetv2-12-int8.onnx --labels ./synset.txt), or --mirror <url> for your own copy of the zoo.';
+
 /**
  * A failure as one line: `E_CODE: message` for the library's errors, the message otherwise (raw:
  * pass it through `terminalText` to print it). A refusal naming the library option
- * `allowPrivateNetwork` names the flag that sets it too.
+ * `allowPrivateNetwork` names the flag that sets it too; a failed download says which flags work
+ * offline ({@link OFFLINE_HINT}).
  */
 export function describeFailure(err: unknown): string {
-  const message = ((err as Error)?.message ?? String(err)).replace('allowPrivateNetwork: true', 'allowPrivateNetwork: true (--allow-private-network)');
+  let message = ((err as Error)?.message ?? String(err)).replace('allowPrivateNetwork: true', 'allowPrivateNetwork: true (--allow-private-network)');
+  if (isOnnxMobilenetError(err) && err.code === 'E_DOWNLOAD') message = message.replace(/ Offline\? .*$/s, ` ${OFFLINE_HINT}`);
   return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${message}`;
 }
 

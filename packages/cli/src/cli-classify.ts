@@ -1,4 +1,4 @@
-import { orList } from '@onnx-mobilenet/core/adapter';
+import { didYouMean, orList } from '@onnx-mobilenet/core/adapter';
 import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
 import { DEFAULTS, MODELS, createClassifier, isOnnxMobilenetError } from '@onnx-mobilenet/node';
 import {
@@ -16,12 +16,15 @@ import { type ClassifierPool, createClassifierPool, defaultWorkers } from './cla
 import { classifyStream } from './classify-stream.js';
 import { downloadReporter } from './cli-progress.js';
 import { cliVersion } from './cli-version.js';
+import { EXIT_HELP } from './exit-codes.js';
+import { QUEUE_COMMANDS } from './cli-queue.js';
 import { checkOutput, openResultFile, readDoneFiles, type ResultFile } from './result-file.js';
 
 /** The command line's help: `classify` in full, a pointer to `eval --help`. */
 export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
        onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
        onnx-mobilenet train <dir> -o <file.onnx> [options]   (your own classes: train --help)
+       onnx-mobilenet models [--json]   (the registry models: size, precision, accuracy, cached)
        onnx-mobilenet prune-binaries <node_modules> [--platform os --arch cpu]   (before deploying: --help)
 
 Classifies images with MobileNetV2 (ImageNet, 1000 classes), or with a model made by train
@@ -53,11 +56,21 @@ Downloads report progress on stderr; on a terminal, classify shows a progress ba
 Folders are walked as a stream (first results at once, in the file system's order); results are
 printed as they complete. On a terminal or with --output, a summary (photos, errors by code,
 photos/s) ends on stderr. Control and bidi characters in names and labels are shown escaped
-(\x1b, \n, \u202e); --json keeps them exact.
+(\\x1b, \\n, \\u202e); --json keeps them exact.
 SIGINT/SIGTERM stop cleanly: photos in flight are dropped whole, the output is flushed.
 
-Exit status: 0 if every image was classified, 1 if any failed, 2 on a usage error,
-130 after SIGINT, 143 after SIGTERM.`;
+Offline: pass local files, --model <file.onnx> --labels <synset.txt>, or a --mirror of your own.
+
+${EXIT_HELP}`;
+
+/** The commands, in the order the help lists them. */
+export const COMMANDS = ['classify', 'eval', 'train', 'models', 'prune-binaries', ...QUEUE_COMMANDS] as const;
+
+/** An unknown command, with the one it is closest to; a file or folder given without a command was meant for classify. */
+export function unknownCommand(command: string): UsageError {
+  const close = didYouMean(command, COMMANDS) ?? (/[./\\]/.test(command) ? `classify ${command}` : undefined);
+  return new UsageError(`unknown command '${command}'.${close ? ` Did you mean '${close}'?` : ''}`);
+}
 
 /** `onnx-mobilenet classify` (and the bare command's --help/--version): returns the exit code, throws {@link UsageError}s. */
 export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTTY: boolean, env: NodeJS.ProcessEnv): Promise<number> {
@@ -90,7 +103,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     return 0;
   }
   if (command === undefined) throw new UsageError('no command given', HELP);
-  if (command !== 'classify') throw new UsageError(`unknown command "${command}"`, HELP);
+  if (command !== 'classify') throw unknownCommand(command);
   if (targets.length === 0) throw new UsageError('classify needs at least one file, directory or glob', HELP);
   const topK = intOption('top', values.top);
   const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);

@@ -54,3 +54,15 @@ describe('option values in help and errors', () => {
     expect(listed(await usageError(['prune-binaries', 'node_modules', flag, 'nope']), `--${name} must be `)).toEqual([...values]);
   });
 });
+
+describe('help text', () => {
+  it('prints no control or bidi character but its line breaks (the note on escaping once printed a raw ESC, newline and U+202E)', async () => {
+    const { MODELS_HELP } = await import('./cli-models.js');
+    const { QUEUE_HELP } = await import('./cli-queue.js');
+    const { TRAIN_HELP } = await import('./cli-train.js');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: what a help must not hold
+    const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+    for (const help of [HELP, EVAL_HELP, PRUNE_HELP, MODELS_HELP, QUEUE_HELP, TRAIN_HELP]) expect(raw.test(help), help.split('\n')[0]).toBe(false);
+    expect(HELP).toContain('(\\x1b, \\n, \\u202e)');
+  });
+});

@@ -11,4 +11,6 @@ export { readLocalFile, showPath, type ReadLocalFileOptions } from './read-local
 // For the queue and CLI packages, which build options of their own: read them the same way.
 export { checkNumber, MAX_TIMER_MS, ownOptions, type NumberRange, type OptionKind, type OptionShape } from '@onnx-mobilenet/core/adapter';
 export { localImagePath } from './decode-image.js';
+export { registryCachePath } from './load-asset.js';
+export { resolveCacheDir } from './cache-dir.js';
 export { checkLocalPath, resolveLocalRoots, type LocalRoots } from './local-roots.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type AdapterOptions, OnnxMobilenetError, type AssetRef } from '@onnx-mobilenet/core';
-import { parseUrl, type LoadAssetOptions, redactUrl } from '@onnx-mobilenet/core/adapter';
+import { type AdapterOptions, OnnxMobilenetError, type AssetRef, type RegistryModel } from '@onnx-mobilenet/core';
+import { parseUrl, type LoadAssetOptions, redactUrl, registryNameHint } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { downloadToFile, hashSidecar } from './download.js';
 import { assetFileRules, readAssetFile, sha256Hex } from './read-asset-file.js';
@@ -17,7 +17,7 @@ export type NodeLoadAssetOptions = LoadAssetOptions & Pick<AdapterOptions, 'cach
  * reduced to safe characters and at most 80 of them, so no URL can name a path outside the cache
  * directory or one too long for the file system.
  */
-function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAssetOptions): string {
+function cachePathFor(url: URL, sha256: string | undefined, options: Pick<NodeLoadAssetOptions, 'cacheDir' | 'purpose'>): string {
   if (sha256 !== undefined && !SHA256.test(sha256)) {
     throw new OnnxMobilenetError('E_INPUT', `sha256 must be 64 hex digits; got ${JSON.stringify(sha256.slice(0, 80))}`);
   }
@@ -41,7 +41,8 @@ function cachePathFor(url: URL, sha256: string | undefined, options: NodeLoadAss
  * downloaded; one that no longer matches is downloaded again.
  */
 export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): Promise<Uint8Array> {
-  if (asset.kind === 'path' || /^file:/i.test(asset.url)) return readAssetFile(asset, options);
+  if (asset.kind === 'path' || /^file:/i.test(asset.url))
+    return readAssetFile(asset, options).catch((err: unknown) => Promise.reject(withRegistryHint(err, asset, options)));
   const url = parseUrl(asset.url, options.purpose);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OnnxMobilenetError('E_INPUT', `unsupported ${options.purpose} URL scheme in ${redactUrl(asset.url)}: use http(s):, file: or a path`);
@@ -66,6 +67,16 @@ export async function loadAssetNode(asset: Exclude<AssetRef, { kind: 'bytes' }>,
   });
 }
 
+/**
+ * A model path that names no file but looks like a registry name (`mobilenetv2-12-int9`): its
+ * `E_NOT_FOUND` also names the registry name meant and lists them all ({@link registryNameHint}).
+ */
+function withRegistryHint(err: unknown, asset: Exclude<AssetRef, { kind: 'bytes' }>, options: NodeLoadAssetOptions): unknown {
+  if (asset.kind !== 'path' || options.purpose !== 'model' || !(err instanceof OnnxMobilenetError) || err.code !== 'E_NOT_FOUND') return err;
+  const hint = registryNameHint(asset.path);
+  return hint ? new OnnxMobilenetError('E_NOT_FOUND', `${err.message}; ${hint}`, { cause: err }) : err;
+}
+
 /** The hash recorded beside a cached file that has no pinned sha256, if a valid one is there. */
 async function recordedHash(path: string): Promise<string | undefined> {
   try {
@@ -74,4 +85,18 @@ async function recordedHash(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a registry model is cached once downloaded (the same file whatever `mirror` served it):
+ * in `cacheDir`, else `ONNX_MOBILENET_CACHE`, else the user cache directory. For tools that show
+ * what is cached (`onnx-mobilenet models`).
+ *
+ * @example
+ * ```ts
+ * registryCachePath(MODELS['mobilenetv2-12-int8']); // '/home/me/.cache/onnx-mobilenet/models/cc028f…-mobilenetv2-12-int8.onnx'
+ * ```
+ */
+export function registryCachePath(model: RegistryModel, cacheDir?: string): string {
+  return cachePathFor(new URL(model.url), model.sha256, { cacheDir, purpose: 'model' });
 }

@@ -43,6 +43,8 @@ export { assertRawImage, isPreparedTensor, isRawImage } from '../image/image.js'
 export { roundHalfEven, type Rect, type ResizePlan } from '../image/resize-plan.js';
 export { selectClasses } from '../predictions/postprocess.js';
 export { MODEL_ZOO_BASE_URL, registryUrl } from '../io/model-registry.js';
+export { didYouMean, editDistance } from '../errors/did-you-mean.js';
+export { registryNameHint } from '../io/registry-hint.js';
 export { inspectModelIO, type ModelIO } from '../graph/model-io.js';
 export { assertSourceLength, resolveLabelsSource, resolveModelSource } from '../io/sources.js';
 export { EMBEDDING_OUTPUT } from '../graph/model-io.js';
