@@ -2,6 +2,8 @@
 // Performance guide's charts from the latest results. Reads bench/results/{node,python-peer,
 // cold-start,decode}-latest.json, writes docs/guides/media/performance-data.json (the numbers the
 // charts show) and the SVGs beside it. `--results DIR` and `--out DIR` read and write elsewhere.
+// `--keep-if-incomplete` (how `pnpm bench:node` calls it) warns and keeps the committed charts when
+// a result is missing (a bench skipped itself, e.g. without Python) instead of failing the whole run.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { SUMMARY_FILE, writeCharts } from './lib/performance-charts.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { results: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { results: { type: 'string' }, out: { type: 'string' }, 'keep-if-incomplete': { type: 'boolean' } } });
 try {
   const written = writeCharts(values.results ?? join(here, 'results'), values.out ?? join(here, '../docs/guides/media'));
   console.log(`performance charts: wrote ${written.map((f) => relative(process.cwd(), f)).join(', ')}`);
@@ -18,6 +20,10 @@ try {
   const hours = (Math.max(...times) - Math.min(...times)) / 3.6e6;
   if (hours > 2) console.warn(`performance charts: warning: the results are from runs ${hours.toFixed(1)} hours apart (see the dates in ${SUMMARY_FILE})`);
 } catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
+  const message = e instanceof Error ? e.message : String(e);
+  if (values['keep-if-incomplete']) console.warn(`performance charts: not redrawn, the committed ones are kept: ${message}`);
+  else {
+    console.error(message);
+    process.exitCode = 1;
+  }
 }
