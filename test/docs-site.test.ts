@@ -188,7 +188,17 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
     }
     // and the further links (Deploy … API reference) lead to built pages
     const more = await page.$$eval('.site-more a', (as) => as.map((a) => [a.textContent?.trim() ?? '', a.getAttribute('href') ?? ''] as const));
-    expect(more.map(([text]) => text)).toEqual(['Deploy', 'Bundlers', 'Errors and limits', 'Security', 'Performance', 'Command line', 'API reference']);
+    expect(more.map(([text]) => text)).toEqual([
+      'Deploy',
+      'Bundlers',
+      'Errors and limits',
+      'Security',
+      'Performance',
+      'Accuracy',
+      'Embeddings and similarity',
+      'Command line',
+      'API reference',
+    ]);
     for (const [text, href] of more) {
       const target = await open(href);
       expect(await target.title(), text).toMatch(text === 'API reference' ? /^onnx-mobilenet \| onnx-mobilenet$/ : new RegExp(`^${text} \\| `));
