@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { didYouMean, orList } from '@onnx-mobilenet/core/adapter';
+import { clipText, didYouMean, orList } from '@onnx-mobilenet/core/adapter';
 import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
 import { EXIT_CODES } from './exit-codes.js';
 import { terminalText } from './terminal-text.js';
@@ -19,13 +19,51 @@ export const USAGE_EXIT = EXIT_CODES.usage.code;
  * `--help`), and exits with {@link USAGE_EXIT}: every command reports argument errors this one way.
  */
 export class UsageError extends Error {
+  /**
+   * @param help - the help of the command it concerns
+   * @param command - the command whose usage line to print, when not the one the command line starts with
+   */
   constructor(
     message: string,
     readonly help?: string,
+    readonly command?: string,
   ) {
-    super(message);
+    // the backstop of quote(): no usage error, however built, echoes megabytes of argv
+    super(clipText(message, MAX_USAGE_MESSAGE_CHARS));
     this.name = 'UsageError';
   }
+}
+
+/** The longest message a {@link UsageError} keeps. */
+const MAX_USAGE_MESSAGE_CHARS = 500;
+
+/** An argv value as a usage error quotes it: clipped (the terminal escaping comes when it is printed). */
+export const quote = (value: string): string => clipText(value, 80);
+
+/**
+ * The longest option name (before `=`) or short-option group (`-abc`, up to a short option taking
+ * a value) accepted, far above the longest real one (`--allow-private-network`): parseArgs expands
+ * a group in quadratic time and recursion (200,000 characters overflow the stack).
+ */
+export const MAX_OPTION_CHARS = 128;
+
+/** Refuses an option word longer than {@link MAX_OPTION_CHARS} before parseArgs sees it; values (`--opt=<value>`, `-o<value>`) may be long. */
+function checkOptionLengths(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): void {
+  const valueShorts = new Set(Object.values(options).flatMap((o) => (o.type === 'string' && o.short ? [o.short] : [])));
+  for (const arg of argv) {
+    if (arg === '--') return; // the rest are positionals
+    if (!arg.startsWith('-') || arg === '-') continue;
+    let end = arg.indexOf('=');
+    if (!arg.startsWith('--')) for (end = 1; end < arg.length && !valueShorts.has(arg[end]!); ) end++;
+    if ((end < 0 ? arg.length : end) > MAX_OPTION_CHARS) throw new UsageError(`option too long (${arg.length} characters): '${clipText(arg, 40)}'`);
+  }
+}
+
+/** parseArgs' message for a bad option value in our words: "--model needs a value", "--json takes no value". */
+function optionValueMessage(message: string): string {
+  const option = /^Option '(.*?)(?: <value>)?' /.exec(message)?.[1];
+  if (option === undefined) return message.split('\n')[0]!;
+  return /does not take an argument/.test(message) ? `${option} takes no value` : `${option} needs a value (${option} <value>)`;
 }
 
 /**
@@ -73,11 +111,17 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
   help: string,
 ): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>> {
   try {
+    checkOptionLengths(argv, options);
     return parseArgs({ args: [...argv], allowPositionals: true, options });
   } catch (err) {
-    const unknown = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(argv, options) : undefined;
-    if (unknown) throw new UsageError(`unknown option '${unknown.option}'.${unknown.suggestion ? ` Did you mean '${unknown.suggestion}'?` : ''}`, help);
-    throw new UsageError(String((err as Error).message).split('\n')[0]!, help);
+    const code = String((err as NodeJS.ErrnoException).code);
+    if (err instanceof UsageError) throw new UsageError(err.message, help);
+    // anything but parseArgs' own refusals is a bug, not a usage error
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw err;
+    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(argv, options) : undefined;
+    if (unknown) throw new UsageError(`unknown option '${quote(unknown.option)}'.${unknown.suggestion ? ` Did you mean '${unknown.suggestion}'?` : ''}`, help);
+    const message = String((err as Error).message);
+    throw new UsageError(code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? optionValueMessage(message) : message.split('\n')[0]!, help);
   }
 }
 
@@ -86,7 +130,9 @@ export function intOption(name: string, value: string | undefined, max = Infinit
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be ${max === Infinity && min === 1 ? 'a positive integer' : `an integer from ${min} to ${max}`}, got "${value}"`);
+    throw new UsageError(
+      `--${name} must be ${max === Infinity && min === 1 ? 'a positive integer' : `an integer from ${min} to ${max}`}, got "${quote(value)}"`,
+    );
   return n;
 }
 
@@ -96,7 +142,7 @@ export function intOption(name: string, value: string | undefined, max = Infinit
  * help does ({@link orList}).
  */
 export function choiceOption<T extends string>(name: string, value: string | undefined, allowed: readonly T[], help?: string): T | undefined {
-  if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`--${name} must be ${orList(allowed)}, got "${value}"`, help);
+  if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`--${name} must be ${orList(allowed)}, got "${quote(value)}"`, help);
   return value as T | undefined;
 }
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { DEFAULTS, MODELS, type RegistryModel } from '@onnx-mobilenet/node';
 import { registryCachePath, resolveCacheDir } from '@onnx-mobilenet/node/adapter';
-import { DOWNLOAD_FLAGS, UsageError, downloadOptions, parseCommandLine, type CliIO } from './cli-args.js';
+import { DOWNLOAD_FLAGS, UsageError, downloadOptions, parseCommandLine, quote, type CliIO } from './cli-args.js';
 import { jsonText, terminalText } from './terminal-text.js';
 
 /** `onnx-mobilenet models --help`. */
@@ -52,7 +52,7 @@ export function runModels(argv: readonly string[], io: CliIO, env: NodeJS.Proces
     io.stdout(MODELS_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`models takes no arguments, got "${positionals[0]}"`, MODELS_HELP);
+  if (positionals.length > 0) throw new UsageError(`models takes no arguments, got "${quote(positionals[0]!)}"`, MODELS_HELP);
   const cacheDir = resolveCacheDir(downloadOptions(values, env).cacheDir, env);
   const rows: ModelRow[] = Object.values(MODELS).map((m) => ({
     name: m.name,
