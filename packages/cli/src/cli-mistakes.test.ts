@@ -48,11 +48,17 @@ describe('a model name that is no registry name', () => {
       code: 'E_NOT_FOUND',
       message: `model file not found: ${resolve('models/mine.onnx')}`,
     });
+    // a path near a registry name gets no guess; one whose file is a registry name gets only that
+    for (const model of ['/a/mobilenetv2-12-fp32', './mobilenetv2-7x'])
+      await expect(createClassifier({ model })).rejects.toMatchObject({ message: `model file not found: ${resolve(model)}` });
+    await expect(createClassifier({ model: '/a/mobilenetv2-7' })).rejects.toMatchObject({
+      message: `model file not found: ${resolve('/a/mobilenetv2-7')}; the registry model "mobilenetv2-7" is named without a folder or .onnx`,
+    });
   });
 
   it('the name is escaped on the terminal', async () => {
-    const { err } = await cli(['classify', 'photo.jpg', '--model', 'mobilenetv2-12-int9\x1b[2J', '--workers', '1']);
-    expect(err[0]).toContain('"mobilenetv2-12-int9\\u001b[2J" is not a registry name either. Did you mean "mobilenetv2-12-int8"?');
+    const { err } = await cli(['classify', 'photo.jpg', '--model', 'mobilenetv2-12-int\x1b', '--workers', '1']);
+    expect(err[0]).toContain('"mobilenetv2-12-int\\x1b" is not a registry name either. Did you mean "mobilenetv2-12-int8"?');
     expect(err[0]).not.toContain('\x1b');
   });
 });
