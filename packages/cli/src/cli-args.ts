@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { clipText, didYouMean, orList } from '@onnx-mobilenet/core/adapter';
 import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { envVariable } from '@onnx-mobilenet/node/adapter';
 import { EXIT_CODES } from './exit-codes.js';
 import { terminalText } from './terminal-text.js';
 
@@ -166,8 +167,8 @@ export function downloadOptions(
   env: NodeJS.ProcessEnv,
 ): { mirror?: string | undefined; cacheDir?: string | undefined; allowPrivateNetwork?: boolean | undefined } {
   return {
-    mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
-    cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+    mirror: values.mirror ?? envVariable(env, 'ONNX_MOBILENET_MIRROR'),
+    cacheDir: values['cache-dir'] ?? envVariable(env, 'ONNX_MOBILENET_CACHE'),
     ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
   };
 }
