@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { clipText, didYouMean, orList } from '@onnx-mobilenet/core/adapter';
-import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
-import { envVariable } from '@onnx-mobilenet/node/adapter';
+import { MODELS, isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { UNREACHABLE_HINT, envVariable } from '@onnx-mobilenet/node/adapter';
 import { EXIT_CODES } from './exit-codes.js';
 import { terminalText } from './terminal-text.js';
 
@@ -173,23 +173,44 @@ export function downloadOptions(
   };
 }
 
-/** What a failed download of the model or labels tells a command line user to do, naming the flags. */
-export const OFFLINE_HINT =
-  'Offline? Pass local files: --model <file.onnx> --labels <synset.txt> (e.g. --model ./mobilenetv2-12-int8.onnx --labels ./synset.txt), or --mirror <url> for your own copy of the zoo.';
+/** Where a command line takes the model and labels from: --model, --labels and the mirror (flag or environment). */
+export interface Sources {
+  model?: string | undefined;
+  labels?: string | undefined;
+  mirror?: string | undefined;
+}
+
+/**
+ * What a failed download tells a command line user to do offline: the flags of the files it left
+ * to the model zoo (`--labels` alone when the model is local). None with a mirror (the failing
+ * server is the user's own) or a URL of the user's (which may be what failed).
+ */
+export function offlineHint(sources: Sources): string | undefined {
+  if (sources.mirror || [sources.model, sources.labels].some((v) => v !== undefined && /^https?:/i.test(v))) return undefined;
+  const flags: [string, string][] = [];
+  if (sources.model === undefined || Object.hasOwn(MODELS, sources.model)) flags.push(['--model <file.onnx>', '--model ./mobilenetv2-12-int8.onnx']);
+  if (sources.labels === undefined) flags.push(['--labels <synset.txt>', '--labels ./synset.txt']);
+  if (flags.length === 0) return undefined;
+  const files = flags.length > 1 ? 'local files' : 'a local file';
+  return `Offline? Pass ${files}: ${flags.map((f) => f[0]).join(' ')} (e.g. ${flags.map((f) => f[1]).join(' ')}), or --mirror <url> for your own copy of the zoo.`;
+}
 
 /**
  * A failure as one line: `E_CODE: message` for the library's errors, the message otherwise (raw:
  * pass it through `terminalText` to print it). A refusal naming the library option
- * `allowPrivateNetwork` names the flag that sets it too; a failed download says which flags work
- * offline ({@link OFFLINE_HINT}).
+ * `allowPrivateNetwork` names the flag that sets it too. Given the command line's `sources`, a
+ * failed download's offline advice names its flags ({@link offlineHint}) in place of the library's.
  */
-export function describeFailure(err: unknown): string {
+export function describeFailure(err: unknown, sources?: Sources): string {
   let message = ((err as Error)?.message ?? String(err)).replace('allowPrivateNetwork: true', 'allowPrivateNetwork: true (--allow-private-network)');
-  if (isOnnxMobilenetError(err) && err.code === 'E_DOWNLOAD') message = message.replace(/ Offline\? .*$/s, ` ${OFFLINE_HINT}`);
+  if (sources && isOnnxMobilenetError(err) && err.code === 'E_DOWNLOAD') {
+    const hint = offlineHint(sources);
+    message = message.replace(` ${UNREACHABLE_HINT}`, hint ? ` ${hint}` : '');
+  }
   return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${message}`;
 }
 
 /** {@link describeFailure} escaped for a terminal, as the one line printed on stderr. */
-export function failureLine(err: unknown): string {
-  return terminalText(describeFailure(err));
+export function failureLine(err: unknown, sources?: Sources): string {
+  return terminalText(describeFailure(err, sources));
 }

@@ -150,7 +150,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     classifier = workers > 1 ? await createClassifierPool({ ...options, workers }) : await createClassifier({ ...options, onProgress: downloads.onProgress });
   } catch (err) {
     downloads.finish();
-    io.stderr(`onnx-mobilenet: ${failureLine(err)}`);
+    io.stderr(`onnx-mobilenet: ${failureLine(err, options)}`);
     return 1;
   }
   downloads.finish();

@@ -13,4 +13,5 @@ export { checkNumber, MAX_TIMER_MS, ownOptions, type NumberRange, type OptionKin
 export { localImagePath } from './decode-image.js';
 export { registryCachePath } from './load-asset.js';
 export { envVariable, resolveCacheDir } from './cache-dir.js';
+export { UNREACHABLE_HINT } from './download.js';
 export { checkLocalPath, resolveLocalRoots, type LocalRoots } from './local-roots.js';
