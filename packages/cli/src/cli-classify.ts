@@ -25,8 +25,9 @@ import { checkOutput, openResultFile, readDoneFiles, type ResultFile } from './r
 export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
        onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
        onnx-mobilenet train <dir> -o <file.onnx> [options]   (your own classes: train --help)
-       onnx-mobilenet models [--json]   (the registry models: size, precision, accuracy, cached)
-       onnx-mobilenet prune-binaries <node_modules> [--platform os --arch cpu]   (before deploying: --help)
+       onnx-mobilenet models [--json] [--cache-dir <dir>]   (the registry models: size, precision, accuracy, cached)
+       onnx-mobilenet prune-binaries <node_modules> [--platform <os>] [--arch <cpu>] [--libc <libc>] [--dry-run]   (before deploying)
+       onnx-mobilenet enqueue|worker|results --redis <url> [options]   (large jobs on a Redis queue: enqueue --help)
 
 Classifies images with MobileNetV2 (ImageNet, 1000 classes), or with a model made by train
 (its class names come from the file).
