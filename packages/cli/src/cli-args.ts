@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { clipText, didYouMean, orList } from '@onnx-mobilenet/core/adapter';
 import { MODELS, isOnnxMobilenetError } from '@onnx-mobilenet/node';
-import { UNREACHABLE_HINT, envVariable } from '@onnx-mobilenet/node/adapter';
+import { CACHE_VARIABLE, UNREACHABLE_HINT, envVariable } from '@onnx-mobilenet/node/adapter';
 import { EXIT_CODES } from './exit-codes.js';
 import { terminalText } from './terminal-text.js';
 
@@ -158,6 +158,9 @@ export const DOWNLOAD_FLAGS = {
 export const ALLOW_PRIVATE_NETWORK_HELP =
   '--allow-private-network  let the model, labels and mirror be on loopback or private addresses (127.0.0.1, 10/8, ...); refused by default';
 
+/** The environment variable `--mirror` defaults to. */
+const MIRROR_VARIABLE = 'ONNX_MOBILENET_MIRROR';
+
 /**
  * `--mirror` and `--cache-dir`, else `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE` (empty
  * means unset); `--allow-private-network` as `allowPrivateNetwork`.
@@ -167,8 +170,8 @@ export function downloadOptions(
   env: NodeJS.ProcessEnv,
 ): { mirror?: string | undefined; cacheDir?: string | undefined; allowPrivateNetwork?: boolean | undefined } {
   return {
-    mirror: values.mirror ?? envVariable(env, 'ONNX_MOBILENET_MIRROR'),
-    cacheDir: values['cache-dir'] ?? envVariable(env, 'ONNX_MOBILENET_CACHE'),
+    mirror: values.mirror ?? envVariable(env, MIRROR_VARIABLE),
+    cacheDir: values['cache-dir'] ?? envVariable(env, CACHE_VARIABLE),
     ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
   };
 }

@@ -27,7 +27,15 @@ export interface DownloadOptions {
   network?: NetworkPolicy | undefined;
 }
 
-/** What a download's `E_DOWNLOAD` adds when its server cannot be reached (a command line puts its own flags in its place). */
+/**
+ * What a download's `E_DOWNLOAD` adds when its server cannot be reached (a command line puts its
+ * own flags in its place).
+ *
+ * @example
+ * ```ts
+ * message.replace(` ${UNREACHABLE_HINT}`, ' Offline? Pass --model <file.onnx> --labels <synset.txt>.');
+ * ```
+ */
 export const UNREACHABLE_HINT = 'Offline? Pass local files as the model and labels (or set a mirror).';
 
 /** The sidecar that records the sha256 of a cached file that has no pinned hash. */
