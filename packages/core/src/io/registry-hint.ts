@@ -1,6 +1,5 @@
 import { closeNames, editDistance } from '../errors/did-you-mean.js';
 import { clipText } from '../errors/errors.js';
-import { orList } from '../options/own-options.js';
 import { MODELS } from './model-registry.js';
 
 /** The most edits a registry name suggestion may be away: the names differ in a few characters (-10, -12, -int8), a guess further off is another model. */
@@ -35,6 +34,7 @@ export function registryNameHint(model: string): string | undefined {
   // the nearest ones only: -11 is one edit from -10 and -12, two from -7
   const close = near.filter((n) => editDistance(bare, n) === editDistance(bare, near[0]!));
   if (close.length === 0 && bare !== model) return undefined;
-  const guess = close.length > 0 ? ` Did you mean ${orList(close.map((n) => `"${n}"`))}?` : '';
+  // joined here rather than by orList: importing it from own-options grew the browser entry
+  const guess = close.length > 0 ? ` Did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : '';
   return `"${clipText(model)}" is not a registry name either.${guess} Registry names: ${names.join(', ')}`;
 }
