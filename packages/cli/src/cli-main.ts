@@ -42,8 +42,8 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
   const command = COMMANDS.find((c) => c === first);
   try {
     // `--json models`: every command but classify reads its options after its name
-    const named = argv[0]?.startsWith('-') ? COMMANDS.find((c) => argv.includes(c)) : undefined;
-    if (named !== undefined && named !== 'classify' && !argv.includes('classify')) throw optionsFirst(named, argv);
+    const named = argv[0]?.startsWith('-') ? argv.find((a) => COMMANDS.some((c) => c === a)) : undefined;
+    if (named !== undefined && named !== 'classify') throw optionsFirst(named, argv);
     if (argv[0] === 'eval') {
       if (argv.includes('--help') || argv.includes('-h')) {
         io.stdout(EVAL_HELP);
