@@ -5,8 +5,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier, isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { resolveCacheDir } from '@onnx-mobilenet/node/adapter';
+import { downloadOptions } from '../../packages/cli/src/cli-args.js';
+import { runCli } from '../../packages/cli/src/cli-main.js';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo } from '../assets.js';
 import { describePollution, type Pollution, withPollution } from '../pollution.js';
 import { pngClaiming } from './fuzz-inputs.js';
@@ -117,5 +120,21 @@ describeWithAssets('prototype pollution', () => {
     const unpolluted = await load();
     expect(unpolluted).toMatchObject({ error: expect.stringMatching(/^E_NOT_FOUND: .*mobilenetv2-7\.onnx/) });
     expect(await withPollution([{ on: 'Object', key: 'model', value: '/etc/passwd' }], load)).toEqual(unpolluted);
+  });
+});
+
+describe('environment variables set on Object.prototype', () => {
+  // process.env and a plain env object both inherit from Object.prototype: only own variables count
+  it('leave the cache folder, the mirror and `models` as they were', async () => {
+    const read = async (env: NodeJS.ProcessEnv) => {
+      const out: string[] = [];
+      await runCli(['models'], { stdout: (l) => out.push(l), stderr: (l) => out.push(l) }, false, env);
+      return { cache: out.at(-1), dir: resolveCacheDir(undefined, env), download: downloadOptions({}, env) };
+    };
+    for (const env of [{}, process.env]) {
+      const clean = await read(env);
+      for (const key of ['ONNX_MOBILENET_CACHE', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'ONNX_MOBILENET_MIRROR'])
+        expect(await withPollution([{ on: 'Object', key, value: '/polluted' }], () => read(env)), key).toEqual(clean);
+    }
   });
 });

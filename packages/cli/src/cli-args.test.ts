@@ -32,7 +32,7 @@ describe('usage errors', () => {
     [['classify', 'x.jpg', '--frobnicate'], "unknown option '--frobnicate'.", CLASSIFY],
     [['eval', 'dir', '--frobnicate'], "unknown option '--frobnicate'.", EVAL],
     [['classify', 'x.jpg', '-q'], "unknown option '-q'.", CLASSIFY],
-    [['classify', 'x.jpg', '--model'], "Option '--model <value>' argument missing", CLASSIFY],
+    [['classify', 'x.jpg', '--model'], '--model needs a value (--model <value>)', CLASSIFY],
     [['eval', 'a', 'b'], 'eval needs one dataset folder', EVAL],
     [['eval', 'dir', '--mode', 'stretch'], '--mode must be shorter-side-crop or squash, got "stretch"', EVAL],
     [['clasify', 'x.jpg'], "unknown command 'clasify'. Did you mean 'classify'?", GENERAL],

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { didYouMean, orList } from '@onnx-mobilenet/core/adapter';
-import { isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { clipText, didYouMean, orList } from '@onnx-mobilenet/core/adapter';
+import { MODELS, isOnnxMobilenetError } from '@onnx-mobilenet/node';
+import { CACHE_VARIABLE, UNREACHABLE_HINT, envVariable } from '@onnx-mobilenet/node/adapter';
 import { EXIT_CODES } from './exit-codes.js';
 import { terminalText } from './terminal-text.js';
 
@@ -19,13 +20,51 @@ export const USAGE_EXIT = EXIT_CODES.usage.code;
  * `--help`), and exits with {@link USAGE_EXIT}: every command reports argument errors this one way.
  */
 export class UsageError extends Error {
+  /**
+   * @param help - the help of the command it concerns
+   * @param command - the command whose usage line to print, when not the one the command line starts with
+   */
   constructor(
     message: string,
     readonly help?: string,
+    readonly command?: string,
   ) {
-    super(message);
+    // the backstop of quote(): no usage error, however built, echoes megabytes of argv
+    super(clipText(message, MAX_USAGE_MESSAGE_CHARS));
     this.name = 'UsageError';
   }
+}
+
+/** The longest message a {@link UsageError} keeps. */
+const MAX_USAGE_MESSAGE_CHARS = 500;
+
+/** An argv value as a usage error quotes it: clipped (the terminal escaping comes when it is printed). */
+export const quote = (value: string): string => clipText(value, 80);
+
+/**
+ * The longest option name (before `=`) or short-option group (`-abc`, up to a short option taking
+ * a value) accepted, far above the longest real one (`--allow-private-network`): parseArgs expands
+ * a group in quadratic time and recursion (200,000 characters overflow the stack).
+ */
+export const MAX_OPTION_CHARS = 128;
+
+/** Refuses an option word longer than {@link MAX_OPTION_CHARS} before parseArgs sees it; values (`--opt=<value>`, `-o<value>`) may be long. */
+function checkOptionLengths(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): void {
+  const valueShorts = new Set(Object.values(options).flatMap((o) => (o.type === 'string' && o.short ? [o.short] : [])));
+  for (const arg of argv) {
+    if (arg === '--') return; // the rest are positionals
+    if (!arg.startsWith('-') || arg === '-') continue;
+    let end = arg.indexOf('=');
+    if (!arg.startsWith('--')) for (end = 1; end < arg.length && !valueShorts.has(arg[end]!); ) end++;
+    if ((end < 0 ? arg.length : end) > MAX_OPTION_CHARS) throw new UsageError(`option too long (${arg.length} characters): '${clipText(arg, 40)}'`);
+  }
+}
+
+/** parseArgs' message for a bad option value in our words: "--model needs a value", "--json takes no value". */
+function optionValueMessage(message: string): string {
+  const option = /^Option '(.*?)(?: <value>)?' /.exec(message)?.[1];
+  if (option === undefined) return message.split('\n')[0]!;
+  return /does not take an argument/.test(message) ? `${option} takes no value` : `${option} needs a value (${option} <value>)`;
 }
 
 /**
@@ -73,11 +112,17 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
   help: string,
 ): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>> {
   try {
+    checkOptionLengths(argv, options);
     return parseArgs({ args: [...argv], allowPositionals: true, options });
   } catch (err) {
-    const unknown = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(argv, options) : undefined;
-    if (unknown) throw new UsageError(`unknown option '${unknown.option}'.${unknown.suggestion ? ` Did you mean '${unknown.suggestion}'?` : ''}`, help);
-    throw new UsageError(String((err as Error).message).split('\n')[0]!, help);
+    const code = String((err as NodeJS.ErrnoException).code);
+    if (err instanceof UsageError) throw new UsageError(err.message, help);
+    // anything but parseArgs' own refusals is a bug, not a usage error
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw err;
+    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(argv, options) : undefined;
+    if (unknown) throw new UsageError(`unknown option '${quote(unknown.option)}'.${unknown.suggestion ? ` Did you mean '${unknown.suggestion}'?` : ''}`, help);
+    const message = String((err as Error).message);
+    throw new UsageError(code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? optionValueMessage(message) : message.split('\n')[0]!, help);
   }
 }
 
@@ -86,7 +131,9 @@ export function intOption(name: string, value: string | undefined, max = Infinit
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be ${max === Infinity && min === 1 ? 'a positive integer' : `an integer from ${min} to ${max}`}, got "${value}"`);
+    throw new UsageError(
+      `--${name} must be ${max === Infinity && min === 1 ? 'a positive integer' : `an integer from ${min} to ${max}`}, got "${quote(value)}"`,
+    );
   return n;
 }
 
@@ -96,7 +143,7 @@ export function intOption(name: string, value: string | undefined, max = Infinit
  * help does ({@link orList}).
  */
 export function choiceOption<T extends string>(name: string, value: string | undefined, allowed: readonly T[], help?: string): T | undefined {
-  if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`--${name} must be ${orList(allowed)}, got "${value}"`, help);
+  if (value !== undefined && !allowed.includes(value as T)) throw new UsageError(`--${name} must be ${orList(allowed)}, got "${quote(value)}"`, help);
   return value as T | undefined;
 }
 
@@ -111,6 +158,9 @@ export const DOWNLOAD_FLAGS = {
 export const ALLOW_PRIVATE_NETWORK_HELP =
   '--allow-private-network  let the model, labels and mirror be on loopback or private addresses (127.0.0.1, 10/8, ...); refused by default';
 
+/** The environment variable `--mirror` defaults to. */
+const MIRROR_VARIABLE = 'ONNX_MOBILENET_MIRROR';
+
 /**
  * `--mirror` and `--cache-dir`, else `ONNX_MOBILENET_MIRROR` and `ONNX_MOBILENET_CACHE` (empty
  * means unset); `--allow-private-network` as `allowPrivateNetwork`.
@@ -120,29 +170,50 @@ export function downloadOptions(
   env: NodeJS.ProcessEnv,
 ): { mirror?: string | undefined; cacheDir?: string | undefined; allowPrivateNetwork?: boolean | undefined } {
   return {
-    mirror: values.mirror ?? (env.ONNX_MOBILENET_MIRROR || undefined),
-    cacheDir: values['cache-dir'] ?? (env.ONNX_MOBILENET_CACHE || undefined),
+    mirror: values.mirror ?? envVariable(env, MIRROR_VARIABLE),
+    cacheDir: values['cache-dir'] ?? envVariable(env, CACHE_VARIABLE),
     ...(values['allow-private-network'] ? { allowPrivateNetwork: true } : {}),
   };
 }
 
-/** What a failed download of the model or labels tells a command line user to do, naming the flags. */
-export const OFFLINE_HINT =
-  'Offline? Pass local files: --model <file.onnx> --labels <synset.txt> (e.g. --model ./mobilenetv2-12-int8.onnx --labels ./synset.txt), or --mirror <url> for your own copy of the zoo.';
+/** Where a command line takes the model and labels from: --model, --labels and the mirror (flag or environment). */
+export interface Sources {
+  model?: string | undefined;
+  labels?: string | undefined;
+  mirror?: string | undefined;
+}
+
+/**
+ * What a failed download tells a command line user to do offline: the flags of the files it left
+ * to the model zoo (`--labels` alone when the model is local). None with a mirror (the failing
+ * server is the user's own) or a URL of the user's (which may be what failed).
+ */
+export function offlineHint(sources: Sources): string | undefined {
+  if (sources.mirror || [sources.model, sources.labels].some((v) => v !== undefined && /^https?:/i.test(v))) return undefined;
+  const flags: [string, string][] = [];
+  if (sources.model === undefined || Object.hasOwn(MODELS, sources.model)) flags.push(['--model <file.onnx>', '--model ./mobilenetv2-12-int8.onnx']);
+  if (sources.labels === undefined) flags.push(['--labels <synset.txt>', '--labels ./synset.txt']);
+  if (flags.length === 0) return undefined;
+  const files = flags.length > 1 ? 'local files' : 'a local file';
+  return `Offline? Pass ${files}: ${flags.map((f) => f[0]).join(' ')} (e.g. ${flags.map((f) => f[1]).join(' ')}), or --mirror <url> for your own copy of the zoo.`;
+}
 
 /**
  * A failure as one line: `E_CODE: message` for the library's errors, the message otherwise (raw:
  * pass it through `terminalText` to print it). A refusal naming the library option
- * `allowPrivateNetwork` names the flag that sets it too; a failed download says which flags work
- * offline ({@link OFFLINE_HINT}).
+ * `allowPrivateNetwork` names the flag that sets it too. Given the command line's `sources`, a
+ * failed download's offline advice names its flags ({@link offlineHint}) in place of the library's.
  */
-export function describeFailure(err: unknown): string {
+export function describeFailure(err: unknown, sources?: Sources): string {
   let message = ((err as Error)?.message ?? String(err)).replace('allowPrivateNetwork: true', 'allowPrivateNetwork: true (--allow-private-network)');
-  if (isOnnxMobilenetError(err) && err.code === 'E_DOWNLOAD') message = message.replace(/ Offline\? .*$/s, ` ${OFFLINE_HINT}`);
+  if (sources && isOnnxMobilenetError(err) && err.code === 'E_DOWNLOAD') {
+    const hint = offlineHint(sources);
+    message = message.replace(` ${UNREACHABLE_HINT}`, hint ? ` ${hint}` : '');
+  }
   return `${isOnnxMobilenetError(err) ? `${err.code}: ` : ''}${message}`;
 }
 
 /** {@link describeFailure} escaped for a terminal, as the one line printed on stderr. */
-export function failureLine(err: unknown): string {
-  return terminalText(describeFailure(err));
+export function failureLine(err: unknown, sources?: Sources): string {
+  return terminalText(describeFailure(err, sources));
 }

@@ -6,6 +6,7 @@ import {
   DOWNLOAD_FLAGS,
   UsageError,
   choiceOption,
+  quote,
   downloadOptions,
   failureLine,
   intOption,
@@ -24,8 +25,9 @@ import { checkOutput, openResultFile, readDoneFiles, type ResultFile } from './r
 export const HELP = `Usage: onnx-mobilenet classify <file|dir|glob>... [options]
        onnx-mobilenet eval <dir> [options]   (onnx-mobilenet eval --help)
        onnx-mobilenet train <dir> -o <file.onnx> [options]   (your own classes: train --help)
-       onnx-mobilenet models [--json]   (the registry models: size, precision, accuracy, cached)
-       onnx-mobilenet prune-binaries <node_modules> [--platform os --arch cpu]   (before deploying: --help)
+       onnx-mobilenet models [--json] [--cache-dir <dir>]   (the registry models: size, precision, accuracy, cached)
+       onnx-mobilenet prune-binaries <node_modules> [--platform <os>] [--arch <cpu>] [--libc <libc>] [--dry-run]   (before deploying)
+       onnx-mobilenet enqueue|worker|results --redis <url> [options]   (large jobs on a Redis queue: enqueue --help)
 
 Classifies images with MobileNetV2 (ImageNet, 1000 classes), or with a model made by train
 (its class names come from the file).
@@ -66,10 +68,22 @@ ${EXIT_HELP}`;
 /** The commands, in the order the help lists them. */
 export const COMMANDS = ['classify', 'eval', 'train', 'models', 'prune-binaries', ...QUEUE_COMMANDS] as const;
 
-/** An unknown command, with the one it is closest to; a file or folder given without a command was meant for classify. */
-export function unknownCommand(command: string): UsageError {
+/**
+ * An unknown command, with the one it is closest to; a file or folder given without a command was
+ * meant for classify. A real command found after options (`--json models`, given `argv`) is
+ * {@link optionsFirst}.
+ */
+export function unknownCommand(command: string, argv?: readonly string[]): UsageError {
+  if (argv && COMMANDS.some((c) => c === command)) return optionsFirst(command, argv);
   const close = didYouMean(command, COMMANDS) ?? (/[./\\]/.test(command) ? `classify ${command}` : undefined);
-  return new UsageError(`unknown command '${command}'.${close ? ` Did you mean '${close}'?` : ''}`);
+  return new UsageError(`unknown command '${quote(command)}'.${close && close !== command ? ` Did you mean '${quote(close)}'?` : ''}`);
+}
+
+/** Options before the command (`--json models`): the command line with the command first, and the command's usage line. */
+export function optionsFirst(command: string, argv: readonly string[]): UsageError {
+  const i = argv.indexOf(command);
+  const fixed = [command, ...argv.slice(i + 1), ...argv.slice(0, i)].map(quote).join(' ');
+  return new UsageError(`options go after the command: onnx-mobilenet ${fixed}`, undefined, command);
 }
 
 /** `onnx-mobilenet classify` (and the bare command's --help/--version): returns the exit code, throws {@link UsageError}s. */
@@ -103,7 +117,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     return 0;
   }
   if (command === undefined) throw new UsageError('no command given', HELP);
-  if (command !== 'classify') throw unknownCommand(command);
+  if (command !== 'classify') throw unknownCommand(command, argv);
   if (targets.length === 0) throw new UsageError('classify needs at least one file, directory or glob', HELP);
   const topK = intOption('top', values.top);
   const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
@@ -137,7 +151,7 @@ export async function runClassify(argv: readonly string[], io: CliIO, stderrIsTT
     classifier = workers > 1 ? await createClassifierPool({ ...options, workers }) : await createClassifier({ ...options, onProgress: downloads.onProgress });
   } catch (err) {
     downloads.finish();
-    io.stderr(`onnx-mobilenet: ${failureLine(err)}`);
+    io.stderr(`onnx-mobilenet: ${failureLine(err, options)}`);
     return 1;
   }
   downloads.finish();

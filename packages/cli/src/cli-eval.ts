@@ -100,7 +100,7 @@ export async function runEval(argv: readonly string[], io: CliIO, stderrIsTTY = 
           if (stderrIsTTY && !values.json) io.stderr('\n');
           await classifier.dispose();
         } catch (err) {
-          run.error = describeFailure(err);
+          run.error = describeFailure(err, { model, labels: values.labels, ...downloadOptions(values, env) });
           io.stderr(`onnx-mobilenet: ${terminalText(run.model)}: ${terminalText(run.error)}`);
         }
       }

@@ -4,10 +4,14 @@
 import { RESIZE_MODES } from '@onnx-mobilenet/core/preprocess';
 import { MODELS } from '@onnx-mobilenet/node';
 import { describe, expect, it } from 'vitest';
-import { HELP } from './cli-classify.js';
+import { usageLine } from './cli-args.js';
+import { COMMANDS, HELP } from './cli-classify.js';
 import { EVAL_HELP } from './cli-eval.js';
 import { runCli } from './cli-main.js';
+import { MODELS_HELP } from './cli-models.js';
 import { PRUNE_HELP } from './cli-prune.js';
+import { QUEUE_HELP } from './cli-queue.js';
+import { TRAIN_HELP } from './cli-train.js';
 import { PRUNE_ARCHES, PRUNE_LIBCS, PRUNE_PLATFORMS } from './prune-binaries.js';
 
 /** The values a help line or message lists: `a, b or c` after `after`, up to a parenthesis, the end, or `got`. */
@@ -57,12 +61,21 @@ describe('option values in help and errors', () => {
 
 describe('help text', () => {
   it('prints no control or bidi character but its line breaks (the note on escaping once printed a raw ESC, newline and U+202E)', async () => {
-    const { MODELS_HELP } = await import('./cli-models.js');
-    const { QUEUE_HELP } = await import('./cli-queue.js');
-    const { TRAIN_HELP } = await import('./cli-train.js');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: what a help must not hold
     const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
     for (const help of [HELP, EVAL_HELP, PRUNE_HELP, MODELS_HELP, QUEUE_HELP, TRAIN_HELP]) expect(raw.test(help), help.split('\n')[0]).toBe(false);
     expect(HELP).toContain('(\\x1b, \\n, \\u202e)');
+  });
+
+  it('the top-level help lists every command, each as its own help writes its usage', () => {
+    const block = HELP.split('\n\n')[0]!;
+    for (const command of COMMANDS) expect(block, command).toMatch(new RegExp(`onnx-mobilenet (\\S+\\|)?${command}(\\|\\S+)? `));
+    for (const [command, help] of [
+      ['eval', EVAL_HELP],
+      ['train', TRAIN_HELP],
+      ['models', MODELS_HELP],
+      ['prune-binaries', PRUNE_HELP],
+    ] as const)
+      expect(usageLine(HELP, command), command).toBe(usageLine(help, command));
   });
 });

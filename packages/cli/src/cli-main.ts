@@ -1,5 +1,5 @@
 import { USAGE_EXIT, UsageError, type CliIO, usageLine } from './cli-args.js';
-import { COMMANDS, HELP, runClassify, unknownCommand } from './cli-classify.js';
+import { COMMANDS, HELP, optionsFirst, runClassify, unknownCommand } from './cli-classify.js';
 import { EVAL_HELP, runEval } from './cli-eval.js';
 import { MODELS_HELP, runModels } from './cli-models.js';
 import { PRUNE_HELP, runPrune } from './cli-prune.js';
@@ -41,6 +41,9 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
   const first = argv.find((a) => !a.startsWith('-'));
   const command = COMMANDS.find((c) => c === first);
   try {
+    // `--json models`: every command but classify reads its options after its name
+    const named = argv[0]?.startsWith('-') ? argv.find((a) => COMMANDS.some((c) => c === a)) : undefined;
+    if (named !== undefined && named !== 'classify') throw optionsFirst(named, argv);
     if (argv[0] === 'eval') {
       if (argv.includes('--help') || argv.includes('-h')) {
         io.stdout(EVAL_HELP);
@@ -64,7 +67,8 @@ export async function runCli(argv: readonly string[], io: CliIO, stderrIsTTY = f
     return await runClassify(argv, io, stderrIsTTY, env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    const usage = command ? usageLine(HELPS[command], command) : GENERAL_USAGE;
+    const about = COMMANDS.find((c) => c === (err.command ?? command));
+    const usage = about ? usageLine(HELPS[about], about) : GENERAL_USAGE;
     io.stderr(`onnx-mobilenet: ${terminalText(err.message)}\n${usage}`);
     return USAGE_EXIT;
   }

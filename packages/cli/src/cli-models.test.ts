@@ -2,8 +2,8 @@
 // where a download would put it shows as cached, and classify then runs from it with no network.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULTS, MODELS } from '@onnx-mobilenet/node';
+import { join, resolve } from 'node:path';
+import { DEFAULTS, IMAGENET_LABELS, MODELS } from '@onnx-mobilenet/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INT8_MODEL, SYNSET, describeWithAssets, photo } from '../../../test/assets.js';
 import { runCli } from './cli-main.js';
@@ -23,6 +23,8 @@ afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 // Where a download puts a registry model, written out here: <cache>/models/<sha256>-<file name>.
 const cachedFile = (name: keyof typeof MODELS) => join(cache, 'models', `${MODELS[name]!.sha256}-${name}.onnx`);
+const cachedLabels = () => join(cache, 'labels', `${IMAGENET_LABELS.sha256}-synset.txt`);
+const LABELS_NO = 'labels: the ImageNet class list (synset.txt) is not cached: classify downloads it once, or pass --labels <synset.txt>';
 
 describe('onnx-mobilenet models', () => {
   it('lists every registry model from MODELS, none cached in an empty cache', async () => {
@@ -37,18 +39,21 @@ describe('onnx-mobilenet models', () => {
         top5: m.top5 ?? null,
         default: m.name === DEFAULTS.model,
         cached: false,
+        labelsCached: false,
       })),
     );
   });
 
   it('prints a table: name, size in MB, precision, published top-1/top-5, cached; and the cache folder', async () => {
-    // ONNX_MOBILENET_CACHE is read as classify reads it; a file of the wrong size is not a cached model
+    // ONNX_MOBILENET_CACHE is read as classify reads it; a file of the wrong size, or of the right
+    // size but the wrong content, is not a cached model
     mkdirSync(join(cache, 'models'), { recursive: true });
     writeFileSync(cachedFile('mobilenetv2-7'), 'partial download');
+    writeFileSync(cachedFile('mobilenetv2-10'), Buffer.alloc(MODELS['mobilenetv2-10']!.bytes));
     const { code, out } = await cli(['models'], { ONNX_MOBILENET_CACHE: cache });
     expect(code).toBe(0);
     expect(out[0]).toMatch(/^name +size +precision +top-1 +top-5 +cached$/);
-    expect(out.slice(1, -1).map((l) => l.split(/ {2,}/))).toEqual(
+    expect(out.slice(1, -2).map((l) => l.split(/ {2,}/))).toEqual(
       Object.values(MODELS).map((m) => [
         m.name === DEFAULTS.model ? `${m.name} (default)` : m.name,
         `${(m.bytes / 1e6).toFixed(1)} MB`,
@@ -58,7 +63,12 @@ describe('onnx-mobilenet models', () => {
         'no',
       ]),
     );
-    expect(out.at(-1)).toBe(`cache: ${cache}`);
+    expect(out.slice(-2)).toEqual([LABELS_NO, `cache: ${cache}`]);
+  });
+
+  it('prints the cache folder resolved', async () => {
+    const { out } = await cli(['models', '--cache-dir', 'c1']);
+    expect(out.at(-1)).toBe(`cache: ${resolve('c1')}`);
   });
 
   it('rejects arguments and unknown options as usage errors', async () => {
@@ -74,12 +84,29 @@ describeWithAssets('onnx-mobilenet models: a cached model', () => {
     const { out } = await cli(['models', '--json', '--cache-dir', cache]);
     const cached = out.map((l) => JSON.parse(l) as { name: string; cached: boolean }).filter((r) => r.cached);
     expect(cached.map((r) => r.name)).toEqual(['mobilenetv2-12-int8']);
+    // the labels are not cached: the table says so under the models
+    expect((await cli(['models', '--cache-dir', cache])).out.at(-2)).toBe(LABELS_NO);
     // the mirror is a closed port: the model can only come from the cache
     const tench = photo(0);
     const run = await cli(
       ['classify', tench.path, '--model', 'mobilenetv2-12-int8', '--labels', SYNSET, '--json', '--top', '1', '--workers', '1', '--cache-dir', cache],
       { ONNX_MOBILENET_MIRROR: 'http://127.0.0.1:1/zoo' },
     );
+    expect(run.err).toEqual([]);
+    expect(JSON.parse(run.out[0]!).predictions[0].id).toBe(tench.wnid);
+  });
+
+  it('cached labels are reported, and classify then needs neither --labels nor the network', async () => {
+    mkdirSync(join(cache, 'labels'), { recursive: true });
+    copyFileSync(SYNSET, cachedLabels());
+    const { out } = await cli(['models', '--cache-dir', cache]);
+    expect(out.at(-2)).toBe('labels: the ImageNet class list (synset.txt) is cached');
+    const json = (await cli(['models', '--json', '--cache-dir', cache])).out.map((l) => JSON.parse(l) as { labelsCached: boolean });
+    expect(json.every((r) => r.labelsCached)).toBe(true);
+    const tench = photo(0);
+    const run = await cli(['classify', tench.path, '--model', 'mobilenetv2-12-int8', '--json', '--top', '1', '--workers', '1', '--cache-dir', cache], {
+      ONNX_MOBILENET_MIRROR: 'http://127.0.0.1:1/zoo',
+    });
     expect(run.err).toEqual([]);
     expect(JSON.parse(run.out[0]!).predictions[0].id).toBe(tench.wnid);
   });

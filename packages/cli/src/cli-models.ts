@@ -1,7 +1,9 @@
-import { statSync } from 'node:fs';
-import { DEFAULTS, MODELS, type RegistryModel } from '@onnx-mobilenet/node';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { DEFAULTS, IMAGENET_LABELS, MODELS, type RegistryLabels, type RegistryModel } from '@onnx-mobilenet/node';
 import { registryCachePath, resolveCacheDir } from '@onnx-mobilenet/node/adapter';
-import { DOWNLOAD_FLAGS, UsageError, downloadOptions, parseCommandLine, type CliIO } from './cli-args.js';
+import { DOWNLOAD_FLAGS, UsageError, downloadOptions, parseCommandLine, quote, type CliIO } from './cli-args.js';
 import { jsonText, terminalText } from './terminal-text.js';
 
 /** `onnx-mobilenet models --help`. */
@@ -9,10 +11,13 @@ export const MODELS_HELP = `Usage: onnx-mobilenet models [--json] [--cache-dir <
 
 Lists the models --model takes by name (the ONNX model zoo's MobileNetV2 files): download size,
 weight precision, the zoo's published ImageNet top-1/top-5 accuracy, and whether the file is in the
-download cache (then classify needs no network for it).
+download cache, whole and verified (sha256). A line under the table says whether the ImageNet class
+list (synset.txt, which every registry model needs) is cached too: classify needs no network when
+both are, or when the model is cached and --labels names a local file.
 
 Options:
-  --json             one JSON object a line: {"name", "bytes", "precision", "top1", "top5", "default", "cached"}
+  --json             one JSON object a line: {"name", "bytes", "precision", "top1", "top5", "default", "cached",
+                     "labelsCached"}
   --cache-dir <dir>  the cache to look in (default ONNX_MOBILENET_CACHE, else the user cache directory)
   -h, --help         this help`;
 
@@ -25,15 +30,27 @@ interface ModelRow {
   top5: number | null;
   default: boolean;
   cached: boolean;
+  labelsCached: boolean;
 }
 
-/** Whether the model's file is in the cache, whole (its size; a load checks its sha256 anyway). */
-function isCached(model: RegistryModel, cacheDir: string): boolean {
+/**
+ * Whether a registry file is in the cache as a load would accept it: a regular file of its size
+ * and sha256. The size is checked first, so no more than the file's pinned bytes (14 MB at most) are read.
+ */
+function isCached(file: RegistryModel | RegistryLabels, cacheDir: string): boolean {
+  let fd: number | undefined;
   try {
-    const s = statSync(registryCachePath(model, cacheDir));
-    return s.isFile() && s.size === model.bytes;
+    fd = openSync(registryCachePath(file, cacheDir), 'r');
+    const s = fstatSync(fd);
+    if (!s.isFile() || s.size !== file.bytes) return false;
+    const bytes = Buffer.alloc(file.bytes);
+    let read = 0;
+    for (let n = -1; n !== 0 && read < bytes.length; read += n) n = readSync(fd, bytes, read, bytes.length - read, read);
+    return read === file.bytes && createHash('sha256').update(bytes).digest('hex') === file.sha256.toLowerCase();
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -52,8 +69,9 @@ export function runModels(argv: readonly string[], io: CliIO, env: NodeJS.Proces
     io.stdout(MODELS_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`models takes no arguments, got "${positionals[0]}"`, MODELS_HELP);
-  const cacheDir = resolveCacheDir(downloadOptions(values, env).cacheDir, env);
+  if (positionals.length > 0) throw new UsageError(`models takes no arguments, got "${quote(positionals[0]!)}"`, MODELS_HELP);
+  const cacheDir = resolve(resolveCacheDir(downloadOptions(values, env).cacheDir, env));
+  const labelsCached = isCached(IMAGENET_LABELS, cacheDir);
   const rows: ModelRow[] = Object.values(MODELS).map((m) => ({
     name: m.name,
     bytes: m.bytes,
@@ -62,6 +80,7 @@ export function runModels(argv: readonly string[], io: CliIO, env: NodeJS.Proces
     top5: m.top5 ?? null,
     default: m.name === DEFAULTS.model,
     cached: isCached(m, cacheDir),
+    labelsCached,
   }));
   if (values.json) {
     for (const row of rows) io.stdout(jsonText(row));
@@ -86,6 +105,11 @@ export function runModels(argv: readonly string[], io: CliIO, env: NodeJS.Proces
         .join('  ')
         .trimEnd(),
     );
+  io.stdout(
+    labelsCached
+      ? 'labels: the ImageNet class list (synset.txt) is cached'
+      : 'labels: the ImageNet class list (synset.txt) is not cached: classify downloads it once, or pass --labels <synset.txt>',
+  );
   io.stdout(`cache: ${terminalText(cacheDir)}`);
   return 0;
 }

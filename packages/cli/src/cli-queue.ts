@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { DEFAULTS } from '@onnx-mobilenet/node';
-import { DOWNLOAD_FLAGS, UsageError, downloadOptions, failureLine, intOption, parseCommandLine, type CliIO } from './cli-args.js';
+import { DOWNLOAD_FLAGS, UsageError, downloadOptions, failureLine, intOption, parseCommandLine, quote, type CliIO } from './cli-args.js';
 import { jsonText, terminalText } from './terminal-text.js';
 
 /** The queue commands, by the name `onnx-mobilenet <command>` runs them with. */
@@ -82,7 +82,7 @@ export async function runQueueCommand(command: (typeof QUEUE_COMMANDS)[number], 
     return 0;
   }
   const { values, positionals, target } = parseQueueArgs(argv);
-  if (command !== 'enqueue' && positionals.length > 0) throw new UsageError(`${command} takes no arguments, got "${positionals[0]}"`, QUEUE_HELP);
+  if (command !== 'enqueue' && positionals.length > 0) throw new UsageError(`${command} takes no arguments, got "${quote(positionals[0]!)}"`, QUEUE_HELP);
   if (command !== 'worker' && values.root !== undefined) throw new UsageError('--root is an option of worker', QUEUE_HELP);
   const queue = await loadQueue();
   try {

@@ -21,6 +21,7 @@ import {
   failureLine,
   intOption,
   parseCommandLine,
+  quote,
   type CliIO,
 } from './cli-args.js';
 import { type ClassFolder, readClassFolders } from './class-folders.js';
@@ -89,7 +90,7 @@ function numberOption(name: string, value: string | undefined, min: number, max:
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${value}"`, TRAIN_HELP);
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${quote(value)}"`, TRAIN_HELP);
   return n;
 }
 
@@ -131,7 +132,8 @@ export async function runTrain(argv: readonly string[], io: CliIO, stderrIsTTY: 
     classWeights: choiceOption('class-weights', values['class-weights'], CLASS_WEIGHT_MODES, TRAIN_HELP),
     seed: numberOption('seed', values.seed, 0, 2 ** 32 - 1),
   };
-  if (train.seed !== undefined && !Number.isInteger(train.seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`, TRAIN_HELP);
+  if (train.seed !== undefined && !Number.isInteger(train.seed))
+    throw new UsageError(`--seed must be an integer, got "${quote(String(values.seed))}"`, TRAIN_HELP);
   const crops = intOption('crops', values.crops, 100, 0);
   const threads = intOption('threads', values.threads, DEFAULTS.maxThreads);
   const mode = choiceOption('mode', values.mode, RESIZE_MODES, TRAIN_HELP);

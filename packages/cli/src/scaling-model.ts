@@ -60,7 +60,8 @@ const MAX_CORES = 1024;
  * ```
  */
 export function libuvThreads(env: Record<string, string | undefined> = process.env): number {
-  const value = env.UV_THREADPOOL_SIZE;
+  // own variables only (a polluted Object.prototype shows through process.env); set but empty counts, as for libuv
+  const value = Object.hasOwn(env, 'UV_THREADPOOL_SIZE') ? env.UV_THREADPOOL_SIZE : undefined;
   if (value === undefined) return 4;
   // read as libuv reads it: atoi (leading digits; none is 0), 0 → 1, and an unsigned count capped
   // at 1024 (a negative one wraps to a huge count)

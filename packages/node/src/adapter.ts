@@ -12,5 +12,6 @@ export { readLocalFile, showPath, type ReadLocalFileOptions } from './read-local
 export { checkNumber, MAX_TIMER_MS, ownOptions, type NumberRange, type OptionKind, type OptionShape } from '@onnx-mobilenet/core/adapter';
 export { localImagePath } from './decode-image.js';
 export { registryCachePath } from './load-asset.js';
-export { resolveCacheDir } from './cache-dir.js';
+export { CACHE_VARIABLE, envVariable, resolveCacheDir } from './cache-dir.js';
+export { UNREACHABLE_HINT } from './download.js';
 export { checkLocalPath, resolveLocalRoots, type LocalRoots } from './local-roots.js';

@@ -4,6 +4,16 @@ import { OnnxMobilenetError } from '@onnx-mobilenet/core';
 import { describeError } from '@onnx-mobilenet/core/adapter';
 
 /**
+ * The environment variable naming the cache directory (`cacheDir`'s default).
+ *
+ * @example
+ * ```ts
+ * envVariable(process.env, CACHE_VARIABLE); // '/srv/cache', or undefined
+ * ```
+ */
+export const CACHE_VARIABLE = 'ONNX_MOBILENET_CACHE';
+
+/**
  * The directory downloads are cached in: the `cacheDir` option, else `ONNX_MOBILENET_CACHE`, else
  * the platform's user cache directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux,
  * `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows) plus `onnx-mobilenet`.
@@ -15,11 +25,25 @@ import { describeError } from '@onnx-mobilenet/core/adapter';
  */
 export function resolveCacheDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return explicit;
-  if (env.ONNX_MOBILENET_CACHE) return env.ONNX_MOBILENET_CACHE;
+  const own = envVariable(env, CACHE_VARIABLE);
+  if (own) return own;
   // A few lines instead of env-paths: its current major is ESM-only and would break our CJS build.
-  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'onnx-mobilenet', 'Cache');
+  if (process.platform === 'win32') return join(envVariable(env, 'LOCALAPPDATA') ?? join(homedir(), 'AppData', 'Local'), 'onnx-mobilenet', 'Cache');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'onnx-mobilenet');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'onnx-mobilenet');
+  return join(envVariable(env, 'XDG_CACHE_HOME') || join(homedir(), '.cache'), 'onnx-mobilenet');
+}
+
+/**
+ * An environment variable, `undefined` when unset or empty: only `env`'s own ones, as a property
+ * set on `Object.prototype` elsewhere in the app shows through `process.env` and plain objects.
+ *
+ * @example
+ * ```ts
+ * envVariable(process.env, CACHE_VARIABLE); // '/srv/cache', or undefined
+ * ```
+ */
+export function envVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  return (Object.hasOwn(env, name) && env[name]) || undefined;
 }
 
 const CACHE_FAULTS: Record<string, string> = {

@@ -27,6 +27,17 @@ export interface DownloadOptions {
   network?: NetworkPolicy | undefined;
 }
 
+/**
+ * What a download's `E_DOWNLOAD` adds when its server cannot be reached (a command line puts its
+ * own flags in its place).
+ *
+ * @example
+ * ```ts
+ * message.replace(` ${UNREACHABLE_HINT}`, ' Offline? Pass --model <file.onnx> --labels <synset.txt>.');
+ * ```
+ */
+export const UNREACHABLE_HINT = 'Offline? Pass local files as the model and labels (or set a mirror).';
+
 /** The sidecar that records the sha256 of a cached file that has no pinned hash. */
 export function hashSidecar(path: string): string {
   return `${path}.sha256`;
@@ -49,7 +60,7 @@ export async function downloadToFile(url: string, options: DownloadOptions): Pro
     onProgress: options.onProgress,
     expectedBytes: options.bytes,
     refuseHtml: options.purpose === 'model',
-    unreachableHint: 'Offline? Pass local files as the model and labels (or set a mirror).',
+    unreachableHint: UNREACHABLE_HINT,
   });
   const actual = sha256Hex(bytes);
   if (options.sha256) assertChecksum(`${redactUrl(url)} (downloaded ${bytes.byteLength} bytes)`, options.sha256, actual);

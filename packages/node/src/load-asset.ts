@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type AdapterOptions, OnnxMobilenetError, type AssetRef, type RegistryModel } from '@onnx-mobilenet/core';
+import { type AdapterOptions, OnnxMobilenetError, type AssetRef, type RegistryLabels, type RegistryModel } from '@onnx-mobilenet/core';
 import { parseUrl, type LoadAssetOptions, redactUrl, registryNameHint } from '@onnx-mobilenet/core/adapter';
 import { resolveCacheDir } from './cache-dir.js';
 import { downloadToFile, hashSidecar } from './download.js';
@@ -88,15 +88,17 @@ async function recordedHash(path: string): Promise<string | undefined> {
 }
 
 /**
- * Where a registry model is cached once downloaded (the same file whatever `mirror` served it):
- * in `cacheDir`, else `ONNX_MOBILENET_CACHE`, else the user cache directory. For tools that show
- * what is cached (`onnx-mobilenet models`).
+ * Where a registry model (or the registry's labels, `IMAGENET_LABELS`) is cached once
+ * downloaded (the same file whatever `mirror` served it): in `cacheDir`, else
+ * `ONNX_MOBILENET_CACHE`, else the user cache directory. For tools that show what is cached
+ * (`onnx-mobilenet models`).
  *
  * @example
  * ```ts
  * registryCachePath(MODELS['mobilenetv2-12-int8']); // '/home/me/.cache/onnx-mobilenet/models/cc028f…-mobilenetv2-12-int8.onnx'
+ * registryCachePath(IMAGENET_LABELS); // '/home/me/.cache/onnx-mobilenet/labels/acf75e…-synset.txt'
  * ```
  */
-export function registryCachePath(model: RegistryModel, cacheDir?: string): string {
-  return cachePathFor(new URL(model.url), model.sha256, { cacheDir, purpose: 'model' });
+export function registryCachePath(file: RegistryModel | RegistryLabels, cacheDir?: string): string {
+  return cachePathFor(new URL(file.url), file.sha256, { cacheDir, purpose: 'name' in file ? 'model' : 'labels' });
 }

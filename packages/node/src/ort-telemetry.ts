@@ -1,5 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import type { WarningCode } from '@onnx-mobilenet/core';
+import { envVariable } from './cache-dir.js';
 
 /**
  * The environment variable onnxruntime (1.29 and later) reads, once per process when its
@@ -31,7 +32,7 @@ export function disableOrtTelemetry(
   warn: (message: string, options: { code: WarningCode }) => void = process.emitWarning,
 ): void {
   // any value, '0' included, is the user's choice; an empty one counts as unset, as onnxruntime reads it
-  if (env[ORT_TELEMETRY_VARIABLE]) return;
+  if (envVariable(env, ORT_TELEMETRY_VARIABLE)) return;
   env[ORT_TELEMETRY_VARIABLE] = '1';
   if (!mainThread && !warnedFromWorker) {
     warnedFromWorker = true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../io/model-registry.js';
 import { registryNameHint } from '../io/registry-hint.js';
-import { didYouMean, editDistance } from './did-you-mean.js';
+import { closeNames, didYouMean, editDistance } from './did-you-mean.js';
 
 describe('editDistance', () => {
   it.each([
@@ -51,6 +51,35 @@ describe('registryNameHint', () => {
 
   it('lists the names for a name-like word close to none', () => {
     expect(registryNameHint('resnet50')).toBe(`"resnet50" is not a registry name either. ${list}`);
+  });
+
+  it('never guesses another precision: at most 2 edits for registry names', () => {
+    // int8 is 4 edits from fp32 (and the fp32 model is plain mobilenetv2-12): no guess, the list
+    expect(registryNameHint('mobilenetv2-12-fp32')).toBe(`"mobilenetv2-12-fp32" is not a registry name either. ${list}`);
+    expect(registryNameHint('mobilenetv2-12-fp16')).toBe(`"mobilenetv2-12-fp16" is not a registry name either. ${list}`);
+    expect(registryNameHint('mobilenetv2-12-in')).toContain('Did you mean "mobilenetv2-12-int8"?');
+  });
+
+  it('names every registry name as close as the bound, nearest first', () => {
+    expect(registryNameHint('mobilenetv2-11')).toBe(
+      `"mobilenetv2-11" is not a registry name either. Did you mean "mobilenetv2-10" or "mobilenetv2-12"? ${list}`,
+    );
+    expect(closeNames('mobilenetv2-1', Object.keys(MODELS), 2)).toEqual(['mobilenetv2-7', 'mobilenetv2-10', 'mobilenetv2-12']);
+    expect(closeNames('mobilenetv2-12-q', Object.keys(MODELS), 2)).toEqual(['mobilenetv2-12', 'mobilenetv2-12-qdq']);
+  });
+
+  it('a path whose file is named like a registry model: only that the registry name exists', () => {
+    for (const path of ['/a/mobilenetv2-7', 'C:\\m\\mobilenetv2-7', './mobilenetv2-7.onnx'])
+      expect(registryNameHint(path)).toBe('the registry model "mobilenetv2-7" is named without a folder or .onnx');
+    expect(registryNameHint('./mobilenetv2-12')).toBe('the registry model "mobilenetv2-12" is named without a folder or .onnx');
+    // near a registry name, but a path: nothing
+    expect(registryNameHint('/a/mobilenetv2-77')).toBeUndefined();
+    expect(registryNameHint('./mobilenetv2-12-int9')).toBeUndefined();
+  });
+
+  it('quotes the name raw (clipped): the printing layer escapes it, one way for the whole line', () => {
+    expect(registryNameHint('mobilenetv2-12-int9\x1b')).toContain('"mobilenetv2-12-int9\x1b" is not a registry name either.');
+    expect(registryNameHint(`m${'x'.repeat(10_000)}`)!.length).toBeLessThan(500);
   });
 
   it('says nothing for what looks like a path or a file', () => {

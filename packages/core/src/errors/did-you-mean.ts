@@ -53,3 +53,23 @@ export function didYouMean(word: string, names: readonly string[]): string | und
   }
   return best;
 }
+
+/**
+ * Every name in `names` at most `maxEdits` edits from `word`, nearest first (in `names`' order
+ * among equally near ones): for suggestions where two names can be equally likely.
+ *
+ * @example
+ * ```ts
+ * closeNames('mobilenetv2-11', ['mobilenetv2-7', 'mobilenetv2-10', 'mobilenetv2-12'], 2); // ['mobilenetv2-10', 'mobilenetv2-12']
+ * ```
+ */
+export function closeNames(word: string, names: readonly string[], maxEdits: number): string[] {
+  return names
+    .flatMap((name) => {
+      // a length further apart than the bound cannot be within it (and a long input is never compared)
+      const d = Math.abs(name.length - word.length) > maxEdits ? Infinity : editDistance(word, name);
+      return d <= maxEdits ? [{ name, d }] : [];
+    })
+    .sort((a, b) => a.d - b.d)
+    .map((c) => c.name);
+}
