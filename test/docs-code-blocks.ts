@@ -61,7 +61,7 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
   return blocks;
 }
 
-/** Languages whose blocks are program output or listings: shown, not run. */
+/** Languages whose blocks are program output or listings, not type-checked here (```console CLI sessions are run by test/docs-console-blocks.test.ts). */
 export const OUTPUT_LANGS = ['text', 'console', 'output'];
 export const TS_LANGS = ['ts', 'typescript', 'tsx', 'js', 'javascript', 'mjs', 'jsx'];
 
