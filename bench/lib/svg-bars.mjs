@@ -9,7 +9,7 @@
 /** @typedef {{ label: string, values: number[], note?: string }} StackedBar */
 /**
  * @template B
- * @typedef {{ id: string, title: string, subtitle: string, unit: string, digits?: number, footer: string[], description?: string, groups: { name: string, bars: B[] }[] }} Chart
+ * @typedef {{ id: string, title: string, subtitle: string, unit: string, digits?: number, footer: string[], description: string, groups: { name: string, bars: B[] }[] }} Chart
  */
 
 /** Fixed bar colours (each ≥ 3:1 against both cards) and the text colour drawn on each. */
@@ -29,7 +29,7 @@ export const THEMES = {
 export const LAYOUT = {
   width: 640,
   pad: 20,
-  valueSpace: 210, // right of the longest bar, for its value text
+  valueSpace: 210, // right of the longest bar, for its value text (more when a value text is longer)
   rowHeight: 38,
   barHeight: 16,
   groupHeight: 26,
@@ -67,12 +67,15 @@ export function niceScale(max) {
 }
 
 /**
- * The x scale: px from the plot's left edge for a value.
+ * The x scale: px from the plot's left edge for a value, narrowed so that each value's text
+ * (`texts`: [value, text width in px]) still ends inside the card after its bar.
  * @param {number} maxValue
+ * @param {[number, number][]} [texts]
  */
-export function xScale(maxValue) {
+export function xScale(maxValue, texts = []) {
   const { max, step } = niceScale(maxValue);
-  const span = LAYOUT.width - 2 * LAYOUT.pad - LAYOUT.valueSpace;
+  const room = LAYOUT.width - 2 * LAYOUT.pad;
+  const span = Math.min(room - LAYOUT.valueSpace, ...texts.map(([v, w]) => ((room - 6 - w) * max) / v));
   return { max, step, span, px: (/** @type {number} */ v) => (v / max) * span };
 }
 
@@ -97,13 +100,24 @@ export function wrap(lines, size) {
 /** Height the footer's wrapped lines take. */
 const footerHeight = (/** @type {string[]} */ footer) => wrap(footer, 11).length * 16 + 10;
 
+/** The title's and the subtitle's lines, wrapped to the card, and where the plot starts below them. */
+function header(/** @type {{ title: string, subtitle: string }} */ { title, subtitle }) {
+  const titles = wrap([title], 15);
+  const subtitles = wrap([subtitle], LAYOUT.font);
+  const first = 48 + (titles.length - 1) * 20; // the subtitle's first line
+  return { titles, subtitles, first, top: first + 16 + (subtitles.length - 1) * 17 };
+}
+
 /**
  * @param {Chart<unknown>} chart
  * @param {number} height
  * @param {string[]} body
  */
-function frame({ id, title, subtitle, footer: lines, description }, height, body) {
+function frame(chart, height, body) {
+  const { id, title, footer: lines, description } = chart;
+  if (typeof description !== 'string' || description === '') throw new Error(`chart ${id}: no description (the chart's text alternative)`);
   const { width } = LAYOUT;
+  const head = header(chart);
   const footer = wrap(lines, 11);
   const { light, dark } = THEMES;
   const style = [
@@ -117,8 +131,8 @@ function frame({ id, title, subtitle, footer: lines, description }, height, body
     `<desc id="${id}-desc">${esc(description)}</desc>`,
     `<style>${style}</style>`,
     `<rect class="card" x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" rx="6"/>`,
-    `<text class="fg" x="${LAYOUT.pad}" y="28" font-size="15" font-weight="600">${esc(title)}</text>`,
-    `<text class="muted" x="${LAYOUT.pad}" y="48">${esc(subtitle)}</text>`,
+    ...head.titles.map((line, i) => `<text class="fg" x="${LAYOUT.pad}" y="${28 + i * 20}" font-size="15" font-weight="600">${esc(line)}</text>`),
+    ...head.subtitles.map((line, i) => `<text class="muted" x="${LAYOUT.pad}" y="${head.first + i * 17}">${esc(line)}</text>`),
     ...body,
     ...footer.map((line, i) => `<text class="muted" x="${LAYOUT.pad}" y="${height - 14 - (footer.length - 1 - i) * 16}" font-size="11">${esc(line)}</text>`),
     '</svg>',
@@ -151,22 +165,29 @@ function axis(scale, top, bottom) {
  * @param {(bar: B, top: number, scale: ReturnType<typeof xScale>) => string[]} draw
  */
 function plot(chart, total, draw) {
-  const scale = xScale(Math.max(...chart.groups.flatMap((g) => g.bars.map(total))));
+  const bars = chart.groups.flatMap((g) => g.bars);
+  /** @type {(bar: B) => string} */
+  const valueText = (bar) => `${fixed(chart, total(bar))} ${chart.unit}${bar.note ? ` · ${bar.note}` : ''}`;
+  const scale = xScale(
+    Math.max(...bars.map(total)),
+    bars.map((b) => [total(b), textWidth(valueText(b))]),
+  );
   const body = [];
-  let y = 64;
+  const { top: plotTop } = header(chart);
+  let y = plotTop;
   for (const group of chart.groups) {
     body.push(`<text class="fg" x="${LAYOUT.pad}" y="${y + 16}" font-weight="600">${esc(group.name)}</text>`);
     y += LAYOUT.groupHeight;
     for (const bar of group.bars) {
       const top = y + 18;
-      const value = `${fixed(chart, total(bar))} ${chart.unit}${bar.note ? ` · ${bar.note}` : ''}`;
+      const value = valueText(bar);
       body.push(`<g><title>${esc(`${bar.label}: ${value}`)}</title>`, `<text class="fg" x="${LAYOUT.pad}" y="${y + 13}">${esc(bar.label)}</text>`);
       body.push(...draw(bar, top, scale));
       body.push(`<text class="fg" x="${num(LAYOUT.pad + scale.px(total(bar)) + 6)}" y="${top + 12}">${esc(value)}</text></g>`);
       y += LAYOUT.rowHeight;
     }
   }
-  body.unshift(...axis(scale, 64, y));
+  body.unshift(...axis(scale, plotTop, y));
   return { body, y };
 }
 
