@@ -1,7 +1,7 @@
 // The Performance guide's numbers, taken from the bench's JSON (bench/results/*-latest.json) into
 // one small summary (docs/guides/media/performance-data.json): only what its charts show, with the
-// run's dates and machine. A file or a field that is missing is an error naming it and the bench
-// that writes it.
+// run's dates and machine. A file or a field that is missing is an IncompleteResults error naming
+// it and the bench that writes it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -42,41 +42,62 @@ export const COLD_START_PARTS = [
 const round = (/** @type {number} */ x) => Math.round(x * 100) / 100;
 
 /**
+ * A bench result is missing, partial, older than the charts' code or undated: the error that
+ * `bench/charts.mjs --keep-if-incomplete` turns into a warning (any other error is a bug and fails).
+ */
+export class IncompleteResults extends Error {
+  name = 'IncompleteResults';
+}
+
+/** An ISO 8601 time in UTC, as the benches write it (`new Date().toISOString()`). */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
  * @param {string} dir
  * @param {keyof typeof SOURCES} key
  */
 function load(dir, key) {
   const { file, bench } = SOURCES[key];
   const path = join(dir, file);
-  let text;
+  let raw;
   try {
-    text = readFileSync(path, 'utf8');
+    raw = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`performance charts: ${path} is missing; run ${bench} first`);
+    throw new IncompleteResults(`performance charts: ${path} is missing; run ${bench} first`);
   }
   /** @type {any} */
   let json;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`performance charts: ${path} is not valid JSON (${e instanceof Error ? e.message : e}); run ${bench} again`);
+    throw new IncompleteResults(`performance charts: ${path} is not valid JSON (${e instanceof Error ? e.message : e}); run ${bench} again`);
   }
-  /** The number at a dotted path (keys may hold spaces), or an error naming the file and the path. */
-  const at = (/** @type {(string | number)[]} */ ...keys) => {
-    let v = json;
-    for (const k of keys) v = v?.[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new Error(`performance charts: ${path} has no number at ${keys.join('.')} (a partial or older result); run ${bench} again`);
-    }
-    return v;
-  };
-  const list = (/** @type {string[]} */ ...keys) => {
-    let v = json;
-    for (const k of keys) v = v?.[k];
-    if (!Array.isArray(v) || v.length === 0) throw new Error(`performance charts: ${path} has no list at ${keys.join('.')}; run ${bench} again`);
-    return v;
-  };
-  return { json, at, list, path };
+  /**
+   * The value at a dotted path (keys may hold spaces) if `ok` accepts it, else an error naming the file, the path and `what` it should be.
+   * @param {string} what
+   * @param {(v: any) => boolean} ok
+   */
+  const getter =
+    (what, ok) =>
+    (/** @type {(string | number)[]} */ ...keys) => {
+      let v = json;
+      for (const k of keys) v = v?.[k];
+      if (!ok(v))
+        throw new IncompleteResults(`performance charts: ${path} has no ${what} at ${keys.join('.')} (a partial or older result); run ${bench} again`);
+      return v;
+    };
+  /** @type {(...keys: (string | number)[]) => number} */
+  const at = getter('number', (v) => typeof v === 'number' && Number.isFinite(v));
+  /** @type {(...keys: (string | number)[]) => any[]} */
+  const list = getter('list', (v) => Array.isArray(v) && v.length > 0);
+  /** @type {(...keys: (string | number)[]) => string} */
+  const text = getter('text', (v) => typeof v === 'string' && v.trim() !== '');
+  /** @type {(...keys: (string | number)[]) => string} */
+  const date = getter(
+    'ISO 8601 date',
+    (v) => typeof v === 'string' && ISO_DATE.test(v) && Number.isFinite(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v.slice(0, 10),
+  );
+  return { json, at, list, text, date, path };
 }
 
 /**
@@ -91,7 +112,7 @@ function coldStartParts(src, model, kind) {
     const i = COLD_START_PARTS.findIndex((g) => g.parts.includes(p.name));
     if (i < 0)
       throw new Error(`performance charts: ${src.path}: cold start part "${p.name}" has no group in COLD_START_PARTS (bench/lib/performance-data.mjs)`);
-    if (typeof p.wall !== 'number') throw new Error(`performance charts: ${src.path}: part "${p.name}" has no wall time`);
+    if (typeof p.wall !== 'number') throw new IncompleteResults(`performance charts: ${src.path}: part "${p.name}" has no wall time`);
     sums[i] += p.wall;
   }
   return sums.map(round);
@@ -110,7 +131,7 @@ export function summarize(resultsDir) {
   /** @type {Record<string, any>} */
   const throughput = {};
   for (const set of ['bench', 'second']) {
-    throughput[set] = { name: peer.json.sets?.[set]?.name, photos: peer.at('sets', set, 'photos'), models: {} };
+    throughput[set] = { name: peer.text('sets', set, 'name'), photos: peer.at('sets', set, 'photos'), models: {} };
     for (const m of models) {
       const c = (/** @type {string} */ k) => round(peer.at('sets', set, 'models', m, 'cases', k, 'wall'));
       throughput[set].models[m] = { ours: c('array'), python: c('pyBatch8'), transformers: c('tfjsSingle') };
@@ -128,36 +149,30 @@ export function summarize(resultsDir) {
       parts: { ours: coldStartParts(cold, m, 'stages'), bare: coldStartParts(cold, m, 'floor') },
     };
   }
-  const pillow = decode.json.pillow;
-  if (pillow?.skipped)
-    throw new Error(`performance charts: ${decode.path} has no Pillow row (${pillow.skipped}); run ${SOURCES.decode.bench} with the Python venv`);
+  const skipped = decode.json.pillow?.skipped;
+  if (skipped)
+    throw new IncompleteResults(`performance charts: ${decode.path} has no Pillow row (${skipped}); run ${SOURCES.decode.bench} with the Python venv`);
   const decoders = {
     photos: decode.at('photos'),
-    pillow: { name: `Pillow ${pillow?.pillow ?? ''}`.trim(), decode: round(decode.at('pillow', 'decode')), crop: round(decode.at('pillow', 'crop')) },
-    rows: decode.list('decoders').map((/** @type {any} */ r, /** @type {number} */ i) => ({
-      name: r.name,
+    pillow: { name: `Pillow ${decode.text('pillow', 'pillow')}`, decode: round(decode.at('pillow', 'decode')), crop: round(decode.at('pillow', 'crop')) },
+    rows: decode.list('decoders').map((/** @type {unknown} */ _, /** @type {number} */ i) => ({
+      name: decode.text('decoders', i, 'name'),
       decode: round(decode.at('decoders', i, 'decodeCpuMs')),
       crop: round(decode.at('decoders', i, 'cropCpuMs')),
     })),
   };
-  const m = node.json.machine ?? {};
   return {
     about: 'The numbers the Performance guide charts show, from one pnpm bench:node run; made by bench/charts.mjs.',
-    dates: Object.fromEntries(
-      Object.entries({ node, pythonPeer: peer, coldStart: cold, decode }).map(([k, s]) => {
-        if (typeof s.json.date !== 'string') throw new Error(`performance charts: ${s.path} has no date`);
-        return [k, s.json.date];
-      }),
-    ),
+    dates: Object.fromEntries(Object.entries({ node, pythonPeer: peer, coldStart: cold, decode }).map(([k, s]) => [k, s.date('date')])),
     machine: {
-      cpu: m.cpu,
-      cores: m.cores,
-      flags: m.flags,
-      node: m.node,
-      onnxruntime: m.onnxruntime,
-      sharp: m.sharp,
-      python: peer.json.machine?.python,
-      pillow: pillow?.pillow,
+      cpu: node.text('machine', 'cpu'),
+      cores: node.at('machine', 'cores'),
+      flags: node.list('machine', 'flags'),
+      node: node.text('machine', 'node'),
+      onnxruntime: node.text('machine', 'onnxruntime'),
+      sharp: node.text('machine', 'sharp'),
+      python: peer.text('machine', 'python'),
+      pillow: decode.text('pillow', 'pillow'),
     },
     rounds: { pythonPeer: peer.at('rounds'), coldStart: cold.at('rounds'), decode: decode.at('rounds') },
     throughput,
