@@ -3,12 +3,14 @@
 // cold-start,decode}-latest.json, writes docs/guides/media/performance-data.json (the numbers the
 // charts show) and the SVGs beside it. `--results DIR` and `--out DIR` read and write elsewhere.
 // `--keep-if-incomplete` (how `pnpm bench:node` calls it) warns and keeps the committed charts when
-// a result is missing (a bench skipped itself, e.g. without Python) instead of failing the whole run.
+// a result is missing or partial (a bench skipped itself, e.g. without Python: IncompleteResults)
+// instead of failing the whole run; any other error is a bug and fails (exit code 1).
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SUMMARY_FILE, writeCharts } from './lib/performance-charts.mjs';
+import { IncompleteResults } from './lib/performance-data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { results: { type: 'string' }, out: { type: 'string' }, 'keep-if-incomplete': { type: 'boolean' } } });
@@ -20,10 +22,10 @@ try {
   const hours = (Math.max(...times) - Math.min(...times)) / 3.6e6;
   if (hours > 2) console.warn(`performance charts: warning: the results are from runs ${hours.toFixed(1)} hours apart (see the dates in ${SUMMARY_FILE})`);
 } catch (e) {
-  const message = e instanceof Error ? e.message : String(e);
-  if (values['keep-if-incomplete']) console.warn(`performance charts: not redrawn, the committed ones are kept: ${message}`);
+  if (values['keep-if-incomplete'] && e instanceof IncompleteResults)
+    console.warn(`performance charts: not redrawn, the committed ones are kept: ${e.message}`);
   else {
-    console.error(message);
+    console.error(e instanceof IncompleteResults ? e.message : e);
     process.exitCode = 1;
   }
 }
