@@ -94,7 +94,8 @@ describe('performance charts', () => {
       footer: [long],
       groups: [{ name: 'g', bars: [{ label: 'a', value: 19, kind: 'peer', note: 'a long note after the longest bar' }] }],
     });
-    for (const [name, svg] of [...renderCharts(committed), ['made.svg', made]]) {
+    const charts: [string, string][] = [...renderCharts(committed), ['made.svg', made]];
+    for (const [name, svg] of charts) {
       const texts = [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)];
       expect(texts.length, name).toBeGreaterThan(5);
       for (const [, attrs, text] of texts as unknown as [string, string, string][]) {

@@ -163,7 +163,7 @@ export function summarize(resultsDir) {
   };
   return {
     about: 'The numbers the Performance guide charts show, from one pnpm bench:node run; made by bench/charts.mjs.',
-    dates: Object.fromEntries(Object.entries({ node, pythonPeer: peer, coldStart: cold, decode }).map(([k, s]) => [k, s.date('date')])),
+    dates: { node: node.date('date'), pythonPeer: peer.date('date'), coldStart: cold.date('date'), decode: decode.date('date') },
     machine: {
       cpu: node.text('machine', 'cpu'),
       cores: node.at('machine', 'cores'),
