@@ -47,7 +47,7 @@ export function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
-/** Rough width of text in px (0.6 em a character, generous for sans-serif). */
+/** Rough width of text in px (0.6 em a character: enough for most sans-serif text, not all; see `wrap`). */
 const textWidth = (/** @type {string} */ text, size = LAYOUT.font) => text.length * size * 0.6;
 const num = (/** @type {number} */ x) => Number(x.toFixed(2)).toString();
 /** A value as the chart prints it: `digits` decimals (2 unless the chart says). */
@@ -85,7 +85,8 @@ export function xScale(maxValue, texts = []) {
  * @param {number} size
  */
 export function wrap(lines, size) {
-  const room = Math.floor((LAYOUT.width - 2 * LAYOUT.pad) / (size * 0.6));
+  // 0.65 em: DejaVu Sans (Chromium's fallback on Linux) measured 0.63 em on a footer of digits and underscores
+  const room = Math.floor((LAYOUT.width - 2 * LAYOUT.pad) / (size * 0.65));
   return lines.flatMap((line) => {
     const out = [''];
     for (const word of line.split(' ')) {
