@@ -133,7 +133,11 @@ export function typeCheck(root: string, files: string[], env: string): string[] 
     lib: e.lib,
     types: e.types,
     typeRoots: [join(root, 'node_modules/@types')],
+    // what a fresh `tsc --init` (TypeScript 5.9) and tsconfig.base.json check: `best.label` of a
+    // possibly empty array must be guarded, as users' projects will demand
     strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
     skipLibCheck: true,
     allowJs: true,
     checkJs: true,
