@@ -1,16 +1,16 @@
-// Every fenced code block of the user docs (README.md, docs/guides/*.md, docs/site/*.md) is checked
-// for what its language allows, or is marked as output: ts/tsx/js blocks are type-checked against
-// the workspace packages (one program per environment, all blocks at once), CLI lines in sh blocks
+// Every fenced code block of the docs (README.md, packages/*/README.md, docs/guides/*.md,
+// docs/site/*.md, docs/contributing/*.md) is checked for what its language allows, or is marked as
+// output: ts/tsx/js blocks are type-checked against the workspace packages (one in-memory program
+// per environment, all blocks at once, nothing written), CLI lines in sh blocks
 // against the CLI's own help, `pnpm` lines against package.json's scripts, json parsed, Dockerfiles
 // read instruction by instruction, Python parsed. A block without a language, or in a language no
 // check covers, fails. Each checker is also shown a broken block, so none passes vacuously.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliSpec, checkCliArgs, checkPnpm, cliArgs, cliSpec, shellCommands } from './docs-code-blocks-shell.js';
-import { type CodeBlock, ENV_NAMES, OUTPUT_LANGS, TS_LANGS, blockSource, codeBlocks, docFiles, read, typeCheck } from './docs-code-blocks.js';
+import { type CodeBlock, ENV_NAMES, OUTPUT_LANGS, TS_LANGS, blockDir, blockSource, codeBlocks, docFiles, read, typeCheck } from './docs-code-blocks.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const blocks = docFiles(root).flatMap((f) => codeBlocks(f, read(root, f)));
@@ -22,7 +22,7 @@ const DOCKER_LANGS = ['dockerfile', 'docker'];
 const CHECKED = [...TS_LANGS, ...SHELL_LANGS, ...JSON_LANGS, ...DOCKER_LANGS, 'python'];
 
 /** Guides whose code runs in a page or a Worker unless a block says otherwise (`<!-- env: … -->`). */
-const WEB_GUIDES = ['docs/guides/browser.md', 'docs/guides/worker.md', 'docs/guides/bundlers.md'];
+const WEB_GUIDES = ['docs/guides/browser.md', 'docs/guides/worker.md', 'docs/guides/bundlers.md', 'packages/web/README.md'];
 const envOf = (b: CodeBlock) => b.env ?? (WEB_GUIDES.some((g) => b.where.startsWith(`${g}:`)) ? 'web' : 'node');
 
 /** Problems of a block in a language checked here without a compiler. */
@@ -56,17 +56,17 @@ function checkOther(b: CodeBlock, spec: CliSpec): string[] {
 
 describe('code blocks of the docs', () => {
   let spec: CliSpec;
-  let dir: string;
   beforeAll(async () => {
     spec = await cliSpec();
-    // inside the repository, so that node_modules resolves onnx-mobilenet and @onnx-mobilenet/*
-    dir = mkdtempSync(join(root, 'test', '.code-blocks-'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds the blocks of the README and the guides', () => {
+  it('finds the blocks of the READMEs, the guides and the contributor pages', () => {
     expect(blocks.filter((b) => b.where.startsWith('README.md:')).length).toBeGreaterThan(5);
     expect(blocks.filter((b) => b.where.startsWith('docs/guides/')).length).toBeGreaterThan(50);
+    expect(new Set(blocks.filter((b) => TS_LANGS.includes(b.lang) && b.where.startsWith('packages/')).map((b) => b.where.split('/')[1]))).toEqual(
+      new Set(['cli', 'node', 'onnx-mobilenet', 'queue', 'wasm', 'web']),
+    );
+    expect(blocks.filter((b) => b.where.startsWith('docs/contributing/')).length).toBeGreaterThan(3);
   });
 
   it('gives every block a language that is checked, or marks it as output', () => {
@@ -91,15 +91,15 @@ describe('code blocks of the docs', () => {
     for (const env of ENV_NAMES) {
       const mine = code.filter((b) => envOf(b) === env);
       if (!mine.length) continue;
-      const files = [...mine, broken].map((b, i) => {
+      const sources = new Map<string, string>();
+      for (const [i, b] of [...mine, broken].entries()) {
         const { ext, text } = blockSource(b);
-        const file = join(dir, `${env}-${i}${ext}`);
-        writeFileSync(file, text);
+        const file = join(blockDir(root), `${env}-${i}${ext}`); // never written: served from memory
+        sources.set(file, text);
         where.set(file, b.where);
-        return file;
-      });
-      const diagnostics = typeCheck(root, files, env);
-      const brokenFile = files.at(-1)!;
+      }
+      const diagnostics = typeCheck(root, sources, env);
+      const brokenFile = [...sources.keys()].at(-1)!;
       const brokenErrors = diagnostics.filter((d) => d.startsWith(`${brokenFile}:`)).join('\n');
       expect(brokenErrors, `the broken block fails in ${env}`).toMatch(/modle/);
       expect(brokenErrors, `the broken block fails in ${env}`).toMatch(/:4: 'best' is possibly 'undefined'/);
