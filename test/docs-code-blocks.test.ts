@@ -120,7 +120,7 @@ describe('code blocks of the docs', () => {
     expect(problems).toEqual([]);
   });
 
-  it('fails on broken blocks of each kind', () => {
+  it('fails on broken blocks of each kind', { timeout: 300_000 }, () => {
     const broken = (lang: string, code: string) => checkOther({ where: 'broken', lang, code, preludes: [] }, spec);
     expect(broken('sh', 'npx onnx-mobilenet classify photo.jpg --modle x')).toEqual(['unknown option --modle for classify']);
     expect(broken('sh', 'onnx-mobilenet clasify photo.jpg')[0]).toMatch(/unknown command "clasify"/);
@@ -131,5 +131,18 @@ describe('code blocks of the docs', () => {
     expect(broken('dockerfile', 'FROM node:22-slim\nRUN npm ci \\\n  --omit=dev\nCOPYY . .')).toEqual(['not a Dockerfile instruction: COPYY . .']);
     expect(broken('python', 'def f(:\n  pass')[0]).toMatch(/^python: /);
     expect(codeBlocks('x.md', 'text\n\n```\nplain\n```\n')[0]?.lang).toBe('');
+    // config files written in JS are typed by their JSDoc, so a misspelt key fails
+    const config = (file: string, type: string, body: string): [string, string] => [
+      join(blockDir(root), file),
+      `/** @type {import(${type}} */\nconst config = ${body};\nexport default config;\n`,
+    ];
+    const configs = new Map([
+      config('next.config.mjs', "'next').NextConfig", "{ outptu: 'standalone' }"),
+      config('webpack.config.mjs', "'webpack').Configuration", "{ mode: 'production', entyr: './main.js' }"),
+    ]);
+    expect(typeCheck(root, configs, 'node').map((d) => d.replace(/^.*\//, ''))).toEqual([
+      expect.stringMatching(/^next\.config\.mjs:2: .*'outptu' does not exist in type 'NextConfig'/),
+      expect.stringMatching(/^webpack\.config\.mjs:2: .*'entyr' does not exist in type 'Configuration'/),
+    ]);
   });
 });

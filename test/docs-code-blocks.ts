@@ -158,8 +158,9 @@ export function typeCheck(root: string, sources: Map<string, string>, env: strin
       '#single-binary': [join(root, 'packages/node/src/single-binary.ts')],
       react: [join(reactTypes, 'index.d.ts')],
       'react/jsx-runtime': [join(reactTypes, 'jsx-runtime.d.ts')],
-      // not a dependency of the workspace root, so not in its node_modules
+      // not dependencies of the workspace root, so not in its node_modules (next.config blocks' types)
       '@onnx-mobilenet/cli': [join(root, 'packages/cli/src/index.ts')],
+      next: [join(root, 'examples/nextjs/node_modules/next/index.d.ts')],
     },
   };
   const host = ts.createCompilerHost(options);
