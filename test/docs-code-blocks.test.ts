@@ -131,6 +131,7 @@ describe('code blocks of the docs', () => {
     expect(broken('dockerfile', 'FROM node:22-slim\nRUN npm ci \\\n  --omit=dev\nCOPYY . .')).toEqual(['not a Dockerfile instruction: COPYY . .']);
     expect(broken('python', 'def f(:\n  pass')[0]).toMatch(/^python: /);
     expect(codeBlocks('x.md', 'text\n\n```\nplain\n```\n')[0]?.lang).toBe('');
+    expect(() => codeBlocks('x.md', 'text\n\n```ts\nconst a = 1;\n\nmore text\n')).toThrow('x.md:3: the ``` fence is never closed');
     // config files written in JS are typed by their JSDoc, so a misspelt key fails
     const config = (file: string, type: string, body: string): [string, string] => [
       join(blockDir(root), file),

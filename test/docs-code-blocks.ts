@@ -46,6 +46,8 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
     const [, indent = '', fence = '', lang = ''] = open;
     let end = i + 1;
     while (end < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[end] ?? '')) end++;
+    // an unclosed fence would swallow the rest of the file, and every block in it, silently
+    if (end === lines.length) throw new Error(`${file}:${i + 1}: the ${fence} fence is never closed`);
     let before = i - 1;
     while (before >= 0 && lines[before]?.trim() === '') before--;
     const comment = /^\s*<!--(.*)-->\s*$/.exec(lines[before] ?? '')?.[1] ?? '';
@@ -69,8 +71,9 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
 }
 
 /** Languages whose blocks are program output or listings, not type-checked here (```console CLI sessions are run by test/docs-console-blocks.test.ts). */
-export const OUTPUT_LANGS = ['text', 'console', 'output'];
-export const TS_LANGS = ['ts', 'typescript', 'tsx', 'js', 'javascript', 'mjs', 'jsx'];
+export const OUTPUT_LANGS = ['text', 'console'];
+/** TypeScript and JavaScript blocks (each name one typedoc.json's highlightLanguages covers, or typedoc warns). */
+export const TS_LANGS = ['ts', 'typescript', 'tsx', 'js', 'javascript', 'mjs'];
 
 /**
  * Declarations a fragment may ask for by name: the variables its surrounding text has set up.
@@ -111,8 +114,8 @@ export const ENV_NAMES = Object.keys(ENVS);
 
 /** The file a block is written to: its language's extension, its preludes first, and a module. */
 export function blockSource(block: CodeBlock): { ext: string; text: string } {
-  const js = ['js', 'javascript', 'mjs', 'jsx'].includes(block.lang);
-  const ext = block.lang === 'tsx' ? '.tsx' : block.lang === 'jsx' ? '.jsx' : js ? '.mjs' : '.ts';
+  const js = ['js', 'javascript', 'mjs'].includes(block.lang);
+  const ext = block.lang === 'tsx' ? '.tsx' : js ? '.mjs' : '.ts';
   const unknown = block.preludes.filter((p) => !(p in PRELUDES));
   if (unknown.length) throw new Error(`${block.where}: unknown prelude ${unknown.join(', ')} (known: ${Object.keys(PRELUDES).join(', ')})`);
   if (js && block.preludes.length) throw new Error(`${block.where}: preludes are TypeScript declarations; write the block as ts`);
