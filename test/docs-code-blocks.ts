@@ -4,8 +4,8 @@
 //   <!-- env: web -->            type-check it as a browser project sees the package (node, web, edge)
 //   <!-- prelude: classifier --> prepend the named declarations of PRELUDES (a fragment's context)
 // Both may share one comment: `<!-- env: web; prelude: classifier, file -->`.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 
 export interface CodeBlock {
@@ -17,7 +17,10 @@ export interface CodeBlock {
   preludes: string[];
 }
 
-/** The markdown files whose blocks users copy: the README, the guides and the site's own pages. */
+/**
+ * The markdown files whose blocks users copy: the README, each package's README (what npm shows),
+ * the guides, the site's own pages and the contributor pages.
+ */
 export function docFiles(root: string): string[] {
   const inFolder = (dir: string) =>
     existsSync(join(root, dir))
@@ -26,7 +29,11 @@ export function docFiles(root: string): string[] {
           .sort()
           .map((f) => `${dir}/${f}`)
       : [];
-  return ['README.md', ...inFolder('docs/guides'), ...inFolder('docs/site')];
+  const packageReadmes = readdirSync(join(root, 'packages'))
+    .sort()
+    .map((p) => `packages/${p}/README.md`)
+    .filter((f) => existsSync(join(root, f)));
+  return ['README.md', ...packageReadmes, ...inFolder('docs/guides'), ...inFolder('docs/site'), ...inFolder('docs/contributing')];
 }
 
 /** Every fenced block of a markdown text, with the directives of the comment just before it. */
@@ -39,6 +46,8 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
     const [, indent = '', fence = '', lang = ''] = open;
     let end = i + 1;
     while (end < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[end] ?? '')) end++;
+    // an unclosed fence would swallow the rest of the file, and every block in it, silently
+    if (end === lines.length) throw new Error(`${file}:${i + 1}: the ${fence} fence is never closed`);
     let before = i - 1;
     while (before >= 0 && lines[before]?.trim() === '') before--;
     const comment = /^\s*<!--(.*)-->\s*$/.exec(lines[before] ?? '')?.[1] ?? '';
@@ -62,8 +71,9 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
 }
 
 /** Languages whose blocks are program output or listings, not type-checked here (```console CLI sessions are run by test/docs-console-blocks.test.ts). */
-export const OUTPUT_LANGS = ['text', 'console', 'output'];
-export const TS_LANGS = ['ts', 'typescript', 'tsx', 'js', 'javascript', 'mjs', 'jsx'];
+export const OUTPUT_LANGS = ['text', 'console'];
+/** TypeScript and JavaScript blocks (each name one typedoc.json's highlightLanguages covers, or typedoc warns). */
+export const TS_LANGS = ['ts', 'typescript', 'tsx', 'js', 'javascript', 'mjs'];
 
 /**
  * Declarations a fragment may ask for by name: the variables its surrounding text has set up.
@@ -104,8 +114,8 @@ export const ENV_NAMES = Object.keys(ENVS);
 
 /** The file a block is written to: its language's extension, its preludes first, and a module. */
 export function blockSource(block: CodeBlock): { ext: string; text: string } {
-  const js = ['js', 'javascript', 'mjs', 'jsx'].includes(block.lang);
-  const ext = block.lang === 'tsx' ? '.tsx' : block.lang === 'jsx' ? '.jsx' : js ? '.mjs' : '.ts';
+  const js = ['js', 'javascript', 'mjs'].includes(block.lang);
+  const ext = block.lang === 'tsx' ? '.tsx' : js ? '.mjs' : '.ts';
   const unknown = block.preludes.filter((p) => !(p in PRELUDES));
   if (unknown.length) throw new Error(`${block.where}: unknown prelude ${unknown.join(', ')} (known: ${Object.keys(PRELUDES).join(', ')})`);
   if (js && block.preludes.length) throw new Error(`${block.where}: preludes are TypeScript declarations; write the block as ts`);
@@ -114,18 +124,20 @@ export function blockSource(block: CodeBlock): { ext: string; text: string } {
   return { ext, text: `${prelude}${prelude ? '\n' : ''}${block.code}\nexport {};\n` };
 }
 
+/** Where the blocks' files seem to lie: inside the repository, so that node_modules resolves the workspace packages. */
+export const blockDir = (root: string) => join(root, 'test', '.code-blocks');
+
 /**
- * Type-checks files (already written under `dir`, inside the repository so that node_modules
- * resolves the workspace packages) as one program of one environment; returns the diagnostics,
- * each as `file:line: message`.
+ * Type-checks sources (path under {@link blockDir} → text), which are never written: the compiler
+ * is served them from memory, as one program of one environment. Returns the diagnostics, each as
+ * `file:line: message`.
  */
-export function typeCheck(root: string, files: string[], env: string): string[] {
+export function typeCheck(root: string, sources: Map<string, string>, env: string): string[] {
   const e = ENVS[env];
   if (!e) throw new Error(`unknown env ${env} (known: ${ENV_NAMES.join(', ')})`);
   const reactTypes = join(root, 'examples/nextjs/node_modules/@types/react');
-  const ambient = join(dirname(files[0] ?? root), `ambient-${env}.d.ts`);
-  writeFileSync(ambient, AMBIENT);
-  const program = ts.createProgram([ambient, ...files], {
+  const files = new Map(sources).set(join(blockDir(root), `ambient-${env}.d.ts`), AMBIENT);
+  const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -133,7 +145,11 @@ export function typeCheck(root: string, files: string[], env: string): string[] 
     lib: e.lib,
     types: e.types,
     typeRoots: [join(root, 'node_modules/@types')],
+    // what a fresh `tsc --init` (TypeScript 5.9) and tsconfig.base.json check: `best.label` of a
+    // possibly empty array must be guarded, as users' projects will demand
     strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
     skipLibCheck: true,
     allowJs: true,
     checkJs: true,
@@ -145,12 +161,23 @@ export function typeCheck(root: string, files: string[], env: string): string[] 
       '#single-binary': [join(root, 'packages/node/src/single-binary.ts')],
       react: [join(reactTypes, 'index.d.ts')],
       'react/jsx-runtime': [join(reactTypes, 'jsx-runtime.d.ts')],
+      // not dependencies of the workspace root, so not in its node_modules (next.config blocks' types)
+      '@onnx-mobilenet/cli': [join(root, 'packages/cli/src/index.ts')],
+      next: [join(root, 'examples/nextjs/node_modules/next/index.d.ts')],
     },
-  });
-  const mine = new Set(files);
+  };
+  const host = ts.createCompilerHost(options);
+  const [readFile, getSourceFile, fileExists] = [host.readFile.bind(host), host.getSourceFile.bind(host), host.fileExists.bind(host)];
+  host.fileExists = (f) => files.has(f) || fileExists(f);
+  host.readFile = (f) => files.get(f) ?? readFile(f);
+  host.getSourceFile = (f, lang, ...rest) => {
+    const text = files.get(f);
+    return text === undefined ? getSourceFile(f, lang, ...rest) : ts.createSourceFile(f, text, lang);
+  };
+  const program = ts.createProgram([...files.keys()], options, host);
   return ts
     .getPreEmitDiagnostics(program)
-    .filter((d) => !d.file || mine.has(d.file.fileName))
+    .filter((d) => !d.file || sources.has(d.file.fileName))
     .map((d) => {
       const at = d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
       return `${at}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;

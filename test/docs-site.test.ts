@@ -38,19 +38,36 @@ const specifiers = readdirSync(join(root, 'packages')).flatMap((dir) => {
     .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
 });
 
-/** Whether the element matched by `selector` (the `index`-th) is wholly on the first screen and not covered. */
-async function onFirstScreen(page: Page, selector: string, index = 0): Promise<boolean> {
+/**
+ * What keeps the element matched by `selector` (the `index`-th) from being wholly on the first
+ * screen and uncovered, with by how much it overflows ('' when it is there): a font with wider
+ * glyphs pushes the chooser down, and the message says so.
+ */
+async function offFirstScreen(page: Page, selector: string, index = 0): Promise<string> {
   return page.evaluate(
     ([sel, i]) => {
       const el = document.querySelectorAll(sel)[i as number];
-      if (!el) return false;
+      if (!el) return `no element ${sel} #${i}`;
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+      const what = `${sel} #${i} "${el.textContent?.trim().slice(0, 40)}"`;
+      if (r.width === 0 || r.height === 0) return `${what} is not displayed`;
+      if (r.top < 0 || r.left < 0) return `${what} starts above or left of the screen (top ${r.top}, left ${r.left})`;
+      if (r.bottom > innerHeight) return `${what} overflows the ${innerHeight} px screen by ${Math.ceil(r.bottom - innerHeight)} px (bottom ${r.bottom})`;
+      if (r.right > innerWidth) return `${what} overflows the ${innerWidth} px width by ${Math.ceil(r.right - innerWidth)} px`;
       const top = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));
-      return top !== null && (el === top || el.contains(top));
+      return top !== null && (el === top || el.contains(top)) ? '' : `${what} is covered by <${top?.tagName.toLowerCase()} class="${top?.className}">`;
     },
     [selector, index] as const,
   );
+}
+
+/**
+ * Waits until typedoc's script has shown the page: its layout hides the body until `app.showPage()`
+ * (which can run after `load`) and builds the sidebar; measured only once the web fonts are in.
+ */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.body.style.display && document.querySelector('#tsd-nav-container > li'));
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
 }
 
 /** The sidebar, once typedoc's script has built it: each top-level group and the pages under it. */
@@ -70,12 +87,16 @@ async function sidebar(page: Page): Promise<{ group: string; entries: { text: st
 describe('the landing page’s quick starts', () => {
   // Type-checked as a user's project sees them: the Node one with the type tests' Node settings
   // (the `node` condition, no DOM), the browser one with their browser settings (the DOM lib).
-  const [node, web] = [...landing.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const quickStarts = [...landing.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const [node, web] = quickStarts;
   for (const [name, code, tsconfig] of [
     ['Node.js', node, 'test/types/tsconfig.node.json'],
     ['browser', web, 'test/types/tsconfig.web.json'],
   ] as const) {
     it(`compiles the ${name} quick start`, () => {
+      // an empty or missing block would compile cleanly: there are two, each with the package's import
+      expect(quickStarts).toHaveLength(2);
+      expect(code?.trim(), `the ${name} quick start`).toMatch(/from 'onnx-mobilenet'[\s\S]*\S/);
       const file = join(root, `test/landing-${name}.ts`); // never written: served to the compiler from memory
       const config = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
       const host = ts.createCompilerHost(config!.options);
@@ -91,6 +112,20 @@ describe('the landing page’s quick starts', () => {
   }
 });
 
+describe('the site’s pages', () => {
+  it('lists every guide and contributor page in typedoc.json’s projectDocuments, and no other file', () => {
+    // the sidebar test compares against projectDocuments: a guide left out of it would be missed there
+    const projectDocuments: string[] = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8')).projectDocuments;
+    const pages = ['docs/guides', 'docs/contributing'].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(pages.length).toBeGreaterThan(15);
+    expect([...projectDocuments].sort()).toEqual(pages.sort());
+  });
+});
+
 const browserReason = existsSync(CHROMIUM) ? '' : `no browser at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 if (browserReason && process.env.CI === 'true') throw new Error(`CI=true and ${browserReason}`);
 const describeWithBrowser = browserReason ? describe.skip : describe;
@@ -103,7 +138,8 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'onnx-mobilenet-docs-site-'));
     // as `pnpm run docs:build` runs it, into the temp folder; a warning fails the build
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out], { cwd: root });
+    // killed with the hook, not left running after it: the hook's own timeout would orphan it
+    await promisify(execFile)(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out], { cwd: root, timeout: 590_000 });
     server = await serveStatic(out);
     browser = await launchBrowser();
     mkdirSync(shots, { recursive: true });
@@ -120,6 +156,7 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
     await page.setViewportSize(VIEWPORT);
     const response = await page.goto(`${server.origin}/${path}`);
     expect(response?.status(), path).toBe(200);
+    await settle(page);
     return page;
   }
 
@@ -130,7 +167,8 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
     console.log(`docs-site screenshot: ${path}`);
   }
 
-  it('shows install, both quick starts and the chooser on the landing page’s first screen', async () => {
+  // opens the landing page and each of its 18 links: generous, for a busy machine
+  it('shows install, both quick starts and the chooser on the landing page’s first screen', { timeout: 180_000 }, async () => {
     const page = await open('index.html');
     // the name heads the page once (the README used to repeat it under typedoc's title)
     const headings = await page.$$eval('h1, h2, h3, h4, h5, h6', (hs) => hs.map((h) => h.textContent?.trim()));
@@ -146,7 +184,7 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
     );
     const install = blocks.findIndex((b) => b.trim() === 'npm install onnx-mobilenet');
     expect(install, 'a code block with just `npm install onnx-mobilenet`').toBeGreaterThanOrEqual(0);
-    expect(await onFirstScreen(page, '.tsd-panel pre', install)).toBe(true);
+    expect(await offFirstScreen(page, '.tsd-panel pre', install)).toBe('');
 
     // the two quick starts, as docs/site/index.md writes them, both on the first screen
     const quickStarts = [...landing.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
@@ -156,7 +194,7 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
       expect(code.split('\n').length).toBeLessThanOrEqual(5);
       const index = blocks.findIndex((b) => b.trim() === code);
       expect(index, code).toBeGreaterThanOrEqual(0);
-      expect(await onFirstScreen(page, '.tsd-panel pre', index), code).toBe(true);
+      expect(await offFirstScreen(page, '.tsd-panel pre', index), code).toBe('');
     }
     expect(quickStarts.some((c) => /Node\.js/.test(c))).toBe(true);
     expect(quickStarts.some((c) => /Browser/.test(c))).toBe(true);
@@ -174,7 +212,7 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
     ]);
     const links = await page.$$eval('.site-chooser a', (as) => as.map((a) => ({ text: a.textContent?.trim(), href: a.getAttribute('href') })));
     expect(links.map((l) => l.text)).toEqual(chooser.map((c) => c.text));
-    for (let i = 0; i < links.length; i++) expect(await onFirstScreen(page, '.site-chooser a', i), links[i]!.text).toBe(true);
+    for (let i = 0; i < links.length; i++) expect(await offFirstScreen(page, '.site-chooser a', i), links[i]!.text).toBe('');
     await keep(page, 'landing.png');
 
     // each choice opens the built page of the guide it names (its front matter's title)
@@ -207,14 +245,15 @@ describeWithBrowser(`the documentation site${browserReason ? ` [skipped: ${brows
     await page.close();
   });
 
-  it('opens a guide with its title, its code, and the sidebar of guides, API modules and contributing pages', async () => {
+  it('opens a guide with its title, its code, and the sidebar of guides, API modules and contributing pages', { timeout: 120_000 }, async () => {
     const page = await open('index.html');
     await Promise.all([page.waitForURL('**/documents/*.html'), page.click('.site-chooser a >> text=in a Node server')]);
+    await settle(page);
     expect(await page.title()).toBe(`${titleOf('docs/guides/node.md')} | onnx-mobilenet`);
     expect((await page.textContent('.tsd-panel h1'))?.trim()).toBeTruthy();
-    expect(await onFirstScreen(page, '.tsd-panel h1')).toBe(true);
+    expect(await offFirstScreen(page, '.tsd-panel h1')).toBe('');
     await page.locator('.tsd-panel pre').first().scrollIntoViewIfNeeded();
-    expect(await onFirstScreen(page, '.tsd-panel pre')).toBe(true);
+    expect(await offFirstScreen(page, '.tsd-panel pre')).toBe('');
     expect(await page.textContent('.tsd-panel pre code')).toMatch(/\S/);
     await page.evaluate(() => scrollTo(0, 0));
 
